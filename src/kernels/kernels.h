@@ -1,0 +1,68 @@
+// One kernel table per backend. `ref` is scalar and readable: it is the spec. `simd` (Highway:
+// wasm simd128 and native) must match `ref` within the per-op tolerances of tests/kernels.
+// Names follow <op>_<layout>_<dtype>; the backend is the table. All tensors are contiguous
+// row-major float32; outputs never alias inputs unless a comment says so.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+namespace vc {
+
+enum class Act { kNone, kRelu, kGelu };  // fused epilogue; GELU is the exact erf form
+
+struct Conv2dShape {
+  int batch, in_c, in_h, in_w;  // x [batch, in_c, in_h, in_w]
+  int out_c, kernel, stride, pad;  // w [out_c, in_c, kernel, kernel], square kernel, symmetric zero pad
+  int out_h() const { return (in_h + 2 * pad - kernel) / stride + 1; }
+  int out_w() const { return (in_w + 2 * pad - kernel) / stride + 1; }
+};
+
+struct KernelTable {
+  const char* name;
+
+  // C[M,N] = beta * C + op(A)[M,K] @ op(B)[K,N]; op(A) = A^T when trans_a (then A is stored [K, M]).
+  // torch: C = beta * C + A @ B
+  void (*gemm_f32)(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+                   int ldb, float beta, float* C, int ldc);
+
+  // y[M,N] = act(x[M,K] @ W[N,K]^T + b[N]); b may be null.  torch: act(F.linear(x, W, b))
+  void (*linear_f32)(int M, int N, int K, const float* x, const float* W, const float* b, Act act, float* y);
+
+  // y[B,Cout,Ho,Wo] = act(conv2d(x[B,Cin,H,W], w[Cout,Cin,k,k], b[Cout])); b may be null.
+  // torch: act(F.conv2d(x, w, b, stride, pad))
+  void (*conv2d_nchw_f32)(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y);
+  // dx[B,Cin,H,W] = conv2d input-gradient of dy[B,Cout,Ho,Wo] through w.  torch: conv_transpose2d
+  void (*conv2d_backward_input_nchw_f32)(const Conv2dShape& s, const float* dy, const float* w, float* dx);
+  // dw[Cout,Cin,k,k] and db[Cout] (db may be null) are overwritten with the weight gradients.
+  void (*conv2d_backward_weight_nchw_f32)(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db);
+
+  // y[rows,D] = (x - mean) * rstd * gamma + beta; mean/rstd[rows] are written when non-null.
+  // torch: F.layer_norm(x, (D,), gamma, beta, eps)
+  void (*layernorm_f32)(int rows, int D, const float* x, const float* gamma, const float* beta, float eps, float* y,
+                        float* mean, float* rstd);
+  // dx[rows,D] from dy; dgamma[D], dbeta[D] are ACCUMULATED into (may be null).
+  void (*layernorm_backward_f32)(int rows, int D, const float* x, const float* gamma, const float* mean,
+                                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta);
+
+  // y[rows,N] = softmax(x) along N; y may alias x.  torch: x.softmax(-1)
+  void (*softmax_rows_f32)(int rows, int N, const float* x, float* y);
+  // dx = y * (dy - sum(dy * y)) per row.
+  void (*softmax_backward_rows_f32)(int rows, int N, const float* y, const float* dy, float* dx);
+
+  // Elementwise over n values; y may alias x.  torch: F.gelu(x) (exact), F.relu(x), a + b
+  void (*gelu_f32)(int64_t n, const float* x, float* y);
+  void (*gelu_backward_f32)(int64_t n, const float* x, const float* dy, float* dx);
+  void (*relu_backward_f32)(int64_t n, const float* y, const float* dy, float* dx);  // y = relu output
+  void (*add_f32)(int64_t n, const float* a, const float* b, float* y);
+
+  // y[BC] = mean over HW of x[BC,HW].  torch: x.mean((2, 3))
+  void (*global_avgpool_nchw_f32)(int BC, int HW, const float* x, float* y);
+  void (*global_avgpool_backward_nchw_f32)(int BC, int HW, const float* dy, float* dx);
+};
+
+const KernelTable& kernels_ref();
+const KernelTable& kernels_simd();
+// "ref" or "simd"; null for an unknown name.
+const KernelTable* kernels_by_name(std::string_view name);
+
+}  // namespace vc

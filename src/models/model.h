@@ -1,0 +1,97 @@
+// The models: Vit, Cnn, Hybrid, built from the JSON config in the weight file's metadata.
+// Reference definitions (the spec for names, shapes and maths): tools/train/models.py.
+#pragma once
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/image.h"
+#include "core/safetensors.h"
+#include "core/tensor.h"
+#include "kernels/kernels.h"
+
+namespace vc {
+
+// Per-layer record of one forward pass. Names (B = batch, T = 1 + tokens, D = width, H = heads):
+//   "input"                      [B, C, S, S]   the normalized input
+//   "stem"                       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
+//   "stages.{s}.{b}"             [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
+//   "embed"                      [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
+//   "blocks.{i}.attn.probs"      [B, H, T, T]   softmax(QK^T / sqrt(d_head))
+//   "blocks.{i}.attn.branch"     [B, T, D]      attention branch output f(x) before the residual add
+//   "blocks.{i}.mid"             [B, T, D]      x + attn branch
+//   "blocks.{i}.mlp.branch"      [B, T, D]      MLP branch output before the residual add
+//   "blocks.{i}"                 [B, T, D]      block output
+//   "norm"                       [B, T, D]      final LayerNorm output
+//   "pool"                       [B, D]         cnn: global average pool; vit/hybrid: normed CLS token
+//   "logits"                     [B, K]
+struct Trace {
+  bool keep_attention = true;    // record "*.attn.probs"
+  bool keep_activations = true;  // record everything else
+  std::vector<std::string> names;  // in forward order
+  std::vector<Tensor> values;
+
+  void put(std::string name, Tensor value);
+  const Tensor* find(std::string_view name) const;
+};
+
+// One row of `vitcnn info`'s "layers".
+struct LayerInfo {
+  std::string name, type;
+  std::vector<int64_t> out_shape;  // for batch 1
+  int64_t params = 0, macs = 0;
+};
+
+struct Gradients {
+  Tensor input;                                // d(objective)/d(input), shaped like the input
+  std::vector<std::string> weight_names;       // filled when weight gradients were asked for
+  std::vector<Tensor> weights;                 // same order, shaped like the weights
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid"
+  const std::string& metadata_json() const { return meta_; }  // the full "vitcnn" metadata JSON
+  int image_size() const { return image_size_; }
+  int in_channels() const { return in_channels_; }
+  int num_classes() const { return num_classes_; }
+  const std::vector<std::string>& class_names() const { return class_names_; }
+  const InputSpec& input_spec() const { return input_spec_; }
+  int64_t num_params() const;
+  void set_kernels(const KernelTable& k) { k_ = &k; }
+  const KernelTable& kernels() const { return *k_; }
+
+  // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above.
+  virtual Tensor forward(const Tensor& x, Trace* trace) const = 0;
+
+  // Runs forward on x, then backpropagates `grad` (shaped like the traced tensor `layer`, e.g. "logits"
+  // [B, K] or "stages.2.1" [B, C, h, w]) down to the input; weight gradients when asked.
+  virtual Result<Gradients> backward(const Tensor& x, std::string_view layer, const Tensor& grad,
+                                     bool weight_grads) const = 0;
+
+  virtual std::vector<LayerInfo> layers() const = 0;
+  // Names of the traced tensors that are "layers" for the analyses, in depth order
+  // (cnn: stem, stages.*; vit: embed, blocks.*; hybrid: both).
+  virtual std::vector<std::string> layer_names() const = 0;
+
+ protected:
+  std::string arch_, meta_;
+  int image_size_ = 0, in_channels_ = 0, num_classes_ = 0;
+  std::vector<std::string> class_names_;
+  InputSpec input_spec_;
+  std::vector<std::pair<std::string, const Tensor*>> param_list_;
+  SafeTensors weights_;
+  const KernelTable* k_ = &kernels_simd();
+};
+
+// Builds the model named by the file's metadata; a wrong, truncated or mismatched file
+// (missing tensor, wrong shape, unknown arch) gives an Error that says what is wrong.
+Result<std::unique_ptr<Model>> load_model(std::span<const uint8_t> safetensors_bytes);
+Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
+
+}  // namespace vc
