@@ -1,0 +1,41 @@
+// The lab's entry points, called by the platform layer (src/platform) once per event or frame.
+// The UI reads AppState and turns user actions into state changes; it makes no GL or platform calls.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vc {
+
+struct AppState;  // defined in ui/app_state.h; owns everything mutable (no other global state)
+
+// Asset access supplied by the platform: paths are relative to the assets root
+// ("testset.bin", "models/vit_p100.safetensors", "fonts/..."). Native reads the disk at once;
+// the web fetches asynchronously. `done` gets the bytes, or an empty vector and an error message.
+struct AssetLoader {
+  std::function<void(const std::string& path,
+                     std::function<void(std::vector<uint8_t> bytes, std::string error)> done)>
+      fetch;
+};
+
+struct LabOptions {
+  std::string language = "en";  // "en" | "ko"
+  std::string view_state;        // URL hash / --view string to restore, empty for defaults
+};
+
+std::unique_ptr<AppState> lab_create(AssetLoader loader, const LabOptions& options);
+// Between ImGui::NewFrame() and ImGui::Render(): draws the whole lab, runs time-sliced jobs.
+void lab_frame(AppState& app);
+// A file the user uploaded or dropped (PNG/JPEG...); a bad file sets a visible message, nothing more.
+void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
+// True once the first frame with its data (gallery + default models) has been drawn.
+bool lab_ready(const AppState& app);
+// The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
+std::vector<float> lab_input_image(const AppState& app);
+// Serialized view state for the URL hash (empty until views define any).
+std::string lab_view_state(const AppState& app);
+
+}  // namespace vc
