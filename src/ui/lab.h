@@ -12,13 +12,19 @@ namespace vc {
 
 struct AppState;  // defined in ui/app_state.h; owns everything mutable (no other global state)
 
-// Asset access supplied by the platform: paths are relative to the assets root
-// ("testset.bin", "models/vit_p100.safetensors", "fonts/..."). Native reads the disk at once;
-// the web fetches asynchronously. `done` gets the bytes, or an empty vector and an error message.
-struct AssetLoader {
+// Services supplied by the platform layer.
+struct Platform {
+  // Asset access: paths are relative to the assets root ("data/t10k-images-idx3-ubyte.gz",
+  // "models/vit_p100.safetensors"). Native reads the disk at once; the web fetches asynchronously.
+  // `done` gets the bytes, or an empty vector and an error message.
   std::function<void(const std::string& path,
                      std::function<void(std::vector<uint8_t> bytes, std::string error)> done)>
       fetch;
+  // Opens the browser's / desktop's file picker; the chosen file arrives through lab_open_image.
+  // May be empty (no picker available): the UI then hides its button.
+  std::function<void()> pick_image_file;
+  // Monotonic milliseconds, for latency figures and time-sliced jobs.
+  std::function<double()> now_ms;
 };
 
 struct LabOptions {
@@ -26,7 +32,7 @@ struct LabOptions {
   std::string view_state;        // URL hash / --view string to restore, empty for defaults
 };
 
-std::unique_ptr<AppState> lab_create(AssetLoader loader, const LabOptions& options);
+std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options);
 // Between ImGui::NewFrame() and ImGui::Render(): draws the whole lab, runs time-sliced jobs.
 void lab_frame(AppState& app);
 // A file the user uploaded or dropped (PNG/JPEG...); a bad file sets a visible message, nothing more.
@@ -37,5 +43,9 @@ bool lab_ready(const AppState& app);
 std::vector<float> lab_input_image(const AppState& app);
 // Serialized view state for the URL hash (empty until views define any).
 std::string lab_view_state(const AppState& app);
+// Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image),
+// "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
+// views add ("predictions", ...). Unknown queries answer {"error": "..."}.
+std::string lab_query(const AppState& app, const std::string& what);
 
 }  // namespace vc
