@@ -1,0 +1,69 @@
+// Attention analyses over the traced attention probabilities of a vit or hybrid model
+// (DESIGN.md "Analysis definitions"): CLS and token maps, attention rollout, mean attention distance.
+// Every function is pure: it reads the probs tensors and returns new values.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tensor.h"
+#include "models/model.h"
+
+namespace vc {
+
+// The attention probs of one forward pass, in layer order, all validated to one shape
+// [B, H, T, T] with T = 1 + grid * grid (a CLS token then the patch tokens in row-major grid order).
+struct AttentionStack {
+  std::vector<const Tensor*> layers;  // borrowed: the trace (or tensors) must outlive the stack
+  int batch = 0, heads = 0, tokens = 0, grid = 0;
+  int num_layers() const { return static_cast<int>(layers.size()); }
+};
+
+// Collects "blocks.{i}.attn.probs" for i = 0, 1, ... from a trace; an error when there are none
+// (a cnn, or a trace made with keep_attention = false) or when shapes disagree.
+Result<AttentionStack> attention_stack(const Trace& trace);
+// The same from explicit per-layer tensors, each [B, H, T, T].
+Result<AttentionStack> attention_stack(const std::vector<Tensor>& probs);
+
+// CLS map: A[layer, head, 0, 1:] of image b -> [grid, grid].
+Result<Tensor> cls_map(const AttentionStack& s, int b, int layer, int head);
+// Token map: A[layer, head, patch + 1, 1:] of image b (where patch `patch` attends) -> [grid, grid].
+Result<Tensor> token_map(const AttentionStack& s, int b, int layer, int head, int patch);
+
+// Attention rollout (Abnar & Zuidema 2020) of image b: R = prod over layers (last on the left) of
+// Abar_l = rownorm(0.5 * mean_h A[l, h] + 0.5 * I) -> [T, T]; each row of R sums to 1.
+Result<Tensor> rollout(const AttentionStack& s, int b);
+// Row 0 of the rollout (what the CLS token gathers) over the patch tokens -> [grid, grid].
+Result<Tensor> rollout_cls_map(const AttentionStack& s, int b);
+
+// Mean attention distance per layer and head, [layers * heads] row-major (index l * heads + h).
+struct AttentionDistance {
+  int layers = 0, heads = 0;
+  std::vector<double> px;       // in input pixels
+  std::vector<double> patches;  // in token cells (px / cell_px)
+};
+
+// d[l, h] = sum_ij A[l,h,i,j] * ||pos_i - pos_j|| / sum_ij A[l,h,i,j] over patch tokens i, j of image b
+// (CLS excluded); pos = cell centre, a cell being cell_px input pixels wide (vit: the patch size;
+// hybrid: image_size / grid).
+Result<AttentionDistance> attention_distance(const AttentionStack& s, int b, double cell_px);
+
+// Mean over images of the per-image distances. The sums are kept in 64-bit fixed point
+// (2^-32 resolution), so the mean is bitwise the same whatever order the images are added in,
+// and partial means (time-sliced jobs, threads) can be merged.
+class DistanceMean {
+ public:
+  Status add(const AttentionDistance& d);
+  Status merge(const DistanceMean& other);
+  int64_t count() const { return count_; }
+  // Error when nothing was added.
+  Result<AttentionDistance> mean() const;
+
+ private:
+  int layers_ = 0, heads_ = 0;
+  int64_t count_ = 0;
+  std::vector<int64_t> px_, patches_;
+  Status check_shape(int layers, int heads);
+};
+
+}  // namespace vc

@@ -1,0 +1,281 @@
+// Attention analyses against the NumPy reference (tools/analysis_ref/attention_ref.py, committed golden
+// tests/analysis/data/attention_ref.json, or the file named by VITCNN_ATTENTION_GOLDEN) and their properties.
+#include "analysis/attention.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+namespace vc {
+namespace {
+
+using nlohmann::json;
+
+std::string golden_path() {
+  const char* env = std::getenv("VITCNN_ATTENTION_GOLDEN");
+  return env ? env : VITCNN_SOURCE_DIR "/tests/analysis/data/attention_ref.json";
+}
+
+json load_golden() {
+  std::ifstream f(golden_path());
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return json::parse(ss.str(), nullptr, false);
+}
+
+std::vector<double> doubles(const json& j) {
+  std::vector<double> v;
+  for (const json& x : j) v.push_back(x.get<double>());
+  return v;
+}
+
+// Random row-stochastic attention: probs[l] is [B, H, T, T].
+std::vector<Tensor> random_probs(int layers, int batch, int heads, int grid, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.5f);
+  const int t = 1 + grid * grid;
+  std::vector<Tensor> probs;
+  for (int l = 0; l < layers; ++l) {
+    Tensor a({batch, heads, t, t});
+    for (int64_t r = 0; r < a.numel() / t; ++r) {
+      float* row = a.ptr() + r * t;
+      float sum = 0.0f;
+      for (int j = 0; j < t; ++j) sum += row[j] = std::exp(normal(rng));
+      for (int j = 0; j < t; ++j) row[j] /= sum;
+    }
+    probs.push_back(std::move(a));
+  }
+  return probs;
+}
+
+class AttentionGolden : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    g_ = load_golden();
+    ASSERT_FALSE(g_.is_discarded()) << "cannot read golden " << golden_path();
+    ASSERT_EQ(g_.value("version", 0), 1) << "golden version";
+    images_ = g_["images"];
+    layers_ = g_["layers"];
+    heads_ = g_["heads"];
+    grid_ = g_["grid"];
+    const int t = 1 + grid_ * grid_;
+    for (const json& layer : g_["probs"]) {
+      Tensor a({images_, heads_, t, t});
+      ASSERT_EQ(layer.size(), a.data.size());
+      for (size_t k = 0; k < a.data.size(); ++k) a.data[k] = layer[k].get<float>();
+      probs_.push_back(std::move(a));
+    }
+    Result<AttentionStack> s = attention_stack(probs_);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    stack_ = *s;
+  }
+  json g_;
+  int images_ = 0, layers_ = 0, heads_ = 0, grid_ = 0;
+  std::vector<Tensor> probs_;
+  AttentionStack stack_;
+};
+
+TEST_F(AttentionGolden, StackShape) {
+  EXPECT_EQ(stack_.num_layers(), layers_);
+  EXPECT_EQ(stack_.batch, images_);
+  EXPECT_EQ(stack_.heads, heads_);
+  EXPECT_EQ(stack_.grid, grid_);
+  EXPECT_EQ(stack_.tokens, 1 + grid_ * grid_);
+}
+
+TEST_F(AttentionGolden, ClsAndTokenMaps) {
+  const std::vector<double> cls = doubles(g_["cls_maps"]), tok = doubles(g_["token_maps"]);
+  const int n = grid_ * grid_, patch = g_["token_patch"];
+  for (int l = 0; l < layers_; ++l)
+    for (int b = 0; b < images_; ++b)
+      for (int h = 0; h < heads_; ++h) {
+        Result<Tensor> c = cls_map(stack_, b, l, h), t = token_map(stack_, b, l, h, patch);
+        ASSERT_TRUE(c.ok() && t.ok());
+        ASSERT_EQ(c->shape, (std::vector<int64_t>{grid_, grid_}));
+        ASSERT_EQ(t->shape, (std::vector<int64_t>{grid_, grid_}));
+        const size_t base = ((static_cast<size_t>(l) * images_ + b) * heads_ + h) * n;
+        for (int k = 0; k < n; ++k) {
+          EXPECT_EQ(c->data[k], static_cast<float>(cls[base + k]));  // a copy: exact
+          EXPECT_EQ(t->data[k], static_cast<float>(tok[base + k]));
+        }
+      }
+}
+
+TEST_F(AttentionGolden, Rollout) {
+  const std::vector<double> ref = doubles(g_["rollout"]);
+  const int t = stack_.tokens;
+  for (int b = 0; b < images_; ++b) {
+    Result<Tensor> r = rollout(stack_, b);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->shape, (std::vector<int64_t>{t, t}));
+    // Computed in double from float32 inputs; only the final cast to float rounds.
+    for (int k = 0; k < t * t; ++k) EXPECT_NEAR(r->data[k], ref[static_cast<size_t>(b) * t * t + k], 1e-6);
+    Result<Tensor> cls = rollout_cls_map(stack_, b);
+    ASSERT_TRUE(cls.ok());
+    for (int k = 0; k < grid_ * grid_; ++k) EXPECT_EQ(cls->data[k], r->data[1 + k]);
+  }
+}
+
+TEST_F(AttentionGolden, DistancePerImageAndMean) {
+  const double cell = g_["cell_px"];
+  const std::vector<double> px = doubles(g_["distance_px"]), cells = doubles(g_["distance_patches"]);
+  const std::vector<double> mean_px = doubles(g_["mean_distance_px"]);
+  const std::vector<double> mean_cells = doubles(g_["mean_distance_patches"]);
+  const size_t lh = static_cast<size_t>(layers_) * heads_;
+  DistanceMean mean;
+  for (int b = 0; b < images_; ++b) {
+    Result<AttentionDistance> d = attention_distance(stack_, b, cell);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    ASSERT_EQ(d->layers, layers_);
+    ASSERT_EQ(d->heads, heads_);
+    for (size_t k = 0; k < lh; ++k) {
+      EXPECT_NEAR(d->px[k], px[b * lh + k], 1e-9 * cell);
+      EXPECT_NEAR(d->patches[k], cells[b * lh + k], 1e-9);
+    }
+    ASSERT_TRUE(mean.add(*d).ok());
+  }
+  Result<AttentionDistance> m = mean.mean();
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(mean.count(), images_);
+  for (size_t k = 0; k < lh; ++k) {
+    EXPECT_NEAR(m->px[k], mean_px[k], 1e-8);  // fixed point: 2^-32 per image
+    EXPECT_NEAR(m->patches[k], mean_cells[k], 1e-8);
+  }
+}
+
+TEST(Attention, RowsSumToOne) {
+  const std::vector<Tensor> probs = random_probs(4, 2, 3, 4, 7);
+  Result<AttentionStack> s = attention_stack(probs);
+  ASSERT_TRUE(s.ok());
+  for (int b = 0; b < 2; ++b) {
+    for (int l = 0; l < 4; ++l)
+      for (int h = 0; h < 3; ++h) {
+        // CLS map + the CLS token's attention to itself is the whole row 0.
+        Result<Tensor> c = cls_map(*s, b, l, h);
+        ASSERT_TRUE(c.ok());
+        double sum = probs[l].data[((static_cast<size_t>(b) * 3 + h) * 17) * 17];
+        for (float v : c->data) sum += v;
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+    Result<Tensor> r = rollout(*s, b);
+    ASSERT_TRUE(r.ok());
+    for (int i = 0; i < 17; ++i) {
+      double sum = 0.0;
+      for (int j = 0; j < 17; ++j) sum += r->data[i * 17 + j];
+      EXPECT_NEAR(sum, 1.0, 1e-5) << "rollout row " << i;
+    }
+  }
+}
+
+TEST(Attention, RolloutOfIdentityAttentionIsIdentity) {
+  const int t = 1 + 2 * 2;
+  std::vector<Tensor> probs(3, Tensor({1, 2, t, t}));
+  for (Tensor& a : probs)
+    for (int h = 0; h < 2; ++h)
+      for (int i = 0; i < t; ++i) a.data[(h * t + i) * t + i] = 1.0f;
+  Result<AttentionStack> s = attention_stack(probs);
+  ASSERT_TRUE(s.ok());
+  Result<Tensor> r = rollout(*s, 0);
+  ASSERT_TRUE(r.ok());
+  for (int i = 0; i < t; ++i)
+    for (int j = 0; j < t; ++j) EXPECT_EQ(r->data[i * t + j], i == j ? 1.0f : 0.0f);
+}
+
+TEST(Attention, OneHotGivesThePatchDistance) {
+  const int grid = 5, t = 1 + grid * grid;
+  const double cell = 4.0;
+  // Every query sends all its mass to CLS except patch p, which attends only to patch q: the patch-to-patch
+  // mass is that one entry, so the mean distance is exactly ||pos_p - pos_q||.
+  const int pairs[][2] = {{0, 0}, {0, 1}, {0, 5}, {0, 24}, {12, 3}, {20, 4}, {7, 13}};
+  for (const auto& pq : pairs) {
+    Tensor a({1, 1, t, t});
+    for (int i = 0; i < t; ++i) a.data[i * t] = 1.0f;
+    a.data[(pq[0] + 1) * t] = 0.0f;
+    a.data[(pq[0] + 1) * t + pq[1] + 1] = 1.0f;
+    const std::vector<Tensor> probs{a};
+    Result<AttentionStack> s = attention_stack(probs);
+    ASSERT_TRUE(s.ok());
+    Result<AttentionDistance> d = attention_distance(*s, 0, cell);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    const double dy = pq[0] / grid - pq[1] / grid, dx = pq[0] % grid - pq[1] % grid;
+    EXPECT_DOUBLE_EQ(d->patches[0], std::sqrt(dx * dx + dy * dy)) << pq[0] << " -> " << pq[1];
+    EXPECT_DOUBLE_EQ(d->px[0], cell * std::sqrt(dx * dx + dy * dy));
+  }
+}
+
+TEST(Attention, MeanDoesNotDependOnImageOrder) {
+  const int images = 40;
+  const std::vector<Tensor> probs = random_probs(3, images, 2, 4, 11);
+  Result<AttentionStack> s = attention_stack(probs);
+  ASSERT_TRUE(s.ok());
+  std::vector<AttentionDistance> per_image;
+  for (int b = 0; b < images; ++b) {
+    Result<AttentionDistance> d = attention_distance(*s, b, 4.0);
+    ASSERT_TRUE(d.ok());
+    per_image.push_back(*d);
+  }
+  DistanceMean forward, shuffled, first_half, second_half;
+  for (const AttentionDistance& d : per_image) ASSERT_TRUE(forward.add(d).ok());
+  std::vector<int> order(images);
+  for (int i = 0; i < images; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937(3));
+  for (int i : order) ASSERT_TRUE(shuffled.add(per_image[i]).ok());
+  for (int i = 0; i < images; ++i) ASSERT_TRUE((i % 3 ? first_half : second_half).add(per_image[i]).ok());
+  ASSERT_TRUE(second_half.merge(first_half).ok());
+  Result<AttentionDistance> a = forward.mean(), b = shuffled.mean(), c = second_half.mean();
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->px, b->px);  // bitwise
+  EXPECT_EQ(a->patches, b->patches);
+  EXPECT_EQ(a->px, c->px);
+  EXPECT_EQ(second_half.count(), images);
+}
+
+TEST(Attention, RejectsBadInput) {
+  EXPECT_FALSE(attention_stack(std::vector<Tensor>{}).ok());
+  EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 6, 6})}).ok());  // 5 patches: no grid
+  EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 5, 4})}).ok());
+  EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 5, 5}), Tensor({1, 1, 5, 5})}).ok());
+  Trace cnn_trace;
+  cnn_trace.put("stem", Tensor({1, 4, 8, 8}));
+  Result<AttentionStack> none = attention_stack(cnn_trace);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("attn.probs"), std::string::npos);
+
+  const std::vector<Tensor> probs = random_probs(2, 1, 2, 2, 5);
+  Result<AttentionStack> s = attention_stack(probs);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(cls_map(*s, 1, 0, 0).ok());
+  EXPECT_FALSE(cls_map(*s, 0, 2, 0).ok());
+  EXPECT_FALSE(cls_map(*s, 0, 0, -1).ok());
+  EXPECT_FALSE(token_map(*s, 0, 0, 0, 4).ok());
+  EXPECT_FALSE(attention_distance(*s, 0, 0.0).ok());
+  DistanceMean empty;
+  EXPECT_FALSE(empty.mean().ok());
+  AttentionDistance other{1, 1, {1.0}, {0.25}};
+  DistanceMean m;
+  Result<AttentionDistance> d = attention_distance(*s, 0, 4.0);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(m.add(*d).ok());
+  EXPECT_FALSE(m.add(other).ok());
+  EXPECT_EQ(m.count(), 1);
+}
+
+TEST(Attention, StackFromTraceKeepsLayerOrder) {
+  Trace trace;
+  const std::vector<Tensor> probs = random_probs(3, 1, 2, 2, 9);
+  trace.put("embed", Tensor({1, 5, 8}));
+  for (int l = 0; l < 3; ++l) trace.put("blocks." + std::to_string(l) + ".attn.probs", probs[l]);
+  Result<AttentionStack> s = attention_stack(trace);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->num_layers(), 3);
+  for (int l = 0; l < 3; ++l) EXPECT_EQ(s->layers[l]->data, probs[l].data);
+}
+
+}  // namespace
+}  // namespace vc
