@@ -23,6 +23,9 @@ struct LabeledImages {
   std::vector<uint8_t> labels;  // [count]
 };
 
+// Pairs an image IDX [count, rows, cols] with a label IDX [count] (labels 0..9), checking the shapes.
+Result<LabeledImages> make_labeled_images(IdxArray images, IdxArray labels);
+
 // split: "t10k" or "train"; dir defaults to Debian's /usr/share/datasets/fashion-mnist.
 Result<LabeledImages> load_fashion_mnist(const std::string& dir, const std::string& split);
 constexpr const char* kDefaultFashionMnistDir = "/usr/share/datasets/fashion-mnist";

@@ -1,0 +1,135 @@
+#include "core/image.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
+#define STBI_NO_HDR
+#define STBI_NO_LINEAR
+#include <stb/stb_image.h>
+
+namespace vc {
+
+namespace {
+
+constexpr int64_t kMaxSide = 16384;
+constexpr int64_t kMaxPixels = 64ll * 1024 * 1024;
+
+// Mean of the outermost rows and columns: the background level of a typical photo or drawing.
+float border_mean(const GrayImage& img) {
+  double sum = 0.0;
+  int64_t n = 0;
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      if (y != 0 && y != img.height - 1 && x != 0 && x != img.width - 1) continue;
+      sum += img.pixels[static_cast<size_t>(y) * img.width + x];
+      ++n;
+    }
+  }
+  return n ? static_cast<float>(sum / n) : 0.0f;
+}
+
+// Area (box) resampling of `count` lines of length `in_len` (stride `in_step` between samples,
+// `in_line` between lines) to length `out_len`: each output sample is the coverage-weighted mean of
+// the input interval [i * in_len / out_len, (i + 1) * in_len / out_len).
+void resample_axis(const float* in, int in_len, int64_t in_step, int64_t in_line, float* out, int out_len,
+                   int64_t out_step, int64_t out_line, int count) {
+  const double scale = static_cast<double>(in_len) / out_len;
+  for (int line = 0; line < count; ++line) {
+    const float* src = in + line * in_line;
+    float* dst = out + line * out_line;
+    for (int i = 0; i < out_len; ++i) {
+      const double lo = i * scale, hi = (i + 1) * scale;
+      double acc = 0.0;
+      for (int k = static_cast<int>(lo); k < in_len && k < hi; ++k) {
+        const double cover = std::min<double>(hi, k + 1) - std::max<double>(lo, k);
+        acc += cover * src[k * in_step];
+      }
+      dst[i * out_step] = static_cast<float>(acc / scale);
+    }
+  }
+}
+
+}  // namespace
+
+Result<GrayImage> decode_image(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return Error{"image file is empty"};
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) return Error{"image file is too large (over 2 GB)"};
+  const int len = static_cast<int>(bytes.size());
+  int w = 0, h = 0, comp = 0;
+  // Read only the header first, so an absurd declared size is refused before any allocation.
+  if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
+    return Error{std::string("not a readable PNG/JPEG/BMP/GIF image (") + stbi_failure_reason() + ")"};
+  if (w <= 0 || h <= 0) return Error{"image has no pixels"};
+  if (w > kMaxSide || h > kMaxSide || static_cast<int64_t>(w) * h > kMaxPixels)
+    return Error{"image is too large: " + std::to_string(w) + "x" + std::to_string(h) +
+                 " (limit 16384 px per side, 64 Mpixel)"};
+  // Two channels: luminance and alpha; transparent areas are composited over white (paper).
+  std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> px(stbi_load_from_memory(bytes.data(), len, &w, &h, &comp, 2),
+                                                          &stbi_image_free);
+  if (!px) return Error{std::string("image data is corrupt (") + stbi_failure_reason() + ")"};
+  GrayImage img;
+  img.width = w;
+  img.height = h;
+  img.pixels.resize(static_cast<size_t>(w) * h);
+  for (size_t i = 0; i < img.pixels.size(); ++i) {
+    const float lum = px.get()[2 * i] / 255.0f, alpha = px.get()[2 * i + 1] / 255.0f;
+    img.pixels[i] = lum * alpha + (1.0f - alpha);
+  }
+  return img;
+}
+
+GrayImage to_digit_style(const GrayImage& img) {
+  GrayImage out;
+  out.width = out.height = kDigitSize;
+  out.pixels.assign(kDigitSize * kDigitSize, 0.0f);
+  if (img.width <= 0 || img.height <= 0 || img.pixels.size() < static_cast<size_t>(img.width) * img.height)
+    return out;
+  // Fashion-MNIST shows a light object on black: invert when the border (background) is mostly light.
+  const float bg = border_mean(img);
+  const bool invert = bg > 0.5f;
+  const float fill = invert ? 1.0f - bg : bg;
+  // Letterbox onto a square filled with the background level, so the object keeps its proportions.
+  const int side = std::max(img.width, img.height);
+  const int ox = (side - img.width) / 2, oy = (side - img.height) / 2;
+  std::vector<float> square(static_cast<size_t>(side) * side, fill);
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      const float v = img.pixels[static_cast<size_t>(y) * img.width + x];
+      square[static_cast<size_t>(y + oy) * side + x + ox] = invert ? 1.0f - v : v;
+    }
+  // Separable area resample: rows first (side x side -> side x 28), then columns (-> 28 x 28).
+  std::vector<float> rows(static_cast<size_t>(side) * kDigitSize);
+  resample_axis(square.data(), side, 1, side, rows.data(), kDigitSize, 1, kDigitSize, side);
+  resample_axis(rows.data(), side, kDigitSize, 1, out.pixels.data(), kDigitSize, kDigitSize, 1, kDigitSize);
+  for (float& v : out.pixels) v = std::clamp(v, 0.0f, 1.0f);
+  return out;
+}
+
+Tensor make_input(std::span<const float> images, int batch, const InputSpec& spec) {
+  Tensor x({batch, 1, spec.size, spec.size});
+  constexpr size_t kPixels = kDigitSize * kDigitSize;
+  const float inv_std = spec.std != 0.0f ? 1.0f / spec.std : 1.0f;
+  // Zero padding first, so border pixels normalize to (0 - mean) / std like the training pipeline.
+  std::fill(x.data.begin(), x.data.end(), -spec.mean * inv_std);
+  for (int b = 0; b < batch && (b + 1) * kPixels <= images.size(); ++b) {
+    float* dst = x.ptr() + static_cast<size_t>(b) * spec.size * spec.size;
+    const float* src = images.data() + b * kPixels;
+    for (int y = 0; y < kDigitSize; ++y) {
+      const int ty = y + spec.pad;
+      if (ty < 0 || ty >= spec.size) continue;
+      for (int xx = 0; xx < kDigitSize; ++xx) {
+        const int tx = xx + spec.pad;
+        if (tx < 0 || tx >= spec.size) continue;
+        dst[ty * spec.size + tx] = (src[y * kDigitSize + xx] - spec.mean) * inv_std;
+      }
+    }
+  }
+  return x;
+}
+
+}  // namespace vc

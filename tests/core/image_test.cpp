@@ -1,0 +1,154 @@
+#include "core/image.h"
+
+#include <gtest/gtest.h>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb/stb_image_write.h>
+
+#include <cmath>
+#include <functional>
+
+namespace vc {
+namespace {
+
+// Encodes w x h pixels of `comp` channels (1 gray, 2 gray+alpha) to PNG bytes in memory.
+std::vector<uint8_t> encode_png(int w, int h, int comp, const std::vector<uint8_t>& px) {
+  std::vector<uint8_t> out;
+  auto append = [](void* ctx, void* data, int size) {
+    auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  stbi_write_png_to_func(append, &out, w, h, comp, px.data(), w * comp);
+  return out;
+}
+
+std::vector<uint8_t> gray_pixels(int w, int h, const std::function<uint8_t(int, int)>& f) {
+  std::vector<uint8_t> px(static_cast<size_t>(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) px[static_cast<size_t>(y) * w + x] = f(x, y);
+  return px;
+}
+
+// A PNG header (signature + IHDR) declaring w x h 8-bit gray; stb_image does not check chunk CRCs.
+std::vector<uint8_t> png_header_only(uint32_t w, uint32_t h) {
+  std::vector<uint8_t> b = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  for (uint32_t v : {w, h})
+    for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
+  b.insert(b.end(), {8, 0, 0, 0, 0, 0, 0, 0, 0});
+  return b;
+}
+
+TEST(Image, PngRoundTripKeepsPixels) {
+  const auto px = gray_pixels(28, 28, [](int x, int y) { return static_cast<uint8_t>((x * 9 + y * 3) % 256); });
+  auto img = decode_image(encode_png(28, 28, 1, px));
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  ASSERT_EQ(img->width, 28);
+  ASSERT_EQ(img->height, 28);
+  for (size_t i = 0; i < px.size(); ++i) ASSERT_FLOAT_EQ(img->pixels[i], px[i] / 255.0f) << "pixel " << i;
+  // A dark-background 28x28 image passes through to_digit_style unchanged (scale 1, no inversion).
+  const GrayImage digit = to_digit_style(img.value());
+  for (size_t i = 0; i < px.size(); ++i) ASSERT_NEAR(digit.pixels[i], img->pixels[i], 1e-6f) << "pixel " << i;
+}
+
+TEST(Image, LightBackgroundIsInvertedAndDownsampled) {
+  // 56x56 white page with a black 20x20 square at (18..37): a dark object on paper.
+  const auto px = gray_pixels(56, 56, [](int x, int y) {
+    return static_cast<uint8_t>(x >= 18 && x < 38 && y >= 18 && y < 38 ? 0 : 255);
+  });
+  auto img = decode_image(encode_png(56, 56, 1, px));
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  const GrayImage d = to_digit_style(img.value());
+  ASSERT_EQ(d.width, 28);
+  ASSERT_EQ(d.height, 28);
+  EXPECT_NEAR(d.pixels[0], 0.0f, 1e-6f);             // background -> black
+  EXPECT_NEAR(d.pixels[14 * 28 + 14], 1.0f, 1e-6f);  // object -> white
+  // Output pixel 9 covers input pixels 18 and 19: fully inside the square.
+  EXPECT_NEAR(d.pixels[9 * 28 + 9], 1.0f, 1e-6f);
+  EXPECT_NEAR(d.pixels[8 * 28 + 8], 0.0f, 1e-6f);
+}
+
+TEST(Image, AreaResampleAveragesBlocks) {
+  // A one-pixel checkerboard of 0 and 1 averages to exactly 0.5 over each 2x2 block.
+  const auto px = gray_pixels(56, 56, [](int x, int y) { return static_cast<uint8_t>((x + y) % 2 ? 255 : 0); });
+  auto img = decode_image(encode_png(56, 56, 1, px));
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  const GrayImage d = to_digit_style(img.value());
+  for (float v : d.pixels) ASSERT_NEAR(v, 0.5f, 1e-6f);
+}
+
+TEST(Image, WideImageIsLetterboxed) {
+  // 56x28 dark image, bright everywhere: padded to 56x56 with the (dark) border level, then halved.
+  const auto px = gray_pixels(56, 28, [](int x, int y) {
+    return static_cast<uint8_t>(x == 0 || y == 0 || x == 55 || y == 27 ? 0 : 200);
+  });
+  auto img = decode_image(encode_png(56, 28, 1, px));
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  const GrayImage d = to_digit_style(img.value());
+  EXPECT_LT(d.pixels[2 * 28 + 14], 0.2f);   // top band: padding
+  EXPECT_GT(d.pixels[14 * 28 + 14], 0.7f);  // middle band: the image
+  EXPECT_LT(d.pixels[26 * 28 + 14], 0.2f);  // bottom band: padding
+}
+
+TEST(Image, TransparentBackgroundCountsAsPaper) {
+  // Gray+alpha: fully transparent black background, opaque black stroke in the middle column band.
+  std::vector<uint8_t> px;
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) px.insert(px.end(), {0, static_cast<uint8_t>(x >= 10 && x < 18 ? 255 : 0)});
+  auto img = decode_image(encode_png(28, 28, 2, px));
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  EXPECT_FLOAT_EQ(img->pixels[0], 1.0f);
+  EXPECT_FLOAT_EQ(img->pixels[14], 0.0f);
+  const GrayImage d = to_digit_style(img.value());
+  EXPECT_NEAR(d.pixels[14 * 28 + 2], 0.0f, 1e-6f);
+  EXPECT_NEAR(d.pixels[14 * 28 + 14], 1.0f, 1e-6f);
+}
+
+TEST(Image, RejectsEmptyCorruptAndTruncated) {
+  auto empty = decode_image({});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("empty"), std::string::npos);
+
+  const std::vector<uint8_t> junk = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'};
+  auto bad = decode_image(junk);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("not a readable"), std::string::npos) << bad.error().message;
+
+  auto png = encode_png(28, 28, 1, gray_pixels(28, 28, [](int x, int y) { return static_cast<uint8_t>(x * y); }));
+  png.resize(png.size() / 2);
+  auto cut = decode_image(png);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_FALSE(cut.error().message.empty());
+}
+
+TEST(Image, RejectsHugeDeclaredSizeBeforeDecoding) {
+  auto wide = decode_image(png_header_only(20000, 100));
+  ASSERT_FALSE(wide.ok());
+  EXPECT_NE(wide.error().message.find("too large"), std::string::npos) << wide.error().message;
+  auto big = decode_image(png_header_only(9000, 9000));
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("too large"), std::string::npos) << big.error().message;
+}
+
+TEST(Image, EmptyImageGivesBlankDigit) {
+  const GrayImage d = to_digit_style(GrayImage{});
+  ASSERT_EQ(d.pixels.size(), 28u * 28);
+  for (float v : d.pixels) EXPECT_EQ(v, 0.0f);
+}
+
+TEST(Image, MakeInputPadsThenNormalizes) {
+  std::vector<float> images(2 * 28 * 28, 0.0f);
+  images[0] = 1.0f;                  // image 0, pixel (0, 0)
+  images[28 * 28 + 27 * 28 + 27] = 0.75f;  // image 1, pixel (27, 27)
+  const InputSpec spec{32, 2, 0.5f, 0.25f};
+  const Tensor x = make_input(images, 2, spec);
+  ASSERT_EQ(x.shape, (std::vector<int64_t>{2, 1, 32, 32}));
+  EXPECT_FLOAT_EQ(x.data[0], (0.0f - 0.5f) / 0.25f);           // padding
+  EXPECT_FLOAT_EQ(x.data[2 * 32 + 2], (1.0f - 0.5f) / 0.25f);  // image 0 pixel (0, 0)
+  EXPECT_FLOAT_EQ(x.data[2 * 32 + 3], (0.0f - 0.5f) / 0.25f);
+  EXPECT_FLOAT_EQ(x.data[32 * 32 + 29 * 32 + 29], (0.75f - 0.5f) / 0.25f);  // image 1 pixel (27, 27)
+  EXPECT_FLOAT_EQ(x.data[32 * 32 + 31 * 32 + 31], (0.0f - 0.5f) / 0.25f);
+}
+
+}  // namespace
+}  // namespace vc
