@@ -1,0 +1,148 @@
+// Kernel micro-benchmark: GFLOP/s of the `ref` and `simd` backends at the models' shapes.
+// Prints one line per (kernel, shape, backend); asserts nothing. Native: ./kernels_bench; wasm:
+// node kernels_bench.js. Each figure is the median of >= 50 timed samples taken after a warm-up
+// (V8 first runs new wasm in its baseline tier, Liftoff: timing before TurboFan kicks in reads ~3x low).
+// Usage: kernels_bench [--quick]   (--quick: 10 samples, for smoke tests)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<float> random_vec(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Median seconds per call of fn: warm up for ~0.3 s (at least 3 calls), then `samples` samples, each
+// timing enough back-to-back calls to last >= 2 ms (so timer resolution does not matter).
+double time_call(const std::function<void()>& fn, int samples) {
+  const auto w0 = Clock::now();
+  int warm = 0;
+  while (warm < 3 || seconds_since(w0) < 0.3) {
+    fn();
+    ++warm;
+  }
+  const double per_call = seconds_since(w0) / warm;
+  const int reps = std::max(1, (int)(2e-3 / per_call));
+  std::vector<double> t(samples);
+  for (double& s : t) {
+    const auto t0 = Clock::now();
+    for (int r = 0; r < reps; ++r) fn();
+    s = seconds_since(t0) / reps;
+  }
+  std::nth_element(t.begin(), t.begin() + samples / 2, t.end());
+  return t[samples / 2];
+}
+
+// flops == 0: a memory-bound op, reported by time only.
+void report(const char* kernel, const std::string& shape, const vc::KernelTable& k, double flops, double sec) {
+  std::printf("%-8s %-28s %-5s %9.1f us", kernel, shape.c_str(), k.name, sec * 1e6);
+  if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / sec * 1e-9);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int samples = quick ? 10 : 50;
+  const vc::KernelTable* backends[] = {&vc::kernels_ref(), &vc::kernels_simd()};
+
+  // GEMM at the ViT's linear layers (M = 65 tokens) and at conv-as-GEMM shapes (im2col rows x Cout x Cin*9).
+  struct Mnk {
+    int M, N, K;
+  };
+  const Mnk gemms[] = {{65, 384, 128}, {65, 128, 128}, {65, 256, 128}, {65, 128, 256}, {1024, 32, 288}, {256, 64, 576}};
+  for (const Mnk& g : gemms) {
+    const auto A = random_vec((size_t)g.M * g.K, 1), B = random_vec((size_t)g.K * g.N, 2);
+    std::vector<float> C((size_t)g.M * g.N);
+    const std::string shape = std::to_string(g.M) + "x" + std::to_string(g.N) + "x" + std::to_string(g.K);
+    for (const vc::KernelTable* k : backends) {
+      const double sec =
+          time_call([&] { k->gemm_f32(false, false, g.M, g.N, g.K, A.data(), g.K, B.data(), g.N, 0.0f, C.data(), g.N); },
+                    samples);
+      report("gemm_nn", shape, *k, 2.0 * g.M * g.N * g.K, sec);
+    }
+    // linear_f32 = x @ W^T + b with GELU: the B panels come from a transposed W.
+    for (const vc::KernelTable* k : backends) {
+      const auto bias = random_vec(g.N, 3);
+      const double sec = time_call(
+          [&] { k->linear_f32(g.M, g.N, g.K, A.data(), B.data(), bias.data(), vc::Act::kGelu, C.data()); }, samples);
+      report("linear", shape + " gelu", *k, 2.0 * g.M * g.N * g.K, sec);
+    }
+  }
+
+  // The CNN's convolutions (stem, stages at 32/16/8 px, 1x1 stride-2 shortcuts) and the ViT's patch embedding.
+  struct Conv {
+    const char* name;
+    vc::Conv2dShape s;
+  };
+  const Conv convs[] = {
+      {"stem 1->32 @32", {1, 1, 32, 32, 32, 3, 1, 1}},     {"s1 32->32 @32", {1, 32, 32, 32, 32, 3, 1, 1}},
+      {"s2 32->64 /2", {1, 32, 32, 32, 64, 3, 2, 1}},      {"s2 64->64 @16", {1, 64, 16, 16, 64, 3, 1, 1}},
+      {"sc 32->64 1x1/2", {1, 32, 32, 32, 64, 1, 2, 0}},   {"s3 64->128 /2", {1, 64, 16, 16, 128, 3, 2, 1}},
+      {"s3 128->128 @8", {1, 128, 8, 8, 128, 3, 1, 1}},    {"sc 64->128 1x1/2", {1, 64, 16, 16, 128, 1, 2, 0}},
+      {"vit patch 4x4/4", {1, 1, 32, 32, 128, 4, 4, 0}},
+  };
+  for (const Conv& c : convs) {
+    const vc::Conv2dShape& s = c.s;
+    const auto x = random_vec((size_t)s.batch * s.in_c * s.in_h * s.in_w, 4);
+    const auto w = random_vec((size_t)s.out_c * s.in_c * s.kernel * s.kernel, 5), b = random_vec(s.out_c, 6);
+    std::vector<float> y((size_t)s.batch * s.out_c * s.out_h() * s.out_w()), dx(x.size()), dw(w.size());
+    const double flops = 2.0 * y.size() * s.in_c * s.kernel * s.kernel;
+    for (const vc::KernelTable* k : backends) {
+      const double sec =
+          time_call([&] { k->conv2d_nchw_f32(s, x.data(), w.data(), b.data(), vc::Act::kRelu, y.data()); }, samples);
+      report("conv", c.name, *k, flops, sec);
+    }
+    for (const vc::KernelTable* k : backends) {
+      const double sec = time_call([&] { k->conv2d_backward_input_nchw_f32(s, y.data(), w.data(), dx.data()); }, samples);
+      report("conv_dx", c.name, *k, flops, sec);
+    }
+    for (const vc::KernelTable* k : backends) {
+      const double sec =
+          time_call([&] { k->conv2d_backward_weight_nchw_f32(s, x.data(), y.data(), dw.data(), nullptr); }, samples);
+      report("conv_dw", c.name, *k, flops, sec);
+    }
+  }
+
+  // Row-wise ops at the ViT's sizes: layernorm and GELU over 65 x 128 / 65 x 256, softmax over 4 heads x 65 x 65.
+  {
+    const int rows = 65, D = 128;
+    const auto x = random_vec((size_t)rows * 256, 7), g = random_vec(D, 8), bt = random_vec(D, 9);
+    std::vector<float> y(x.size());
+    for (const vc::KernelTable* k : backends) {
+      const double sec = time_call(
+          [&] { k->layernorm_f32(rows, D, x.data(), g.data(), bt.data(), 1e-5f, y.data(), nullptr, nullptr); },
+          samples);
+      report("lnorm", "65x128", *k, 0.0, sec);
+    }
+    for (const vc::KernelTable* k : backends) {
+      const double sec = time_call([&] { k->gelu_f32(rows * 256, x.data(), y.data()); }, samples);
+      report("gelu", "65x256", *k, 0.0, sec);
+    }
+    const auto s = random_vec(4 * 65 * 65, 10);
+    std::vector<float> p(s.size());
+    for (const vc::KernelTable* k : backends) {
+      const double sec = time_call([&] { k->softmax_rows_f32(4 * 65, 65, s.data(), p.data()); }, samples);
+      report("softmax", "260x65", *k, 0.0, sec);
+    }
+  }
+  return 0;
+}
