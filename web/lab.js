@@ -1,0 +1,166 @@
+// ViT vs CNN Lab, the page around the WebAssembly module: checks the browser, downloads the module with a
+// progress bar, starts it, and connects it to the page (assets, file picker, drag and drop, URL hash).
+// Tests and scripts use window.lab (query, openImage, openFile) and wait for window.labReady.
+'use strict';
+(function () {
+  const overlay = document.getElementById('overlay');
+  const bar = document.querySelector('#bar > div');
+  const statusLine = document.getElementById('status');
+  const errorBox = document.getElementById('error');
+  const canvas = document.getElementById('canvas');
+  const fileInput = document.getElementById('file');
+  window.labReady = false;
+
+  function fail(message) {
+    if (window.labError) return;
+    window.labError = message;
+    overlay.hidden = false;
+    statusLine.hidden = true;
+    document.getElementById('bar').hidden = true;
+    errorBox.hidden = false;
+    errorBox.textContent = message;
+    console.error('vitcnn-lab: ' + message);
+  }
+
+  // A module with one function returning a v128 constant: valid only where WebAssembly SIMD is supported.
+  const SIMD_PROBE = Uint8Array.from(atob('AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw=='),
+                                     (c) => c.charCodeAt(0));
+  function browserProblem() {
+    if (typeof WebAssembly !== 'object') return 'This browser cannot run WebAssembly, which the lab needs.';
+    if (!WebAssembly.validate(SIMD_PROBE)) {
+      return 'This browser lacks WebAssembly SIMD, which the lab needs. Chrome 91+, Firefox 89+ and ' +
+             'Safari 16.4+ have it.';
+    }
+    let gl = null;
+    try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
+    if (!gl) return 'This browser (or its settings) offers no WebGL2, which the lab needs to draw.';
+    return '';
+  }
+
+  // Download progress: the module is the first half of the bar, the assets the lab asks for the second.
+  const progress = { moduleLoaded: 0, moduleTotal: 0, assetLoaded: 0, assetTotal: 0, assetsPending: 0 };
+  const megabytes = (n) => (n / 1048576).toFixed(1);
+  function showProgress() {
+    if (window.labReady || window.labError) return;
+    const part = (loaded, total) => (total > 0 ? Math.min(loaded / total, 1) : 0);
+    const moduleDone = progress.moduleTotal > 0 && progress.moduleLoaded >= progress.moduleTotal;
+    bar.style.width = (50 * part(progress.moduleLoaded, progress.moduleTotal) +
+                       50 * part(progress.assetLoaded, progress.assetTotal)).toFixed(1) + '%';
+    if (!moduleDone) {
+      statusLine.textContent = 'Downloading the lab… ' + megabytes(progress.moduleLoaded) + ' / ' +
+                               megabytes(progress.moduleTotal) + ' MB';
+    } else if (progress.assetsPending > 0) {
+      statusLine.textContent = 'Loading fonts, data and models… ' + megabytes(progress.assetLoaded) + ' / ' +
+                               megabytes(progress.assetTotal) + ' MB';
+    } else {
+      statusLine.textContent = 'Starting…';
+    }
+  }
+
+  // Fetches a same-origin file, reporting received bytes; resolves to its bytes or rejects with a message.
+  async function download(url, onTotal, onBytes) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
+    onTotal(Number(response.headers.get('Content-Length')) || 0);
+    const reader = response.body.getReader();
+    const chunks = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+      onBytes(value.length);
+    }
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  }
+
+  function openFile(file) {
+    if (!file) return Promise.resolve();
+    return file.arrayBuffer().then((buffer) => Module.labOpenImage(new Uint8Array(buffer), file.name));
+  }
+
+  // The hash holds the lab's view state; readable characters stay as they are so shared links stay legible.
+  const encodeView = (state) => encodeURI(state).replace(/#/g, '%23');
+  function decodeView(hash) {
+    try { return decodeURI(hash.replace(/^#/, '')); } catch (e) { return ''; }
+  }
+
+  function language() {
+    const asked = new URLSearchParams(location.search).get('lang');
+    if (asked === 'en' || asked === 'ko') return asked;
+    return (navigator.language || '').toLowerCase().startsWith('ko') ? 'ko' : 'en';
+  }
+
+  const Module = {
+    canvas: canvas,
+    arguments: ['--lang', language()],
+    print: (text) => console.log(text),
+    printErr: (text) => console.warn(text),
+    onAbort: (what) => fail('The lab stopped: ' + what),
+    // Called by the module (src/platform/main_web.cpp).
+    labFetch: function (id, path) {
+      progress.assetsPending += 1;
+      download('assets/' + path, (total) => { progress.assetTotal += total; showProgress(); },
+               (n) => { progress.assetLoaded += n; showProgress(); })
+        .then((bytes) => Module.labDeliver(id, bytes, ''),
+              (error) => Module.labDeliver(id, new Uint8Array(0), 'cannot load ' + path + ': ' + error.message))
+        .finally(() => { progress.assetsPending -= 1; showProgress(); });
+    },
+    labPickFile: () => fileInput.click(),
+    onLabReady: function () {
+      window.labReady = true;
+      overlay.hidden = true;
+      canvas.focus();
+    },
+    onLabError: fail,
+    onLabViewState: function (state) {
+      const url = location.pathname + location.search + (state ? '#' + encodeView(state) : '');
+      history.replaceState(null, '', url);
+    },
+  };
+  const view = decodeView(location.hash);
+  if (view) Module.arguments.push('--view', view);
+  window.Module = Module;
+
+  window.lab = {
+    query: (what) => JSON.parse(Module.labQuery(what)),
+    openImage: (bytes, name) => Module.labOpenImage(bytes, name),
+    openFile: openFile,
+  };
+
+  fileInput.addEventListener('change', () => {
+    openFile(fileInput.files[0]);
+    fileInput.value = '';
+  });
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', (event) => {
+    event.preventDefault();
+    if (window.labReady && event.dataTransfer) openFile(event.dataTransfer.files[0]);
+  });
+  window.addEventListener('error', (event) => fail('Script error: ' + event.message));
+
+  const problem = browserProblem();
+  if (problem) {
+    fail(problem);
+    return;
+  }
+  showProgress();
+  download('vitcnn-lab.wasm', (total) => { progress.moduleTotal = total; showProgress(); },
+           (n) => { progress.moduleLoaded += n; showProgress(); })
+    .then((bytes) => {
+      progress.moduleTotal = progress.moduleLoaded = bytes.length;
+      showProgress();
+      Module.wasmBinary = bytes;
+      const script = document.createElement('script');
+      script.src = 'vitcnn-lab.js';
+      script.onerror = () => fail('Cannot load vitcnn-lab.js.');
+      document.body.appendChild(script);
+    }, (error) => fail('Cannot download the lab: ' + error.message));
+})();
