@@ -1,5 +1,6 @@
 #include "analysis/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -147,6 +148,8 @@ Result<AttentionDistance> attention_distance(const AttentionStack& s, int b, dou
   AttentionDistance d;
   d.layers = s.num_layers();
   d.heads = s.heads;
+  d.grid = g;
+  d.cell_px = cell_px;
   for (int l = 0; l < d.layers; ++l)
     for (int h = 0; h < d.heads; ++h) {
       const float* a = head_matrix(s, b, l, h);
@@ -168,17 +171,20 @@ Result<AttentionDistance> attention_distance(const AttentionStack& s, int b, dou
   return d;
 }
 
-Status DistanceMean::check_shape(int layers, int heads) {
+Status DistanceMean::check_shape(int layers, int heads, int grid, double cell_px) {
   if (count_ == 0) {
     layers_ = layers;
     heads_ = heads;
+    grid_ = grid;
+    cell_px_ = cell_px;
     px_.assign(static_cast<size_t>(layers) * heads, 0);
     patches_.assign(px_.size(), 0);
     return {};
   }
-  if (layers != layers_ || heads != heads_)
-    return Error{"distance of " + std::to_string(layers) + " layers x " + std::to_string(heads) +
-                 " heads added to a mean of " + std::to_string(layers_) + " x " + std::to_string(heads_)};
+  if (layers != layers_ || heads != heads_ || grid != grid_ || cell_px != cell_px_)
+    return Error{"distance of " + std::to_string(layers) + " layers x " + std::to_string(heads) + " heads on a " +
+                 std::to_string(grid) + "-grid added to a mean of " + std::to_string(layers_) + " x " +
+                 std::to_string(heads_) + " on a " + std::to_string(grid_) + "-grid (or the cell sizes differ)"};
   return {};
 }
 
@@ -195,6 +201,8 @@ Status DistanceMean::add(const AttentionDistance& d) {
   DistanceMean one;
   one.layers_ = d.layers;
   one.heads_ = d.heads;
+  one.grid_ = d.grid;
+  one.cell_px_ = d.cell_px;
   one.count_ = 1;
   one.px_ = std::move(px);
   one.patches_ = std::move(patches);
@@ -203,7 +211,7 @@ Status DistanceMean::add(const AttentionDistance& d) {
 
 Status DistanceMean::merge(const DistanceMean& other) {
   if (other.count_ == 0) return {};
-  if (Status st = check_shape(other.layers_, other.heads_); !st) return st;
+  if (Status st = check_shape(other.layers_, other.heads_, other.grid_, other.cell_px_); !st) return st;
   std::vector<int64_t> px = px_, patches = patches_;
   for (size_t k = 0; k < px.size(); ++k) {
     if (__builtin_add_overflow(px[k], other.px_[k], &px[k]) ||
@@ -221,11 +229,39 @@ Result<AttentionDistance> DistanceMean::mean() const {
   AttentionDistance d;
   d.layers = layers_;
   d.heads = heads_;
+  d.grid = grid_;
+  d.cell_px = cell_px_;
   for (size_t k = 0; k < px_.size(); ++k) {
     d.px.push_back(static_cast<double>(px_[k]) / kFixedScale / static_cast<double>(count_));
     d.patches.push_back(static_cast<double>(patches_[k]) / kFixedScale / static_cast<double>(count_));
   }
   return d;
+}
+
+double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
+
+Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {
+  if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
+  if (batch <= 0) return Error{"batch must be positive"};
+  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention distance needs a vit or hybrid model"};
+  const int64_t n = x.dim(0), image = x.numel() / n;
+  DistanceMean mean;
+  for (int64_t first = 0; first < n; first += batch) {
+    const int64_t count = std::min<int64_t>(batch, n - first);
+    Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
+    std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
+    Trace trace;
+    trace.keep_activations = false;
+    model.forward(xb, &trace);
+    Result<AttentionStack> s = attention_stack(trace);
+    if (!s) return Error{model.arch() + " model: " + s.error().message};
+    for (int b = 0; b < count; ++b) {
+      Result<AttentionDistance> d = attention_distance(*s, b, cell_px_of(model, s->grid));
+      if (!d) return d.error();
+      if (Status st = mean.add(*d); !st) return st.error();
+    }
+  }
+  return mean.mean();
 }
 
 }  // namespace vc

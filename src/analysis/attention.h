@@ -39,6 +39,8 @@ Result<Tensor> rollout_cls_map(const AttentionStack& s, int b);
 // Mean attention distance per layer and head, [layers * heads] row-major (index l * heads + h).
 struct AttentionDistance {
   int layers = 0, heads = 0;
+  int grid = 0;         // patch grid side
+  double cell_px = 0;   // input pixels per token cell
   std::vector<double> px;       // in input pixels
   std::vector<double> patches;  // in token cells (px / cell_px)
 };
@@ -60,10 +62,19 @@ class DistanceMean {
   Result<AttentionDistance> mean() const;
 
  private:
-  int layers_ = 0, heads_ = 0;
+  int layers_ = 0, heads_ = 0, grid_ = 0;
+  double cell_px_ = 0;
   int64_t count_ = 0;
   std::vector<int64_t> px_, patches_;
-  Status check_shape(int layers, int heads);
+  Status check_shape(int layers, int heads, int grid, double cell_px);
 };
+
+// Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
+// image_size / grid (vit: the patch size; hybrid: the stride of its conv trunk).
+double cell_px_of(const Model& model, int grid);
+
+// Runs `model` over x [N, C, S, S] in batches of `batch` images, tracing only the attention, and
+// returns the mean over the N images of the per-image attention distance. An error for a cnn.
+Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch);
 
 }  // namespace vc

@@ -134,6 +134,8 @@ TEST_F(AttentionGolden, DistancePerImageAndMean) {
     ASSERT_TRUE(d.ok()) << d.error().message;
     ASSERT_EQ(d->layers, layers_);
     ASSERT_EQ(d->heads, heads_);
+    ASSERT_EQ(d->grid, grid_);
+    ASSERT_EQ(d->cell_px, cell);
     for (size_t k = 0; k < lh; ++k) {
       EXPECT_NEAR(d->px[k], px[b * lh + k], 1e-9 * cell);
       EXPECT_NEAR(d->patches[k], cells[b * lh + k], 1e-9);
@@ -257,7 +259,7 @@ TEST(Attention, RejectsBadInput) {
   EXPECT_FALSE(attention_distance(*s, 0, 0.0).ok());
   DistanceMean empty;
   EXPECT_FALSE(empty.mean().ok());
-  AttentionDistance other{1, 1, {1.0}, {0.25}};
+  AttentionDistance other{1, 1, 2, 4.0, {1.0}, {0.25}};
   DistanceMean m;
   Result<AttentionDistance> d = attention_distance(*s, 0, 4.0);
   ASSERT_TRUE(d.ok());

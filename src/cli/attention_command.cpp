@@ -1,0 +1,106 @@
+// vitcnn attention: CLS maps, rollout and mean attention distance of a vit or hybrid model.
+#include "analysis/attention.h"
+#include "cli/cli.h"
+
+namespace vc::cli {
+namespace {
+
+json distance_json(const AttentionDistance& d) {
+  return {{"layers", d.layers},
+          {"heads", d.heads},
+          {"tokens", 1 + d.grid * d.grid},
+          {"grid", d.grid},
+          {"patch", d.cell_px},
+          {"distance_px", layer_head_json(d.px, d.layers, d.heads)},
+          {"distance_patches", layer_head_json(d.patches, d.layers, d.heads)}};
+}
+
+// The selected --layer/--head, checked against the model's attention shape; {-1, -1} when not given.
+Result<std::pair<int, int>> selection(const Args& args, int layers, int heads) {
+  if (args.has("layer") != args.has("head")) return Error{"--layer and --head go together"};
+  if (!args.has("layer")) return std::pair<int, int>{-1, -1};
+  Result<int> l = args.get_int("layer", 0, 0, layers - 1);
+  if (!l) return l.error();
+  Result<int> h = args.get_int("head", 0, 0, heads - 1);
+  if (!h) return h.error();
+  return std::pair<int, int>{*l, *h};
+}
+
+Result<json> one_image(const Model& model, const Args& args) {
+  Result<InputImage> in = input_from_args(model, args);
+  if (!in) return in.error();
+  Trace trace;
+  trace.keep_activations = false;
+  model.forward(in->x, &trace);
+  Result<AttentionStack> s = attention_stack(trace);
+  if (!s) return s.error();
+  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px_of(model, s->grid));
+  if (!d) return d.error();
+  Result<std::pair<int, int>> sel = selection(args, s->num_layers(), s->heads);
+  if (!sel) return sel.error();
+  json maps = json::array();
+  for (int l = 0; l < s->num_layers(); ++l) {
+    json heads = json::array();
+    for (int h = 0; h < s->heads; ++h) {
+      Result<Tensor> c = cls_map(*s, 0, l, h);
+      if (!c) return c.error();
+      heads.push_back(grid_json(*c));
+    }
+    maps.push_back(std::move(heads));
+  }
+  Result<Tensor> roll = rollout_cls_map(*s, 0);
+  if (!roll) return roll.error();
+  json out = distance_json(*d);
+  out.update({{"input", in->source}, {"images", 1}, {"cls_maps", maps}, {"rollout_cls_map", grid_json(*roll)}});
+  if (sel->first >= 0) {
+    const int l = sel->first, h = sel->second, k = l * s->heads + h;
+    out["selected"] = {{"layer", l}, {"head", h}, {"cls_map", maps[l][h]}, {"distance_px", d->px[k]},
+                       {"distance_patches", d->patches[k]}};
+  }
+  return out;
+}
+
+Result<json> many_images(const Model& model, const Args& args) {
+  if (args.has("image") || args.has("test-index")) return Error{"--images N replaces --image and --test-index"};
+  Result<LabeledImages> set = open_test_set(args);
+  if (!set) return set.error();
+  Result<int> n = args.get_int("images", 1, 1, set->count);
+  if (!n) return n.error();
+  Result<AttentionDistance> d = mean_attention_distance(model, test_batch(*set, 0, *n, model.input_spec()), 64);
+  if (!d) return d.error();
+  Result<std::pair<int, int>> sel = selection(args, d->layers, d->heads);
+  if (!sel) return sel.error();
+  json out = distance_json(*d);
+  out.update({{"input", {{"test_images", *n}}}, {"images", *n}});
+  if (sel->first >= 0) {
+    const int k = sel->first * d->heads + sel->second;
+    out["selected"] = {{"layer", sel->first}, {"head", sel->second}, {"distance_px", d->px[k]},
+                       {"distance_patches", d->patches[k]}};
+  }
+  return out;
+}
+
+Result<json> run_attention(const Args& args) {
+  Result<std::unique_ptr<Model>> m = open_model(args);
+  if (!m) return m.error();
+  const Model& model = **m;
+  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit or hybrid)"};
+  Result<json> out = args.has("images") ? many_images(model, args) : one_image(model, args);
+  if (!out) return out.error();
+  (*out)["model"] = args.get("model");
+  (*out)["arch"] = model.arch();
+  return out;
+}
+
+}  // namespace
+
+Command attention_command() {
+  return {"attention", "CLS maps, rollout and mean attention distance per layer and head (vit, hybrid)",
+          {model_flag(), image_flag(), test_index_flag(),
+           {"images", "N", "average the distance over the first N test images (no maps)"},
+           {"layer", "L", "also report layer L, head H alone (with --head)"}, {"head", "H", "see --layer"},
+           data_flag(), backend_flag()},
+          run_attention};
+}
+
+}  // namespace vc::cli

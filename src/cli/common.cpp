@@ -1,0 +1,84 @@
+#include "cli/common.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "core/image.h"
+
+namespace vc::cli {
+
+FlagSpec model_flag() { return {"model", "PATH", "weight file (.safetensors) of a vit, cnn or hybrid model"}; }
+FlagSpec backend_flag() { return {"backend", "NAME", "kernel backend: ref or simd (default simd)"}; }
+FlagSpec data_flag() {
+  return {"data", "DIR", std::string("Fashion-MNIST folder (default ") + kDefaultFashionMnistDir + ")"};
+}
+FlagSpec image_flag() { return {"image", "PATH", "input image (PNG/JPEG; grayscale, resized to 28x28)"}; }
+FlagSpec test_index_flag() { return {"test-index", "N", "use image N of the Fashion-MNIST test set instead"}; }
+
+Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error{"cannot open '" + path + "'"};
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) return Error{"cannot read '" + path + "'"};
+  return bytes;
+}
+
+Result<std::unique_ptr<Model>> open_model(const Args& args) {
+  if (!args.has("model")) return Error{"--model PATH is required"};
+  const std::string backend = args.get("backend", "simd");
+  const KernelTable* k = kernels_by_name(backend);
+  if (!k) return Error{"unknown backend '" + backend + "' (ref or simd)"};
+  Result<std::unique_ptr<Model>> m = load_model_file(args.get("model"));
+  if (!m) return Error{"cannot load model '" + args.get("model") + "': " + m.error().message};
+  (*m)->set_kernels(*k);
+  return m;
+}
+
+Result<LabeledImages> open_test_set(const Args& args) {
+  Result<LabeledImages> set = load_fashion_mnist(args.get("data", kDefaultFashionMnistDir), "t10k");
+  if (!set) return Error{"cannot load the Fashion-MNIST test set: " + set.error().message};
+  return set;
+}
+
+Tensor test_batch(const LabeledImages& set, int first, int count, const InputSpec& spec) {
+  const size_t px = static_cast<size_t>(set.rows) * set.cols;
+  std::vector<float> pixels(px * count);
+  for (size_t k = 0; k < pixels.size(); ++k) pixels[k] = set.images[first * px + k] / 255.0f;
+  return make_input(pixels, count, spec);
+}
+
+Result<InputImage> input_from_args(const Model& model, const Args& args) {
+  if (args.has("image") == args.has("test-index")) return Error{"give exactly one of --image PATH or --test-index N"};
+  if (args.has("test-index")) {
+    Result<LabeledImages> set = open_test_set(args);
+    if (!set) return set.error();
+    Result<int> index = args.get_int("test-index", 0, 0, set->count - 1);
+    if (!index) return index.error();
+    return InputImage{test_batch(*set, *index, 1, model.input_spec()),
+                      json{{"test_index", *index}, {"label", set->labels[*index]}}};
+  }
+  Result<std::vector<uint8_t>> bytes = read_file(args.get("image"));
+  if (!bytes) return bytes.error();
+  Result<GrayImage> img = decode_image(*bytes);
+  if (!img) return Error{"cannot decode '" + args.get("image") + "': " + img.error().message};
+  const GrayImage digit = to_digit_style(*img);
+  return InputImage{make_input(digit.pixels, 1, model.input_spec()), json{{"image", args.get("image")}}};
+}
+
+json grid_json(const Tensor& t) {
+  json rows = json::array();
+  for (int64_t i = 0; i < t.dim(0); ++i) {
+    json row = json::array();
+    for (int64_t j = 0; j < t.dim(1); ++j) row.push_back(t.data[i * t.dim(1) + j]);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json layer_head_json(const std::vector<double>& v, int layers, int heads) {
+  json out = json::array();
+  for (int l = 0; l < layers; ++l) out.push_back(std::vector<double>(v.begin() + l * heads, v.begin() + (l + 1) * heads));
+  return out;
+}
+
+}  // namespace vc::cli

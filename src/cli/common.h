@@ -1,0 +1,52 @@
+// Pieces shared by the `vitcnn` subcommands: the command table, model and input selection, JSON helpers.
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "core/error.h"
+#include "core/idx.h"
+#include "core/tensor.h"
+#include "models/model.h"
+
+namespace vc::cli {
+
+using nlohmann::json;
+
+struct Command {
+  std::string name, summary;
+  std::vector<FlagSpec> flags;
+  Result<json> (*run)(const Args& args);  // the JSON printed on stdout, or the error for stderr
+};
+
+// The flags every model command shares.
+FlagSpec model_flag();
+FlagSpec backend_flag();
+FlagSpec data_flag();
+FlagSpec image_flag();
+FlagSpec test_index_flag();
+
+// --model (required), kernels from --backend (default simd).
+Result<std::unique_ptr<Model>> open_model(const Args& args);
+// The Fashion-MNIST test set from --data (default Debian's folder).
+Result<LabeledImages> open_test_set(const Args& args);
+// Test images [first, first + count) as model input [count, C, S, S].
+Tensor test_batch(const LabeledImages& set, int first, int count, const InputSpec& spec);
+
+// The one input image named by --image PATH (decoded, digit-styled) or --test-index N -> x [1, C, S, S];
+// `source` describes it for the JSON output.
+struct InputImage {
+  Tensor x;
+  json source;
+};
+Result<InputImage> input_from_args(const Model& model, const Args& args);
+
+Result<std::vector<uint8_t>> read_file(const std::string& path);
+// t [h, w] -> [[...] per row]
+json grid_json(const Tensor& t);
+// v [layers * heads] row-major -> [[per head] per layer]
+json layer_head_json(const std::vector<double>& v, int layers, int heads);
+
+}  // namespace vc::cli

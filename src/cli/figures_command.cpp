@@ -1,0 +1,282 @@
+// vitcnn figures: slide figures for the attention analyses, drawn with cli/raster.h, and summary.md with
+// the measured numbers behind them.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analysis/attention.h"
+#include "cli/cli.h"
+#include "cli/raster.h"
+
+namespace vc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFractions[] = {"001", "003", "010", "030", "100"};
+constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225};
+constexpr Rgb kHighData{31, 119, 180}, kLowData{230, 120, 20};
+
+struct Checkpoint {
+  std::string name;  // e.g. "vit_p100"
+  std::unique_ptr<Model> model;
+  json meta;
+  AttentionDistance distance;  // mean over the evaluation images
+};
+
+// Head mean of layer l.
+double layer_mean(const AttentionDistance& d, int l) {
+  double s = 0.0;
+  for (int h = 0; h < d.heads; ++h) s += d.px[l * d.heads + h];
+  return s / d.heads;
+}
+
+// Mean distance of uniform attention over a grid x grid patch grid, in px: the "no preference" level.
+Result<double> uniform_distance_px(int grid, double cell_px) {
+  const int t = 1 + grid * grid;
+  std::vector<Tensor> probs{Tensor({1, 1, t, t}, 1.0f / t)};
+  Result<AttentionStack> s = attention_stack(probs);
+  if (!s) return s.error();
+  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px);
+  if (!d) return d.error();
+  return d->px[0];
+}
+
+// "h3", "l0": a letter and a number.
+std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i)); }
+
+std::string fixed(double v, int digits) {
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(digits);
+  o << v;
+  return o.str();
+}
+
+// Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
+Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
+  Trace trace;
+  trace.keep_activations = false;
+  model.forward(x, &trace);
+  Result<AttentionStack> s = attention_stack(trace);
+  if (!s) return s.error();
+  const int size = model.image_size(), scale = 4, cell = size * scale, gap = 6, left = 30, top = 26;
+  const int cols = 1 + s->heads;
+  Canvas c(left + cols * (cell + gap), top + s->num_layers() * (cell + gap), kWhite);
+  const InputSpec& spec = model.input_spec();
+  auto gray = [&](int px, int py) {
+    const float v = std::clamp(x.data[static_cast<size_t>(py) * size + px] * spec.std + spec.mean, 0.0f, 1.0f);
+    const uint8_t g = static_cast<uint8_t>(std::lround(255 * v));
+    return Rgb{g, g, g};
+  };
+  c.text(left + cell / 2 - 10, 6, "img", 3, kInk);
+  for (int h = 0; h < s->heads; ++h) c.text(left + (1 + h) * (cell + gap) + cell / 2 - 10, 6, tag('h', h), 3, kInk);
+  for (int l = 0; l < s->num_layers(); ++l) {
+    const int y0 = top + l * (cell + gap);
+    c.text(2, y0 + cell / 2 - 7, tag('l', l), 3, kInk);
+    for (int py = 0; py < cell; ++py)
+      for (int px = 0; px < cell; ++px) c.set(left + px, y0 + py, gray(px / scale, py / scale));
+    for (int h = 0; h < s->heads; ++h) {
+      Result<Tensor> m = cls_map(*s, 0, l, h);
+      if (!m) return m.error();
+      const float peak = *std::max_element(m->data.begin(), m->data.end());
+      const int x0 = left + (1 + h) * (cell + gap);
+      const int patch_px = cell / s->grid;
+      for (int py = 0; py < cell; ++py)
+        for (int px = 0; px < cell; ++px) {
+          const float a = m->data[(py / patch_px) * s->grid + px / patch_px] / (peak > 0 ? peak : 1.0f);
+          c.set(x0 + px, y0 + py, mix(gray(px / scale, py / scale), colormap(a), 0.6f));
+        }
+    }
+  }
+  return c.save_png(path);
+}
+
+// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines.
+Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, const std::string& path) {
+  const int w = 760, h = 460, left = 70, right = 24, top = 44, bottom = 56;
+  Canvas c(w, h, kWhite);
+  const int layers = a.distance.layers;
+  double peak = 0.0;
+  for (const Checkpoint* k : {&a, &b})
+    for (double v : k->distance.px) peak = std::max(peak, v);
+  const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
+  auto xpos = [&](double layer) { return left + (layer + 0.5) / layers * (w - left - right); };
+  auto ypos = [&](double px) { return h - bottom - px / ymax * (h - top - bottom); };
+  for (double v = 0.0; v <= ymax + 1e-9; v += step) {
+    c.line(left, ypos(v), w - right, ypos(v), 1.0, kGrid);
+    const std::string label = fixed(v, 0);
+    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
+  }
+  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
+  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
+  for (int l = 0; l < layers; ++l) {
+    c.line(xpos(l), h - bottom, xpos(l), h - bottom + 6, 2.0, kInk);
+    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l), 2, kInk);
+  }
+  c.text(w / 2 - 40, h - 22, "layer", 3, kInk);
+  c.text(8, 10, "mean distance px", 2, kInk);
+  const std::pair<const Checkpoint*, Rgb> series[] = {{&a, kHighData}, {&b, kLowData}};
+  for (int k = 0; k < 2; ++k) {
+    const auto& [cp, color] = series[k];
+    const double dx = k == 0 ? -0.12 : 0.12;
+    for (int l = 0; l + 1 < layers; ++l)
+      c.line(xpos(l + dx), ypos(layer_mean(cp->distance, l)), xpos(l + 1 + dx), ypos(layer_mean(cp->distance, l + 1)),
+             2.5, color);
+    for (int l = 0; l < layers; ++l)
+      for (int hd = 0; hd < cp->distance.heads; ++hd)
+        c.dot(xpos(l + dx), ypos(cp->distance.px[l * cp->distance.heads + hd]), 5.0, color);
+    const int lx = w - right - 200, ly = 12 + 20 * k;
+    c.dot(lx, ly + 5, 5.0, color);
+    c.text(lx + 14, ly, cp->name.substr(cp->name.find('_') + 1), 2, kInk);
+  }
+  return c.save_png(path);
+}
+
+int local_heads(const AttentionDistance& d, int first_layers, double threshold_px) {
+  int n = 0;
+  for (int l = 0; l < std::min(first_layers, d.layers); ++l)
+    for (int h = 0; h < d.heads; ++h) n += d.px[l * d.heads + h] < threshold_px;
+  return n;
+}
+
+std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vector<Checkpoint>& others, int images,
+                             double uniform_px, double cell_px, const std::string& backend) {
+  const double threshold = 0.5 * uniform_px;
+  const int early = 2;
+  std::ostringstream md;
+  md << "# Mean attention distance of the lab's checkpoints\n\n"
+     << "Measured by `vitcnn figures` (backend " << backend << ") on the first " << images
+     << " Fashion-MNIST test images: for each image, layer and head, the attention-weighted mean distance between "
+        "patch tokens (CLS excluded), in input pixels (one token cell = "
+     << fixed(cell_px, 0) << " px); then the mean over the images.\n\n"
+     << "Reference level: attention spread uniformly over the patch grid gives " << fixed(uniform_px, 2)
+     << " px. A head is called **local** when its mean distance is below half of that, " << fixed(threshold, 2)
+     << " px.\n\n"
+     << "| checkpoint | train samples | test acc | mean distance per layer, px (head mean) | local heads in layers 0-"
+     << early - 1 << " | nearest head, layer 0 (px) |\n|---|---|---|---|---|---|\n";
+  auto row = [&](const Checkpoint& cp) {
+    const json train = cp.meta.value("train", json::object());
+    md << "| " << cp.name << " | " << (train.contains("samples") ? train["samples"].dump() : "?") << " | "
+       << (cp.meta.contains("test_accuracy") ? fixed(cp.meta["test_accuracy"].get<double>(), 4) : "?") << " | ";
+    for (int l = 0; l < cp.distance.layers; ++l) md << (l ? ", " : "") << fixed(layer_mean(cp.distance, l), 2);
+    const auto first = cp.distance.px.begin();
+    md << " | " << local_heads(cp.distance, early, threshold) << " of " << early * cp.distance.heads << " | "
+       << fixed(*std::min_element(first, first + cp.distance.heads), 2) << " |\n";
+  };
+  for (const Checkpoint& cp : vits) row(cp);
+  for (const Checkpoint& cp : others) row(cp);
+
+  md << "\n## Does the mean distance grow with depth?\n\n";
+  int grows = 0;
+  for (const Checkpoint& cp : vits) {
+    const int last = cp.distance.layers - 1;
+    int steps_up = 0;
+    for (int l = 0; l < last; ++l) steps_up += layer_mean(cp.distance, l + 1) > layer_mean(cp.distance, l);
+    grows += layer_mean(cp.distance, last) > layer_mean(cp.distance, 0);
+    md << "- " << cp.name << ": layer 0 " << fixed(layer_mean(cp.distance, 0), 2) << " px -> layer " << last << " "
+       << fixed(layer_mean(cp.distance, last), 2) << " px; the head mean rises in " << steps_up << " of " << last
+       << " layer-to-layer steps.\n";
+  }
+  md << "\nIn " << grows << " of " << vits.size() << " ViT checkpoints the last layer attends farther than the first. ";
+  md << (grows * 2 > static_cast<int>(vits.size())
+             ? "So in our models the distance mostly grows with depth, as in the ViT paper, but see the step counts: "
+               "the growth need not be monotonic.\n"
+             : "So our models do not show the paper's clear growth with depth; on 8x8 token grids the whole image is "
+               "only a few cells away, which leaves little room between local and global.\n");
+
+  md << "\n## Do low-data ViTs have fewer local heads early?\n\n";
+  for (const Checkpoint& cp : vits)
+    md << "- " << cp.name << ": " << local_heads(cp.distance, early, threshold) << " local heads of "
+       << early * cp.distance.heads << " in layers 0-" << early - 1 << "\n";
+  if (vits.size() >= 2) {
+    const int lo = local_heads(vits.front().distance, early, threshold);
+    const int hi = local_heads(vits.back().distance, early, threshold);
+    md << "\n" << vits.front().name << " has " << lo << ", " << vits.back().name << " has " << hi << ". ";
+    md << (lo < hi ? "The low-data model has fewer local heads early, in the direction the ViT paper reports for "
+                     "ImageNet-only training.\n"
+                   : lo == hi ? "The same count: at this scale the data fraction does not change how many early heads "
+                                "are local.\n"
+                              : "The low-data model has more local heads early: the opposite of the paper's "
+                                "observation, at our (much smaller) scale.\n");
+  }
+  md << "\nFigures: `attention_grid.png` (CLS maps of " << (vits.empty() ? "" : vits.back().name)
+     << ", layers down, heads across, first column the input), `distance_scatter.png` (one dot per head, "
+        "x = layer, y = mean distance in px, lines = head means; blue = high data, orange = low data).\n";
+  return md.str();
+}
+
+Result<json> run_figures(const Args& args) {
+  if (!args.has("out")) return Error{"--out DIR is required"};
+  const fs::path out = args.get("out"), models = args.get("models", "assets/models");
+  Result<LabeledImages> set = open_test_set(args);
+  if (!set) return set.error();
+  Result<int> images = args.get_int("images", 256, 1, set->count);
+  if (!images) return images.error();
+  Result<int> gallery = args.get_int("test-index", 0, 0, set->count - 1);
+  if (!gallery) return gallery.error();
+  const std::string backend = args.get("backend", "simd");
+  const KernelTable* kernels = kernels_by_name(backend);
+  if (!kernels) return Error{"unknown backend '" + backend + "' (ref or simd)"};
+
+  std::vector<Checkpoint> vits, others;
+  for (const char* arch : {"vit", "hybrid"})
+    for (const char* frac : kFractions) {
+      const fs::path path = models / (std::string(arch) + "_p" + frac + ".safetensors");
+      if (!fs::exists(path)) continue;
+      Result<std::unique_ptr<Model>> m = load_model_file(path.string());
+      if (!m) return Error{"cannot load '" + path.string() + "': " + m.error().message};
+      (*m)->set_kernels(*kernels);
+      const Tensor x = test_batch(*set, 0, *images, (*m)->input_spec());
+      Result<AttentionDistance> d = mean_attention_distance(**m, x, 64);
+      if (!d) return Error{path.string() + ": " + d.error().message};
+      json meta = json::parse((*m)->metadata_json(), nullptr, false);
+      Checkpoint cp{std::string(arch) + "_p" + frac, std::move(*m), meta.is_discarded() ? json::object() : meta, *d};
+      (std::string(arch) == "vit" ? vits : others).push_back(std::move(cp));
+    }
+  if (vits.empty() || vits.front().name != "vit_p001" || vits.back().name != "vit_p100")
+    return Error{"figures need vit_p001.safetensors and vit_p100.safetensors in '" + models.string() + "'"};
+
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) return Error{"cannot create '" + out.string() + "': " + ec.message()};
+  const Checkpoint& high = vits.back();
+  const Checkpoint& low = vits.front();
+  const Tensor x = test_batch(*set, *gallery, 1, high.model->input_spec());
+  if (Status st = draw_attention_grid(*high.model, x, (out / "attention_grid.png").string()); !st) return st.error();
+  if (Status st = draw_distance_scatter(high, low, (out / "distance_scatter.png").string()); !st) return st.error();
+
+  const double cell = high.distance.cell_px;
+  Result<double> uniform = uniform_distance_px(high.distance.grid, cell);
+  if (!uniform) return uniform.error();
+  std::ofstream md(out / "summary.md");
+  md << summary_markdown(vits, others, *images, *uniform, cell, backend);
+  if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
+
+  json distances = json::object();
+  for (const std::vector<Checkpoint>* group : {&vits, &others})
+    for (const Checkpoint& cp : *group)
+      distances[cp.name] = layer_head_json(cp.distance.px, cp.distance.layers, cp.distance.heads);
+  return json{{"files", {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string(),
+                         (out / "summary.md").string()}},
+              {"images", *images},
+              {"gallery_test_index", *gallery},
+              {"uniform_distance_px", *uniform},
+              {"local_threshold_px", 0.5 * *uniform},
+              {"distance_px", distances}};
+}
+
+}  // namespace
+
+Command figures_command() {
+  return {"figures", "attention-grid and distance-scatter PNGs plus summary.md with the measured numbers",
+          {{"out", "DIR", "output folder (created)"},
+           {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
+           {"images", "N", "test images the distances are averaged over (default 256)"},
+           {"test-index", "N", "test image shown in the attention grid (default 0)"}, data_flag(), backend_flag()},
+          run_figures};
+}
+
+}  // namespace vc::cli
