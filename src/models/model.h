@@ -94,4 +94,10 @@ class Model {
 Result<std::unique_ptr<Model>> load_model(std::span<const uint8_t> safetensors_bytes);
 Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
 
+// Fresh weights for the model that a "vitcnn" metadata JSON describes, initialised like PyTorch's defaults
+// (conv/linear weight and bias ~ U(+-1/sqrt(fan_in)), LayerNorm 1 and 0, CLS token 0, position embedding
+// ~ U(+-0.02 sqrt 3)), deterministic in `seed` on every platform; the JSON is stored as __metadata__["vitcnn"].
+// load_model(serialize_safetensors(...)) turns them into a model (training from scratch, tests).
+Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed);
+
 }  // namespace vc

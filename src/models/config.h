@@ -1,0 +1,34 @@
+// The "vitcnn" metadata of a weight file (tools/train/checkpoint.py): architecture, sizes, class names and
+// input normalization, parsed and validated. Every size comes from the file; nothing is assumed.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/image.h"
+
+namespace vc {
+
+// Mirrors models.DEFAULT_CONFIGS: the fields an arch does not use stay 0 / empty.
+struct ModelConfig {
+  std::string arch;  // "vit" | "cnn" | "hybrid"
+  int image_size = 0, in_channels = 0, num_classes = 0;
+  int patch = 0;                         // vit
+  int stem_width = 0;                    // cnn, hybrid: the conv trunk
+  std::vector<int> widths, strides, blocks;
+  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid: the token head
+};
+
+struct ModelMeta {
+  int format_version = 0;
+  ModelConfig config;
+  std::vector<std::string> class_names;
+  InputSpec input;
+};
+
+constexpr int kMetaFormatVersion = 1;
+
+// Parses and validates the JSON text stored under __metadata__["vitcnn"].
+Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json);
+
+}  // namespace vc

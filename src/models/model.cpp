@@ -1,0 +1,68 @@
+#include "models/model.h"
+
+#include "models/network.h"
+
+namespace vc {
+
+void Trace::put(std::string name, Tensor value) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) {
+      values[i] = std::move(value);
+      return;
+    }
+  names.push_back(std::move(name));
+  values.push_back(std::move(value));
+}
+
+const Tensor* Trace::find(std::string_view name) const {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return &values[i];
+  return nullptr;
+}
+
+int64_t Model::num_params() const {
+  int64_t n = 0;
+  for (const auto& p : param_list_) n += p.second->numel();
+  return n;
+}
+
+namespace {
+
+Result<std::unique_ptr<Model>> build_model(SafeTensors st) {
+  auto it = st.metadata.find("vitcnn");
+  if (it == st.metadata.end()) return Error{"not a ViT vs CNN Lab weight file: __metadata__ has no \"vitcnn\" entry"};
+  std::string meta_json = it->second;
+  Result<ModelMeta> meta = parse_model_meta(meta_json);
+  if (!meta) return meta.error();
+  auto net = std::make_unique<Network>(std::move(meta.value()), std::move(meta_json), std::move(st));
+  if (Status s = net->build(); !s) return s.error();
+  return std::unique_ptr<Model>(std::move(net));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Model>> load_model(std::span<const uint8_t> safetensors_bytes) {
+  Result<SafeTensors> st = parse_safetensors(safetensors_bytes);
+  if (!st) return st.error();
+  return build_model(std::move(st.value()));
+}
+
+Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed) {
+  Result<ModelMeta> meta = parse_model_meta(vitcnn_json);
+  if (!meta) return meta.error();
+  SafeTensors empty;
+  empty.metadata["vitcnn"] = vitcnn_json;
+  Network net(std::move(meta.value()), vitcnn_json, std::move(empty));
+  if (Status s = net.build(&seed); !s) return s.error();
+  return std::move(net.weights());
+}
+
+Result<std::unique_ptr<Model>> load_model_file(const std::string& path) {
+  Result<SafeTensors> st = read_safetensors(path);
+  if (!st) return st.error();
+  Result<std::unique_ptr<Model>> model = build_model(std::move(st.value()));
+  if (!model) return Error{path + ": " + model.error().message};
+  return model;
+}
+
+}  // namespace vc

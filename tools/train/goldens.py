@@ -1,0 +1,176 @@
+"""Parity goldens for the C++ engine (tests/models/parity_test.cpp), computed by the PyTorch reference.
+
+For each checkpoint and the first N Fashion-MNIST test images, writes <out>/<name>.goldens.safetensors (F32):
+
+  input              [N, C, S, S]  normalized input (checkpoint.preprocess, with the file's input spec)
+  labels             [N]           test labels (as floats)
+  logits             [N, K]
+  trace.<name>       every tensor models.py traces ("embed", "blocks.0.attn.probs", "stem", "stages.1.0", ...)
+  grad.logits.input  d/d(input) of sum_b logits[b, label_b]
+  wgrad.<param>      d/d(param) of the same objective, for every parameter
+  seed               a one-hot at the centre position of an intermediate layer, summed over channels:
+                     cnn/hybrid-trunk [N, C, h, w] -> seed[:, :, h//2, w//2] = 1; tokens [N, T, D] -> the
+                     centre patch token. __metadata__["seed_layer"] names the layer.
+  grad.seed.input    d/d(input) of sum(seed * layer)
+
+The reference runs in float64 (from the file's float32/float16 weights), so the goldens carry the exact
+values and the C++ float32 error is measured against the truth, not against another float32 rounding.
+A manifest <out>/goldens.txt lists "<checkpoint>\t<goldens>" per line.
+
+--random also writes randomly initialised checkpoints of all three archs into <out> (checkpoint.save;
+F16 for vit and hybrid, F32 for cnn) so parity is tested without trained weights. Outputs newer than
+their checkpoint and this script are reused. Runs on Debian's CPU torch 1.13: /usr/bin/python3 goldens.py.
+"""
+import argparse
+import glob
+import gzip
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checkpoint  # noqa: E402
+import models  # noqa: E402
+
+DATA_DIR = "/usr/share/datasets/fashion-mnist"
+RANDOM_DTYPES = {"vit": "F16", "cnn": "F32", "hybrid": "F16"}
+
+
+def read_idx(path, count):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+    return arr[:count]
+
+
+def write_f32(path, tensors, metadata):
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        blob = np.ascontiguousarray(tensors[name].detach().cpu().numpy().astype(np.float32)).tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    header["__metadata__"] = metadata
+    head = json.dumps(header, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(head)))
+        f.write(head)
+        for blob in blobs:
+            f.write(blob)
+    os.replace(tmp, path)
+
+
+def write_random_checkpoints(out_dir):
+    paths = []
+    for i, arch in enumerate(["vit", "cnn", "hybrid"]):
+        path = os.path.join(out_dir, "random_%s.safetensors" % arch)
+        paths.append(path)
+        if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(__file__):
+            continue
+        torch.manual_seed(1234 + i)
+        model = models.build(arch, fold_bn=True)
+        with torch.no_grad():
+            # Non-trivial LayerNorm affine and CLS token, so that swapped or ignored parameters show.
+            for name, p in model.named_parameters():
+                if ".norm" in name and name.endswith("weight"):
+                    p.copy_(1.0 + 0.2 * torch.randn_like(p))
+                elif (".norm" in name and name.endswith("bias")) or name.endswith("cls_token"):
+                    p.copy_(0.2 * torch.randn_like(p))
+        meta = checkpoint.make_meta(arch, models.DEFAULT_CONFIGS[arch], {"fraction": 0.0, "seed": 1234 + i})
+        checkpoint.save(path, model.state_dict(), meta, dtype=RANDOM_DTYPES[arch])
+    return paths
+
+
+def seed_layer_and_tensor(arch, cfg, trace):
+    if arch == "cnn":
+        layer = "stages.%d.0" % (len(cfg["widths"]) // 2)
+        seed = torch.zeros_like(trace[layer])
+        h, w = seed.shape[2], seed.shape[3]
+        seed[:, :, h // 2, w // 2] = 1.0
+    else:
+        layer = "blocks.%d" % (cfg["depth"] // 2)
+        seed = torch.zeros_like(trace[layer])
+        grid = int(round((seed.shape[1] - 1) ** 0.5))
+        seed[:, 1 + (grid // 2) * grid + grid // 2, :] = 1.0
+    return layer, seed
+
+
+def make_goldens(ckpt_path, out_path, images, labels):
+    model, meta = checkpoint.load_model(ckpt_path)
+    model = model.double()
+    arch, cfg = meta["arch"], meta["config"]
+    # checkpoint.preprocess with the file's own input spec: zero pad, then (x - mean) / std.
+    spec = meta["input"]
+    x0 = torch.nn.functional.pad(torch.tensor(images, dtype=torch.float64).div(255.0).unsqueeze(1),
+                                 (spec["pad"],) * 4)
+    x0 = (x0 - spec["mean"]) / spec["std"]
+    lab = torch.as_tensor(labels.astype(np.int64))
+    out = {"input": x0, "labels": lab.double()}
+
+    # Forward with the trace, then the label-logit objective: input and weight gradients.
+    x = x0.clone().requires_grad_(True)
+    trace = {}
+    logits = model(x, trace)
+    out["logits"] = logits
+    for name, t in trace.items():
+        out["trace." + name] = t
+    objective = logits.gather(1, lab[:, None]).sum()
+    params = dict(model.named_parameters())
+    grads = torch.autograd.grad(objective, [x] + list(params.values()), retain_graph=True)
+    out["grad.logits.input"] = grads[0]
+    for name, g in zip(params, grads[1:]):
+        out["wgrad." + name] = g
+
+    # The receptive-field objective: one-hot at the centre of an intermediate layer.
+    layer, seed = seed_layer_and_tensor(arch, cfg, trace)
+    out["seed"] = seed
+    out["grad.seed.input"] = torch.autograd.grad((trace[layer] * seed).sum(), x)[0]
+    write_f32(out_path, out, {"seed_layer": layer, "checkpoint": os.path.basename(ckpt_path), "arch": arch})
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True, help="output folder (the build tree)")
+    ap.add_argument("--random", action="store_true", help="also write and test random checkpoints of each arch")
+    ap.add_argument("--models-dir", help="test every *.safetensors found here")
+    ap.add_argument("--images", type=int, default=16)
+    ap.add_argument("checkpoints", nargs="*")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    os.makedirs(args.out, exist_ok=True)
+
+    ckpts = list(args.checkpoints)
+    if args.models_dir:
+        ckpts += sorted(glob.glob(os.path.join(args.models_dir, "*.safetensors")))
+    if args.random:
+        ckpts += write_random_checkpoints(args.out)
+    if not ckpts:
+        sys.exit("goldens.py: no checkpoints given")
+    images = read_idx(os.path.join(DATA_DIR, "t10k-images-idx3-ubyte.gz"), args.images)
+    labels = read_idx(os.path.join(DATA_DIR, "t10k-labels-idx1-ubyte.gz"), args.images)
+
+    manifest = []
+    for ckpt in ckpts:
+        ckpt = os.path.abspath(ckpt)
+        name = os.path.splitext(os.path.basename(ckpt))[0]
+        out_path = os.path.join(os.path.abspath(args.out), name + ".goldens.safetensors")
+        stale = not os.path.exists(out_path) or os.path.getmtime(out_path) < max(
+            os.path.getmtime(ckpt), os.path.getmtime(__file__))
+        if stale:
+            make_goldens(ckpt, out_path, images, labels)
+            print("goldens: wrote", out_path)
+        manifest.append("%s\t%s\n" % (ckpt, out_path))
+    with open(os.path.join(args.out, "goldens.txt"), "w") as f:
+        f.writelines(manifest)
+
+
+if __name__ == "__main__":
+    main()
