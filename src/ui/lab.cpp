@@ -1,0 +1,281 @@
+// The lab's entry points (lab.h): the main window with its menu bar and view tabs, gallery loading,
+// keyboard shortcuts, file input, and the JSON query hook.
+#include "ui/lab.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "core/image.h"
+#include "ui/app_state.h"
+#include "ui/input_edit.h"
+#include "ui/panels.h"
+#include "ui/widgets.h"
+
+namespace vc {
+
+namespace {
+
+constexpr int kGalleryPerClass = 3;
+constexpr const char* kTestImagesAsset = "data/t10k-images-idx3-ubyte.gz";
+constexpr const char* kTestLabelsAsset = "data/t10k-labels-idx1-ubyte.gz";
+
+struct TabInfo {
+  Tab tab;
+  const char* key;  // stable id: view state, rect names ("tab.<key>"), ImGui ids
+  TextId label;
+  void (*body)(AppState&);
+};
+
+constexpr TabInfo kTabs[] = {
+    {Tab::Input, "input", TextId::TabInput, panel_input},
+    {Tab::Predictions, "predictions", TextId::TabPredictions, panel_predictions},
+    {Tab::Attention, "attention", TextId::TabAttention, panel_attention},
+    {Tab::ReceptiveField, "receptive_field", TextId::TabReceptiveField, panel_receptive_field},
+    {Tab::Representations, "representations", TextId::TabRepresentations, panel_representations},
+    {Tab::Compare, "compare", TextId::TabCompare, panel_compare},
+};
+static_assert(std::size(kTabs) == static_cast<size_t>(Tab::Count));
+
+const TabInfo& tab_info(Tab t) { return kTabs[static_cast<int>(t)]; }
+
+std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const char* path) {
+  auto slot = std::make_shared<FetchSlot>();
+  platform.fetch(path, [slot](std::vector<uint8_t> bytes, std::string error) {
+    slot->bytes = std::move(bytes);
+    slot->error = std::move(error);
+    slot->done = true;
+  });
+  return slot;
+}
+
+// Turns both fetched IDX files into the test set and picks the thumbnails once both have arrived.
+void poll_gallery(AppState& app) {
+  GalleryState& g = app.gallery;
+  if (g.status != GalleryState::Status::Loading || !g.images_fetch->done || !g.labels_fetch->done) return;
+  auto fail = [&](const std::string& why) {
+    g.status = GalleryState::Status::Failed;
+    g.error = why;
+  };
+  const FetchSlot& images = *g.images_fetch;
+  const FetchSlot& labels = *g.labels_fetch;
+  if (!images.error.empty() || !labels.error.empty()) return fail(images.error.empty() ? labels.error : images.error);
+  auto image_idx = parse_idx(images.bytes);
+  if (!image_idx) return fail(std::string(kTestImagesAsset) + ": " + image_idx.error().message);
+  auto label_idx = parse_idx(labels.bytes);
+  if (!label_idx) return fail(std::string(kTestLabelsAsset) + ": " + label_idx.error().message);
+  auto set = make_labeled_images(std::move(image_idx).value(), std::move(label_idx).value());
+  if (!set) return fail(set.error().message);
+  if (set->rows != kInputSide || set->cols != kInputSide) return fail("test images are not 28 x 28");
+  g.test_set = std::move(set).value();
+  g.images_fetch.reset();  // the compressed bytes are no longer needed
+  g.labels_fetch.reset();
+  // The first few test images of each class, in class order.
+  for (int label = 0; label < 10; ++label) {
+    int taken = 0;
+    for (int i = 0; i < g.test_set.count && taken < kGalleryPerClass; ++i)
+      if (g.test_set.labels[i] == label) {
+        g.thumbnails.push_back(i);
+        ++taken;
+      }
+  }
+  g.status = GalleryState::Status::Ready;
+  // Start from the first thumbnail unless the student already made an input.
+  if (app.input.version == 0 && !g.thumbnails.empty()) choose_test_image(app, g.thumbnails[0]);
+}
+
+// 1-6 switch views, R resets, C clears, arrows shift; never while a text field has the keyboard.
+void handle_shortcuts(AppState& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  for (ImWchar c : io.InputQueueCharacters) {
+    if (c >= '1' && c < '1' + static_cast<int>(Tab::Count)) app.ui.requested_tab = static_cast<Tab>(c - '1');
+    if (c == 'r' || c == 'R') reset_input(app);
+    if (c == 'c' || c == 'C') clear_input(app);
+  }
+  struct Arrow {
+    ImGuiKey key;
+    int dx, dy;
+  };
+  constexpr Arrow kArrows[] = {
+      {ImGuiKey_LeftArrow, -1, 0}, {ImGuiKey_RightArrow, 1, 0}, {ImGuiKey_UpArrow, 0, -1}, {ImGuiKey_DownArrow, 0, 1}};
+  for (const Arrow& a : kArrows)
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(a.key))) shift_input(app, a.dx, a.dy);
+}
+
+void apply_view_state(AppState& app, const std::string& view) {
+  // "key=value&key=value"; unknown keys are ignored so old links keep working.
+  size_t pos = 0;
+  while (pos <= view.size()) {
+    const size_t end = std::min(view.find('&', pos), view.size());
+    const std::string item = view.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos && item.substr(0, eq) == "tab")
+      for (const TabInfo& t : kTabs)
+        if (item.substr(eq + 1) == t.key) app.ui.requested_tab = t.tab;
+    pos = end + 1;
+  }
+}
+
+void view_body(AppState& app, const TabInfo& t) {
+  if (t.tab == Tab::Input) return t.body(app);
+  // Every other view has the input strip on its left, so the input can change from anywhere.
+  const float strip_w = ImGui::GetFontSize() * 13.0f;
+  ImGui::BeginChild("##input_strip", ImVec2(strip_w, 0.0f), true);
+  panel_input_strip(app);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##view", ImVec2(0.0f, 0.0f), false);
+  t.body(app);
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void panel_menu_bar(AppState& app) {
+  const Language L = app.ui.language;
+  if (!ImGui::BeginMenuBar()) return;
+  ImGui::TextUnformatted(tr(L, TextId::AppTitle));
+  ImGui::Separator();
+  ImGui::TextUnformatted(tr(L, TextId::MenuLanguage));
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
+  if (ImGui::BeginCombo("##language", language_name(L))) {
+    for (Language option : {Language::En, Language::Ko}) {
+      if (ImGui::Selectable(language_name(option), option == L)) app.ui.language = option;
+      record_rect(app, std::string("language.") + language_code(option));
+    }
+    ImGui::EndCombo();
+  }
+  record_rect(app, "menu.language");
+  const bool help_open = ImGui::BeginMenu(tr(L, TextId::MenuHelp));
+  record_rect(app, "menu.help");
+  if (help_open) {
+    ImGui::TextDisabled("%s", tr(L, TextId::HelpShortcuts));
+    for (TextId line : {TextId::ShortcutTabs, TextId::ShortcutArrows, TextId::ShortcutReset, TextId::ShortcutClear,
+                        TextId::ShortcutsInactiveInText})
+      ImGui::BulletText("%s", tr(L, line));
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenuBar();
+}
+
+void panel_message(AppState& app) {
+  if (app.ui.message.empty()) return;
+  const ImVec4 color = app.ui.message_is_error ? ImVec4(1.0f, 0.35f, 0.35f, 1.0f)
+                                               : ImGui::GetStyleColorVec4(ImGuiCol_Text);
+  if (ImGui::SmallButton(tr(app.ui.language, TextId::Dismiss))) app.ui.message.clear();
+  record_rect(app, "button.dismiss");
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextWrapped("%s", app.ui.message.c_str());
+  ImGui::PopStyleColor();
+}
+
+std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options) {
+  auto app = std::make_unique<AppState>();
+  app->platform = std::move(platform);
+  app->ui.language = options.language == "ko" ? Language::Ko : Language::En;
+  // The first frame selects the tab from AppState (Input unless the view state says otherwise).
+  app->ui.requested_tab = Tab::Input;
+  apply_view_state(*app, options.view_state);
+  if (app->platform.fetch) {
+    app->gallery.images_fetch = start_fetch(app->platform, kTestImagesAsset);
+    app->gallery.labels_fetch = start_fetch(app->platform, kTestLabelsAsset);
+  } else {
+    app->gallery.status = GalleryState::Status::Failed;
+    app->gallery.error = "no asset access (Platform::fetch is not set)";
+  }
+  return app;
+}
+
+void lab_frame(AppState& app) {
+  app.ui.rects.clear();
+  poll_gallery(app);
+  handle_shortcuts(app);
+
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  constexpr ImGuiWindowFlags kMainFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                                          ImGuiWindowFlags_NoBringToFrontOnFocus;
+  // "###" keeps the window's id stable when the language changes its title.
+  ImGui::Begin((std::string(tr(app.ui.language, TextId::AppTitle)) + "###lab").c_str(), nullptr, kMainFlags);
+  panel_menu_bar(app);
+  panel_message(app);
+  if (ImGui::BeginTabBar("##views")) {
+    for (const TabInfo& t : kTabs) {
+      const ImGuiTabItemFlags flags = app.ui.requested_tab == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
+      const std::string label = std::string(tr(app.ui.language, t.label)) + "###" + t.key;
+      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+      record_rect(app, std::string("tab.") + t.key);
+      if (!open) continue;
+      app.ui.tab = t.tab;
+      view_body(app, t);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+  // SetSelected takes effect within the frame it is passed in.
+  app.ui.requested_tab = Tab::Count;
+  if (app.gallery.status == GalleryState::Status::Ready) app.ui.ready = true;
+}
+
+void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::string& name) {
+  const Language L = app.ui.language;
+  auto decoded = decode_image(bytes);
+  if (!decoded) {
+    set_message(app, format_text(tr(L, TextId::InputLoadFailed), name.c_str(), decoded.error().message.c_str()), true);
+    return;
+  }
+  const GrayImage digit = to_digit_style(decoded.value());
+  InputImage img{};
+  std::copy(digit.pixels.begin(), digit.pixels.end(), img.begin());
+  set_file_input(app, img, name);
+  set_message(app, format_text(tr(L, TextId::InputLoaded), name.c_str(), decoded->width, decoded->height), false);
+}
+
+bool lab_ready(const AppState& app) { return app.ui.ready; }
+
+std::vector<float> lab_input_image(const AppState& app) {
+  return std::vector<float>(app.input.image.begin(), app.input.image.end());
+}
+
+std::string lab_view_state(const AppState& app) { return std::string("tab=") + tab_info(app.ui.tab).key; }
+
+std::string lab_query(const AppState& app, const std::string& what) {
+  using nlohmann::json;
+  json out;
+  if (what == "input") {
+    out["image"] = app.input.image;
+  } else if (what == "rects") {
+    out = json::object();
+    for (const auto& [id, r] : app.ui.rects) out[id] = r;
+  } else if (what == "state") {
+    out["tab"] = tab_info(app.ui.tab).key;
+    out["language"] = language_code(app.ui.language);
+    out["message"] = app.ui.message;
+    out["message_is_error"] = app.ui.message_is_error;
+    out["input_version"] = app.input.version;
+    out["ready"] = app.ui.ready;
+  } else if (what == "gallery") {
+    const GalleryState& g = app.gallery;
+    out["status"] = g.status == GalleryState::Status::Ready    ? "ready"
+                    : g.status == GalleryState::Status::Loading ? "loading"
+                                                                 : "failed";
+    out["error"] = g.error;
+    out["indices"] = g.thumbnails;
+    json labels = json::array();
+    for (int i : g.thumbnails) labels.push_back(g.test_set.labels[i]);
+    out["labels"] = labels;
+  } else {
+    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery)";
+  }
+  // Replace invalid UTF-8 (a file name, say) instead of throwing.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace vc

@@ -1,0 +1,72 @@
+#include "ui/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+
+namespace vc {
+
+void help_marker(const char* text) {
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void notice_caption(const AppState& app, TextId notice) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s %s", tr(app.ui.language, TextId::WhatToNotice), tr(app.ui.language, notice));
+  ImGui::PopStyleColor();
+}
+
+void record_rect(AppState& app, const std::string& id) {
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  app.ui.rects[id] = {lo.x, lo.y, hi.x - lo.x, hi.y - lo.y};
+}
+
+void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const float* pixels, int side) {
+  dl->AddRectFilled(origin, ImVec2(origin.x + side * cell, origin.y + side * cell), IM_COL32(0, 0, 0, 255));
+  // Black is the background rectangle; other pixels are drawn as horizontal runs of equal 8-bit gray,
+  // which keeps the vertex count low (the 16-bit-index builds of Dear ImGui cap a draw list at 64k).
+  auto gray = [&](int i) { return static_cast<int>(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f + 0.5f); };
+  for (int y = 0; y < side; ++y) {
+    int x = 0;
+    while (x < side) {
+      const int g = gray(y * side + x);
+      int end = x + 1;
+      while (end < side && gray(y * side + end) == g) ++end;
+      if (g > 0)
+        dl->AddRectFilled(ImVec2(origin.x + x * cell, origin.y + y * cell),
+                          ImVec2(origin.x + end * cell, origin.y + (y + 1) * cell), IM_COL32(g, g, g, 255));
+      x = end;
+    }
+  }
+}
+
+float ui_scale() { return ImGui::GetFontSize() / 13.0f; }
+
+std::string format_text(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, copy);
+  va_end(copy);
+  std::string out(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(out.data(), out.size() + 1, fmt, args);
+  va_end(args);
+  return out;
+}
+
+void set_message(AppState& app, std::string text, bool is_error) {
+  app.ui.message = std::move(text);
+  app.ui.message_is_error = is_error;
+}
+
+}  // namespace vc

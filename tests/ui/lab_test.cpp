@@ -1,0 +1,408 @@
+// The lab driven frame by frame with Dear ImGui's null renderer (no GL): every view in every input state,
+// simulated mouse and keyboard input, and Begin/End balance checked after every frame.
+#include "ui/lab.h"
+
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb/stb_image_write.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/idx.h"
+#include "ui/app_state.h"
+#include "ui/input_edit.h"
+
+namespace vc {
+namespace {
+
+using nlohmann::json;
+
+const char* const kTabKeys[] = {"input", "predictions", "attention", "receptive_field", "representations", "compare"};
+
+std::vector<uint8_t> read_file(const std::string& path, std::string* error) {
+  std::vector<uint8_t> bytes;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    *error = "cannot open " + path;
+    return bytes;
+  }
+  uint8_t chunk[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+  std::fclose(f);
+  return bytes;
+}
+
+bool debian_data_present() {
+  std::string error;
+  read_file(std::string(kDefaultFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz", &error);
+  return error.empty();
+}
+
+using FetchDone = std::function<void(std::vector<uint8_t>, std::string)>;
+
+// Fetches answered at once from the Debian files ("data/x" -> <fashion-mnist dir>/x), or held back until
+// deliver() (the web's asynchronous fetch, and the "gallery not loaded yet" state).
+struct FakeAssets {
+  bool deferred = false;
+  std::vector<std::pair<std::string, FetchDone>> pending;
+  int picker_calls = 0;
+
+  static void answer(const std::string& path, const FetchDone& done) {
+    const std::string prefix = "data/";
+    std::string error;
+    std::vector<uint8_t> bytes;
+    if (path.rfind(prefix, 0) == 0)
+      bytes = read_file(std::string(kDefaultFashionMnistDir) + "/" + path.substr(prefix.size()), &error);
+    else
+      error = "no such asset " + path;
+    done(std::move(bytes), error);
+  }
+  void deliver() {
+    for (auto& [path, done] : pending) answer(path, done);
+    pending.clear();
+  }
+  Platform platform() {
+    Platform p;
+    p.fetch = [this](const std::string& path, FetchDone done) {
+      if (deferred)
+        pending.emplace_back(path, std::move(done));
+      else
+        answer(path, done);
+    };
+    p.pick_image_file = [this] { ++picker_calls; };
+    p.now_ms = [] { return 0.0; };
+    return p;
+  }
+};
+
+// Records what ErrorCheckEndFrameRecover had to repair: any entry is a Begin/End (Push/Pop) mismatch.
+void log_recovery(void* user, const char* fmt, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  static_cast<std::vector<std::string>*>(user)->push_back(buf);
+}
+
+class LabTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!debian_data_present()) GTEST_SKIP() << "apt package dataset-fashion-mnist not installed";
+    ctx_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280.0f, 800.0f);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.IniFilename = nullptr;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    // Key indices as a backend would map them (1.80 API: io.KeyMap / io.KeysDown).
+    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;
+  }
+  void TearDown() override {
+    if (ctx_) ImGui::DestroyContext(ctx_);
+  }
+
+  void create(const std::string& language = "en", const std::string& view = "") {
+    app_ = lab_create(assets_.platform(), LabOptions{language, view});
+  }
+
+  // One frame; fails the test if any Begin/End, Push/Pop or group was left unbalanced.
+  void frame() {
+    ImGui::NewFrame();
+    lab_frame(*app_);
+    std::vector<std::string> repaired;
+    ImGui::ErrorCheckEndFrameRecover(log_recovery, &repaired);
+    for (const std::string& r : repaired) ADD_FAILURE() << r;
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    EXPECT_EQ(g.CurrentWindowStack.Size, 1) << "End() without Begin() (or the reverse)";
+    EXPECT_EQ(g.GroupStack.Size, 0);
+    EXPECT_EQ(g.ColorStack.Size, 0);
+    ImGui::Render();
+  }
+  void frames(int n) {
+    for (int i = 0; i < n; ++i) frame();
+  }
+
+  json query(const std::string& what) {
+    json j = json::parse(lab_query(*app_, what), nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << what;
+    return j;
+  }
+  // Centre of a recorded widget rectangle; fails when the widget was not drawn last frame.
+  ImVec2 centre(const std::string& id) {
+    const json rects = query("rects");
+    if (!rects.contains(id)) {
+      ADD_FAILURE() << "no rect named " << id;
+      return ImVec2(-1.0f, -1.0f);
+    }
+    const json& r = rects[id];
+    return ImVec2(r[0].get<float>() + r[2].get<float>() * 0.5f, r[1].get<float>() + r[3].get<float>() * 0.5f);
+  }
+  // Hover, press and release one mouse button at `pos` (three frames, as a real click spans frames).
+  void click(const ImVec2& pos, int button = 0) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = pos;
+    frame();
+    io.MouseDown[button] = true;
+    frame();
+    io.MouseDown[button] = false;
+    frame();
+  }
+  void click(const std::string& id) { click(centre(id)); }
+  void drag(const ImVec2& from, const ImVec2& to, int button) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = from;
+    frame();
+    io.MouseDown[button] = true;
+    frame();
+    for (int i = 1; i <= 8; ++i) {
+      io.MousePos = ImVec2(from.x + (to.x - from.x) * i / 8.0f, from.y + (to.y - from.y) * i / 8.0f);
+      frame();
+    }
+    io.MouseDown[button] = false;
+    frame();
+  }
+  void type(char c) {
+    ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+    frame();
+  }
+  void press_key(ImGuiKey key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[io.KeyMap[key]] = true;
+    frame();
+    io.KeysDown[io.KeyMap[key]] = false;
+    frame();
+  }
+  std::string tab() { return query("state")["tab"].get<std::string>(); }
+  float input_sum() {
+    float s = 0.0f;
+    for (float v : lab_input_image(*app_)) s += v;
+    return s;
+  }
+
+  ImGuiContext* ctx_ = nullptr;
+  FakeAssets assets_;
+  std::unique_ptr<AppState> app_;
+};
+
+std::vector<uint8_t> encode_png(int w, int h, const std::vector<uint8_t>& gray) {
+  std::vector<uint8_t> out;
+  auto append = [](void* ctx, void* data, int size) {
+    auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  stbi_write_png_to_func(append, &out, w, h, 1, gray.data(), w);
+  return out;
+}
+
+TEST_F(LabTest, EveryViewInEveryStateKeepsBeginEndBalanced) {
+  for (const char* language : {"en", "ko"}) {
+    for (bool loaded : {false, true}) {
+      assets_.deferred = !loaded;
+      assets_.pending.clear();
+      create(language);
+      frames(2);
+      ASSERT_EQ(lab_ready(*app_), loaded);
+      EXPECT_EQ(query("state")["language"], language);
+      // Input states: as created, blank, drawn on, and with an error message showing.
+      for (int state = 0; state < 4; ++state) {
+        if (state == 1) clear_input(*app_);
+        if (state == 2) stamp_brush(app_->input.image, 14.0f, 14.0f, BrushSettings{}, false);
+        if (state == 3) lab_open_image(*app_, std::vector<uint8_t>{1, 2, 3}, "broken.png");
+        for (int t = 0; t < 6; ++t) {
+          type(static_cast<char>('1' + t));  // shortcut: switch view
+          frames(2);
+          EXPECT_EQ(tab(), kTabKeys[t]) << language << " loaded=" << loaded << " state=" << state;
+        }
+      }
+    }
+  }
+}
+
+TEST_F(LabTest, GalleryArrivesLaterThenLabIsReady) {
+  assets_.deferred = true;
+  create();
+  frames(3);
+  EXPECT_FALSE(lab_ready(*app_));
+  EXPECT_EQ(query("gallery")["status"], "loading");
+  EXPECT_EQ(input_sum(), 0.0f);
+  assets_.deliver();
+  EXPECT_FALSE(lab_ready(*app_));  // data arrived, but no frame has drawn it yet
+  frame();
+  EXPECT_TRUE(lab_ready(*app_));
+  const json gallery = query("gallery");
+  ASSERT_EQ(gallery["indices"].size(), 30u);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(gallery["labels"][i].get<int>(), i / 3) << i;
+  // The first thumbnail became the input, and its thumbnail is on screen.
+  EXPECT_GT(input_sum(), 0.0f);
+  EXPECT_TRUE(query("rects").contains("gallery.29"));
+}
+
+TEST_F(LabTest, FailedFetchShowsErrorAndKeepsRunning) {
+  Platform p = assets_.platform();
+  p.fetch = [](const std::string& path, FetchDone done) { done({}, "HTTP 404 for " + path); };
+  app_ = lab_create(p, LabOptions{});
+  for (int t = 0; t < 6; ++t) type(static_cast<char>('1' + t));
+  EXPECT_FALSE(lab_ready(*app_));
+  const json gallery = query("gallery");
+  EXPECT_EQ(gallery["status"], "failed");
+  EXPECT_NE(gallery["error"].get<std::string>().find("404"), std::string::npos);
+}
+
+TEST_F(LabTest, CorruptGalleryFileIsAnErrorNotACrash) {
+  Platform p = assets_.platform();
+  p.fetch = [](const std::string&, FetchDone done) { done({0x1f, 0x8b, 8, 0, 0, 0}, ""); };
+  app_ = lab_create(p, LabOptions{});
+  frames(2);
+  EXPECT_EQ(query("gallery")["status"], "failed");
+}
+
+TEST_F(LabTest, DrawingAndErasingOnTheCanvas) {
+  create();
+  frames(2);
+  type('c');
+  ASSERT_EQ(input_sum(), 0.0f);
+  const json r = query("rects")["canvas"];
+  const float x = r[0], y = r[1], w = r[2], h = r[3];
+  // Left drag across the middle row draws a horizontal line.
+  drag(ImVec2(x + w * 0.2f, y + h * 0.5f), ImVec2(x + w * 0.8f, y + h * 0.5f), 0);
+  std::vector<float> img = lab_input_image(*app_);
+  EXPECT_GT(img[14 * 28 + 14], 0.9f);
+  EXPECT_EQ(img[2 * 28 + 14], 0.0f);
+  const float drawn = input_sum();
+  EXPECT_GT(drawn, 10.0f);
+  // Right drag over the left half erases that half of the line.
+  drag(ImVec2(x + w * 0.1f, y + h * 0.5f), ImVec2(x + w * 0.5f, y + h * 0.5f), 1);
+  img = lab_input_image(*app_);
+  EXPECT_EQ(img[14 * 28 + 8], 0.0f);
+  EXPECT_GT(img[14 * 28 + 20], 0.9f);
+  EXPECT_LT(input_sum(), drawn);
+  EXPECT_TRUE(app_->input.edited);
+}
+
+TEST_F(LabTest, ClickingThumbnailsChangesTheInputFromAnyView) {
+  create();
+  frames(2);
+  const LabeledImages& set = app_->gallery.test_set;
+  const json indices = query("gallery")["indices"];
+  for (const char* tab_key : {"input", "attention"}) {
+    click("tab." + std::string(tab_key));
+    ASSERT_EQ(tab(), tab_key);
+    for (int i : {4, 17}) {
+      click("gallery." + std::to_string(i));
+      const int index = indices[i];
+      const std::vector<float> img = lab_input_image(*app_);
+      for (int p = 0; p < 784; ++p) ASSERT_EQ(img[p], set.images[size_t(index) * 784 + p] / 255.0f) << tab_key;
+      EXPECT_EQ(app_->input.gallery_label, i / 3);
+    }
+  }
+}
+
+TEST_F(LabTest, ButtonsAndShortcutsEditTheInput) {
+  create();
+  frames(2);
+  const std::vector<float> original = lab_input_image(*app_);
+  // Arrow key: shift right by one pixel, zeros enter on the left.
+  press_key(ImGuiKey_RightArrow);
+  std::vector<float> img = lab_input_image(*app_);
+  for (int y = 0; y < 28; ++y) {
+    EXPECT_EQ(img[y * 28], 0.0f);
+    for (int x = 1; x < 28; ++x) ASSERT_EQ(img[y * 28 + x], original[y * 28 + x - 1]);
+  }
+  // The shift buttons on the Input view undo it.
+  click("button.shift_left");
+  img = lab_input_image(*app_);
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 27; ++x) ASSERT_EQ(img[y * 28 + x], original[y * 28 + x]);
+  click("button.clear");
+  EXPECT_EQ(input_sum(), 0.0f);
+  type('r');
+  EXPECT_EQ(lab_input_image(*app_), original);
+  type('c');
+  EXPECT_EQ(input_sum(), 0.0f);
+  click("button.reset");
+  EXPECT_EQ(lab_input_image(*app_), original);
+  click("button.load");
+  EXPECT_EQ(assets_.picker_calls, 1);
+}
+
+TEST_F(LabTest, TabsAndLanguageSwitchWithTheMouse) {
+  create();
+  frames(2);
+  for (const char* key : kTabKeys) {
+    click(std::string("tab.") + key);
+    EXPECT_EQ(tab(), key);
+    EXPECT_EQ(lab_view_state(*app_), std::string("tab=") + key);
+  }
+  click("menu.language");
+  frames(2);  // a new popup measures itself in its first frame before it is shown
+  click("language.ko");
+  EXPECT_EQ(query("state")["language"], "ko");
+  EXPECT_EQ(tab(), "compare");  // the view survives the language change
+}
+
+TEST_F(LabTest, ViewStateRestoresTheTab) {
+  create("ko", "tab=receptive_field&unknown=1");
+  frames(2);
+  EXPECT_EQ(tab(), "receptive_field");
+  EXPECT_EQ(query("state")["language"], "ko");
+  create("en", "tab=nonsense");
+  frames(2);
+  EXPECT_EQ(tab(), "input");
+}
+
+TEST_F(LabTest, OpenImageRejectsCorruptFilesAndAcceptsPng) {
+  create();
+  frames(2);
+  const std::vector<float> before = lab_input_image(*app_);
+  lab_open_image(*app_, std::vector<uint8_t>{'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'a', 'g', 'e'}, "junk.png");
+  frames(2);
+  json state = query("state");
+  EXPECT_TRUE(state["message_is_error"].get<bool>());
+  EXPECT_NE(state["message"].get<std::string>().find("junk.png"), std::string::npos);
+  EXPECT_EQ(lab_input_image(*app_), before);
+  lab_open_image(*app_, {}, "empty.png");
+  EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
+  EXPECT_EQ(lab_input_image(*app_), before);
+
+  // A dark disc on white paper, 64x64: it arrives inverted (light disc on black) and resized to 28x28.
+  std::vector<uint8_t> gray(64 * 64);
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) gray[y * 64 + x] = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 20 * 20 ? 0 : 255;
+  lab_open_image(*app_, encode_png(64, 64, gray), "disc.png");
+  frames(2);
+  state = query("state");
+  EXPECT_FALSE(state["message_is_error"].get<bool>());
+  const std::vector<float> img = lab_input_image(*app_);
+  EXPECT_NE(img, before);
+  EXPECT_GT(img[14 * 28 + 14], 0.99f);
+  EXPECT_LT(img[0], 0.01f);
+  EXPECT_EQ(app_->input.source, InputSource::File);
+  // Dismiss clears the message.
+  click("button.dismiss");
+  EXPECT_EQ(query("state")["message"], "");
+}
+
+TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
+  create();
+  frames(2);
+  EXPECT_EQ(query("input")["image"].size(), 784u);
+  const json rects = query("rects");
+  for (const char* key : kTabKeys) EXPECT_TRUE(rects.contains(std::string("tab.") + key)) << key;
+  for (const char* id : {"canvas", "button.reset", "button.clear", "button.load", "gallery.0", "menu.language"})
+    EXPECT_TRUE(rects.contains(id)) << id;
+  EXPECT_TRUE(query("nonsense").contains("error"));
+}
+
+}  // namespace
+}  // namespace vc
