@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# ViT vs CNN Lab: install what is missing, build, then serve or test.
+#   ./build_wasm.sh          install, build the web page, serve it on http://127.0.0.1:8000 (PORT=... to change)
+#   ./build_wasm.sh build    install and build both trees: the page in build-wasm/web/, the desktop app build/vitcnn-lab
+#   ./build_wasm.sh test     install, build both trees, run every test (native, wasm under node, Dear ImGui 1.86
+#                            variant, headless Chromium, desktop under Xvfb); exits non-zero on any failure
+#   ./build_wasm.sh deps     install only
+# Dependencies: Debian packages listed in tools/apt-packages.txt, npm packages pinned in web/package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")"
+readonly JOBS=${JOBS:-2}
+readonly PORT=${PORT:-8000}
+# Emscripten 3.1.6 finds Debian's acorn only through NODE_PATH (docs: TOOLCHAIN gotcha 1).
+export NODE_PATH=/usr/share/nodejs
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_deps() {
+  local wanted missing=()
+  wanted=$(sed 's/#.*//' tools/apt-packages.txt | tr -s ' \t' '\n' | grep -v '^$')
+  for pkg in $wanted; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    log "apt: installing ${missing[*]}"
+    local sudo=()
+    [[ $(id -u) == 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+  # npm's own record of the last install is older than the lockfile when node_modules is stale.
+  if [[ ! -f web/node_modules/.package-lock.json || web/package-lock.json -nt web/node_modules/.package-lock.json ]]
+  then
+    log "npm ci (web/)"
+    (cd web && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_native() {
+  log "native build (build/)"
+  cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j "$JOBS"
+}
+
+build_wasm() {
+  log "wasm build (build-wasm/)"
+  # emcmake's default test emulator passes a flag Node 20 rejects (TOOLCHAIN gotcha 4).
+  emcmake cmake -G Ninja -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" && cmake --build build-wasm -j "$JOBS" "$@"
+}
+
+# The lab against Debian's upstream Dear ImGui 1.86: proves the UI needs none of the npm fork's extensions.
+build_imgui186() {
+  log "Dear ImGui 1.86 variant (build-imgui186/)"
+  cmake -G Ninja -S . -B build-imgui186 -DCMAKE_BUILD_TYPE=Release -DVITCNN_IMGUI=system &&
+    cmake --build build-imgui186 -j "$JOBS" --target ui_tests vitcnn-lab
+}
+
+serve() {
+  log "serving the lab on http://127.0.0.1:$PORT (Ctrl-C stops)"
+  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory build-wasm/web
+}
+
+results=()
+failed=0
+# Runs one test step, records PASS/FAIL, and keeps going so the summary lists every failure.
+step() {
+  local name=$1
+  shift
+  log "test: $name"
+  if "$@"; then
+    results+=("PASS  $name")
+  else
+    results+=("FAIL  $name")
+    failed=1
+  fi
+}
+
+run_tests() {
+  local ctest_flags=(--output-on-failure)
+  [[ ${CI:-} == true ]] && ctest_flags+=(--verbose)
+  step "build: native" build_native
+  step "build: wasm" build_wasm
+  step "build: Dear ImGui 1.86 variant" build_imgui186
+  step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
+  step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
+  step "ctest ui against Dear ImGui 1.86" ctest --test-dir build-imgui186 -R '^ui_tests$' "${ctest_flags[@]}"
+  step "browser: headless Chromium (tests/browser)" node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
+  step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
+  log "summary"
+  printf '%s\n' "${results[@]}"
+  if ((failed)); then
+    echo "SOME TESTS FAILED"
+    return 1
+  fi
+  echo "ALL TESTS PASSED"
+}
+
+case "${1:-serve}" in
+  deps) install_deps ;;
+  build) install_deps && build_native && build_wasm ;;
+  test) install_deps && run_tests ;;
+  serve) install_deps && build_wasm --target vitcnn-lab && serve ;;
+  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *)
+    echo "build_wasm.sh: unknown mode '$1' (modes: build, test, deps; none = serve)" >&2
+    exit 2
+    ;;
+esac
