@@ -307,11 +307,11 @@ def run_zoo(args, jobs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True, help="output folder")
+    ap.add_argument("--out", help="output folder (required unless --table)")
     ap.add_argument("--data", default=data.DEFAULT_DIR, help="folder of the Fashion-MNIST gzip IDX files")
     ap.add_argument("--archs", nargs="+", default=list(models.ARCHS), choices=list(models.ARCHS))
     ap.add_argument("--fractions", nargs="+", type=int, default=[1, 3, 10, 30, 100], help="percent of the 55k")
-    ap.add_argument("--epochs", nargs="+", default=["vit=80", "cnn=30", "hybrid=40"], help="arch=epochs at 100 %%")
+    ap.add_argument("--epochs", nargs="+", default=["vit=80", "cnn=40", "hybrid=50"], help="arch=epochs at 100 %%")
     ap.add_argument("--min-steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -328,6 +328,8 @@ def main():
     if args.table:
         print(table(args.table))
         return
+    if not args.out:
+        ap.error("--out is required")
     args.epochs = {k: int(v) for k, v in (e.split("=") for e in args.epochs)}
     if args.smoke:
         args.epochs = {a: 2 for a in models.ARCHS}
