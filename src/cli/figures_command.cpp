@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kFractions[] = {"001", "003", "010", "030", "100"};
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225};
+constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225}, kDash{150, 150, 150};
 constexpr Rgb kHighData{31, 119, 180}, kLowData{230, 120, 20};
 
 struct Checkpoint {
@@ -94,12 +94,13 @@ Status draw_attention_grid(const Model& model, const Tensor& x, const std::strin
   return c.save_png(path);
 }
 
-// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines.
-Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, const std::string& path) {
+// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines;
+// dashed grey: the distance of uniform attention and the "local" threshold (half of it).
+Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double uniform_px, const std::string& path) {
   const int w = 760, h = 460, left = 70, right = 24, top = 44, bottom = 56;
   Canvas c(w, h, kWhite);
   const int layers = a.distance.layers;
-  double peak = 0.0;
+  double peak = uniform_px;
   for (const Checkpoint* k : {&a, &b})
     for (double v : k->distance.px) peak = std::max(peak, v);
   const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
@@ -110,6 +111,9 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, const std
     const std::string label = fixed(v, 0);
     c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
   }
+  for (double level : {uniform_px, 0.5 * uniform_px})
+    for (double x = left; x < w - right; x += 16)
+      c.line(x, ypos(level), std::min<double>(x + 9, w - right), ypos(level), 1.5, kDash);
   c.line(left, top - 10, left, h - bottom, 2.0, kInk);
   c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
   for (int l = 0; l < layers; ++l) {
@@ -204,7 +208,8 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   }
   md << "\nFigures: `attention_grid.png` (CLS maps of " << (vits.empty() ? "" : vits.back().name)
      << ", layers down, heads across, first column the input), `distance_scatter.png` (one dot per head, "
-        "x = layer, y = mean distance in px, lines = head means; blue = high data, orange = low data).\n";
+        "x = layer, y = mean distance in px, lines = head means; blue = high data, orange = low data; dashed: uniform "
+        "attention and the local threshold).\n";
   return md.str();
 }
 
@@ -246,11 +251,11 @@ Result<json> run_figures(const Args& args) {
   const Checkpoint& low = vits.front();
   const Tensor x = test_batch(*set, *gallery, 1, high.model->input_spec());
   if (Status st = draw_attention_grid(*high.model, x, (out / "attention_grid.png").string()); !st) return st.error();
-  if (Status st = draw_distance_scatter(high, low, (out / "distance_scatter.png").string()); !st) return st.error();
-
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
+  if (Status st = draw_distance_scatter(high, low, *uniform, (out / "distance_scatter.png").string()); !st)
+    return st.error();
   std::ofstream md(out / "summary.md");
   md << summary_markdown(vits, others, *images, *uniform, cell, backend);
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};

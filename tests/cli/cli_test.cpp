@@ -1,0 +1,368 @@
+// vitcnn subcommands, run in-process on the random-weight models of tools/analysis_ref/make_test_models.py
+// (written to VITCNN_TEST_MODELS by the cli_test_models ctest fixture, with the reference's expected outputs).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "cli/npy.h"
+#include "cli/raster.h"
+#include "core/image.h"
+#include "core/safetensors.h"
+
+namespace vc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int code;
+  std::string out, err;
+  json j;
+};
+
+CliRun vitcnn(const std::vector<std::string>& argv) {
+  std::ostringstream out, err;
+  CliRun r{run_cli(argv, out, err), out.str(), err.str(), json()};
+  if (r.code == 0) r.j = json::parse(r.out, nullptr, false);
+  return r;
+}
+
+std::string model(const std::string& arch) { return VITCNN_TEST_MODELS "/" + arch + "_tiny.safetensors"; }
+
+json expected() {
+  std::ifstream f(VITCNN_TEST_MODELS "/expected.json");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return json::parse(ss.str(), nullptr, false);
+}
+
+// A fresh empty folder under the system temp dir.
+fs::path scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("vitcnn_cli_test_" + name);
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(model("vit"))) << "run through ctest (the cli_test_models fixture writes "
+                                          << VITCNN_TEST_MODELS << ")";
+  }
+};
+
+TEST(CliArgs, UsageAndUnknownCommand) {
+  CliRun none = vitcnn({});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("usage: vitcnn"), std::string::npos);
+  CliRun bad = vitcnn({"frobnicate"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown command 'frobnicate'"), std::string::npos);
+  CliRun help = vitcnn({"--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("attention"), std::string::npos);
+}
+
+TEST(CliArgs, HelpForEverySubcommand) {
+  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures", "bench-attention"}) {
+    CliRun r = vitcnn({c, "--help"});
+    EXPECT_EQ(r.code, 0) << c;
+    EXPECT_NE(r.out.find(std::string("usage: vitcnn ") + c), std::string::npos) << c;
+    EXPECT_NE(r.out.find("--"), std::string::npos) << c;
+  }
+}
+
+TEST(CliArgs, BadFlagsAreUsageErrors) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"predict", "--bogus", "1"}, "unknown flag '--bogus'"},
+      {{"info", "--model"}, "'--model' needs a value"},
+      {{"info", "--model", "a", "--model", "b"}, "given twice"},
+      {{"eval", "stray"}, "unexpected argument 'stray'"},
+      {{"eval", "-x"}, "unexpected argument '-x'"},
+  };
+  for (const auto& [argv, message] : cases) {
+    CliRun r = vitcnn(argv);
+    EXPECT_EQ(r.code, 2) << argv[1];
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--help"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
+TEST_F(Cli, MissingAndTruncatedFilesAreErrors) {
+  CliRun missing = vitcnn({"info", "--model", "/nonexistent/vit.safetensors"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("/nonexistent/vit.safetensors"), std::string::npos) << missing.err;
+
+  const fs::path dir = scratch("truncated");
+  std::ifstream in(model("vit"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (size_t keep : {size_t{0}, size_t{5}, size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
+    const std::string path = (dir / ("cut" + std::to_string(keep) + ".safetensors")).string();
+    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(keep));
+    CliRun r = vitcnn({"predict", "--model", path, "--test-index", "0"});
+    EXPECT_EQ(r.code, 1) << keep;
+    EXPECT_NE(r.err.find("cannot load model"), std::string::npos) << r.err;
+  }
+
+  const std::string not_image = (dir / "not_an_image.png").string();
+  std::ofstream(not_image) << "hello";
+  CliRun img = vitcnn({"predict", "--model", model("vit"), "--image", not_image});
+  EXPECT_EQ(img.code, 1);
+  EXPECT_NE(img.err.find("cannot decode"), std::string::npos) << img.err;
+  CliRun no_img = vitcnn({"predict", "--model", model("vit"), "--image", (dir / "absent.png").string()});
+  EXPECT_EQ(no_img.code, 1);
+  CliRun no_data = vitcnn({"eval", "--model", model("vit"), "--data", dir.string()});
+  EXPECT_EQ(no_data.code, 1);
+  EXPECT_NE(no_data.err.find("Fashion-MNIST"), std::string::npos) << no_data.err;
+}
+
+TEST_F(Cli, BadValuesAreErrors) {
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {"predict", "--model", model("vit"), "--test-index", "10000"},
+           {"predict", "--model", model("vit"), "--test-index", "-1"},
+           {"predict", "--model", model("vit"), "--test-index", "3x"},
+           {"predict", "--model", model("vit")},
+           {"predict", "--model", model("vit"), "--test-index", "1", "--image", "a.png"},
+           {"predict", "--model", model("vit"), "--test-index", "1", "--backend", "gpu"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "2", "--head", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "0"},
+           {"eval", "--model", model("vit"), "--limit", "0"},
+       }) {
+    CliRun r = vitcnn(argv);
+    EXPECT_EQ(r.code, 1) << argv[3] << " " << argv.back();
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+TEST_F(Cli, InfoCountsEveryWeight) {
+  for (const char* arch : {"vit", "cnn", "hybrid"}) {
+    CliRun r = vitcnn({"info", "--model", model(arch)});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.j["arch"], arch);
+    Result<SafeTensors> st = read_safetensors(model(arch));
+    ASSERT_TRUE(st.ok());
+    int64_t weights = 0;
+    for (const auto& [name, t] : st->tensors) weights += t.numel();
+    EXPECT_EQ(r.j["params"].get<int64_t>(), weights) << arch;
+    int64_t layer_params = 0, layer_macs = 0;
+    for (const json& l : r.j["layers"]) {
+      EXPECT_TRUE(l.contains("name") && l.contains("type") && l["out_shape"].is_array());
+      layer_params += l["params"].get<int64_t>();
+      layer_macs += l["macs"].get<int64_t>();
+    }
+    EXPECT_EQ(layer_params, weights) << arch;
+    EXPECT_EQ(r.j["macs"].get<int64_t>(), layer_macs);
+    EXPECT_EQ(r.j["metadata"]["arch"], arch);
+  }
+}
+
+TEST_F(Cli, PredictMatchesTheReferenceAndSumsToOne) {
+  const json want = expected();
+  ASSERT_FALSE(want.is_discarded());
+  for (const char* arch : {"vit", "cnn", "hybrid"})
+    for (const char* backend : {"ref", "simd"}) {
+      CliRun r = vitcnn({"predict", "--model", model(arch), "--test-index", "0", "--backend", backend});
+      ASSERT_EQ(r.code, 0) << r.err;
+      const json& probs = r.j["probs"];
+      ASSERT_EQ(probs.size(), 10u);
+      double sum = 0.0;
+      for (size_t k = 0; k < probs.size(); ++k) {
+        sum += probs[k].get<double>();
+        // float32 forward passes of an untrained model: the same maths, different summation order.
+        EXPECT_NEAR(probs[k].get<double>(), want[arch]["probs"][k].get<double>(), 2e-5) << arch << " " << backend;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-9);
+      ASSERT_EQ(r.j["top"].size(), 5u);
+      EXPECT_GE(r.j["top"][0]["prob"].get<double>(), r.j["top"][4]["prob"].get<double>());
+      EXPECT_TRUE(r.j["top"][0]["label"].is_string());
+      EXPECT_GE(r.j["ms"].get<double>(), 0.0);
+      EXPECT_EQ(r.j["backend"], backend);
+    }
+}
+
+TEST_F(Cli, PredictFromAPngEqualsTheTestIndex) {
+  // Test image 0 written as a 28x28 PNG decodes back to the same pixels (dark background: no inversion).
+  Result<LabeledImages> set = load_fashion_mnist(kDefaultFashionMnistDir, "t10k");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  Canvas c(28, 28, Rgb{});
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) {
+      const uint8_t v = set->images[y * 28 + x];
+      c.set(x, y, Rgb{v, v, v});
+    }
+  const std::string png = (scratch("png") / "test0.png").string();
+  ASSERT_TRUE(c.save_png(png).ok());
+  CliRun a = vitcnn({"predict", "--model", model("vit"), "--image", png});
+  CliRun b = vitcnn({"predict", "--model", model("vit"), "--test-index", "0"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  for (size_t k = 0; k < 10; ++k) EXPECT_NEAR(a.j["probs"][k].get<double>(), b.j["probs"][k].get<double>(), 1e-6);
+}
+
+TEST_F(Cli, EvalCountsTheImages) {
+  CliRun r = vitcnn({"eval", "--model", model("cnn"), "--limit", "130", "--batch", "64"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.j["n"], 130);
+  const double acc = r.j["accuracy"];
+  EXPECT_DOUBLE_EQ(acc, r.j["correct"].get<int>() / 130.0);
+  // Batching does not change predictions.
+  CliRun one_batch = vitcnn({"eval", "--model", model("cnn"), "--limit", "130", "--batch", "130"});
+  ASSERT_EQ(one_batch.code, 0);
+  EXPECT_EQ(one_batch.j["correct"], r.j["correct"]);
+}
+
+TEST_F(Cli, TraceWritesNpyFilesAndAnIndex) {
+  const fs::path dir = scratch("trace");
+  CliRun r = vitcnn({"trace", "--model", model("vit"), "--test-index", "2", "--out", dir.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir / "index.json"));
+  std::vector<std::string> names;
+  for (const json& t : r.j["tensors"]) {
+    names.push_back(t["name"]);
+    const fs::path file = dir / t["file"].get<std::string>();
+    ASSERT_TRUE(fs::exists(file)) << file;
+    int64_t n = 1;
+    for (const json& d : t["shape"]) n *= d.get<int64_t>();
+    std::ifstream f(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    ASSERT_GE(bytes.size(), 10u);
+    const size_t header = static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
+    EXPECT_EQ(bytes.compare(0, 6, "\x93NUMPY"), 0);
+    EXPECT_EQ((10 + header) % 64, 0u);
+    EXPECT_EQ(bytes.size(), 10 + header + 4 * static_cast<size_t>(n)) << file;
+  }
+  json want = expected()["vit"]["traced"];
+  for (const json& name : want) EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  EXPECT_NE(std::find(names.begin(), names.end(), "logits"), names.end());
+}
+
+TEST(CliNpy, HeaderFollowsTheFormat) {
+  for (const std::vector<int64_t>& shape : {std::vector<int64_t>{5}, {2, 3}, {1, 2, 65, 65}}) {
+    const std::vector<uint8_t> b = npy_bytes(Tensor(shape, 1.5f));
+    const size_t header = b[8] | (b[9] << 8);
+    const std::string text(b.begin() + 10, b.begin() + 10 + header);
+    std::string tuple = "(";
+    for (size_t i = 0; i < shape.size(); ++i) tuple += (i ? ", " : "") + std::to_string(shape[i]);
+    tuple += shape.size() == 1 ? ",)" : ")";
+    EXPECT_NE(text.find("'descr': '<f4'"), std::string::npos);
+    EXPECT_NE(text.find("'shape': " + tuple), std::string::npos) << text;
+    EXPECT_EQ(text.back(), '\n');
+    EXPECT_EQ((10 + header) % 64, 0u);
+    float first;
+    std::memcpy(&first, b.data() + 10 + header, 4);
+    EXPECT_EQ(first, 1.5f);
+  }
+}
+
+TEST_F(Cli, AttentionShapes) {
+  for (const char* arch : {"vit", "hybrid"}) {
+    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "1"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const int layers = r.j["layers"], heads = r.j["heads"], grid = r.j["grid"];
+    EXPECT_EQ(layers, 2);
+    EXPECT_EQ(heads, 2);
+    EXPECT_EQ(grid, 8);
+    EXPECT_EQ(r.j["tokens"], 65);
+    EXPECT_EQ(r.j["patch"], 4.0);
+    ASSERT_EQ(r.j["distance_px"].size(), 2u);
+    ASSERT_EQ(r.j["cls_maps"].size(), 2u);
+    for (int l = 0; l < layers; ++l) {
+      ASSERT_EQ(r.j["distance_px"][l].size(), 2u);
+      ASSERT_EQ(r.j["cls_maps"][l].size(), 2u);
+      for (int h = 0; h < heads; ++h) {
+        EXPECT_NEAR(r.j["distance_px"][l][h].get<double>(), 4.0 * r.j["distance_patches"][l][h].get<double>(), 1e-9);
+        ASSERT_EQ(r.j["cls_maps"][l][h].size(), 8u);
+        double sum = 0.0;
+        for (const json& row : r.j["cls_maps"][l][h]) {
+          ASSERT_EQ(row.size(), 8u);
+          for (const json& v : row) sum += v.get<double>();
+        }
+        EXPECT_LE(sum, 1.0 + 1e-5);  // the rest of row 0 is CLS attending to itself
+        EXPECT_GT(sum, 0.0);
+      }
+    }
+    EXPECT_EQ(r.j["rollout_cls_map"].size(), 8u);
+    EXPECT_EQ(r.j["selected"]["cls_map"], r.j["cls_maps"][1][1]);
+    EXPECT_EQ(r.j["selected"]["distance_px"], r.j["distance_px"][1][1]);
+  }
+}
+
+TEST_F(Cli, AttentionMeanOverImages) {
+  CliRun many = vitcnn({"attention", "--model", model("vit"), "--images", "3"});
+  ASSERT_EQ(many.code, 0) << many.err;
+  EXPECT_EQ(many.j["images"], 3);
+  EXPECT_FALSE(many.j.contains("cls_maps"));
+  // The mean of three single-image runs.
+  std::vector<CliRun> singles;
+  for (const char* i : {"0", "1", "2"}) {
+    singles.push_back(vitcnn({"attention", "--model", model("vit"), "--test-index", i}));
+    ASSERT_EQ(singles.back().code, 0) << singles.back().err;
+  }
+  for (int l = 0; l < 2; ++l)
+    for (int h = 0; h < 2; ++h) {
+      double sum = 0.0;
+      for (const CliRun& one : singles) sum += one.j["distance_px"][l][h].get<double>();
+      EXPECT_NEAR(many.j["distance_px"][l][h].get<double>(), sum / 3, 1e-8);
+    }
+}
+
+TEST_F(Cli, AttentionOfACnnIsAnError) {
+  CliRun r = vitcnn({"attention", "--model", model("cnn"), "--test-index", "0"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cnn"), std::string::npos) << r.err;
+  CliRun many = vitcnn({"attention", "--model", model("cnn"), "--images", "4"});
+  EXPECT_EQ(many.code, 1);
+}
+
+TEST_F(Cli, FiguresWritesPngsAndASummary) {
+  const fs::path models = scratch("figure_models"), out = scratch("figures");
+  for (const char* name : {"vit_p001", "vit_p100"})
+    fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* png : {"attention_grid.png", "distance_scatter.png"}) {
+    std::ifstream f(out / png, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    Result<GrayImage> img = decode_image(bytes);
+    ASSERT_TRUE(img.ok()) << png;
+    EXPECT_GT(img->width, 100);
+    EXPECT_GT(img->height, 100);
+  }
+  std::ifstream md(out / "summary.md");
+  std::stringstream ss;
+  ss << md.rdbuf();
+  EXPECT_NE(ss.str().find("local"), std::string::npos);
+  EXPECT_NE(ss.str().find("vit_p001"), std::string::npos);
+  EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
+  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_distance_px"].get<double>());
+
+  fs::remove(models / "vit_p001.safetensors");
+  CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("vit_p001"), std::string::npos) << missing.err;
+}
+
+TEST(CliRaster, ShapesLandOnTheirPixels) {
+  Canvas c(20, 10, Rgb{255, 255, 255});
+  c.line(2, 5.5, 17, 5.5, 1.0, Rgb{0, 0, 0});
+  c.dot(10.5, 2.5, 1.0, Rgb{255, 0, 0});
+  EXPECT_EQ(c.get(2, 5).r, 0);
+  EXPECT_EQ(c.get(16, 5).r, 0);
+  EXPECT_EQ(c.get(2, 7).r, 255);
+  EXPECT_EQ(c.get(10, 2).g, 0);
+  EXPECT_EQ(c.get(10, 2).r, 255);
+  EXPECT_EQ(c.get(13, 2).g, 255);
+  const Rgb lo = colormap(0.0f), hi = colormap(1.0f);
+  EXPECT_LT(lo.r + lo.g + lo.b, hi.r + hi.g + hi.b);  // dark to light
+  EXPECT_EQ(colormap(-3.0f).r, lo.r);
+  EXPECT_EQ(colormap(7.0f).g, hi.g);
+}
+
+}  // namespace
+}  // namespace vc::cli
