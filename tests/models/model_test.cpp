@@ -1,0 +1,445 @@
+// Model engine tests that need no PyTorch: backward vs finite differences on tiny odd-sized configs,
+// layer shapes and MAC counts vs hand computations, batching, traces, and clear errors for bad files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "models/model.h"
+
+namespace vc {
+namespace {
+
+std::string meta_json(const std::string& arch, int image_size, int classes, const std::string& config) {
+  std::string names;
+  for (int i = 0; i < classes; ++i) names += (i ? ",\"c" : "\"c") + std::to_string(i) + "\"";
+  return "{\"format_version\": 1, \"arch\": \"" + arch + "\", \"config\": " + config + ", \"class_names\": [" + names +
+         "], \"input\": {\"size\": " + std::to_string(image_size) + ", \"pad\": 0, \"mean\": 0.25, \"std\": 0.5}}";
+}
+
+// Tiny configs on odd sizes: T = 10 tokens of 6 channels in 2 heads of 3; a 7x7 cnn whose second stage
+// has a stride-2 shortcut to 4x4; a hybrid with 3 heads of 2 channels over a 4x4 grid.
+const std::string kTinyVit = meta_json(
+    "vit", 6, 3,
+    R"({"image_size": 6, "in_channels": 2, "patch": 2, "dim": 6, "depth": 2, "heads": 2, "mlp_hidden": 5, "num_classes": 3})");
+const std::string kTinyCnn = meta_json(
+    "cnn", 7, 3,
+    R"({"image_size": 7, "in_channels": 2, "stem_width": 3, "widths": [3, 5], "strides": [1, 2], "blocks": [2, 1], "num_classes": 3})");
+const std::string kTinyHybrid = meta_json(
+    "hybrid", 8, 4,
+    R"({"image_size": 8, "in_channels": 1, "stem_width": 3, "widths": [4, 5], "strides": [2, 1], "blocks": [1, 1], "dim": 6, "depth": 2, "heads": 3, "mlp_hidden": 7, "num_classes": 4})");
+
+// models.DEFAULT_CONFIGS
+const std::string kDefaultVit = meta_json(
+    "vit", 32, 10,
+    R"({"image_size": 32, "in_channels": 1, "patch": 4, "dim": 128, "depth": 6, "heads": 4, "mlp_hidden": 256, "num_classes": 10})");
+const std::string kDefaultCnn = meta_json(
+    "cnn", 32, 10,
+    R"({"image_size": 32, "in_channels": 1, "stem_width": 32, "widths": [32, 64, 128], "strides": [1, 2, 2], "blocks": [2, 2, 2], "num_classes": 10})");
+const std::string kDefaultHybrid = meta_json(
+    "hybrid", 32, 10,
+    R"({"image_size": 32, "in_channels": 1, "stem_width": 32, "widths": [32, 64], "strides": [2, 2], "blocks": [1, 1], "dim": 128, "depth": 4, "heads": 4, "mlp_hidden": 256, "num_classes": 10})");
+
+// Deterministic values in [-1, 1).
+struct Lcg {
+  uint64_t s;
+  float next() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<float>(s >> 40) / 8388608.0f - 1.0f;
+  }
+};
+
+void fill(Tensor& t, Lcg& rng, float scale) {
+  for (float& v : t.data) v = scale * rng.next();
+}
+
+// init_weights, with LayerNorm affines and the CLS token moved off their 1 / 0 defaults so that a
+// swapped or ignored parameter shows.
+SafeTensors weights_for(const std::string& meta, uint64_t seed) {
+  Result<SafeTensors> st = init_weights(meta, seed);
+  EXPECT_TRUE(st.ok()) << st.error().message;
+  Lcg rng{seed};
+  for (auto& [name, t] : st->tensors)
+    if (name.find("norm") != std::string::npos || name.ends_with("cls_token"))
+      for (float& v : t.data) v += 0.3f * rng.next();
+  return std::move(st.value());
+}
+
+std::unique_ptr<Model> load(const SafeTensors& st) {
+  Result<std::unique_ptr<Model>> m = load_model(serialize_safetensors(st));
+  EXPECT_TRUE(m.ok()) << m.error().message;
+  return m.ok() ? std::move(m.value()) : nullptr;
+}
+
+Tensor random_input(const Model& m, int batch, uint64_t seed) {
+  Tensor x({batch, m.in_channels(), m.image_size(), m.image_size()});
+  Lcg rng{seed};
+  fill(x, rng, 1.5f);
+  return x;
+}
+
+// sum(seed * traced tensor `layer`), accumulated in double.
+double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
+  Trace trace;
+  m.forward(x, &trace);
+  const Tensor* t = trace.find(layer);
+  EXPECT_NE(nullptr, t) << layer;
+  if (!t) return 0.0;
+  double s = 0.0;
+  for (size_t i = 0; i < t->data.size(); ++i) s += static_cast<double>(t->data[i]) * seed.data[i];
+  return s;
+}
+
+// Central differences in float32 with step h = 1e-3: truncation O(h^2), rounding ~1e-7 |f| / h. A ReLU
+// unit whose input crosses zero within the step spoils the difference; that happens at one step size, not
+// at both, while a wrong gradient fails at both: `fd(h)` is retried once at h / 4.
+// Tolerance: 3e-3 + 2 % of |grad|.
+constexpr float kStep = 1e-3f;
+bool close(double fd, double an) { return std::fabs(fd - an) <= 3e-3 + 2e-2 * std::max(std::fabs(fd), std::fabs(an)); }
+template <class Fd>
+bool matches_fd(Fd fd, double an, double* got) {
+  *got = fd(kStep);
+  if (close(*got, an)) return true;
+  *got = fd(kStep / 4);
+  return close(*got, an);
+}
+
+void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
+  SafeTensors st = weights_for(meta, 7);
+  std::unique_ptr<Model> model = load(st);
+  ASSERT_TRUE(model);
+  model->set_kernels(kernels);
+  Tensor x = random_input(*model, 2, 11);
+  Trace names;
+  model->forward(x, &names);
+  Lcg rng{99};
+  int checks = 0;
+  for (size_t li = 0; li < names.names.size(); ++li) {
+    const std::string& layer = names.names[li];
+    SCOPED_TRACE(std::string(kernels.name) + " layer " + layer);
+    Tensor seed(names.values[li].shape);
+    fill(seed, rng, 1.0f);
+    Result<Gradients> g = model->backward(x, layer, seed, true);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    ASSERT_TRUE(g->input.same_shape(x));
+    // Input gradient at a few coordinates.
+    for (int k = 0; k < 6; ++k) {
+      const size_t i = static_cast<size_t>((rng.next() + 1.0f) * 0.5f * x.data.size()) % x.data.size();
+      auto fd = [&](float h) {
+        Tensor xp = x, xm = x;
+        xp.data[i] += h;
+        xm.data[i] -= h;
+        return (objective(*model, xp, layer, seed) - objective(*model, xm, layer, seed)) / (2 * h);
+      };
+      double got;
+      EXPECT_TRUE(matches_fd(fd, g->input.data[i], &got))
+          << "d/dx[" << i << "]: fd " << got << " backward " << g->input.data[i];
+      ++checks;
+    }
+    // Every weight tensor at two coordinates (gradient exactly zero for weights after `layer`).
+    ASSERT_EQ(st.tensors.size(), g->weight_names.size());
+    for (size_t w = 0; w < g->weight_names.size(); ++w) {
+      Tensor& param = st.tensors.at(g->weight_names[w]);
+      for (int k = 0; k < 2; ++k) {
+        const size_t i = static_cast<size_t>((rng.next() + 1.0f) * 0.5f * param.data.size()) % param.data.size();
+        auto fd = [&](float h) {
+          const float saved = param.data[i];
+          param.data[i] = saved + h;
+          std::unique_ptr<Model> mp = load(st);
+          param.data[i] = saved - h;
+          std::unique_ptr<Model> mm = load(st);
+          param.data[i] = saved;
+          mp->set_kernels(kernels);
+          mm->set_kernels(kernels);
+          return (objective(*mp, x, layer, seed) - objective(*mm, x, layer, seed)) / (2 * h);
+        };
+        double got;
+        EXPECT_TRUE(matches_fd(fd, g->weights[w].data[i], &got))
+            << g->weight_names[w] << "[" << i << "]: fd " << got << " backward " << g->weights[w].data[i];
+        ++checks;
+      }
+    }
+  }
+  EXPECT_GT(checks, 100);
+}
+
+TEST(ModelBackward, VitMatchesFiniteDifferences) {
+  check_backward_vs_fd(kTinyVit, kernels_ref());
+  check_backward_vs_fd(kTinyVit, kernels_simd());
+}
+TEST(ModelBackward, CnnMatchesFiniteDifferences) {
+  check_backward_vs_fd(kTinyCnn, kernels_ref());
+  check_backward_vs_fd(kTinyCnn, kernels_simd());
+}
+TEST(ModelBackward, HybridMatchesFiniteDifferences) {
+  check_backward_vs_fd(kTinyHybrid, kernels_ref());
+  check_backward_vs_fd(kTinyHybrid, kernels_simd());
+}
+
+TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
+  // stem 3x3 (r 3, jump 1) -> conv1 3x3 stride 2 (r 5, jump 2) -> conv2 3x3 (r 9); the 1x1 stride-2 shortcut
+  // sees less. With "same" padding the box of output unit u is centred on input u * jump: u = 4 on the 8x8
+  // map of a 15x15 image -> rows and columns [8 - 4, 8 + 4].
+  const std::string meta = meta_json(
+      "cnn", 15, 2,
+      R"({"image_size": 15, "in_channels": 1, "stem_width": 3, "widths": [4], "strides": [2], "blocks": [1], "num_classes": 2})");
+  std::unique_ptr<Model> m = load(weights_for(meta, 3));
+  ASSERT_TRUE(m);
+  const Tensor x = random_input(*m, 1, 5);
+  Trace trace;
+  m->forward(x, &trace);
+  Tensor seed(trace.find("stages.0.0")->shape);
+  ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
+  for (int64_t c = 0; c < 4; ++c) seed.data[(c * 8 + 4) * 8 + 4] = 1.0f;
+  Result<Gradients> g = m->backward(x, "stages.0.0", seed, false);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  double inside = 0.0;
+  for (int y = 0; y < 15; ++y)
+    for (int xx = 0; xx < 15; ++xx) {
+      const float v = g->input.data[y * 15 + xx];
+      if (y >= 4 && y <= 12 && xx >= 4 && xx <= 12)
+        inside += std::fabs(v);
+      else
+        EXPECT_EQ(0.0f, v) << "(" << y << ", " << xx << ") is outside the theoretical box";
+    }
+  EXPECT_GT(inside, 0.0);
+}
+
+// layers(): names, out shapes, parameters and MACs of models.DEFAULT_CONFIGS, computed by hand.
+TEST(ModelLayers, CnnShapesParamsAndMacs) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  const std::vector<std::string> names = {"stem",       "stages.0.0", "stages.0.1", "stages.1.0", "stages.1.1",
+                                          "stages.2.0", "stages.2.1", "pool",       "logits"};
+  ASSERT_EQ(names.size(), L.size());
+  for (size_t i = 0; i < L.size(); ++i) EXPECT_EQ(names[i], L[i].name);
+  const int64_t conv3 = 9;
+  // MACs = out_c * out_h * out_w * in_c * k * k per conv.
+  const std::vector<int64_t> macs = {
+      32 * 32 * 32 * 1 * conv3,
+      2 * (32 * 32 * 32 * 32 * conv3),
+      2 * (32 * 32 * 32 * 32 * conv3),
+      64 * 16 * 16 * 32 * conv3 + 64 * 16 * 16 * 64 * conv3 + 64 * 16 * 16 * 32,  // + 1x1 shortcut
+      2 * (64 * 16 * 16 * 64 * conv3),
+      128 * 8 * 8 * 64 * conv3 + 128 * 8 * 8 * 128 * conv3 + 128 * 8 * 8 * 64,
+      2 * (128 * 8 * 8 * 128 * conv3),
+      0,
+      128 * 10};
+  const std::vector<int64_t> params = {32 * 9 + 32,
+                                       2 * (32 * 32 * 9 + 32),
+                                       2 * (32 * 32 * 9 + 32),
+                                       64 * 32 * 9 + 64 + 64 * 64 * 9 + 64 + 64 * 32 + 64,
+                                       2 * (64 * 64 * 9 + 64),
+                                       128 * 64 * 9 + 128 + 128 * 128 * 9 + 128 + 128 * 64 + 128,
+                                       2 * (128 * 128 * 9 + 128),
+                                       0,
+                                       128 * 10 + 10};
+  const std::vector<std::vector<int64_t>> shapes = {{1, 32, 32, 32}, {1, 32, 32, 32}, {1, 32, 32, 32},
+                                                    {1, 64, 16, 16}, {1, 64, 16, 16}, {1, 128, 8, 8},
+                                                    {1, 128, 8, 8},  {1, 128},        {1, 10}};
+  int64_t total = 0;
+  for (size_t i = 0; i < L.size(); ++i) {
+    EXPECT_EQ(macs[i], L[i].macs) << L[i].name;
+    EXPECT_EQ(params[i], L[i].params) << L[i].name;
+    EXPECT_EQ(shapes[i], L[i].out_shape) << L[i].name;
+    total += params[i];
+  }
+  EXPECT_EQ(total, m->num_params());
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.end() - 2), m->layer_names());
+}
+
+TEST(ModelLayers, VitShapesParamsAndMacs) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  ASSERT_EQ(1u + 6 + 3, L.size());
+  const int64_t T = 65, D = 128, Hm = 256;
+  EXPECT_EQ("embed", L[0].name);
+  EXPECT_EQ((std::vector<int64_t>{1, T, D}), L[0].out_shape);
+  EXPECT_EQ(64 * D * 16, L[0].macs);                            // 64 patches x D x (4x4 pixels)
+  EXPECT_EQ(D * 16 + D + D + T * D, L[0].params);               // conv + bias, CLS, position embedding
+  for (int i = 1; i <= 6; ++i) {
+    EXPECT_EQ("blocks." + std::to_string(i - 1), L[i].name);
+    // qkv, QK^T, PV, proj, fc1, fc2
+    EXPECT_EQ(T * D * 3 * D + T * T * D + T * T * D + T * D * D + T * D * Hm + T * Hm * D, L[i].macs);
+    EXPECT_EQ(4 * D + 3 * D * D + 3 * D + D * D + D + Hm * D + Hm + D * Hm + D, L[i].params);
+  }
+  EXPECT_EQ("norm", L[7].name);
+  EXPECT_EQ("pool", L[8].name);
+  EXPECT_EQ((std::vector<int64_t>{1, D}), L[8].out_shape);
+  EXPECT_EQ("logits", L[9].name);
+  EXPECT_EQ(D * 10, L[9].macs);
+  int64_t total = 0;
+  for (const LayerInfo& l : L) total += l.params;
+  EXPECT_EQ(total, m->num_params());
+  EXPECT_EQ(2 * D + D * 10 + 10, L[7].params + L[9].params);
+}
+
+TEST(ModelLayers, HybridChainsTrunkAndTokens) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
+  ASSERT_TRUE(m);
+  EXPECT_EQ((std::vector<std::string>{"stem", "stages.0.0", "stages.1.0", "embed", "blocks.0", "blocks.1", "blocks.2",
+                                      "blocks.3"}),
+            m->layer_names());
+  const std::vector<LayerInfo> L = m->layers();
+  EXPECT_EQ((std::vector<int64_t>{1, 64, 8, 8}), L[2].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, 65, 128}), L[3].out_shape);
+  EXPECT_EQ(128 * 8 * 8 * 64, L[3].macs);  // the 1x1 projection
+}
+
+TEST(ModelForward, BatchRowsMatchSingleImages) {
+  for (const std::string* meta : {&kTinyVit, &kTinyCnn, &kTinyHybrid}) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 2));
+    ASSERT_TRUE(m);
+    const Tensor x = random_input(*m, 3, 4);
+    const Tensor all = m->forward(x, nullptr);
+    ASSERT_EQ((std::vector<int64_t>{3, m->num_classes()}), all.shape);
+    const int64_t per = x.numel() / 3;
+    for (int b = 0; b < 3; ++b) {
+      Tensor one({1, m->in_channels(), m->image_size(), m->image_size()});
+      std::copy_n(x.ptr() + b * per, per, one.ptr());
+      const Tensor y = m->forward(one, nullptr);
+      for (int k = 0; k < m->num_classes(); ++k)
+        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << m->arch() << " image " << b;
+    }
+  }
+}
+
+TEST(ModelForward, Batch64AtFullSize) {
+  for (const std::string* meta : {&kDefaultVit, &kDefaultCnn, &kDefaultHybrid}) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 5));
+    ASSERT_TRUE(m);
+    const Tensor x = random_input(*m, 64, 6);
+    const Tensor y = m->forward(x, nullptr);
+    ASSERT_EQ((std::vector<int64_t>{64, 10}), y.shape);
+    Tensor last({1, 1, 32, 32});
+    std::copy_n(x.ptr() + 63 * 1024, 1024, last.ptr());
+    const Tensor y63 = m->forward(last, nullptr);
+    for (int k = 0; k < 10; ++k) EXPECT_NEAR(y.data[63 * 10 + k], y63.data[k], 1e-4f * (1 + std::fabs(y63.data[k])));
+    Tensor seed(y.shape, 1.0f);
+    Result<Gradients> g = m->backward(x, "logits", seed, true);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    EXPECT_TRUE(g->input.same_shape(x));
+  }
+}
+
+TEST(ModelForward, TraceIsOptionalAndSelective) {
+  std::unique_ptr<Model> m = load(weights_for(kTinyVit, 3));
+  ASSERT_TRUE(m);
+  const Tensor x = random_input(*m, 2, 1);
+  Trace full;
+  const Tensor a = m->forward(x, &full);
+  const Tensor b = m->forward(x, nullptr);
+  EXPECT_EQ(a.data, b.data);
+  const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
+                                         "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
+  ASSERT_GE(full.names.size(), want.size());
+  EXPECT_EQ(want, std::vector<std::string>(full.names.begin(), full.names.begin() + want.size()));
+  EXPECT_EQ("logits", full.names.back());
+  EXPECT_EQ(a.data, full.find("logits")->data);
+  EXPECT_EQ((std::vector<int64_t>{2, 2, 10, 10}), full.find("blocks.1.attn.probs")->shape);
+  Trace attention_only;
+  attention_only.keep_activations = false;
+  m->forward(x, &attention_only);
+  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names);
+  // Each attention row is a distribution.
+  const Tensor& p = *attention_only.find("blocks.1.attn.probs");
+  for (int64_t r = 0; r < p.numel() / 10; ++r) {
+    float s = 0;
+    for (int j = 0; j < 10; ++j) s += p.data[r * 10 + j];
+    EXPECT_NEAR(1.0f, s, 1e-5f);
+  }
+}
+
+// --- errors -------------------------------------------------------------------------------------
+
+std::string load_error(const SafeTensors& st) {
+  Result<std::unique_ptr<Model>> m = load_model(serialize_safetensors(st));
+  EXPECT_FALSE(m.ok());
+  return m.ok() ? std::string() : m.error().message;
+}
+
+std::string meta_error(const std::string& meta) {
+  SafeTensors st;
+  st.metadata["vitcnn"] = meta;
+  return load_error(st);
+}
+
+TEST(ModelErrors, BadFiles) {
+  const std::vector<uint8_t> good = serialize_safetensors(weights_for(kTinyVit, 1));
+  Result<std::unique_ptr<Model>> m = load_model(std::span<const uint8_t>(good.data(), good.size() - 10));
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(std::string::npos, m.error().message.find("truncated")) << m.error().message;
+  m = load_model(std::span<const uint8_t>(good.data(), 5));
+  ASSERT_FALSE(m.ok());
+  m = load_model_file("/nonexistent/model.safetensors");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(std::string::npos, m.error().message.find("/nonexistent/model.safetensors"));
+  EXPECT_NE(std::string::npos, load_error(SafeTensors{}).find("no \"vitcnn\""));
+}
+
+TEST(ModelErrors, MissingMisShapedAndUnexpectedTensors) {
+  SafeTensors st = weights_for(kTinyCnn, 1);
+  SafeTensors missing = st;
+  missing.tensors.erase("trunk.stages.1.0.shortcut.weight");
+  EXPECT_NE(std::string::npos, load_error(missing).find("no tensor 'trunk.stages.1.0.shortcut.weight'"));
+  SafeTensors wrong = st;
+  wrong.tensors["head.weight"] = Tensor({3, 4});
+  const std::string msg = load_error(wrong);
+  EXPECT_NE(std::string::npos, msg.find("'head.weight'")) << msg;
+  EXPECT_NE(std::string::npos, msg.find("[3, 4]")) << msg;
+  EXPECT_NE(std::string::npos, msg.find("[3, 5]")) << msg;
+  SafeTensors extra = st;
+  extra.tensors["trunk.stages.0.0.shortcut.weight"] = Tensor({3, 3, 1, 1});
+  EXPECT_NE(std::string::npos, load_error(extra).find("unexpected tensor 'trunk.stages.0.0.shortcut.weight'"));
+}
+
+TEST(ModelErrors, BadMetadata) {
+  EXPECT_NE(std::string::npos, meta_error("{not json").find("not a JSON object"));
+  std::string m = kTinyVit;
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"vit\""), 5, "\"mlp\"")).find("unknown arch 'mlp'"));
+  EXPECT_NE(std::string::npos,
+            meta_error(std::string(m).replace(m.find("\"format_version\": 1"), 19, "\"format_version\": 2"))
+                .find("format_version 2"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"heads\": 2"), 10, "\"heads\": 4")).find("multiple of config.heads"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"patch\": 2"), 10, "\"patch\": 4")).find("multiple of config.patch"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"dim\": 6,"), 9, "")).find("config.dim is missing"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"depth\": 2"), 10, "\"depth\": 1.5")).find("config.depth is not an integer"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find(",\"c2\""), 5, "")).find("2 class_names for config.num_classes 3"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"size\": 6"), 9, "\"size\": 8")).find("input.size 8"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(m).replace(m.find("\"std\": 0.5"), 10, "\"std\": 0")).find("input.std"));
+  const std::string h = kTinyHybrid;
+  EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"strides\": [2, 1]"), 17, "\"strides\": [3, 1]")).find("not divisible by stride 3"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"blocks\": [1, 1]"), 16, "\"blocks\": [1]")).find("different lengths"));
+  EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"blocks\": [1, 1]"), 16, "\"blocks\": [1, 0]")).find("config.blocks[1] = 0"));
+}
+
+TEST(ModelErrors, BadBackwardAndForwardArguments) {
+  std::unique_ptr<Model> m = load(weights_for(kTinyVit, 1));
+  ASSERT_TRUE(m);
+  const Tensor x = random_input(*m, 2, 1);
+  Result<Gradients> g = m->backward(x, "blocks.7", Tensor({2, 10, 6}), false);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(std::string::npos, g.error().message.find("unknown layer 'blocks.7'"));
+  g = m->backward(x, "blocks.1", Tensor({2, 10, 5}), false);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(std::string::npos, g.error().message.find("[2, 10, 6]"));
+  g = m->backward(x, "blocks.0.attn.probs", Tensor({2, 2, 10, 9}), false);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(std::string::npos, g.error().message.find("[2, 2, 10, 10]"));
+  const Tensor bad({2, 1, 6, 6});
+  EXPECT_TRUE(m->forward(bad, nullptr).shape.empty());
+  g = m->backward(bad, "logits", Tensor({2, 3}), false);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(std::string::npos, g.error().message.find("expected [B, 2, 6, 6]"));
+  // "input" is a traced tensor too: its gradient is the seed itself.
+  g = m->backward(x, "input", x, false);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(x.data, g->input.data);
+}
+
+}  // namespace
+}  // namespace vc
