@@ -84,7 +84,8 @@ run_tests() {
   step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
   step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
   step "ctest ui against Dear ImGui 1.86" ctest --test-dir build-imgui186 -R '^ui_tests$' "${ctest_flags[@]}"
-  step "browser: headless Chromium (tests/browser)" node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
+  step "browser: headless Chromium (tests/browser)" \
+    node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   log "summary"
   printf '%s\n' "${results[@]}"

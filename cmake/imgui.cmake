@@ -50,7 +50,8 @@ if(NOT imgui_fresh)
   file(COPY ${CMAKE_SOURCE_DIR}/cmake/imgui/imconfig.h DESTINATION ${imgui_copy})
   find_program(PATCH_EXE patch REQUIRED)
   execute_process(COMMAND ${PATCH_EXE} -p1 --forward --input ${imgui_patch}
-                  WORKING_DIRECTORY ${imgui_copy} RESULT_VARIABLE patch_rc OUTPUT_VARIABLE patch_out ERROR_VARIABLE patch_out)
+                  WORKING_DIRECTORY ${imgui_copy} RESULT_VARIABLE patch_rc
+                  OUTPUT_VARIABLE patch_out ERROR_VARIABLE patch_out)
   if(NOT patch_rc EQUAL 0)
     message(FATAL_ERROR "patching the Dear ImGui copy failed:\n${patch_out}")
   endif()

@@ -89,7 +89,9 @@ bool ImguiBackend::init(GLFWwindow* window, std::string* error) {
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int button, int action, int) {
     backend_of(w).mouse_button_event(button, action);
   });
-  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) { backend_of(w).key_event(key, action); });
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
+    backend_of(w).key_event(key, action);
+  });
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int c) { backend_of(w).char_event(c); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double dx, double dy) { backend_of(w).scroll_event(dx, dy); });
 #ifndef __EMSCRIPTEN__
@@ -213,8 +215,16 @@ void ImguiBackend::new_frame(const FrameGeometry& g, double now_s) {
   double x = 0, y = 0;
   glfwGetCursorPos(window_, &x, &y);
   float cursor[2] = {static_cast<float>(x), static_cast<float>(y)};
-  // A frame that applies a press or release sees the mouse where it happened.
-  apply_queued(mouse_queue_, io.MouseDown, IM_ARRAYSIZE(io.MouseDown), cursor);
+  // A queued press or release applies only once the mouse stood at its position for a frame: tabs and other
+  // overlapping items take a click only where the mouse hovered the frame before, and scripted clicks jump.
+  if (!mouse_queue_.empty()) {
+    const ButtonEvent& next = mouse_queue_.front();
+    const bool arrived =
+        next.cursor_x * g.cursor_scale == io.MousePos.x && next.cursor_y * g.cursor_scale == io.MousePos.y;
+    cursor[0] = next.cursor_x;
+    cursor[1] = next.cursor_y;
+    if (arrived) apply_queued(mouse_queue_, io.MouseDown, IM_ARRAYSIZE(io.MouseDown), cursor);
+  }
   io.MousePos = ImVec2(cursor[0] * g.cursor_scale, cursor[1] * g.cursor_scale);
 
   float unused_cursor[2];

@@ -66,7 +66,9 @@ FrameGeometry window_geometry(GLFWwindow* window) {
 }
 
 int run(const ShellOptions& options) {
-  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "vitcnn-lab: GLFW %d: %s\n", code, text); });
+  glfwSetErrorCallback([](int code, const char* text) {
+    std::fprintf(stderr, "vitcnn-lab: GLFW %d: %s\n", code, text);
+  });
   if (!glfwInit()) {
     std::fprintf(stderr, "vitcnn-lab: cannot start GLFW (no display? headless runs need xvfb-run)\n");
     return 1;
@@ -91,8 +93,9 @@ int run(const ShellOptions& options) {
     std::vector<std::function<void()>> answers;
     Platform platform;
     platform.fetch = [&answers, root = options.assets](const std::string& path, auto done) {
-      auto bytes = path.find("..") == std::string::npos ? read_file(resolve_asset(root, path))
-                                                          : Result<std::vector<uint8_t>>(Error{"bad asset path " + path});
+      auto bytes = path.find("..") == std::string::npos
+                       ? read_file(resolve_asset(root, path))
+                       : Result<std::vector<uint8_t>>(Error{"bad asset path " + path});
       answers.push_back([done = std::move(done), bytes = std::move(bytes)]() mutable {
         if (bytes) {
           done(std::move(bytes).value(), {});

@@ -73,7 +73,9 @@ FrameGeometry canvas_geometry() {
   const int fb_w = static_cast<int>(std::lround(css_w * ratio)), fb_h = static_cast<int>(std::lround(css_h * ratio));
   int cur_w = 0, cur_h = 0;
   emscripten_get_canvas_element_size("#canvas", &cur_w, &cur_h);
-  if (fb_w > 0 && fb_h > 0 && (cur_w != fb_w || cur_h != fb_h)) emscripten_set_canvas_element_size("#canvas", fb_w, fb_h);
+  if (fb_w > 0 && fb_h > 0 && (cur_w != fb_w || cur_h != fb_h)) {
+    emscripten_set_canvas_element_size("#canvas", fb_w, fb_h);
+  }
   FrameGeometry g;
   g.logical_w = static_cast<float>(css_w);
   g.logical_h = static_cast<float>(css_h);
