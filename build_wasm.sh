@@ -16,17 +16,21 @@ export NODE_PATH=/usr/share/nodejs
 log() { printf '\n== %s\n' "$*"; }
 
 install_deps() {
-  local wanted missing=()
+  local wanted missing=() sudo=()
+  [[ $(id -u) == 0 ]] || sudo=(sudo)
   wanted=$(sed 's/#.*//' tools/apt-packages.txt | tr -s ' \t' '\n' | grep -v '^$')
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
     log "apt: installing ${missing[*]}"
-    local sudo=()
-    [[ $(id -u) == 0 ]] || sudo=(sudo)
     "${sudo[@]}" apt-get update
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+  # NodeSource's nodejs bundles npm; Debian's own nodejs ships it as the separate package npm.
+  if ! command -v npm >/dev/null; then
+    log "apt: installing npm (Debian's nodejs comes without it)"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends npm
   fi
   # npm's own record of the last install is older than the lockfile when node_modules is stale.
   if [[ ! -f web/node_modules/.package-lock.json || web/package-lock.json -nt web/node_modules/.package-lock.json ]]
