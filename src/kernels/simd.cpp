@@ -3,6 +3,24 @@
 #include "kernels/simd_internal.h"
 
 namespace vc {
+namespace simd {
+
+const MathConsts kMathConsts = {
+    1.0f,
+    0.5f,
+    1.44269504088896341f,  // log2(e)
+    -0.693359375f,         // -ln2 high part: 355/512, so n * hi is exact for |n| < 2^15
+    2.12194440e-4f,        // -(ln2 - 355/512)
+    -87.0f,
+    {1.0f, 1.0f, 1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120, 1.0f / 720, 1.0f / 5040},
+    0.70710678118654752f,  // 1/sqrt(2)
+    0.3275911f,            // Abramowitz & Stegun 7.1.26: p, a1..a5
+    {0.254829592f, -0.284496736f, 1.421413741f, -1.453152027f, 1.061405429f},
+    0.39894228040143268f,  // 1/sqrt(2 pi)
+    127,                   // float exponent bias
+};
+
+}  // namespace simd
 
 const KernelTable& kernels_simd() {
   static const KernelTable table = [] {

@@ -56,13 +56,44 @@ struct Im2colB {
   int P;
 };
 
-// Packs B = col[K, P] (see gemm's PackB) directly from the image.
+// Packs B = col[K, P] (see gemm's PackB) directly from the image. Fast paths, when the panel's kNr
+// columns lie in one output row: a tap row wholly in the padding is zeros; a tap row wholly inside the
+// image is kNr consecutive inputs (stride 1) or every other input (stride 2). Other taps (image borders,
+// row-crossing panels) go through im2col_row.
 void pack_b_im2col(const void* ctx, int k0, int kc, int j0, float* dst) {
   const Im2colB& c = *static_cast<const Im2colB*>(ctx);
-  const int n = std::min(kNr, c.P - j0);
-  for (int k = 0; k < kc; ++k, dst += kNr) {
-    im2col_row(c.x, *c.s, k0 + k, j0, n, dst);
-    std::fill(dst + n, dst + kNr, 0.0f);
+  const Conv2dShape& s = *c.s;
+  const D d;
+  const int Wo = s.out_w(), k = s.kernel, n = std::min(kNr, c.P - j0);
+  const int oy = j0 / Wo, ox0 = j0 % Wo;
+  const bool one_row = n == kNr && ox0 + kNr <= Wo;
+  // Tap (ch, ky, kx) of row k0, advanced incrementally below.
+  int ch = k0 / (k * k), ky = k0 / k % k, kx = k0 % k;
+  for (int kk = 0; kk < kc; ++kk, dst += kNr) {
+    const int iy = oy * s.stride - s.pad + ky, ix0 = ox0 * s.stride - s.pad + kx;
+    const float* src = c.x + ((size_t)ch * s.in_h + iy) * s.in_w + ix0;
+    if (one_row && (iy < 0 || iy >= s.in_h)) {
+      hn::StoreU(hn::Zero(d), d, dst);
+      hn::StoreU(hn::Zero(d), d, dst + kLanes);
+    } else if (one_row && s.stride == 1 && ix0 >= 0 && ix0 + kNr <= s.in_w) {
+      hn::StoreU(hn::LoadU(d, src), d, dst);
+      hn::StoreU(hn::LoadU(d, src + kLanes), d, dst + kLanes);
+    } else if (one_row && s.stride == 2 && ix0 >= 0 && ix0 + 2 * kNr <= s.in_w) {
+      // Even lanes of 2 kNr consecutive inputs.
+      hn::StoreU(hn::ConcatEven(d, hn::LoadU(d, src + kLanes), hn::LoadU(d, src)), d, dst);
+      hn::StoreU(hn::ConcatEven(d, hn::LoadU(d, src + 3 * kLanes), hn::LoadU(d, src + 2 * kLanes)), d,
+                 dst + kLanes);
+    } else {
+      im2col_row(c.x, s, k0 + kk, j0, n, dst);
+      std::fill(dst + n, dst + kNr, 0.0f);
+    }
+    if (++kx == k) {
+      kx = 0;
+      if (++ky == k) {
+        ky = 0;
+        ++ch;
+      }
+    }
   }
 }
 

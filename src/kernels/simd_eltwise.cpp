@@ -128,6 +128,7 @@ void layernorm_backward_f32(int rows, int D_, const float* x, const float* gamma
 // x[rows,N] -> y[rows,N] (may alias): y = exp(x - max) / sum(exp(x - max)).  torch: x.softmax(-1)
 void softmax_rows_f32(int rows, int N, const float* x, float* y) {
   const D d;
+  const MathVecs k(d);
   for (int r = 0; r < rows; ++r) {
     const float* xr = x + (size_t)r * N;
     float* yr = y + (size_t)r * N;
@@ -138,7 +139,7 @@ void softmax_rows_f32(int rows, int N, const float* x, float* y) {
     for (; i < N; ++i) mx = std::max(mx, xr[i]);
     // Subtracting the row max keeps exp in range; it cancels in the ratio.
     const V vm = hn::Set(d, mx);
-    map1(N, xr, yr, [&](V v) { return hn::Exp(d, hn::Sub(v, vm)); });
+    map1(N, xr, yr, [&](V v) { return exp_nonpos(d, k, hn::Sub(v, vm)); });
     const V inv = hn::Set(d, 1.0f / row_sum(N, yr, [](V v) { return v; }));
     map1(N, yr, yr, [&](V v) { return hn::Mul(v, inv); });
   }
@@ -160,18 +161,13 @@ void softmax_backward_rows_f32(int rows, int N, const float* y, const float* dy,
   }
 }
 
-// x[n] -> y[n] = 0.5 x (1 + erf(x / sqrt 2)) (may alias).  torch: F.gelu(x)
-void gelu_f32(int64_t n, const float* x, float* y) {
-  const D d;
-  map1(n, x, y, [&](V v) { return gelu(d, v); });
-}
-
 // dx = dy * (Phi(x) + x * exp(-x^2 / 2) / sqrt(2 pi))
 void gelu_backward_f32(int64_t n, const float* x, const float* dy, float* dx) {
   const D d;
+  const MathVecs k(d);
   map2(n, x, dy, dx, [&](V v, V g) {
-    const GeluParts p = gelu_parts(d, v);
-    const V pdf_x = hn::Mul(hn::Mul(v, p.exp_half), hn::Set(d, 0.39894228040143268f));
+    const GeluParts p = gelu_parts(d, k, v);
+    const V pdf_x = hn::Mul(hn::Mul(v, p.exp_half), k.inv_sqrt_2pi);
     return hn::Mul(g, hn::Add(p.cdf, pdf_x));
   });
 }
@@ -206,6 +202,13 @@ void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx
 }
 
 }  // namespace
+
+// x[n] -> y[n] = 0.5 x (1 + erf(x / sqrt 2)) (may alias).  torch: F.gelu(x)
+void gelu_f32(int64_t n, const float* x, float* y) {
+  const D d;
+  const MathVecs k(d);
+  map1(n, x, y, [&](V v) { return hn::Mul(v, gelu_parts(d, k, v).cdf); });
+}
 
 void set_eltwise_entries(KernelTable& t) {
   t.layernorm_f32 = layernorm_f32;

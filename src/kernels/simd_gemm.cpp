@@ -34,6 +34,7 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
   for (int r = 0; r < kMr; ++r) ar[r] = a + (size_t)std::min(r, m - 1) * (kKContig ? a_stride : 1);
   V acc[kMr][2];
   for (int r = 0; r < kMr; ++r) acc[r][0] = acc[r][1] = hn::Zero(d);
+  // Not unrolled: in node, unrolling by 4 measured 20 % slower (31 vs 39 GFLOP/s at 65x128x128).
   for (int k = 0; k < kc; ++k) {
     const V b0 = hn::LoadU(d, panel), b1 = hn::LoadU(d, panel + kLanes);
     panel += kNr;
@@ -74,8 +75,10 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
         v0 = hn::Add(v0, hn::LoadU(d, te.col_bias));
         v1 = hn::Add(v1, hn::LoadU(d, te.col_bias + kLanes));
       }
-      v0 = activate(d, ep.act, v0);
-      v1 = activate(d, ep.act, v1);
+      if (ep.act == Act::kRelu) {
+        v0 = hn::Max(v0, hn::Zero(d));
+        v1 = hn::Max(v1, hn::Zero(d));
+      }
     }
     if (full || r < m) {
       hn::StoreU(v0, d, o);
@@ -113,6 +116,8 @@ void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a
                        std::min(kMr, M - i0), i0, panel, C + (size_t)i0 * ldc + j0, ldc, n, te);
     }
   }
+  if (ep.act == Act::kGelu)
+    for (int i = 0; i < M; ++i) gelu_f32(N, C + (size_t)i * ldc, C + (size_t)i * ldc);
 }
 
 // C[M,N] = beta * C + op(A)[M,K] @ op(B)[K,N]; op(A)[i,k] = trans_a ? A[k*lda + i] : A[i*lda + k],

@@ -3,9 +3,9 @@
 // -msimd128; AVX2 natively with -mavx2 -mfma), so the code below is plain inline functions over hn::.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 #include "hwy/highway.h"
-#include "hwy/contrib/math/math-inl.h"
 #include "kernels/kernels.h"
 
 namespace vc::simd {
@@ -19,6 +19,52 @@ using V = hn::Vec<D>;
 enum ScratchSlot { kPackB, kBias, kCol, kTile, kNumSlots };
 float* scratch(ScratchSlot slot, size_t n);
 
+// Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead
+// of writing literals: LLVM's wasm backend rematerializes vector literals inside loops, and V8 builds each
+// v128.const with several instructions (GELU ran 3x slower that way). The table is defined in simd.cpp,
+// out of sight of the TUs that use it, so the compiler cannot fold the loads back into literals.
+struct MathConsts {
+  float one, half, log2e, neg_ln2_hi, neg_ln2_lo, exp_min;
+  float taylor[8];  // 1/i!, i = 0..7
+  float inv_sqrt2, erf_p, erf_a[5], inv_sqrt_2pi;
+  int32_t exp_bias;
+};
+extern const MathConsts kMathConsts;
+
+struct MathVecs {
+  V one, half, log2e, neg_ln2_hi, neg_ln2_lo, exp_min, taylor[8], inv_sqrt2, erf_p, erf_a[5], inv_sqrt_2pi;
+  hn::Vec<hn::RebindToSigned<D>> exp_bias;
+  explicit MathVecs(D d, const MathConsts& k = kMathConsts)
+      : one(hn::Set(d, k.one)),
+        half(hn::Set(d, k.half)),
+        log2e(hn::Set(d, k.log2e)),
+        neg_ln2_hi(hn::Set(d, k.neg_ln2_hi)),
+        neg_ln2_lo(hn::Set(d, k.neg_ln2_lo)),
+        exp_min(hn::Set(d, k.exp_min)),
+        inv_sqrt2(hn::Set(d, k.inv_sqrt2)),
+        erf_p(hn::Set(d, k.erf_p)),
+        inv_sqrt_2pi(hn::Set(d, k.inv_sqrt_2pi)),
+        exp_bias(hn::Set(hn::RebindToSigned<D>(), k.exp_bias)) {
+    for (int i = 0; i < 8; ++i) taylor[i] = hn::Set(d, k.taylor[i]);
+    for (int i = 0; i < 5; ++i) erf_a[i] = hn::Set(d, k.erf_a[i]);
+  }
+};
+
+// exp(x) for x <= 0 (inputs below -87 give exp(-87) ~ 1.6e-38, i.e. 0 for our uses). Cody-Waite:
+// x = n ln2 + r, |r| <= ln2/2, with ln2 split in a short high part (exact n * hi) and a low part;
+// e^r by its degree-7 Taylor polynomial (truncation r^8/8! < 5e-9 relative); 2^n built in the exponent bits.
+// Error: ~2 ulp.
+HWY_INLINE V exp_nonpos(D d, const MathVecs& k, V x) {
+  const hn::RebindToSigned<D> di;
+  x = hn::Max(x, k.exp_min);
+  const V n = hn::Round(hn::Mul(x, k.log2e));
+  const V r = hn::MulAdd(n, k.neg_ln2_lo, hn::MulAdd(n, k.neg_ln2_hi, x));
+  V p = k.taylor[7];
+  for (int i = 6; i >= 0; --i) p = hn::MulAdd(p, r, k.taylor[i]);
+  const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, n), k.exp_bias)));
+  return hn::Mul(p, two_n);
+}
+
 // Exact-form GELU, 0.5 x (1 + erf(x / sqrt 2)), with erf from Abramowitz & Stegun 7.1.26:
 // erfc(z) = (a1 t + a2 t^2 + a3 t^3 + a4 t^4 + a5 t^5) exp(-z^2), t = 1 / (1 + p z), z >= 0, |error| <= 1.5e-7.
 // With z = |x| / sqrt 2 and q = erfc(z): gelu(x) = x (1 - q/2) for x >= 0 and x q/2 for x < 0, so the
@@ -27,31 +73,21 @@ struct GeluParts {
   V cdf;       // Phi(x) = 0.5 (1 + erf(x / sqrt 2))
   V exp_half;  // exp(-x^2 / 2), for the derivative
 };
-HWY_INLINE GeluParts gelu_parts(D d, V x) {
-  const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
-  const V t = hn::Div(hn::Set(d, 1.0f), hn::MulAdd(hn::Set(d, 0.3275911f), z, hn::Set(d, 1.0f)));
+HWY_INLINE GeluParts gelu_parts(D d, const MathVecs& k, V x) {
+  const V z = hn::Mul(hn::Abs(x), k.inv_sqrt2);
+  const V t = hn::Div(k.one, hn::MulAdd(k.erf_p, z, k.one));
   // Horner: t (a1 + t (a2 + t (a3 + t (a4 + t a5)))).
-  V poly = hn::MulAdd(t, hn::Set(d, 1.061405429f), hn::Set(d, -1.453152027f));
-  poly = hn::MulAdd(poly, t, hn::Set(d, 1.421413741f));
-  poly = hn::MulAdd(poly, t, hn::Set(d, -0.284496736f));
-  poly = hn::MulAdd(poly, t, hn::Set(d, 0.254829592f));
+  V poly = k.erf_a[4];
+  for (int i = 3; i >= 0; --i) poly = hn::MulAdd(poly, t, k.erf_a[i]);
   poly = hn::Mul(poly, t);
-  const V e = hn::Exp(d, hn::Neg(hn::Mul(z, z)));
-  const V half_q = hn::Mul(hn::Set(d, 0.5f), hn::Mul(poly, e));
-  const V cdf = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), half_q, hn::Sub(hn::Set(d, 1.0f), half_q));
+  const V e = exp_nonpos(d, k, hn::Neg(hn::Mul(z, z)));
+  const V half_q = hn::Mul(k.half, hn::Mul(poly, e));
+  const V cdf = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), half_q, hn::Sub(k.one, half_q));
   return {cdf, e};
 }
 
-HWY_INLINE V gelu(D d, V x) { return hn::Mul(x, gelu_parts(d, x).cdf); }
-
-HWY_INLINE V activate(D d, Act act, V v) {
-  switch (act) {
-    case Act::kNone: return v;
-    case Act::kRelu: return hn::Max(v, hn::Zero(d));
-    case Act::kGelu: return gelu(d, v);
-  }
-  return v;
-}
+// y[n] = gelu(x[n]) (y may alias x); also the GEMM's GELU epilogue, run over each output row.
+void gelu_f32(int64_t n, const float* x, float* y);
 
 // ---------------------------------------------------------------------------------------------
 // GEMM core. C[M,N] = beta * C + A[M,K] @ B[K,N], then optionally bias and activation.
@@ -65,7 +101,7 @@ using PackB = void (*)(const void* ctx, int k0, int kc, int j0, float* dst);
 struct Epilogue {
   const float* bias = nullptr;  // bias[M] (per row) or bias[N] (per column), or null
   bool bias_per_row = false;
-  Act act = Act::kNone;
+  Act act = Act::kNone;  // ReLU is applied in the register tile; GELU by gelu_f32 over each finished row
 };
 
 constexpr size_t kLanes = hn::MaxLanes(D());

@@ -417,7 +417,7 @@ TEST(Softmax, PropertiesRowsSumToOne) {
     }
 }
 
-// Each output is exp(x - max) / sum: the fast exp is within a few ulp (Highway's Exp: <= 4 ulp in our
+// Each output is exp(x - max) / sum: the fast exp is within a few ulp (simd's exp_nonpos: ~2 ulp in our
 // range), the N-term sum of positive values within N u relative (N = 384: 2.3e-5, worst case).
 // Outputs are in [0, 1]: abs 1e-6 + rel 3e-5.
 TEST(Softmax, FastMatchesRef) {

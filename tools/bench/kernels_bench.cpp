@@ -2,7 +2,8 @@
 // Prints one line per (kernel, shape, backend); asserts nothing. Native: ./kernels_bench; wasm:
 // node kernels_bench.js. Each figure is the median of >= 50 timed samples taken after a warm-up
 // (V8 first runs new wasm in its baseline tier, Liftoff: timing before TurboFan kicks in reads ~3x low).
-// Usage: kernels_bench [--quick]   (--quick: 10 samples, for smoke tests)
+// Usage: kernels_bench [--quick] [NAME]   (--quick: 10 samples, for smoke tests; NAME: only kernels whose
+// name starts with NAME, e.g. conv, gemm, linear)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,9 +29,13 @@ std::vector<float> random_vec(size_t n, uint32_t seed) {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Median seconds per call of fn: warm up for ~0.3 s (at least 3 calls), then `samples` samples, each
-// timing enough back-to-back calls to last >= 2 ms (so timer resolution does not matter).
-double time_call(const std::function<void()>& fn, int samples) {
+struct Timing {
+  double median, best;  // seconds per call; best (the fastest sample) is the least disturbed by other load
+};
+
+// Median and best seconds per call of fn: warm up for ~0.3 s (at least 3 calls), then `samples` samples, each
+// timing enough back-to-back calls to last >= 0.25 ms (both clocks resolve microseconds or better).
+Timing time_call(const std::function<void()>& fn, int samples) {
   const auto w0 = Clock::now();
   int warm = 0;
   while (warm < 3 || seconds_since(w0) < 0.3) {
@@ -38,7 +43,7 @@ double time_call(const std::function<void()>& fn, int samples) {
     ++warm;
   }
   const double per_call = seconds_since(w0) / warm;
-  const int reps = std::max(1, (int)(2e-3 / per_call));
+  const int reps = std::max(1, (int)(2.5e-4 / per_call));
   std::vector<double> t(samples);
   for (double& s : t) {
     const auto t0 = Clock::now();
@@ -46,13 +51,15 @@ double time_call(const std::function<void()>& fn, int samples) {
     s = seconds_since(t0) / reps;
   }
   std::nth_element(t.begin(), t.begin() + samples / 2, t.end());
-  return t[samples / 2];
+  return {t[samples / 2], *std::min_element(t.begin(), t.end())};
 }
 
 // flops == 0: a memory-bound op, reported by time only.
-void report(const char* kernel, const std::string& shape, const vc::KernelTable& k, double flops, double sec) {
-  std::printf("%-8s %-28s %-5s %9.1f us", kernel, shape.c_str(), k.name, sec * 1e6);
-  if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / sec * 1e-9);
+void report(const char* kernel, const std::string& shape, const vc::KernelTable& k, double flops, Timing t) {
+  std::printf("%-8s %-28s %-5s median %9.1f us", kernel, shape.c_str(), k.name, t.median * 1e6);
+  if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / t.median * 1e-9);
+  std::printf("  best %9.1f us", t.best * 1e6);
+  if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / t.best * 1e-9);
   std::printf("\n");
   std::fflush(stdout);
 }
@@ -60,8 +67,16 @@ void report(const char* kernel, const std::string& shape, const vc::KernelTable&
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0)
+      quick = true;
+    else
+      only = argv[i];
+  }
   const int samples = quick ? 10 : 50;
+  auto want = [&](const char* kernel) { return std::string(kernel).rfind(only, 0) == 0; };
   const vc::KernelTable* backends[] = {&vc::kernels_ref(), &vc::kernels_simd()};
 
   // GEMM at the ViT's linear layers (M = 65 tokens) and at conv-as-GEMM shapes (im2col rows x Cout x Cin*9).
@@ -74,15 +89,17 @@ int main(int argc, char** argv) {
     std::vector<float> C((size_t)g.M * g.N);
     const std::string shape = std::to_string(g.M) + "x" + std::to_string(g.N) + "x" + std::to_string(g.K);
     for (const vc::KernelTable* k : backends) {
-      const double sec =
+      if (!want("gemm_nn")) break;
+      const Timing sec =
           time_call([&] { k->gemm_f32(false, false, g.M, g.N, g.K, A.data(), g.K, B.data(), g.N, 0.0f, C.data(), g.N); },
                     samples);
       report("gemm_nn", shape, *k, 2.0 * g.M * g.N * g.K, sec);
     }
     // linear_f32 = x @ W^T + b with GELU: the B panels come from a transposed W.
     for (const vc::KernelTable* k : backends) {
+      if (!want("linear")) break;
       const auto bias = random_vec(g.N, 3);
-      const double sec = time_call(
+      const Timing sec = time_call(
           [&] { k->linear_f32(g.M, g.N, g.K, A.data(), B.data(), bias.data(), vc::Act::kGelu, C.data()); }, samples);
       report("linear", shape + " gelu", *k, 2.0 * g.M * g.N * g.K, sec);
     }
@@ -107,16 +124,19 @@ int main(int argc, char** argv) {
     std::vector<float> y((size_t)s.batch * s.out_c * s.out_h() * s.out_w()), dx(x.size()), dw(w.size());
     const double flops = 2.0 * y.size() * s.in_c * s.kernel * s.kernel;
     for (const vc::KernelTable* k : backends) {
-      const double sec =
+      if (!want("conv")) break;
+      const Timing sec =
           time_call([&] { k->conv2d_nchw_f32(s, x.data(), w.data(), b.data(), vc::Act::kRelu, y.data()); }, samples);
       report("conv", c.name, *k, flops, sec);
     }
     for (const vc::KernelTable* k : backends) {
-      const double sec = time_call([&] { k->conv2d_backward_input_nchw_f32(s, y.data(), w.data(), dx.data()); }, samples);
+      if (!want("conv_dx")) break;
+      const Timing sec = time_call([&] { k->conv2d_backward_input_nchw_f32(s, y.data(), w.data(), dx.data()); }, samples);
       report("conv_dx", c.name, *k, flops, sec);
     }
     for (const vc::KernelTable* k : backends) {
-      const double sec =
+      if (!want("conv_dw")) break;
+      const Timing sec =
           time_call([&] { k->conv2d_backward_weight_nchw_f32(s, x.data(), y.data(), dw.data(), nullptr); }, samples);
       report("conv_dw", c.name, *k, flops, sec);
     }
@@ -128,19 +148,22 @@ int main(int argc, char** argv) {
     const auto x = random_vec((size_t)rows * 256, 7), g = random_vec(D, 8), bt = random_vec(D, 9);
     std::vector<float> y(x.size());
     for (const vc::KernelTable* k : backends) {
-      const double sec = time_call(
+      if (!want("lnorm")) break;
+      const Timing sec = time_call(
           [&] { k->layernorm_f32(rows, D, x.data(), g.data(), bt.data(), 1e-5f, y.data(), nullptr, nullptr); },
           samples);
       report("lnorm", "65x128", *k, 0.0, sec);
     }
     for (const vc::KernelTable* k : backends) {
-      const double sec = time_call([&] { k->gelu_f32(rows * 256, x.data(), y.data()); }, samples);
+      if (!want("gelu")) break;
+      const Timing sec = time_call([&] { k->gelu_f32(rows * 256, x.data(), y.data()); }, samples);
       report("gelu", "65x256", *k, 0.0, sec);
     }
     const auto s = random_vec(4 * 65 * 65, 10);
     std::vector<float> p(s.size());
     for (const vc::KernelTable* k : backends) {
-      const double sec = time_call([&] { k->softmax_rows_f32(4 * 65, 65, s.data(), p.data()); }, samples);
+      if (!want("softmax")) break;
+      const Timing sec = time_call([&] { k->softmax_rows_f32(4 * 65, 65, s.data(), p.data()); }, samples);
       report("softmax", "260x65", *k, 0.0, sec);
     }
   }
