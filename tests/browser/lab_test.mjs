@@ -1,8 +1,9 @@
 // Browser end-to-end test of the built page in Debian's Chromium (headless, driven by npm playwright-core):
 // serves the page on a free local port, waits for window.labReady, clicks every tab and a gallery image,
-// drops a PNG, and reads the input image back through lab.query("input") after each change. Any console
-// error, page error, failed request or request to another origin fails the test. Screenshots go to the
-// output folder; --docs FILE also saves the README screenshot.
+// drops a PNG, and reads the input image back through lab.query("input") after each change; then, at
+// devicePixelRatio 2, checks canvas sizing, resizing, the URL hash and the file picker. Any console error,
+// page error, failed request or request to another origin fails the test. Screenshots go to the output
+// folder; --docs FILE also saves the README screenshot.
 // usage: node tests/browser/lab_test.mjs <page folder, e.g. build-wasm/web> <output folder> [--docs FILE]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,105 +65,205 @@ function check(ok, what) {
   if (!ok) failures.push(what);
 }
 
-async function run() {
-  const { server, origin } = await startServer(pageDir);
+// One browser session: Chromium with its own profile, a page that records every problem (all of them fail
+// the test unless the session provokes failures on purpose), and helpers that talk to the lab through window.lab.
+async function openSession(origin, contextOptions, { provokesFailures = false } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync'],
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    const problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push('console error: ' + message.text());
-    });
-    page.on('pageerror', (error) => problems.push('page error: ' + error.message));
-    page.on('requestfailed', (request) => problems.push('failed request: ' + request.url()));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
-    });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+    ...contextOptions,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push('console error: ' + message.text());
+  });
+  page.on('pageerror', (error) => problems.push('page error: ' + error.message));
+  page.on('requestfailed', (request) => problems.push('failed request: ' + request.url()));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
+  });
 
-    const started = Date.now();
-    await page.goto(origin + '/index.html');
-    await page.waitForFunction(() => window.labReady === true || !!window.labError, null,
-                               { timeout: READY_TIMEOUT_MS });
-    const pageError = await page.evaluate(() => window.labError || '');
-    check(!pageError, 'the page reports no error' + (pageError ? ': ' + pageError : ''));
-    if (pageError) return;
-    console.log(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await page.screenshot({ path: path.join(outDir, 'ready.png') });
-    if (docsFile) await page.screenshot({ path: docsFile });
-
-    const query = (what) => page.evaluate((w) => window.lab.query(w), what);
-    const state = () => query('state');
-    const inputImage = async () => (await query('input')).image;
-    const clickRect = async (name) => {
+  const query = (what) => page.evaluate((w) => window.lab.query(w), what);
+  const session = {
+    page,
+    query,
+    state: () => query('state'),
+    inputImage: async () => (await query('input')).image,
+    waitFor: (fn, arg) => page.waitForFunction(fn, arg, { timeout: STEP_TIMEOUT_MS }),
+    // Loads the page and waits until the lab reports its first frame with data drawn; false on a page error.
+    async load(url) {
+      const started = Date.now();
+      await page.goto(origin + url);
+      await page.waitForFunction(() => window.labReady === true || !!window.labError, null,
+                                 { timeout: READY_TIMEOUT_MS });
+      const pageError = await page.evaluate(() => window.labError || '');
+      check(!pageError, `${url} becomes ready without a page error ${pageError ? ': ' + pageError : ''}` +
+                        `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      return !pageError;
+    },
+    async click(name) {
       const rect = (await query('rects'))[name];
       if (!rect) throw new Error(`no widget rectangle '${name}' in lab.query("rects")`);
       await page.mouse.click(rect[0] + rect[2] / 2, rect[1] + rect[3] / 2);
-    };
-    const waitFor = (fn, arg) => page.waitForFunction(fn, arg, { timeout: STEP_TIMEOUT_MS });
+    },
+    async openTab(tab) {
+      await session.click('tab.' + tab);
+      await session.waitFor((key) => window.lab.query('state').tab === key, tab);
+    },
+    // Runs change() and waits until the lab's input image changed.
+    async changeInput(change) {
+      const version = (await session.state()).input_version;
+      await change();
+      await session.waitFor((v) => window.lab.query('state').input_version !== v, version);
+      return session.inputImage();
+    },
+    async close() {
+      if (!provokesFailures) {
+        for (const problem of problems) check(false, problem);
+        check(problems.length === 0, 'no console error, failed request or request to another origin');
+      }
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return session;
+}
 
-    // Every tab: click it, wait until the lab drew it, keep a screenshot.
-    const tabs = Object.keys(await query('rects')).filter((k) => k.startsWith('tab.')).map((k) => k.slice(4));
+// A 28x28 PNG with a dark background (so the lab uses it as is): its pixels in [0, 1] and its bytes.
+function testPng() {
+  const side = 28;
+  const gray = new Uint8Array(side * side).map((_, i) => {
+    const x = i % side, y = Math.floor(i / side);
+    return x > 8 && x < 20 && y > 5 && y < 22 ? 40 + x * 9 : 0;
+  });
+  return { pixels: Array.from(gray, (v) => v / 255), bytes: encodeGrayPng(side, side, gray) };
+}
+
+// 1280x800 at devicePixelRatio 1: every tab, a gallery image, a dropped PNG, then the Korean page.
+async function mainSession(origin) {
+  const s = await openSession(origin, { viewport: { width: 1280, height: 800 } });
+  try {
+    if (!(await s.load('/index.html'))) return;
+    await s.page.screenshot({ path: path.join(outDir, 'ready.png') });
+    if (docsFile) await s.page.screenshot({ path: docsFile });
+
+    const tabs = Object.keys(await s.query('rects')).filter((k) => k.startsWith('tab.')).map((k) => k.slice(4));
     check(tabs.length >= 6, `the tab bar has ${tabs.length} tabs`);
-    for (const tab of [...tabs.slice(1), tabs[0]]) {
-      await clickRect('tab.' + tab);
-      await waitFor((key) => window.lab.query('state').tab === key, tab);
-      await page.screenshot({ path: path.join(outDir, `tab-${tab}.png`) });
+    for (const tab of [...tabs.filter((t) => t !== 'input'), 'input']) {
+      await s.openTab(tab);
+      await s.page.screenshot({ path: path.join(outDir, `tab-${tab}.png`) });
       check(true, `tab '${tab}' opens`);
     }
 
-    // A gallery image: the input becomes exactly that test-set image.
-    const gallery = await query('gallery');
+    const gallery = await s.query('gallery');
     check(gallery.status === 'ready' && gallery.indices.length > 0, 'the gallery is loaded');
     const pick = Math.min(7, gallery.indices.length - 1);
-    const before = await state();
-    await clickRect('gallery.' + pick);
-    await waitFor((v) => window.lab.query('state').input_version !== v, before.input_version);
-    const picked = await inputImage();
+    const picked = await s.changeInput(() => s.click('gallery.' + pick));
     check(maxDiff(picked, testSetImage(gallery.indices[pick])) < 1e-3,
           `clicking gallery.${pick} loads test image #${gallery.indices[pick]} as the input`);
 
-    // A dropped PNG (dark background, so used as is): the input becomes its pixels.
-    const side = 28;
-    const gray = new Uint8Array(side * side).map((_, i) => ((i % side) > 8 && (i % side) < 20 && i > 5 * side &&
-                                                              i < 22 * side ? 40 + (i % side) * 9 : 0));
-    const png = encodeGrayPng(side, side, gray).toString('base64');
-    const version = (await state()).input_version;
-    await page.evaluate((b64) => {
+    // The drop goes through the page's own drop handler, as a file dragged from the desktop would.
+    const png = testPng();
+    const dropped = await s.changeInput(() => s.page.evaluate((b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();
       transfer.items.add(new File([bytes], 'bars.png', { type: 'image/png' }));
       document.getElementById('canvas').dispatchEvent(
           new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, png);
-    await waitFor((v) => window.lab.query('state').input_version !== v, version);
-    const dropped = await inputImage();
-    check(maxDiff(dropped, Array.from(gray, (v) => v / 255)) < 1e-3, 'a dropped PNG becomes the input image');
-    await page.screenshot({ path: path.join(outDir, 'dropped.png') });
+    }, png.bytes.toString('base64')));
+    check(maxDiff(dropped, png.pixels) < 1e-3, 'a dropped PNG becomes the input image');
+    await s.page.screenshot({ path: path.join(outDir, 'dropped.png') });
 
-    // The same page in Korean (?lang=ko): Hangul comes from the merged Nanum Gothic font.
-    await page.goto(origin + '/index.html?lang=ko');
-    await page.waitForFunction(() => window.labReady === true || !!window.labError, null,
-                               { timeout: READY_TIMEOUT_MS });
-    check((await state()).language === 'ko', '?lang=ko opens the lab in Korean');
-    await page.screenshot({ path: path.join(outDir, 'ready-ko.png') });
-    for (const problem of problems) check(false, problem);
-    check(problems.length === 0, 'no console error, failed request or request to another origin');
+    // Hangul comes from the Nanum Gothic font merged into the atlas.
+    if (await s.load('/index.html?lang=ko')) {
+      check((await s.state()).language === 'ko', '?lang=ko opens the lab in Korean');
+      await s.page.screenshot({ path: path.join(outDir, 'ready-ko.png') });
+    }
   } finally {
-    if (context) await context.close();
+    await s.close();
+  }
+}
+
+// devicePixelRatio 2: a sharp canvas that follows resizes, clicks still land, the URL hash follows the view
+// and reopens it, and the file picker loads a file.
+async function highDpiSession(origin) {
+  const s = await openSession(origin, { viewport: { width: 1000, height: 700 }, deviceScaleFactor: 2 });
+  try {
+    if (!(await s.load('/index.html'))) return;
+    const canvasSize = () => s.page.evaluate(() => [canvas.width, canvas.height]);
+    check(JSON.stringify(await canvasSize()) === '[2000,1400]', 'the canvas has 2 device pixels per CSS pixel');
+    await s.page.setViewportSize({ width: 800, height: 600 });
+    await s.waitFor(() => canvas.width === 1600 && canvas.height === 1200);
+    check(true, 'the canvas follows a window resize');
+
+    await s.openTab('attention');
+    const hash = await s.page.evaluate(() => location.hash);
+    check(hash.includes('attention'), `the URL hash follows the view (${hash})`);
+    // A new query string makes it a fresh page load, not a jump within the page.
+    await s.openTab('input');
+    if (await s.load('/index.html?shared=1' + hash)) {
+      check((await s.state()).tab === 'attention', 'opening the link reopens the view');
+    }
+
+    await s.openTab('input');
+    const png = testPng();
+    const file = path.join(outDir, 'picked.png');
+    fs.writeFileSync(file, png.bytes);
+    const picked = await s.changeInput(async () => {
+      const chooser = s.page.waitForEvent('filechooser', { timeout: STEP_TIMEOUT_MS });
+      await s.click('button.load');
+      await (await chooser).setFiles(file);
+    });
+    check(maxDiff(picked, png.pixels) < 1e-3, 'the file picker loads the chosen PNG');
+    await s.page.screenshot({ path: path.join(outDir, 'high-dpi.png') });
+  } finally {
+    await s.close();
+  }
+}
+
+// A browser without WebAssembly SIMD or WebGL2, and a download that fails: each gets a plain message.
+async function failureSession(origin) {
+  const cases = [
+    ['no WebAssembly SIMD', /SIMD/, (page) => page.addInitScript(() => { WebAssembly.validate = () => false; })],
+    ['no WebGL2', /WebGL2/, (page) => page.addInitScript(() => {
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+        return type === 'webgl2' ? null : getContext.call(this, type, ...rest);
+      };
+    })],
+    ['a failed download', /Cannot download/, (page) => page.route('**/vitcnn-lab.wasm', (route) => route.abort())],
+  ];
+  for (const [what, expected, provoke] of cases) {
+    const s = await openSession(origin, { viewport: { width: 800, height: 600 } }, { provokesFailures: true });
+    try {
+      await provoke(s.page);
+      await s.page.goto(origin + '/index.html');
+      await s.waitFor(() => !!window.labError);
+      const shown = await s.page.locator('#error').innerText();
+      check(expected.test(shown) && (await s.page.locator('#error').isVisible()),
+            `${what}: the page says so ("${shown.slice(0, 60)}…")`);
+    } finally {
+      await s.close();
+    }
+  }
+}
+
+async function run() {
+  const { server, origin } = await startServer(pageDir);
+  try {
+    await mainSession(origin);
+    await highDpiSession(origin);
+    await failureSession(origin);
+  } finally {
     server.kill();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 
