@@ -1,14 +1,17 @@
 // AppState: everything mutable in the lab, grouped by concern. Panels read and change it; nothing else
 // holds state. Later views add their own sub-struct (e.g. ModelsState, JobsState) next to these.
 #pragma once
+#include <any>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/idx.h"
+#include "models/model.h"
 #include "ui/lab.h"
 #include "ui/text.h"
 
@@ -71,11 +74,59 @@ struct UiState {
   std::map<std::string, std::array<float, 4>> rects;
 };
 
+// One checkpoint in the model store (ui/model_store.h), by name "<arch>_p<NNN>".
+struct ModelEntry {
+  enum class Status { Loading, Ready, Failed };
+  Status status = Status::Loading;
+  std::shared_ptr<FetchSlot> fetch;
+  std::unique_ptr<Model> model;    // set once Ready; never replaced, so a const Model* stays valid
+  std::string error;               // when Failed: what went wrong, with the asset path
+  std::vector<double> forward_ms;  // recent batch-1 forward times (a short window for a running median)
+};
+
+struct ModelsState {
+  std::map<std::string, ModelEntry> entries;
+  std::string backend = "simd";  // kernel table of every model: "simd" or "ref"
+};
+
+// One time-sliced job (ui/jobs.h).
+struct Job {
+  // Does one bounded piece of work, updates progress and result; returns true when finished (also on error).
+  using Step = std::function<bool(Job&)>;
+  std::string slot;             // who asked (one running job per slot), e.g. "accuracy.vit"
+  std::string key;              // what it computes from, e.g. "accuracy/vit_p100/1000"; the cache key
+  Step step;
+  float progress = 0.0f;        // [0, 1], set by the step
+  bool done = false;
+  std::string error;            // set by a step that failed
+  std::any result;              // partial, then final result; the step decides its type
+  double busy_ms = 0.0;         // time spent in its steps
+  int64_t input_version = -1;   // >= 0: cancelled as soon as the input's version differs
+};
+
+struct JobsState {
+  std::map<std::string, Job> running;       // by slot
+  std::map<std::string, Job> finished;      // by key
+  std::vector<std::string> finished_order;  // oldest first, to bound the cache per slot
+  std::string last_slot;                    // round-robin position
+  double budget_ms = 8.0;                   // per frame
+};
+
+// The Predictions view: checkpoint per family (index into kDataScales) and the accuracy run.
+struct PredictionsState {
+  std::array<int, 3> scale = {4, 4, 4};
+  int accuracy_images = 1000;  // the first N images of the test set
+  bool accuracy_requested = false;
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
   InputState input;
   GalleryState gallery;
+  ModelsState models;
+  JobsState jobs;
+  PredictionsState predictions;
 };
 
 }  // namespace vc

@@ -11,6 +11,8 @@
 #include "core/image.h"
 #include "ui/app_state.h"
 #include "ui/input_edit.h"
+#include "ui/jobs.h"
+#include "ui/model_store.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -40,16 +42,6 @@ constexpr TabInfo kTabs[] = {
 static_assert(std::size(kTabs) == static_cast<size_t>(Tab::Count));
 
 const TabInfo& tab_info(Tab t) { return kTabs[static_cast<int>(t)]; }
-
-std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const char* path) {
-  auto slot = std::make_shared<FetchSlot>();
-  platform.fetch(path, [slot](std::vector<uint8_t> bytes, std::string error) {
-    slot->bytes = std::move(bytes);
-    slot->error = std::move(error);
-    slot->done = true;
-  });
-  return slot;
-}
 
 // Turns both fetched IDX files into the test set and picks the thumbnails once both have arrived.
 void poll_gallery(AppState& app) {
@@ -187,13 +179,16 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
     app->gallery.status = GalleryState::Status::Failed;
     app->gallery.error = "no asset access (Platform::fetch is not set)";
   }
+  models_start(*app);
   return app;
 }
 
 void lab_frame(AppState& app) {
   app.ui.rects.clear();
   poll_gallery(app);
+  models_poll(app);
   handle_shortcuts(app);
+  jobs_run(app);
 
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
@@ -221,7 +216,7 @@ void lab_frame(AppState& app) {
   ImGui::End();
   // SetSelected takes effect within the frame it is passed in.
   app.ui.requested_tab = Tab::Count;
-  if (app.gallery.status == GalleryState::Status::Ready) app.ui.ready = true;
+  if (app.gallery.status == GalleryState::Status::Ready && default_models_ready(app)) app.ui.ready = true;
 }
 
 void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::string& name) {

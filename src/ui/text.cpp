@@ -80,6 +80,7 @@ constexpr TextRow kTexts[] = {
     {TextId::GalleryFailed, "The test images could not be loaded: %s", "테스트 이미지를 불러오지 못했습니다: %s"},
     {TextId::StripTitle, "Input", "입력"},
     {TextId::StripHint, "Draw or shift in the Input view (key 1).", "그리기와 이동은 입력 화면(1번 키)에서 합니다."},
+    {TextId::ModelLoading, "%s: loading...", "%s: 불러오는 중..."},
     {TextId::PredictionsWill, "Will show: the top classes of each model (ViT, CNN, hybrid) for the current input, "
                               "as probability bars, with each model's latency in milliseconds.",
      "보여줄 내용: 현재 입력에 대한 각 모델(ViT, CNN, 하이브리드)의 상위 클래스 확률 막대와 모델별 실행 시간(ms)."},

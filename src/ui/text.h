@@ -54,6 +54,8 @@ enum class TextId {
   GalleryFailed,
   StripTitle,
   StripHint,
+  // Model store
+  ModelLoading,
   // Views not built yet
   PredictionsWill,
   PredictionsHelp,

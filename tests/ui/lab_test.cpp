@@ -48,7 +48,8 @@ bool debian_data_present() {
 
 using FetchDone = std::function<void(std::vector<uint8_t>, std::string)>;
 
-// Fetches answered at once from the Debian files ("data/x" -> <fashion-mnist dir>/x), or held back until
+// Fetches answered at once from the Debian files ("data/x" -> <fashion-mnist dir>/x) and the repository's
+// checkpoints ("models/x" -> assets/models/x), or held back until
 // deliver() (the web's asynchronous fetch, and the "gallery not loaded yet" state).
 struct FakeAssets {
   bool deferred = false;
@@ -61,6 +62,8 @@ struct FakeAssets {
     std::vector<uint8_t> bytes;
     if (path.rfind(prefix, 0) == 0)
       bytes = read_file(std::string(kDefaultFashionMnistDir) + "/" + path.substr(prefix.size()), &error);
+    else if (path.rfind("models/", 0) == 0)
+      bytes = read_file(std::string(VITCNN_SOURCE_DIR) + "/assets/" + path, &error);
     else
       error = "no such asset " + path;
     done(std::move(bytes), error);

@@ -1,0 +1,90 @@
+#include "ui/jobs.h"
+
+#include <algorithm>
+
+namespace vc {
+
+namespace {
+
+// Caps the steps of one frame when the clock does not advance (a test platform's now_ms may be constant).
+constexpr int kMaxStepsPerFrame = 256;
+
+double now(const AppState& app) { return app.platform.now_ms ? app.platform.now_ms() : 0.0; }
+
+// Keeps the newest kJobCachePerSlot finished jobs of each slot, so one busy view cannot evict another's.
+void cache_finished(JobsState& jobs, Job job) {
+  const std::string key = job.key, slot = job.slot;
+  std::erase(jobs.finished_order, key);
+  jobs.finished_order.push_back(key);
+  jobs.finished[key] = std::move(job);
+  size_t same_slot = 0;
+  for (const std::string& k : jobs.finished_order) same_slot += jobs.finished.at(k).slot == slot;
+  if (same_slot <= kJobCachePerSlot) return;
+  for (auto it = jobs.finished_order.begin(); it != jobs.finished_order.end(); ++it)
+    if (jobs.finished.at(*it).slot == slot) {
+      jobs.finished.erase(*it);
+      jobs.finished_order.erase(it);
+      return;
+    }
+}
+
+}  // namespace
+
+const Job& job_request(AppState& app, const std::string& slot, const std::string& key, Job::Step step,
+                       int64_t input_version) {
+  JobsState& jobs = app.jobs;
+  if (auto it = jobs.finished.find(key); it != jobs.finished.end()) {
+    // A cached answer: whatever the slot was computing for another key is no longer wanted.
+    if (auto r = jobs.running.find(slot); r != jobs.running.end() && r->second.key != key) jobs.running.erase(r);
+    return it->second;
+  }
+  Job& job = jobs.running[slot];
+  if (job.key == key && job.step) return job;
+  job = Job{};
+  job.slot = slot;
+  job.key = key;
+  job.step = std::move(step);
+  job.input_version = input_version;
+  return job;
+}
+
+const Job* job_find(const AppState& app, const std::string& key) {
+  if (auto it = app.jobs.finished.find(key); it != app.jobs.finished.end()) return &it->second;
+  for (const auto& [slot, job] : app.jobs.running)
+    if (job.key == key) return &job;
+  return nullptr;
+}
+
+const Job* job_running(const AppState& app, const std::string& slot) {
+  auto it = app.jobs.running.find(slot);
+  return it == app.jobs.running.end() ? nullptr : &it->second;
+}
+
+void job_cancel(AppState& app, const std::string& slot) { app.jobs.running.erase(slot); }
+
+void jobs_run(AppState& app) {
+  JobsState& jobs = app.jobs;
+  std::erase_if(jobs.running, [&](const auto& item) {
+    const Job& job = item.second;
+    return job.input_version >= 0 && static_cast<uint64_t>(job.input_version) != app.input.version;
+  });
+  const double start = now(app);
+  for (int steps = 0; steps < kMaxStepsPerFrame && !jobs.running.empty(); ++steps) {
+    if (steps > 0 && now(app) - start >= jobs.budget_ms) break;
+    // Round robin: the first slot after the one stepped last.
+    auto it = jobs.running.upper_bound(jobs.last_slot);
+    if (it == jobs.running.end()) it = jobs.running.begin();
+    jobs.last_slot = it->first;
+    Job& job = it->second;
+    const double t0 = now(app);
+    const bool finished = job.step(job);
+    job.busy_ms += now(app) - t0;
+    if (!finished) continue;
+    job.done = true;
+    if (job.error.empty()) job.progress = 1.0f;
+    cache_finished(jobs, std::move(job));
+    jobs.running.erase(it);
+  }
+}
+
+}  // namespace vc

@@ -1,0 +1,129 @@
+#include "ui/model_store.h"
+
+#include <algorithm>
+
+#include "ui/widgets.h"
+
+namespace vc {
+
+namespace {
+
+constexpr size_t kForwardWindow = 9;  // batch-1 forward times kept for the running median
+
+std::string asset_path(const std::string& name) { return "models/" + name + ".safetensors"; }
+
+const KernelTable& backend_table(const AppState& app) {
+  const KernelTable* k = kernels_by_name(app.models.backend);
+  return k ? *k : kernels_simd();
+}
+
+ModelEntry& request(AppState& app, const std::string& name) {
+  auto [it, inserted] = app.models.entries.try_emplace(name);
+  ModelEntry& e = it->second;
+  if (!inserted) return e;
+  if (!app.platform.fetch) {
+    e.status = ModelEntry::Status::Failed;
+    e.error = asset_path(name) + ": no asset access (Platform::fetch is not set)";
+  } else {
+    e.fetch = start_fetch(app.platform, asset_path(name));
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string checkpoint_name(int family, int scale) {
+  return std::string(kFamilies[family]) + "_" + kDataScales[scale];
+}
+
+int data_scale_percent(int scale) {
+  constexpr int kPercent[] = {1, 3, 10, 30, 100};
+  return kPercent[scale];
+}
+
+std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path) {
+  auto slot = std::make_shared<FetchSlot>();
+  platform.fetch(path, [slot](std::vector<uint8_t> bytes, std::string error) {
+    slot->bytes = std::move(bytes);
+    slot->error = std::move(error);
+    slot->done = true;
+  });
+  return slot;
+}
+
+void models_start(AppState& app) {
+  for (int f = 0; f < kFamilyCount; ++f) request(app, checkpoint_name(f, kDefaultScale));
+}
+
+void models_poll(AppState& app) {
+  for (auto& [name, e] : app.models.entries) {
+    if (e.status != ModelEntry::Status::Loading || !e.fetch || !e.fetch->done) continue;
+    const std::shared_ptr<FetchSlot> slot = std::move(e.fetch);
+    if (!slot->error.empty()) {
+      e.status = ModelEntry::Status::Failed;
+      e.error = asset_path(name) + ": " + slot->error;
+      continue;
+    }
+    Result<std::unique_ptr<Model>> model = load_model(slot->bytes);
+    if (!model) {
+      e.status = ModelEntry::Status::Failed;
+      e.error = asset_path(name) + ": " + model.error().message;
+      continue;
+    }
+    e.model = std::move(model).value();
+    e.model->set_kernels(backend_table(app));
+    e.status = ModelEntry::Status::Ready;
+  }
+}
+
+bool default_models_ready(const AppState& app) {
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const ModelEntry* e = model_entry(app, checkpoint_name(f, kDefaultScale));
+    if (!e || e->status != ModelEntry::Status::Ready) return false;
+  }
+  return true;
+}
+
+const Model* model_or_request(AppState& app, const std::string& name) {
+  const ModelEntry& e = request(app, name);
+  return e.status == ModelEntry::Status::Ready ? e.model.get() : nullptr;
+}
+
+const ModelEntry* model_entry(const AppState& app, const std::string& name) {
+  auto it = app.models.entries.find(name);
+  return it == app.models.entries.end() ? nullptr : &it->second;
+}
+
+std::string model_status_text(const AppState& app, const std::string& name) {
+  const ModelEntry* e = model_entry(app, name);
+  if (!e || e->status == ModelEntry::Status::Loading)
+    return format_text(tr(app.ui.language, TextId::ModelLoading), name.c_str());
+  return e->status == ModelEntry::Status::Failed ? e->error : "";
+}
+
+void set_backend(AppState& app, const std::string& backend) {
+  const KernelTable* k = kernels_by_name(backend);
+  if (!k) return;
+  app.models.backend = k->name;
+  for (auto& [name, e] : app.models.entries)
+    if (e.model) e.model->set_kernels(*k);
+}
+
+double record_forward_ms(AppState& app, const std::string& name, double ms) {
+  auto it = app.models.entries.find(name);
+  if (it == app.models.entries.end()) return 0.0;
+  std::vector<double>& v = it->second.forward_ms;
+  v.push_back(ms);
+  if (v.size() > kForwardWindow) v.erase(v.begin());
+  return median_forward_ms(app, name);
+}
+
+double median_forward_ms(const AppState& app, const std::string& name) {
+  const ModelEntry* e = model_entry(app, name);
+  if (!e || e->forward_ms.empty()) return 0.0;
+  std::vector<double> v = e->forward_ms;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace vc

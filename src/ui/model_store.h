@@ -1,0 +1,54 @@
+// The lab's model store: checkpoints fetched through Platform::fetch("models/<name>.safetensors") and parsed
+// with load_model. Names are "<arch>_p<NNN>": arch vit | cnn | hybrid, NNN = % of the training set.
+//
+// How to use it from a panel or a job:
+//   const Model* m = model_or_request(app, "vit_p010");  // nullptr until loaded; the first call starts the fetch
+//   if (!m) ImGui::TextUnformatted(model_status_text(app, "vit_p010").c_str());  // "loading..." or the error
+// The three p100 models are requested by lab_create (models_start) and lab_ready waits for them.
+// Models are never unloaded: a `const Model*` stays valid as long as the AppState (jobs may capture it).
+// Every model uses the kernel table named by app.models.backend ("simd" by default; set_backend switches).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "ui/app_state.h"
+
+namespace vc {
+
+inline constexpr const char* kFamilies[] = {"vit", "cnn", "hybrid"};
+inline constexpr const char* kDataScales[] = {"p001", "p003", "p010", "p030", "p100"};
+inline constexpr int kFamilyCount = 3;
+inline constexpr int kDataScaleCount = 5;
+inline constexpr int kDefaultScale = 4;  // p100
+
+// "vit_p100" for family 0, scale 4.
+std::string checkpoint_name(int family, int scale);
+// The percentage of the training set a data scale stands for (1, 3, 10, 30, 100).
+int data_scale_percent(int scale);
+
+// Starts one asynchronous asset fetch; the returned slot is filled when the answer arrives.
+std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path);
+
+// Requests the default (p100) models. Called once by lab_create.
+void models_start(AppState& app);
+// Parses fetched checkpoints (a parse error becomes the entry's error). Called every frame by lab_frame.
+void models_poll(AppState& app);
+// True once the three p100 models are loaded.
+bool default_models_ready(const AppState& app);
+
+// The model if loaded; otherwise nullptr, and the first call starts loading it.
+const Model* model_or_request(AppState& app, const std::string& name);
+// The entry of a requested checkpoint, or nullptr if it was never requested.
+const ModelEntry* model_entry(const AppState& app, const std::string& name);
+// "" when ready, the translated "loading..." while loading, or the error message.
+std::string model_status_text(const AppState& app, const std::string& name);
+
+// Switches every model (loaded now or later) to the kernel table "simd" or "ref"; unknown names are ignored.
+void set_backend(AppState& app, const std::string& backend);
+
+// Records one batch-1 forward time and returns the median of the last few.
+double record_forward_ms(AppState& app, const std::string& name, double ms);
+// Median of the recorded batch-1 forward times (0 when none).
+double median_forward_ms(const AppState& app, const std::string& name);
+
+}  // namespace vc
