@@ -119,6 +119,19 @@ struct PredictionsState {
   bool accuracy_requested = false;
 };
 
+// The Attention view: which checkpoint, the enlarged cell, display settings, and the patch under the mouse.
+struct AttentionViewState {
+  int family = 0;            // index into kFamilies (ui/model_store.h): vit, cnn, hybrid
+  int scale = 4;             // checkpoint of the maps: index into kDataScales (p100)
+  int compare_scale = 0;     // checkpoint overlaid in the distance plot (p001); -1: none
+  int layer = 0, head = 0;   // the enlarged cell of the layers x heads grid
+  bool rollout = false;      // show the attention rollout instead of single heads
+  float opacity = 0.65f;     // of the map over the image
+  bool average = false;      // distance plot: the first average_images test images instead of this image
+  int average_images = 100;
+  int hover_patch = -1;      // patch under the mouse in the last frame, -1: none
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -127,6 +140,7 @@ struct AppState {
   ModelsState models;
   JobsState jobs;
   PredictionsState predictions;
+  AttentionViewState attention;
 };
 
 }  // namespace vc
