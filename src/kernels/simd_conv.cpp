@@ -3,6 +3,8 @@
 //   forward          y_n[Cout, P]  = W[Cout, K] @ col[K, P]      (col packed straight from x: no col buffer)
 //   backward input   dcol[K, P]    = W^T @ dy_n[Cout, P], then col2im scatters dcol into dx_n
 //   backward weight  dW[Cout, K]  += dy_n[Cout, P] @ col^T[P, K]
+// Padding is materialized once per image (a zero-bordered copy of x, or a bordered dx that is cropped at
+// the end), so im2col and col2im never test bounds: col[(c, ky, kx), (oy, ox)] = xp[c, oy*s + ky, ox*s + kx].
 // A 1x1, stride-1, unpadded convolution has col = x_n itself, so it skips im2col and col2im.
 #include <algorithm>
 #include <cstring>
@@ -14,78 +16,81 @@ namespace {
 
 bool is_pointwise(const Conv2dShape& s) { return s.kernel == 1 && s.stride == 1 && s.pad == 0; }
 
-// dst[0 .. count) = col[kidx, p0 .. p0 + count) of one image x[Cin, H, W]; zero where the kernel tap
-// falls in the padding. col[(c, ky, kx), (oy, ox)] = x[c, oy*stride - pad + ky, ox*stride - pad + kx].
-void im2col_row(const float* x, const Conv2dShape& s, int kidx, int p0, int count, float* dst) {
+// One image with its zero border: data[c, y, x] for y < h, x < w (h = in_h + 2 pad, w = in_w + 2 pad).
+struct Padded {
+  const float* data;
+  int h, w;
+};
+
+// Image n of x with its zero border, in scratch. Strided convolutions always take the copy: their packer
+// reads up to one float past the last row (the odd lane after the last tap), which lies in the copy's
+// kNr floats of zero slack.
+Padded pad_image(const Conv2dShape& s, const float* xn) {
+  if (s.pad == 0 && s.stride == 1) return {xn, s.in_h, s.in_w};
+  const int h = s.in_h + 2 * s.pad, w = s.in_w + 2 * s.pad;
+  const size_t size = (size_t)s.in_c * h * w + kNr;
+  float* buf = scratch(kPad, size);
+  std::memset(buf, 0, sizeof(float) * size);
+  for (int c = 0; c < s.in_c; ++c)
+    for (int y = 0; y < s.in_h; ++y)
+      std::memcpy(buf + ((size_t)c * h + y + s.pad) * w + s.pad, xn + ((size_t)c * s.in_h + y) * s.in_w,
+                  sizeof(float) * s.in_w);
+  return {buf, h, w};
+}
+
+// dst[0 .. count) = col[kidx, p0 .. p0 + count).
+void im2col_row(const Padded& xp, const Conv2dShape& s, int kidx, int p0, int count, float* dst) {
   const D d;
   const int Wo = s.out_w(), k = s.kernel;
   const int c = kidx / (k * k), ky = kidx / k % k, kx = kidx % k;
-  const float* plane = x + (size_t)c * s.in_h * s.in_w;
-  // Columns with 0 <= ox*stride - pad + kx < in_w read the image; the others are padding.
-  const int ox_lo = std::max(0, (s.pad - kx + s.stride - 1) / s.stride);
-  const int ox_hi = std::min(Wo, (s.in_w + s.pad - kx + s.stride - 1) / s.stride);
-  int p = p0;
-  const int end = p0 + count;
-  while (p < end) {
+  for (int p = p0, end = p0 + count; p < end;) {
     // One run of columns within output row oy.
     const int oy = p / Wo, ox0 = p % Wo, n = std::min(Wo - ox0, end - p);
-    const int iy = oy * s.stride - s.pad + ky;
-    if (iy < 0 || iy >= s.in_h) {
-      std::fill(dst, dst + n, 0.0f);
-    } else {
-      const float* row = plane + (size_t)iy * s.in_w - s.pad + kx;
-      const int a = std::clamp(ox_lo, ox0, ox0 + n), b = std::clamp(ox_hi, a, ox0 + n);
-      std::fill(dst, dst + (a - ox0), 0.0f);
-      if (s.stride == 1) {
-        int ox = a;
-        for (; ox + (int)kLanes <= b; ox += kLanes) hn::StoreU(hn::LoadU(d, row + ox), d, dst + (ox - ox0));
-        for (; ox < b; ++ox) dst[ox - ox0] = row[ox];
-      } else {
-        for (int ox = a; ox < b; ++ox) dst[ox - ox0] = row[ox * s.stride];
-      }
-      std::fill(dst + (b - ox0), dst + n, 0.0f);
-    }
+    const float* src = xp.data + ((size_t)c * xp.h + oy * s.stride + ky) * xp.w + ox0 * s.stride + kx;
+    int i = 0;
+    if (s.stride == 1)
+      for (; i + (int)kLanes <= n; i += kLanes) hn::StoreU(hn::LoadU(d, src + i), d, dst + i);
+    for (; i < n; ++i) dst[i] = src[i * s.stride];
     dst += n;
     p += n;
   }
 }
 
 struct Im2colB {
-  const float* x;  // one image [Cin, H, W]
+  Padded xp;
   const Conv2dShape* s;
   int P;
 };
 
-// Packs B = col[K, P] (see gemm's PackB) directly from the image. Fast paths, when the panel's kNr
-// columns lie in one output row: a tap row wholly in the padding is zeros; a tap row wholly inside the
-// image is kNr consecutive inputs (stride 1) or every other input (stride 2). Other taps (image borders,
-// row-crossing panels) go through im2col_row.
+// Packs B = col[K, P] (see gemm's PackB) directly from the padded image. When the panel's kNr columns
+// lie in one output row, each tap row is kNr consecutive inputs (stride 1) or the even lanes of 2 kNr
+// inputs (stride 2); other panels go through im2col_row.
 void pack_b_im2col(const void* ctx, int k0, int kc, int j0, float* dst) {
   const Im2colB& c = *static_cast<const Im2colB*>(ctx);
   const Conv2dShape& s = *c.s;
   const D d;
   const int Wo = s.out_w(), k = s.kernel, n = std::min(kNr, c.P - j0);
   const int oy = j0 / Wo, ox0 = j0 % Wo;
-  const bool one_row = n == kNr && ox0 + kNr <= Wo;
-  // Tap (ch, ky, kx) of row k0, advanced incrementally below.
+  const bool fast = n == kNr && ox0 + kNr <= Wo && (s.stride == 1 || s.stride == 2);
+  if (!fast) {
+    for (int kk = 0; kk < kc; ++kk, dst += kNr) {
+      im2col_row(c.xp, s, k0 + kk, j0, n, dst);
+      std::fill(dst + n, dst + kNr, 0.0f);
+    }
+    return;
+  }
+  // Tap (ch, ky, kx) of row k0, advanced incrementally.
   int ch = k0 / (k * k), ky = k0 / k % k, kx = k0 % k;
   for (int kk = 0; kk < kc; ++kk, dst += kNr) {
-    const int iy = oy * s.stride - s.pad + ky, ix0 = ox0 * s.stride - s.pad + kx;
-    const float* src = c.x + ((size_t)ch * s.in_h + iy) * s.in_w + ix0;
-    if (one_row && (iy < 0 || iy >= s.in_h)) {
-      hn::StoreU(hn::Zero(d), d, dst);
-      hn::StoreU(hn::Zero(d), d, dst + kLanes);
-    } else if (one_row && s.stride == 1 && ix0 >= 0 && ix0 + kNr <= s.in_w) {
+    const float* src = c.xp.data + ((size_t)ch * c.xp.h + oy * s.stride + ky) * c.xp.w + ox0 * s.stride + kx;
+    if (s.stride == 1) {
       hn::StoreU(hn::LoadU(d, src), d, dst);
       hn::StoreU(hn::LoadU(d, src + kLanes), d, dst + kLanes);
-    } else if (one_row && s.stride == 2 && ix0 >= 0 && ix0 + 2 * kNr <= s.in_w) {
-      // Even lanes of 2 kNr consecutive inputs.
+    } else {
+      // Even lanes of src[0 .. 2 kNr); the last odd lane may be one past the row (see pad_image).
       hn::StoreU(hn::ConcatEven(d, hn::LoadU(d, src + kLanes), hn::LoadU(d, src)), d, dst);
       hn::StoreU(hn::ConcatEven(d, hn::LoadU(d, src + 3 * kLanes), hn::LoadU(d, src + 2 * kLanes)), d,
                  dst + kLanes);
-    } else {
-      im2col_row(c.x, s, k0 + kk, j0, n, dst);
-      std::fill(dst + n, dst + kNr, 0.0f);
     }
     if (++kx == k) {
       kx = 0;
@@ -109,35 +114,37 @@ void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const
       const DenseB col{xn, (size_t)P, P};
       gemm(s.out_c, P, K, w, K, 1, pack_b_rows, &col, 0.0f, yn, P, ep);
     } else {
-      const Im2colB col{xn, &s, P};
+      const Im2colB col{pad_image(s, xn), &s, P};
       gemm(s.out_c, P, K, w, K, 1, pack_b_im2col, &col, 0.0f, yn, P, ep);
     }
   }
 }
 
 // dcol[K, P] of one image -> dx[Cin, H, W] (overwritten): dx[c, iy, ix] = sum of dcol over the (ky, kx, oy, ox)
-// that read x[c, iy, ix] in the forward pass.
+// that read x[c, iy, ix] in the forward pass. Accumulates into a bordered buffer, then crops the border.
 void col2im(const float* dcol, const Conv2dShape& s, float* dx) {
   const D d;
   const int Ho = s.out_h(), Wo = s.out_w(), k = s.kernel;
-  std::memset(dx, 0, sizeof(float) * s.in_c * s.in_h * s.in_w);
+  const int h = s.in_h + 2 * s.pad, w = s.in_w + 2 * s.pad;
+  float* acc = s.pad == 0 ? dx : scratch(kPad, (size_t)s.in_c * h * w);
+  std::memset(acc, 0, sizeof(float) * s.in_c * h * w);
   for (int kidx = 0; kidx < s.in_c * k * k; ++kidx) {
     const int c = kidx / (k * k), ky = kidx / k % k, kx = kidx % k;
-    float* plane = dx + (size_t)c * s.in_h * s.in_w;
-    const int ox_lo = std::max(0, (s.pad - kx + s.stride - 1) / s.stride);
-    const int ox_hi = std::min(Wo, (s.in_w + s.pad - kx + s.stride - 1) / s.stride);
     for (int oy = 0; oy < Ho; ++oy) {
-      const int iy = oy * s.stride - s.pad + ky;
-      if (iy < 0 || iy >= s.in_h) continue;
       const float* src = dcol + ((size_t)kidx * Ho + oy) * Wo;
-      float* row = plane + (size_t)iy * s.in_w - s.pad + kx;
-      int ox = ox_lo;
+      float* row = acc + ((size_t)c * h + oy * s.stride + ky) * w + kx;
+      int ox = 0;
       if (s.stride == 1)
-        for (; ox + (int)kLanes <= ox_hi; ox += kLanes)
+        for (; ox + (int)kLanes <= Wo; ox += kLanes)
           hn::StoreU(hn::Add(hn::LoadU(d, row + ox), hn::LoadU(d, src + ox)), d, row + ox);
-      for (; ox < ox_hi; ++ox) row[ox * s.stride] += src[ox];
+      for (; ox < Wo; ++ox) row[ox * s.stride] += src[ox];
     }
   }
+  if (s.pad == 0) return;
+  for (int c = 0; c < s.in_c; ++c)
+    for (int y = 0; y < s.in_h; ++y)
+      std::memcpy(dx + ((size_t)c * s.in_h + y) * s.in_w, acc + ((size_t)c * h + y + s.pad) * w + s.pad,
+                  sizeof(float) * s.in_w);
 }
 
 // dy[B,Cout,Ho,Wo], w[Cout,Cin,k,k] -> dx[B,Cin,H,W].  torch: torch.nn.grad.conv2d_input
@@ -168,8 +175,9 @@ void conv2d_backward_weight_nchw_f32(const Conv2dShape& s, const float* x, const
     // B[p, kidx] = col[kidx, p]: the transposed storage of col (x_n itself when pointwise).
     const float* col = xn;
     if (!is_pointwise(s)) {
+      const Padded xp = pad_image(s, xn);
       float* buf = scratch(kCol, (size_t)K * P);
-      for (int kidx = 0; kidx < K; ++kidx) im2col_row(xn, s, kidx, 0, P, buf + (size_t)kidx * P);
+      for (int kidx = 0; kidx < K; ++kidx) im2col_row(xp, s, kidx, 0, P, buf + (size_t)kidx * P);
       col = buf;
     }
     const DenseB colt{col, (size_t)P, K};

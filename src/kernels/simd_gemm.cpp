@@ -13,8 +13,8 @@ namespace {
 // Rows per tile: kMr x 2 accumulators + 2 B vectors + 1 broadcast A value must fit the 16 vector
 // registers V8 uses on x86-64 (4 x 2 + 3 = 11; 6 rows would be 15, spilling under V8's allocator).
 constexpr int kMr = 4;
-// K block: a packed panel (kKc x kNr floats: 8 KiB in wasm) stays in L1 while all row tiles use it.
-constexpr int kKc = 256;
+// K blocks of equal size up to kKcMax: a packed panel (<= 16 KiB) stays in L1 while all row tiles use it.
+constexpr int kKcMax = 16384 / (kNr * (int)sizeof(float));
 
 struct TileEpilogue {
   float beta;
@@ -101,6 +101,8 @@ void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a
     std::fill(padded + N, padded + n_pad, 0.0f);
     col_bias = padded;
   }
+  const int blocks = std::max(1, (K + kKcMax - 1) / kKcMax);
+  const int kKc = (K + blocks - 1) / blocks;
   float* panel = scratch(kPackB, (size_t)kKc * kNr);
   // K == 0 still runs one (empty) block so that C = beta * C and the epilogue are applied.
   for (int k0 = 0; k0 < K || k0 == 0; k0 += kKc) {

@@ -16,7 +16,7 @@ using V = hn::Vec<D>;
 
 // Reusable per-thread scratch memory: slot s keeps its buffer between calls, so hot paths allocate only
 // when a call needs more than any earlier one. Distinct slots may be used at the same time.
-enum ScratchSlot { kPackB, kBias, kCol, kTile, kNumSlots };
+enum ScratchSlot { kPackB, kBias, kCol, kPad, kNumSlots };
 float* scratch(ScratchSlot slot, size_t n);
 
 // Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead
