@@ -312,6 +312,21 @@ TEST_F(Cli, AttentionMeanOverImages) {
     }
 }
 
+TEST_F(Cli, AttentionDistanceMatchesTheReference) {
+  // expected.json: attention_ref.py's distance on the PyTorch model's own attention probs, first 8 test images.
+  const json want = expected();
+  for (const char* arch : {"vit", "hybrid"}) {
+    CliRun r = vitcnn({"attention", "--model", model(arch), "--images", "8"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json& ref = want[arch]["distance_px"];
+    ASSERT_EQ(r.j["distance_px"].size(), ref.size());
+    for (size_t l = 0; l < ref.size(); ++l)
+      for (size_t h = 0; h < ref[l].size(); ++h)
+        // float32 attention probs from two engines: ~1e-7 relative; 1e-5 of a ~16 px distance.
+        EXPECT_NEAR(r.j["distance_px"][l][h].get<double>(), ref[l][h].get<double>(), 2e-4) << arch << " " << l << " " << h;
+  }
+}
+
 TEST_F(Cli, AttentionOfACnnIsAnError) {
   CliRun r = vitcnn({"attention", "--model", model("cnn"), "--test-index", "0"});
   EXPECT_EQ(r.code, 1);

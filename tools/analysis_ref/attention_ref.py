@@ -31,9 +31,9 @@ def random_probs(rng):
     return (e / e.sum(-1, keepdims=True)).astype(np.float32)
 
 
-def patch_distances():
-    """[N, N] Euclidean distance between patch cells (row-major grid), in cells."""
-    rows, cols = np.divmod(np.arange(GRID * GRID), GRID)
+def patch_distances(grid=GRID):
+    """[N, N] Euclidean distance between patch cells (row-major grid x grid), in cells."""
+    rows, cols = np.divmod(np.arange(grid * grid), grid)
     pos = np.stack([rows, cols], 1).astype(np.float64)
     return np.linalg.norm(pos[:, None, :] - pos[None, :, :], axis=-1)
 
@@ -52,7 +52,8 @@ def rollout(probs_b):
 def distances(probs_b):
     """probs_b [L, H, T, T] -> mean attention distance [L, H] in cells over patch tokens (CLS dropped)."""
     a = probs_b[:, :, 1:, 1:].astype(np.float64)
-    return np.einsum("lhij,ij->lh", a, patch_distances()) / a.sum((-1, -2))
+    grid = int(round(np.sqrt(a.shape[-1])))
+    return np.einsum("lhij,ij->lh", a, patch_distances(grid)) / a.sum((-1, -2))
 
 
 def golden(seed):

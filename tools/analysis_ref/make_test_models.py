@@ -4,7 +4,9 @@ and the checkpoint writer of tools/train, plus what the reference computes on Fa
   /usr/bin/python3 tools/analysis_ref/make_test_models.py --out DIR
 
 DIR/{vit,cnn,hybrid}_tiny.safetensors (F32, untrained: the CLI tests check plumbing and shapes, not accuracy)
-DIR/expected.json: per model, the softmax probabilities and the attention probs' shape for test image 0.
+DIR/expected.json: per model, the softmax probabilities, the attention probs' shape and the traced names for
+test image 0, and (vit, hybrid) the mean attention distance in px over the first DISTANCE_IMAGES test images,
+computed by attention_ref.py from the reference's own attention probs.
 """
 import argparse
 import gzip
@@ -16,6 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train"))
+import attention_ref  # noqa: E402
 import checkpoint  # noqa: E402
 import models  # noqa: E402
 
@@ -27,12 +30,24 @@ TINY = {
                    dim=32, depth=2, heads=2, mlp_hidden=64, num_classes=10),
 }
 DATA = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+DISTANCE_IMAGES = 8
 
 
-def first_test_image():
+def first_test_images(n):
     with gzip.open(DATA, "rb") as f:
-        raw = f.read(16 + 28 * 28)
-    return np.frombuffer(raw[16:], dtype=np.uint8).reshape(1, 28, 28).copy()
+        raw = f.read(16 + n * 28 * 28)
+    return np.frombuffer(raw[16:], dtype=np.uint8).reshape(n, 28, 28).copy()
+
+
+def mean_distance_px(model, cfg, x):
+    """Mean over the images of attention_ref.distances, in px ([L, H])."""
+    trace = {}
+    with torch.no_grad():
+        model(x, trace)
+    probs = np.stack([trace["blocks.%d.attn.probs" % l].numpy() for l in range(cfg["depth"])])  # [L, B, H, T, T]
+    grid = int(round(np.sqrt(probs.shape[-1] - 1)))
+    cell_px = cfg["image_size"] / grid
+    return (np.mean([attention_ref.distances(probs[:, b]) for b in range(probs.shape[1])], axis=0) * cell_px).tolist()
 
 
 def main():
@@ -41,7 +56,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
-    x = checkpoint.preprocess(first_test_image())
+    images = checkpoint.preprocess(first_test_images(DISTANCE_IMAGES))
+    x = images[:1]
     expected = {}
     for arch, cfg in TINY.items():
         model = models.build(arch, cfg, fold_bn=True).eval()
@@ -53,6 +69,8 @@ def main():
         expected[arch] = {"probs": probs.tolist(),
                           "attn_shape": list(trace["blocks.0.attn.probs"].shape) if arch != "cnn" else None,
                           "traced": sorted(trace)}
+        if arch != "cnn":
+            expected[arch]["distance_px"] = mean_distance_px(model, cfg, images)
     with open(os.path.join(args.out, "expected.json"), "w") as f:
         json.dump(expected, f)
     return 0
