@@ -166,9 +166,8 @@ void gelu_backward_f32(int64_t n, const float* x, const float* dy, float* dx) {
   const D d;
   const MathVecs k(d);
   map2(n, x, dy, dx, [&](V v, V g) {
-    const GeluParts p = gelu_parts(d, k, v);
-    const V pdf_x = hn::Mul(hn::Mul(v, p.exp_half), k.inv_sqrt_2pi);
-    return hn::Mul(g, hn::Add(p.cdf, pdf_x));
+    const V pdf = hn::Mul(exp_nonpos(d, k, hn::Mul(hn::Neg(k.half), hn::Mul(v, v))), k.inv_sqrt_2pi);
+    return hn::Mul(g, hn::MulAdd(v, pdf, gaussian_cdf(d, k, v)));
   });
 }
 
@@ -207,7 +206,7 @@ void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx
 void gelu_f32(int64_t n, const float* x, float* y) {
   const D d;
   const MathVecs k(d);
-  map1(n, x, y, [&](V v) { return hn::Mul(v, gelu_parts(d, k, v).cdf); });
+  map1(n, x, y, [&](V v) { return hn::Mul(v, gaussian_cdf(d, k, v)); });
 }
 
 void set_eltwise_entries(KernelTable& t) {
