@@ -114,6 +114,13 @@
         .finally(() => { progress.assetsPending -= 1; showProgress(); });
     },
     labPickFile: () => fileInput.click(),
+    labSaveFile: function (name, bytes) {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([bytes]));
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    },
     onLabReady: function () {
       window.labReady = true;
       overlay.hidden = true;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,18 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Error{"cannot read " + path};
   return bytes;
+}
+
+// An exported file goes into the current folder under its own name (no folders in the name).
+std::string save_in_current_folder(const std::string& name, std::span<const uint8_t> bytes) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+    return "bad file name '" + name + "'";
+  }
+  std::ofstream out(name, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) return "cannot write " + name;
+  std::printf("vitcnn-lab: saved %s\n", name.c_str());
+  return {};
 }
 
 // The back buffer as a PNG (GL rows run bottom-up, PNG rows top-down).
@@ -104,6 +117,7 @@ int run(const ShellOptions& options) {
         }
       });
     };
+    platform.save_file = save_in_current_folder;
     Shell shell;
     shell.backend().on_drop = [&shell](const std::vector<std::string>& paths) {
       for (const std::string& path : paths) {

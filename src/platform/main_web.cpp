@@ -59,6 +59,9 @@ EM_JS(void, js_install, (), {
 });
 EM_JS(void, js_fetch, (int id, const char* path), { Module.labFetch(id, UTF8ToString(path)); });
 EM_JS(void, js_pick_file, (), { Module.labPickFile(); });
+EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int length), {
+  Module.labSaveFile(UTF8ToString(name), HEAPU8.slice(bytes, bytes + length));
+});
 EM_JS(void, js_ready, (), { Module.onLabReady(); });
 EM_JS(void, js_fatal, (const char* message), { Module.onLabError(UTF8ToString(message)); });
 EM_JS(void, js_set_view_state, (const char* state), { Module.onLabViewState(UTF8ToString(state)); });
@@ -157,6 +160,10 @@ int main(int argc, char** argv) {
     js_fetch(id, path.c_str());
   };
   platform.pick_image_file = [] { js_pick_file(); };
+  platform.save_file = [](const std::string& name, std::span<const uint8_t> bytes) {
+    js_save_file(name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
+    return std::string();
+  };
   if (Status started = g_lab->shell.start(g_lab->window, std::move(platform), options->lab); !started) {
     js_fatal(started.error().message.c_str());
     return 1;

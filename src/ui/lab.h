@@ -15,14 +15,18 @@ struct AppState;  // defined in ui/app_state.h; owns everything mutable (no othe
 // Services supplied by the platform layer.
 struct Platform {
   // Asset access: paths are relative to the assets root ("data/t10k-images-idx3-ubyte.gz",
-  // "models/vit_p100.safetensors"). Native reads the disk at once; the web fetches asynchronously.
-  // `done` gets the bytes, or an empty vector and an error message.
+  // "models/vit_p100.safetensors"). Both platforms answer later, never inside the call: the web when the
+  // download ends, native at the start of the next frame. `done` gets the bytes, or an empty vector and an
+  // error message.
   std::function<void(const std::string& path,
                      std::function<void(std::vector<uint8_t> bytes, std::string error)> done)>
       fetch;
   // Opens the browser's / desktop's file picker; the chosen file arrives through lab_open_image.
   // May be empty (no picker available): the UI then hides its button.
   std::function<void()> pick_image_file;
+  // Hands an exported file (PNG figure, CSV table) to the user: the browser downloads it, the desktop app
+  // writes it into the current folder. Returns an error message, empty on success. May be empty (no export).
+  std::function<std::string(const std::string& file_name, std::span<const uint8_t> bytes)> save_file;
   // Monotonic milliseconds, for latency figures and time-sliced jobs.
   std::function<double()> now_ms;
 };
