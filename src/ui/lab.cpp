@@ -10,6 +10,7 @@
 
 #include "core/image.h"
 #include "ui/app_state.h"
+#include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
@@ -266,8 +267,10 @@ std::string lab_query(const AppState& app, const std::string& what) {
     json labels = json::array();
     for (int i : g.thumbnails) labels.push_back(g.test_set.labels[i]);
     out["labels"] = labels;
+  } else if (what == "attention") {
+    out = attention_query(app);
   } else {
-    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery)";
+    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery, attention)";
   }
   // Replace invalid UTF-8 (a file name, say) instead of throwing.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

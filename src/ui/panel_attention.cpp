@@ -1,8 +1,329 @@
-// The Attention view: ViT attention maps, rollout and attention distance (not built yet).
+// The Attention view: a layers x heads grid of CLS maps over the input, one of them enlarged (hover a patch to see
+// that patch's own attention; rollout toggle), and the mean attention distance of every head against depth, for
+// this image or averaged over test images, with a second checkpoint of the data-scale series overlaid.
+#include <imgui.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/attention_view.h"
+#include "ui/jobs.h"
+#include "ui/model_store.h"
 #include "ui/panels.h"
+#include "ui/plot.h"
+#include "ui/widgets.h"
 
 namespace vc {
 
-void panel_attention(AppState& app) { panel_pending_view(app, TextId::AttentionWill, TextId::AttentionHelp); }
+namespace {
+
+constexpr int kAverageChoices[] = {100, 300, 1000};
+constexpr ImU32 kMainColor = IM_COL32(90, 170, 255, 255);
+constexpr ImU32 kCompareColor = IM_COL32(255, 150, 60, 255);
+constexpr ImU32 kHoverColor = IM_COL32(255, 60, 60, 255);
+
+// The square [origin, origin + side] of a map drawn over the model's input.
+struct MapPlacement {
+  ImVec2 origin;
+  float side = 0;
+};
+
+// Draws the model input (the 28x28 image zero-padded as the model sees it) with `map` over it, and outlines
+// `patch` when it is >= 0.
+void draw_map_over_input(ImDrawList* dl, const MapPlacement& at, const AppState& app, const InputSpec& spec,
+                         const Tensor& map, int grid, int patch) {
+  const float px = at.side / static_cast<float>(spec.size);
+  dl->AddRectFilled(at.origin, ImVec2(at.origin.x + at.side, at.origin.y + at.side), IM_COL32(0, 0, 0, 255));
+  draw_gray_image(dl, ImVec2(at.origin.x + spec.pad * px, at.origin.y + spec.pad * px), px, app.input.image.data(),
+                  kInputSide);
+  const float vmax = map.data.empty() ? 0.0f : *std::max_element(map.data.begin(), map.data.end());
+  draw_heatmap(dl, at.origin, at.side, map.data, grid, vmax, app.attention.opacity);
+  if (patch < 0) return;
+  const float cell = at.side / static_cast<float>(grid);
+  const ImVec2 p(at.origin.x + (patch % grid) * cell, at.origin.y + (patch / grid) * cell);
+  dl->AddRect(p, ImVec2(p.x + cell, p.y + cell), kHoverColor, 0.0f, 0, 2.0f);
+}
+
+// The patch under the mouse when the last item (a map of `side` at `origin`) is hovered; else -1.
+int hovered_patch(const MapPlacement& at, int grid) {
+  if (!ImGui::IsItemHovered()) return -1;
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const int x = static_cast<int>((m.x - at.origin.x) / at.side * grid);
+  const int y = static_cast<int>((m.y - at.origin.y) / at.side * grid);
+  return x >= 0 && x < grid && y >= 0 && y < grid ? y * grid + x : -1;
+}
+
+// A row of radio buttons, one per data scale ("1 %" ... "100 %"), plus "none" when allow_none.
+void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
+  ImGui::PushID(id);
+  if (allow_none) {
+    ImGui::RadioButton(tr(app.ui.language, TextId::AttentionNone), scale, -1);
+    record_rect(app, std::string("attention.") + id + ".none");
+    ImGui::SameLine();
+  }
+  for (int s = 0; s < kDataScaleCount; ++s) {
+    ImGui::RadioButton(format_text("%d %%", data_scale_percent(s)).c_str(), scale, s);
+    record_rect(app, std::string("attention.") + id + "." + kDataScales[s]);
+    if (s + 1 < kDataScaleCount) ImGui::SameLine();
+  }
+  ImGui::PopID();
+}
+
+void model_row(AppState& app) {
+  const Language L = app.ui.language;
+  AttentionViewState& v = app.attention;
+  constexpr TextId kNames[] = {TextId::AttentionFamilyVit, TextId::AttentionFamilyCnn, TextId::AttentionFamilyHybrid};
+  ImGui::TextUnformatted(tr(L, TextId::AttentionModel));
+  for (int f : {0, 2, 1}) {  // vit, hybrid, cnn
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr(L, kNames[f]), v.family == f)) v.family = f;
+    record_rect(app, std::string("attention.model.") + kFamilies[f]);
+  }
+  if (v.family == 1) return;
+  ImGui::TextUnformatted(tr(L, TextId::AttentionCheckpoint));
+  ImGui::SameLine();
+  scale_radios(app, "scale", &v.scale, false);
+}
+
+// "32 x 32 image, 4 x 4 px cells -> 8 x 8 = 64 patch tokens + CLS = 65", from the model's own sizes.
+void token_line(const AppState& app, const Model& model, const AttentionImage& a) {
+  const Language L = app.ui.language;
+  const int patches = a.grid * a.grid;
+  ImGui::TextUnformatted(format_text(tr(L, TextId::AttentionTokens), model.image_size(), model.image_size(),
+                                     a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
+                             .c_str());
+  ImGui::SameLine();
+  help_marker(format_text(tr(L, model.arch() == "vit" ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid),
+                          model.input_spec().pad, a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
+                  .c_str());
+}
+
+// The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover.
+void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+  const Language L = app.ui.language;
+  AttentionViewState& v = app.attention;
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(shown_patch < 0 ? tr(L, TextId::AttentionGridTitle)
+                                         : format_text(tr(L, TextId::AttentionGridTitlePatch), shown_patch / a.grid,
+                                                       shown_patch % a.grid).c_str());
+  ImGui::SameLine();
+  help_marker(tr(L, TextId::AttentionGridHelp));
+  const float side = model.input_spec().size * std::max(1.5f, 2.0f * ui_scale());
+  const float label_w = ImGui::CalcTextSize("L00").x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::Dummy(ImVec2(label_w, 0.0f));
+  for (int h = 0; h < a.heads; ++h) {
+    ImGui::SameLine(label_w + gap + h * (side + gap));
+    ImGui::Text("H%d", h + 1);
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (int l = 0; l < a.layers; ++l) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("L%d", l + 1);
+    for (int h = 0; h < a.heads; ++h) {
+      ImGui::SameLine(label_w + gap + h * (side + gap));
+      const MapPlacement at{ImGui::GetCursorScreenPos(), side};
+      ImGui::PushID(l * a.heads + h);
+      if (ImGui::InvisibleButton("##cell", ImVec2(side, side))) {
+        v.layer = l;
+        v.head = h;
+      }
+      ImGui::PopID();
+      record_rect(app, "attention.cell." + std::to_string(l) + "." + std::to_string(h));
+      if (const int p = hovered_patch(at, a.grid); p >= 0) {
+        *hover = p;
+        ImGui::SetTooltip("%s\n%s", format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1).c_str(),
+                          format_text(tr(L, TextId::AttentionDistanceValue), a.distance.px[l * a.heads + h]).c_str());
+      }
+      Result<Tensor> map = shown_map(a, l, h, false, shown_patch);
+      if (map) draw_map_over_input(dl, at, app, model.input_spec(), *map, a.grid, shown_patch);
+      if (l == v.layer && h == v.head)
+        dl->AddRect(ImVec2(at.origin.x - 2, at.origin.y - 2), ImVec2(at.origin.x + side + 2, at.origin.y + side + 2),
+                    ImGui::GetColorU32(ImGuiCol_PlotHistogram), 0.0f, 0, 2.0f);
+    }
+  }
+  notice_caption(app, TextId::AttentionGridNotice);
+  ImGui::EndGroup();
+}
+
+// The selected cell (or the rollout) enlarged, with its legend, the opacity slider and the rollout toggle.
+void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+  const Language L = app.ui.language;
+  AttentionViewState& v = app.attention;
+  const float side = model.input_spec().size * 8.0f * ui_scale();
+  ImGui::BeginGroup();
+  ImGui::PushItemWidth(side * 0.55f);
+  const std::string title = v.rollout ? format_text(tr(L, TextId::AttentionRolloutTitle), v.layer + 1)
+                                      : format_text(tr(L, TextId::AttentionLayerHead), v.layer + 1, v.head + 1);
+  ImGui::TextUnformatted(title.c_str());
+  const MapPlacement at{ImGui::GetCursorScreenPos(), side};
+  ImGui::InvisibleButton("##enlarged", ImVec2(side, side));
+  record_rect(app, "attention.map");
+  if (const int p = hovered_patch(at, a.grid); p >= 0) *hover = p;
+  Result<Tensor> map = shown_map(a, v.layer, v.head, v.rollout, shown_patch);
+  if (map) {
+    draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, a.grid, shown_patch);
+    colormap_legend("##legend", 0.0f, *std::max_element(map->data.begin(), map->data.end()), "%.3f", side);
+  }
+  ImGui::TextUnformatted(shown_patch < 0 ? tr(L, TextId::AttentionShowingCls)
+                                         : format_text(tr(L, TextId::AttentionShowingPatch), shown_patch / a.grid,
+                                                       shown_patch % a.grid).c_str());
+  ImGui::SliderFloat(tr(L, TextId::AttentionOpacity), &v.opacity, 0.0f, 1.0f, "%.2f");
+  record_rect(app, "attention.opacity");
+  ImGui::Checkbox(tr(L, TextId::AttentionRollout), &v.rollout);
+  record_rect(app, "attention.rollout");
+  ImGui::SameLine();
+  help_marker(tr(L, TextId::AttentionRolloutHelp));
+  ImGui::PopItemWidth();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+  notice_caption(app, v.rollout ? TextId::AttentionRolloutNotice : TextId::AttentionMapNotice);
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+}
+
+// Dots (one per head, spread a little around x = layer) and the mean over heads as a line.
+void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, const AttentionDistance& d, int scale,
+                         ImU32 color) {
+  const Language L = app.ui.language;
+  PlotSeries heads{format_text(tr(L, TextId::AttentionSeriesHeads), data_scale_percent(scale)), color,
+                   PlotSeries::Style::Dots, {}, {}, {}};
+  PlotSeries mean{format_text(tr(L, TextId::AttentionSeriesMean), data_scale_percent(scale)), color,
+                  PlotSeries::Style::Line, {}, {}, {}};
+  for (int l = 0; l < d.layers; ++l) {
+    double sum = 0.0;
+    for (int h = 0; h < d.heads; ++h) {
+      const double y = d.px[l * d.heads + h];
+      heads.x.push_back(l + 1 + 0.08 * (h - 0.5 * (d.heads - 1)));
+      heads.y.push_back(y);
+      heads.point_labels.push_back(format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1));
+      sum += y;
+    }
+    mean.x.push_back(l + 1);
+    mean.y.push_back(sum / d.heads);
+    mean.point_labels.push_back(format_text(tr(L, TextId::AttentionLayerMean), l + 1));
+  }
+  out.push_back(std::move(mean));
+  out.push_back(std::move(heads));
+}
+
+// The distances of one checkpoint for the plot's source (this image, or the running test-set mean); nullopt
+// while they are not available, with a status line or progress bar drawn instead.
+std::optional<AttentionDistance> distances_for(AppState& app, const std::string& role, const std::string& name) {
+  const Language L = app.ui.language;
+  const AttentionViewState& v = app.attention;
+  const Model* model = model_or_request(app, name);
+  if (!model) {
+    ImGui::TextWrapped("%s", model_status_text(app, name).c_str());
+    return std::nullopt;
+  }
+  if (!v.average) {
+    const Job& job = request_attention_image(app, role, model, name);
+    if (!job.error.empty()) ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
+    const AttentionImage* a = job_result<AttentionImage>(job);
+    return a ? std::optional<AttentionDistance>(a->distance) : std::nullopt;
+  }
+  if (app.gallery.status != GalleryState::Status::Ready) {
+    ImGui::TextDisabled("%s", tr(L, TextId::GalleryLoading));
+    return std::nullopt;
+  }
+  const Job& job = request_attention_average(app, role, model, name, v.average_images);
+  const AttentionAverage* r = job_partial<AttentionAverage>(&job);
+  if (!job.error.empty()) ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
+  if (!job.done) {
+    ImGui::ProgressBar(job.progress, ImVec2(ImGui::GetFontSize() * 16.0f, 0.0f),
+                       format_text(tr(L, TextId::AttentionAveraging), name.c_str(), r ? r->done : 0,
+                                   r ? r->total : v.average_images).c_str());
+    record_rect(app, "attention.progress." + role);
+  }
+  if (!r) return std::nullopt;
+  Result<AttentionDistance> m = r->mean.mean();
+  return m ? std::optional<AttentionDistance>(std::move(m).value()) : std::nullopt;
+}
+
+void distance_plot(AppState& app, const AttentionImage& a) {
+  const Language L = app.ui.language;
+  AttentionViewState& v = app.attention;
+  Result<double> uniform = uniform_attention_distance_px(a.grid, a.cell_px);
+  const double uniform_px = uniform ? *uniform : 0.0;
+  ImGui::TextUnformatted(tr(L, TextId::AttentionDistanceTitle));
+  ImGui::SameLine();
+  help_marker(format_text(tr(L, TextId::AttentionDistanceHelp), a.cell_px, uniform_px, a.grid, a.grid).c_str());
+  if (ImGui::RadioButton(tr(L, TextId::AttentionThisImage), !v.average)) v.average = false;
+  record_rect(app, "attention.source.image");
+  ImGui::SameLine();
+  if (ImGui::RadioButton(tr(L, TextId::AttentionTestImages), v.average)) v.average = true;
+  record_rect(app, "attention.source.average");
+  for (int n : kAverageChoices) {
+    ImGui::SameLine();
+    ImGui::RadioButton(std::to_string(n).c_str(), &v.average_images, n);
+    record_rect(app, "attention.average." + std::to_string(n));
+  }
+  ImGui::TextUnformatted(tr(L, TextId::AttentionCompare));
+  ImGui::SameLine();
+  scale_radios(app, "compare", &v.compare_scale, true);
+
+  std::vector<PlotSeries> series;
+  const std::string name = attention_checkpoint(app), compare = attention_compare_checkpoint(app);
+  if (std::optional<AttentionDistance> d = distances_for(app, "main", name))
+    add_distance_series(series, app, *d, v.scale, kMainColor);
+  if (!compare.empty())
+    if (std::optional<AttentionDistance> d = distances_for(app, "compare", compare))
+      add_distance_series(series, app, *d, v.compare_scale, kCompareColor);
+  double y_max = uniform_px;
+  for (const PlotSeries& s : series)
+    for (double y : s.y) y_max = std::max(y_max, y);
+  series.push_back({tr(L, TextId::AttentionSeriesUniform), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                    PlotSeries::Style::Dashed, {0.5, a.layers + 0.5}, {uniform_px, uniform_px}, {}});
+  PlotAxes axes{tr(L, TextId::AttentionAxisLayer), tr(L, TextId::AttentionAxisDistance), 0.5, a.layers + 0.5, 0.0,
+                nice_ceiling(y_max * 1.1), true};
+  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 46.0f);
+  plot_series("##distance", ImVec2(w, ImGui::GetFontSize() * 17.0f), axes, series);
+  record_rect(app, "attention.distance_plot");
+  notice_caption(app, TextId::AttentionDistanceNotice);
+}
+
+}  // namespace
+
+void panel_attention(AppState& app) {
+  const Language L = app.ui.language;
+  AttentionViewState& v = app.attention;
+  const int shown_patch = v.hover_patch;  // hover found last frame; this frame's is found while drawing
+  int hover = -1;
+  model_row(app);
+  ImGui::Separator();
+  const auto finish = [&] { v.hover_patch = hover; };
+  if (v.family == 1) {
+    ImGui::TextWrapped("%s", tr(L, TextId::AttentionCnnNote));
+    return finish();
+  }
+  const std::string name = attention_checkpoint(app);
+  const Model* model = model_or_request(app, name);
+  if (!model) {
+    ImGui::TextWrapped("%s", model_status_text(app, name).c_str());
+    return finish();
+  }
+  const Job& job = request_attention_image(app, "main", model, name);
+  const AttentionImage* a = job_result<AttentionImage>(job);
+  if (!job.error.empty()) {
+    ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
+    return finish();
+  }
+  if (!a) {
+    ImGui::TextDisabled("%s", tr(L, TextId::AttentionComputing));
+    return finish();
+  }
+  v.layer = std::clamp(v.layer, 0, a->layers - 1);
+  v.head = std::clamp(v.head, 0, a->heads - 1);
+  token_line(app, *model, *a);
+  const int patch = shown_patch < a->grid * a->grid ? shown_patch : -1;
+  map_grid(app, *model, *a, patch, &hover);
+  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
+  enlarged_map(app, *model, *a, patch, &hover);
+  ImGui::Separator();
+  distance_plot(app, *a);
+  finish();
+}
 
 }  // namespace vc

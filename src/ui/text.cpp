@@ -87,12 +87,6 @@ constexpr TextRow kTexts[] = {
     {TextId::PredictionsHelp, "A model outputs one score z_k per class; softmax turns them into probabilities "
                               "p_k = exp(z_k) / sum_j exp(z_j).",
      "모델은 클래스마다 점수 z_k를 내고, softmax가 이를 확률 p_k = exp(z_k) / sum_j exp(z_j) 로 바꿉니다."},
-    {TextId::AttentionWill, "Will show: the ViT's attention maps (layers x heads), attention rollout, and the mean "
-                            "attention distance of every head.",
-     "보여줄 내용: ViT의 어텐션 맵(층 x 헤드), 어텐션 롤아웃, 헤드별 평균 어텐션 거리."},
-    {TextId::AttentionHelp, "Attention A = softmax(Q K^T / sqrt(d)): row i says how much token i draws from every "
-                            "other token.",
-     "어텐션 A = softmax(Q K^T / sqrt(d)): i번째 행은 토큰 i가 다른 토큰들에서 얼마나 정보를 가져오는지 나타냅니다."},
     {TextId::ReceptiveFieldWill, "Will show: for a position you pick, the theoretical and the effective receptive "
                                  "field of the CNN and the ViT, layer by layer.",
      "보여줄 내용: 선택한 위치에 대해 CNN과 ViT의 이론적 수용 영역과 실제(유효) 수용 영역을 층별로 비교."},
@@ -114,6 +108,122 @@ constexpr TextRow kTexts[] = {
     {TextId::CompareHelp, "Accuracy = correct predictions / images, on the first 1000 test images, computed "
                           "in this page.",
      "정확도 = 맞힌 예측 수 / 이미지 수. 이 페이지에서 처음 1000장의 테스트 이미지로 계산합니다."},
+    {TextId::AttentionModel, "Model:", "모델:"},
+    {TextId::AttentionFamilyVit, "ViT", "ViT"},
+    {TextId::AttentionFamilyCnn, "CNN", "CNN"},
+    {TextId::AttentionFamilyHybrid,
+     "Hybrid (conv stem + transformer)",
+     "하이브리드 (합성곱 줄기 + 트랜스포머)"},
+    {TextId::AttentionCheckpoint,
+     "Trained on (share of the training set):",
+     "학습 데이터 (학습 세트 중 비율):"},
+    {TextId::AttentionNone, "none", "없음"},
+    {TextId::AttentionTokens,
+     "%d x %d input, one token per %g x %g px cell: %d x %d = %d patch tokens + 1 CLS = %d tokens",
+     "%d x %d 입력, %g x %g 픽셀 칸마다 토큰 하나: %d x %d = %d개 패치 토큰 + CLS 1개 = %d개 "
+     "토큰"},
+    {TextId::AttentionTokensHelpVit,
+     "The 28 x 28 image is zero-padded by %d px on every side to the model's size, then cut into non-overlapping %g "
+     "x %g px patches, row by row: a %d x %d grid of %d patches. Each patch's pixels are flattened and mapped to one "
+     "vector by a single linear layer (the patch embedding), and a learned position embedding is added so the model "
+     "knows where the patch was. A CLS token goes in front, so attention works on %d tokens; the CLS token's last "
+     "vector is what the classifier reads.",
+     "28 x 28 이미지의 가장자리를 %d 픽셀씩 0으로 채워 모델 크기로 맞춘 뒤, 겹치지 않는 "
+     "%g x %g 픽셀 패치로 한 줄씩 자릅니다: %d x %d 격자, 패치 %d개. 각 패치의 픽셀을 한 "
+     "줄로 펴서 선형층 하나(패치 임베딩)로 벡터 하나를 만들고, 패치가 있던 자리를 알 "
+     "수 있도록 학습된 위치 임베딩을 더합니다. 맨 앞에 CLS 토큰을 붙이므로 어텐션은 "
+     "토큰 %d개 위에서 계산되고, 분류기는 CLS 토큰의 마지막 벡터를 읽습니다."},
+    {TextId::AttentionTokensHelpHybrid,
+     "The 28 x 28 image is zero-padded by %d px on every side, then convolution stages shrink it; each position of "
+     "their feature map stands for a %g x %g px cell of the input. That %d x %d grid gives %d tokens (a 1 x 1 "
+     "convolution maps each to the token width, a learned position embedding is added), and a CLS token goes in "
+     "front: attention works on %d tokens.",
+     "28 x 28 이미지의 가장자리를 %d 픽셀씩 0으로 채운 뒤 합성곱 단계들이 크기를 "
+     "줄입니다. 그 특징 맵의 한 위치가 입력의 %g x %g 픽셀 칸 하나를 대표합니다. 이 %d x "
+     "%d 격자가 토큰 %d개가 되고 (1 x 1 합성곱으로 토큰 폭에 맞추고 학습된 위치 "
+     "임베딩을 더함), 맨 앞에 CLS 토큰을 붙여 어텐션은 토큰 %d개 위에서 계산됩니다."},
+    {TextId::AttentionGridTitle,
+     "Where the CLS token looks: layers (rows) x heads (columns)",
+     "CLS 토큰이 보는 곳: 층(행) x 헤드(열)"},
+    {TextId::AttentionGridTitlePatch,
+     "Where patch (row %d, column %d) looks: layers x heads",
+     "패치 (%d행, %d열)이 보는 곳: 층 x 헤드"},
+    {TextId::AttentionGridHelp,
+     "Each head computes A = softmax(Q K^T / sqrt(d)) over all tokens; row i of A says how much token i takes from "
+     "every token. A cell shows row 0 (the CLS token) over the patch tokens, A[l, h, 0, 1:], laid on the patch grid "
+     "over the input. Hovering a patch p shows its own row, A[l, h, p + 1, 1:], in every cell instead. Colours are "
+     "scaled per map: the brightest patch is that map's largest weight. Click a cell to enlarge it.",
+     "각 헤드는 모든 토큰에 대해 A = softmax(Q K^T / sqrt(d))를 계산합니다. A의 i번째 행은 "
+     "토큰 i가 각 토큰에서 얼마나 가져오는지입니다. 칸마다 0번 행(CLS 토큰)을 패치 "
+     "토큰에 대해, 즉 A[l, h, 0, 1:]를 입력 위 패치 격자에 그립니다. 패치 p 위에 마우스를 "
+     "올리면 모든 칸이 그 패치의 행 A[l, h, p + 1, 1:]로 바뀝니다. 색은 맵마다 따로 "
+     "맞춰서 가장 밝은 패치가 그 맵의 최대 가중치입니다. 칸을 클릭하면 크게 "
+     "보입니다."},
+    {TextId::AttentionGridNotice,
+     "heads of one layer look at different places: some stay near, others spread out.",
+     "같은 층의 헤드들도 서로 다른 곳을 봅니다: 가까운 곳만 보는 헤드도, 넓게 퍼진 "
+     "헤드도 있습니다."},
+    {TextId::AttentionLayerHead, "Layer %d, head %d", "%d층, %d번 헤드"},
+    {TextId::AttentionLayerMean, "Layer %d, mean over heads", "%d층, 헤드 평균"},
+    {TextId::AttentionDistanceValue, "mean attention distance %.2f px", "평균 어텐션 거리 %.2f 픽셀"},
+    {TextId::AttentionRolloutTitle, "Rollout through layer %d", "%d층까지의 롤아웃"},
+    {TextId::AttentionShowingCls,
+     "Showing: the CLS token's attention. Hover a patch to see its own.",
+     "표시: CLS 토큰의 어텐션. 패치 위에 마우스를 올리면 그 패치의 어텐션이 보입니다."},
+    {TextId::AttentionShowingPatch,
+     "Showing: the attention of patch (row %d, column %d), outlined in red.",
+     "표시: 빨간 테두리 패치 (%d행, %d열)의 어텐션."},
+    {TextId::AttentionOpacity, "Map opacity", "맵 불투명도"},
+    {TextId::AttentionRollout, "Rollout (all heads, layers 1..l)", "롤아웃 (모든 헤드, 1..l층)"},
+    {TextId::AttentionRolloutHelp,
+     "Attention rollout (Abnar & Zuidema 2020) follows attention through the residual connections: R_l = Abar_l ... "
+     "Abar_1 with Abar = rownorm(0.5 * mean_h A + 0.5 * I). The 0.5 * I stands for the skip connection. Row 0 of R_l "
+     "says how much of each patch reached the CLS token by layer l.",
+     "어텐션 롤아웃(Abnar & Zuidema 2020)은 잔차 연결을 거치는 어텐션의 흐름을 "
+     "따라갑니다: R_l = Abar_l ... Abar_1, Abar = rownorm(0.5 * mean_h A + 0.5 * I). 0.5 * I가 스킵 "
+     "연결을 나타냅니다. R_l의 0번 행은 l층까지 각 패치가 CLS 토큰에 얼마나 "
+     "전달됐는지를 뜻합니다."},
+    {TextId::AttentionMapNotice,
+     "move the mouse over the object: nearby patches often look at their neighbours.",
+     "물체 위로 마우스를 움직여 보세요: 패치가 주로 이웃 패치를 보는지 살펴보세요."},
+    {TextId::AttentionRolloutNotice,
+     "by the last layer the flow usually concentrates on the object, not the background.",
+     "마지막 층으로 갈수록 흐름이 배경보다 물체 쪽에 모이는지 살펴보세요."},
+    {TextId::AttentionDistanceTitle, "Mean attention distance of every head", "헤드별 평균 어텐션 거리"},
+    {TextId::AttentionDistanceHelp,
+     "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j] over the patch tokens i, j (the CLS "
+     "token is left out), pos = the centre of a patch cell in input pixels (a cell is %g px wide). A small d: the "
+     "head looks near (like a small convolution); a large d: it looks far. Dots: heads; line: their mean. Dashed: "
+     "what uniform attention would give, %.2f px, the mean distance between two cells of the %d x %d grid.",
+     "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j], i와 j는 패치 토큰 (CLS 토큰 "
+     "제외), pos는 패치 칸 중심의 입력 픽셀 좌표 (칸 너비 %g 픽셀). d가 작으면 헤드가 "
+     "가까운 곳을 (작은 합성곱처럼), 크면 먼 곳을 봅니다. 점: 헤드, 선: 헤드 평균. "
+     "점선: 균일한 어텐션일 때의 값 %.2f 픽셀 (%d x %d 격자에서 두 칸 사이 거리의 평균)."},
+    {TextId::AttentionThisImage, "This image", "이 이미지"},
+    {TextId::AttentionTestImages, "First test images:", "앞쪽 테스트 이미지:"},
+    {TextId::AttentionCompare, "Overlay another checkpoint:", "다른 체크포인트 겹쳐 보기:"},
+    {TextId::AttentionAveraging, "%s: %d / %d images", "%s: %d / %d장"},
+    {TextId::AttentionSeriesHeads, "%d %% data: heads", "데이터 %d %%: 헤드"},
+    {TextId::AttentionSeriesMean, "%d %% data: mean", "데이터 %d %%: 평균"},
+    {TextId::AttentionSeriesUniform, "uniform attention", "균일한 어텐션"},
+    {TextId::AttentionAxisLayer, "layer", "층"},
+    {TextId::AttentionAxisDistance, "distance (px)", "거리 (픽셀)"},
+    {TextId::AttentionDistanceNotice,
+     "are early layers a mix of near heads (below the dashed line) and far ones, and do late layers look far? Does "
+     "less training data leave fewer near heads?",
+     "앞쪽 층에는 가까운 곳을 보는 헤드(점선 아래)와 먼 곳을 보는 헤드가 섞여 있고, "
+     "뒤쪽 층은 먼 곳을 보나요? 학습 데이터가 적으면 가까운 곳을 보는 헤드가 "
+     "줄어드나요?"},
+    {TextId::AttentionCnnNote,
+     "A CNN has no attention: every layer mixes only a small k x k neighbourhood, with the same weights at every "
+     "position, so its reach grows only with depth. Compare it with the ViT in the Receptive field view (key 4).",
+     "CNN에는 어텐션이 없습니다. 각 층은 작은 k x k 이웃만, 모든 위치에서 같은 "
+     "가중치로 섞기 때문에 보는 범위는 층이 깊어져야 넓어집니다. 수용 영역 화면(4번 "
+     "키)에서 ViT와 비교해 보세요."},
+    {TextId::AttentionComputing, "Computing the attention...", "어텐션 계산 중..."},
+    {TextId::AttentionFailed,
+     "The attention could not be computed: %s",
+     "어텐션을 계산하지 못했습니다: %s"},
     {TextId::Class0, "T-shirt/top", "티셔츠/상의"},
     {TextId::Class1, "Trouser", "바지"},
     {TextId::Class2, "Pullover", "풀오버"},

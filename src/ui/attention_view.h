@@ -1,0 +1,59 @@
+// The Attention view's data, apart from its drawing (panel_attention.cpp): one image's attention through a vit
+// or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the first test images, both
+// computed by time-sliced jobs (ui/jobs.h) with the analysis functions of analysis/attention.h; the reference
+// distance of uniform attention; and the view's lab_query("attention") answer.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/attention.h"
+#include "ui/app_state.h"
+
+namespace vc {
+
+// The attention of one input image through one model (batch 1).
+struct AttentionImage {
+  std::vector<Tensor> probs;     // per layer [1, H, T, T]
+  std::vector<Tensor> rollouts;  // per layer l: the rollout through layers 0..l, [T, T]
+  AttentionDistance distance;
+  int layers = 0, heads = 0, grid = 0;
+  double cell_px = 0;  // input pixels per patch-grid cell
+};
+
+// Forward pass of one 28x28 image in [0, 1] (row-major), keeping only the attention; an error for a cnn.
+Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image);
+
+// The grid x grid map shown for (layer, head): the CLS row, or the row of `patch` (>= 0) when a patch is
+// hovered; with rollout, the same rows of the rollout through `layer` (then `head` is not used).
+Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool rollout, int patch);
+
+// The mean attention distance, in pixels, that uniform attention over all patch tokens would give: the mean
+// distance between two cells of the patch grid (the level a head with no preference for near patches sits at).
+Result<double> uniform_attention_distance_px(int grid, double cell_px);
+
+// The running mean of the distance over the first `total` test images.
+struct AttentionAverage {
+  DistanceMean mean;
+  int done = 0, total = 0;
+};
+
+// Jobs of the view. `role` is "main" (the checkpoint whose maps are shown) or "compare" (the overlay).
+// The image job is tied to the current input version; the average job to nothing but (checkpoint, n).
+const Job& request_attention_image(AppState& app, const std::string& role, const Model* model,
+                                   const std::string& checkpoint);
+const Job& request_attention_average(AppState& app, const std::string& role, const Model* model,
+                                     const std::string& checkpoint, int images);
+// The same jobs looked up without starting anything (nullptr if never requested or evicted).
+const Job* find_attention_image(const AppState& app, const std::string& checkpoint);
+const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images);
+
+// The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none.
+std::string attention_checkpoint(const AppState& app);
+std::string attention_compare_checkpoint(const AppState& app);
+
+// lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h).
+nlohmann::json attention_query(const AppState& app);
+
+}  // namespace vc
