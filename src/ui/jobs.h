@@ -53,5 +53,9 @@ template <class T>
 const T* job_partial(const Job* job) {
   return job ? std::any_cast<T>(&job->result) : nullptr;
 }
+template <class T>
+const T* job_partial(const Job& job) {
+  return job_partial<T>(&job);
+}
 
 }  // namespace vc

@@ -256,6 +256,8 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["message"] = app.ui.message;
     out["message_is_error"] = app.ui.message_is_error;
     out["input_version"] = app.input.version;
+    out["gallery_index"] = app.input.gallery_index;
+    out["input_edited"] = app.input.edited;
     out["ready"] = app.ui.ready;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
@@ -267,10 +269,14 @@ std::string lab_query(const AppState& app, const std::string& what) {
     json labels = json::array();
     for (int i : g.thumbnails) labels.push_back(g.test_set.labels[i]);
     out["labels"] = labels;
+  } else if (what == "predictions") {
+    out = predictions_query(app);
+  } else if (what == "accuracy") {
+    out = accuracy_query(app);
   } else if (what == "attention") {
     out = attention_query(app);
   } else {
-    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery, attention)";
+    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery, predictions, accuracy, attention)";
   }
   // Replace invalid UTF-8 (a file name, say) instead of throwing.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -1,8 +1,265 @@
-// The Predictions view: top classes of each model with latency (not built yet).
+// The Predictions view: the top-3 classes of a ViT, a CNN and a hybrid for the current input, with each
+// model's forward time, a checkpoint (data-scale) selector per family, and a background job that measures
+// accuracy on the first test images in the browser, next to the accuracy recorded in the weight file.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "analysis/predictions.h"
+#include "ui/jobs.h"
+#include "ui/model_store.h"
 #include "ui/panels.h"
+#include "ui/widgets.h"
 
 namespace vc {
 
-void panel_predictions(AppState& app) { panel_pending_view(app, TextId::PredictionsWill, TextId::PredictionsHelp); }
+namespace {
+
+using nlohmann::json;
+
+constexpr int kTopK = 3;
+constexpr int kAccuracyMaxBatch = 25;   // images per accuracy step, at most
+constexpr double kAccuracyStepMs = 6.0;  // aim of one accuracy step, from the batch-1 forward time
+
+constexpr TextId kFamilyNames[kFamilyCount] = {TextId::PredFamilyVit, TextId::PredFamilyCnn,
+                                               TextId::PredFamilyHybrid};
+
+struct Prediction {
+  std::vector<double> probs;
+  double ms = 0.0;  // this forward's wall-clock time
+};
+
+struct AccuracyRun {
+  int correct = 0, done = 0, total = 0;
+};
+
+std::string shown_name(const AppState& app, int family) {
+  return checkpoint_name(family, app.predictions.scale[family]);
+}
+
+std::string prediction_key(const AppState& app, const std::string& name) {
+  return "predict/" + name + "/" + app.models.backend + "/v" + std::to_string(app.input.version);
+}
+
+std::string accuracy_key(const AppState& app, const std::string& name) {
+  return "accuracy/" + name + "/" + std::to_string(app.predictions.accuracy_images);
+}
+
+// One forward of the current input (batch 1), timed.
+const Job& request_prediction(AppState& app, int family, const Model* model) {
+  const std::string name = shown_name(app, family);
+  AppState* a = &app;
+  return job_request(
+      app, std::string("predict.") + kFamilies[family], prediction_key(app, name),
+      [a, model, name](Job& job) {
+        const Tensor x = make_input(a->input.image, 1, model->input_spec());
+        const double t0 = a->platform.now_ms ? a->platform.now_ms() : 0.0;
+        const Tensor logits = model->forward(x, nullptr);
+        const double ms = (a->platform.now_ms ? a->platform.now_ms() : 0.0) - t0;
+        record_forward_ms(*a, name, ms);
+        job.result = Prediction{softmax_probs(logits.data), ms};
+        return true;
+      },
+      static_cast<int64_t>(app.input.version));
+}
+
+// Accuracy on the first N test images, a batch per step; the batch is sized from the batch-1 forward time so
+// a step stays near kAccuracyStepMs.
+const Job& request_accuracy(AppState& app, int family, const Model* model) {
+  const std::string name = shown_name(app, family);
+  const LabeledImages* set = &app.gallery.test_set;
+  const int total = std::min(app.predictions.accuracy_images, set->count);
+  const double per_image = median_forward_ms(app, name);
+  const int batch = per_image > 0.0 ? std::clamp(static_cast<int>(kAccuracyStepMs / per_image), 1, kAccuracyMaxBatch)
+                                    : kAccuracyMaxBatch;
+  return job_request(app, std::string("accuracy.") + kFamilies[family], accuracy_key(app, name),
+                     [set, model, total, batch](Job& job) {
+                       if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
+                       AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);
+                       const int count = std::min(batch, r.total - r.done);
+                       const Tensor logits =
+                           model->forward(test_set_input(*set, r.done, count, model->input_spec()), nullptr);
+                       r.correct += count_correct(logits, std::span(set->labels).subspan(r.done, count));
+                       r.done += count;
+                       job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
+                       return r.done >= r.total;
+                     });
+}
+
+// The accuracy recorded in the weight file at export, and on how many test images.
+bool recorded_accuracy(const Model& model, double* accuracy, int* samples) {
+  const json meta = json::parse(model.metadata_json(), nullptr, false);
+  if (meta.is_discarded() || !meta.contains("test_accuracy") || !meta["test_accuracy"].is_number()) return false;
+  *accuracy = meta["test_accuracy"].get<double>();
+  *samples = meta.value("test_samples", 0);
+  return true;
+}
+
+void draw_scale_selector(AppState& app, int family) {
+  const Language L = app.ui.language;
+  int& scale = app.predictions.scale[family];
+  ImGui::SetNextItemWidth(-1.0f);
+  const std::string id = std::string("##scale_") + kFamilies[family];
+  if (ImGui::BeginCombo(id.c_str(), format_text(tr(L, TextId::PredScaleOption), data_scale_percent(scale)).c_str())) {
+    for (int s = 0; s < kDataScaleCount; ++s) {
+      if (ImGui::Selectable(format_text(tr(L, TextId::PredScaleOption), data_scale_percent(s)).c_str(), s == scale))
+        scale = s;
+      record_rect(app, std::string("scale.") + kFamilies[family] + "." + kDataScales[s]);
+    }
+    ImGui::EndCombo();
+  }
+  record_rect(app, std::string("combo.scale.") + kFamilies[family]);
+}
+
+void draw_prediction(AppState& app, int family, const Model* model) {
+  const Language L = app.ui.language;
+  const std::string name = shown_name(app, family);
+  const Job& job = request_prediction(app, family, model);
+  const Prediction* p = job_result<Prediction>(job);
+  if (!p) {
+    ImGui::TextDisabled("%s", tr(L, TextId::PredComputing));
+    return;
+  }
+  const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
+  for (int c : top_classes(p->probs, kTopK)) {
+    const bool correct = c == truth;
+    if (correct) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.25f, 0.65f, 0.3f, 1.0f));
+    const std::string overlay = format_text("%s  %.1f %%", class_name(L, c), 100.0 * p->probs[c]);
+    ImGui::ProgressBar(static_cast<float>(p->probs[c]), ImVec2(-1.0f, 0.0f), overlay.c_str());
+    if (correct) ImGui::PopStyleColor();
+  }
+  const ModelEntry* e = model_entry(app, name);
+  ImGui::TextDisabled(tr(L, TextId::PredForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
+                      e ? static_cast<int>(e->forward_ms.size()) : 0);
+}
+
+void draw_accuracy(AppState& app, int family, const Model* model) {
+  const Language L = app.ui.language;
+  double recorded = 0.0;
+  int samples = 0;
+  if (recorded_accuracy(*model, &recorded, &samples))
+    ImGui::TextWrapped(tr(L, TextId::AccRecorded), 100.0 * recorded, samples);
+  if (!app.predictions.accuracy_requested || app.gallery.status != GalleryState::Status::Ready) return;
+  const Job& job = request_accuracy(app, family, model);
+  const AccuracyRun* r = job_partial<AccuracyRun>(&job);
+  if (!job.error.empty()) {
+    ImGui::TextWrapped("%s", job.error.c_str());
+  } else if (!job.done) {
+    ImGui::ProgressBar(job.progress, ImVec2(-1.0f, 0.0f),
+                       format_text("%d / %d", r ? r->done : 0, r ? r->total : 0).c_str());
+    record_rect(app, std::string("progress.accuracy.") + kFamilies[family]);
+  } else if (r && r->total > 0) {
+    const double acc = static_cast<double>(r->correct) / r->total;
+    // Standard error of a proportion measured on n images.
+    const double se = std::sqrt(acc * (1.0 - acc) / r->total);
+    ImGui::TextWrapped(tr(L, TextId::AccMeasured), 100.0 * acc, 100.0 * se, r->correct, r->total);
+  }
+}
+
+}  // namespace
+
+void panel_predictions(AppState& app) {
+  const Language L = app.ui.language;
+  ImGui::TextUnformatted(tr(L, TextId::PredTitle));
+  ImGui::SameLine();
+  help_marker(tr(L, TextId::PredHelp));
+  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 2.0f);
+  ImGui::TextUnformatted(tr(L, TextId::PredBackend));
+  ImGui::SameLine();
+  for (const char* backend : {"simd", "ref"}) {
+    if (ImGui::RadioButton(backend, app.models.backend == backend)) set_backend(app, backend);
+    record_rect(app, std::string("backend.") + backend);
+    ImGui::SameLine();
+  }
+  help_marker(tr(L, TextId::PredBackendHelp));
+  if (app.input.source == InputSource::Gallery && !app.input.edited && app.input.gallery_label >= 0)
+    ImGui::TextDisabled(tr(L, TextId::PredTrueClass), class_name(L, app.input.gallery_label), app.input.gallery_index);
+
+  if (ImGui::BeginTable("##predictions", kFamilyCount, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+    for (int f = 0; f < kFamilyCount; ++f) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(f);
+      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      ImGui::SameLine();
+      ImGui::TextDisabled("(%s)", shown_name(app, f).c_str());
+      draw_scale_selector(app, f);
+      if (const Model* model = model_or_request(app, shown_name(app, f)))
+        draw_prediction(app, f, model);
+      else
+        ImGui::TextWrapped("%s", model_status_text(app, shown_name(app, f)).c_str());
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  notice_caption(app, TextId::PredNotice);
+
+  ImGui::Separator();
+  ImGui::TextUnformatted(tr(L, TextId::AccTitle));
+  ImGui::SameLine();
+  help_marker(tr(L, TextId::AccHelp));
+  bool running = false;
+  for (const char* family : kFamilies) running = running || job_running(app, std::string("accuracy.") + family);
+  if (app.gallery.status != GalleryState::Status::Ready) {
+    ImGui::TextDisabled("%s", tr(L, TextId::GalleryLoading));
+  } else if (!app.predictions.accuracy_requested) {
+    const int n = std::min(app.predictions.accuracy_images, app.gallery.test_set.count);
+    if (ImGui::Button(format_text(tr(L, TextId::AccStart), n).c_str())) app.predictions.accuracy_requested = true;
+    record_rect(app, "button.accuracy");
+  } else if (running) {
+    if (ImGui::Button(tr(L, TextId::AccCancel))) {
+      app.predictions.accuracy_requested = false;
+      for (const char* family : kFamilies) job_cancel(app, std::string("accuracy.") + family);
+    }
+    record_rect(app, "button.accuracy_cancel");
+  }
+  if (ImGui::BeginTable("##accuracy", kFamilyCount, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+    for (int f = 0; f < kFamilyCount; ++f) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(f);
+      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      if (const ModelEntry* e = model_entry(app, shown_name(app, f)); e && e->model)
+        draw_accuracy(app, f, e->model.get());
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  notice_caption(app, TextId::AccNotice);
+}
+
+json predictions_query(const AppState& app) {
+  json models = json::array();
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const std::string name = shown_name(app, f);
+    json m = {{"name", name}, {"input_version", app.input.version}, {"backend", app.models.backend}};
+    const Prediction* p = job_result<Prediction>(job_find(app, prediction_key(app, name)));
+    m["ready"] = p != nullptr;
+    if (p) {
+      m["probs"] = p->probs;
+      m["top"] = top_classes(p->probs, kTopK);
+      m["ms"] = p->ms;
+      m["median_ms"] = median_forward_ms(app, name);
+    }
+    models.push_back(m);
+  }
+  return json{{"models", models}};
+}
+
+json accuracy_query(const AppState& app) {
+  json models = json::array();
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const std::string name = shown_name(app, f);
+    const Job* job = job_find(app, accuracy_key(app, name));
+    const AccuracyRun* r = job_partial<AccuracyRun>(job);
+    models.push_back({{"name", name},
+                      {"correct", r ? r->correct : 0},
+                      {"n", r ? r->done : 0},
+                      {"total", r ? r->total : 0},
+                      {"done", job && job->done},
+                      {"error", job ? job->error : ""}});
+  }
+  return json{{"requested", app.predictions.accuracy_requested}, {"models", models}};
+}
 
 }  // namespace vc

@@ -1,6 +1,8 @@
 // One function per panel, as in imgui_demo.cpp. lab.cpp lays them out; each view's body is its own panel
 // (panel_<view>.cpp), so the views grow independently.
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include "ui/app_state.h"
 
 namespace vc {
@@ -16,6 +18,10 @@ void panel_gallery(AppState& app);      // thumbnails grouped by class
 
 // Views (tabs 2..6)
 void panel_predictions(AppState& app);
+// lab_query("predictions"): per shown model {name, ready, probs[10], top[3], ms, median_ms, input_version}.
+nlohmann::json predictions_query(const AppState& app);
+// lab_query("accuracy"): per shown model {name, correct, n (images done), total, done, error}.
+nlohmann::json accuracy_query(const AppState& app);
 void panel_attention(AppState& app);
 void panel_receptive_field(AppState& app);
 void panel_representations(AppState& app);

@@ -15,9 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "analysis/predictions.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
 #include "ui/input_edit.h"
+#include "ui/model_store.h"
 
 namespace vc {
 namespace {
@@ -405,6 +407,89 @@ TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
   for (const char* id : {"canvas", "button.reset", "button.clear", "button.load", "gallery.0", "menu.language"})
     EXPECT_TRUE(rects.contains(id)) << id;
   EXPECT_TRUE(query("nonsense").contains("error"));
+}
+
+// The Predictions view with the repository's p100 checkpoints: probabilities for the current input from all
+// three models, a new forward on every input change, and the accuracy job on a few test images.
+TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.predictions");
+  frames(2);
+  auto check_predictions = [&](uint64_t version) -> json {
+    const json pred = query("predictions");
+    EXPECT_EQ(pred["models"].size(), 3u);
+    for (const json& m : pred["models"]) {
+      EXPECT_TRUE(m["ready"].get<bool>()) << m["name"];
+      if (!m["ready"].get<bool>()) continue;
+      EXPECT_EQ(m["input_version"].get<uint64_t>(), version);
+      double sum = 0.0;
+      for (double p : m["probs"]) {
+        EXPECT_GE(p, 0.0);
+        sum += p;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-9) << m["name"];
+      EXPECT_EQ(m["probs"].size(), 10u);
+      const int top = m["top"][0];
+      for (double p : m["probs"]) EXPECT_LE(p, m["probs"][top].get<double>());
+    }
+    return pred;
+  };
+  const json first = check_predictions(app_->input.version);
+  // The first thumbnail, test image 19, is a T-shirt (class 0); every p100 model gets it right.
+  EXPECT_EQ(app_->input.gallery_index, 19);
+  EXPECT_EQ(app_->input.gallery_label, 0);
+  for (const json& m : first["models"]) EXPECT_EQ(m["top"][0].get<int>(), 0) << m["name"];
+  // Another thumbnail: new probabilities.
+  click("gallery.4");
+  frames(2);
+  const json second = check_predictions(app_->input.version);
+  EXPECT_NE(second["models"][0]["probs"], first["models"][0]["probs"]);
+  // The ref kernels give the same probabilities up to rounding.
+  click("backend.ref");
+  frames(2);
+  EXPECT_EQ(app_->models.backend, "ref");
+  const json ref = check_predictions(app_->input.version);
+  for (int m = 0; m < 3; ++m)
+    for (int k = 0; k < 10; ++k)
+      EXPECT_NEAR(ref["models"][m]["probs"][k].get<double>(), second["models"][m]["probs"][k].get<double>(), 1e-4);
+  click("backend.simd");
+
+  // Accuracy on the first 30 test images, compared with a direct count.
+  app_->predictions.accuracy_images = 30;
+  click("button.accuracy");
+  for (int i = 0; i < 20 && !query("accuracy")["models"][2]["done"].get<bool>(); ++i) frame();
+  const json acc = query("accuracy");
+  for (int f = 0; f < 3; ++f) {
+    const json& m = acc["models"][f];
+    ASSERT_TRUE(m["done"].get<bool>()) << m["name"];
+    EXPECT_EQ(m["n"], 30);
+    const Model* model = model_or_request(*app_, m["name"].get<std::string>());
+    ASSERT_NE(model, nullptr);
+    const Tensor logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
+    EXPECT_EQ(m["correct"].get<int>(), count_correct(logits, std::span(app_->gallery.test_set.labels).first(30)));
+    EXPECT_GE(m["correct"].get<int>(), 24) << "a p100 model at > 92 % gets most of 30 images right";
+  }
+}
+
+TEST_F(LabTest, CheckpointSelectorLoadsOnDemandAndMissingFileIsAMessage) {
+  create();
+  frames(2);
+  click("tab.predictions");
+  EXPECT_EQ(model_entry(*app_, "cnn_p001"), nullptr);
+  click("combo.scale.cnn");
+  frames(2);
+  click("scale.cnn.p001");
+  frames(4);  // fetch, parse, then a forward
+  const json pred = query("predictions");
+  EXPECT_EQ(pred["models"][1]["name"], "cnn_p001");
+  EXPECT_TRUE(pred["models"][1]["ready"].get<bool>());
+  // A checkpoint that does not exist: a clear message instead of a model.
+  EXPECT_EQ(model_or_request(*app_, "vit_p999"), nullptr);
+  frames(2);
+  EXPECT_NE(model_status_text(*app_, "vit_p999").find("vit_p999"), std::string::npos);
+  EXPECT_EQ(model_entry(*app_, "vit_p999")->status, ModelEntry::Status::Failed);
 }
 
 }  // namespace

@@ -1,0 +1,171 @@
+// The time-sliced job runner and the model store, without Dear ImGui: a fake clock and fake asset fetches.
+#include "ui/jobs.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ui/model_store.h"
+
+namespace vc {
+namespace {
+
+// A job that needs `steps` steps, each advancing the fake clock by `step_ms`.
+Job::Step counting_step(double* clock, int steps, double step_ms) {
+  return [clock, steps, step_ms](Job& job) {
+    if (!job.result.has_value()) job.result = 0;
+    int& done = std::any_cast<int&>(job.result);
+    *clock += step_ms;
+    ++done;
+    job.progress = static_cast<float>(done) / steps;
+    return done >= steps;
+  };
+}
+
+struct JobsTest : ::testing::Test {
+  JobsTest() {
+    app.platform.now_ms = [this] { return clock; };
+  }
+  double clock = 0.0;
+  AppState app;
+};
+
+TEST_F(JobsTest, StepsStayWithinTheFrameBudgetAndFinish) {
+  app.jobs.budget_ms = 8.0;
+  const Job& job = job_request(app, "a", "a/1", counting_step(&clock, 10, 3.0));
+  EXPECT_FALSE(job.done);
+  jobs_run(app);  // 3 steps fit in 8 ms (the third one crosses it)
+  const Job* running = job_running(app, "a");
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(*job_partial<int>(running), 3);
+  EXPECT_FLOAT_EQ(running->progress, 0.3f);
+  EXPECT_EQ(job_result<int>(running), nullptr);
+  for (int i = 0; i < 3; ++i) jobs_run(app);
+  EXPECT_EQ(job_running(app, "a"), nullptr);
+  const Job* done = job_find(app, "a/1");
+  ASSERT_NE(done, nullptr);
+  EXPECT_TRUE(done->done);
+  EXPECT_EQ(*job_result<int>(done), 10);
+  EXPECT_DOUBLE_EQ(done->busy_ms, 30.0);
+}
+
+TEST_F(JobsTest, AtLeastOneStepPerFrameEvenOverBudget) {
+  job_request(app, "a", "a/1", counting_step(&clock, 3, 100.0));
+  jobs_run(app);
+  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 1);
+}
+
+TEST_F(JobsTest, JobsTakeTurns) {
+  app.jobs.budget_ms = 1.0;  // one step per frame
+  job_request(app, "a", "a/1", counting_step(&clock, 5, 1.0));
+  job_request(app, "b", "b/1", counting_step(&clock, 5, 1.0));
+  for (int i = 0; i < 4; ++i) jobs_run(app);
+  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 2);
+  EXPECT_EQ(*job_partial<int>(job_running(app, "b")), 2);
+}
+
+TEST_F(JobsTest, NewKeyReplacesTheSlotAndFinishedResultsAreCached) {
+  job_request(app, "a", "a/1", counting_step(&clock, 100, 1.0));
+  jobs_run(app);
+  // Same key again: the running job continues (the new step is not used).
+  job_request(app, "a", "a/1", counting_step(&clock, 1, 1.0));
+  jobs_run(app);
+  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 16);
+  // Another key: the old job is cancelled.
+  job_request(app, "a", "a/2", counting_step(&clock, 1, 1.0));
+  EXPECT_EQ(job_find(app, "a/1"), nullptr);
+  jobs_run(app);
+  ASSERT_NE(job_result<int>(job_find(app, "a/2")), nullptr);
+  // Asking for a finished key answers from the cache without running anything.
+  const double before = clock;
+  const Job& cached = job_request(app, "a", "a/2", counting_step(&clock, 5, 1.0));
+  EXPECT_TRUE(cached.done);
+  jobs_run(app);
+  EXPECT_EQ(clock, before);
+}
+
+TEST_F(JobsTest, CacheKeepsTheNewestPerSlot) {
+  for (size_t i = 0; i < kJobCachePerSlot + 3; ++i) {
+    job_request(app, "busy", "busy/" + std::to_string(i), counting_step(&clock, 1, 1.0));
+    jobs_run(app);
+    if (i == 0) {
+      job_request(app, "other", "other/0", counting_step(&clock, 1, 1.0));
+      jobs_run(app);
+    }
+  }
+  EXPECT_EQ(job_find(app, "busy/0"), nullptr);
+  EXPECT_EQ(job_find(app, "busy/2"), nullptr);
+  EXPECT_NE(job_find(app, "busy/3"), nullptr);
+  EXPECT_NE(job_find(app, "other/0"), nullptr);  // another slot's result survives
+}
+
+TEST_F(JobsTest, InputChangeAndCancelDropJobs) {
+  job_request(app, "a", "a/v0", counting_step(&clock, 5, 10.0), static_cast<int64_t>(app.input.version));
+  job_request(app, "b", "b/1", counting_step(&clock, 5, 10.0));
+  ++app.input.version;
+  jobs_run(app);
+  EXPECT_EQ(job_running(app, "a"), nullptr);
+  EXPECT_NE(job_running(app, "b"), nullptr);
+  job_cancel(app, "b");
+  EXPECT_EQ(job_running(app, "b"), nullptr);
+}
+
+TEST_F(JobsTest, AFailingStepFinishesWithItsError) {
+  job_request(app, "a", "a/1", [](Job& job) {
+    job.error = "out of test images";
+    return true;
+  });
+  jobs_run(app);
+  const Job* job = job_find(app, "a/1");
+  ASSERT_NE(job, nullptr);
+  EXPECT_TRUE(job->done);
+  EXPECT_EQ(job->error, "out of test images");
+  EXPECT_EQ(job_result<int>(job), nullptr);
+}
+
+// Model store: fetches answered later, as on the web.
+struct ModelStoreTest : ::testing::Test {
+  ModelStoreTest() {
+    app.platform.fetch = [this](const std::string& path, auto done) { pending.emplace_back(path, done); };
+  }
+  void answer(std::vector<uint8_t> bytes, std::string error) {
+    for (auto& [path, done] : pending) done(bytes, error);
+    pending.clear();
+  }
+  AppState app;
+  std::vector<std::pair<std::string, std::function<void(std::vector<uint8_t>, std::string)>>> pending;
+};
+
+TEST_F(ModelStoreTest, DefaultsAreRequestedAndErrorsAreMessages) {
+  models_start(app);
+  ASSERT_EQ(pending.size(), 3u);
+  EXPECT_EQ(pending[0].first, "models/vit_p100.safetensors");
+  EXPECT_EQ(model_or_request(app, "vit_p100"), nullptr);
+  EXPECT_EQ(pending.size(), 3u);  // already requested: no second fetch
+  EXPECT_NE(model_status_text(app, "vit_p100").find("loading"), std::string::npos);
+  EXPECT_FALSE(default_models_ready(app));
+  answer({}, "HTTP 404");
+  models_poll(app);
+  EXPECT_EQ(model_status_text(app, "cnn_p100"), "models/cnn_p100.safetensors: HTTP 404");
+  // Bytes that are not a safetensors file: the parser's message, with the path.
+  EXPECT_EQ(model_or_request(app, "cnn_p010"), nullptr);
+  answer({1, 2, 3}, "");
+  models_poll(app);
+  const std::string text = model_status_text(app, "cnn_p010");
+  EXPECT_EQ(text.rfind("models/cnn_p010.safetensors: ", 0), 0u) << text;
+  EXPECT_GT(text.size(), std::string("models/cnn_p010.safetensors: ").size());
+  EXPECT_FALSE(default_models_ready(app));
+}
+
+TEST_F(ModelStoreTest, ForwardTimesGiveARunningMedian) {
+  model_or_request(app, "vit_p100");
+  for (double ms : {5.0, 1.0, 3.0}) record_forward_ms(app, "vit_p100", ms);
+  EXPECT_DOUBLE_EQ(median_forward_ms(app, "vit_p100"), 3.0);
+  for (int i = 0; i < 20; ++i) record_forward_ms(app, "vit_p100", 7.0);  // the window forgets old times
+  EXPECT_DOUBLE_EQ(median_forward_ms(app, "vit_p100"), 7.0);
+  EXPECT_DOUBLE_EQ(median_forward_ms(app, "cnn_p100"), 0.0);
+}
+
+}  // namespace
+}  // namespace vc
