@@ -137,10 +137,25 @@ void softmax_rows_f32(int rows, int N, const float* x, float* y) {
     for (; i + (int)kLanes <= N; i += kLanes) vmax = hn::Max(vmax, hn::LoadU(d, xr + i));
     float mx = hn::GetLane(hn::MaxOfLanes(d, vmax));
     for (; i < N; ++i) mx = std::max(mx, xr[i]);
-    // Subtracting the row max keeps exp in range; it cancels in the ratio.
+    // Subtracting the row max keeps exp in range; it cancels in the ratio. One pass writes exp and sums it
+    // (padding lanes of the tail masked out of the sum), a second scales.
     const V vm = hn::Set(d, mx);
-    map1(N, xr, yr, [&](V v) { return exp_nonpos(d, k, hn::Sub(v, vm)); });
-    const V inv = hn::Set(d, 1.0f / row_sum(N, yr, [](V v) { return v; }));
+    V sum = hn::Zero(d);
+    i = 0;
+    for (; i + (int)kLanes <= N; i += kLanes) {
+      const V e = exp_nonpos(d, k, hn::Sub(hn::LoadU(d, xr + i), vm));
+      hn::StoreU(e, d, yr + i);
+      sum = hn::Add(sum, e);
+    }
+    if (i < N) {
+      HWY_ALIGN float buf[kLanes] = {};
+      std::copy(xr + i, xr + N, buf);
+      const V e = hn::IfThenElseZero(hn::FirstN(d, N - i), exp_nonpos(d, k, hn::Sub(hn::Load(d, buf), vm)));
+      hn::Store(e, d, buf);
+      std::copy(buf, buf + (N - i), yr + i);
+      sum = hn::Add(sum, e);
+    }
+    const V inv = hn::Set(d, 1.0f / hn::GetLane(hn::SumOfLanes(d, sum)));
     map1(N, yr, yr, [&](V v) { return hn::Mul(v, inv); });
   }
 }

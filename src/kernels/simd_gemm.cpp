@@ -45,7 +45,8 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
     }
   }
 
-  // Edge tiles go through a kMr x kNr buffer so the epilogue below is always full vectors.
+  // Edge tiles go through a kMr x kNr buffer so the epilogue below is always full vectors (copied with
+  // loops: in wasm a variable-size memcpy is a call).
   const bool full = m == kMr && n == kNr;
   HWY_ALIGN float buf[kMr * kNr];
   float* out = c;
@@ -54,7 +55,8 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
     out = buf;
     ld = kNr;
     if (te.beta != 0.0f)
-      for (int r = 0; r < m; ++r) std::memcpy(buf + r * kNr, c + r * ldc, sizeof(float) * n);
+      for (int r = 0; r < m; ++r)
+        for (int j = 0; j < n; ++j) buf[r * kNr + j] = c[r * ldc + j];
   }
   const V beta = hn::Set(d, te.beta);
   const Epilogue& ep = *te.ep;
@@ -86,7 +88,8 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
     }
   }
   if (!full)
-    for (int r = 0; r < m; ++r) std::memcpy(c + r * ldc, buf + r * kNr, sizeof(float) * n);
+    for (int r = 0; r < m; ++r)
+      for (int j = 0; j < n; ++j) c[r * ldc + j] = buf[r * kNr + j];
 }
 
 template <bool kKContig>

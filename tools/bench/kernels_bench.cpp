@@ -79,11 +79,13 @@ int main(int argc, char** argv) {
   auto want = [&](const char* kernel) { return std::string(kernel).rfind(only, 0) == 0; };
   const vc::KernelTable* backends[] = {&vc::kernels_ref(), &vc::kernels_simd()};
 
-  // GEMM at the ViT's linear layers (M = 65 tokens) and at conv-as-GEMM shapes (im2col rows x Cout x Cin*9).
+  // GEMM at the ViT's linear layers (M = 65 tokens), one attention head (QK^T: 65x65x32, AV: 65x32x65),
+  // and conv-as-GEMM shapes (im2col rows x Cout x Cin*9).
   struct Mnk {
     int M, N, K;
   };
-  const Mnk gemms[] = {{65, 384, 128}, {65, 128, 128}, {65, 256, 128}, {65, 128, 256}, {1024, 32, 288}, {256, 64, 576}};
+  const Mnk gemms[] = {{65, 384, 128}, {65, 128, 128}, {65, 256, 128}, {65, 128, 256},
+                        {65, 65, 32},   {65, 32, 65},   {1024, 32, 288}, {256, 64, 576}};
   for (const Mnk& g : gemms) {
     const auto A = random_vec((size_t)g.M * g.K, 1), B = random_vec((size_t)g.K * g.N, 2);
     std::vector<float> C((size_t)g.M * g.N);
