@@ -105,7 +105,7 @@ void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a
     col_bias = padded;
   }
   const int blocks = std::max(1, (K + kKcMax - 1) / kKcMax);
-  const int kKc = (K + blocks - 1) / blocks;
+  const int kKc = std::max(1, (K + blocks - 1) / blocks);
   float* panel = scratch(kPackB, (size_t)kKc * kNr);
   // K == 0 still runs one (empty) block so that C = beta * C and the epilogue are applied.
   for (int k0 = 0; k0 < K || k0 == 0; k0 += kKc) {

@@ -91,9 +91,9 @@ struct GemmCase {
   int M, N, K;
 };
 
-// Every shape is run with both transposes and beta 0 / 1; leading dimensions are padded by 3 so
-// that code assuming ld == width fails.
-const GemmCase kGemmCases[] = {{1, 1, 1},     {1, 5, 3},     {3, 1, 5},    {5, 3, 1},     {17, 17, 17},
+// Every shape is run with both transposes and beta 0 / 1 / 0.5; leading dimensions are padded by 3 so
+// that code assuming ld == width fails. K = 0 leaves C = beta * C.
+const GemmCase kGemmCases[] = {{3, 5, 0},     {1, 1, 1},     {1, 5, 3},     {3, 1, 5},    {5, 3, 1},     {17, 17, 17},
                                {4, 8, 16},    {7, 9, 300},   {127, 5, 3},  {3, 127, 129}, {33, 65, 127},
                                {65, 384, 128}, {65, 128, 256}, {65, 65, 32}, {32, 1024, 288}, {64, 256, 576}};
 
