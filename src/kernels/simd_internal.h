@@ -21,7 +21,7 @@ float* scratch(ScratchSlot slot, size_t n);
 
 // Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead
 // of writing literals: LLVM's wasm backend rematerializes vector literals inside loops, and V8 builds each
-// v128.const with several instructions (GELU ran 3x slower that way). The table is defined in simd.cpp,
+// v128.const with several instructions (GELU ran 2x slower that way). The table is defined in simd.cpp,
 // out of sight of the TUs that use it, so the compiler cannot fold the loads back into literals.
 struct MathConsts {
   float one, half, log2e, neg_ln2_hi, neg_ln2_lo, exp_min;
