@@ -91,6 +91,8 @@ run_tests() {
   step "browser: headless Chromium (tests/browser)" \
     node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
+  step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
+    node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test
   log "summary"
   printf '%s\n' "${results[@]}"
   if ((failed)); then
