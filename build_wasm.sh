@@ -90,6 +90,8 @@ run_tests() {
   step "ctest ui against Dear ImGui 1.86" ctest --test-dir build-imgui186 -R '^ui_tests$' "${ctest_flags[@]}"
   step "browser: headless Chromium (tests/browser)" \
     node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
+  step "browser: Predictions match the native CLI (tests/browser/predictions.mjs)" \
+    node tests/browser/predictions.mjs build-wasm/web build/vitcnn build-wasm/predictions-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
     node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test

@@ -1,0 +1,127 @@
+// Browser parity test of the Predictions view (headless Debian Chromium, npm playwright-core): the
+// probabilities the page computes in WebAssembly for three gallery images must equal the native CLI's
+// (`vitcnn predict --test-index N`) within 1e-4 for the three p100 models, and the page's accuracy job on the
+// first 1000 test images must count exactly as many correct answers as `vitcnn eval --limit 1000`.
+// Any console error, page error or failed request fails the test.
+// usage: node tests/browser/predictions.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { chromium } = createRequire(path.join(ROOT, 'web/package.json'))('playwright-core');
+
+const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
+const THUMBNAILS = [4, 13, 25];  // gallery positions: three different classes
+const TOLERANCE = 1e-4;          // native AVX2 vs wasm simd128: different summation orders
+const ACCURACY_IMAGES = 1000;
+
+const [pageDir, vitcnn, outDir] = process.argv.slice(2);
+if (!pageDir || !vitcnn || !outDir) {
+  console.error('usage: node tests/browser/predictions.mjs <page folder> <vitcnn binary> <output folder>');
+  process.exit(2);
+}
+fs.mkdirSync(outDir, { recursive: true });
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const native = (...args) => JSON.parse(execFileSync(vitcnn, args, { encoding: 'utf8' }));
+const modelFile = (name) => path.join(ROOT, 'assets/models', name + '.safetensors');
+
+// The page folder served on a port the OS picks (http.server prints it).
+function serve(dir) {
+  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
+                       { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      const port = /port (\d+)/.exec(String(chunk));
+      if (port) resolve({ server, origin: `http://127.0.0.1:${port[1]}` });
+    });
+    server.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
+  });
+}
+
+async function run(origin) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-predictions-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
+    page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+    page.on('requestfailed', (r) => problems.push('failed request: ' + r.url()));
+    const query = (what) => page.evaluate((w) => window.lab.query(w), what);
+    const waitFor = (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
+    const click = async (name) => {
+      const r = (await query('rects'))[name];
+      if (!r) throw new Error(`no widget rectangle '${name}'`);
+      await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    };
+
+    await page.goto(origin + '/index.html');
+    await waitFor(() => window.labReady === true || !!window.labError, null, 180000);
+    check(!(await page.evaluate(() => window.labError)), 'the page becomes ready (gallery and p100 models loaded)');
+    await click('tab.predictions');
+    await waitFor(() => window.lab.query('state').tab === 'predictions');
+
+    const gallery = await query('gallery');
+    for (const position of THUMBNAILS) {
+      const index = gallery.indices[position];
+      await click('gallery.' + position);
+      // Wait for this input's predictions from all three models.
+      await waitFor((i) => {
+        const state = window.lab.query('state');
+        return state.gallery_index === i && window.lab.query('predictions').models.every(
+            (m) => m.ready && m.input_version === state.input_version);
+      }, index);
+      const shown = (await query('predictions')).models;
+      for (const name of MODELS) {
+        const mine = shown.find((m) => m.name === name);
+        const expected = native('predict', '--model', modelFile(name), '--test-index', String(index)).probs;
+        const diff = Math.max(...expected.map((p, k) => Math.abs(p - mine.probs[k])));
+        check(diff <= TOLERANCE, `${name}, test image #${index}: max |p_page - p_native| = ${diff.toExponential(2)}`);
+      }
+    }
+    await page.screenshot({ path: path.join(outDir, 'predictions.png') });
+
+    const started = Date.now();
+    await click('button.accuracy');
+    await waitFor(() => window.lab.query('accuracy').models.every((m) => m.done), null, 600000);
+    const seconds = (Date.now() - started) / 1000;
+    const accuracy = (await query('accuracy')).models;
+    for (const name of MODELS) {
+      const mine = accuracy.find((m) => m.name === name);
+      const expected = native('eval', '--model', modelFile(name), '--limit', String(ACCURACY_IMAGES));
+      check(mine.n === ACCURACY_IMAGES && mine.correct === expected.correct,
+            `${name}: ${mine.correct} / ${mine.n} correct in the page, ${expected.correct} / ${expected.n} natively`);
+    }
+    console.log(`accuracy job: ${ACCURACY_IMAGES} images x ${MODELS.length} models in ${seconds.toFixed(1)} s`);
+    await page.screenshot({ path: path.join(outDir, 'accuracy.png') });
+  } catch (error) {
+    check(false, 'the test ran to the end: ' + error.message);
+  } finally {
+    for (const problem of problems) check(false, problem);
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const { server, origin } = await serve(pageDir);
+try {
+  await run(origin);
+} finally {
+  server.kill();
+}
+console.log(failures.length ? `${failures.length} FAILED` : 'ALL PASSED');
+process.exit(failures.length ? 1 : 0);
