@@ -45,9 +45,14 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
   if (const AttentionImage* a = job_result<AttentionImage>(image)) out.update(distance_json(a->distance));
   if (image && !image->error.empty()) out["error"] = image->error;
   const Job* avg = find_attention_average(app, checkpoint, app.attention.average_images);
-  if (const AttentionAverage* r = job_partial<AttentionAverage>(avg)) {
-    nlohmann::json a = {{"images", r->total}, {"done", r->done}, {"finished", avg->done}};
-    if (Result<AttentionDistance> m = r->mean.mean(); m) a.update(distance_json(*m));
+  if (avg) {
+    const AttentionAverage* r = job_partial<AttentionAverage>(avg);
+    nlohmann::json a = {{"images", r ? r->total : app.attention.average_images},
+                        {"done", r ? r->done : 0},
+                        {"finished", avg->done}};
+    if (!avg->error.empty()) a["error"] = avg->error;
+    if (r)
+      if (Result<AttentionDistance> m = r->mean.mean(); m) a.update(distance_json(*m));
     out["average"] = a;
   }
   return out;
@@ -55,7 +60,7 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
 
 }  // namespace
 
-Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image) {
+Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts) {
   if (model.arch() == "cnn") return Error{"a cnn has no attention"};
   Trace trace;
   trace.keep_activations = false;
@@ -72,7 +77,7 @@ Result<AttentionImage> analyse_attention(const Model& model, std::span<const flo
   a.distance = std::move(d).value();
   for (const Tensor* p : s->layers) a.probs.push_back(*p);
   // Rollout through layer l: the same stack cut after layer l.
-  for (int l = 0; l < a.layers; ++l) {
+  for (int l = 0; with_rollouts && l < a.layers; ++l) {
     AttentionStack upto = *s;
     upto.layers.resize(static_cast<size_t>(l) + 1);
     Result<Tensor> r = rollout(upto, 0);
@@ -85,7 +90,10 @@ Result<AttentionImage> analyse_attention(const Model& model, std::span<const flo
 Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool use_rollout, int patch) {
   if (layer < 0 || layer >= a.layers) return Error{"layer " + std::to_string(layer) + " out of range"};
   if (patch >= a.grid * a.grid) return Error{"patch " + std::to_string(patch) + " out of range"};
-  if (use_rollout) return patch_columns(a.rollouts[layer], patch < 0 ? 0 : patch + 1, a.grid);
+  if (use_rollout) {
+    if (a.rollouts.size() != static_cast<size_t>(a.layers)) return Error{"the rollout was not computed"};
+    return patch_columns(a.rollouts[layer], patch < 0 ? 0 : patch + 1, a.grid);
+  }
   Result<AttentionStack> s = attention_stack(a.probs);
   if (!s) return s.error();
   return patch < 0 ? cls_map(*s, 0, layer, head) : token_map(*s, 0, layer, head, patch);
@@ -109,7 +117,7 @@ const Job& request_attention_image(AppState& app, const std::string& role, const
   return job_request(
       app, "attention.image." + role, image_key(checkpoint, app.input.version),
       [model, image](Job& job) {
-        Result<AttentionImage> a = analyse_attention(*model, image);
+        Result<AttentionImage> a = analyse_attention(*model, image, true);
         if (a)
           job.result = std::move(a).value();
         else
@@ -133,7 +141,7 @@ const Job& request_attention_average(AppState& app, const std::string& role, con
                        }
                        // One image per step: a batch-1 forward pass.
                        const InputImage image = image_from_bytes(&set->images[size_t(r.done) * kInputPixels]);
-                       Result<AttentionImage> a = analyse_attention(*model, image);
+                       Result<AttentionImage> a = analyse_attention(*model, image, false);
                        Status added = a ? r.mean.add(a->distance) : Status(a.error());
                        if (!added) {
                          job.error = added.error().message;

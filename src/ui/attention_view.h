@@ -23,7 +23,8 @@ struct AttentionImage {
 };
 
 // Forward pass of one 28x28 image in [0, 1] (row-major), keeping only the attention; an error for a cnn.
-Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image);
+// Without rollouts (averaging needs only the distances), `rollouts` stays empty.
+Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts);
 
 // The grid x grid map shown for (layer, head): the CLS row, or the row of `patch` (>= 0) when a patch is
 // hovered; with rollout, the same rows of the rollout through `layer` (then `head` is not used).

@@ -10,14 +10,17 @@
 #define STBI_WRITE_NO_STDIO
 #include <stb/stb_image_write.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "analysis/predictions.h"
+#include "analysis/attention.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
+#include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
 
@@ -490,6 +493,214 @@ TEST_F(LabTest, CheckpointSelectorLoadsOnDemandAndMissingFileIsAMessage) {
   frames(2);
   EXPECT_NE(model_status_text(*app_, "vit_p999").find("vit_p999"), std::string::npos);
   EXPECT_EQ(model_entry(*app_, "vit_p999")->status, ModelEntry::Status::Failed);
+}
+
+// ---- The Attention view ----
+
+// The view's distances and maps checked against the analysis functions run directly on the same model and input.
+class AttentionViewTest : public LabTest {
+ protected:
+  // The stack of the current input through `checkpoint`, computed here without the view.
+  AttentionStack direct_stack(const std::string& checkpoint, Trace* trace) {
+    const Model* model = model_or_request(*app_, checkpoint);
+    EXPECT_NE(model, nullptr) << checkpoint;
+    trace->keep_activations = false;
+    model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace);
+    Result<AttentionStack> s = attention_stack(*trace);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? *s : AttentionStack{};
+  }
+  json ready_attention() {
+    for (int i = 0; i < 10 && query("attention")["status"] != "ready"; ++i) frame();
+    const json a = query("attention");
+    EXPECT_EQ(a["status"], "ready") << a.dump();
+    return a;
+  }
+  static std::vector<float> floats(const json& j) { return j.get<std::vector<float>>(); }
+};
+
+TEST_F(AttentionViewTest, UniformAttentionDistanceIsTheMeanCellDistance) {
+  for (int grid : {1, 2, 8}) {
+    double sum = 0.0;
+    for (int i = 0; i < grid * grid; ++i)
+      for (int j = 0; j < grid * grid; ++j) sum += std::hypot(i / grid - j / grid, i % grid - j % grid);
+    Result<double> u = uniform_attention_distance_px(grid, 4.0);
+    ASSERT_TRUE(u.ok());
+    EXPECT_NEAR(*u, 4.0 * sum / (grid * grid * grid * grid), 1e-9) << grid;
+  }
+  EXPECT_FALSE(uniform_attention_distance_px(0, 4.0).ok());
+  EXPECT_FALSE(uniform_attention_distance_px(8, 0.0).ok());
+}
+
+TEST_F(AttentionViewTest, BeforeTheModelArrivesTheViewSaysLoading) {
+  assets_.deferred = true;
+  create();
+  frames(2);
+  type('3');
+  frames(2);
+  EXPECT_EQ(tab(), "attention");
+  EXPECT_EQ(query("attention")["status"], "loading");
+  assets_.deliver();  // the gallery and the p100 models
+  frames(2);
+  assets_.deliver();  // nothing else is pending
+  ready_attention();
+}
+
+TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  json a = ready_attention();
+  EXPECT_EQ(a["model"], "vit_p100");
+  EXPECT_EQ(a["hover_patch"], -1);
+  // Sizes from the checkpoint's config: 32 x 32 input, 4 px patches -> 8 x 8 + CLS = 65 tokens; 6 layers x 4 heads.
+  EXPECT_EQ(a["grid"], 8);
+  EXPECT_EQ(a["tokens"], 65);
+  EXPECT_EQ(a["cell_px"], 4.0);
+  ASSERT_EQ(a["distance_px"].size(), 6u);
+  ASSERT_EQ(a["distance_px"][0].size(), 4u);
+  Trace trace;
+  AttentionStack s = direct_stack("vit_p100", &trace);
+  Result<AttentionDistance> d = attention_distance(s, 0, 4.0);
+  ASSERT_TRUE(d.ok());
+  for (int l = 0; l < 6; ++l)
+    for (int h = 0; h < 4; ++h) {
+      EXPECT_EQ(a["distance_px"][l][h].get<double>(), d->px[l * 4 + h]);
+      EXPECT_EQ(a["distance_patches"][l][h].get<double>(), d->patches[l * 4 + h]);
+      EXPECT_TRUE(query("rects").contains("attention.cell." + std::to_string(l) + "." + std::to_string(h)));
+    }
+  EXPECT_GT(a["uniform_px"].get<double>(), 0.0);
+  EXPECT_EQ(floats(a["cls_map"]), cls_map(s, 0, 0, 0)->data);
+
+  // Click a cell: it is enlarged, and once the mouse has left the maps the query reports its CLS map.
+  click("attention.cell.3.2");
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(1.0f, 1.0f);
+  frames(2);
+  a = query("attention");
+  EXPECT_EQ(a["layer"], 3);
+  EXPECT_EQ(a["head"], 2);
+  const std::vector<float> cls = cls_map(s, 0, 3, 2)->data;
+  EXPECT_EQ(floats(a["cls_map"]), cls);
+
+  // Hover the enlarged map: the patch under the mouse (centre of the 8 x 8 grid: row 4, column 4) shows its row.
+  io.MousePos = centre("attention.map");
+  frames(2);
+  a = query("attention");
+  EXPECT_EQ(a["hover_patch"], 4 * 8 + 4);
+  EXPECT_EQ(floats(a["cls_map"]), token_map(s, 0, 3, 2, 36)->data);
+  EXPECT_NE(floats(a["cls_map"]), cls);
+  // Hovering a small cell works too: its top-left patch.
+  const json r = query("rects")["attention.cell.0.0"];
+  io.MousePos = ImVec2(r[0].get<float>() + 1.0f, r[1].get<float>() + 1.0f);
+  frames(2);
+  EXPECT_EQ(query("attention")["hover_patch"], 0);
+  io.MousePos = ImVec2(1.0f, 1.0f);
+  frames(2);
+  EXPECT_EQ(query("attention")["hover_patch"], -1);
+
+  // Rollout through layer 4 (index 3): the first four layers of the stack.
+  click("attention.rollout");
+  io.MousePos = ImVec2(1.0f, 1.0f);
+  frames(2);
+  a = query("attention");
+  EXPECT_TRUE(a["rollout"].get<bool>());
+  AttentionStack upto = s;
+  upto.layers.resize(4);
+  EXPECT_EQ(floats(a["cls_map"]), rollout_cls_map(upto, 0)->data);
+  click("attention.rollout");
+
+  // The hybrid: its transformer blocks on the conv trunk's 8 x 8 grid.
+  click("attention.model.hybrid");
+  a = ready_attention();
+  EXPECT_EQ(a["model"], "hybrid_p100");
+  EXPECT_EQ(a["arch"], "hybrid");
+  EXPECT_EQ(a["distance_px"].size(), 4u);
+  Trace hybrid_trace;
+  AttentionStack hs = direct_stack("hybrid_p100", &hybrid_trace);
+  EXPECT_EQ(a["distance_px"][0][0].get<double>(), attention_distance(hs, 0, a["cell_px"].get<double>())->px[0]);
+  EXPECT_EQ(a["layer"], 3);  // the selection is kept (clamped to the hybrid's depth)
+
+  // A CNN has no attention: the view says so and draws no cells.
+  click("attention.model.cnn");
+  frames(2);
+  EXPECT_EQ(query("attention")["status"], "no_attention");
+  EXPECT_FALSE(query("rects").contains("attention.cell.0.0"));
+  click("attention.model.vit");
+  ready_attention();
+
+  // A new input: new distances (the image job is keyed on the input version).
+  click("gallery.10");
+  a = ready_attention();
+  Trace trace2;
+  AttentionStack s2 = direct_stack("vit_p100", &trace2);
+  EXPECT_EQ(a["distance_px"][5][3].get<double>(), attention_distance(s2, 0, 4.0)->px[23]);
+}
+
+TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
+  Platform p = assets_.platform();
+  p.now_ms = [t = 0.0]() mutable { return t += 5.0; };  // every step looks 5 ms long: a few steps per frame
+  app_ = lab_create(p, LabOptions{});
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  ready_attention();
+  click("attention.source.average");
+  frame();
+  json a = query("attention");
+  EXPECT_TRUE(a["show_average"].get<bool>());
+  ASSERT_TRUE(a.contains("average"));
+  EXPECT_FALSE(a["average"]["finished"].get<bool>());
+  EXPECT_LT(a["average"]["done"].get<int>(), 100);
+  EXPECT_TRUE(query("rects").contains("attention.progress.main"));
+  for (int i = 0; i < 400 && !query("attention")["average"]["finished"].get<bool>(); ++i) frame();
+  a = query("attention");
+  ASSERT_TRUE(a["average"]["finished"].get<bool>());
+  EXPECT_EQ(a["average"]["done"], 100);
+  // The same mean from the analysis layer over one batch of the first 100 test images.
+  const Model* model = model_or_request(*app_, "vit_p100");
+  std::vector<float> images;
+  for (int i = 0; i < 100; ++i) {
+    const InputImage img = image_from_bytes(&app_->gallery.test_set.images[size_t(i) * kInputPixels]);
+    images.insert(images.end(), img.begin(), img.end());
+  }
+  Result<AttentionDistance> batch = mean_attention_distance(*model, make_input(images, 100, model->input_spec()), 100);
+  ASSERT_TRUE(batch.ok());
+  for (int l = 0; l < 6; ++l)
+    for (int h = 0; h < 4; ++h)
+      EXPECT_NEAR(a["average"]["distance_px"][l][h].get<double>(), batch->px[l * 4 + h], 1e-4 * batch->px[l * 4 + h]);
+  // The overlaid checkpoint (1 % of the data by default) was averaged too, and it differs.
+  for (int i = 0; i < 400 && !(query("attention")["compare"].contains("average") &&
+                               query("attention")["compare"]["average"]["finished"].get<bool>());
+       ++i)
+    frame();
+  a = query("attention");
+  EXPECT_EQ(a["compare"]["model"], "vit_p001");
+  ASSERT_TRUE(a["compare"]["average"]["finished"].get<bool>());
+  EXPECT_NE(a["compare"]["average"]["distance_px"], a["average"]["distance_px"]);
+  // Choosing "none" removes the overlay; the finished averages stay cached.
+  click("attention.compare.none");
+  EXPECT_TRUE(query("attention")["compare"].is_null());
+  click("attention.compare.p001");
+  EXPECT_TRUE(query("attention")["compare"]["average"]["finished"].get<bool>());
+}
+
+TEST_F(AttentionViewTest, KoreanAndEveryToggleKeepBeginEndBalanced) {
+  Platform p = assets_.platform();
+  p.now_ms = [t = 0.0]() mutable { return t += 5.0; };  // a few job steps per frame, as in a browser
+  app_ = lab_create(p, LabOptions{"ko", ""});
+  frames(2);
+  click("tab.attention");
+  ready_attention();
+  for (const char* id : {"attention.rollout", "attention.cell.5.3", "attention.source.average", "attention.average.300",
+                         "attention.compare.none", "attention.scale.p010", "attention.model.hybrid",
+                         "attention.source.image", "attention.model.cnn", "attention.model.vit"}) {
+    click(id);
+    frames(3);
+  }
+  EXPECT_EQ(query("attention")["model"], "vit_p010");
+  EXPECT_EQ(query("attention")["average_images"], 300);
 }
 
 }  // namespace
