@@ -92,6 +92,8 @@ run_tests() {
     node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
   step "browser: Predictions match the native CLI (tests/browser/predictions.mjs)" \
     node tests/browser/predictions.mjs build-wasm/web build/vitcnn build-wasm/predictions-test
+  step "browser: Attention view matches the native CLI (tests/browser/attention.mjs)" \
+    node tests/browser/attention.mjs build-wasm/web build/vitcnn build-wasm/attention-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
     node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test

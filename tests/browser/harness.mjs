@@ -1,0 +1,76 @@
+// Shared pieces of the browser tests: serve a page folder on a free local port, open it in Debian's Chromium
+// (headless, npm playwright-core) with every console error, page error and failed request recorded, talk to the
+// lab through window.lab, and report checks.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { chromium } = createRequire(path.join(ROOT, 'web/package.json'))('playwright-core');
+
+export const READY_TIMEOUT_MS = 180000;  // wasm compile + software WebGL on a 2-core machine
+
+// Checks print one line each; failures are collected for the exit code.
+export const failures = [];
+export function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+// python3 -m http.server on port 0 (the OS picks a free one); it prints the port it got.
+export function serve(dir) {
+  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
+                       { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      const port = /port (\d+)/.exec(String(chunk));
+      if (port) resolve({ server, origin: `http://127.0.0.1:${port[1]}` });
+    });
+    server.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
+  });
+}
+
+// Opens origin + url in a fresh profile and waits for window.labReady; returns helpers. close() reports every
+// recorded problem as a failed check.
+export async function openLab(origin, url, viewport) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('requestfailed', (r) => problems.push('failed request: ' + r.url()));
+  const query = (what) => page.evaluate((w) => window.lab.query(w), what);
+  const lab = {
+    page,
+    query,
+    waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 }),
+    async rect(name) {
+      const r = (await query('rects'))[name];
+      if (!r) throw new Error(`no widget rectangle '${name}' in lab.query("rects")`);
+      return r;
+    },
+    async click(name) {
+      const r = await lab.rect(name);
+      await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    },
+    async close() {
+      for (const problem of problems) check(false, problem);
+      check(problems.length === 0, 'no console error, page error or failed request');
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  await page.goto(origin + url);
+  await lab.waitFor(() => window.labReady === true || !!window.labError, null, READY_TIMEOUT_MS);
+  const error = await page.evaluate(() => window.labError || '');
+  check(!error, `${url} becomes ready${error ? ': ' + error : ''}`);
+  return lab;
+}
