@@ -10,8 +10,10 @@ namespace vc {
 
 namespace {
 
+std::string image_prefix(const std::string& checkpoint) { return "attention.image/" + checkpoint + "/v"; }
+
 std::string image_key(const std::string& checkpoint, uint64_t version) {
-  return "attention.image/" + checkpoint + "/v" + std::to_string(version);
+  return image_prefix(checkpoint) + std::to_string(version);
 }
 
 std::string average_key(const std::string& checkpoint, int images) {
@@ -159,6 +161,15 @@ const Job* find_attention_image(const AppState& app, const std::string& checkpoi
 
 const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images) {
   return job_find(app, average_key(checkpoint, images));
+}
+
+const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint) {
+  if (const AttentionImage* a = job_result<AttentionImage>(find_attention_image(app, checkpoint))) return a;
+  const std::string prefix = image_prefix(checkpoint);
+  const std::vector<std::string>& order = app.jobs.finished_order;  // oldest first
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (it->rfind(prefix, 0) == 0) return job_result<AttentionImage>(&app.jobs.finished.at(*it));
+  return nullptr;
 }
 
 std::string attention_checkpoint(const AppState& app) {

@@ -49,6 +49,9 @@ const Job& request_attention_average(AppState& app, const std::string& role, con
 // The same jobs looked up without starting anything (nullptr if never requested or evicted).
 const Job* find_attention_image(const AppState& app, const std::string& checkpoint);
 const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images);
+// The image result for the current input if it is finished, else the one finished last for this checkpoint
+// (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
+const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 
 // The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none.
 std::string attention_checkpoint(const AppState& app);

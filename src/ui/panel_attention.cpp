@@ -104,15 +104,16 @@ void token_line(const AppState& app, const Model& model, const AttentionImage& a
 void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted(shown_patch < 0 ? tr(L, TextId::AttentionGridTitle)
-                                         : format_text(tr(L, TextId::AttentionGridTitlePatch), shown_patch / a.grid,
-                                                       shown_patch % a.grid).c_str());
-  ImGui::SameLine();
-  help_marker(tr(L, TextId::AttentionGridHelp));
-  const float side = model.input_spec().size * std::max(1.5f, 2.0f * ui_scale());
+  const float side = model.input_spec().size * std::max(1.5f, 1.75f * ui_scale());
   const float label_w = ImGui::CalcTextSize("L00").x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w + a.heads * (side + gap));
+  help_marker(tr(L, TextId::AttentionGridHelp));
+  ImGui::SameLine();
+  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, TextId::AttentionGridTitle)
+                                           : format_text(tr(L, TextId::AttentionGridTitlePatch), shown_patch / a.grid,
+                                                         shown_patch % a.grid).c_str());
   ImGui::Dummy(ImVec2(label_w, 0.0f));
   for (int h = 0; h < a.heads; ++h) {
     ImGui::SameLine(label_w + gap + h * (side + gap));
@@ -145,6 +146,7 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
     }
   }
   notice_caption(app, TextId::AttentionGridNotice);
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
 
@@ -152,9 +154,10 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
 void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  const float side = model.input_spec().size * 8.0f * ui_scale();
+  const float side = model.input_spec().size * 7.0f * ui_scale();
   ImGui::BeginGroup();
-  ImGui::PushItemWidth(side * 0.55f);
+  ImGui::PushItemWidth(side * 0.5f);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   const std::string title = v.rollout ? format_text(tr(L, TextId::AttentionRolloutTitle), v.layer + 1)
                                       : format_text(tr(L, TextId::AttentionLayerHead), v.layer + 1, v.head + 1);
   ImGui::TextUnformatted(title.c_str());
@@ -167,37 +170,35 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
     draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, a.grid, shown_patch);
     colormap_legend("##legend", 0.0f, *std::max_element(map->data.begin(), map->data.end()), "%.3f", side);
   }
-  ImGui::TextUnformatted(shown_patch < 0 ? tr(L, TextId::AttentionShowingCls)
-                                         : format_text(tr(L, TextId::AttentionShowingPatch), shown_patch / a.grid,
-                                                       shown_patch % a.grid).c_str());
+  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, TextId::AttentionShowingCls)
+                                           : format_text(tr(L, TextId::AttentionShowingPatch), shown_patch / a.grid,
+                                                         shown_patch % a.grid).c_str());
   ImGui::SliderFloat(tr(L, TextId::AttentionOpacity), &v.opacity, 0.0f, 1.0f, "%.2f");
   record_rect(app, "attention.opacity");
   ImGui::Checkbox(tr(L, TextId::AttentionRollout), &v.rollout);
   record_rect(app, "attention.rollout");
   ImGui::SameLine();
   help_marker(tr(L, TextId::AttentionRolloutHelp));
-  ImGui::PopItemWidth();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   notice_caption(app, v.rollout ? TextId::AttentionRolloutNotice : TextId::AttentionMapNotice);
   ImGui::PopTextWrapPos();
+  ImGui::PopItemWidth();
   ImGui::EndGroup();
 }
 
-// Dots (one per head, spread a little around x = layer) and the mean over heads as a line.
+// Dots (one per head, spread a little around x = layer) and the mean over heads as a line, in one legend entry.
 void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, const AttentionDistance& d, int scale,
                          ImU32 color) {
   const Language L = app.ui.language;
-  PlotSeries heads{format_text(tr(L, TextId::AttentionSeriesHeads), data_scale_percent(scale)), color,
-                   PlotSeries::Style::Dots, {}, {}, {}};
-  PlotSeries mean{format_text(tr(L, TextId::AttentionSeriesMean), data_scale_percent(scale)), color,
-                  PlotSeries::Style::Line, {}, {}, {}};
+  const std::string data = format_text(tr(L, TextId::AttentionSeriesData), data_scale_percent(scale));
+  PlotSeries heads{"", color, PlotSeries::Style::Dots, {}, {}, {}};
+  PlotSeries mean{data, color, PlotSeries::Style::Line, {}, {}, {}};
   for (int l = 0; l < d.layers; ++l) {
     double sum = 0.0;
     for (int h = 0; h < d.heads; ++h) {
       const double y = d.px[l * d.heads + h];
       heads.x.push_back(l + 1 + 0.08 * (h - 0.5 * (d.heads - 1)));
       heads.y.push_back(y);
-      heads.point_labels.push_back(format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1));
+      heads.point_labels.push_back(data + ", " + format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1));
       sum += y;
     }
     mean.x.push_back(l + 1);
@@ -221,7 +222,7 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
   if (!v.average) {
     const Job& job = request_attention_image(app, role, model, name);
     if (!job.error.empty()) ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
-    const AttentionImage* a = job_result<AttentionImage>(job);
+    const AttentionImage* a = latest_attention_image(app, name);
     return a ? std::optional<AttentionDistance>(a->distance) : std::nullopt;
   }
   if (app.gallery.status != GalleryState::Status::Ready) {
@@ -242,11 +243,13 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
   return m ? std::optional<AttentionDistance>(std::move(m).value()) : std::nullopt;
 }
 
-void distance_plot(AppState& app, const AttentionImage& a) {
+// The distance section in a column `width` wide.
+void distance_plot(AppState& app, const AttentionImage& a, float width) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
   Result<double> uniform = uniform_attention_distance_px(a.grid, a.cell_px);
   const double uniform_px = uniform ? *uniform : 0.0;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   ImGui::TextUnformatted(tr(L, TextId::AttentionDistanceTitle));
   ImGui::SameLine();
   help_marker(format_text(tr(L, TextId::AttentionDistanceHelp), a.cell_px, uniform_px, a.grid, a.grid).c_str());
@@ -261,7 +264,6 @@ void distance_plot(AppState& app, const AttentionImage& a) {
     record_rect(app, "attention.average." + std::to_string(n));
   }
   ImGui::TextUnformatted(tr(L, TextId::AttentionCompare));
-  ImGui::SameLine();
   scale_radios(app, "compare", &v.compare_scale, true);
 
   std::vector<PlotSeries> series;
@@ -278,10 +280,11 @@ void distance_plot(AppState& app, const AttentionImage& a) {
                     PlotSeries::Style::Dashed, {0.5, a.layers + 0.5}, {uniform_px, uniform_px}, {}});
   PlotAxes axes{tr(L, TextId::AttentionAxisLayer), tr(L, TextId::AttentionAxisDistance), 0.5, a.layers + 0.5, 0.0,
                 nice_ceiling(y_max * 1.1), true};
-  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 46.0f);
-  plot_series("##distance", ImVec2(w, ImGui::GetFontSize() * 17.0f), axes, series);
+  plot_series("##distance", ImVec2(std::min(width, ImGui::GetFontSize() * 46.0f), ImGui::GetFontSize() * 17.0f), axes,
+              series);
   record_rect(app, "attention.distance_plot");
   notice_caption(app, TextId::AttentionDistanceNotice);
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace
@@ -305,7 +308,7 @@ void panel_attention(AppState& app) {
     return finish();
   }
   const Job& job = request_attention_image(app, "main", model, name);
-  const AttentionImage* a = job_result<AttentionImage>(job);
+  const AttentionImage* a = latest_attention_image(app, name);  // the last input's while this one computes
   if (!job.error.empty()) {
     ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
     return finish();
@@ -319,10 +322,20 @@ void panel_attention(AppState& app) {
   token_line(app, *model, *a);
   const int patch = shown_patch < a->grid * a->grid ? shown_patch : -1;
   map_grid(app, *model, *a, patch, &hover);
-  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
+  const float gap = ImGui::GetFontSize() * 1.5f;
+  ImGui::SameLine(0.0f, gap);
   enlarged_map(app, *model, *a, patch, &hover);
-  ImGui::Separator();
-  distance_plot(app, *a);
+  // The distance plot in a third column when it fits, else below the maps.
+  const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x - gap;
+  if (room >= ImGui::GetFontSize() * 24.0f) {
+    ImGui::SameLine(0.0f, gap);
+    ImGui::BeginGroup();
+    distance_plot(app, *a, room);
+    ImGui::EndGroup();
+  } else {
+    ImGui::Separator();
+    distance_plot(app, *a, ImGui::GetContentRegionAvail().x);
+  }
   finish();
 }
 

@@ -99,9 +99,25 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
   const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border);
 
-  // Frame: room on the left for y tick labels and the y label, below for x ticks and the x label.
-  const ImVec2 lo(p0.x + fs * 3.6f, p0.y + fs * 0.6f);
-  const ImVec2 hi(p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.8f);
+  // Frame: the y label above it, y tick labels on its left; below it x ticks, the x label, then the legend
+  // (labelled series left to right, wrapping into rows).
+  const float row_h = fs * 1.25f, left = p0.x + fs * 3.6f, right = p0.x + size.x - fs * 0.6f;
+  auto legend_width = [&](const PlotSeries& s) { return fs * 2.0f + ImGui::CalcTextSize(s.label.c_str()).x; };
+  std::vector<ImVec2> legend_at(series.size());
+  int legend_rows = 0;
+  float x = right;
+  for (size_t i = 0; i < series.size(); ++i) {
+    const PlotSeries& s = series[i];
+    if (s.label.empty()) continue;
+    if (x + legend_width(s) > right && x > left) {
+      ++legend_rows;
+      x = left;
+    }
+    legend_at[i] = ImVec2(x, static_cast<float>(legend_rows - 1) * row_h);
+    x += legend_width(s) + fs;
+  }
+  const ImVec2 lo(left, p0.y + fs * 1.6f);
+  const ImVec2 hi(right, p0.y + size.y - fs * 2.8f - legend_rows * row_h);
   if (hi.x <= lo.x + 4.0f || hi.y <= lo.y + 4.0f) return hovered;
   const double x_span = axes.x_max > axes.x_min ? axes.x_max - axes.x_min : 1.0;
   const double y_span = axes.y_max > axes.y_min ? axes.y_max - axes.y_min : 1.0;
@@ -154,21 +170,19 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
   }
   dl->PopClipRect();
 
-  // Legend, top right inside the frame: one line per labelled series.
-  float ly = lo.y + 4.0f;
-  for (const PlotSeries& s : series) {
+  // Legend under the x label.
+  for (size_t i = 0; i < series.size(); ++i) {
+    const PlotSeries& s = series[i];
     if (s.label.empty()) continue;
-    const float tw = ImGui::CalcTextSize(s.label.c_str()).x;
-    const ImVec2 at(hi.x - tw - fs * 2.0f, ly);
-    const ImVec2 mid(at.x + fs * 0.6f, ly + fs * 0.5f);
+    const ImVec2 at(legend_at[i].x, hi.y + fs * 2.8f + legend_at[i].y);
+    const ImVec2 mid(at.x + fs * 0.6f, at.y + fs * 0.5f);
     if (s.style == PlotSeries::Style::Dots)
       dl->AddCircleFilled(mid, r, s.color);
     else if (s.style == PlotSeries::Style::Line)
       dl->AddLine(ImVec2(mid.x - fs * 0.6f, mid.y), ImVec2(mid.x + fs * 0.6f, mid.y), s.color, 2.0f);
     else
       dashed_line(dl, ImVec2(mid.x - fs * 0.6f, mid.y), ImVec2(mid.x + fs * 0.6f, mid.y), s.color, 1.5f, fs * 0.3f);
-    dl->AddText(ImVec2(at.x + fs * 1.5f, ly), text, s.label.c_str());
-    ly += fs * 1.2f;
+    dl->AddText(ImVec2(at.x + fs * 1.5f, at.y), text, s.label.c_str());
   }
 
   // Hover read-out: the point nearest to the mouse (within a few font sizes).

@@ -191,10 +191,8 @@ constexpr TextRow kTexts[] = {
      "올리면 모든 칸이 그 패치의 행 A[l, h, p + 1, 1:]로 바뀝니다. 색은 맵마다 따로 "
      "맞춰서 가장 밝은 패치가 그 맵의 최대 가중치입니다. 칸을 클릭하면 크게 "
      "보입니다."},
-    {TextId::AttentionGridNotice,
-     "heads of one layer look at different places: some stay near, others spread out.",
-     "같은 층의 헤드들도 서로 다른 곳을 봅니다: 가까운 곳만 보는 헤드도, 넓게 퍼진 "
-     "헤드도 있습니다."},
+    {TextId::AttentionGridNotice, "compare the heads of one layer: do they all look at the same places?",
+     "같은 층의 헤드들을 비교해 보세요: 모두 같은 곳을 보나요?"},
     {TextId::AttentionLayerHead, "Layer %d, head %d", "%d층, %d번 헤드"},
     {TextId::AttentionLayerMean, "Layer %d, mean over heads", "%d층, 헤드 평균"},
     {TextId::AttentionDistanceValue, "mean attention distance %.2f px", "평균 어텐션 거리 %.2f 픽셀"},
@@ -215,9 +213,8 @@ constexpr TextRow kTexts[] = {
      "따라갑니다: R_l = Abar_l ... Abar_1, Abar = rownorm(0.5 * mean_h A + 0.5 * I). 0.5 * I가 스킵 "
      "연결을 나타냅니다. R_l의 0번 행은 l층까지 각 패치가 CLS 토큰에 얼마나 "
      "전달됐는지를 뜻합니다."},
-    {TextId::AttentionMapNotice,
-     "move the mouse over the object: nearby patches often look at their neighbours.",
-     "물체 위로 마우스를 움직여 보세요: 패치가 주로 이웃 패치를 보는지 살펴보세요."},
+    {TextId::AttentionMapNotice, "move the mouse over the object: does a patch look mostly at its neighbours, or far away?",
+     "물체 위로 마우스를 움직여 보세요: 패치가 주로 이웃을 보나요, 먼 곳을 보나요?"},
     {TextId::AttentionRolloutNotice,
      "by the last layer the flow usually concentrates on the object, not the background.",
      "마지막 층으로 갈수록 흐름이 배경보다 물체 쪽에 모이는지 살펴보세요."},
@@ -235,8 +232,7 @@ constexpr TextRow kTexts[] = {
     {TextId::AttentionTestImages, "First test images:", "앞쪽 테스트 이미지:"},
     {TextId::AttentionCompare, "Overlay another checkpoint:", "다른 체크포인트 겹쳐 보기:"},
     {TextId::AttentionAveraging, "%s: %d / %d images", "%s: %d / %d장"},
-    {TextId::AttentionSeriesHeads, "%d %% data: heads", "데이터 %d %%: 헤드"},
-    {TextId::AttentionSeriesMean, "%d %% data: mean", "데이터 %d %%: 평균"},
+    {TextId::AttentionSeriesData, "%d %% of the data", "데이터 %d %%"},
     {TextId::AttentionSeriesUniform, "uniform attention", "균일한 어텐션"},
     {TextId::AttentionAxisLayer, "layer", "층"},
     {TextId::AttentionAxisDistance, "distance (px)", "거리 (픽셀)"},
