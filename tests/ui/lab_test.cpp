@@ -703,5 +703,25 @@ TEST_F(AttentionViewTest, KoreanAndEveryToggleKeepBeginEndBalanced) {
   EXPECT_EQ(query("attention")["average_images"], 300);
 }
 
+TEST_F(AttentionViewTest, AMissingCheckpointIsAMessageNotACrash) {
+  Platform p = assets_.platform();
+  const auto fetch = p.fetch;
+  p.fetch = [fetch](const std::string& path, FetchDone done) {
+    if (path == "models/vit_p030.safetensors") return done({}, "HTTP 404 for " + path);
+    fetch(path, std::move(done));
+  };
+  app_ = lab_create(p, LabOptions{});
+  frames(2);
+  click("tab.attention");
+  ready_attention();
+  click("attention.scale.p030");
+  frames(2);
+  const json a = query("attention");
+  EXPECT_EQ(a["status"], "error");
+  EXPECT_NE(a["error"].get<std::string>().find("vit_p030"), std::string::npos) << a.dump();
+  click("attention.scale.p100");
+  EXPECT_EQ(ready_attention()["model"], "vit_p100");
+}
+
 }  // namespace
 }  // namespace vc
