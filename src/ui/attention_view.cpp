@@ -1,6 +1,7 @@
 #include "ui/attention_view.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "ui/input_edit.h"
 #include "ui/jobs.h"
@@ -26,6 +27,21 @@ Tensor patch_columns(const Tensor& m, int row, int grid) {
   Tensor out({grid, grid});
   std::copy_n(m.ptr() + row * tokens + 1, grid * grid, out.ptr());
   return out;
+}
+
+// Index of `name` in a list of names, or -1.
+template <size_t N>
+int index_of(const char* const (&names)[N], const std::string& name) {
+  for (size_t i = 0; i < N; ++i)
+    if (name == names[i]) return static_cast<int>(i);
+  return -1;
+}
+
+// A whole-string non-negative integer, or -1.
+int parse_count(const std::string& s) {
+  int v = -1;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v >= 0 ? v : -1;
 }
 
 nlohmann::json per_layer(const std::vector<double>& v, int layers, int heads) {
@@ -180,6 +196,52 @@ std::string attention_compare_checkpoint(const AppState& app) {
   const AttentionViewState& v = app.attention;
   if (v.compare_scale < 0 || v.compare_scale == v.scale) return "";
   return checkpoint_name(v.family, v.compare_scale);
+}
+
+std::string attention_view_state(const AppState& app) {
+  const AttentionViewState& v = app.attention;
+  const AttentionViewState defaults;
+  std::string out;
+  if (v.family != defaults.family) out += std::string("&attn.model=") + kFamilies[v.family];
+  if (v.scale != defaults.scale) out += std::string("&attn.data=") + kDataScales[v.scale];
+  if (v.layer != defaults.layer || v.head != defaults.head)
+    out += "&attn.cell=" + std::to_string(v.layer) + "." + std::to_string(v.head);
+  if (v.rollout) out += "&attn.rollout=1";
+  if (v.compare_scale != defaults.compare_scale)
+    out += std::string("&attn.compare=") + (v.compare_scale < 0 ? "none" : kDataScales[v.compare_scale]);
+  if (v.average) out += "&attn.avg=" + std::to_string(v.average_images);
+  return out;
+}
+
+bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value) {
+  AttentionViewState& v = app.attention;
+  if (key == "attn.model") {
+    if (const int f = index_of(kFamilies, value); f >= 0) v.family = f;
+  } else if (key == "attn.data") {
+    if (const int s = index_of(kDataScales, value); s >= 0) v.scale = s;
+  } else if (key == "attn.compare") {
+    if (const int s = value == "none" ? -1 : index_of(kDataScales, value); s >= 0 || value == "none")
+      v.compare_scale = s;
+  } else if (key == "attn.cell") {
+    const size_t dot = value.find('.');
+    const int layer = parse_count(value.substr(0, dot));
+    const int head = dot == std::string::npos ? -1 : parse_count(value.substr(dot + 1));
+    // Clamped to the model's depth and heads once its attention is known.
+    if (layer >= 0 && head >= 0) {
+      v.layer = layer;
+      v.head = head;
+    }
+  } else if (key == "attn.rollout") {
+    v.rollout = value == "1";
+  } else if (key == "attn.avg") {
+    if (const int n = parse_count(value); n > 0) {
+      v.average = true;
+      v.average_images = n;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 nlohmann::json attention_query(const AppState& app) {

@@ -57,6 +57,13 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
 std::string attention_checkpoint(const AppState& app);
 std::string attention_compare_checkpoint(const AppState& app);
 
+// The view's settings in a link (URL hash / --view), only those that differ from the defaults, each as
+// "&attn.<key>=<value>": model (vit|cnn|hybrid), data (p001..p100), cell (layer.head, 0-based), rollout (1),
+// compare (p001..p100|none), avg (N: the distance plot averages the first N test images).
+std::string attention_view_state(const AppState& app);
+// Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
+bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value);
+
 // lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h).
 nlohmann::json attention_query(const AppState& app);
 

@@ -105,9 +105,12 @@ void apply_view_state(AppState& app, const std::string& view) {
     const size_t end = std::min(view.find('&', pos), view.size());
     const std::string item = view.substr(pos, end - pos);
     const size_t eq = item.find('=');
-    if (eq != std::string::npos && item.substr(0, eq) == "tab")
+    if (eq != std::string::npos && item.substr(0, eq) == "tab") {
       for (const TabInfo& t : kTabs)
         if (item.substr(eq + 1) == t.key) app.ui.requested_tab = t.tab;
+    } else if (eq != std::string::npos) {
+      apply_attention_view_key(app, item.substr(0, eq), item.substr(eq + 1));
+    }
     pos = end + 1;
   }
 }
@@ -240,7 +243,9 @@ std::vector<float> lab_input_image(const AppState& app) {
   return std::vector<float>(app.input.image.begin(), app.input.image.end());
 }
 
-std::string lab_view_state(const AppState& app) { return std::string("tab=") + tab_info(app.ui.tab).key; }
+std::string lab_view_state(const AppState& app) {
+  return std::string("tab=") + tab_info(app.ui.tab).key + attention_view_state(app);
+}
 
 std::string lab_query(const AppState& app, const std::string& what) {
   using nlohmann::json;

@@ -723,5 +723,30 @@ TEST_F(AttentionViewTest, AMissingCheckpointIsAMessageNotACrash) {
   EXPECT_EQ(ready_attention()["model"], "vit_p100");
 }
 
+TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {
+  create("en", "tab=attention&attn.model=hybrid&attn.data=p010&attn.cell=2.1&attn.rollout=1&attn.compare=none"
+               "&attn.avg=300");
+  frames(2);
+  EXPECT_EQ(tab(), "attention");
+  json a = query("attention");
+  EXPECT_EQ(a["model"], "hybrid_p010");
+  EXPECT_EQ(a["layer"], 2);
+  EXPECT_EQ(a["head"], 1);
+  EXPECT_TRUE(a["rollout"].get<bool>());
+  EXPECT_TRUE(a["compare"].is_null());
+  EXPECT_TRUE(a["show_average"].get<bool>());
+  EXPECT_EQ(a["average_images"], 300);
+  EXPECT_EQ(lab_view_state(*app_),
+            "tab=attention&attn.model=hybrid&attn.data=p010&attn.cell=2.1&attn.rollout=1&attn.compare=none&attn.avg=300");
+  // Defaults make no keys; bad values are ignored.
+  create("en", "tab=attention&attn.model=resnet&attn.data=p050&attn.cell=x.1&attn.compare=p7&attn.avg=-3");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), "tab=attention");
+  EXPECT_EQ(query("attention")["model"], "vit_p100");
+  // Clicks change the link.
+  click("attention.model.cnn");
+  EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=cnn");
+}
+
 }  // namespace
 }  // namespace vc
