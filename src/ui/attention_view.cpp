@@ -188,6 +188,8 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
   return nullptr;
 }
 
+bool attention_family_is_cnn(const AppState& app) { return std::string(kFamilies[app.attention.family]) == "cnn"; }
+
 std::string attention_checkpoint(const AppState& app) {
   return checkpoint_name(app.attention.family, app.attention.scale);
 }
@@ -260,7 +262,7 @@ nlohmann::json attention_query(const AppState& app) {
   const Job* image = find_attention_image(app, checkpoint);
   const AttentionImage* a = job_result<AttentionImage>(image);
   const ModelEntry* entry = model_entry(app, checkpoint);
-  if (std::string(kFamilies[v.family]) == "cnn") {
+  if (attention_family_is_cnn(app)) {
     out["status"] = "no_attention";
   } else if (!entry || entry->status == ModelEntry::Status::Loading) {
     out["status"] = "loading";

@@ -53,6 +53,8 @@ const Job* find_attention_average(const AppState& app, const std::string& checkp
 // (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 
+// True when the chosen family is the cnn (no attention to show).
+bool attention_family_is_cnn(const AppState& app);
 // The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none.
 std::string attention_checkpoint(const AppState& app);
 std::string attention_compare_checkpoint(const AppState& app);

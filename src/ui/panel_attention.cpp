@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,13 @@ int hovered_patch(const MapPlacement& at, int grid) {
   return x >= 0 && x < grid && y >= 0 && y < grid ? y * grid + x : -1;
 }
 
+// "The attention could not be computed: <why>" when the job failed; true then.
+bool job_error_line(const AppState& app, const Job& job) {
+  if (job.error.empty()) return false;
+  ImGui::TextWrapped("%s", format_text(tr(app.ui.language, TextId::AttentionFailed), job.error.c_str()).c_str());
+  return true;
+}
+
 // A row of radio buttons, one per data scale ("1 %" ... "100 %"), plus "none" when allow_none.
 void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
   ImGui::PushID(id);
@@ -74,14 +82,15 @@ void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
 void model_row(AppState& app) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  constexpr TextId kNames[] = {TextId::AttentionFamilyVit, TextId::AttentionFamilyCnn, TextId::AttentionFamilyHybrid};
+  constexpr TextId kNames[] = {TextId::PredFamilyVit, TextId::PredFamilyCnn, TextId::PredFamilyHybrid};
+  static_assert(std::size(kNames) == kFamilyCount);
   ImGui::TextUnformatted(tr(L, TextId::AttentionModel));
   for (int f : {0, 2, 1}) {  // vit, hybrid, cnn
     ImGui::SameLine();
     if (ImGui::RadioButton(tr(L, kNames[f]), v.family == f)) v.family = f;
     record_rect(app, std::string("attention.model.") + kFamilies[f]);
   }
-  if (v.family == 1) return;
+  if (attention_family_is_cnn(app)) return;
   ImGui::TextUnformatted(tr(L, TextId::AttentionCheckpoint));
   ImGui::SameLine();
   scale_radios(app, "scale", &v.scale, false);
@@ -95,9 +104,9 @@ void token_line(const AppState& app, const Model& model, const AttentionImage& a
                                      a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
                              .c_str());
   ImGui::SameLine();
-  help_marker(format_text(tr(L, model.arch() == "vit" ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid),
-                          model.input_spec().pad, a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
-                  .c_str());
+  const TextId help = model.arch() == "vit" ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid;
+  help_marker(format_text(tr(L, help), model.input_spec().pad, a.cell_px, a.cell_px, a.grid, a.grid, patches,
+                          patches + 1).c_str());
 }
 
 // The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover.
@@ -221,7 +230,7 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
   }
   if (!v.average) {
     const Job& job = request_attention_image(app, role, model, name);
-    if (!job.error.empty()) ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
+    job_error_line(app, job);
     const AttentionImage* a = latest_attention_image(app, name);
     return a ? std::optional<AttentionDistance>(a->distance) : std::nullopt;
   }
@@ -231,7 +240,7 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
   }
   const Job& job = request_attention_average(app, role, model, name, v.average_images);
   const AttentionAverage* r = job_partial<AttentionAverage>(&job);
-  if (!job.error.empty()) ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
+  job_error_line(app, job);
   if (!job.done) {
     ImGui::ProgressBar(job.progress, ImVec2(ImGui::GetFontSize() * 16.0f, 0.0f),
                        format_text(tr(L, TextId::AttentionAveraging), name.c_str(), r ? r->done : 0,
@@ -297,7 +306,7 @@ void panel_attention(AppState& app) {
   model_row(app);
   ImGui::Separator();
   const auto finish = [&] { v.hover_patch = hover; };
-  if (v.family == 1) {
+  if (attention_family_is_cnn(app)) {
     ImGui::TextWrapped("%s", tr(L, TextId::AttentionCnnNote));
     return finish();
   }
@@ -309,10 +318,7 @@ void panel_attention(AppState& app) {
   }
   const Job& job = request_attention_image(app, "main", model, name);
   const AttentionImage* a = latest_attention_image(app, name);  // the last input's while this one computes
-  if (!job.error.empty()) {
-    ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionFailed), job.error.c_str()).c_str());
-    return finish();
-  }
+  if (job_error_line(app, job)) return finish();
   if (!a) {
     ImGui::TextDisabled("%s", tr(L, TextId::AttentionComputing));
     return finish();

@@ -85,9 +85,6 @@ enum class TextId {
   CompareHelp,
   // Attention view
   AttentionModel,
-  AttentionFamilyVit,
-  AttentionFamilyCnn,
-  AttentionFamilyHybrid,
   AttentionCheckpoint,
   AttentionNone,
   AttentionTokens,
