@@ -238,6 +238,24 @@ Result<AttentionDistance> DistanceMean::mean() const {
   return d;
 }
 
+Result<double> uniform_attention_distance_px(int grid, double cell_px) {
+  if (grid < 1) return Error{"the patch grid needs at least one cell, got " + std::to_string(grid)};
+  // One head whose every row spreads 1/T over the T tokens.
+  const int t = 1 + grid * grid;
+  std::vector<Tensor> probs{Tensor({1, 1, t, t}, 1.0f / t)};
+  Result<AttentionStack> s = attention_stack(probs);
+  if (!s) return s.error();
+  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px);
+  if (!d) return d.error();
+  return d->px[0];
+}
+
+int local_heads(const AttentionDistance& d, int first_layers, double threshold_px) {
+  int n = 0;
+  for (int k = 0; k < std::clamp(first_layers, 0, d.layers) * d.heads; ++k) n += d.px[k] < threshold_px;
+  return n;
+}
+
 double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
 
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {

@@ -69,6 +69,17 @@ class DistanceMean {
   Status check_shape(int layers, int heads, int grid, double cell_px);
 };
 
+// Mean attention distance, in px, that uniform attention over all patch tokens gives: the mean distance between
+// two cells of a grid x grid patch grid (cells cell_px wide), the level of a head with no preference for near or
+// far patches. An error for grid < 1 or cell_px <= 0.
+Result<double> uniform_attention_distance_px(int grid, double cell_px);
+// A head counts as local when its mean distance is below this fraction of the uniform level.
+inline constexpr double kLocalFraction = 0.5;
+// How many of the first layers the local-head count looks at (does a low-data ViT learn local heads early?).
+inline constexpr int kEarlyLayers = 2;
+// Heads of layers [0, first_layers) whose mean distance is below threshold_px.
+int local_heads(const AttentionDistance& d, int first_layers, double threshold_px);
+
 // Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
 // image_size / grid (vit: the patch size; hybrid: the stride of its conv trunk).
 double cell_px_of(const Model& model, int grid);

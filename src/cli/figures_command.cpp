@@ -33,17 +33,6 @@ double layer_mean(const AttentionDistance& d, int l) {
   return s / d.heads;
 }
 
-// Mean distance of uniform attention over a grid x grid patch grid, in px: the "no preference" level.
-Result<double> uniform_distance_px(int grid, double cell_px) {
-  const int t = 1 + grid * grid;
-  std::vector<Tensor> probs{Tensor({1, 1, t, t}, 1.0f / t)};
-  Result<AttentionStack> s = attention_stack(probs);
-  if (!s) return s.error();
-  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px);
-  if (!d) return d.error();
-  return d->px[0];
-}
-
 // "h3", "l0": a letter and a number.
 std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i)); }
 
@@ -111,7 +100,7 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
     const std::string label = fixed(v, 0);
     c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
   }
-  for (double level : {uniform_px, 0.5 * uniform_px})
+  for (double level : {uniform_px, kLocalFraction * uniform_px})
     for (double x = left; x < w - right; x += 16)
       c.line(x, ypos(level), std::min<double>(x + 9, w - right), ypos(level), 1.5, kDash);
   c.line(left, top - 10, left, h - bottom, 2.0, kInk);
@@ -139,12 +128,7 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   return c.save_png(path);
 }
 
-// Heads of layers [0, first_layers) with a mean distance below threshold_px, and the nearest of them.
-int local_heads(const AttentionDistance& d, int first_layers, double threshold_px) {
-  int n = 0;
-  for (int k = 0; k < std::min(first_layers, d.layers) * d.heads; ++k) n += d.px[k] < threshold_px;
-  return n;
-}
+// The nearest head of layers [0, first_layers).
 double nearest_head(const AttentionDistance& d, int first_layers) {
   return *std::min_element(d.px.begin(), d.px.begin() + std::min(first_layers, d.layers) * d.heads);
 }
@@ -158,8 +142,8 @@ int nearest_layer(const AttentionDistance& d) {
 // head mean exceeds the first's by at least 10 % of the uniform level in most models.
 std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vector<Checkpoint>& others, int images,
                              double uniform_px, double cell_px, const std::string& backend) {
-  const double threshold = 0.5 * uniform_px, clear_growth = 0.1 * uniform_px;
-  const int early = 2;
+  const double threshold = kLocalFraction * uniform_px, clear_growth = 0.1 * uniform_px;
+  const int early = kEarlyLayers;
   std::ostringstream md;
   md << "# Mean attention distance of the lab's checkpoints\n\n"
      << "Measured by `vitcnn figures` (backend " << backend << ") on the first " << images
@@ -297,7 +281,7 @@ Result<json> run_figures(const Args& args) {
   const Tensor x = test_batch(*set, *gallery, 1, high.model->input_spec());
   if (Status st = draw_attention_grid(*high.model, x, (out / "attention_grid.png").string()); !st) return st.error();
   const double cell = high.distance.cell_px;
-  Result<double> uniform = uniform_distance_px(high.distance.grid, cell);
+  Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
   if (Status st = draw_distance_scatter(high, low, *uniform, (out / "distance_scatter.png").string()); !st)
     return st.error();
@@ -314,7 +298,7 @@ Result<json> run_figures(const Args& args) {
               {"images", *images},
               {"gallery_test_index", *gallery},
               {"uniform_distance_px", *uniform},
-              {"local_threshold_px", 0.5 * *uniform},
+              {"local_threshold_px", kLocalFraction * *uniform},
               {"distance_px", distances}};
 }
 

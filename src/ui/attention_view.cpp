@@ -51,9 +51,13 @@ nlohmann::json per_layer(const std::vector<double>& v, int layers, int heads) {
   return out;
 }
 
+// Per-head distances, and how many heads of the early layers are local.
 nlohmann::json distance_json(const AttentionDistance& d) {
-  return {{"distance_px", per_layer(d.px, d.layers, d.heads)},
-          {"distance_patches", per_layer(d.patches, d.layers, d.heads)}};
+  nlohmann::json out = {{"distance_px", per_layer(d.px, d.layers, d.heads)},
+                        {"distance_patches", per_layer(d.patches, d.layers, d.heads)}};
+  if (Result<double> u = uniform_attention_distance_px(d.grid, d.cell_px); u)
+    out["local_heads_early"] = local_heads(d, kEarlyLayers, kLocalFraction * *u);
+  return out;
 }
 
 // What the query reports for one checkpoint: its image distances, and the average when one was computed.
@@ -115,18 +119,6 @@ Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool use_
   Result<AttentionStack> s = attention_stack(a.probs);
   if (!s) return s.error();
   return patch < 0 ? cls_map(*s, 0, layer, head) : token_map(*s, 0, layer, head, patch);
-}
-
-Result<double> uniform_attention_distance_px(int grid, double cell_px) {
-  if (grid <= 0) return Error{"the patch grid must have at least one cell"};
-  const int tokens = 1 + grid * grid;
-  std::vector<Tensor> probs;
-  probs.emplace_back(std::vector<int64_t>{1, 1, tokens, tokens}, 1.0f / static_cast<float>(tokens));
-  Result<AttentionStack> s = attention_stack(probs);
-  if (!s) return s.error();
-  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px);
-  if (!d) return d.error();
-  return d->px[0];
 }
 
 const Job& request_attention_image(AppState& app, const std::string& role, const Model* model,
@@ -277,7 +269,8 @@ nlohmann::json attention_query(const AppState& app) {
     out["status"] = "ready";
     out.update({{"grid", a->grid}, {"tokens", 1 + a->grid * a->grid}, {"cell_px", a->cell_px},
                 {"layers", a->layers}, {"heads", a->heads}});
-    if (Result<double> u = uniform_attention_distance_px(a->grid, a->cell_px); u) out["uniform_px"] = *u;
+    if (Result<double> u = uniform_attention_distance_px(a->grid, a->cell_px); u)
+      out.update({{"uniform_px", *u}, {"local_threshold_px", kLocalFraction * *u}, {"early_layers", kEarlyLayers}});
     Result<Tensor> m = shown_map(*a, v.layer, v.head, v.rollout, v.hover_patch);
     if (m) out["cls_map"] = m->data;
   }

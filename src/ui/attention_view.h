@@ -1,7 +1,7 @@
 // The Attention view's data, apart from its drawing (panel_attention.cpp): one image's attention through a vit
 // or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the first test images, both
-// computed by time-sliced jobs (ui/jobs.h) with the analysis functions of analysis/attention.h; the reference
-// distance of uniform attention; and the view's lab_query("attention") answer.
+// computed by time-sliced jobs (ui/jobs.h) with the analysis functions of analysis/attention.h; the view's
+// settings in links; and its lab_query("attention") answer.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <span>
@@ -29,10 +29,6 @@ Result<AttentionImage> analyse_attention(const Model& model, std::span<const flo
 // The grid x grid map shown for (layer, head): the CLS row, or the row of `patch` (>= 0) when a patch is
 // hovered; with rollout, the same rows of the rollout through `layer` (then `head` is not used).
 Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool rollout, int patch);
-
-// The mean attention distance, in pixels, that uniform attention over all patch tokens would give: the mean
-// distance between two cells of the patch grid (the level a head with no preference for near patches sits at).
-Result<double> uniform_attention_distance_px(int grid, double cell_px);
 
 // The running mean of the distance over the first `total` test images.
 struct AttentionAverage {

@@ -276,22 +276,36 @@ void distance_plot(AppState& app, const AttentionImage& a, float width) {
   scale_radios(app, "compare", &v.compare_scale, true);
 
   std::vector<PlotSeries> series;
+  const double local_px = kLocalFraction * uniform_px;
+  std::string local_counts;  // "100 % of the data: 1 of 8, ..."
   const std::string name = attention_checkpoint(app), compare = attention_compare_checkpoint(app);
-  if (std::optional<AttentionDistance> d = distances_for(app, "main", name))
-    add_distance_series(series, app, *d, v.scale, kMainColor);
-  if (!compare.empty())
-    if (std::optional<AttentionDistance> d = distances_for(app, "compare", compare))
-      add_distance_series(series, app, *d, v.compare_scale, kCompareColor);
+  auto add = [&](const std::string& role, const std::string& checkpoint, int scale, ImU32 color) {
+    const std::optional<AttentionDistance> d = distances_for(app, role, checkpoint);
+    if (!d) return;
+    add_distance_series(series, app, *d, scale, color);
+    local_counts += (local_counts.empty() ? "" : ", ") +
+                    format_text(tr(L, TextId::AttentionLocalCount),
+                                format_text(tr(L, TextId::AttentionSeriesData), data_scale_percent(scale)).c_str(),
+                                local_heads(*d, kEarlyLayers, local_px), std::min(kEarlyLayers, d->layers) * d->heads);
+  };
+  add("main", name, v.scale, kMainColor);
+  if (!compare.empty()) add("compare", compare, v.compare_scale, kCompareColor);
   double y_max = uniform_px;
   for (const PlotSeries& s : series)
     for (double y : s.y) y_max = std::max(y_max, y);
-  series.push_back({tr(L, TextId::AttentionSeriesUniform), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                    PlotSeries::Style::Dashed, {0.5, a.layers + 0.5}, {uniform_px, uniform_px}, {}});
+  const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  series.push_back({tr(L, TextId::AttentionSeriesUniform), faint, PlotSeries::Style::Dashed, {0.5, a.layers + 0.5},
+                    {uniform_px, uniform_px}, {}});
+  series.push_back({format_text(tr(L, TextId::AttentionSeriesLocal), 100.0 * kLocalFraction), faint,
+                    PlotSeries::Style::Dotted, {0.5, a.layers + 0.5}, {local_px, local_px}, {}});
   PlotAxes axes{tr(L, TextId::AttentionAxisLayer), tr(L, TextId::AttentionAxisDistance), 0.5, a.layers + 0.5, 0.0,
                 nice_ceiling(y_max * 1.1), true};
   plot_series("##distance", ImVec2(std::min(width, ImGui::GetFontSize() * 46.0f), ImGui::GetFontSize() * 17.0f), axes,
               series);
   record_rect(app, "attention.distance_plot");
+  if (!local_counts.empty())
+    ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionLocalHeads), kEarlyLayers, local_px,
+                                         local_counts.c_str()).c_str());
   notice_caption(app, TextId::AttentionDistanceNotice);
   ImGui::PopTextWrapPos();
 }

@@ -33,6 +33,11 @@ void dashed_line(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float thicknes
   }
 }
 
+// Dash (and gap) length of a Dashed or Dotted line.
+float dash_length(PlotSeries::Style style, float font_size) {
+  return style == PlotSeries::Style::Dotted ? std::max(1.5f, font_size * 0.12f) : font_size * 0.35f;
+}
+
 std::string tick_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", std::fabs(v) < 1e-12 ? 0.0 : v);
@@ -162,7 +167,7 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
         if (s.style == PlotSeries::Style::Line)
           dl->AddLine(p, q, s.color, 2.0f);
         else
-          dashed_line(dl, p, q, s.color, 1.5f, fs * 0.4f);
+          dashed_line(dl, p, q, s.color, 1.5f, dash_length(s.style, fs));
       }
     }
     if (s.style == PlotSeries::Style::Line)
@@ -181,7 +186,8 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
     else if (s.style == PlotSeries::Style::Line)
       dl->AddLine(ImVec2(mid.x - fs * 0.6f, mid.y), ImVec2(mid.x + fs * 0.6f, mid.y), s.color, 2.0f);
     else
-      dashed_line(dl, ImVec2(mid.x - fs * 0.6f, mid.y), ImVec2(mid.x + fs * 0.6f, mid.y), s.color, 1.5f, fs * 0.3f);
+      dashed_line(dl, ImVec2(mid.x - fs * 0.6f, mid.y), ImVec2(mid.x + fs * 0.6f, mid.y), s.color, 1.5f,
+                  dash_length(s.style, fs));
     dl->AddText(ImVec2(at.x + fs * 1.5f, at.y), text, s.label.c_str());
   }
 

@@ -21,7 +21,7 @@ void draw_heatmap(ImDrawList* dl, const ImVec2& origin, float side, std::span<co
 void colormap_legend(const char* id, float vmin, float vmax, const char* format, float width);
 
 struct PlotSeries {
-  enum class Style { Dots, Line, Dashed };
+  enum class Style { Dots, Line, Dashed, Dotted };
   std::string label;  // shown in the legend and the hover read-out; empty: not in the legend
   ImU32 color = 0;
   Style style = Style::Dots;

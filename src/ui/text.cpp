@@ -218,17 +218,23 @@ constexpr TextRow kTexts[] = {
      "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j] over the patch tokens i, j (the CLS "
      "token is left out), pos = the centre of a patch cell in input pixels (a cell is %g px wide). A small d: the "
      "head looks near (like a small convolution); a large d: it looks far. Dots: heads; line: their mean. Dashed: "
-     "what uniform attention would give, %.2f px, the mean distance between two cells of the %d x %d grid.",
+     "what uniform attention would give, %.2f px, the mean distance between two cells of the %d x %d grid. Dotted: the "
+     "local threshold; heads below it count as local.",
      "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j], i와 j는 패치 토큰 (CLS 토큰 "
      "제외), pos는 패치 칸 중심의 입력 픽셀 좌표 (칸 너비 %g 픽셀). d가 작으면 헤드가 "
      "가까운 곳을 (작은 합성곱처럼), 크면 먼 곳을 봅니다. 점: 헤드, 선: 헤드 평균. "
-     "점선: 균일한 어텐션일 때의 값 %.2f 픽셀 (%d x %d 격자에서 두 칸 사이 거리의 평균)."},
+     "점선: 균일한 어텐션일 때의 값 %.2f 픽셀 (%d x %d 격자에서 두 칸 사이 거리의 평균). 점이 촘촘한 선: "
+     "지역 기준, 이보다 아래인 헤드를 지역 헤드로 셉니다."},
     {TextId::AttentionThisImage, "This image", "이 이미지"},
     {TextId::AttentionTestImages, "First test images:", "앞쪽 테스트 이미지:"},
     {TextId::AttentionCompare, "Overlay another checkpoint:", "다른 체크포인트 겹쳐 보기:"},
     {TextId::AttentionAveraging, "%s: %d / %d images", "%s: %d / %d장"},
     {TextId::AttentionSeriesData, "%d %% of the data", "데이터 %d %%"},
     {TextId::AttentionSeriesUniform, "uniform attention", "균일한 어텐션"},
+    {TextId::AttentionSeriesLocal, "local threshold (%.0f %% of uniform)", "지역 기준 (균일 값의 %.0f %%)"},
+    {TextId::AttentionLocalCount, "%s: %d of %d", "%s: %d개 (전체 %d개 중)"},
+    {TextId::AttentionLocalHeads, "Local heads in layers 1-%d (mean distance below %.2f px): %s",
+     "1-%d층의 지역 헤드 (평균 거리 %.2f 픽셀 미만): %s"},
     {TextId::AttentionAxisLayer, "layer", "층"},
     {TextId::AttentionAxisDistance, "distance (px)", "거리 (픽셀)"},
     {TextId::AttentionDistanceNotice,

@@ -238,6 +238,32 @@ TEST(Attention, MeanDoesNotDependOnImageOrder) {
   EXPECT_EQ(second_half.count(), images);
 }
 
+// Uniform attention's distance is the mean distance between two cells, counted here pair by pair.
+TEST(Attention, UniformDistanceIsTheMeanCellDistance) {
+  for (int grid : {1, 2, 3, 8}) {
+    double sum = 0.0;
+    for (int i = 0; i < grid * grid; ++i)
+      for (int j = 0; j < grid * grid; ++j) sum += std::hypot(i / grid - j / grid, i % grid - j % grid);
+    Result<double> u = uniform_attention_distance_px(grid, 4.0);
+    ASSERT_TRUE(u.ok()) << grid;
+    EXPECT_NEAR(*u, 4.0 * sum / (grid * grid * grid * grid), 1e-6 * (1.0 + *u)) << grid;
+  }
+  EXPECT_FALSE(uniform_attention_distance_px(0, 4.0).ok());
+  EXPECT_FALSE(uniform_attention_distance_px(8, 0.0).ok());
+}
+
+TEST(Attention, LocalHeadsCountsTheFirstLayersBelowTheThreshold) {
+  AttentionDistance d;
+  d.layers = 3;
+  d.heads = 2;
+  d.px = {1.0, 9.0, 2.0, 3.0, 0.5, 0.5};  // [layer][head]
+  EXPECT_EQ(local_heads(d, 1, 5.0), 1);
+  EXPECT_EQ(local_heads(d, 2, 5.0), 3);
+  EXPECT_EQ(local_heads(d, 2, 2.0), 1);   // strictly below
+  EXPECT_EQ(local_heads(d, 9, 5.0), 5);   // more layers than the model has
+  EXPECT_EQ(local_heads(d, 0, 5.0), 0);
+}
+
 TEST(Attention, RejectsBadInput) {
   EXPECT_FALSE(attention_stack(std::vector<Tensor>{}).ok());
   EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 6, 6})}).ok());  // 5 patches: no grid

@@ -519,19 +519,6 @@ class AttentionViewTest : public LabTest {
   static std::vector<float> floats(const json& j) { return j.get<std::vector<float>>(); }
 };
 
-TEST_F(AttentionViewTest, UniformAttentionDistanceIsTheMeanCellDistance) {
-  for (int grid : {1, 2, 8}) {
-    double sum = 0.0;
-    for (int i = 0; i < grid * grid; ++i)
-      for (int j = 0; j < grid * grid; ++j) sum += std::hypot(i / grid - j / grid, i % grid - j % grid);
-    Result<double> u = uniform_attention_distance_px(grid, 4.0);
-    ASSERT_TRUE(u.ok());
-    EXPECT_NEAR(*u, 4.0 * sum / (grid * grid * grid * grid), 1e-9) << grid;
-  }
-  EXPECT_FALSE(uniform_attention_distance_px(0, 4.0).ok());
-  EXPECT_FALSE(uniform_attention_distance_px(8, 0.0).ok());
-}
-
 TEST_F(AttentionViewTest, BeforeTheModelArrivesTheViewSaysLoading) {
   assets_.deferred = true;
   create();
@@ -570,7 +557,10 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
       EXPECT_EQ(a["distance_patches"][l][h].get<double>(), d->patches[l * 4 + h]);
       EXPECT_TRUE(query("rects").contains("attention.cell." + std::to_string(l) + "." + std::to_string(h)));
     }
-  EXPECT_GT(a["uniform_px"].get<double>(), 0.0);
+  const double uniform = a["uniform_px"].get<double>();
+  EXPECT_EQ(uniform, uniform_attention_distance_px(8, 4.0).value());
+  EXPECT_EQ(a["local_threshold_px"].get<double>(), kLocalFraction * uniform);
+  EXPECT_EQ(a["local_heads_early"].get<int>(), local_heads(*d, kEarlyLayers, kLocalFraction * uniform));
   EXPECT_EQ(floats(a["cls_map"]), cls_map(s, 0, 0, 0)->data);
 
   // Click a cell: it is enlarged, and once the mouse has left the maps the query reports its CLS map.
