@@ -238,11 +238,10 @@ constexpr TextRow kTexts[] = {
     {TextId::AttentionAxisLayer, "layer", "층"},
     {TextId::AttentionAxisDistance, "distance (px)", "거리 (픽셀)"},
     {TextId::AttentionDistanceNotice,
-     "are early layers a mix of near heads (below the dashed line) and far ones, and do late layers look far? Does "
-     "less training data leave fewer near heads?",
-     "앞쪽 층에는 가까운 곳을 보는 헤드(점선 아래)와 먼 곳을 보는 헤드가 섞여 있고, "
-     "뒤쪽 층은 먼 곳을 보나요? 학습 데이터가 적으면 가까운 곳을 보는 헤드가 "
-     "줄어드나요?"},
+     "are early layers a mix of local heads (below the dotted line) and far ones, and do late layers look far? "
+     "Does less training data leave fewer local heads?",
+     "앞쪽 층에는 가까운 곳을 보는 지역 헤드(촘촘한 점선 아래)와 먼 곳을 보는 헤드가 섞여 있고, "
+     "뒤쪽 층은 먼 곳을 보나요? 학습 데이터가 적으면 지역 헤드가 줄어드나요?"},
     {TextId::AttentionCnnNote,
      "A CNN has no attention: every layer mixes only a small k x k neighbourhood, with the same weights at every "
      "position, so its reach grows only with depth. Compare it with the ViT in the Receptive field view (key 4).",
