@@ -3,10 +3,13 @@
 // Tolerances (DESIGN.md "Tests"; goldens are float64 truth):
 //   logits                 max |d| <= 1e-4 * max |logit|
 //   attention probs        max |d| <= 1e-5 absolute
-//   activations, input gradients max |d| <= 1e-4 * max |golden tensor|
-//   weight gradients       max |d| <= 1e-3 * max |golden tensor|: trained cnns have ReLU inputs within float32
-//                          rounding of 0 (|x| = 2e-7 in cnn_p030), whose derivative flips between float32 and
-//                          the float64 truth; a conv weight gradient sums every such position (seen: 2.5e-4).
+//   activations            max |d| <= 1e-4 * max |golden tensor|
+//   gradients              max |d| <= (1e-4 + 2 kink) * max |golden tensor|, per image for input gradients.
+//     kink (goldens.py): how far the true gradient moves when the ReLUs within 1e-5 of their kink flip their
+//     derivative. Trained cnns have ReLU inputs within float32 rounding of 0, where float32 and the float64
+//     truth may take different sides (cnn_p001 image 10: 1.6e-2). Flipping them all at once is an estimate,
+//     not a bound, of flipping a few (their effects can partly cancel; seen: a few flips = 1.06 kink), hence
+//     the factor 2. No ReLU (vit): kink = 0, the strict bound.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,6 +80,23 @@ void check(const std::string& what, const Tensor& got, const Tensor& want, doubl
 
 // Compares the first `images` images of the goldens (weight gradients, summed over the whole golden
 // batch, only when all of it runs).
+// Per image b (first axis): max |got_b - want_b| / max |want| <= 1e-4 + 2 kink[b].
+void check_gradient(const std::string& what, const Tensor& got, const Tensor& want, const Tensor& kink,
+                    double& worst) {
+  ASSERT_TRUE(got.same_shape(want)) << what << ": got " << got.shape_str() << ", golden " << want.shape_str();
+  ASSERT_EQ(want.dim(0), kink.numel()) << what;
+  const double scale = std::max(max_abs(want), 1e-30);
+  const int64_t per = want.numel() / want.dim(0);
+  for (int64_t b = 0; b < want.dim(0); ++b) {
+    double err = 0.0;
+    for (int64_t i = b * per; i < (b + 1) * per; ++i)
+      err = std::max(err, std::fabs(static_cast<double>(got.data[i]) - want.data[i]));
+    err /= scale;
+    worst = std::max(worst, err);
+    EXPECT_LE(err, 1e-4 + 2 * kink.data[b]) << what << ", image " << b << " (kink sensitivity " << kink.data[b] << ")";
+  }
+}
+
 void run_parity(const KernelTable& kernels, int64_t images) {
   const std::vector<Entry> entries = read_manifest();
   ASSERT_FALSE(entries.empty()) << "no parity goldens in " VITCNN_GOLDENS_DIR "/goldens.txt: the ctest fixture "
@@ -89,12 +109,15 @@ void run_parity(const KernelTable& kernels, int64_t images) {
     Result<SafeTensors> golden_file = read_safetensors(e.goldens);
     ASSERT_TRUE(golden_file.ok()) << golden_file.error().message;
     const auto& all = golden_file->tensors;
-    for (const char* need : {"input", "labels", "logits", "grad.logits.input", "seed", "grad.seed.input"})
+    for (const char* need : {"input", "labels", "logits", "grad.logits.input", "seed", "grad.seed.input",
+                             "kink.logits.input", "kink.seed.input"})
       ASSERT_TRUE(all.count(need)) << e.goldens << " lacks '" << need << "'";
     const bool whole = images >= all.at("input").dim(0);
     std::map<std::string, Tensor> g;
-    for (const auto& [name, t] : all)
-      if (name.rfind("wgrad.", 0) != 0 || whole) g.emplace(name, whole ? t : first(t, images));
+    for (const auto& [name, t] : all) {
+      const bool weight = name.rfind("wgrad.", 0) == 0 || name.rfind("kink.wgrad.", 0) == 0;
+      if (whole || !weight) g.emplace(name, whole ? t : first(t, images));
+    }
     Model& m = *model.value();
     m.set_kernels(kernels);
     const Tensor& x = g.at("input");
@@ -121,17 +144,20 @@ void run_parity(const KernelTable& kernels, int64_t images) {
     for (int64_t b = 0; b < onehot.dim(0); ++b) onehot.data[b * K + static_cast<int64_t>(g.at("labels").data[b])] = 1;
     Result<Gradients> grads = m.backward(x, "logits", onehot, true);
     ASSERT_TRUE(grads.ok()) << grads.error().message;
-    check("grad.logits.input", grads->input, g.at("grad.logits.input"), 1e-4, false, e_grad);
-    for (size_t i = 0; i < grads->weight_names.size(); ++i) {
-      auto it = g.find("wgrad." + grads->weight_names[i]);
-      if (it != g.end()) check("wgrad." + grads->weight_names[i], grads->weights[i], it->second, 1e-3, false, e_wgrad);
+    check_gradient("grad.logits.input", grads->input, g.at("grad.logits.input"), g.at("kink.logits.input"), e_grad);
+    for (size_t i = 0; i < grads->weight_names.size() && whole; ++i) {
+      const std::string& name = grads->weight_names[i];
+      ASSERT_TRUE(g.count("wgrad." + name) && g.count("kink.wgrad." + name)) << "goldens lack wgrad." << name;
+      const double kink = g.at("kink.wgrad." + name).data[0];
+      check("wgrad." + name, grads->weights[i], g.at("wgrad." + name), 1e-4 + 2 * kink, false, e_wgrad);
     }
 
     // The receptive-field objective: a one-hot at the centre of an intermediate layer.
     const std::string seed_layer = golden_file->metadata["seed_layer"];
     Result<Gradients> seeded = m.backward(x, seed_layer, g.at("seed"), false);
     ASSERT_TRUE(seeded.ok()) << seeded.error().message;
-    check("grad.seed.input (" + seed_layer + ")", seeded->input, g.at("grad.seed.input"), 1e-4, false, e_seed);
+    check_gradient("grad.seed.input (" + seed_layer + ")", seeded->input, g.at("grad.seed.input"),
+                   g.at("kink.seed.input"), e_seed);
 
     std::printf("[parity] %-24s %-4s logits %.1e  probs %.1e  act %.1e  grad %.1e  %s-grad %.1e  wgrad %.1e\n",
                 e.checkpoint.substr(e.checkpoint.rfind('/') + 1).c_str(), kernels.name, e_logits, e_probs, e_act,
