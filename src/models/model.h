@@ -66,11 +66,14 @@ class Model {
   void set_kernels(const KernelTable& k) { k_ = &k; }
   const KernelTable& kernels() const { return *k_; }
 
-  // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above.
+  // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above
+  // (an existing name is overwritten). An x of another shape gives an empty tensor.
   virtual Tensor forward(const Tensor& x, Trace* trace) const = 0;
 
-  // Runs forward on x, then backpropagates `grad` (shaped like the traced tensor `layer`, e.g. "logits"
-  // [B, K] or "stages.2.1" [B, C, h, w]) down to the input; weight gradients when asked.
+  // Runs forward on x (only up to `layer`), then backpropagates `grad` (shaped like the traced tensor
+  // `layer`: any name above, e.g. "logits" [B, K], "stages.2.1" [B, C, h, w], "blocks.3.attn.probs") down
+  // to the input: d/dx of sum(grad * layer). Weight gradients (every parameter, in forward order)
+  // when asked. Unknown layer, wrong grad or x shape: Error.
   virtual Result<Gradients> backward(const Tensor& x, std::string_view layer, const Tensor& grad,
                                      bool weight_grads) const = 0;
 
