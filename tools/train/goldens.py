@@ -29,7 +29,7 @@ A manifest <out>/goldens.txt lists "<checkpoint>\t<goldens>" per line.
 
 --random also writes randomly initialised checkpoints of all three archs into <out> (checkpoint.save;
 F16 for vit and hybrid, F32 for cnn) so parity is tested without trained weights. Outputs newer than
-their checkpoint and this script are reused. Runs on Debian's CPU torch 1.13: /usr/bin/python3 goldens.py.
+their checkpoint and the three scripts (this, models.py, checkpoint.py) are reused. Runs on Debian's CPU torch 1.13: /usr/bin/python3 goldens.py.
 """
 import argparse
 import glob
@@ -226,7 +226,7 @@ def main():
         name = os.path.splitext(os.path.basename(ckpt))[0]
         out_path = os.path.join(os.path.abspath(args.out), name + ".goldens.safetensors")
         stale = not os.path.exists(out_path) or os.path.getmtime(out_path) < max(
-            os.path.getmtime(ckpt), os.path.getmtime(__file__))
+            os.path.getmtime(p) for p in [ckpt, __file__, models.__file__, checkpoint.__file__])
         if stale:
             kink = make_goldens(ckpt, out_path, images, labels)
             print("goldens: wrote %s (input-gradient kink sensitivity up to %.1e)" % (out_path, kink))
