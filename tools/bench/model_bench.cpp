@@ -1,0 +1,187 @@
+// Model benchmark: forward time of each p100 model (vit, cnn, hybrid) at batch 1 and batch 64 with the `ref`
+// and `simd` kernels, and the time of the gallery-averaged attention distance (mean_attention_distance over
+// the first 256 test images, batches of 64) for the five vit checkpoints. A benchmark prints numbers; it
+// asserts nothing. Native only so far (build/model_bench); the code has no platform dependency, so a wasm
+// page build of the same source can produce the Chromium table.
+// Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
+// first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
+// Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
+//                    [--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] [--json]
+//   --json prints one JSON object per measurement instead of the table.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/attention.h"
+#include "analysis/predictions.h"
+#include "models/model.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+struct Options {
+  std::string models = "assets/models";
+  std::string data = vc::kDefaultFashionMnistDir;
+  int runs = 50;
+  int ref_batch64_runs = 5;  // ref at batch 64 takes seconds per call
+  int attention_runs = 5;
+  std::string only, model, backend;
+  int batch = 0;  // 0: both 1 and 64
+  bool json = false;
+};
+
+struct Timing {
+  double median_ms = 0, min_ms = 0;
+  int runs = 0;
+};
+
+Timing time_runs(const std::function<void()>& fn, int runs, bool warm_up) {
+  if (warm_up) {
+    const auto w0 = Clock::now();
+    for (int i = 0; i < 3 || ms_since(w0) < 500.0; ++i) fn();
+  }
+  std::vector<double> t(runs);
+  for (double& ms : t) {
+    const auto t0 = Clock::now();
+    fn();
+    ms = ms_since(t0);
+  }
+  std::sort(t.begin(), t.end());
+  return {runs % 2 ? t[runs / 2] : 0.5 * (t[runs / 2 - 1] + t[runs / 2]), t.front(), runs};
+}
+
+void print_forward(const Options& o, const std::string& name, const char* backend, int batch, const Timing& t) {
+  if (o.json)
+    std::printf(
+        "{\"kind\":\"forward\",\"model\":\"%s\",\"backend\":\"%s\",\"batch\":%d,\"runs\":%d,\"median_ms\":%.4f,"
+        "\"min_ms\":%.4f,\"per_image_ms\":%.4f}\n",
+        name.c_str(), backend, batch, t.runs, t.median_ms, t.min_ms, t.median_ms / batch);
+  else
+    std::printf("forward    %-12s %-5s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
+                name.c_str(), backend, batch, t.median_ms, t.min_ms, t.median_ms / batch, t.runs);
+  std::fflush(stdout);
+}
+
+void print_attention(const Options& o, const std::string& name, const char* backend, int images, const Timing& t) {
+  if (o.json)
+    std::printf(
+        "{\"kind\":\"attention_distance\",\"model\":\"%s\",\"backend\":\"%s\",\"images\":%d,\"runs\":%d,"
+        "\"median_ms\":%.4f,\"min_ms\":%.4f}\n",
+        name.c_str(), backend, images, t.runs, t.median_ms, t.min_ms);
+  else
+    std::printf("attention  %-12s %-5s %d images  median %10.3f ms  min %10.3f ms  (%d runs)\n", name.c_str(),
+                backend, images, t.median_ms, t.min_ms, t.runs);
+  std::fflush(stdout);
+}
+
+std::unique_ptr<vc::Model> open(const Options& o, const std::string& name) {
+  const std::string path = o.models + "/" + name + ".safetensors";
+  vc::Result<std::unique_ptr<vc::Model>> m = vc::load_model_file(path);
+  if (!m) {
+    std::fprintf(stderr, "model_bench: %s: %s\n", path.c_str(), m.error().message.c_str());
+    return nullptr;
+  }
+  return std::move(m).value();
+}
+
+bool wanted(const std::string& filter, const std::string& value) { return filter.empty() || filter == value; }
+
+int bench_forward(const Options& o, const vc::LabeledImages& set) {
+  for (const char* name : {"vit_p100", "cnn_p100", "hybrid_p100"}) {
+    if (!wanted(o.model, name)) continue;
+    std::unique_ptr<vc::Model> model = open(o, name);
+    if (!model) return 1;
+    for (const vc::KernelTable* k : {&vc::kernels_ref(), &vc::kernels_simd()}) {
+      if (!wanted(o.backend, k->name)) continue;
+      model->set_kernels(*k);
+      for (int batch : {1, 64}) {
+        if (o.batch && o.batch != batch) continue;
+        const vc::Tensor x = vc::test_set_input(set, 0, batch, model->input_spec());
+        const bool slow = batch == 64 && k == &vc::kernels_ref();
+        const int runs = slow ? o.ref_batch64_runs : o.runs;
+        // A slow configuration is warmed by one call: its calls last seconds, far past the Liftoff phase.
+        const Timing t = slow ? (model->forward(x, nullptr), time_runs([&] { model->forward(x, nullptr); }, runs, false))
+                              : time_runs([&] { model->forward(x, nullptr); }, runs, true);
+        print_forward(o, name, k->name, batch, t);
+      }
+    }
+  }
+  return 0;
+}
+
+int bench_attention(const Options& o, const vc::LabeledImages& set) {
+  constexpr int kImages = 256, kBatch = 64;
+  for (const char* scale : {"p001", "p003", "p010", "p030", "p100"}) {
+    const std::string name = std::string("vit_") + scale;
+    if (!wanted(o.model, name)) continue;
+    std::unique_ptr<vc::Model> model = open(o, name);
+    if (!model) return 1;
+    const vc::KernelTable& k = o.backend == "ref" ? vc::kernels_ref() : vc::kernels_simd();
+    model->set_kernels(k);
+    const vc::Tensor x = vc::test_set_input(set, 0, kImages, model->input_spec());
+    bool ok = true;
+    auto run = [&] { ok = ok && vc::mean_attention_distance(*model, x, kBatch).ok(); };
+    run();  // warm-up: one call is 256 forwards
+    const Timing t = time_runs(run, o.attention_runs, false);
+    if (!ok) {
+      std::fprintf(stderr, "model_bench: %s: mean_attention_distance failed\n", name.c_str());
+      return 1;
+    }
+    print_attention(o, name, k.name, kImages, t);
+  }
+  return 0;
+}
+
+bool parse(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--json") {
+      o->json = true;
+      continue;
+    }
+    if (!(v = value())) return false;
+    if (a == "--models") o->models = v;
+    else if (a == "--data") o->data = v;
+    else if (a == "--runs") o->runs = std::max(1, std::atoi(v));
+    else if (a == "--ref-batch64-runs") o->ref_batch64_runs = std::max(1, std::atoi(v));
+    else if (a == "--attention-runs") o->attention_runs = std::max(1, std::atoi(v));
+    else if (a == "--only") o->only = v;
+    else if (a == "--model") o->model = v;
+    else if (a == "--backend") o->backend = v;
+    else if (a == "--batch") o->batch = std::atoi(v);
+    else return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (!parse(argc, argv, &o)) {
+    std::fprintf(stderr,
+                 "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] "
+                 "[--attention-runs N] [--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] "
+                 "[--json]\n");
+    return 2;
+  }
+  vc::Result<vc::LabeledImages> set = vc::load_fashion_mnist(o.data, "t10k");
+  if (!set) {
+    std::fprintf(stderr, "model_bench: %s\n", set.error().message.c_str());
+    return 1;
+  }
+  if (wanted(o.only, "forward") && bench_forward(o, *set) != 0) return 1;
+  if (wanted(o.only, "attention") && bench_attention(o, *set) != 0) return 1;
+  return 0;
+}
