@@ -136,15 +136,16 @@ void panel_menu_bar(AppState& app) {
   ImGui::TextUnformatted(tr(L, TextId::AppTitle));
   ImGui::Separator();
   ImGui::TextUnformatted(tr(L, TextId::MenuLanguage));
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
-  if (ImGui::BeginCombo("##language", language_name(L))) {
-    for (Language option : {Language::En, Language::Ko}) {
-      if (ImGui::Selectable(language_name(option), option == L)) app.ui.language = option;
-      record_rect(app, std::string("language.") + language_code(option));
-    }
-    ImGui::EndCombo();
-  }
   record_rect(app, "menu.language");
+  // Both languages stay on screen, each in its own script, so a reader of either finds the switch.
+  // The current one in the normal text colour, the other dimmed.
+  for (Language option : {Language::En, Language::Ko}) {
+    if (option != L) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    if (ImGui::MenuItem(language_name(option), nullptr, option == L)) app.ui.language = option;
+    if (option != L) ImGui::PopStyleColor();
+    record_rect(app, std::string("language.") + language_code(option));
+  }
+  ImGui::Separator();
   const bool help_open = ImGui::BeginMenu(tr(L, TextId::MenuHelp));
   record_rect(app, "menu.help");
   if (help_open) {
