@@ -113,8 +113,8 @@ constexpr TextRow kTexts[] = {
      "the standard error of a proportion, sqrt(p (1 - p) / n).",
      "정확도 = 맞힌 예측 수 / 이미지 수. 이 페이지에서 앞쪽 테스트 이미지로 계산합니다. +- 값은 비율의 표준오차 "
      "sqrt(p (1 - p) / n) 입니다."},
-    {TextId::AccNotice, "with little data the CNN usually holds up better than the ViT.",
-     "데이터가 적을 때 CNN이 ViT보다 잘 버티는지 보세요."},
+    {TextId::AccNotice, "switch each model to 1 % of the data: which family loses the least accuracy?",
+     "각 모델을 데이터 1 %로 학습한 것으로 바꿔 보세요. 어느 모델이 정확도를 가장 적게 잃나요?"},
     {TextId::AccStart, "Measure on the first %d test images", "앞쪽 테스트 이미지 %d장으로 측정"},
     {TextId::AccCancel, "Cancel", "취소"},
     {TextId::AccRecorded, "Recorded at export: %.2f %% on %d test images", "내보낼 때 기록: %.2f %% (테스트 이미지 %d장)"},
