@@ -1,5 +1,6 @@
 // vitcnn attention: CLS maps, rollout and mean attention distance of a vit or hybrid model.
 #include "analysis/attention.h"
+#include "analysis/predictions.h"
 #include "cli/cli.h"
 
 namespace vc::cli {
@@ -66,7 +67,7 @@ Result<json> many_images(const Model& model, const Args& args) {
   if (!set) return set.error();
   Result<int> n = args.get_int("images", 1, 1, set->count);
   if (!n) return n.error();
-  Result<AttentionDistance> d = mean_attention_distance(model, test_batch(*set, 0, *n, model.input_spec()), 64);
+  Result<AttentionDistance> d = mean_attention_distance(model, test_set_input(*set, 0, *n, model.input_spec()), 64);
   if (!d) return d.error();
   Result<std::pair<int, int>> sel = selection(args, d->layers, d->heads);
   if (!sel) return sel.error();

@@ -4,8 +4,8 @@ namespace vc::cli {
 namespace {
 
 std::vector<Command> all_commands() {
-  return {info_command(),      predict_command(), eval_command(),           trace_command(),
-          attention_command(), figures_command(), bench_attention_command()};
+  return {info_command(),      predict_command(), eval_command(),
+          trace_command(),     attention_command(), figures_command()};
 }
 
 void print_usage(std::ostream& out) {

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "analysis/predictions.h"
 #include "core/image.h"
 
 namespace vc::cli {
@@ -40,13 +41,6 @@ Result<LabeledImages> open_test_set(const Args& args) {
   return set;
 }
 
-Tensor test_batch(const LabeledImages& set, int first, int count, const InputSpec& spec) {
-  const size_t px = static_cast<size_t>(set.rows) * set.cols;
-  std::vector<float> pixels(px * count);
-  for (size_t k = 0; k < pixels.size(); ++k) pixels[k] = set.images[first * px + k] / 255.0f;
-  return make_input(pixels, count, spec);
-}
-
 Result<InputImage> input_from_args(const Model& model, const Args& args) {
   if (args.has("image") == args.has("test-index")) return Error{"give exactly one of --image PATH or --test-index N"};
   if (args.has("test-index")) {
@@ -54,7 +48,7 @@ Result<InputImage> input_from_args(const Model& model, const Args& args) {
     if (!set) return set.error();
     Result<int> index = args.get_int("test-index", 0, 0, set->count - 1);
     if (!index) return index.error();
-    return InputImage{test_batch(*set, *index, 1, model.input_spec()),
+    return InputImage{test_set_input(*set, *index, 1, model.input_spec()),
                       json{{"test_index", *index}, {"label", set->labels[*index]}}};
   }
   Result<std::vector<uint8_t>> bytes = read_file(args.get("image"));

@@ -32,8 +32,6 @@ FlagSpec test_index_flag();
 Result<std::unique_ptr<Model>> open_model(const Args& args);
 // The Fashion-MNIST test set from --data (default Debian's folder).
 Result<LabeledImages> open_test_set(const Args& args);
-// Test images [first, first + count) as model input [count, C, S, S].
-Tensor test_batch(const LabeledImages& set, int first, int count, const InputSpec& spec);
 
 // The one input image named by --image PATH (decoded, digit-styled) or --test-index N -> x [1, C, S, S];
 // `source` describes it for the JSON output.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/attention.h"
+#include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/raster.h"
 
@@ -263,7 +264,7 @@ Result<json> run_figures(const Args& args) {
       Result<std::unique_ptr<Model>> m = load_model_file(path.string());
       if (!m) return Error{"cannot load '" + path.string() + "': " + m.error().message};
       (*m)->set_kernels(*kernels);
-      const Tensor x = test_batch(*set, 0, *images, (*m)->input_spec());
+      const Tensor x = test_set_input(*set, 0, *images, (*m)->input_spec());
       Result<AttentionDistance> d = mean_attention_distance(**m, x, 64);
       if (!d) return Error{path.string() + ": " + d.error().message};
       json meta = json::parse((*m)->metadata_json(), nullptr, false);
@@ -278,7 +279,7 @@ Result<json> run_figures(const Args& args) {
   if (ec) return Error{"cannot create '" + out.string() + "': " + ec.message()};
   const Checkpoint& high = vits.back();
   const Checkpoint& low = vits.front();
-  const Tensor x = test_batch(*set, *gallery, 1, high.model->input_spec());
+  const Tensor x = test_set_input(*set, *gallery, 1, high.model->input_spec());
   if (Status st = draw_attention_grid(*high.model, x, (out / "attention_grid.png").string()); !st) return st.error();
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);

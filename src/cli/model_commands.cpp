@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/npy.h"
 
@@ -35,16 +36,6 @@ Result<json> run_info(const Args& args) {
               {"metadata", metadata_of(model)}};
 }
 
-// logits [K] -> softmax probabilities, computed in double.
-std::vector<double> softmax(const float* logits, int k) {
-  const double mx = *std::max_element(logits, logits + k);
-  std::vector<double> p(k);
-  double sum = 0.0;
-  for (int i = 0; i < k; ++i) sum += p[i] = std::exp(logits[i] - mx);
-  for (double& v : p) v /= sum;
-  return p;
-}
-
 Result<json> run_predict(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
@@ -58,13 +49,9 @@ Result<json> run_predict(const Args& args) {
   const double ms = ms_since(t0);
   const int k = model.num_classes();
   if (logits.numel() != k) return Error{"model returned logits " + logits.shape_str()};
-  const std::vector<double> probs = softmax(logits.ptr(), k);
-  std::vector<int> order(k);
-  for (int i = 0; i < k; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
+  const std::vector<double> probs = softmax_probs({logits.ptr(), static_cast<size_t>(k)});
   json top = json::array();
-  for (int i = 0; i < *top_k; ++i) {
-    const int c = order[i];
+  for (const int c : top_classes(probs, *top_k)) {
     top.push_back({{"class", c},
                    {"label", c < static_cast<int>(model.class_names().size()) ? model.class_names()[c]
                                                                               : std::to_string(c)},
@@ -87,12 +74,8 @@ Result<json> run_eval(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int first = 0; first < *limit; first += *batch) {
     const int count = std::min(*batch, *limit - first);
-    const Tensor logits = model.forward(test_batch(*set, first, count, model.input_spec()), nullptr);
-    const int k = static_cast<int>(logits.dim(1));
-    for (int b = 0; b < count; ++b) {
-      const float* row = logits.ptr() + static_cast<int64_t>(b) * k;
-      correct += (std::max_element(row, row + k) - row) == set->labels[first + b];
-    }
+    const Tensor logits = model.forward(test_set_input(*set, first, count, model.input_spec()), nullptr);
+    correct += count_correct(logits, std::span(set->labels).subspan(first, count));
   }
   return json{{"accuracy", static_cast<double>(correct) / *limit}, {"n", *limit}, {"correct", correct},
               {"ms", ms_since(t0)}, {"backend", model.kernels().name}};

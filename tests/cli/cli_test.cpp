@@ -69,7 +69,7 @@ TEST(CliArgs, UsageAndUnknownCommand) {
 }
 
 TEST(CliArgs, HelpForEverySubcommand) {
-  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures", "bench-attention"}) {
+  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures"}) {
     CliRun r = vitcnn({c, "--help"});
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: vitcnn ") + c), std::string::npos) << c;
