@@ -25,28 +25,56 @@ export function serve(dir) {
   const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
                        { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error('http.server did not start: ' + seen)), 20000);
     server.stdout.on('data', (chunk) => {
-      const port = /port (\d+)/.exec(String(chunk));
-      if (port) resolve({ server, origin: `http://127.0.0.1:${port[1]}` });
+      seen += chunk;
+      const port = /port (\d+)/.exec(seen);
+      if (port) {
+        clearTimeout(timer);
+        resolve({ server, origin: `http://127.0.0.1:${port[1]}` });
+      }
     });
     server.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
   });
 }
 
-// Opens origin + url in a fresh profile and waits for window.labReady; returns helpers. close() reports every
-// recorded problem as a failed check.
-export async function openLab(origin, url, viewport) {
+// Debian's Chromium, headless, in a fresh profile, with playwright context options (viewport, deviceScaleFactor...).
+// Every console error, page error, failed request and HTTP error lands in `problems`, and so does every request to
+// another origin than `origin` when it is given. close() closes the browser and removes the profile.
+export async function launch(contextOptions, origin = '') {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, viewport,
+    executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync'],
+    ...contextOptions,
   });
   const page = context.pages()[0] || (await context.newPage());
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   page.on('requestfailed', (r) => problems.push('failed request: ' + r.url()));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (origin && url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
+  });
+  return {
+    page,
+    problems,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Opens origin + url in a fresh browser and waits for window.labReady; returns helpers. close() reports every
+// recorded problem as a failed check.
+export async function openLab(origin, url, viewport) {
+  const browser = await launch({ viewport }, origin);
+  const { page, problems } = browser;
   const query = (what) => page.evaluate((w) => window.lab.query(w), what);
   const lab = {
     page,
@@ -63,9 +91,8 @@ export async function openLab(origin, url, viewport) {
     },
     async close() {
       for (const problem of problems) check(false, problem);
-      check(problems.length === 0, 'no console error, page error or failed request');
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
+      check(problems.length === 0, 'no console error, page error, failed request or request to another origin');
+      await browser.close();
     },
   };
   await page.goto(origin + url);

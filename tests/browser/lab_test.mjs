@@ -5,20 +5,12 @@
 // page error, failed request or request to another origin fails the test. Screenshots go to the output
 // folder; --docs FILE also saves the README screenshot.
 // usage: node tests/browser/lab_test.mjs <page folder, e.g. build-wasm/web> <output folder> [--docs FILE]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { READY_TIMEOUT_MS, check, failures, launch, serve } from './harness.mjs';
 import { encodeGrayPng } from './png.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(ROOT, 'web/package.json'));
-const { chromium } = require('playwright-core');
-
-const READY_TIMEOUT_MS = 180000;  // wasm compile + software WebGL on a 2-core machine
 const STEP_TIMEOUT_MS = 30000;
 
 const args = process.argv.slice(2);
@@ -31,26 +23,6 @@ if (!pageDir || !outDir || (docsIndex >= 0 && !docsFile)) {
 }
 fs.mkdirSync(outDir, { recursive: true });
 
-// python3 -m http.server on port 0 (the OS picks a free one); it prints the port it got.
-function startServer(dir) {
-  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error('http.server did not start: ' + seen)), 20000);
-    server.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const match = /port (\d+)/.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ server, origin: `http://127.0.0.1:${match[1]}` });
-      }
-    });
-    server.stderr.on('data', () => {});  // request log
-    server.on('exit', (code) => reject(new Error('http.server exited with ' + code)));
-  });
-}
-
 // The n-th image of the Fashion-MNIST test set the page serves, as 784 values in [0, 1].
 function testSetImage(n) {
   const idx = zlib.gunzipSync(fs.readFileSync(path.join(pageDir, 'assets/data/t10k-images-idx3-ubyte.gz')));
@@ -59,37 +31,11 @@ function testSetImage(n) {
 
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
-
 // One browser session: Chromium with its own profile, a page that records every problem (all of them fail
 // the test unless the session provokes failures on purpose), and helpers that talk to the lab through window.lab.
 async function openSession(origin, contextOptions, { provokesFailures = false } = {}) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-    ...contextOptions,
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push('console error: ' + message.text());
-  });
-  page.on('pageerror', (error) => problems.push('page error: ' + error.message));
-  page.on('requestfailed', (request) => problems.push('failed request: ' + request.url()));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
-  });
+  const browser = await launch(contextOptions, origin);
+  const { page, problems } = browser;
 
   const query = (what) => page.evaluate((w) => window.lab.query(w), what);
   const session = {
@@ -130,8 +76,7 @@ async function openSession(origin, contextOptions, { provokesFailures = false } 
         for (const problem of problems) check(false, problem);
         check(problems.length === 0, 'no console error, failed request or request to another origin');
       }
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     },
   };
   return session;
@@ -257,7 +202,7 @@ async function failureSession(origin) {
 }
 
 async function run() {
-  const { server, origin } = await startServer(pageDir);
+  const { server, origin } = await serve(pageDir);
   try {
     await mainSession(origin);
     await highDpiSession(origin);

@@ -4,15 +4,10 @@
 // first 1000 test images must count exactly as many correct answers as `vitcnn eval --limit 1000`.
 // Any console error, page error or failed request fails the test.
 // usage: node tests/browser/predictions.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { chromium } = createRequire(path.join(ROOT, 'web/package.json'))('playwright-core');
+import { ROOT, check, failures, openLab, serve } from './harness.mjs';
 
 const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
 const THUMBNAILS = [4, 13, 25];  // gallery positions: three different classes
@@ -26,52 +21,13 @@ if (!pageDir || !vitcnn || !outDir) {
 }
 fs.mkdirSync(outDir, { recursive: true });
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
-
 const native = (...args) => JSON.parse(execFileSync(vitcnn, args, { encoding: 'utf8' }));
 const modelFile = (name) => path.join(ROOT, 'assets/models', name + '.safetensors');
 
-// The page folder served on a port the OS picks (http.server prints it).
-function serve(dir) {
-  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
-                       { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => {
-      const port = /port (\d+)/.exec(String(chunk));
-      if (port) resolve({ server, origin: `http://127.0.0.1:${port[1]}` });
-    });
-    server.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
-  });
-}
-
 async function run(origin) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-predictions-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
-  const problems = [];
+  const lab = await openLab(origin, '/index.html', { width: 1280, height: 800 });
+  const { page, query, waitFor, click } = lab;
   try {
-    const page = context.pages()[0] || (await context.newPage());
-    page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
-    page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-    page.on('requestfailed', (r) => problems.push('failed request: ' + r.url()));
-    const query = (what) => page.evaluate((w) => window.lab.query(w), what);
-    const waitFor = (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
-    const click = async (name) => {
-      const r = (await query('rects'))[name];
-      if (!r) throw new Error(`no widget rectangle '${name}'`);
-      await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-    };
-
-    await page.goto(origin + '/index.html');
-    await waitFor(() => window.labReady === true || !!window.labError, null, 180000);
-    check(!(await page.evaluate(() => window.labError)), 'the page becomes ready (gallery and p100 models loaded)');
     await click('tab.predictions');
     await waitFor(() => window.lab.query('state').tab === 'predictions');
 
@@ -111,9 +67,7 @@ async function run(origin) {
   } catch (error) {
     check(false, 'the test ran to the end: ' + error.message);
   } finally {
-    for (const problem of problems) check(false, problem);
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await lab.close();
   }
 }
 
