@@ -1,12 +1,13 @@
 // Model benchmark: forward time of each p100 model (vit, cnn, hybrid) at batch 1 and batch 64 with the `ref`
 // and `simd` kernels, and the time of the gallery-averaged attention distance (mean_attention_distance over
-// the first 256 test images, batches of 64) for the five vit checkpoints. A benchmark prints numbers; it
-// asserts nothing. Native only so far (build/model_bench); the code has no platform dependency, so a wasm
-// page build of the same source can produce the Chromium table.
+// the first 256 test images, batches of 64) for the five vit checkpoints, end to end and its analysis alone. A benchmark prints numbers; it
+// asserts nothing. Natively build/model_bench; the wasm build makes it a page (build-wasm/bench/model_bench.html,
+// models and test set preloaded at /models and /data) that tools/bench/chromium_bench.mjs runs in Chromium.
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
 //                    [--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] [--json]
+//   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
 //   --json prints one JSON object per measurement instead of the table.
 #include <algorithm>
 #include <chrono>
@@ -29,10 +30,15 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 struct Options {
+#ifdef __EMSCRIPTEN__
+  std::string models = "/models";  // --preload-file targets (CMakeLists.txt)
+  std::string data = "/data";
+#else
   std::string models = "assets/models";
   std::string data = vc::kDefaultFashionMnistDir;
+#endif
   int runs = 50;
-  int ref_batch64_runs = 5;  // ref at batch 64 takes seconds per call
+  int ref_batch64_runs = 0;  // 0: as many as --runs
   int attention_runs = 5;
   std::string only, model, backend;
   int batch = 0;  // 0: both 1 and 64
@@ -66,20 +72,23 @@ void print_forward(const Options& o, const std::string& name, const char* backen
         "\"min_ms\":%.4f,\"per_image_ms\":%.4f}\n",
         name.c_str(), backend, batch, t.runs, t.median_ms, t.min_ms, t.median_ms / batch);
   else
-    std::printf("forward    %-12s %-5s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
-                name.c_str(), backend, batch, t.median_ms, t.min_ms, t.median_ms / batch, t.runs);
+    std::printf("%-19s %-12s %-5s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
+                "forward", name.c_str(), backend, batch, t.median_ms, t.min_ms, t.median_ms / batch, t.runs);
   std::fflush(stdout);
 }
 
-void print_attention(const Options& o, const std::string& name, const char* backend, int images, const Timing& t) {
+// kind: "attention_distance" (forward passes tracing attention + the analysis) or "attention_analysis" (the
+// analysis alone, on traces recorded once).
+void print_attention(const Options& o, const char* kind, const std::string& name, const char* backend, int images,
+                     const Timing& t) {
   if (o.json)
     std::printf(
-        "{\"kind\":\"attention_distance\",\"model\":\"%s\",\"backend\":\"%s\",\"images\":%d,\"runs\":%d,"
+        "{\"kind\":\"%s\",\"model\":\"%s\",\"backend\":\"%s\",\"images\":%d,\"runs\":%d,"
         "\"median_ms\":%.4f,\"min_ms\":%.4f}\n",
-        name.c_str(), backend, images, t.runs, t.median_ms, t.min_ms);
+        kind, name.c_str(), backend, images, t.runs, t.median_ms, t.min_ms);
   else
-    std::printf("attention  %-12s %-5s %d images  median %10.3f ms  min %10.3f ms  (%d runs)\n", name.c_str(),
-                backend, images, t.median_ms, t.min_ms, t.runs);
+    std::printf("%-19s %-12s %-5s %d images  median %10.3f ms  min %10.3f ms  (%d runs)\n", kind, name.c_str(),
+                backend, images, t.runs, t.median_ms, t.min_ms);
   std::fflush(stdout);
 }
 
@@ -107,7 +116,7 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
         if (o.batch && o.batch != batch) continue;
         const vc::Tensor x = vc::test_set_input(set, 0, batch, model->input_spec());
         const bool slow = batch == 64 && k == &vc::kernels_ref();
-        const int runs = slow ? o.ref_batch64_runs : o.runs;
+        const int runs = slow && o.ref_batch64_runs ? o.ref_batch64_runs : o.runs;
         // A slow configuration is warmed by one call: its calls last seconds, far past the Liftoff phase.
         const Timing t = slow ? (model->forward(x, nullptr), time_runs([&] { model->forward(x, nullptr); }, runs, false))
                               : time_runs([&] { model->forward(x, nullptr); }, runs, true);
@@ -116,6 +125,20 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
     }
   }
   return 0;
+}
+
+// The per-image distances of every image in `traces`, averaged: the analysis part of mean_attention_distance.
+bool average_traced_distances(const vc::Model& model, const std::vector<vc::Trace>& traces) {
+  vc::DistanceMean mean;
+  for (const vc::Trace& t : traces) {
+    vc::Result<vc::AttentionStack> s = vc::attention_stack(t);
+    if (!s) return false;
+    for (int b = 0; b < s->batch; ++b) {
+      vc::Result<vc::AttentionDistance> d = vc::attention_distance(*s, b, vc::cell_px_of(model, s->grid));
+      if (!d || !mean.add(*d).ok()) return false;
+    }
+  }
+  return mean.mean().ok();
 }
 
 int bench_attention(const Options& o, const vc::LabeledImages& set) {
@@ -131,12 +154,20 @@ int bench_attention(const Options& o, const vc::LabeledImages& set) {
     bool ok = true;
     auto run = [&] { ok = ok && vc::mean_attention_distance(*model, x, kBatch).ok(); };
     run();  // warm-up: one call is 256 forwards
-    const Timing t = time_runs(run, o.attention_runs, false);
+    const Timing end_to_end = time_runs(run, o.attention_runs, false);
+    std::vector<vc::Trace> traces(kImages / kBatch);
+    for (size_t i = 0; i < traces.size(); ++i) {
+      traces[i].keep_activations = false;
+      model->forward(vc::test_set_input(set, static_cast<int>(i) * kBatch, kBatch, model->input_spec()), &traces[i]);
+    }
+    const Timing analysis = time_runs([&] { ok = ok && average_traced_distances(*model, traces); },
+                                      o.attention_runs, true);
     if (!ok) {
-      std::fprintf(stderr, "model_bench: %s: mean_attention_distance failed\n", name.c_str());
+      std::fprintf(stderr, "model_bench: %s: the attention distance failed\n", name.c_str());
       return 1;
     }
-    print_attention(o, name, k.name, kImages, t);
+    print_attention(o, "attention_distance", name, k.name, kImages, end_to_end);
+    print_attention(o, "attention_analysis", name, k.name, kImages, analysis);
   }
   return 0;
 }

@@ -1,0 +1,104 @@
+// Runs the model benchmark (tools/bench/model_bench.cpp) natively and then as a page in headless Debian Chromium,
+// one after the other on this machine, and prints both sets of medians side by side with their ratio. A benchmark
+// prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
+//   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
+//                                       [model_bench flags: --runs N --only forward|attention --model NAME ...]
+// Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { launch, ROOT, serve } from '../../tests/browser/harness.mjs';
+
+const BENCH_TIMEOUT_MS = 90 * 60 * 1000;  // ref at batch 64, 50 runs per model: most of the time
+
+function parseArgs(argv) {
+  const opts = { native: path.join(ROOT, 'build/model_bench'), page: path.join(ROOT, 'build-wasm/bench'),
+                 out: '', benchArgs: [] };
+  for (let i = 0; i < argv.length; ++i) {
+    const key = { '--native': 'native', '--page': 'page', '--out': 'out' }[argv[i]];
+    if (key && i + 1 < argv.length) opts[key] = path.resolve(argv[++i]);
+    else opts.benchArgs.push(argv[i]);
+  }
+  return opts;
+}
+
+// model_bench --json prints one object per measurement; anything else is a message.
+function parseLines(lines, side) {
+  const rows = [];
+  for (const line of lines) {
+    if (line.startsWith('{')) rows.push(JSON.parse(line));
+    else if (line.trim()) console.error(`${side}: ${line}`);
+  }
+  return rows;
+}
+
+function runNative(opts) {
+  const r = spawnSync(opts.native, [...opts.benchArgs, '--json'], { cwd: ROOT, encoding: 'utf8',
+                                                                   maxBuffer: 1 << 26 });
+  if (r.error || r.status !== 0)
+    throw new Error(`${opts.native} failed (${r.error ? r.error.message : 'exit ' + r.status}): ${r.stderr}`);
+  if (r.stderr.trim()) console.error(`native: ${r.stderr.trim()}`);
+  return parseLines(r.stdout.split('\n'), 'native');
+}
+
+async function runChromium(opts) {
+  const { server, origin } = await serve(opts.page);
+  const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
+  try {
+    const lines = [];
+    browser.page.on('console', (m) => (m.type() === 'log' || m.type() === 'warning') && lines.push(m.text()));
+    const query = [...opts.benchArgs, '--json'].map((a) => 'arg=' + encodeURIComponent(a)).join('&');
+    await browser.page.goto(`${origin}/model_bench.html?${query}`);
+    await browser.page.waitForFunction(() => window.benchExit !== undefined || window.benchError !== undefined,
+                                       null, { timeout: BENCH_TIMEOUT_MS, polling: 1000 });
+    const { exit, error, userAgent } = await browser.page.evaluate(
+        () => ({ exit: window.benchExit, error: window.benchError, userAgent: navigator.userAgent }));
+    if (error !== undefined || exit !== 0 || browser.problems.length)
+      throw new Error(`the page failed: ${error ?? 'exit ' + exit} ${browser.problems.join('; ')} ${lines.join('\n')}`);
+    return { rows: parseLines(lines, 'chromium'), chromium: /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent };
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+const KINDS = { forward: 'forward', attention_distance: 'mean attention distance, end to end',
+                attention_analysis: 'mean attention distance, analysis of recorded traces' };
+const key = (r) => [r.kind, r.model, r.backend, r.batch ?? r.images].join(' ');
+const fmt = (ms) => (ms === undefined ? '-' : ms.toFixed(ms < 10 ? 3 : 1));
+
+function printTable(native, chromium) {
+  const byKey = new Map(chromium.map((r) => [key(r), r]));
+  console.log('| measurement | model | backend | batch / images | runs | native median ms | Chromium median ms |' +
+              ' Chromium / native |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const n of native) {
+    const c = byKey.get(key(n));
+    const what = KINDS[n.kind] ?? n.kind;
+    const ratio = c ? (c.median_ms / n.median_ms).toFixed(2) : '-';
+    console.log(`| ${what} | ${n.model} | ${n.backend} | ${n.batch ?? n.images} | ${n.runs} | ${fmt(n.median_ms)} |` +
+                ` ${fmt(c?.median_ms)} | ${ratio} |`);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  for (const f of [opts.native, path.join(opts.page, 'model_bench.html')])
+    if (!fs.existsSync(f)) throw new Error(`${f} not found: build first (./build_wasm.sh build)`);
+  console.log(`CPU: ${os.cpus()[0].model} (${os.cpus().length} cores); model_bench ${opts.benchArgs.join(' ')}`);
+  console.log('native run...');
+  const native = runNative(opts);
+  console.log('Chromium run...');
+  const { rows: chromium, chromium: version } = await runChromium(opts);
+  console.log(`Chromium ${version}; timer resolution in the page: 0.1 ms (no cross-origin isolation)\n`);
+  printTable(native, chromium);
+  if (opts.out) fs.writeFileSync(opts.out, JSON.stringify({ cpu: os.cpus()[0].model, chromium: version,
+                                                            native, chromium_rows: chromium }, null, 1));
+}
+
+main().catch((e) => {
+  console.error(`chromium_bench: ${e.message}`);
+  process.exit(1);
+});
