@@ -2,14 +2,18 @@
 // one after the other on this machine, and prints both sets of medians side by side with their ratio. A benchmark
 // prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
 //   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
+//                                       [--peers]
 //                                       [model_bench flags: --runs N --only forward|attention --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
+// --peers then times the same p100 models with onnxruntime-web in Chromium (tools/bench/peers/peers.mjs) and prints
+// a second table: our Chromium simd medians beside theirs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { launch, ROOT, serve } from '../../tests/browser/harness.mjs';
+import { runPeers } from './peers/peers.mjs';
 
 const BENCH_TIMEOUT_MS = 90 * 60 * 1000;  // ref at batch 64, 50 runs per model: most of the time
 
@@ -19,6 +23,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; ++i) {
     const key = { '--native': 'native', '--page': 'page', '--out': 'out' }[argv[i]];
     if (key && i + 1 < argv.length) opts[key] = path.resolve(argv[++i]);
+    else if (argv[i] === '--peers') opts.peers = true;
     else opts.benchArgs.push(argv[i]);
   }
   return opts;
@@ -83,6 +88,36 @@ function printTable(native, chromium) {
   }
 }
 
+// --peers: the p100 models' forward with the peer runtimes beside ours in Chromium (simd), same runs and model filter.
+function benchFlag(opts, flag) {
+  const i = opts.benchArgs.indexOf(flag);
+  return i < 0 ? undefined : opts.benchArgs[i + 1];
+}
+
+function printPeerTable(chromium, peers) {
+  const backends = [...new Set(peers.map((r) => r.backend))];
+  const ours = chromium.filter((r) => r.kind === 'forward' && r.backend === 'simd' && r.model.endsWith('_p100'));
+  console.log(`\n| model | batch | ours in Chromium (simd) median ms |` +
+              backends.map((b) => ` ${b} median ms | ${b} / ours |`).join(''));
+  console.log('|---|---|---|' + backends.map(() => '---|---|').join(''));
+  for (const o of ours) {
+    const cells = backends.map((b) => {
+      const p = peers.find((r) => key(r) === key({ ...o, backend: b }));
+      return ` ${fmt(p?.median_ms)} | ${p ? (p.median_ms / o.median_ms).toFixed(2) : '-'} |`;
+    });
+    console.log(`| ${o.model} | ${o.batch} | ${fmt(o.median_ms)} |${cells.join('')}`);
+  }
+}
+
+async function runPeerBench(opts, chromium) {
+  console.log('\npeers run (one thread: served without cross-origin isolation, so no SharedArrayBuffer)...');
+  const peers = await runPeers({ runs: benchFlag(opts, '--runs') ?? 50, model: benchFlag(opts, '--model') ?? '' });
+  for (const p of peers.filter((r) => r.kind === 'parity'))
+    console.log(`parity ${p.model} ${p.backend}: max |logit - PyTorch's| ${p.max_abs_diff.toExponential(1)}`);
+  printPeerTable(chromium, peers);
+  return peers;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   for (const f of [opts.native, path.join(opts.page, 'model_bench.html')])
@@ -94,8 +129,9 @@ async function main() {
   const { rows: chromium, chromium: version } = await runChromium(opts);
   console.log(`Chromium ${version}; timer resolution in the page: 0.1 ms (no cross-origin isolation)\n`);
   printTable(native, chromium);
+  const peers = opts.peers ? await runPeerBench(opts, chromium) : undefined;
   if (opts.out) fs.writeFileSync(opts.out, JSON.stringify({ cpu: os.cpus()[0].model, chromium: version,
-                                                            native, chromium_rows: chromium }, null, 1));
+                                                            native, chromium_rows: chromium, peers }, null, 1));
 }
 
 main().catch((e) => {

@@ -1,0 +1,89 @@
+// The peer benchmark: times the three p100 models' forward pass in headless Debian Chromium with onnxruntime-web
+// (wasm execution provider, one thread, SIMD), under the convention of tools/bench/model_bench.cpp, so that our
+// engine's Chromium figures (tools/bench/chromium_bench.mjs --peers) can be set beside theirs.
+// It prepares build-wasm/peers (npm ci here when node_modules is missing; export_onnx.py writes NAME.onnx and
+// NAME.ref.json; the page, ort's runtime files and the test images are copied next to them), serves that folder
+// without cross-origin isolation (no SharedArrayBuffer, so no wasm threads) and collects the page's JSON lines.
+//   node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--out DIR]
+// runPeers({ runs, model }) returns the rows: {kind: "parity", model, backend, images, max_abs_diff} per model, then
+// {kind: "forward", model, backend, batch, runs, median_ms, min_ms, per_image_ms} per model and batch (1, 64).
+// Exits non-zero when the page fails, parity included.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { launch, ROOT, serve } from '../../../tests/browser/harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ORT_DIST = path.join(HERE, 'node_modules/onnxruntime-web/dist');
+const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+const TEST_IMAGES = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
+const PAGE_TIMEOUT_MS = 20 * 60 * 1000;
+
+function runOrThrow(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? 'exit ' + r.status}): ${r.stderr}`);
+}
+
+function copyInto(dir, files) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of files) fs.copyFileSync(f, path.join(dir, path.basename(f)));
+}
+
+// build-wasm/peers: peers.html, peers.js, NAME.onnx, NAME.ref.json, ort/ (runtime), data/ (test images).
+function prepare(out) {
+  if (!fs.existsSync(path.join(HERE, 'node_modules')))
+    runOrThrow('npm', ['ci', '--no-audit', '--no-fund'], HERE);
+  runOrThrow('/usr/bin/python3', [path.join(HERE, 'export_onnx.py'), '--out', out], ROOT);
+  copyInto(out, ['peers.html', 'peers.js'].map((f) => path.join(HERE, f)));
+  copyInto(path.join(out, 'ort'), ORT_FILES.map((f) => path.join(ORT_DIST, f)));
+  copyInto(path.join(out, 'data'), [TEST_IMAGES]);
+}
+
+// Opens peers.html in Chromium and returns the JSON lines it logged, parsed.
+async function runPage(out, query) {
+  const { server, origin } = await serve(out);
+  const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
+  try {
+    const lines = [];
+    browser.page.on('console', (m) => m.type() === 'log' && lines.push(m.text()));
+    await browser.page.goto(`${origin}/peers.html?${new URLSearchParams(query)}`);
+    await browser.page.waitForFunction(() => window.benchExit !== undefined || window.benchError !== undefined,
+                                       null, { timeout: PAGE_TIMEOUT_MS, polling: 1000 });
+    const { exit, error } = await browser.page.evaluate(() => ({ exit: window.benchExit, error: window.benchError }));
+    if (error !== undefined || exit !== 0 || browser.problems.length)
+      throw new Error(`peers.html failed: ${error ?? 'exit ' + exit} ${browser.problems.join('; ')}`);
+    return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+export async function runPeers({ runs = 50, model = '', out = path.join(ROOT, 'build-wasm/peers') } = {}) {
+  prepare(out);
+  return runPage(out, { runs, ...(model ? { model } : {}) });
+}
+
+const USAGE = 'node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--out DIR]';
+
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = { '--runs': 'runs', '--model': 'model', '--out': 'out' }[argv[i]];
+    if (!key || i + 1 === argv.length) throw new Error(`bad flag ${argv[i]}; usage: ${USAGE}`);
+    opts[key] = key === 'out' ? path.resolve(argv[i + 1]) : argv[i + 1];
+  }
+  return opts;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runPeers(parseArgs(process.argv.slice(2)))
+    .then((rows) => rows.forEach((r) => console.log(JSON.stringify(r))))
+    .catch((e) => {
+      console.error(`peers: ${e.message}`);
+      process.exit(1);
+    });
+}
