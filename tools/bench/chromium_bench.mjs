@@ -5,8 +5,8 @@
 //                                       [--peers]
 //                                       [model_bench flags: --runs N --only forward|attention --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
-// --peers then times the same p100 models with onnxruntime-web in Chromium (tools/bench/peers/peers.mjs) and prints
-// a second table: our Chromium simd medians beside theirs.
+// --peers then times the same p100 models with onnxruntime-web and tfjs-wasm in Chromium (tools/bench/peers/peers.mjs)
+// and prints a second table: our Chromium simd medians beside theirs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

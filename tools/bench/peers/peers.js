@@ -1,11 +1,15 @@
 // The peer benchmark page: times the three p100 models' forward pass with onnxruntime-web (wasm execution provider,
-// one thread, SIMD) under the measurement convention of tools/bench/model_bench.cpp, and prints one JSON line per
-// measurement to console.log in model_bench --json's shape. Before timing a model it checks the logits of the first
-// 4 test images against PyTorch's (NAME.ref.json) and fails when they differ by more than 1e-3.
-// Served from build-wasm/peers (tools/bench/peers/peers.mjs prepares the folder: ort/, data/, NAME.onnx,
-// NAME.ref.json); query: ?runs=N (default 50) &model=NAME (default: all three). Sets window.benchExit = 0 when done,
+// one thread, SIMD; the exported NAME.onnx) and with tfjs on its wasm backend (SIMD; the ops of tfjs_models.js on
+// the lab's safetensors) under the measurement convention of tools/bench/model_bench.cpp, and prints one JSON line
+// per measurement to console.log in model_bench --json's shape. Before timing a model it checks the logits of the
+// first 4 test images against PyTorch's (NAME.ref.json) and fails when they differ by more than 1e-3.
+// Served from build-wasm/peers (tools/bench/peers/peers.mjs prepares the folder: ort/, tfjs/, data/, models/,
+// NAME.onnx, NAME.ref.json), without cross-origin isolation: no SharedArrayBuffer, so neither runtime can start
+// threads. Query: ?runs=N (default 50) &model=NAME (default: all three). Sets window.benchExit = 0 when done,
 // window.benchError = message on failure.
+/* global tf */
 import * as ort from './ort/ort.wasm.min.mjs';
+import { buildModel } from './tfjs_models.js';
 
 const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
 const BATCHES = [1, 64];
@@ -62,6 +66,28 @@ async function openOrt(name) {
   };
 }
 
+async function configureTfjs() {
+  tf.wasm.setWasmPaths(new URL('tfjs/', location.href).href);
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialize');
+}
+
+// A model's forward with tfjs: float32 [B, 32, 32, 1] -> logits float32 [B, 10]. `run` includes reading the logits
+// back (tfjs computes asynchronously; data() is where it finishes).
+async function openTfjs(name) {
+  const forward = buildModel(await (await fetchOk(`models/${name}.safetensors`)).arrayBuffer());
+  return {
+    prepare: (x, batch) => tf.tensor(x, [batch, INPUT.size, INPUT.size, 1]),
+    run: async (x) => {
+      const logits = forward(x);
+      const data = await logits.data();
+      logits.dispose();
+      return data;
+    },
+  };
+}
+
+const PEERS = [{ backend: 'onnxruntime-web', open: openOrt }, { backend: 'tfjs-wasm', open: openTfjs }];
+
 // max |logits - PyTorch's| over the first ref.images test images; throws past PARITY_TOLERANCE.
 async function checkParity(name, backend, model, images) {
   const ref = await (await fetchOk(`${name}.ref.json`)).json();
@@ -105,10 +131,12 @@ async function main() {
   const query = new URLSearchParams(location.search);
   const runs = Math.max(1, parseInt(query.get('runs') ?? '50', 10) || 50);
   const only = query.get('model');
+  if (window.crossOriginIsolated) throw new Error('served cross-origin isolated: the peers could start threads');
   configureOrt();
+  await configureTfjs();
   const images = await loadTestImages();
   for (const name of MODELS.filter((m) => !only || m === only))
-    await benchModel(name, 'onnxruntime-web', await openOrt(name), images, runs);
+    for (const { backend, open } of PEERS) await benchModel(name, backend, await open(name), images, runs);
   window.benchExit = 0;
 }
 

@@ -1,9 +1,10 @@
 // The peer benchmark: times the three p100 models' forward pass in headless Debian Chromium with onnxruntime-web
-// (wasm execution provider, one thread, SIMD), under the convention of tools/bench/model_bench.cpp, so that our
-// engine's Chromium figures (tools/bench/chromium_bench.mjs --peers) can be set beside theirs.
-// It prepares build-wasm/peers (npm ci here when node_modules is missing; export_onnx.py writes NAME.onnx and
-// NAME.ref.json; the page, ort's runtime files and the test images are copied next to them), serves that folder
-// without cross-origin isolation (no SharedArrayBuffer, so no wasm threads) and collects the page's JSON lines.
+// (wasm execution provider, one thread, SIMD) and tfjs (wasm backend, SIMD, one thread), under the convention of
+// tools/bench/model_bench.cpp, so that our engine's Chromium figures (tools/bench/chromium_bench.mjs --peers) can be
+// set beside theirs. It prepares build-wasm/peers (npm ci here when node_modules is missing; export_onnx.py writes
+// NAME.onnx and NAME.ref.json; the page, the runtimes' files, the test images and the safetensors are copied next to
+// them), serves that folder without cross-origin isolation (no SharedArrayBuffer, so no wasm threads) and collects
+// the page's JSON lines.
 //   node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--out DIR]
 // runPeers({ runs, model }) returns the rows: {kind: "parity", model, backend, images, max_abs_diff} per model, then
 // {kind: "forward", model, backend, batch, runs, median_ms, min_ms, per_image_ms} per model and batch (1, 64).
@@ -18,6 +19,9 @@ import { launch, ROOT, serve } from '../../../tests/browser/harness.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = path.join(HERE, 'node_modules/onnxruntime-web/dist');
 const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+const TFJS_FILES = ['tfjs-core/dist/tf-core.min.js', 'tfjs-backend-wasm/dist/tf-backend-wasm.min.js',
+                    ...['', '-simd', '-threaded-simd'].map((v) => `tfjs-backend-wasm/dist/tfjs-backend-wasm${v}.wasm`)];
+const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
 const TEST_IMAGES = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
 const PAGE_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -32,14 +36,17 @@ function copyInto(dir, files) {
   for (const f of files) fs.copyFileSync(f, path.join(dir, path.basename(f)));
 }
 
-// build-wasm/peers: peers.html, peers.js, NAME.onnx, NAME.ref.json, ort/ (runtime), data/ (test images).
+// build-wasm/peers: peers.html, peers.js, tfjs_models.js, NAME.onnx, NAME.ref.json, ort/ and tfjs/ (runtimes),
+// data/ (test images), models/ (the safetensors, for tfjs).
 function prepare(out) {
   if (!fs.existsSync(path.join(HERE, 'node_modules')))
     runOrThrow('npm', ['ci', '--no-audit', '--no-fund'], HERE);
   runOrThrow('/usr/bin/python3', [path.join(HERE, 'export_onnx.py'), '--out', out], ROOT);
-  copyInto(out, ['peers.html', 'peers.js'].map((f) => path.join(HERE, f)));
+  copyInto(out, ['peers.html', 'peers.js', 'tfjs_models.js'].map((f) => path.join(HERE, f)));
   copyInto(path.join(out, 'ort'), ORT_FILES.map((f) => path.join(ORT_DIST, f)));
+  copyInto(path.join(out, 'tfjs'), TFJS_FILES.map((f) => path.join(HERE, 'node_modules/@tensorflow', f)));
   copyInto(path.join(out, 'data'), [TEST_IMAGES]);
+  copyInto(path.join(out, 'models'), MODELS.map((m) => path.join(ROOT, 'assets/models', m + '.safetensors')));
 }
 
 // Opens peers.html in Chromium and returns the JSON lines it logged, parsed.
