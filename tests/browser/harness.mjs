@@ -101,3 +101,26 @@ export async function openLab(origin, url, viewport) {
   check(!error, `${url} becomes ready${error ? ': ' + error : ''}`);
   return lab;
 }
+
+// Serves `dir`, opens `url` (relative to it) and waits for a page that reports its end itself, as the benchmark
+// pages do: window.benchExit = 0 on success, window.benchError = message on failure. Returns the lines the page
+// logged (console.log and console.warn) and its user agent; throws on failure or on any recorded problem.
+export async function runPageToEnd(dir, url, timeoutMs) {
+  const { server, origin } = await serve(dir);
+  const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
+  try {
+    const lines = [];
+    browser.page.on('console', (m) => (m.type() === 'log' || m.type() === 'warning') && lines.push(m.text()));
+    await browser.page.goto(`${origin}/${url}`);
+    await browser.page.waitForFunction(() => window.benchExit !== undefined || window.benchError !== undefined,
+                                       null, { timeout: timeoutMs, polling: 1000 });
+    const { exit, error, userAgent } = await browser.page.evaluate(
+        () => ({ exit: window.benchExit, error: window.benchError, userAgent: navigator.userAgent }));
+    if (error !== undefined || exit !== 0 || browser.problems.length)
+      throw new Error(`${url} failed: ${error ?? 'exit ' + exit} ${browser.problems.join('; ')} ${lines.join('\n')}`);
+    return { lines, userAgent };
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}

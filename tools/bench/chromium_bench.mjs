@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { launch, ROOT, serve } from '../../tests/browser/harness.mjs';
+import { ROOT, runPageToEnd } from '../../tests/browser/harness.mjs';
 import { runPeers } from './peers/peers.mjs';
 
 const BENCH_TIMEOUT_MS = 90 * 60 * 1000;  // ref at batch 64, 50 runs per model: most of the time
@@ -49,24 +49,9 @@ function runNative(opts) {
 }
 
 async function runChromium(opts) {
-  const { server, origin } = await serve(opts.page);
-  const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
-  try {
-    const lines = [];
-    browser.page.on('console', (m) => (m.type() === 'log' || m.type() === 'warning') && lines.push(m.text()));
-    const query = [...opts.benchArgs, '--json'].map((a) => 'arg=' + encodeURIComponent(a)).join('&');
-    await browser.page.goto(`${origin}/model_bench.html?${query}`);
-    await browser.page.waitForFunction(() => window.benchExit !== undefined || window.benchError !== undefined,
-                                       null, { timeout: BENCH_TIMEOUT_MS, polling: 1000 });
-    const { exit, error, userAgent } = await browser.page.evaluate(
-        () => ({ exit: window.benchExit, error: window.benchError, userAgent: navigator.userAgent }));
-    if (error !== undefined || exit !== 0 || browser.problems.length)
-      throw new Error(`the page failed: ${error ?? 'exit ' + exit} ${browser.problems.join('; ')} ${lines.join('\n')}`);
-    return { rows: parseLines(lines, 'chromium'), chromium: /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent };
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  const query = [...opts.benchArgs, '--json'].map((a) => 'arg=' + encodeURIComponent(a)).join('&');
+  const { lines, userAgent } = await runPageToEnd(opts.page, `model_bench.html?${query}`, BENCH_TIMEOUT_MS);
+  return { rows: parseLines(lines, 'chromium'), chromium: /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent };
 }
 
 const KINDS = { forward: 'forward', attention_distance: 'mean attention distance, end to end',

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launch, ROOT, serve } from '../../../tests/browser/harness.mjs';
+import { ROOT, runPageToEnd } from '../../../tests/browser/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = path.join(HERE, 'node_modules/onnxruntime-web/dist');
@@ -51,22 +51,8 @@ function prepare(out) {
 
 // Opens peers.html in Chromium and returns the JSON lines it logged, parsed.
 async function runPage(out, query) {
-  const { server, origin } = await serve(out);
-  const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
-  try {
-    const lines = [];
-    browser.page.on('console', (m) => m.type() === 'log' && lines.push(m.text()));
-    await browser.page.goto(`${origin}/peers.html?${new URLSearchParams(query)}`);
-    await browser.page.waitForFunction(() => window.benchExit !== undefined || window.benchError !== undefined,
-                                       null, { timeout: PAGE_TIMEOUT_MS, polling: 1000 });
-    const { exit, error } = await browser.page.evaluate(() => ({ exit: window.benchExit, error: window.benchError }));
-    if (error !== undefined || exit !== 0 || browser.problems.length)
-      throw new Error(`peers.html failed: ${error ?? 'exit ' + exit} ${browser.problems.join('; ')}`);
-    return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-  } finally {
-    await browser.close();
-    server.kill();
-  }
+  const { lines } = await runPageToEnd(out, `peers.html?${new URLSearchParams(query)}`, PAGE_TIMEOUT_MS);
+  return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
 export async function runPeers({ runs = 50, model = '', out = path.join(ROOT, 'build-wasm/peers') } = {}) {
