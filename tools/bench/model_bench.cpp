@@ -88,7 +88,7 @@ void print_attention(const Options& o, const char* kind, const std::string& name
         kind, name.c_str(), backend, images, t.runs, t.median_ms, t.min_ms);
   else
     std::printf("%-19s %-12s %-5s %d images  median %10.3f ms  min %10.3f ms  (%d runs)\n", kind, name.c_str(),
-                backend, images, t.runs, t.median_ms, t.min_ms);
+                backend, images, t.median_ms, t.min_ms, t.runs);
   std::fflush(stdout);
 }
 
@@ -199,12 +199,16 @@ bool parse(int argc, char** argv, Options* o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  constexpr const char* kUsage =
+      "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
+      "[--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n";
+  if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   Options o;
   if (!parse(argc, argv, &o)) {
-    std::fprintf(stderr,
-                 "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] "
-                 "[--attention-runs N] [--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] "
-                 "[--json]\n");
+    std::fputs(kUsage, stderr);
     return 2;
   }
   vc::Result<vc::LabeledImages> set = vc::load_fashion_mnist(o.data, "t10k");
