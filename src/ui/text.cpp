@@ -203,11 +203,12 @@ constexpr TextRow kTexts[] = {
     {TextId::AttentionRolloutHelp,
      "Attention rollout (Abnar & Zuidema 2020) follows attention through the residual connections: R_l = Abar_l ... "
      "Abar_1 with Abar = rownorm(0.5 * mean_h A + 0.5 * I). The 0.5 * I stands for the skip connection. Row 0 of R_l "
-     "says how much of each patch reached the CLS token by layer l.",
+     "says how much of each patch reached the CLS token by layer l. For the hybrid it covers the transformer blocks "
+     "only: its conv trunk has no attention to follow.",
      "어텐션 롤아웃(Abnar & Zuidema 2020)은 잔차 연결을 거치는 어텐션의 흐름을 "
      "따라갑니다: R_l = Abar_l ... Abar_1, Abar = rownorm(0.5 * mean_h A + 0.5 * I). 0.5 * I가 스킵 "
      "연결을 나타냅니다. R_l의 0번 행은 l층까지 각 패치가 CLS 토큰에 얼마나 "
-     "전달됐는지를 뜻합니다."},
+     "전달됐는지를 뜻합니다. 하이브리드에서는 트랜스포머 블록만 포함합니다: 합성곱 줄기에는 따라갈 어텐션이 없습니다."},
     {TextId::AttentionMapNotice, "move the mouse over the object: does a patch look mostly at its neighbours, or far away?",
      "물체 위로 마우스를 움직여 보세요: 패치가 주로 이웃을 보나요, 먼 곳을 보나요?"},
     {TextId::AttentionRolloutNotice,
