@@ -39,14 +39,18 @@ def first_test_images(n):
     return np.frombuffer(raw[16:], dtype=np.uint8).reshape(n, 28, 28).copy()
 
 
-def mean_distance_px(model, cfg, x):
-    """Mean over the images of attention_ref.distances, in px ([L, H])."""
+def attention_probs(model, cfg, x):
+    """x [B, 1, S, S] -> the reference's attention probabilities [L, B, H, T, T] and the input px per token cell."""
     trace = {}
     with torch.no_grad():
         model(x, trace)
-    probs = np.stack([trace["blocks.%d.attn.probs" % l].numpy() for l in range(cfg["depth"])])  # [L, B, H, T, T]
+    probs = np.stack([trace["blocks.%d.attn.probs" % l].numpy() for l in range(cfg["depth"])])
     grid = int(round(np.sqrt(probs.shape[-1] - 1)))
-    cell_px = cfg["image_size"] / grid
+    return probs, cfg["image_size"] / grid
+
+
+def mean_distance_px(probs, cell_px):
+    """probs [L, B, H, T, T] -> mean over the images of attention_ref.distances, in px ([L, H])."""
     return (np.mean([attention_ref.distances(probs[:, b]) for b in range(probs.shape[1])], axis=0) * cell_px).tolist()
 
 
@@ -70,7 +74,7 @@ def main():
                           "attn_shape": list(trace["blocks.0.attn.probs"].shape) if arch != "cnn" else None,
                           "traced": sorted(trace)}
         if arch != "cnn":
-            expected[arch]["distance_px"] = mean_distance_px(model, cfg, images)
+            expected[arch]["distance_px"] = mean_distance_px(*attention_probs(model, cfg, images))
     with open(os.path.join(args.out, "expected.json"), "w") as f:
         json.dump(expected, f)
     return 0

@@ -18,7 +18,6 @@ import subprocess
 import sys
 
 import numpy as np
-import torch
 
 import attention_ref
 import make_test_models  # also puts tools/train on sys.path
@@ -35,14 +34,6 @@ def vitcnn_attention(vitcnn, path, *args):
     return json.loads(out.stdout)
 
 
-def reference_probs(model, cfg, x):
-    """x [B, 1, S, S] -> attention probabilities [L, B, H, T, T] (float64) of the reference model."""
-    trace = {}
-    with torch.no_grad():
-        model(x, trace)
-    return np.stack([trace["blocks.%d.attn.probs" % l].double().numpy() for l in range(cfg["depth"])])
-
-
 def max_rel(got, want):
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     return float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-12)))
@@ -51,17 +42,15 @@ def max_rel(got, want):
 def check_model(vitcnn, path, images):
     """-> (ok, message) for one checkpoint."""
     model, meta = checkpoint.load_model(path)
-    cfg = meta["config"]
-    probs = reference_probs(model, cfg, images[TEST_INDEX:TEST_INDEX + 1])[:, 0]  # [L, H, T, T]
-    grid = int(round(np.sqrt(probs.shape[-1] - 1)))
-    cell_px = cfg["image_size"] / grid
+    all_probs, cell_px = make_test_models.attention_probs(model, meta["config"], images)  # [L, B, H, T, T]
+    probs = all_probs[:, TEST_INDEX].astype(np.float64)  # [L, H, T, T]
     distances = attention_ref.distances(probs)  # [L, H] in cells
     one = vitcnn_attention(vitcnn, path, "--test-index", str(TEST_INDEX))
     cls_err = float(np.max(np.abs(np.asarray(one["cls_maps"]).reshape(probs.shape[:2] + (-1,))
                                   - probs[:, :, 0, 1:])))
     px_err = max_rel(one["distance_px"], distances * cell_px)
     patches_err = max_rel(one["distance_patches"], distances)
-    mean_want = make_test_models.mean_distance_px(model, cfg, images[:IMAGES])
+    mean_want = make_test_models.mean_distance_px(all_probs, cell_px)
     mean_err = max_rel(vitcnn_attention(vitcnn, path, "--images", str(IMAGES))["distance_px"], mean_want)
     ok = cls_err <= MAP_TOLERANCE and max(px_err, patches_err, mean_err) <= DISTANCE_TOLERANCE
     return ok, ("cls_maps %.1e abs, distance_px %.1e, distance_patches %.1e, mean over %d images %.1e rel"
