@@ -70,25 +70,34 @@ export async function launch(contextOptions, origin = '') {
   };
 }
 
+// How a test talks to the lab in `page`: lab.query(what), a widget's rectangle [x, y, w, h] from
+// lab.query("rects"), and a mouse click on its centre.
+export function labControls(page) {
+  const query = (what) => page.evaluate((w) => window.lab.query(w), what);
+  const rect = async (name) => {
+    const r = (await query('rects'))[name];
+    if (!r) throw new Error(`no widget rectangle '${name}' in lab.query("rects")`);
+    return r;
+  };
+  return {
+    query,
+    rect,
+    async click(name) {
+      const r = await rect(name);
+      await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    },
+  };
+}
+
 // Opens origin + url in a fresh browser and waits for window.labReady; returns helpers. close() reports every
 // recorded problem as a failed check.
 export async function openLab(origin, url, viewport) {
   const browser = await launch({ viewport }, origin);
   const { page, problems } = browser;
-  const query = (what) => page.evaluate((w) => window.lab.query(w), what);
   const lab = {
     page,
-    query,
+    ...labControls(page),
     waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 }),
-    async rect(name) {
-      const r = (await query('rects'))[name];
-      if (!r) throw new Error(`no widget rectangle '${name}' in lab.query("rects")`);
-      return r;
-    },
-    async click(name) {
-      const r = await lab.rect(name);
-      await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-    },
     async close() {
       for (const problem of problems) check(false, problem);
       check(problems.length === 0, 'no console error, page error, failed request or request to another origin');

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { READY_TIMEOUT_MS, check, failures, launch, serve } from './harness.mjs';
+import { READY_TIMEOUT_MS, check, failures, labControls, launch, serve } from './harness.mjs';
 import { encodeGrayPng } from './png.mjs';
 
 const STEP_TIMEOUT_MS = 30000;
@@ -37,10 +37,11 @@ async function openSession(origin, contextOptions, { provokesFailures = false } 
   const browser = await launch(contextOptions, origin);
   const { page, problems } = browser;
 
-  const query = (what) => page.evaluate((w) => window.lab.query(w), what);
+  const { query, click } = labControls(page);
   const session = {
     page,
     query,
+    click,
     state: () => query('state'),
     inputImage: async () => (await query('input')).image,
     waitFor: (fn, arg) => page.waitForFunction(fn, arg, { timeout: STEP_TIMEOUT_MS }),
@@ -54,11 +55,6 @@ async function openSession(origin, contextOptions, { provokesFailures = false } 
       check(!pageError, `${url} becomes ready without a page error ${pageError ? ': ' + pageError : ''}` +
                         `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return !pageError;
-    },
-    async click(name) {
-      const rect = (await query('rects'))[name];
-      if (!rect) throw new Error(`no widget rectangle '${name}' in lab.query("rects")`);
-      await page.mouse.click(rect[0] + rect[2] / 2, rect[1] + rect[3] / 2);
     },
     async openTab(tab) {
       await session.click('tab.' + tab);
