@@ -44,7 +44,7 @@ def attention_probs(model, cfg, x):
     trace = {}
     with torch.no_grad():
         model(x, trace)
-    probs = np.stack([trace["blocks.%d.attn.probs" % l].numpy() for l in range(cfg["depth"])])
+    probs = np.stack([trace["blocks.%d.attn.probs" % l].cpu().numpy() for l in range(cfg["depth"])])
     grid = int(round(np.sqrt(probs.shape[-1] - 1)))
     return probs, cfg["image_size"] / grid
 
