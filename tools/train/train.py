@@ -144,7 +144,7 @@ def check_fused(dev):
             xi = x.clone().requires_grad_(True)
             out = forward(attn, xi)
             grads = torch.autograd.grad((out * torch.cos(out)).sum(), [xi] + list(attn.parameters()))
-            results.append([out] + list(grads))
+            results.append([out.detach()] + list(grads))
         names = ["out", "grad.input"] + ["grad." + n for n, _ in attn.named_parameters()]
         errors = {n: float((f - r).abs().max() / r.abs().max()) for n, r, f in zip(names, *results)}
         ok = ok and max(errors.values()) <= FUSED_TOLERANCE
