@@ -10,25 +10,9 @@
 
 #include "analysis/attention.h"
 #include "ui/app_state.h"
+#include "ui/jobs.h"
 
 namespace vc {
-
-// The attention of one input image through one model (batch 1).
-struct AttentionImage {
-  std::vector<Tensor> probs;     // per layer [1, H, T, T]
-  std::vector<Tensor> rollouts;  // per layer l: the rollout through layers 0..l, [T, T]
-  AttentionDistance distance;
-  int layers = 0, heads = 0, grid = 0;
-  double cell_px = 0;  // input pixels per patch-grid cell
-};
-
-// Forward pass of one 28x28 image in [0, 1] (row-major), keeping only the attention; an error for a cnn.
-// Without rollouts (averaging needs only the distances), `rollouts` stays empty.
-Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts);
-
-// The grid x grid map shown for (layer, head): the CLS row, or the row of `patch` (>= 0) when a patch is
-// hovered; with rollout, the same rows of the rollout through `layer` (then `head` is not used).
-Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool rollout, int patch);
 
 // The running mean of the distance over the first `total` test images.
 struct AttentionAverage {
@@ -42,10 +26,10 @@ const Job& request_attention_image(AppState& app, const std::string& role, const
                                    const std::string& checkpoint);
 const Job& request_attention_average(AppState& app, const std::string& role, const Model* model,
                                      const std::string& checkpoint, int images);
-// The same jobs looked up without starting anything (nullptr if never requested or evicted).
-const Job* find_attention_image(const AppState& app, const std::string& checkpoint);
-const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images);
-// The image result for the current input if it is finished, else the one finished last for this checkpoint
+// The same jobs looked up without starting anything: running, failed (with the message), ready, or none.
+JobView<AttentionImage> attention_image_job(const AppState& app, const std::string& checkpoint);
+JobView<AttentionAverage> attention_average_job(const AppState& app, const std::string& checkpoint, int images);
+// The image result for the current input if it is ready, else the one finished last for this checkpoint
 // (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 

@@ -40,11 +40,11 @@ std::string shown_name(const AppState& app, int family) {
 }
 
 std::string prediction_key(const AppState& app, const std::string& name) {
-  return "predict/" + name + "/" + app.models.backend + "/v" + std::to_string(app.input.version);
+  return job_key("predict", name, app.models.backend, "v", app.input.version);
 }
 
 std::string accuracy_key(const AppState& app, const std::string& name) {
-  return "accuracy/" + name + "/" + std::to_string(app.predictions.accuracy_images);
+  return job_key("accuracy", name, app.predictions.accuracy_images);
 }
 
 // One forward of the current input (batch 1), timed.
@@ -117,11 +117,16 @@ void draw_prediction(AppState& app, int family, const Model* model) {
   const Language L = app.ui.language;
   const std::string name = shown_name(app, family);
   const Job& job = request_prediction(app, family, model);
-  const Prediction* p = job_result<Prediction>(job);
-  if (!p) {
+  const JobView<Prediction> view = job_view<Prediction>(job);
+  if (view.failed()) {
+    ImGui::TextWrapped("%s", format_text(tr(L, TextId::PredFailed), view.error.c_str()).c_str());
+    return;
+  }
+  if (!view.ready()) {
     ImGui::TextDisabled("%s", tr(L, TextId::PredComputing));
     return;
   }
+  const Prediction* p = view.value;
   const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
   for (int c : top_classes(p->probs, kTopK)) {
     const bool correct = c == truth;
@@ -143,11 +148,12 @@ void draw_accuracy(AppState& app, int family, const Model* model) {
     ImGui::TextWrapped(tr(L, TextId::AccRecorded), 100.0 * recorded, samples);
   if (!app.predictions.accuracy_requested || app.gallery.status != GalleryState::Status::Ready) return;
   const Job& job = request_accuracy(app, family, model);
-  const AccuracyRun* r = job_partial<AccuracyRun>(&job);
-  if (!job.error.empty()) {
-    ImGui::TextWrapped("%s", job.error.c_str());
-  } else if (!job.done) {
-    ImGui::ProgressBar(job.progress, ImVec2(-1.0f, 0.0f),
+  const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
+  const AccuracyRun* r = view.value;
+  if (view.failed()) {
+    ImGui::TextWrapped("%s", view.error.c_str());
+  } else if (view.running()) {
+    ImGui::ProgressBar(view.progress, ImVec2(-1.0f, 0.0f),
                        format_text("%d / %d", r ? r->done : 0, r ? r->total : 0).c_str());
     record_rect(app, std::string("progress.accuracy.") + kFamilies[family]);
   } else if (r && r->total > 0) {
@@ -233,9 +239,11 @@ json predictions_query(const AppState& app) {
   for (int f = 0; f < kFamilyCount; ++f) {
     const std::string name = shown_name(app, f);
     json m = {{"name", name}, {"input_version", app.input.version}, {"backend", app.models.backend}};
-    const Prediction* p = job_result<Prediction>(job_find(app, prediction_key(app, name)));
-    m["ready"] = p != nullptr;
-    if (p) {
+    const JobView<Prediction> view = job_view<Prediction>(job_find(app, prediction_key(app, name)));
+    const Prediction* p = view.value;
+    m["ready"] = view.ready();
+    if (view.failed()) m["error"] = view.error;
+    if (view.ready()) {
       m["probs"] = p->probs;
       m["top"] = top_classes(p->probs, kTopK);
       m["ms"] = p->ms;
@@ -251,13 +259,14 @@ json accuracy_query(const AppState& app) {
   for (int f = 0; f < kFamilyCount; ++f) {
     const std::string name = shown_name(app, f);
     const Job* job = job_find(app, accuracy_key(app, name));
-    const AccuracyRun* r = job_partial<AccuracyRun>(job);
+    const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
+    const AccuracyRun* r = view.value;
     models.push_back({{"name", name},
                       {"correct", r ? r->correct : 0},
                       {"n", r ? r->done : 0},
                       {"total", r ? r->total : 0},
                       {"done", job && job->done},
-                      {"error", job ? job->error : ""}});
+                      {"error", view.error}});
   }
   return json{{"requested", app.predictions.accuracy_requested}, {"models", models}};
 }

@@ -98,6 +98,7 @@ constexpr TextRow kTexts[] = {
     {TextId::PredFamilyHybrid, "Hybrid", "하이브리드"},
     {TextId::PredScaleOption, "trained on %d %% of the data", "데이터 %d %%로 학습"},
     {TextId::PredComputing, "Computing...", "계산 중..."},
+    {TextId::PredFailed, "The prediction failed: %s", "예측하지 못했습니다: %s"},
     {TextId::PredForwardMs, "forward pass %.2f ms (%s kernels, median of %d)",
      "순전파 %.2f ms (%s 커널, %d회 중앙값)"},
     {TextId::PredTrueClass, "True class: %s (test image #%d)", "정답 클래스: %s (테스트 이미지 #%d)"},

@@ -65,6 +65,7 @@ enum class TextId {
   PredFamilyHybrid,
   PredScaleOption,
   PredComputing,
+  PredFailed,
   PredForwardMs,
   PredTrueClass,
   PredBackend,

@@ -269,7 +269,7 @@ TEST_F(Cli, AttentionShapes) {
     EXPECT_EQ(heads, 2);
     EXPECT_EQ(grid, 8);
     EXPECT_EQ(r.j["tokens"], 65);
-    EXPECT_EQ(r.j["patch"], 4.0);
+    EXPECT_EQ(r.j["cell_px"], 4.0);
     ASSERT_EQ(r.j["distance_px"].size(), 2u);
     ASSERT_EQ(r.j["cls_maps"].size(), 2u);
     for (int l = 0; l < layers; ++l) {
@@ -355,7 +355,7 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_NE(ss.str().find("local"), std::string::npos);
   EXPECT_NE(ss.str().find("vit_p001"), std::string::npos);
   EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
-  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_distance_px"].get<double>());
+  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_px"].get<double>());
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});

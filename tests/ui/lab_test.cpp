@@ -715,6 +715,28 @@ TEST_F(AttentionViewTest, AMissingCheckpointIsAMessageNotACrash) {
   EXPECT_EQ(ready_attention()["model"], "vit_p100");
 }
 
+TEST_F(AttentionViewTest, AJobResultOfTheWrongTypeIsShownAsAnErrorNotComputing) {
+  create();
+  frames(2);
+  click("tab.predictions");
+  for (int i = 0; i < 10 && !query("predictions")["models"][0]["ready"].get<bool>(); ++i) frame();
+  click("tab.attention");
+  ready_attention();
+  // A result of another type under a view's key (a programming error): the views say so instead of computing forever.
+  const uint64_t v = app_->input.version;
+  app_->jobs.finished.at(job_key("attention.image", "vit_p100", "v", v)).result = std::string("not an image");
+  app_->jobs.finished.at(job_key("predict", "vit_p100", "simd", "v", v)).result = 42;
+  frames(2);
+  const json a = query("attention");
+  EXPECT_EQ(a["status"], "error");
+  EXPECT_NE(a["error"].get<std::string>().find("expected a vc::AttentionImage"), std::string::npos) << a.dump();
+  click("tab.predictions");
+  const json p = query("predictions")["models"][0];
+  EXPECT_FALSE(p["ready"].get<bool>());
+  EXPECT_NE(p["error"].get<std::string>().find("expected a vc::(anonymous namespace)::Prediction"), std::string::npos)
+      << p.dump();
+}
+
 TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {
   create("en", "tab=attention&attn.model=hybrid&attn.data=p010&attn.cell=2.1&attn.rollout=1&attn.compare=none"
                "&attn.avg=300");
