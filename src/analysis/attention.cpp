@@ -268,7 +268,8 @@ Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x)
   Trace trace;
   trace.keep_activations = false;
   model.forward(x, &trace);
-  if (Result<AttentionStack> s = attention_stack(trace); !s) return Error{model.arch() + " model: " + s.error().message};
+  if (Result<AttentionStack> s = attention_stack(trace); !s)
+    return Error{model.arch() + " model: " + s.error().message};
   std::vector<Tensor> probs;
   for (int l = 0;; ++l) {
     const auto it = std::find(trace.names.begin(), trace.names.end(), probs_name(l));

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
+#include "ui/view.h"
 
 namespace vc {
 namespace {
@@ -412,6 +414,35 @@ TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
                          "language.ko"})
     EXPECT_TRUE(rects.contains(id)) << id;
   EXPECT_TRUE(query("nonsense").contains("error"));
+}
+
+// The registry (ui/views.cpp): one row per tab, with unique keys and query names; every view's anchors are drawn
+// once the view is ready; the unknown-query error lists every known name; links reach the view that owns them.
+TEST_F(LabTest, EveryViewIsOneRowAndItsAnchorsAreDrawn) {
+  std::set<std::string> keys, queries;
+  for (const ViewSpec& v : lab_views()) {
+    EXPECT_TRUE(keys.insert(v.key).second) << v.key;
+    EXPECT_EQ(view_index(v.key), static_cast<int>(keys.size()) - 1);
+    EXPECT_EQ(v.write_link == nullptr, v.read_link == nullptr) << v.key;
+    EXPECT_FALSE(v.anchors.empty()) << v.key;
+    for (const ViewQuery& q : v.queries) EXPECT_TRUE(queries.insert(q.name).second) << q.name;
+  }
+  EXPECT_EQ(keys, std::set<std::string>(std::begin(kTabKeys), std::end(kTabKeys)));
+  EXPECT_EQ(view_index("nonsense"), -1);
+  create();
+  frames(2);
+  const std::string error = query("nonsense")["error"];
+  for (const std::string& q : queries) EXPECT_NE(error.find(q), std::string::npos) << error;
+  for (const ViewSpec& v : lab_views()) {
+    click(std::string("tab.") + v.key);
+    for (const ViewQuery& q : v.queries) EXPECT_FALSE(query(q.name).contains("error") &&
+                                                      query(q.name)["error"].is_string() &&
+                                                      query(q.name).size() == 1) << q.name;
+    for (const char* id : v.anchors) {
+      for (int i = 0; i < 20 && !query("rects").contains(id); ++i) frame();
+      EXPECT_TRUE(query("rects").contains(id)) << v.key << ": anchor " << id;
+    }
+  }
 }
 
 // The Predictions view with the repository's p100 checkpoints: probabilities for the current input from all
