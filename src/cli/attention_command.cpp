@@ -7,15 +7,16 @@
 namespace vc::cli {
 namespace {
 
-// The selected --layer/--head, checked against the model's attention shape; {-1, -1} when not given.
+// The selected --layer/--head (counted from 1, as a person reads them), checked against the model's attention
+// shape, as 0-based indices {layer, head}; {-1, -1} when not given.
 Result<std::pair<int, int>> selection(const Args& args, int layers, int heads) {
   if (args.has("layer") != args.has("head")) return Error{"--layer and --head go together"};
   if (!args.has("layer")) return std::pair<int, int>{-1, -1};
-  Result<int> l = args.get_int("layer", 0, 0, layers - 1);
+  Result<int> l = args.get_int("layer", 1, 1, layers);
   if (!l) return l.error();
-  Result<int> h = args.get_int("head", 0, 0, heads - 1);
+  Result<int> h = args.get_int("head", 1, 1, heads);
   if (!h) return h.error();
-  return std::pair<int, int>{*l, *h};
+  return std::pair<int, int>{*l - 1, *h - 1};
 }
 
 Result<json> one_image(const Model& model, const Args& args) {
@@ -83,10 +84,14 @@ Result<json> run_attention(const Args& args) {
 }  // namespace
 
 Command attention_command() {
-  return {"attention", "CLS maps, rollout and mean attention distance per layer and head (vit, hybrid)",
+  return {"attention",
+          "CLS maps, rollout and mean attention distance per layer and head (vit, hybrid). Layers and heads are "
+          "numbered from 1 in --layer/--head, from 0 in the JSON's indices: cls_maps[l][h], distance_px[l][h] and "
+          "selected.layer/head of --layer 1 --head 1 are l = h = 0",
           {model_flag(), image_flag(), test_index_flag(),
            {"images", "N", "average the distance over the first N test images (no maps)"},
-           {"layer", "L", "also report layer L, head H alone (with --head)"}, {"head", "H", "see --layer"},
+           {"layer", "L", "also report layer L (1 = the first), head H alone (with --head)"},
+           {"head", "H", "see --layer (1 = the first head)"},
            data_flag(), backend_flag()},
           run_attention};
 }

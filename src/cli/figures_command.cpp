@@ -28,8 +28,8 @@ struct Checkpoint {
   AttentionDistance distance;  // mean over the evaluation images
 };
 
-// "h3", "l0": a letter and a number.
-std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i)); }
+// "h1", "l1": a letter and a number; `i` is 0-based, the label counts from 1 as people read layers and heads.
+std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i + 1)); }
 
 std::string fixed(double v, int digits) {
   std::ostringstream o;
@@ -100,7 +100,7 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
   for (int l = 0; l < layers; ++l) {
     c.line(xpos(l), h - bottom, xpos(l), h - bottom + 6, 2.0, kInk);
-    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l), 2, kInk);
+    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l + 1), 2, kInk);
   }
   c.text(w / 2 - 40, h - 22, "layer", 3, kInk);
   c.text(8, 10, "mean distance px", 2, kInk);
@@ -146,8 +146,8 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
      << "Reference level: attention spread uniformly over the patch grid gives " << fixed(uniform_px, 2)
      << " px. A head is called **local** when its mean distance is below half of that, " << fixed(threshold, 2)
      << " px.\n\n"
-     << "| checkpoint | train samples | test acc | mean distance per layer, px (head mean) | local heads in layers 0-"
-     << early - 1 << " | nearest head in layers 0-" << early - 1 << ", px |\n|---|---|---|---|---|---|\n";
+     << "| checkpoint | train samples | test acc | mean distance per layer, px (head mean) | local heads in layers 1-"
+     << early << " | nearest head in layers 1-" << early << ", px |\n|---|---|---|---|---|---|\n";
   auto row = [&](const Checkpoint& cp) {
     const json train = cp.meta.value("train", json::object());
     md << "| " << cp.name << " | " << (train.contains("samples") ? train["samples"].dump() : "?") << " | "
@@ -167,9 +167,9 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
     const double growth = layer_head_mean(cp.distance, last) - layer_head_mean(cp.distance, 0);
     grows += growth >= clear_growth;
     growth_sum += growth;
-    md << "- " << cp.name << ": layer 0 " << fixed(layer_head_mean(cp.distance, 0), 2) << " px, layer " << last << " "
-       << fixed(layer_head_mean(cp.distance, last), 2) << " px (" << (growth >= 0 ? "+" : "") << fixed(growth, 2)
-       << "); lowest head mean at layer " << nearest_layer(cp.distance) << " ("
+    md << "- " << cp.name << ": layer 1 " << fixed(layer_head_mean(cp.distance, 0), 2) << " px, layer " << last + 1
+       << " " << fixed(layer_head_mean(cp.distance, last), 2) << " px (" << (growth >= 0 ? "+" : "")
+       << fixed(growth, 2) << "); lowest head mean at layer " << nearest_layer(cp.distance) + 1 << " ("
        << fixed(layer_head_mean(cp.distance, nearest_layer(cp.distance)), 2) << " px)\n";
   }
   const double mean_growth = vits.empty() ? 0.0 : growth_sum / vits.size();
@@ -203,7 +203,7 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   md << "\n## Do low-data ViTs have fewer local heads early?\n\n";
   for (const Checkpoint& cp : vits)
     md << "- " << cp.name << ": " << local_heads(cp.distance, early, threshold) << " local heads of "
-       << early * cp.distance.heads << " in layers 0-" << early - 1 << "; nearest head "
+       << early * cp.distance.heads << " in layers 1-" << early << "; nearest head "
        << fixed(nearest_head(cp.distance, early), 2) << " px\n";
   if (vits.size() >= 2) {
     const AttentionDistance& lo = vits.front().distance;

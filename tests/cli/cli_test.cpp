@@ -130,8 +130,9 @@ TEST_F(Cli, BadValuesAreErrors) {
            {"predict", "--model", model("vit")},
            {"predict", "--model", model("vit"), "--test-index", "1", "--image", "a.png"},
            {"predict", "--model", model("vit"), "--test-index", "1", "--backend", "gpu"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "2", "--head", "0"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "3", "--head", "1"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1", "--head", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1"},
            {"eval", "--model", model("vit"), "--limit", "0"},
        }) {
     CliRun r = vitcnn(argv);
@@ -262,7 +263,8 @@ TEST(CliNpy, HeaderFollowsTheFormat) {
 
 TEST_F(Cli, AttentionShapes) {
   for (const char* arch : {"vit", "hybrid"}) {
-    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "1"});
+    // --layer/--head count from 1: the second layer's second head is [1][1] in the JSON.
+    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "2", "--head", "2"});
     ASSERT_EQ(r.code, 0) << r.err;
     const int layers = r.j["layers"], heads = r.j["heads"], grid = r.j["grid"];
     EXPECT_EQ(layers, 2);
@@ -290,6 +292,12 @@ TEST_F(Cli, AttentionShapes) {
     EXPECT_EQ(r.j["rollout_cls_map"].size(), 8u);
     EXPECT_EQ(r.j["selected"]["cls_map"], r.j["cls_maps"][1][1]);
     EXPECT_EQ(r.j["selected"]["distance_px"], r.j["distance_px"][1][1]);
+    EXPECT_EQ(r.j["selected"]["layer"], 1);  // JSON indices count from 0
+    EXPECT_EQ(r.j["selected"]["head"], 1);
+    CliRun first = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "2"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_EQ(first.j["selected"]["cls_map"], first.j["cls_maps"][0][1]);
+    EXPECT_EQ(first.j["selected"]["layer"], 0);
   }
 }
 
