@@ -31,6 +31,7 @@ namespace {
 
 using nlohmann::json;
 
+// The views' keys in tab order: links and rect names depend on them (a new view adds its key here).
 const char* const kTabKeys[] = {"input", "predictions", "attention", "receptive_field", "representations", "compare"};
 
 std::vector<uint8_t> read_file(const std::string& path, std::string* error) {
@@ -229,7 +230,7 @@ TEST_F(LabTest, EveryViewInEveryStateKeepsBeginEndBalanced) {
         if (state == 1) clear_input(*app_);
         if (state == 2) stamp_brush(app_->input.image, 14.0f, 14.0f, BrushSettings{}, false);
         if (state == 3) lab_open_image(*app_, std::vector<uint8_t>{1, 2, 3}, "broken.png");
-        for (int t = 0; t < 6; ++t) {
+        for (int t = 0; t < static_cast<int>(std::size(kTabKeys)); ++t) {
           type(static_cast<char>('1' + t));  // shortcut: switch view
           frames(2);
           EXPECT_EQ(tab(), kTabKeys[t]) << language << " loaded=" << loaded << " state=" << state;
@@ -262,7 +263,7 @@ TEST_F(LabTest, FailedFetchShowsErrorAndKeepsRunning) {
   Platform p = assets_.platform();
   p.fetch = [](const std::string& path, FetchDone done) { done({}, "HTTP 404 for " + path); };
   app_ = lab_create(p, LabOptions{});
-  for (int t = 0; t < 6; ++t) type(static_cast<char>('1' + t));
+  for (int t = 0; t < static_cast<int>(std::size(kTabKeys)); ++t) type(static_cast<char>('1' + t));
   EXPECT_FALSE(lab_ready(*app_));
   const json gallery = query("gallery");
   EXPECT_EQ(gallery["status"], "failed");
