@@ -360,7 +360,8 @@ TEST_F(Cli, RfLayersUnitsAndMaps) {
   CliRun cls = vitcnn({"rf", "--model", model("hybrid"), "--layer", "blocks.0", "--cls", "--images", "2"});
   ASSERT_EQ(cls.code, 0) << cls.err;
   EXPECT_EQ(cls.j["images"], 2);
-  EXPECT_EQ(cls.j["layers"][3]["theoretical"]["global"], true);
+  EXPECT_EQ(cls.j["layers"][3]["theoretical"]["global"], false) << "embed";
+  EXPECT_EQ(cls.j["layers"][4]["theoretical"]["global"], true) << "blocks.0";
   EXPECT_EQ(cls.j["unit"]["centre_px"], (json{16.0, 16.0}));
   // --untrained: the seeded initialisation of the same config, written where asked.
   const fs::path dir = scratch("rf_untrained");
