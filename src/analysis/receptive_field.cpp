@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "analysis/predictions.h"
+
 namespace vc {
 namespace {
 
@@ -230,6 +232,20 @@ Result<Erf> effective_rf(const Model& model, std::string_view layer, const RfUni
   if (!probe) return probe.error();
   ErfAccumulator acc(model, std::move(*probe));
   if (Status s = acc.add(x); !s) return s.error();
+  return acc.result();
+}
+
+Result<Erf> mean_effective_rf(const Model& model, std::string_view layer, const RfUnit& unit, const LabeledImages& set,
+                              int first, int count) {
+  if (first < 0 || count < 1 || first + count > set.count)
+    return Error{"test images [" + std::to_string(first) + ", " + std::to_string(first + count) + ") are not in the set's " +
+                 std::to_string(set.count)};
+  Result<ErfProbe> probe = erf_probe(model, layer, unit);
+  if (!probe) return probe.error();
+  ErfAccumulator acc(model, std::move(*probe));
+  for (int i = first; i < first + count; i += kErfBatch)
+    if (Status s = acc.add(test_set_input(set, i, std::min(kErfBatch, first + count - i), model.input_spec())); !s)
+      return s.error();
   return acc.result();
 }
 

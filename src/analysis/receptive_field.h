@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/idx.h"
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "models/model.h"
@@ -140,6 +141,13 @@ class ErfAccumulator {
 
 // The ERF of one unit, averaged over the images of x [B, C, S, S] (B = 1: one image) in one call.
 Result<Erf> effective_rf(const Model& model, std::string_view layer, const RfUnit& unit, const Tensor& x);
+
+// Images per backward pass of mean_effective_rf: larger batches were slower natively (100 images of the p100
+// models: batch 16 took 1.5-2.5x the time of batches of 1 or 4, which were equal within noise).
+inline constexpr int kErfBatch = 4;
+// The mean ERF over the test images [first, first + count) of `set`, kErfBatch images per backward pass.
+Result<Erf> mean_effective_rf(const Model& model, std::string_view layer, const RfUnit& unit, const LabeledImages& set,
+                              int first, int count);
 
 // Untrained weights of the same config, seeded (init_weights()); the metadata keeps the config, class names and
 // input spec, and its "train" entry says untrained (fraction 0, the seed); no test accuracy.

@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <charconv>
 
-#include "analysis/predictions.h"
 #include "analysis/receptive_field.h"
 #include "cli/cli.h"
 
 namespace vc::cli {
 namespace {
-
-constexpr int kBatch = 16;  // images per backward pass of the N-image mean
 
 json box_json(const PixelBox& b) {
   return {{"top", b.top}, {"left", b.left}, {"bottom", b.bottom}, {"right", b.right}};
@@ -71,27 +68,23 @@ json unit_json(const TheoreticalRf& rf, const UnitField& f) {
   return u;
 }
 
-// The ERF mean over the images that --images N, --image or --test-index name (default: test image 0).
-Result<Erf> erf_from_args(const Model& model, ErfProbe probe, const Args& args, json& source) {
-  ErfAccumulator acc(model, std::move(probe));
-  if (args.has("images") || !(args.has("image") || args.has("test-index"))) {
-    if (args.has("images") && (args.has("image") || args.has("test-index")))
-      return Error{"--images N replaces --image and --test-index"};
-    Result<LabeledImages> set = open_test_set(args);
-    if (!set) return set.error();
-    Result<int> n = args.get_int("images", 1, 1, set->count);
-    if (!n) return n.error();
-    for (int first = 0; first < *n; first += kBatch)
-      if (Status s = acc.add(test_set_input(*set, first, std::min(kBatch, *n - first), model.input_spec())); !s)
-        return s.error();
-    source = args.has("images") ? json{{"test_images", *n}} : json{{"test_index", 0}, {"label", set->labels[0]}};
-  } else {
+// The ERF over the images that --images N, --image or --test-index name (default: test image 0).
+Result<Erf> erf_from_args(const Model& model, const std::string& layer, const RfUnit& unit, const Args& args,
+                          json& source) {
+  if (args.has("images") && (args.has("image") || args.has("test-index")))
+    return Error{"--images N replaces --image and --test-index"};
+  if (args.has("image") || args.has("test-index")) {
     Result<InputImage> in = input_from_args(model, args);
     if (!in) return in.error();
-    if (Status s = acc.add(in->x); !s) return s.error();
     source = in->source;
+    return effective_rf(model, layer, unit, in->x);
   }
-  return acc.result();
+  Result<LabeledImages> set = open_test_set(args);
+  if (!set) return set.error();
+  Result<int> n = args.get_int("images", 1, 1, set->count);
+  if (!n) return n.error();
+  source = args.has("images") ? json{{"test_images", *n}} : json{{"test_index", 0}, {"label", set->labels[0]}};
+  return mean_effective_rf(model, layer, unit, *set, 0, *n);
 }
 
 Result<json> run_rf(const Args& args) {
@@ -126,13 +119,11 @@ Result<json> run_rf(const Args& args) {
                       {"tokens", is_tokens(rf)}, {"theoretical", theoretical_json(rf)}});
     if (rf.name == layer) chosen = &rf;
   }
-  // An unknown layer: erf_probe's message lists the layers.
+  // An unknown layer fails in effective_rf, whose message lists the model's layers.
   Result<RfUnit> unit = chosen ? unit_from_args(*rfs, *chosen, args) : RfUnit{};
   if (!unit) return unit.error();
-  Result<ErfProbe> probe = erf_probe(*model, layer, *unit);
-  if (!probe) return probe.error();
   json source;
-  Result<Erf> erf = erf_from_args(*model, *probe, args, source);
+  Result<Erf> erf = erf_from_args(*model, layer, *unit, args, source);
   if (!erf) return erf.error();
   const ErfSummary& s = erf->summary;
   return json{{"model", args.get("model")},
@@ -145,7 +136,7 @@ Result<json> run_rf(const Args& args) {
                                   "); pixel (r, c) has its centre at (r + 0.5, c + 0.5)"},
               {"layers", layers},
               {"layer", layer},
-              {"unit", unit_json(probe->trf, erf->field)},
+              {"unit", unit_json(*chosen, erf->field)},
               {"input", source},
               {"images", erf->images},
               {"erf", {{"map", grid_json(erf->map)},
