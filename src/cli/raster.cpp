@@ -29,6 +29,7 @@ constexpr Glyph kFont[] = {
     {'r', {6, 5, 6, 5, 5}}, {'s', {7, 4, 7, 1, 7}}, {'t', {7, 2, 2, 2, 2}}, {'x', {5, 5, 2, 5, 5}},
     {'y', {5, 5, 2, 2, 2}}, {'n', {6, 5, 5, 5, 5}}, {'c', {7, 4, 4, 4, 7}}, {'m', {5, 7, 7, 5, 5}},
     {'v', {5, 5, 5, 5, 2}}, {'o', {7, 5, 5, 5, 7}}, {'g', {7, 4, 5, 5, 7}}, {'k', {5, 5, 6, 5, 5}},
+    {'b', {4, 4, 7, 5, 7}}, {'u', {5, 5, 5, 5, 7}}, {'f', {3, 4, 6, 4, 4}}, {'w', {5, 5, 7, 7, 5}},
 };
 
 const Glyph* glyph(char c) {
@@ -91,6 +92,16 @@ void Canvas::line(double x0, double y0, double x1, double y1, double width, Rgb 
       const double t = len2 > 0 ? std::clamp(((px - x0) * dx + (py - y0) * dy) / len2, 0.0, 1.0) : 0.0;
       if (std::hypot(px - (x0 + t * dx), py - (y0 + t * dy)) <= r) set(x, y, c);
     }
+}
+
+void Canvas::dashed_line(double x0, double y0, double x1, double y1, double width, double dash, double gap, Rgb c) {
+  const double len = std::hypot(x1 - x0, y1 - y0);
+  if (len <= 0) return;
+  const double ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+  for (double t = 0; t < len; t += dash + gap) {
+    const double e = std::min(t + dash, len);
+    line(x0 + ux * t, y0 + uy * t, x0 + ux * e, y0 + uy * e, width, c);
+  }
 }
 
 int Canvas::text(int x, int y, const std::string& s, int scale, Rgb c) {

@@ -402,9 +402,9 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   const fs::path models = scratch("figure_models"), out = scratch("figures");
   for (const char* name : {"vit_p001", "vit_p100"})
     fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
-  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* png : {"attention_grid.png", "distance_scatter.png"}) {
+  for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png"}) {
     std::ifstream f(out / png, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     Result<GrayImage> img = decode_image(bytes);
@@ -417,6 +417,11 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   ss << md.rdbuf();
   EXPECT_NE(ss.str().find("local"), std::string::npos);
   EXPECT_NE(ss.str().find("vit_p001"), std::string::npos);
+  // Receptive fields: only the vit family is there, so the claims comparing it with the cnn say they were not measured.
+  EXPECT_NE(ss.str().find("## Receptive fields"), std::string::npos);
+  EXPECT_NE(ss.str().find("| vit | 1 | blocks.0 | 32 (global) |"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("not measured"), std::string::npos);
+  EXPECT_EQ(r.j["receptive_field"]["vit"][0]["size_px"], 4.0);
   EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
   EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_distance_px"].get<double>());
 
