@@ -38,14 +38,6 @@ double layer_mean(const AttentionDistance& d, int l) {
 // "h3", "l0": a letter and a number.
 std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i)); }
 
-std::string fixed(double v, int digits) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(digits);
-  o << v;
-  return o.str();
-}
-
 // Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
 Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
   Trace trace;
@@ -95,23 +87,12 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   for (const Checkpoint* k : {&a, &b})
     for (double v : k->distance.px) peak = std::max(peak, v);
   const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
-  auto xpos = [&](double layer) { return left + (layer + 0.5) / layers * (w - left - right); };
-  auto ypos = [&](double px) { return h - bottom - px / ymax * (h - top - bottom); };
-  for (double v = 0.0; v <= ymax + 1e-9; v += step) {
-    c.line(left, ypos(v), w - right, ypos(v), 1.0, kGrid);
-    const std::string label = fixed(v, 0);
-    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
-  }
+  const PlotFrame frame(w, h, left, right, top, bottom, layers, ymax);
+  auto xpos = [&](double layer) { return frame.x(layer); };
+  auto ypos = [&](double px) { return frame.y(px); };
+  frame.draw(c, step, "layer", "mean distance px", kInk, kGrid);
   for (double level : {uniform_px, kLocalFraction * uniform_px})
     c.dashed_line(left, ypos(level), w - right, ypos(level), 1.5, 9, 7, kDash);
-  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
-  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
-  for (int l = 0; l < layers; ++l) {
-    c.line(xpos(l), h - bottom, xpos(l), h - bottom + 6, 2.0, kInk);
-    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l), 2, kInk);
-  }
-  c.text(w / 2 - 40, h - 22, "layer", 3, kInk);
-  c.text(8, 10, "mean distance px", 2, kInk);
   const std::pair<const Checkpoint*, Rgb> series[] = {{&a, kHighData}, {&b, kLowData}};
   for (int k = 0; k < 2; ++k) {
     const auto& [cp, color] = series[k];

@@ -116,6 +116,23 @@ int Canvas::text(int x, int y, const std::string& s, int scale, Rgb c) {
   return cx - x;
 }
 
+void PlotFrame::draw(Canvas& c, double step, const std::string& x_title, const std::string& y_title, Rgb ink,
+                     Rgb grid) const {
+  for (double v = 0.0; v <= ymax_ + 1e-9; v += step) {
+    c.line(left_, y(v), x_end(), y(v), 1.0, grid);
+    const std::string label = std::to_string(static_cast<long long>(std::llround(v)));
+    c.text(left_ - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(y(v)) - 5, label, 2, ink);
+  }
+  c.line(left_, top_ - 10, left_, h_ - bottom_, 2.0, ink);
+  c.line(left_, h_ - bottom_, x_end(), h_ - bottom_, 2.0, ink);
+  for (int i = 0; i < count_; ++i) {
+    c.line(x(i), h_ - bottom_, x(i), h_ - bottom_ + 6, 2.0, ink);
+    c.text(static_cast<int>(x(i)) - 3, h_ - bottom_ + 12, std::to_string(i), 2, ink);
+  }
+  c.text((left_ + x_end()) / 2 - 6 * static_cast<int>(x_title.size()), h_ - 22, x_title, 3, ink);
+  c.text(8, 10, y_title, 2, ink);
+}
+
 Status Canvas::save_png(const std::string& path) const {
   if (!stbi_write_png(path.c_str(), w_, h_, 3, rgb_.data(), 3 * w_)) return Error{"cannot write PNG '" + path + "'"};
   return {};

@@ -33,14 +33,6 @@ struct Family {
   }
 };
 
-std::string fixed(double v, int digits) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(digits);
-  o << v;
-  return o.str();
-}
-
 Result<Variant> measure(const Model& model, const std::string& label, const std::vector<TheoreticalRf>& trf,
                         const LabeledImages& set, int images) {
   Variant v{label, {}};
@@ -100,23 +92,12 @@ Status draw_growth(const std::vector<Family>& families, int image_size, const st
   }
   const double ymax = std::ceil(peak / 10) * 10;
   Canvas c(w, h, kWhite);
-  auto xpos = [&](double d) { return left + (d + 0.5) / depth * (w - left - right); };
-  auto ypos = [&](double px) { return h - bottom - px / ymax * (h - top - bottom); };
-  for (double v = 0; v <= ymax + 1e-9; v += 10) {
-    c.line(left, ypos(v), w - right, ypos(v), 1.0, kGrid);
-    const std::string label = fixed(v, 0);
-    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
-  }
+  const PlotFrame frame(w, h, left, right, top, bottom, static_cast<int>(depth), ymax);
+  auto xpos = [&](double d) { return frame.x(d); };
+  auto ypos = [&](double px) { return frame.y(px); };
+  frame.draw(c, 10, "depth layer index", "px  trf side  and  erf 2 r90", kInk, kGrid);
   c.dashed_line(left, ypos(image_size), w - right, ypos(image_size), 1.5, 9, 7, kDash);
   c.text(w - right - 70, static_cast<int>(ypos(image_size)) - 14, "image", 2, kDash);
-  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
-  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
-  for (size_t d = 0; d < depth; ++d) {
-    c.line(xpos(d), h - bottom, xpos(d), h - bottom + 6, 2.0, kInk);
-    c.text(static_cast<int>(xpos(d)) - 3, h - bottom + 12, std::to_string(d), 2, kInk);
-  }
-  c.text(w / 2 - 100, h - 22, "depth layer index", 3, kInk);
-  c.text(8, 10, "px  trf side  and  erf 2 r90", 2, kInk);
   for (const Family& f : families) {
     for (size_t d = 0; d < f.trf.size(); ++d) {
       if (d + 1 < f.trf.size()) c.line(xpos(d), ypos(f.trf[d].size_px), xpos(d + 1), ypos(f.trf[d + 1].size_px), 1.5, f.color);

@@ -191,15 +191,8 @@ def main():
         src = os.path.join(args.models_dir, "%s_p100.safetensors" % arch)
         vitcnn_rf(args.vitcnn, src, "--untrained", "--seed", str(UNTRAINED_SEED), "--save-untrained", saved)
         paths.append(saved)
-    failures = 0
-    for path in paths:
-        try:
-            ok, message = check_model(args.vitcnn, path, images)
-        except (subprocess.CalledProcessError, KeyError, ValueError, FileNotFoundError) as e:
-            ok, message = False, "error: %s" % (getattr(e, "stderr", None) or e)
-        print("%-28s %s  %s" % (os.path.basename(path), "ok  " if ok else "FAIL", message))
-        failures += not ok
-    return 1 if failures else 0
+    return make_test_models.run_checks(paths, lambda path: check_model(args.vitcnn, path, images),
+                                       (subprocess.CalledProcessError, KeyError, ValueError, FileNotFoundError))
 
 
 if __name__ == "__main__":
