@@ -21,6 +21,19 @@ json metadata_of(const Model& m) {
   return meta.is_discarded() ? json(m.metadata_json()) : meta;
 }
 
+// A step's spatial operators: its paths, each a list of convs ([] = identity).
+json paths_json(const LayerGeometry& g) {
+  json paths = json::array();
+  for (const ConvPath& p : g.paths) {
+    json convs = json::array();
+    for (const ConvGeometry& c : p)
+      convs.push_back({{"kernel", c.kernel}, {"stride", c.stride}, {"pad", c.pad}, {"dilation", c.dilation},
+                       {"in_c", c.in_c}, {"out_c", c.out_c}});
+    paths.push_back(std::move(convs));
+  }
+  return paths;
+}
+
 Result<json> run_info(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
@@ -28,8 +41,9 @@ Result<json> run_info(const Args& args) {
   json layers = json::array();
   int64_t macs = 0;
   for (const LayerInfo& l : model.layers()) {
-    layers.push_back({{"name", l.name}, {"type", l.type}, {"out_shape", l.out_shape}, {"params", l.params},
-                      {"macs", l.macs}});
+    layers.push_back({{"name", l.name}, {"type", layer_type(l.kind)}, {"out_shape", l.out.dims()},
+                      {"params", l.params}, {"macs", l.macs}, {"in_shape", l.in.dims()}, {"is_layer", l.is_layer},
+                      {"paths", paths_json(l.geometry)}, {"global_mixing", l.geometry.global_mixing}});
     macs += l.macs;
   }
   return json{{"arch", model.arch()}, {"params", model.num_params()}, {"macs", macs}, {"layers", layers},

@@ -4,6 +4,45 @@
 
 namespace vc {
 
+const char* layer_type(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::Stem: return "conv3x3";
+    case LayerKind::BasicBlock: return "basic_block";
+    case LayerKind::PatchEmbed: return "patch_embed";
+    case LayerKind::TokenProj: return "token_proj";
+    case LayerKind::TransformerBlock: return "transformer_block";
+    case LayerKind::Norm: return "layernorm";
+    case LayerKind::AvgPool: return "avgpool";
+    case LayerKind::ClsPool: return "cls_token";
+    case LayerKind::Head: return "linear";
+  }
+  return "";
+}
+
+bool is_analysis_layer(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::Stem:
+    case LayerKind::BasicBlock:
+    case LayerKind::PatchEmbed:
+    case LayerKind::TokenProj:
+    case LayerKind::TransformerBlock: return true;
+    case LayerKind::Norm:
+    case LayerKind::AvgPool:
+    case LayerKind::ClsPool:
+    case LayerKind::Head: return false;
+  }
+  return false;
+}
+
+std::vector<int64_t> FeatureShape::dims() const {
+  switch (layout) {
+    case Layout::Map: return {1, channels, h, w};
+    case Layout::Tokens: return {1, tokens(), channels};
+    case Layout::Vector: return {1, channels};
+  }
+  return {};
+}
+
 void Trace::put(std::string name, Tensor value) {
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) {

@@ -38,11 +38,77 @@ struct Trace {
   const Tensor* find(std::string_view name) const;
 };
 
-// One row of `vitcnn info`'s "layers".
+// What a step of the forward chain is; Model::layers() has one LayerInfo per step, in forward order.
+enum class LayerKind {
+  Stem,              // "stem": relu(conv 3x3, stride 1, pad 1) of the image (cnn, hybrid)
+  BasicBlock,        // "stages.{s}.{b}": ResNet basic block, relu(conv2(relu(conv1(x))) + shortcut(x))
+  PatchEmbed,        // "embed" (vit): conv kernel = stride = patch -> patch tokens, CLS, position embedding
+  TokenProj,         // "embed" (hybrid): 1x1 conv of the trunk's map -> tokens, CLS, position embedding
+  TransformerBlock,  // "blocks.{i}": pre-LN attention + MLP, both residual
+  Norm,              // "norm": the final LayerNorm, per token
+  AvgPool,           // "pool" (cnn): global average pool of the map
+  ClsPool,           // "pool" (vit, hybrid): the CLS token
+  Head,              // "logits": the linear classifier
+};
+// The "type" of `vitcnn info`: "conv3x3", "basic_block", "patch_embed", "token_proj", "transformer_block",
+// "layernorm", "avgpool", "cls_token", "linear".
+const char* layer_type(LayerKind kind);
+// Whether a step of this kind is a "layer" for the analyses (Model::layer_names()): stem, blocks, embed.
+bool is_analysis_layer(LayerKind kind);
+
+// One image's tensor between two steps. Map: a feature map [channels, h, w]. Tokens: [1 + h * w, channels],
+// the CLS token then the h x w grid of tokens in row-major order (token i + 1 is grid cell (i / w, i % w)).
+// Vector: [channels], no grid (h = w = 0).
+struct FeatureShape {
+  enum class Layout { Map, Tokens, Vector };
+  Layout layout = Layout::Map;
+  int channels = 0, h = 0, w = 0;
+  // 1 + h * w for Tokens, else 0.
+  int64_t tokens() const { return layout == Layout::Tokens ? 1 + static_cast<int64_t>(h) * w : 0; }
+  // As a batch-1 tensor shape: [1, C, h, w], [1, 1 + h * w, C] or [1, C].
+  std::vector<int64_t> dims() const;
+  bool operator==(const FeatureShape&) const = default;
+};
+
+// One convolution as the receptive-field recurrences see it (Araujo et al. 2019): square kernel, stride,
+// symmetric zero padding and dilation (1 in every model today), from in_c to out_c channels.
+// Output unit u of a 1-D axis reads inputs u * stride - pad + i * dilation for i in [0, kernel).
+// torch: nn.Conv2d(in_c, out_c, kernel, stride, pad, dilation)
+struct ConvGeometry {
+  int kernel = 1, stride = 1, pad = 0, dilation = 1;
+  int in_c = 0, out_c = 0;
+  // Output side for an input side n: (n + 2 pad - dilation (kernel - 1) - 1) / stride + 1.
+  int out_size(int n) const { return (n + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1; }
+  bool operator==(const ConvGeometry&) const = default;
+};
+
+// The spatial operators of a step. Its output is the sum of `paths`, each a chain of convs applied in order on
+// the input grid; an empty chain is the identity (a residual path, or a per-position operation such as a norm, a
+// ReLU or an MLP over tokens). With `global_mixing`, every output position also sees every input position
+// (attention: every token attends to every token; global average pooling). Per kind:
+//   Stem              {{3x3 s1 p1}}
+//   BasicBlock        {{conv1 3x3 s p1, conv2 3x3 s1 p1}, {shortcut 1x1 s p0}}, or {{conv1, conv2}, {}} (identity)
+//   PatchEmbed        {{patch x patch, stride patch, p0}}: the patch tokens; the CLS token sees no pixel
+//   TokenProj         {{1x1 s1 p0}}: likewise
+//   TransformerBlock  {{}} + global_mixing
+//   Norm, Head        {{}}
+//   AvgPool           {} + global_mixing: the vector sees the whole map
+//   ClsPool           {{}}: the vector is the CLS token of the input
+using ConvPath = std::vector<ConvGeometry>;  // applied first to last; empty: the identity
+struct LayerGeometry {
+  std::vector<ConvPath> paths;
+  bool global_mixing = false;
+  bool operator==(const LayerGeometry&) const = default;
+};
+
+// One step of the forward chain (a row of `vitcnn info`'s "layers").
 struct LayerInfo {
-  std::string name, type;
-  std::vector<int64_t> out_shape;  // for batch 1
-  int64_t params = 0, macs = 0;
+  std::string name;  // the traced name of its output
+  LayerKind kind = LayerKind::Stem;
+  FeatureShape in, out;
+  int64_t params = 0, macs = 0;  // MACs for one image
+  bool is_layer = false;         // listed by Model::layer_names()
+  LayerGeometry geometry;
 };
 
 struct Gradients {

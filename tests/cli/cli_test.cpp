@@ -162,6 +162,28 @@ TEST_F(Cli, InfoCountsEveryWeight) {
   }
 }
 
+TEST_F(Cli, InfoListsTheGeometryOfEveryStep) {
+  CliRun cnn = vitcnn({"info", "--model", model("cnn")});
+  ASSERT_EQ(cnn.code, 0) << cnn.err;
+  // The tiny cnn: stem 8, stages of 8 (stride 1) and 16 (stride 2), one block each.
+  const json conv1 = {{"kernel", 3}, {"stride", 2}, {"pad", 1}, {"dilation", 1}, {"in_c", 8}, {"out_c", 16}};
+  const json conv2 = {{"kernel", 3}, {"stride", 1}, {"pad", 1}, {"dilation", 1}, {"in_c", 16}, {"out_c", 16}};
+  const json shortcut = {{"kernel", 1}, {"stride", 2}, {"pad", 0}, {"dilation", 1}, {"in_c", 8}, {"out_c", 16}};
+  const json& block = cnn.j["layers"][2];
+  EXPECT_EQ(block["name"], "stages.1.0");
+  EXPECT_EQ(block["paths"], json::array({json::array({conv1, conv2}), json::array({shortcut})}));
+  EXPECT_EQ(block["in_shape"], json::array({1, 8, 32, 32}));
+  EXPECT_EQ(cnn.j["layers"][1]["paths"][1], json::array());  // stages.0.0: identity shortcut
+  EXPECT_EQ(block["is_layer"], true);
+  EXPECT_EQ(block["global_mixing"], false);
+  CliRun vit = vitcnn({"info", "--model", model("vit")});
+  ASSERT_EQ(vit.code, 0) << vit.err;
+  EXPECT_EQ(vit.j["layers"][0]["paths"][0][0]["kernel"], 4);
+  EXPECT_EQ(vit.j["layers"][0]["paths"][0][0]["stride"], 4);
+  EXPECT_EQ(vit.j["layers"][1]["paths"], json::array({json::array()}));
+  EXPECT_EQ(vit.j["layers"][1]["global_mixing"], true);
+}
+
 TEST_F(Cli, PredictMatchesTheReferenceAndSumsToOne) {
   const json want = expected();
   ASSERT_FALSE(want.is_discarded());

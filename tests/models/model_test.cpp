@@ -244,7 +244,7 @@ TEST(ModelLayers, CnnShapesParamsAndMacs) {
   for (size_t i = 0; i < L.size(); ++i) {
     EXPECT_EQ(macs[i], L[i].macs) << L[i].name;
     EXPECT_EQ(params[i], L[i].params) << L[i].name;
-    EXPECT_EQ(shapes[i], L[i].out_shape) << L[i].name;
+    EXPECT_EQ(shapes[i], L[i].out.dims()) << L[i].name;
     total += params[i];
   }
   EXPECT_EQ(total, m->num_params());
@@ -258,7 +258,7 @@ TEST(ModelLayers, VitShapesParamsAndMacs) {
   ASSERT_EQ(1u + 6 + 3, L.size());
   const int64_t T = 65, D = 128, Hm = 256;
   EXPECT_EQ("embed", L[0].name);
-  EXPECT_EQ((std::vector<int64_t>{1, T, D}), L[0].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, T, D}), L[0].out.dims());
   EXPECT_EQ(64 * D * 16, L[0].macs);                            // 64 patches x D x (4x4 pixels)
   EXPECT_EQ(D * 16 + D + D + T * D, L[0].params);               // conv + bias, CLS, position embedding
   for (int i = 1; i <= 6; ++i) {
@@ -269,7 +269,7 @@ TEST(ModelLayers, VitShapesParamsAndMacs) {
   }
   EXPECT_EQ("norm", L[7].name);
   EXPECT_EQ("pool", L[8].name);
-  EXPECT_EQ((std::vector<int64_t>{1, D}), L[8].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, D}), L[8].out.dims());
   EXPECT_EQ("logits", L[9].name);
   EXPECT_EQ(D * 10, L[9].macs);
   int64_t total = 0;
@@ -285,9 +285,229 @@ TEST(ModelLayers, HybridChainsTrunkAndTokens) {
                                       "blocks.3"}),
             m->layer_names());
   const std::vector<LayerInfo> L = m->layers();
-  EXPECT_EQ((std::vector<int64_t>{1, 64, 8, 8}), L[2].out_shape);
-  EXPECT_EQ((std::vector<int64_t>{1, 65, 128}), L[3].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, 64, 8, 8}), L[2].out.dims());
+  EXPECT_EQ((std::vector<int64_t>{1, 65, 128}), L[3].out.dims());
   EXPECT_EQ(128 * 8 * 8 * 64, L[3].macs);  // the 1x1 projection
+}
+
+// --- layer geometry ------------------------------------------------------------------------------
+
+using Layout = FeatureShape::Layout;
+
+ConvGeometry conv(int kernel, int stride, int pad, int in_c, int out_c) {
+  return {.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c};
+}
+
+const LayerInfo& layer(const std::vector<LayerInfo>& L, const std::string& name) {
+  const auto it = std::find_if(L.begin(), L.end(), [&](const LayerInfo& l) { return l.name == name; });
+  EXPECT_NE(it, L.end()) << name;
+  return *it;
+}
+
+TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  const LayerInfo& stem = layer(L, "stem");
+  EXPECT_EQ(LayerKind::Stem, stem.kind);
+  EXPECT_EQ((FeatureShape{Layout::Map, 1, 32, 32}), stem.in);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 1, 32)}}, false}), stem.geometry);
+  // Stage 0 keeps width and size: identity shortcut (an empty path).
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {}}, false}),
+            layer(L, "stages.0.0").geometry);
+  // Stage 1 block 0: conv1 3x3 s2 p1, conv2 3x3 s1 p1, shortcut 1x1 s2 p0; block 1 is stride 1 with identity.
+  const LayerInfo& s10 = layer(L, "stages.1.0");
+  EXPECT_EQ(LayerKind::BasicBlock, s10.kind);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 64), conv(3, 1, 1, 64, 64)}, {conv(1, 2, 0, 32, 64)}}, false}),
+            s10.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Map, 32, 32, 32}), s10.in);
+  EXPECT_EQ((FeatureShape{Layout::Map, 64, 16, 16}), s10.out);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 64, 64), conv(3, 1, 1, 64, 64)}, {}}, false}),
+            layer(L, "stages.1.1").geometry);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 64, 128), conv(3, 1, 1, 128, 128)}, {conv(1, 2, 0, 64, 128)}}, false}),
+            layer(L, "stages.2.0").geometry);
+  const LayerInfo& pool = layer(L, "pool");
+  EXPECT_EQ(LayerKind::AvgPool, pool.kind);
+  EXPECT_EQ((LayerGeometry{{}, true}), pool.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Vector, 128, 0, 0}), pool.out);
+  EXPECT_EQ(LayerKind::Head, layer(L, "logits").kind);
+  EXPECT_STREQ("basic_block", layer_type(s10.kind));
+  EXPECT_STREQ("conv3x3", layer_type(stem.kind));
+  EXPECT_STREQ("avgpool", layer_type(pool.kind));
+}
+
+TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  const LayerInfo& embed = layer(L, "embed");
+  EXPECT_EQ(LayerKind::PatchEmbed, embed.kind);
+  EXPECT_TRUE(embed.is_layer);
+  // kernel = stride = patch 4, no padding: an 8 x 8 grid of tokens (+ CLS).
+  EXPECT_EQ((LayerGeometry{{{conv(4, 4, 0, 1, 128)}}, false}), embed.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
+  EXPECT_EQ(65, embed.out.tokens());
+  for (int i = 0; i < 6; ++i) {
+    const LayerInfo& b = layer(L, "blocks." + std::to_string(i));
+    EXPECT_EQ(LayerKind::TransformerBlock, b.kind);
+    EXPECT_EQ((LayerGeometry{{{}}, true}), b.geometry) << b.name;
+    EXPECT_EQ(embed.out, b.out);
+  }
+  EXPECT_EQ(LayerKind::Norm, layer(L, "norm").kind);
+  EXPECT_FALSE(layer(L, "norm").is_layer);
+  EXPECT_EQ((LayerGeometry{{{}}, false}), layer(L, "norm").geometry);
+  EXPECT_EQ(LayerKind::ClsPool, layer(L, "pool").kind);
+  EXPECT_STREQ("cls_token", layer_type(LayerKind::ClsPool));
+  EXPECT_EQ((FeatureShape{Layout::Vector, 10, 0, 0}), layer(L, "logits").out);
+}
+
+TEST(ModelGeometry, HybridProjectsTheTrunkMapToTokens) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {conv(1, 2, 0, 32, 32)}}, false}),
+            layer(L, "stages.0.0").geometry);
+  const LayerInfo& embed = layer(L, "embed");
+  EXPECT_EQ(LayerKind::TokenProj, embed.kind);
+  EXPECT_STREQ("token_proj", layer_type(embed.kind));
+  EXPECT_EQ((FeatureShape{Layout::Map, 64, 8, 8}), embed.in);
+  EXPECT_EQ((LayerGeometry{{{conv(1, 1, 0, 64, 128)}}, false}), embed.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
+  EXPECT_TRUE(layer(L, "blocks.3").geometry.global_mixing);
+}
+
+// Random cnn and hybrid configs (odd sizes, strides 1 to 3, 1 to 3 stages).
+std::vector<std::string> random_configs(uint64_t seed, int count) {
+  Lcg rng{seed};
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>((rng.next() + 1.0f) * 0.5f * (hi - lo + 1)) % (hi - lo + 1); };
+  std::vector<std::string> out;
+  for (int n = 0; n < count; ++n) {
+    const bool hybrid = n % 2 == 1;
+    const int stages = pick(1, 3), in_c = pick(1, 2);
+    std::string widths, strides, blocks;
+    int side = hybrid ? pick(1, 3) : pick(9, 21);
+    for (int s = 0; s < stages; ++s) {
+      const int stride = pick(1, 3);
+      if (hybrid) side *= stride;  // the hybrid's trunk must divide the image exactly
+      widths += (s ? ", " : "") + std::to_string(pick(2, 5));
+      strides += (s ? ", " : "") + std::to_string(stride);
+      blocks += (s ? ", " : "") + std::to_string(pick(1, 2));
+    }
+    const std::string trunk = "\"image_size\": " + std::to_string(side) + ", \"in_channels\": " + std::to_string(in_c) +
+                              ", \"stem_width\": " + std::to_string(pick(2, 4)) + ", \"widths\": [" + widths +
+                              "], \"strides\": [" + strides + "], \"blocks\": [" + blocks + "], \"num_classes\": 3";
+    out.push_back(hybrid ? meta_json("hybrid", side, 3, "{" + trunk + ", \"dim\": 4, \"depth\": 1, \"heads\": 2, \"mlp_hidden\": 3}")
+                         : meta_json("cnn", side, 3, "{" + trunk + "}"));
+  }
+  return out;
+}
+
+// Every path of every step maps the step's input grid and channels to its output's; steps chain; the traced
+// tensors of a forward pass have the shapes layers() announces.
+void check_geometry_is_consistent(const Model& m) {
+  const std::vector<LayerInfo> L = m.layers();
+  ASSERT_FALSE(L.empty());
+  EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
+  Trace trace;
+  m.forward(random_input(m, 1, 3), &trace);
+  std::vector<std::string> layer_names;
+  for (size_t i = 0; i < L.size(); ++i) {
+    const LayerInfo& l = L[i];
+    SCOPED_TRACE(l.name);
+    if (i > 0) EXPECT_EQ(L[i - 1].out, l.in);
+    ASSERT_NE(nullptr, trace.find(l.name));
+    EXPECT_EQ(l.out.dims(), trace.find(l.name)->shape);
+    EXPECT_EQ(is_analysis_layer(l.kind), l.is_layer);
+    if (l.is_layer) layer_names.push_back(l.name);
+    if (l.out.layout == Layout::Vector) continue;
+    EXPECT_FALSE(l.geometry.paths.empty());
+    for (const ConvPath& path : l.geometry.paths) {
+      int c = l.in.channels, h = l.in.h, w = l.in.w;
+      for (const ConvGeometry& g : path) {
+        EXPECT_EQ(c, g.in_c);
+        EXPECT_EQ(1, g.dilation);
+        c = g.out_c;
+        h = g.out_size(h);
+        w = g.out_size(w);
+      }
+      EXPECT_EQ(l.out.channels, c);
+      EXPECT_EQ(l.out.h, h);
+      EXPECT_EQ(l.out.w, w);
+    }
+  }
+  EXPECT_EQ(m.layer_names(), layer_names);
+}
+
+TEST(ModelGeometry, ConsistentForShippedTinyAndRandomConfigs) {
+  std::vector<std::string> metas = {kTinyVit, kTinyCnn, kTinyHybrid, kDefaultVit, kDefaultCnn, kDefaultHybrid};
+  for (const std::string& r : random_configs(17, 6)) metas.push_back(r);
+  for (const std::string& meta : metas) {
+    SCOPED_TRACE(meta);
+    std::unique_ptr<Model> m = load(weights_for(meta, 4));
+    ASSERT_TRUE(m);
+    check_geometry_is_consistent(*m);
+  }
+}
+
+// 1-D receptive field of unit 0 of a layer output (Araujo et al. 2019): it covers input pixels
+// [start, start + size) and unit u is shifted by u * jump. A conv (k, s, p, d) after (size, jump, start) gives
+// (size + (k - 1) d jump, jump s, start - p jump); a step's paths are united.
+struct Rf {
+  int64_t size = 1, jump = 1, start = 0;
+};
+
+Rf through(const Rf& in, const LayerGeometry& g) {
+  int64_t lo = 0, hi = 0, jump = 0;
+  for (size_t i = 0; i < g.paths.size(); ++i) {
+    Rf r = in;
+    for (const ConvGeometry& c : g.paths[i]) {
+      r.size += (c.kernel - 1) * c.dilation * r.jump;
+      r.start -= c.pad * r.jump;
+      r.jump *= c.stride;
+    }
+    lo = i ? std::min(lo, r.start) : r.start;
+    hi = i ? std::max(hi, r.start + r.size) : r.start + r.size;
+    EXPECT_TRUE(i == 0 || jump == r.jump);
+    jump = r.jump;
+  }
+  return {hi - lo, jump, lo};
+}
+
+// The receptive field computed from layers() alone bounds the input gradient of a cnn's centre unit, and is
+// reached: the gradient is zero outside the box and non-zero on its first and last rows inside the image.
+TEST(ModelGeometry, ReceptiveFieldFromLayersBoundsTheGradient) {
+  int checked = 0;
+  for (const std::string& meta : random_configs(23, 5)) {
+    if (meta.find("\"cnn\"") == std::string::npos) continue;
+    ++checked;
+    SCOPED_TRACE(meta);
+    std::unique_ptr<Model> m = load(weights_for(meta, 8));
+    ASSERT_TRUE(m);
+    const std::vector<LayerInfo> L = m->layers();
+    const LayerInfo& last = L[L.size() - 3];  // the last basic block, before pool and logits
+    ASSERT_EQ(LayerKind::BasicBlock, last.kind);
+    Rf rf;
+    for (const LayerInfo& l : L) {
+      rf = through(rf, l.geometry);
+      if (&l == &last) break;
+    }
+    const int u = last.out.h / 2, S = m->image_size();
+    const Tensor x = random_input(*m, 1, 5);
+    Tensor seed(last.out.dims());
+    for (int c = 0; c < last.out.channels; ++c) seed.data[(static_cast<size_t>(c) * last.out.h + u) * last.out.w + u] = 1.0f;
+    Result<Gradients> g = m->backward(x, last.name, seed, false);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    const int64_t lo = rf.start + u * rf.jump, hi = lo + rf.size - 1;
+    double edge = 0.0;
+    for (int y = 0; y < S; ++y)
+      for (int xx = 0; xx < S; ++xx) {
+        const float v = g->input.data[static_cast<size_t>(y) * S + xx];
+        if (y < lo || y > hi || xx < lo || xx > hi) EXPECT_EQ(0.0f, v) << "(" << y << ", " << xx << ")";
+        if (y == std::max<int64_t>(lo, 0) || y == std::min<int64_t>(hi, S - 1)) edge += std::fabs(v);
+      }
+    EXPECT_GT(edge, 0.0) << "rf [" << lo << ", " << hi << "]";
+  }
+  EXPECT_EQ(3, checked);
 }
 
 TEST(ModelForward, BatchRowsMatchSingleImages) {
