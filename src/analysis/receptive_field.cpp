@@ -150,7 +150,8 @@ ErfSummary summarize_erf(const Tensor& map, const UnitField& field) {
   s.share90_trf = area > 0 ? static_cast<double>(count90) / area : 0.0;
   double inside = 0.0;
   for (int r = field.clipped.top; r < field.clipped.bottom; ++r)
-    for (int c = field.clipped.left; c < field.clipped.right; ++c) inside += map.data[static_cast<size_t>(r) * cols + c];
+    for (int c = field.clipped.left; c < field.clipped.right; ++c)
+      inside += map.data[static_cast<size_t>(r) * cols + c];
   s.mass_outside_trf = (s.mass - inside) / s.mass;
   return s;
 }
@@ -238,8 +239,8 @@ Result<Erf> effective_rf(const Model& model, std::string_view layer, const RfUni
 Result<Erf> mean_effective_rf(const Model& model, std::string_view layer, const RfUnit& unit, const LabeledImages& set,
                               int first, int count) {
   if (first < 0 || count < 1 || first + count > set.count)
-    return Error{"test images [" + std::to_string(first) + ", " + std::to_string(first + count) + ") are not in the set's " +
-                 std::to_string(set.count)};
+    return Error{"test images [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                 ") are not in the set's " + std::to_string(set.count)};
   Result<ErfProbe> probe = erf_probe(model, layer, unit);
   if (!probe) return probe.error();
   ErfAccumulator acc(model, std::move(*probe));

@@ -56,8 +56,8 @@
 namespace vc {
 
 struct TheoreticalRf {
-  std::string name;            // the step's traced output ("stem", "stages.1.0", "embed", "blocks.3", ...)
-  FeatureShape shape;          // the step's output for one image: its grid is shape.h x shape.w
+  std::string name;    // the step's traced output ("stem", "stages.1.0", "embed", "blocks.3", ...)
+  FeatureShape shape;  // the step's output for one image: its grid is shape.h x shape.w
   double size_px = 1.0, jump_px = 1.0, start_px = 0.5;
   bool global = false;
 };

@@ -29,8 +29,8 @@ class Canvas {
   void line(double x0, double y0, double x1, double y1, double width, Rgb c);
   // The same in dashes `dash` px long, `gap` px apart, from (x0, y0).
   void dashed_line(double x0, double y0, double x1, double y1, double width, double dash, double gap, Rgb c);
-  // Text in the 3x5 font ("0-9 . - %" and the letters a-i k-p r-y; unknown characters leave a blank), `scale` px per font pixel,
-  // top-left at (x, y). Returns the width drawn.
+  // Text in the 3x5 font ("0-9 . - %" and the letters a-i k-p r-y; unknown characters leave a blank), `scale` px per
+  // font pixel, top-left at (x, y). Returns the width drawn.
   int text(int x, int y, const std::string& s, int scale, Rgb c);
   Status save_png(const std::string& path) const;
 

@@ -35,12 +35,14 @@ bool is_tokens(const TheoreticalRf& rf) { return rf.shape.layout == FeatureShape
 
 // The unit that --unit, --token or --cls name on `rf`, one of the model's layers `rfs` (default: the grid centre).
 Result<RfUnit> unit_from_args(const std::vector<TheoreticalRf>& rfs, const TheoreticalRf& rf, const Args& args) {
-  if (args.has("unit") + args.has("token") + args.has("cls") > 1) return Error{"give at most one of --unit, --token, --cls"};
+  if (args.has("unit") + args.has("token") + args.has("cls") > 1)
+    return Error{"give at most one of --unit, --token, --cls"};
   if ((args.has("token") || args.has("cls")) && !is_tokens(rf)) {
     const bool any = std::any_of(rfs.begin(), rfs.end(), is_tokens);
-    return Error{std::string(args.has("token") ? "--token" : "--cls") + " needs a token layer" +
-                 (any ? " (embed, blocks.*); '" + rf.name + "' is a feature map" : ", and this model (a cnn) has none") +
-                 ": choose a position with --unit ROW,COL"};
+    return Error{
+        std::string(args.has("token") ? "--token" : "--cls") + " needs a token layer" +
+        (any ? " (embed, blocks.*); '" + rf.name + "' is a feature map" : ", and this model (a cnn) has none") +
+        ": choose a position with --unit ROW,COL"};
   }
   if (args.has("cls")) return RfUnit{true, 0, 0};
   if (args.has("token")) {
@@ -115,8 +117,10 @@ Result<json> run_rf(const Args& args) {
   json layers = json::array();
   const TheoreticalRf* chosen = nullptr;
   for (const TheoreticalRf& rf : *rfs) {
-    layers.push_back({{"name", rf.name}, {"grid", {rf.shape.h, rf.shape.w}},
-                      {"tokens", is_tokens(rf)}, {"theoretical", theoretical_json(rf)}});
+    layers.push_back({{"name", rf.name},
+                      {"grid", {rf.shape.h, rf.shape.w}},
+                      {"tokens", is_tokens(rf)},
+                      {"theoretical", theoretical_json(rf)}});
     if (rf.name == layer) chosen = &rf;
   }
   // An unknown layer fails in effective_rf, whose message lists the model's layers.
@@ -139,29 +143,33 @@ Result<json> run_rf(const Args& args) {
               {"unit", unit_json(*chosen, erf->field)},
               {"input", source},
               {"images", erf->images},
-              {"erf", {{"map", grid_json(erf->map)},
-                       {"mass", s.mass},
-                       {"r50_px", s.r50_px},
-                       {"r90_px", s.r90_px},
-                       {"share90_trf", s.share90_trf},
-                       {"mass_outside_trf", s.mass_outside_trf}}}};
+              {"erf",
+               {{"map", grid_json(erf->map)},
+                {"mass", s.mass},
+                {"r50_px", s.r50_px},
+                {"r90_px", s.r90_px},
+                {"share90_trf", s.share90_trf},
+                {"mass_outside_trf", s.mass_outside_trf}}}};
 }
 
 }  // namespace
 
 Command rf_command() {
-  return {"rf", "theoretical receptive field of every layer, effective receptive field of one unit (|dy/dx|)",
+  return {"rf",
+          "theoretical receptive field of every layer, effective receptive field of one unit (|dy/dx|)",
           {model_flag(),
            {"layer", "NAME", "layer of the unit (default: the last; stem, stages.S.B, embed, blocks.I)"},
            {"unit", "ROW,COL", "unit at grid position ROW,COL, from 0 (default: the grid centre)"},
            {"token", "N", "patch token N, from 0, row-major (token layers; sequence index N + 1)"},
            {"cls", "", "the CLS token (token layers)"},
-           image_flag(), test_index_flag(),
+           image_flag(),
+           test_index_flag(),
            {"images", "N", "mean ERF over the first N test images (default: test image 0 alone)"},
            {"untrained", "", "an untrained model of the same config (seeded initialisation) instead"},
            {"seed", "N", "initialisation seed for --untrained (default 0)"},
            {"save-untrained", "PATH", "also write the untrained weights to PATH (safetensors, F32)"},
-           data_flag(), backend_flag()},
+           data_flag(),
+           backend_flag()},
           run_rf};
 }
 

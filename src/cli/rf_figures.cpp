@@ -46,8 +46,8 @@ Result<Variant> measure(const Model& model, const std::string& label, const std:
 
 Result<std::vector<Family>> measure_families(const fs::path& models, const LabeledImages& set, int images,
                                              const KernelTable& kernels) {
-  const std::pair<const char*, Rgb> families[] = {{"vit", {31, 119, 180}}, {"cnn", {214, 39, 40}},
-                                                  {"hybrid", {44, 160, 44}}};
+  const std::pair<const char*, Rgb> families[] = {
+      {"vit", {31, 119, 180}}, {"cnn", {214, 39, 40}}, {"hybrid", {44, 160, 44}}};
   std::vector<Family> out;
   for (const auto& [name, color] : families) {
     Family f{name, color, {}, {}};
@@ -100,7 +100,8 @@ Status draw_growth(const std::vector<Family>& families, int image_size, const st
   c.text(w - right - 70, static_cast<int>(ypos(image_size)) - 14, "image", 2, kDash);
   for (const Family& f : families) {
     for (size_t d = 0; d < f.trf.size(); ++d) {
-      if (d + 1 < f.trf.size()) c.line(xpos(d), ypos(f.trf[d].size_px), xpos(d + 1), ypos(f.trf[d + 1].size_px), 1.5, f.color);
+      if (d + 1 < f.trf.size())
+        c.line(xpos(d), ypos(f.trf[d].size_px), xpos(d + 1), ypos(f.trf[d + 1].size_px), 1.5, f.color);
       c.dot(xpos(d), ypos(f.trf[d].size_px), 3.5, f.color);
     }
     for (const Variant& v : f.variants)
@@ -110,7 +111,8 @@ Status draw_growth(const std::vector<Family>& families, int image_size, const st
         if (v.label == "untrained")
           c.dashed_line(x0, y0, x1, y1, 2.0, 7, 5, f.color);
         else
-          c.line(x0, y0, x1, y1, v.label == "p100" ? 3.5 : 2.0, v.label == "p100" ? f.color : mix(f.color, kWhite, 0.45f));
+          c.line(x0, y0, x1, y1, v.label == "p100" ? 3.5 : 2.0,
+                 v.label == "p100" ? f.color : mix(f.color, kWhite, 0.45f));
       }
   }
   // Legend: families, then line styles.
@@ -229,10 +231,11 @@ std::string claims_markdown(const std::vector<Family>& families, int image_size)
     }
     const size_t last = cnn100->erfs.size() - 1;
     md << "90 % of the p100 CNN's gradient mass lies in " << fixed(100 * lo, 0) << "-" << fixed(100 * hi, 0)
-       << " % of its TRF area (clipped to the image) across the layers, " << (hi < 1 ? "a fraction at every depth; " : "not a fraction everywhere; ")
-       << "its r90 grows at " << grows << " of " << last << " steps in depth, from "
-       << fixed(cnn100->erfs[0].summary.r90_px, 1) << " to " << fixed(cnn100->erfs[last].summary.r90_px, 1)
-       << " px (TRF side 3 to " << fixed(cnn->trf[last].size_px, 0) << " px). ";
+       << " % of its TRF area (clipped to the image) across the layers, "
+       << (hi < 1 ? "a fraction at every depth; " : "not a fraction everywhere; ") << "its r90 grows at " << grows
+       << " of " << last << " steps in depth, from " << fixed(cnn100->erfs[0].summary.r90_px, 1) << " to "
+       << fixed(cnn100->erfs[last].summary.r90_px, 1) << " px (TRF side 3 to " << fixed(cnn->trf[last].size_px, 0)
+       << " px). ";
     const double untrained = cnn->find("untrained")->erfs[last].summary.r90_px;
     const double trained = cnn100->erfs[last].summary.r90_px;
     const Variant* low = cnn->find("p001");
@@ -270,15 +273,15 @@ std::string table_markdown(const std::vector<Family>& families, int images, int 
       const TheoreticalRf& rf = f.trf[d];
       md << "| " << f.name << " | " << d << " | " << rf.name << " | " << fixed(rf.size_px, 0)
          << (rf.global ? " (global)" : "") << " | " << r90_cell(f, "untrained", d) << " | " << r90_cell(f, "p001", d)
-         << " | " << r90_cell(f, "p100", d) << " | "
-         << (p100 ? fixed(p100->erfs[d].summary.share90_trf, 2) : "-") << " | "
-         << (p100 ? fixed(p100->erfs[d].summary.mass_outside_trf, 2) : "-") << " |\n";
+         << " | " << r90_cell(f, "p100", d) << " | " << (p100 ? fixed(p100->erfs[d].summary.share90_trf, 2) : "-")
+         << " | " << (p100 ? fixed(p100->erfs[d].summary.mass_outside_trf, 2) : "-") << " |\n";
     }
   }
   md << claims_markdown(families, image_size)
      << "\nFigures: `rf_growth.png` (x = depth, y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
         "p100 (thick), p001 (light) and untrained (dashed) weights; blue vit, red cnn, green hybrid; dashed grey: the "
-        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth, colour = "
+        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth, colour "
+        "= "
         "sqrt(value / the map's maximum); white: the clipped TRF box and the unit centre).\n";
   return md.str();
 }
@@ -292,7 +295,9 @@ json numbers_json(const std::vector<Family>& families) {
       json erf = json::object();
       for (const Variant& v : f.variants) {
         const ErfSummary& s = v.erfs[d].summary;
-        erf[v.label] = {{"r50_px", s.r50_px}, {"r90_px", s.r90_px}, {"share90_trf", s.share90_trf},
+        erf[v.label] = {{"r50_px", s.r50_px},
+                        {"r90_px", s.r90_px},
+                        {"share90_trf", s.share90_trf},
                         {"mass_outside_trf", s.mass_outside_trf}};
       }
       layers.push_back({{"name", rf.name}, {"size_px", rf.size_px}, {"global", rf.global}, {"erf", erf}});

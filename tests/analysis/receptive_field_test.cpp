@@ -60,10 +60,10 @@ TEST(TheoreticalRf, StrideOneStackSeesOnePlusLTimesKMinusOne) {
 
 TEST(TheoreticalRf, StridesMultiplyTheGrowthAndPaddingShiftsTheStart) {
   // 3x3 s2 p1, then 3x3 s1 p1 twice: 3, then + 2 * 2 per layer; 5x5 dilation 2 (k_eff 9) p0 on jump 2: + 8 * 2.
-  Result<std::vector<TheoreticalRf>> rf = theoretical_rfs(
-      {step("a", {{conv(3, 2, 1)}}, 16), step("b", {{conv(3, 1, 1)}}, 16), step("c", {{conv(3, 1, 1)}}, 16),
-       step("d", {{conv(5, 1, 0, 2)}}, 8)},
-      32);
+  Result<std::vector<TheoreticalRf>> rf =
+      theoretical_rfs({step("a", {{conv(3, 2, 1)}}, 16), step("b", {{conv(3, 1, 1)}}, 16),
+                       step("c", {{conv(3, 1, 1)}}, 16), step("d", {{conv(5, 1, 0, 2)}}, 8)},
+                      32);
   ASSERT_TRUE(rf.ok()) << rf.error().message;
   const double sizes[] = {3, 7, 11, 27}, starts[] = {0.5, 0.5, 0.5, 0.5 + 4 * 2};
   for (int i = 0; i < 4; ++i) {
@@ -108,7 +108,7 @@ TEST(TheoreticalRf, ShippedFamilies) {
   ASSERT_TRUE(cnn);
   Result<std::vector<TheoreticalRf>> rf = theoretical_rfs(*cnn);
   ASSERT_TRUE(rf.ok()) << rf.error().message;
-  const std::vector<std::pair<std::string, double>> want = {{"stem", 3},       {"stages.0.0", 7},  {"stages.0.1", 11},
+  const std::vector<std::pair<std::string, double>> want = {{"stem", 3},        {"stages.0.0", 7},  {"stages.0.1", 11},
                                                             {"stages.1.0", 17}, {"stages.1.1", 25}, {"stages.2.0", 37},
                                                             {"stages.2.1", 53}};
   ASSERT_EQ(rf->size(), want.size());
@@ -168,8 +168,8 @@ Tensor stack_gradient(const std::vector<LayerInfo>& stack, int side, int row, in
         const ConvGeometry& c = path[j];
         const std::vector<float> w(static_cast<size_t>(c.kernel) * c.kernel, 1.0f);
         Tensor gi({1, 1, sides[j], sides[j]});
-        kernels_ref().conv2d_backward_input_nchw_f32({1, 1, sides[j], sides[j], 1, c.kernel, c.stride, c.pad},
-                                                     g.ptr(), w.data(), gi.ptr());
+        kernels_ref().conv2d_backward_input_nchw_f32({1, 1, sides[j], sides[j], 1, c.kernel, c.stride, c.pad}, g.ptr(),
+                                                     w.data(), gi.ptr());
         g = std::move(gi);
       }
       for (size_t k = 0; k < din.data.size(); ++k) din.data[k] += g.data[k];
@@ -235,8 +235,8 @@ TEST(TheoreticalRf, RandomConvStacksEqualTheSupportOfTheirGradient) {
                         : support.top == box.top && support.left == box.left && support.bottom == box.bottom &&
                               support.right == box.right)
           << "trial " << trial << ", unit (" << unit.row << ", " << unit.col << "): TRF box [" << box.top << ", "
-          << box.bottom << ") x [" << box.left << ", " << box.right << "), gradient support [" << support.top
-          << ", " << support.bottom << ") x [" << support.left << ", " << support.right << ")";
+          << box.bottom << ") x [" << box.left << ", " << box.right << "), gradient support [" << support.top << ", "
+          << support.bottom << ") x [" << support.left << ", " << support.right << ")";
     }
   }
 }
