@@ -268,8 +268,7 @@ Result<AttentionDistance> mean_attention_distance(const Model& model, const Tens
     const int64_t count = std::min<int64_t>(batch, n - first);
     Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
     std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
-    Trace trace;
-    trace.keep_activations = false;
+    Trace trace({TraceKind::AttnProbs});
     model.forward(xb, &trace);
     Result<AttentionStack> s = attention_stack(trace);
     if (!s) return Error{model.arch() + " model: " + s.error().message};

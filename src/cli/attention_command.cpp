@@ -30,8 +30,7 @@ Result<std::pair<int, int>> selection(const Args& args, int layers, int heads) {
 Result<json> one_image(const Model& model, const Args& args) {
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
-  Trace trace;
-  trace.keep_activations = false;
+  Trace trace({TraceKind::AttnProbs});
   model.forward(in->x, &trace);
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();

@@ -40,8 +40,7 @@ std::string tag(char letter, int i) { return std::string(1, letter).append(std::
 
 // Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
 Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
-  Trace trace;
-  trace.keep_activations = false;
+  Trace trace({TraceKind::AttnProbs});
   model.forward(x, &trace);
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();

@@ -84,8 +84,7 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
 
 Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts) {
   if (model.arch() == "cnn") return Error{"a cnn has no attention"};
-  Trace trace;
-  trace.keep_activations = false;
+  Trace trace({TraceKind::AttnProbs});
   model.forward(make_input(image, 1, model.input_spec()), &trace);
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();
