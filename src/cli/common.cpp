@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "analysis/predictions.h"
 #include "core/image.h"
@@ -57,6 +58,14 @@ Result<InputImage> input_from_args(const Model& model, const Args& args) {
   if (!img) return Error{"cannot decode '" + args.get("image") + "': " + img.error().message};
   const GrayImage digit = to_digit_style(*img);
   return InputImage{make_input(digit.pixels, 1, model.input_spec()), json{{"image", args.get("image")}}};
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(digits);
+  o << v;
+  return o.str();
 }
 
 json grid_json(const Tensor& t) {

@@ -1,5 +1,5 @@
-// vitcnn figures: slide figures for the attention analyses, drawn with cli/raster.h, and summary.md with
-// the measured numbers behind them.
+// vitcnn figures: slide figures for the attention analyses (and, through cli/rf_figures.h, the receptive fields),
+// drawn with cli/raster.h, and summary.md with the measured numbers behind them.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/raster.h"
+#include "cli/rf_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -30,14 +31,6 @@ struct Checkpoint {
 
 // "h1", "l1": a letter and a number; `i` is 0-based, the label counts from 1 as people read layers and heads.
 std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i + 1)); }
-
-std::string fixed(double v, int digits) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(digits);
-  o << v;
-  return o.str();
-}
 
 // Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
 Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
@@ -86,24 +79,12 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   for (const Checkpoint* k : {&a, &b})
     for (double v : k->distance.px) peak = std::max(peak, v);
   const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
-  auto xpos = [&](double layer) { return left + (layer + 0.5) / layers * (w - left - right); };
-  auto ypos = [&](double px) { return h - bottom - px / ymax * (h - top - bottom); };
-  for (double v = 0.0; v <= ymax + 1e-9; v += step) {
-    c.line(left, ypos(v), w - right, ypos(v), 1.0, kGrid);
-    const std::string label = fixed(v, 0);
-    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
-  }
+  const PlotFrame frame(w, h, left, right, top, bottom, layers, ymax);
+  auto xpos = [&](double layer) { return frame.x(layer); };
+  auto ypos = [&](double px) { return frame.y(px); };
+  frame.draw(c, step, "layer", "mean distance px", kInk, kGrid);
   for (double level : {uniform_px, kLocalFraction * uniform_px})
-    for (double x = left; x < w - right; x += 16)
-      c.line(x, ypos(level), std::min<double>(x + 9, w - right), ypos(level), 1.5, kDash);
-  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
-  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
-  for (int l = 0; l < layers; ++l) {
-    c.line(xpos(l), h - bottom, xpos(l), h - bottom + 6, 2.0, kInk);
-    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l + 1), 2, kInk);
-  }
-  c.text(w / 2 - 40, h - 22, "layer", 3, kInk);
-  c.text(8, 10, "mean distance px", 2, kInk);
+    c.dashed_line(left, ypos(level), w - right, ypos(level), 1.5, 9, 7, kDash);
   const std::pair<const Checkpoint*, Rgb> series[] = {{&a, kHighData}, {&b, kLowData}};
   for (int k = 0; k < 2; ++k) {
     const auto& [cp, color] = series[k];
@@ -278,8 +259,12 @@ Result<json> run_figures(const Args& args) {
   if (!uniform) return uniform.error();
   if (Status st = draw_distance_scatter(high, low, *uniform, (out / "distance_scatter.png").string()); !st)
     return st.error();
+  Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
+  if (!rf_images) return rf_images.error();
+  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
+  if (!rf) return rf.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, *images, *uniform, cell, backend);
+  md << summary_markdown(vits, others, *images, *uniform, cell, backend) << rf->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
   json distances = json::object();
@@ -287,22 +272,26 @@ Result<json> run_figures(const Args& args) {
     for (const Checkpoint& cp : *group)
       distances[cp.name] = layer_head_json(cp.distance.px, cp.distance.layers, cp.distance.heads);
   return json{{"files", {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string(),
-                         (out / "summary.md").string()}},
+                         (out / "summary.md").string(), rf->files[0], rf->files[1]}},
               {"images", *images},
               {"gallery_test_index", *gallery},
               {"uniform_px", *uniform},
               {"local_threshold_px", kLocalFraction * *uniform},
-              {"distance_px", distances}};
+              {"distance_px", distances},
+              {"rf_images", *rf_images},
+              {"receptive_field", rf->numbers}};
 }
 
 }  // namespace
 
 Command figures_command() {
-  return {"figures", "attention-grid and distance-scatter PNGs plus summary.md with the measured numbers",
+  return {"figures", "attention and receptive-field PNGs plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
-           {"test-index", "N", "test image shown in the attention grid (default 0)"}, data_flag(), backend_flag()},
+           {"test-index", "N", "test image shown in the attention grid (default 0)"},
+           {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
+           data_flag(), backend_flag()},
           run_figures};
 }
 

@@ -21,6 +21,19 @@ json metadata_of(const Model& m) {
   return meta.is_discarded() ? json(m.metadata_json()) : meta;
 }
 
+// A step's spatial operators: its paths, each a list of convs ([] = identity).
+json paths_json(const LayerGeometry& g) {
+  json paths = json::array();
+  for (const ConvPath& p : g.paths) {
+    json convs = json::array();
+    for (const ConvGeometry& c : p)
+      convs.push_back({{"kernel", c.kernel}, {"stride", c.stride}, {"pad", c.pad}, {"dilation", c.dilation},
+                       {"in_c", c.in_c}, {"out_c", c.out_c}});
+    paths.push_back(std::move(convs));
+  }
+  return paths;
+}
+
 Result<json> run_info(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
@@ -28,8 +41,9 @@ Result<json> run_info(const Args& args) {
   json layers = json::array();
   int64_t macs = 0;
   for (const LayerInfo& l : model.layers()) {
-    layers.push_back({{"name", l.name}, {"type", l.type}, {"out_shape", l.out_shape}, {"params", l.params},
-                      {"macs", l.macs}});
+    layers.push_back({{"name", l.name}, {"type", layer_type(l.kind)}, {"out_shape", l.out.dims()},
+                      {"params", l.params}, {"macs", l.macs}, {"in_shape", l.in.dims()}, {"is_layer", l.is_layer},
+                      {"paths", paths_json(l.geometry)}, {"global_mixing", l.geometry.global_mixing}});
     macs += l.macs;
   }
   return json{{"arch", model.arch()}, {"params", model.num_params()}, {"macs", macs}, {"layers", layers},
@@ -88,17 +102,17 @@ Result<json> run_trace(const Args& args) {
   const Model& model = **m;
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
-  Trace trace;
+  Trace trace(TraceRequest::everything());
   model.forward(in->x, &trace);
   const std::filesystem::path dir = args.get("out");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{"cannot create '" + dir.string() + "': " + ec.message()};
   json tensors = json::array();
-  for (size_t i = 0; i < trace.names.size(); ++i) {
-    const std::string file = trace.names[i] + ".npy";
-    if (Status st = write_npy((dir / file).string(), trace.values[i]); !st) return st.error();
-    tensors.push_back({{"name", trace.names[i]}, {"file", file}, {"shape", trace.values[i].shape}});
+  for (const Trace::Entry& e : trace.entries()) {
+    const std::string file = e.name + ".npy";
+    if (Status st = write_npy((dir / file).string(), e.value); !st) return st.error();
+    tensors.push_back({{"name", e.name}, {"file", file}, {"shape", e.value.shape}});
   }
   json index = {{"model", args.get("model")}, {"arch", model.arch()}, {"input", in->source}, {"tensors", tensors}};
   std::ofstream f(dir / "index.json");

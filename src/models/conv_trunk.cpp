@@ -13,11 +13,14 @@ void relu_inplace(Tensor& y) {
 // "stem": x [B, Cin, S, S] -> relu(conv3x3(x)) [B, W, S, S].  torch: F.relu(stem_bn(stem(x))) with BN folded
 class Stem : public Step {
  public:
-  Stem(WeightBinder& b, int in_c, int width) : Step("stem", "conv3x3", true) {
+  Stem(WeightBinder& b, int in_c, int width) : Step("stem", LayerKind::Stem) {
     conv_ = bind_conv(b, "trunk.stem.", in_c, width, 3, 1, 1);
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return conv_.out_shape(in); }
-  int64_t macs(const std::vector<int64_t>& in) const override { return conv_.macs(in); }
+  void describe(LayerInfo& l) const override {
+    l.out = conv_.out_shape(l.in);
+    l.macs = conv_.macs(l.in);
+    l.geometry = {{ConvPath{conv_.geom}}, false};
+  }
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers&, bool, Trace*) const override {
     conv_.forward(k, in, Act::kRelu, out);
   }
@@ -38,15 +41,17 @@ class Stem : public Step {
 class BasicBlock : public Step {
  public:
   BasicBlock(WeightBinder& b, const std::string& name, int in_c, int out_c, int stride)
-      : Step(name, "basic_block", true), has_shortcut_(stride != 1 || in_c != out_c) {
+      : Step(name, LayerKind::BasicBlock), has_shortcut_(stride != 1 || in_c != out_c) {
     const std::string p = "trunk." + name + ".";
     conv1_ = bind_conv(b, p + "conv1.", in_c, out_c, 3, stride, 1);
     conv2_ = bind_conv(b, p + "conv2.", out_c, out_c, 3, 1, 1);
     if (has_shortcut_) shortcut_ = bind_conv(b, p + "shortcut.", in_c, out_c, 1, stride, 0);
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return conv1_.out_shape(in); }
-  int64_t macs(const std::vector<int64_t>& in) const override {
-    return conv1_.macs(in) + conv2_.macs(conv1_.out_shape(in)) + (has_shortcut_ ? shortcut_.macs(in) : 0);
+  void describe(LayerInfo& l) const override {
+    l.out = conv1_.out_shape(l.in);
+    l.macs = conv1_.macs(l.in) + conv2_.macs(l.out) + (has_shortcut_ ? shortcut_.macs(l.in) : 0);
+    const ConvPath shortcut = has_shortcut_ ? ConvPath{shortcut_.geom} : kIdentityPath;
+    l.geometry.paths = {ConvPath{conv1_.geom, conv2_.geom}, shortcut};
   }
   // Tape: [0] h = relu(conv1(x)).
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers& work, bool, Trace*) const override {
@@ -91,9 +96,11 @@ class BasicBlock : public Step {
 // "pool": x [B, C, h, w] -> mean over (h, w) [B, C].  torch: x.mean((2, 3))
 class AvgPool : public Step {
  public:
-  AvgPool() : Step("pool", "avgpool", false) {}
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return {in[0], in[1]}; }
-  int64_t macs(const std::vector<int64_t>&) const override { return 0; }
+  AvgPool() : Step("pool", LayerKind::AvgPool) {}
+  void describe(LayerInfo& l) const override {
+    l.out = {FeatureShape::Layout::Vector, l.in.channels, 0, 0};
+    l.geometry = {{}, true};
+  }
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers&, bool, Trace*) const override {
     reshape(out, {in.dim(0), in.dim(1)});
     k.global_avgpool_nchw_f32(static_cast<int>(in.dim(0) * in.dim(1)), static_cast<int>(in.dim(2) * in.dim(3)),

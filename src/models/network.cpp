@@ -86,7 +86,7 @@ void linear_backward(const KernelTable& k, int M, int N, int K, const float* x, 
 
 void Conv::forward(const KernelTable& k, const Tensor& x, Act act, Tensor& y) const {
   const Conv2dShape s = shape(x);
-  reshape(y, {s.batch, out_c, s.out_h(), s.out_w()});
+  reshape(y, {s.batch, geom.out_c, s.out_h(), s.out_w()});
   k.conv2d_nchw_f32(s, x.ptr(), w.data, b.data, act, y.ptr());
 }
 
@@ -97,6 +97,17 @@ void Conv::backward(const KernelTable& k, const Tensor& x, const Tensor& dy, Ten
     k.conv2d_backward_input_nchw_f32(s, dy.ptr(), w.data, dx->ptr());
   }
   if (g(w)) k.conv2d_backward_weight_nchw_f32(s, x.ptr(), dy.ptr(), g(w), g(b));
+}
+
+LayerInfo Step::info(const FeatureShape& in) const {
+  LayerInfo l;
+  l.name = name_;
+  l.kind = kind_;
+  l.in = in;
+  l.params = params();
+  l.is_layer = is_analysis_layer(kind_);
+  describe(l);
+  return l;
 }
 
 int64_t Step::params() const {
@@ -112,7 +123,7 @@ Weight Step::bind(WeightBinder& b, const std::string& name, const std::vector<in
 
 Conv Step::bind_conv(WeightBinder& b, const std::string& prefix, int in_c, int out_c, int kernel, int stride,
                      int pad) {
-  Conv c{in_c, out_c, kernel, stride, pad, {}, {}};
+  Conv c{{.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c}, {}, {}};
   c.w = bind(b, prefix + "weight", {out_c, in_c, kernel, kernel});
   c.b = bind(b, prefix + "bias", {out_c});
   return c;
@@ -124,12 +135,15 @@ namespace {
 class Head : public Step {
  public:
   Head(WeightBinder& b, const std::string& prefix, int in, int classes)
-      : Step("logits", "linear", false), in_(in), classes_(classes) {
+      : Step("logits", LayerKind::Head), in_(in), classes_(classes) {
     w_ = bind(b, prefix + "weight", {classes, in});
     b_ = bind(b, prefix + "bias", {classes});
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return {in[0], classes_}; }
-  int64_t macs(const std::vector<int64_t>& in) const override { return in[0] * in_ * classes_; }
+  void describe(LayerInfo& l) const override {
+    l.out = {FeatureShape::Layout::Vector, classes_, 0, 0};
+    l.macs = static_cast<int64_t>(in_) * classes_;
+    l.geometry = {{kIdentityPath}, false};
+  }
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers&, bool, Trace*) const override {
     const int B = static_cast<int>(in.dim(0));
     reshape(out, {B, classes_});
@@ -190,8 +204,7 @@ Status Network::check_input(const Tensor& x) const {
 
 Tensor Network::forward(const Tensor& x, Trace* trace) const {
   if (!check_input(x)) return {};
-  const bool keep = trace && trace->keep_activations;
-  if (keep) trace->put("input", x);
+  if (trace) trace->put(TraceKind::Input, "input", x);
   // Steps alternate between two output buffers; intermediates share one scratch set.
   Tensor out[2];
   Buffers work;
@@ -199,7 +212,7 @@ Tensor Network::forward(const Tensor& x, Trace* trace) const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     Tensor& next = out[i % 2];
     steps_[i]->forward(*k_, *cur, next, work, false, trace);
-    if (keep) trace->put(steps_[i]->name(), next);
+    if (trace) trace->put(trace_kind(steps_[i]->kind()), steps_[i]->name(), next);
     cur = &next;
   }
   return std::move(out[(steps_.size() - 1) % 2]);
@@ -260,11 +273,10 @@ Result<Gradients> Network::backward(const Tensor& x, std::string_view layer, con
 
 std::vector<LayerInfo> Network::layers() const {
   std::vector<LayerInfo> out;
-  std::vector<int64_t> shape = {1, in_channels_, image_size_, image_size_};
+  FeatureShape shape{FeatureShape::Layout::Map, in_channels_, image_size_, image_size_};
   for (const auto& s : steps_) {
-    LayerInfo info{s->name(), s->type(), s->out_shape(shape), s->params(), s->macs(shape)};
-    shape = info.out_shape;
-    out.push_back(std::move(info));
+    out.push_back(s->info(shape));
+    shape = out.back().out;
   }
   return out;
 }
@@ -272,7 +284,7 @@ std::vector<LayerInfo> Network::layers() const {
 std::vector<std::string> Network::layer_names() const {
   std::vector<std::string> out;
   for (const auto& s : steps_)
-    if (s->is_layer()) out.push_back(s->name());
+    if (is_analysis_layer(s->kind())) out.push_back(s->name());
   return out;
 }
 

@@ -67,21 +67,26 @@ Tensor& slot(Buffers& buf, size_t i, const std::vector<int64_t>& shape);
 void linear_backward(const KernelTable& k, int M, int N, int K, const float* x, const float* W, const float* dy,
                      float* dx, float* dW, float* db);
 
+// The identity path of a LayerGeometry: per-position operations, residual connections.
+inline const ConvPath kIdentityPath;
+
 // A conv layer with bias: weights `prefix`weight [out_c, in_c, k, k] and `prefix`bias [out_c].
+// The kernels have no dilation: geom.dilation is always 1.
 struct Conv {
-  int in_c = 0, out_c = 0, kernel = 0, stride = 1, pad = 0;
+  ConvGeometry geom;
   Weight w, b;
   Conv2dShape shape(const Tensor& x) const {
-    return {static_cast<int>(x.dim(0)), in_c, static_cast<int>(x.dim(2)), static_cast<int>(x.dim(3)),
-            out_c, kernel, stride, pad};
+    return {static_cast<int>(x.dim(0)), geom.in_c, static_cast<int>(x.dim(2)), static_cast<int>(x.dim(3)),
+            geom.out_c, geom.kernel, geom.stride, geom.pad};
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const {
-    const Conv2dShape s{1, in_c, static_cast<int>(in[2]), static_cast<int>(in[3]), out_c, kernel, stride, pad};
-    return {in[0], out_c, s.out_h(), s.out_w()};
+  // A feature map [in_c, h, w] -> [out_c, h', w'].
+  FeatureShape out_shape(const FeatureShape& in) const {
+    return {FeatureShape::Layout::Map, geom.out_c, geom.out_size(in.h), geom.out_size(in.w)};
   }
-  int64_t macs(const std::vector<int64_t>& in) const {
-    const std::vector<int64_t> o = out_shape(in);
-    return o[0] * o[1] * o[2] * o[3] * in_c * kernel * kernel;
+  // For one image.
+  int64_t macs(const FeatureShape& in) const {
+    const FeatureShape o = out_shape(in);
+    return static_cast<int64_t>(o.channels) * o.h * o.w * geom.in_c * geom.kernel * geom.kernel;
   }
   // y = act(conv(x) + b), y resized.  torch: act(F.conv2d(x, w, b, stride, pad))
   void forward(const KernelTable& k, const Tensor& x, Act act, Tensor& y) const;
@@ -91,16 +96,14 @@ struct Conv {
 
 class Step {
  public:
-  Step(std::string name, std::string type, bool is_layer)
-      : name_(std::move(name)), type_(std::move(type)), is_layer_(is_layer) {}
+  Step(std::string name, LayerKind kind) : name_(std::move(name)), kind_(kind) {}
   virtual ~Step() = default;
   const std::string& name() const { return name_; }
-  const std::string& type() const { return type_; }
-  bool is_layer() const { return is_layer_; }  // listed by Model::layer_names()
+  LayerKind kind() const { return kind_; }
   int64_t params() const;
+  // Its row of Model::layers() for an input of shape `in`.
+  LayerInfo info(const FeatureShape& in) const;
 
-  virtual std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const = 0;
-  virtual int64_t macs(const std::vector<int64_t>& in) const = 0;
   // Traced tensors recorded inside the step besides its output (e.g. "blocks.0.attn.probs").
   virtual std::vector<std::string> inner_names() const { return {}; }
 
@@ -117,10 +120,12 @@ class Step {
  protected:
   Weight bind(WeightBinder& b, const std::string& name, const std::vector<int64_t>& shape);
   Conv bind_conv(WeightBinder& b, const std::string& prefix, int in_c, int out_c, int kernel, int stride, int pad);
+  // Fills info.out, info.macs and info.geometry for an input info.in.
+  virtual void describe(LayerInfo& info) const = 0;
 
  private:
-  std::string name_, type_;
-  bool is_layer_;
+  std::string name_;
+  LayerKind kind_;
   std::vector<Weight> weights_;
 };
 

@@ -20,13 +20,17 @@ void scale_inplace(Tensor& t, float s) {
 class ConvTokens : public Step {
  public:
   ConvTokens(WeightBinder& b, const std::string& conv_prefix, int in_c, int dim, int kernel, int tokens)
-      : Step("embed", kernel == 1 ? "token_proj" : "patch_embed", true), dim_(dim), tokens_(tokens) {
+      : Step("embed", kernel == 1 ? LayerKind::TokenProj : LayerKind::PatchEmbed), dim_(dim), tokens_(tokens) {
     conv_ = bind_conv(b, conv_prefix, in_c, dim, kernel, kernel, 0);
     cls_ = bind(b, "tokens.cls_token", {1, 1, dim});
     pos_ = bind(b, "tokens.pos_embed", {1, tokens + 1, dim});
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return {in[0], tokens_ + 1, dim_}; }
-  int64_t macs(const std::vector<int64_t>& in) const override { return conv_.macs(in); }
+  void describe(LayerInfo& l) const override {
+    l.out = conv_.out_shape(l.in);
+    l.out.layout = FeatureShape::Layout::Tokens;
+    l.macs = conv_.macs(l.in);
+    l.geometry = {{ConvPath{conv_.geom}}, false};
+  }
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers& work, bool, Trace*) const override {
     Tensor& feat = buffer(work, 0);
     conv_.forward(k, in, Act::kNone, feat);
@@ -73,7 +77,14 @@ class ConvTokens : public Step {
 class TransformerBlock : public Step {
  public:
   TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden)
-      : Step("blocks." + std::to_string(index), "transformer_block", true), D_(dim), H_(heads), Hm_(hidden) {
+      : Step("blocks." + std::to_string(index), LayerKind::TransformerBlock),
+        D_(dim),
+        H_(heads),
+        Hm_(hidden),
+        probs_name_(name() + ".attn.probs"),
+        attn_name_(name() + ".attn.branch"),
+        mid_name_(name() + ".mid"),
+        mlp_name_(name() + ".mlp.branch") {
     const std::string p = "tokens." + name() + ".";
     n1g_ = bind(b, p + "norm1.weight", {dim});
     n1b_ = bind(b, p + "norm1.bias", {dim});
@@ -88,15 +99,14 @@ class TransformerBlock : public Step {
     fc2_w_ = bind(b, p + "mlp.fc2.weight", {dim, hidden});
     fc2_b_ = bind(b, p + "mlp.fc2.bias", {dim});
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return in; }
-  int64_t macs(const std::vector<int64_t>& in) const override {
-    const int64_t rows = in[0] * in[1], T = in[1];
-    // qkv + proj + fc1 + fc2 linears, then QK^T and PV (T x T x D each per image).
-    return rows * (3 * D_ * D_ + D_ * D_ + 2 * D_ * Hm_) + 2 * in[0] * T * T * D_;
+  void describe(LayerInfo& l) const override {
+    const int64_t T = l.in.tokens();
+    l.out = l.in;
+    // qkv + proj + fc1 + fc2 linears per token, then QK^T and PV (T x T x D each).
+    l.macs = T * (3 * D_ * D_ + D_ * D_ + 2 * D_ * Hm_) + 2 * T * T * D_;
+    l.geometry = {{kIdentityPath}, true};
   }
-  std::vector<std::string> inner_names() const override {
-    return {name() + ".attn.probs", name() + ".attn.branch", name() + ".mid", name() + ".mlp.branch"};
-  }
+  std::vector<std::string> inner_names() const override { return {probs_name_, attn_name_, mid_name_, mlp_name_}; }
 
   // Tape slots.
   enum { kXn1, kMean1, kRstd1, kQkv, kProbs, kCtx, kAttn, kMid, kXn2, kMean2, kRstd2, kPre, kGelu, kMlp };
@@ -151,11 +161,11 @@ class TransformerBlock : public Step {
     reshape(out, btd);
     k.add_f32(out.numel(), mid.ptr(), m.ptr(), out.ptr());
 
-    if (trace && trace->keep_attention) trace->put(name() + ".attn.probs", probs);
-    if (trace && trace->keep_activations) {
-      trace->put(name() + ".attn.branch", a);
-      trace->put(name() + ".mid", mid);
-      trace->put(name() + ".mlp.branch", m);
+    if (trace) {
+      trace->put(TraceKind::AttnProbs, probs_name_, probs);
+      trace->put(TraceKind::AttnBranch, attn_name_, a);
+      trace->put(TraceKind::Mid, mid_name_, mid);
+      trace->put(TraceKind::MlpBranch, mlp_name_, m);
     }
   }
 
@@ -237,18 +247,21 @@ class TransformerBlock : public Step {
 
  private:
   int D_, H_, Hm_;
+  std::string probs_name_, attn_name_, mid_name_, mlp_name_;  // the inner traced tensors
   Weight n1g_, n1b_, qkv_w_, qkv_b_, proj_w_, proj_b_, n2g_, n2b_, fc1_w_, fc1_b_, fc2_w_, fc2_b_;
 };
 
 // "norm": x [B, T, D] -> LayerNorm(x).  torch: tokens.norm(x)
 class FinalNorm : public Step {
  public:
-  FinalNorm(WeightBinder& b, int dim) : Step("norm", "layernorm", false), D_(dim) {
+  FinalNorm(WeightBinder& b, int dim) : Step("norm", LayerKind::Norm), D_(dim) {
     g_ = bind(b, "tokens.norm.weight", {dim});
     b_ = bind(b, "tokens.norm.bias", {dim});
   }
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return in; }
-  int64_t macs(const std::vector<int64_t>&) const override { return 0; }
+  void describe(LayerInfo& l) const override {
+    l.out = l.in;
+    l.geometry = {{kIdentityPath}, false};
+  }
   // Tape: [0] mean, [1] rstd per row.
   void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers& w, bool tape, Trace*) const override {
     const int rows = static_cast<int>(in.dim(0) * in.dim(1));
@@ -273,9 +286,11 @@ class FinalNorm : public Step {
 // "pool": x [B, T, D] -> the CLS token x[:, 0] [B, D].  torch: x[:, 0]
 class ClsPool : public Step {
  public:
-  ClsPool() : Step("pool", "cls_token", false) {}
-  std::vector<int64_t> out_shape(const std::vector<int64_t>& in) const override { return {in[0], in[2]}; }
-  int64_t macs(const std::vector<int64_t>&) const override { return 0; }
+  ClsPool() : Step("pool", LayerKind::ClsPool) {}
+  void describe(LayerInfo& l) const override {
+    l.out = {FeatureShape::Layout::Vector, l.in.channels, 0, 0};
+    l.geometry = {{kIdentityPath}, false};
+  }
   void forward(const KernelTable&, const Tensor& in, Tensor& out, Buffers&, bool, Trace*) const override {
     const int64_t B = in.dim(0), T = in.dim(1), D = in.dim(2);
     reshape(out, {B, D});

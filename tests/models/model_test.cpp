@@ -82,7 +82,7 @@ Tensor random_input(const Model& m, int batch, uint64_t seed) {
 
 // sum(seed * traced tensor `layer`), accumulated in double.
 double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
-  Trace trace;
+  Trace trace(TraceRequest{}.add(layer));
   m.forward(x, &trace);
   const Tensor* t = trace.find(layer);
   EXPECT_NE(nullptr, t) << layer;
@@ -112,14 +112,14 @@ void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
   ASSERT_TRUE(model);
   model->set_kernels(kernels);
   Tensor x = random_input(*model, 2, 11);
-  Trace names;
+  Trace names(TraceRequest::everything());
   model->forward(x, &names);
   Lcg rng{99};
   int checks = 0;
-  for (size_t li = 0; li < names.names.size(); ++li) {
-    const std::string& layer = names.names[li];
+  for (const Trace::Entry& traced : names.entries()) {
+    const std::string& layer = traced.name;
     SCOPED_TRACE(std::string(kernels.name) + " layer " + layer);
-    Tensor seed(names.values[li].shape);
+    Tensor seed(traced.value.shape);
     fill(seed, rng, 1.0f);
     Result<Gradients> g = model->backward(x, layer, seed, true);
     ASSERT_TRUE(g.ok()) << g.error().message;
@@ -188,7 +188,7 @@ TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   std::unique_ptr<Model> m = load(weights_for(meta, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 1, 5);
-  Trace trace;
+  Trace trace(TraceRequest{}.add("stages.0.0"));
   m->forward(x, &trace);
   Tensor seed(trace.find("stages.0.0")->shape);
   ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
@@ -244,7 +244,7 @@ TEST(ModelLayers, CnnShapesParamsAndMacs) {
   for (size_t i = 0; i < L.size(); ++i) {
     EXPECT_EQ(macs[i], L[i].macs) << L[i].name;
     EXPECT_EQ(params[i], L[i].params) << L[i].name;
-    EXPECT_EQ(shapes[i], L[i].out_shape) << L[i].name;
+    EXPECT_EQ(shapes[i], L[i].out.dims()) << L[i].name;
     total += params[i];
   }
   EXPECT_EQ(total, m->num_params());
@@ -258,7 +258,7 @@ TEST(ModelLayers, VitShapesParamsAndMacs) {
   ASSERT_EQ(1u + 6 + 3, L.size());
   const int64_t T = 65, D = 128, Hm = 256;
   EXPECT_EQ("embed", L[0].name);
-  EXPECT_EQ((std::vector<int64_t>{1, T, D}), L[0].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, T, D}), L[0].out.dims());
   EXPECT_EQ(64 * D * 16, L[0].macs);                            // 64 patches x D x (4x4 pixels)
   EXPECT_EQ(D * 16 + D + D + T * D, L[0].params);               // conv + bias, CLS, position embedding
   for (int i = 1; i <= 6; ++i) {
@@ -269,7 +269,7 @@ TEST(ModelLayers, VitShapesParamsAndMacs) {
   }
   EXPECT_EQ("norm", L[7].name);
   EXPECT_EQ("pool", L[8].name);
-  EXPECT_EQ((std::vector<int64_t>{1, D}), L[8].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, D}), L[8].out.dims());
   EXPECT_EQ("logits", L[9].name);
   EXPECT_EQ(D * 10, L[9].macs);
   int64_t total = 0;
@@ -285,9 +285,229 @@ TEST(ModelLayers, HybridChainsTrunkAndTokens) {
                                       "blocks.3"}),
             m->layer_names());
   const std::vector<LayerInfo> L = m->layers();
-  EXPECT_EQ((std::vector<int64_t>{1, 64, 8, 8}), L[2].out_shape);
-  EXPECT_EQ((std::vector<int64_t>{1, 65, 128}), L[3].out_shape);
+  EXPECT_EQ((std::vector<int64_t>{1, 64, 8, 8}), L[2].out.dims());
+  EXPECT_EQ((std::vector<int64_t>{1, 65, 128}), L[3].out.dims());
   EXPECT_EQ(128 * 8 * 8 * 64, L[3].macs);  // the 1x1 projection
+}
+
+// --- layer geometry ------------------------------------------------------------------------------
+
+using Layout = FeatureShape::Layout;
+
+ConvGeometry conv(int kernel, int stride, int pad, int in_c, int out_c) {
+  return {.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c};
+}
+
+const LayerInfo& layer(const std::vector<LayerInfo>& L, const std::string& name) {
+  const auto it = std::find_if(L.begin(), L.end(), [&](const LayerInfo& l) { return l.name == name; });
+  EXPECT_NE(it, L.end()) << name;
+  return *it;
+}
+
+TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  const LayerInfo& stem = layer(L, "stem");
+  EXPECT_EQ(LayerKind::Stem, stem.kind);
+  EXPECT_EQ((FeatureShape{Layout::Map, 1, 32, 32}), stem.in);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 1, 32)}}, false}), stem.geometry);
+  // Stage 0 keeps width and size: identity shortcut (an empty path).
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {}}, false}),
+            layer(L, "stages.0.0").geometry);
+  // Stage 1 block 0: conv1 3x3 s2 p1, conv2 3x3 s1 p1, shortcut 1x1 s2 p0; block 1 is stride 1 with identity.
+  const LayerInfo& s10 = layer(L, "stages.1.0");
+  EXPECT_EQ(LayerKind::BasicBlock, s10.kind);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 64), conv(3, 1, 1, 64, 64)}, {conv(1, 2, 0, 32, 64)}}, false}),
+            s10.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Map, 32, 32, 32}), s10.in);
+  EXPECT_EQ((FeatureShape{Layout::Map, 64, 16, 16}), s10.out);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 64, 64), conv(3, 1, 1, 64, 64)}, {}}, false}),
+            layer(L, "stages.1.1").geometry);
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 64, 128), conv(3, 1, 1, 128, 128)}, {conv(1, 2, 0, 64, 128)}}, false}),
+            layer(L, "stages.2.0").geometry);
+  const LayerInfo& pool = layer(L, "pool");
+  EXPECT_EQ(LayerKind::AvgPool, pool.kind);
+  EXPECT_EQ((LayerGeometry{{}, true}), pool.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Vector, 128, 0, 0}), pool.out);
+  EXPECT_EQ(LayerKind::Head, layer(L, "logits").kind);
+  EXPECT_STREQ("basic_block", layer_type(s10.kind));
+  EXPECT_STREQ("conv3x3", layer_type(stem.kind));
+  EXPECT_STREQ("avgpool", layer_type(pool.kind));
+}
+
+TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  const LayerInfo& embed = layer(L, "embed");
+  EXPECT_EQ(LayerKind::PatchEmbed, embed.kind);
+  EXPECT_TRUE(embed.is_layer);
+  // kernel = stride = patch 4, no padding: an 8 x 8 grid of tokens (+ CLS).
+  EXPECT_EQ((LayerGeometry{{{conv(4, 4, 0, 1, 128)}}, false}), embed.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
+  EXPECT_EQ(65, embed.out.tokens());
+  for (int i = 0; i < 6; ++i) {
+    const LayerInfo& b = layer(L, "blocks." + std::to_string(i));
+    EXPECT_EQ(LayerKind::TransformerBlock, b.kind);
+    EXPECT_EQ((LayerGeometry{{{}}, true}), b.geometry) << b.name;
+    EXPECT_EQ(embed.out, b.out);
+  }
+  EXPECT_EQ(LayerKind::Norm, layer(L, "norm").kind);
+  EXPECT_FALSE(layer(L, "norm").is_layer);
+  EXPECT_EQ((LayerGeometry{{{}}, false}), layer(L, "norm").geometry);
+  EXPECT_EQ(LayerKind::ClsPool, layer(L, "pool").kind);
+  EXPECT_STREQ("cls_token", layer_type(LayerKind::ClsPool));
+  EXPECT_EQ((FeatureShape{Layout::Vector, 10, 0, 0}), layer(L, "logits").out);
+}
+
+TEST(ModelGeometry, HybridProjectsTheTrunkMapToTokens) {
+  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
+  ASSERT_TRUE(m);
+  const std::vector<LayerInfo> L = m->layers();
+  EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {conv(1, 2, 0, 32, 32)}}, false}),
+            layer(L, "stages.0.0").geometry);
+  const LayerInfo& embed = layer(L, "embed");
+  EXPECT_EQ(LayerKind::TokenProj, embed.kind);
+  EXPECT_STREQ("token_proj", layer_type(embed.kind));
+  EXPECT_EQ((FeatureShape{Layout::Map, 64, 8, 8}), embed.in);
+  EXPECT_EQ((LayerGeometry{{{conv(1, 1, 0, 64, 128)}}, false}), embed.geometry);
+  EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
+  EXPECT_TRUE(layer(L, "blocks.3").geometry.global_mixing);
+}
+
+// Random cnn and hybrid configs (odd sizes, strides 1 to 3, 1 to 3 stages).
+std::vector<std::string> random_configs(uint64_t seed, int count) {
+  Lcg rng{seed};
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>((rng.next() + 1.0f) * 0.5f * (hi - lo + 1)) % (hi - lo + 1); };
+  std::vector<std::string> out;
+  for (int n = 0; n < count; ++n) {
+    const bool hybrid = n % 2 == 1;
+    const int stages = pick(1, 3), in_c = pick(1, 2);
+    std::string widths, strides, blocks;
+    int side = hybrid ? pick(1, 3) : pick(9, 21);
+    for (int s = 0; s < stages; ++s) {
+      const int stride = pick(1, 3);
+      if (hybrid) side *= stride;  // the hybrid's trunk must divide the image exactly
+      widths += (s ? ", " : "") + std::to_string(pick(2, 5));
+      strides += (s ? ", " : "") + std::to_string(stride);
+      blocks += (s ? ", " : "") + std::to_string(pick(1, 2));
+    }
+    const std::string trunk = "\"image_size\": " + std::to_string(side) + ", \"in_channels\": " + std::to_string(in_c) +
+                              ", \"stem_width\": " + std::to_string(pick(2, 4)) + ", \"widths\": [" + widths +
+                              "], \"strides\": [" + strides + "], \"blocks\": [" + blocks + "], \"num_classes\": 3";
+    out.push_back(hybrid ? meta_json("hybrid", side, 3, "{" + trunk + ", \"dim\": 4, \"depth\": 1, \"heads\": 2, \"mlp_hidden\": 3}")
+                         : meta_json("cnn", side, 3, "{" + trunk + "}"));
+  }
+  return out;
+}
+
+// Every path of every step maps the step's input grid and channels to its output's; steps chain; the traced
+// tensors of a forward pass have the shapes layers() announces.
+void check_geometry_is_consistent(const Model& m) {
+  const std::vector<LayerInfo> L = m.layers();
+  ASSERT_FALSE(L.empty());
+  EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
+  Trace trace(TraceRequest::everything());
+  m.forward(random_input(m, 1, 3), &trace);
+  std::vector<std::string> layer_names;
+  for (size_t i = 0; i < L.size(); ++i) {
+    const LayerInfo& l = L[i];
+    SCOPED_TRACE(l.name);
+    if (i > 0) EXPECT_EQ(L[i - 1].out, l.in);
+    ASSERT_NE(nullptr, trace.find(l.name));
+    EXPECT_EQ(l.out.dims(), trace.find(l.name)->shape);
+    EXPECT_EQ(is_analysis_layer(l.kind), l.is_layer);
+    if (l.is_layer) layer_names.push_back(l.name);
+    if (l.out.layout == Layout::Vector) continue;
+    EXPECT_FALSE(l.geometry.paths.empty());
+    for (const ConvPath& path : l.geometry.paths) {
+      int c = l.in.channels, h = l.in.h, w = l.in.w;
+      for (const ConvGeometry& g : path) {
+        EXPECT_EQ(c, g.in_c);
+        EXPECT_EQ(1, g.dilation);
+        c = g.out_c;
+        h = g.out_size(h);
+        w = g.out_size(w);
+      }
+      EXPECT_EQ(l.out.channels, c);
+      EXPECT_EQ(l.out.h, h);
+      EXPECT_EQ(l.out.w, w);
+    }
+  }
+  EXPECT_EQ(m.layer_names(), layer_names);
+}
+
+TEST(ModelGeometry, ConsistentForShippedTinyAndRandomConfigs) {
+  std::vector<std::string> metas = {kTinyVit, kTinyCnn, kTinyHybrid, kDefaultVit, kDefaultCnn, kDefaultHybrid};
+  for (const std::string& r : random_configs(17, 6)) metas.push_back(r);
+  for (const std::string& meta : metas) {
+    SCOPED_TRACE(meta);
+    std::unique_ptr<Model> m = load(weights_for(meta, 4));
+    ASSERT_TRUE(m);
+    check_geometry_is_consistent(*m);
+  }
+}
+
+// 1-D receptive field of unit 0 of a layer output (Araujo et al. 2019): it covers input pixels
+// [start, start + size) and unit u is shifted by u * jump. A conv (k, s, p, d) after (size, jump, start) gives
+// (size + (k - 1) d jump, jump s, start - p jump); a step's paths are united.
+struct Rf {
+  int64_t size = 1, jump = 1, start = 0;
+};
+
+Rf through(const Rf& in, const LayerGeometry& g) {
+  int64_t lo = 0, hi = 0, jump = 0;
+  for (size_t i = 0; i < g.paths.size(); ++i) {
+    Rf r = in;
+    for (const ConvGeometry& c : g.paths[i]) {
+      r.size += (c.kernel - 1) * c.dilation * r.jump;
+      r.start -= c.pad * r.jump;
+      r.jump *= c.stride;
+    }
+    lo = i ? std::min(lo, r.start) : r.start;
+    hi = i ? std::max(hi, r.start + r.size) : r.start + r.size;
+    EXPECT_TRUE(i == 0 || jump == r.jump);
+    jump = r.jump;
+  }
+  return {hi - lo, jump, lo};
+}
+
+// The receptive field computed from layers() alone bounds the input gradient of a cnn's centre unit, and is
+// reached: the gradient is zero outside the box and non-zero on its first and last rows inside the image.
+TEST(ModelGeometry, ReceptiveFieldFromLayersBoundsTheGradient) {
+  int checked = 0;
+  for (const std::string& meta : random_configs(23, 5)) {
+    if (meta.find("\"cnn\"") == std::string::npos) continue;
+    ++checked;
+    SCOPED_TRACE(meta);
+    std::unique_ptr<Model> m = load(weights_for(meta, 8));
+    ASSERT_TRUE(m);
+    const std::vector<LayerInfo> L = m->layers();
+    const LayerInfo& last = L[L.size() - 3];  // the last basic block, before pool and logits
+    ASSERT_EQ(LayerKind::BasicBlock, last.kind);
+    Rf rf;
+    for (const LayerInfo& l : L) {
+      rf = through(rf, l.geometry);
+      if (&l == &last) break;
+    }
+    const int u = last.out.h / 2, S = m->image_size();
+    const Tensor x = random_input(*m, 1, 5);
+    Tensor seed(last.out.dims());
+    for (int c = 0; c < last.out.channels; ++c) seed.data[(static_cast<size_t>(c) * last.out.h + u) * last.out.w + u] = 1.0f;
+    Result<Gradients> g = m->backward(x, last.name, seed, false);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    const int64_t lo = rf.start + u * rf.jump, hi = lo + rf.size - 1;
+    double edge = 0.0;
+    for (int y = 0; y < S; ++y)
+      for (int xx = 0; xx < S; ++xx) {
+        const float v = g->input.data[static_cast<size_t>(y) * S + xx];
+        if (y < lo || y > hi || xx < lo || xx > hi) EXPECT_EQ(0.0f, v) << "(" << y << ", " << xx << ")";
+        if (y == std::max<int64_t>(lo, 0) || y == std::min<int64_t>(hi, S - 1)) edge += std::fabs(v);
+      }
+    EXPECT_GT(edge, 0.0) << "rf [" << lo << ", " << hi << "]";
+  }
+  EXPECT_EQ(3, checked);
 }
 
 TEST(ModelForward, BatchRowsMatchSingleImages) {
@@ -330,21 +550,34 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   std::unique_ptr<Model> m = load(weights_for(kTinyVit, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 2, 1);
-  Trace full;
+  Trace full(TraceRequest::everything());
   const Tensor a = m->forward(x, &full);
   const Tensor b = m->forward(x, nullptr);
   EXPECT_EQ(a.data, b.data);
   const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
                                          "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
-  ASSERT_GE(full.names.size(), want.size());
-  EXPECT_EQ(want, std::vector<std::string>(full.names.begin(), full.names.begin() + want.size()));
-  EXPECT_EQ("logits", full.names.back());
+  const std::vector<std::string> names = full.names();
+  ASSERT_GE(names.size(), want.size());
+  EXPECT_EQ(want, std::vector<std::string>(names.begin(), names.begin() + want.size()));
+  EXPECT_EQ("logits", names.back());
   EXPECT_EQ(a.data, full.find("logits")->data);
   EXPECT_EQ((std::vector<int64_t>{2, 2, 10, 10}), full.find("blocks.1.attn.probs")->shape);
-  Trace attention_only;
-  attention_only.keep_activations = false;
+  // Each entry's kind, without parsing its name.
+  const std::vector<TraceKind> kinds = {TraceKind::Input,      TraceKind::Layer,     TraceKind::AttnProbs,
+                                        TraceKind::AttnBranch, TraceKind::Mid,       TraceKind::MlpBranch,
+                                        TraceKind::Layer,      TraceKind::AttnProbs, TraceKind::AttnBranch,
+                                        TraceKind::Mid,        TraceKind::MlpBranch, TraceKind::Layer,
+                                        TraceKind::Norm,       TraceKind::Pool,      TraceKind::Logits};
+  ASSERT_EQ(kinds.size(), full.entries().size());
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(kinds[i], full.entries()[i].kind) << full.entries()[i].name;
+  int64_t bytes = 0;
+  for (const Trace::Entry& e : full.entries()) bytes += e.value.numel() * 4;
+  EXPECT_EQ(bytes, full.bytes());
+
+  Trace attention_only({TraceKind::AttnProbs});
   m->forward(x, &attention_only);
-  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names);
+  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names());
+  EXPECT_EQ(2 * (2 * 2 * 10 * 10 * 4), attention_only.bytes());
   // Each attention row is a distribution.
   const Tensor& p = *attention_only.find("blocks.1.attn.probs");
   for (int64_t r = 0; r < p.numel() / 10; ++r) {
@@ -352,6 +585,22 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
     for (int j = 0; j < 10; ++j) s += p.data[r * 10 + j];
     EXPECT_NEAR(1.0f, s, 1e-5f);
   }
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+
+  // Names and kinds together; a second pass overwrites in place.
+  Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
+  m->forward(x, &some);
+  const Tensor x2 = random_input(*m, 2, 9);
+  m->forward(x2, &some);
+  EXPECT_EQ((std::vector<std::string>{"input", "blocks.1.mid", "logits"}), some.names());
+  EXPECT_EQ(x2.data, some.find("input")->data);
+  EXPECT_EQ(TraceKind::Mid, some.entries()[1].kind);
+  EXPECT_EQ(nullptr, some.find("blocks.0.mid"));
+
+  Trace nothing(TraceRequest{});
+  EXPECT_EQ(a.data, m->forward(x, &nothing).data);
+  EXPECT_TRUE(nothing.entries().empty());
+  EXPECT_EQ(0, nothing.bytes());
 }
 
 // --- errors -------------------------------------------------------------------------------------
