@@ -264,13 +264,14 @@ double layer_head_mean(const AttentionDistance& d, int layer) {
 double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
 
 Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x) {
-  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention analyses need a vit or hybrid model"};
+  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention analyses need a vit or hybrid model"};
   Trace trace({TraceKind::AttnProbs});
-  model.forward(x, &trace);
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return Error{model.arch() + " model: " + s.error().message};
+  if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
+  if (Result<AttentionStack> s = attention_stack(trace); !s)
+    return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+  // The trace holds the probs only, in forward (= layer) order.
   std::vector<Tensor> probs;
-  for (const Tensor* p : s->layers) probs.push_back(*p);
+  for (Trace::Entry& e : trace.release()) probs.push_back(std::move(e.value));
   return probs;
 }
 

@@ -73,11 +73,11 @@ Result<json> run_attention(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
   const Model& model = **m;
-  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit or hybrid)"};
+  if (model.arch() == Arch::Cnn) return Error{args.get("model") + " is a cnn model: it has no attention (use a vit or hybrid)"};
   Result<json> out = args.has("images") ? many_images(model, args) : one_image(model, args);
   if (!out) return out.error();
   (*out)["model"] = args.get("model");
-  (*out)["arch"] = model.arch();
+  (*out)["arch"] = arch_name(model.arch());
   return out;
 }
 

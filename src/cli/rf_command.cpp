@@ -131,7 +131,7 @@ Result<json> run_rf(const Args& args) {
   if (!erf) return erf.error();
   const ErfSummary& s = erf->summary;
   return json{{"model", args.get("model")},
-              {"arch", model->arch()},
+              {"arch", arch_name(model->arch())},
               {"weights", weights},
               {"input_px", model->image_size()},
               {"coordinates", "model input pixels (" + std::to_string(model->image_size()) + " x " +

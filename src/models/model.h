@@ -15,6 +15,7 @@
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "kernels/kernels.h"
+#include "models/config.h"
 
 namespace vc {
 
@@ -79,6 +80,8 @@ class Trace {
   // The tensor recorded as `name`, or null.
   const Tensor* find(std::string_view name) const;
   const std::vector<Entry>& entries() const { return entries_; }
+  // Moves the entries out; the trace is empty after.
+  std::vector<Entry> release();
   std::vector<std::string> names() const;  // in forward order
   int64_t bytes() const;                   // held by the recorded tensors' values
 
@@ -173,7 +176,7 @@ class Model {
  public:
   virtual ~Model() = default;
 
-  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid"
+  Arch arch() const { return arch_; }
   const std::string& metadata_json() const { return meta_; }  // the full "vitcnn" metadata JSON
   int image_size() const { return image_size_; }
   int in_channels() const { return in_channels_; }
@@ -185,8 +188,9 @@ class Model {
   const KernelTable& kernels() const { return *k_; }
 
   // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above that it
-  // requests (an existing name is overwritten); the others are not copied. An x of another shape gives an empty tensor.
-  virtual Tensor forward(const Tensor& x, Trace* trace) const = 0;
+  // requests (an existing name is overwritten); the others are not copied. An x of another shape: Error
+  // (as backward), and nothing is traced.
+  virtual Result<Tensor> forward(const Tensor& x, Trace* trace) const = 0;
 
   // Runs forward on x (only up to `layer`), then backpropagates `grad` (shaped like the traced tensor
   // `layer`: any name above, e.g. "logits" [B, K], "stages.2.1" [B, C, h, w], "blocks.3.attn.probs") down
@@ -201,7 +205,8 @@ class Model {
   virtual std::vector<std::string> layer_names() const = 0;
 
  protected:
-  std::string arch_, meta_;
+  Arch arch_ = Arch::Vit;
+  std::string meta_;
   int image_size_ = 0, in_channels_ = 0, num_classes_ = 0;
   std::vector<std::string> class_names_;
   InputSpec input_spec_;

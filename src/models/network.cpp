@@ -182,11 +182,11 @@ Network::Network(ModelMeta meta, std::string meta_json, SafeTensors weights) : c
 Status Network::build(const uint64_t* init_seed) {
   WeightBinder b(weights_.tensors, param_list_, init_seed);
   int side = config_.image_size;
-  if (config_.arch == "vit") {
+  if (config_.arch == Arch::Vit) {
     add_token_head(steps_, b, config_, "patch_embed.", config_.in_channels, side, config_.patch);
   } else {
     const int channels = add_conv_trunk(steps_, b, config_, side);
-    if (config_.arch == "cnn")
+    if (config_.arch == Arch::Cnn)
       add_pool_head(steps_, b, config_, channels);
     else
       add_token_head(steps_, b, config_, "proj.", channels, side, 1);
@@ -202,8 +202,8 @@ Status Network::check_input(const Tensor& x) const {
   return {};
 }
 
-Tensor Network::forward(const Tensor& x, Trace* trace) const {
-  if (!check_input(x)) return {};
+Result<Tensor> Network::forward(const Tensor& x, Trace* trace) const {
+  if (Status s = check_input(x); !s) return s.error();
   if (trace) trace->put(TraceKind::Input, "input", x);
   // Steps alternate between two output buffers; intermediates share one scratch set.
   Tensor out[2];

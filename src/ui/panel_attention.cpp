@@ -106,7 +106,7 @@ void token_line(const AppState& app, const Model& model, const AttentionImage& a
                                      d.cell_px, d.grid, d.grid, patches, patches + 1)
                              .c_str());
   ImGui::SameLine();
-  const AttentionText help = model.arch() == "vit" ? AttentionText::TokensHelpVit : AttentionText::TokensHelpHybrid;
+  const AttentionText help = model.arch() == Arch::Vit ? AttentionText::TokensHelpVit : AttentionText::TokensHelpHybrid;
   help_marker(format_text(tr(L, help), model.input_spec().pad, d.cell_px, d.cell_px, d.grid, d.grid, patches,
                           patches + 1).c_str());
 }

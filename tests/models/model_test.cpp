@@ -80,10 +80,17 @@ Tensor random_input(const Model& m, int batch, uint64_t seed) {
   return x;
 }
 
+// m.forward(x, trace), which must succeed.
+Tensor run(const Model& m, const Tensor& x, Trace* trace = nullptr) {
+  Result<Tensor> y = m.forward(x, trace);
+  EXPECT_TRUE(y.ok()) << y.error().message;
+  return y.ok() ? std::move(y).value() : Tensor();
+}
+
 // sum(seed * traced tensor `layer`), accumulated in double.
 double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
   Trace trace(TraceRequest{}.add(layer));
-  m.forward(x, &trace);
+  run(m, x, &trace);
   const Tensor* t = trace.find(layer);
   EXPECT_NE(nullptr, t) << layer;
   if (!t) return 0.0;
@@ -113,7 +120,7 @@ void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
   model->set_kernels(kernels);
   Tensor x = random_input(*model, 2, 11);
   Trace names(TraceRequest::everything());
-  model->forward(x, &names);
+  run(*model, x, &names);
   Lcg rng{99};
   int checks = 0;
   for (const Trace::Entry& traced : names.entries()) {
@@ -189,7 +196,7 @@ TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 1, 5);
   Trace trace(TraceRequest{}.add("stages.0.0"));
-  m->forward(x, &trace);
+  run(*m, x, &trace);
   Tensor seed(trace.find("stages.0.0")->shape);
   ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
   for (int64_t c = 0; c < 4; ++c) seed.data[(c * 8 + 4) * 8 + 4] = 1.0f;
@@ -298,17 +305,23 @@ ConvGeometry conv(int kernel, int stride, int pad, int in_c, int out_c) {
   return {.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c};
 }
 
-const LayerInfo& layer(const std::vector<LayerInfo>& L, const std::string& name) {
+// layers() of a model with the config `meta`.
+std::vector<LayerInfo> layers_of(const std::string& meta) {
+  std::unique_ptr<Model> m = load(weights_for(meta, 1));
+  EXPECT_TRUE(m);
+  return m ? m->layers() : std::vector<LayerInfo>{};
+}
+
+// The step named `name` (a default LayerInfo, and a failure, when there is none).
+LayerInfo layer(const std::vector<LayerInfo>& L, const std::string& name) {
   const auto it = std::find_if(L.begin(), L.end(), [&](const LayerInfo& l) { return l.name == name; });
   EXPECT_NE(it, L.end()) << name;
-  return *it;
+  return it == L.end() ? LayerInfo{} : *it;
 }
 
 TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& stem = layer(L, "stem");
+  const std::vector<LayerInfo> L = layers_of(kDefaultCnn);
+  const LayerInfo stem = layer(L, "stem");
   EXPECT_EQ(LayerKind::Stem, stem.kind);
   EXPECT_EQ((FeatureShape{Layout::Map, 1, 32, 32}), stem.in);
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 1, 32)}}, false}), stem.geometry);
@@ -316,7 +329,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {}}, false}),
             layer(L, "stages.0.0").geometry);
   // Stage 1 block 0: conv1 3x3 s2 p1, conv2 3x3 s1 p1, shortcut 1x1 s2 p0; block 1 is stride 1 with identity.
-  const LayerInfo& s10 = layer(L, "stages.1.0");
+  const LayerInfo s10 = layer(L, "stages.1.0");
   EXPECT_EQ(LayerKind::BasicBlock, s10.kind);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 64), conv(3, 1, 1, 64, 64)}, {conv(1, 2, 0, 32, 64)}}, false}),
             s10.geometry);
@@ -326,7 +339,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
             layer(L, "stages.1.1").geometry);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 64, 128), conv(3, 1, 1, 128, 128)}, {conv(1, 2, 0, 64, 128)}}, false}),
             layer(L, "stages.2.0").geometry);
-  const LayerInfo& pool = layer(L, "pool");
+  const LayerInfo pool = layer(L, "pool");
   EXPECT_EQ(LayerKind::AvgPool, pool.kind);
   EXPECT_EQ((LayerGeometry{{}, true}), pool.geometry);
   EXPECT_EQ((FeatureShape{Layout::Vector, 128, 0, 0}), pool.out);
@@ -337,10 +350,8 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
 }
 
 TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& embed = layer(L, "embed");
+  const std::vector<LayerInfo> L = layers_of(kDefaultVit);
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::PatchEmbed, embed.kind);
   EXPECT_TRUE(embed.is_layer);
   // kernel = stride = patch 4, no padding: an 8 x 8 grid of tokens (+ CLS).
@@ -348,7 +359,7 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
   EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
   EXPECT_EQ(65, embed.out.tokens());
   for (int i = 0; i < 6; ++i) {
-    const LayerInfo& b = layer(L, "blocks." + std::to_string(i));
+    const LayerInfo b = layer(L, "blocks." + std::to_string(i));
     EXPECT_EQ(LayerKind::TransformerBlock, b.kind);
     EXPECT_EQ((LayerGeometry{{{}}, true}), b.geometry) << b.name;
     EXPECT_EQ(embed.out, b.out);
@@ -362,12 +373,10 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
 }
 
 TEST(ModelGeometry, HybridProjectsTheTrunkMapToTokens) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
+  const std::vector<LayerInfo> L = layers_of(kDefaultHybrid);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {conv(1, 2, 0, 32, 32)}}, false}),
             layer(L, "stages.0.0").geometry);
-  const LayerInfo& embed = layer(L, "embed");
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::TokenProj, embed.kind);
   EXPECT_STREQ("token_proj", layer_type(embed.kind));
   EXPECT_EQ((FeatureShape{Layout::Map, 64, 8, 8}), embed.in);
@@ -409,7 +418,7 @@ void check_geometry_is_consistent(const Model& m) {
   ASSERT_FALSE(L.empty());
   EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
   Trace trace(TraceRequest::everything());
-  m.forward(random_input(m, 1, 3), &trace);
+  run(m, random_input(m, 1, 3), &trace);
   std::vector<std::string> layer_names;
   for (size_t i = 0; i < L.size(); ++i) {
     const LayerInfo& l = L[i];
@@ -515,15 +524,15 @@ TEST(ModelForward, BatchRowsMatchSingleImages) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 2));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 3, 4);
-    const Tensor all = m->forward(x, nullptr);
+    const Tensor all = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{3, m->num_classes()}), all.shape);
     const int64_t per = x.numel() / 3;
     for (int b = 0; b < 3; ++b) {
       Tensor one({1, m->in_channels(), m->image_size(), m->image_size()});
       std::copy_n(x.ptr() + b * per, per, one.ptr());
-      const Tensor y = m->forward(one, nullptr);
+      const Tensor y = run(*m, one);
       for (int k = 0; k < m->num_classes(); ++k)
-        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << m->arch() << " image " << b;
+        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << arch_name(m->arch()) << " image " << b;
     }
   }
 }
@@ -533,11 +542,11 @@ TEST(ModelForward, Batch64AtFullSize) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 5));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 64, 6);
-    const Tensor y = m->forward(x, nullptr);
+    const Tensor y = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{64, 10}), y.shape);
     Tensor last({1, 1, 32, 32});
     std::copy_n(x.ptr() + 63 * 1024, 1024, last.ptr());
-    const Tensor y63 = m->forward(last, nullptr);
+    const Tensor y63 = run(*m, last);
     for (int k = 0; k < 10; ++k) EXPECT_NEAR(y.data[63 * 10 + k], y63.data[k], 1e-4f * (1 + std::fabs(y63.data[k])));
     Tensor seed(y.shape, 1.0f);
     Result<Gradients> g = m->backward(x, "logits", seed, true);
@@ -551,8 +560,8 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 2, 1);
   Trace full(TraceRequest::everything());
-  const Tensor a = m->forward(x, &full);
-  const Tensor b = m->forward(x, nullptr);
+  const Tensor a = run(*m, x, &full);
+  const Tensor b = run(*m, x);
   EXPECT_EQ(a.data, b.data);
   const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
                                          "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
@@ -575,7 +584,7 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   EXPECT_EQ(bytes, full.bytes());
 
   Trace attention_only({TraceKind::AttnProbs});
-  m->forward(x, &attention_only);
+  run(*m, x, &attention_only);
   EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names());
   EXPECT_EQ(2 * (2 * 2 * 10 * 10 * 4), attention_only.bytes());
   // Each attention row is a distribution.
@@ -586,21 +595,43 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
     EXPECT_NEAR(1.0f, s, 1e-5f);
   }
   EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+  const std::vector<Trace::Entry> taken = attention_only.release();
+  ASSERT_EQ(2u, taken.size());
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, taken[1].value.data);
+  EXPECT_TRUE(attention_only.entries().empty());
+  EXPECT_EQ(nullptr, attention_only.find("blocks.1.attn.probs"));
 
   // Names and kinds together; a second pass overwrites in place.
   Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
-  m->forward(x, &some);
+  run(*m, x, &some);
   const Tensor x2 = random_input(*m, 2, 9);
-  m->forward(x2, &some);
+  run(*m, x2, &some);
   EXPECT_EQ((std::vector<std::string>{"input", "blocks.1.mid", "logits"}), some.names());
   EXPECT_EQ(x2.data, some.find("input")->data);
   EXPECT_EQ(TraceKind::Mid, some.entries()[1].kind);
   EXPECT_EQ(nullptr, some.find("blocks.0.mid"));
 
   Trace nothing(TraceRequest{});
-  EXPECT_EQ(a.data, m->forward(x, &nothing).data);
+  EXPECT_EQ(a.data, run(*m, x, &nothing).data);
   EXPECT_TRUE(nothing.entries().empty());
   EXPECT_EQ(0, nothing.bytes());
+}
+
+TEST(ModelArch, NamesParseAndModelsReportTheirArch) {
+  EXPECT_STREQ("vit", arch_name(Arch::Vit));
+  EXPECT_STREQ("cnn", arch_name(Arch::Cnn));
+  EXPECT_STREQ("hybrid", arch_name(Arch::Hybrid));
+  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid}) EXPECT_EQ(a, parse_arch(arch_name(a)));
+  EXPECT_FALSE(parse_arch("mlp").has_value());
+  EXPECT_FALSE(parse_arch("VIT").has_value());
+  EXPECT_FALSE(parse_arch("").has_value());
+  const std::pair<const std::string*, Arch> cases[] = {
+      {&kTinyVit, Arch::Vit}, {&kTinyCnn, Arch::Cnn}, {&kTinyHybrid, Arch::Hybrid}};
+  for (const auto& [meta, arch] : cases) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 1));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(arch, m->arch());
+  }
 }
 
 // --- errors -------------------------------------------------------------------------------------
@@ -680,7 +711,11 @@ TEST(ModelErrors, BadBackwardAndForwardArguments) {
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("[2, 2, 10, 10]"));
   const Tensor bad({2, 1, 6, 6});
-  EXPECT_TRUE(m->forward(bad, nullptr).shape.empty());
+  Trace untouched(TraceRequest::everything());
+  Result<Tensor> y = m->forward(bad, &untouched);
+  ASSERT_FALSE(y.ok());
+  EXPECT_NE(std::string::npos, y.error().message.find("expected [B, 2, 6, 6]")) << y.error().message;
+  EXPECT_TRUE(untouched.entries().empty());
   g = m->backward(bad, "logits", Tensor({2, 3}), false);
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("expected [B, 2, 6, 6]"));

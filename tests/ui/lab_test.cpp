@@ -504,8 +504,9 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
     EXPECT_EQ(m["n"], 30);
     const Model* model = model_or_request(*app_, m["name"].get<std::string>());
     ASSERT_NE(model, nullptr);
-    const Tensor logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
-    EXPECT_EQ(m["correct"].get<int>(), count_correct(logits, std::span(app_->gallery.test_set.labels).first(30)));
+    const Result<Tensor> logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
+    ASSERT_TRUE(logits.ok()) << logits.error().message;
+    EXPECT_EQ(m["correct"].get<int>(), count_correct(*logits, std::span(app_->gallery.test_set.labels).first(30)));
     EXPECT_GE(m["correct"].get<int>(), 24) << "a p100 model at > 92 % gets most of 30 images right";
   }
 }
@@ -538,7 +539,7 @@ class AttentionViewTest : public LabTest {
   AttentionStack direct_stack(const std::string& checkpoint, Trace* trace) {
     const Model* model = model_or_request(*app_, checkpoint);
     EXPECT_NE(model, nullptr) << checkpoint;
-    model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace);
+    EXPECT_TRUE(model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace).ok());
     Result<AttentionStack> s = attention_stack(*trace);
     EXPECT_TRUE(s.ok());
     return s.ok() ? *s : AttentionStack{};
