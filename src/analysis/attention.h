@@ -1,5 +1,5 @@
-// Attention analyses over the traced attention probabilities of a vit or hybrid model
-// (DESIGN.md "Analysis definitions"): CLS and token maps, attention rollout, mean attention distance.
+// Attention analyses over the traced attention probabilities of a vit or hybrid model: CLS and token maps,
+// attention rollout, mean attention distance (each definition and its formula below).
 // Every function is pure: it reads the probs tensors and returns new values.
 #pragma once
 #include <cstdint>

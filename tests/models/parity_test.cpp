@@ -1,6 +1,6 @@
 // Parity with the PyTorch reference (tools/train/models.py): goldens written by tools/train/goldens.py
 // (the ctest fixture "models_goldens") for every shipped checkpoint and for random checkpoints of each arch.
-// Tolerances (DESIGN.md "Tests"; goldens are float64 truth):
+// Tolerances (goldens are float64 truth):
 //   logits                 max |d| <= 1e-4 * max |logit|
 //   attention probs        max |d| <= 1e-5 absolute
 //   activations            max |d| <= 1e-4 * max |golden tensor|
