@@ -78,10 +78,4 @@ json grid_json(const Tensor& t) {
   return rows;
 }
 
-json layer_head_json(const std::vector<double>& v, int layers, int heads) {
-  json out = json::array();
-  for (int l = 0; l < layers; ++l) out.push_back(std::vector<double>(v.begin() + l * heads, v.begin() + (l + 1) * heads));
-  return out;
-}
-
 }  // namespace vc::cli

@@ -46,7 +46,5 @@ Result<std::vector<uint8_t>> read_file(const std::string& path);
 std::string fixed(double v, int digits);
 // t [h, w] -> [[...] per row]
 json grid_json(const Tensor& t);
-// v [layers * heads] row-major -> [[per head] per layer]
-json layer_head_json(const std::vector<double>& v, int layers, int heads);
 
 }  // namespace vc::cli

@@ -127,7 +127,7 @@ void PlotFrame::draw(Canvas& c, double step, const std::string& x_title, const s
   c.line(left_, h_ - bottom_, x_end(), h_ - bottom_, 2.0, ink);
   for (int i = 0; i < count_; ++i) {
     c.line(x(i), h_ - bottom_, x(i), h_ - bottom_ + 6, 2.0, ink);
-    c.text(static_cast<int>(x(i)) - 3, h_ - bottom_ + 12, std::to_string(i), 2, ink);
+    c.text(static_cast<int>(x(i)) - 3, h_ - bottom_ + 12, std::to_string(i + 1), 2, ink);
   }
   c.text((left_ + x_end()) / 2 - 6 * static_cast<int>(x_title.size()), h_ - 22, x_title, 3, ink);
   c.text(8, 10, y_title, 2, ink);

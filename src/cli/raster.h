@@ -40,7 +40,7 @@ class Canvas {
 };
 
 // The frame of a line plot on a width x height canvas inside the margins: x = `count` categories 0..count-1 at the
-// centres of equal slots, y = 0..ymax upward.
+// centres of equal slots (labelled from 1, as people count layers), y = 0..ymax upward.
 class PlotFrame {
  public:
   PlotFrame(int width, int height, int left, int right, int top, int bottom, int count, double ymax)

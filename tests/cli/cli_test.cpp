@@ -130,8 +130,9 @@ TEST_F(Cli, BadValuesAreErrors) {
            {"predict", "--model", model("vit")},
            {"predict", "--model", model("vit"), "--test-index", "1", "--image", "a.png"},
            {"predict", "--model", model("vit"), "--test-index", "1", "--backend", "gpu"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "2", "--head", "0"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "3", "--head", "1"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1", "--head", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1"},
            {"eval", "--model", model("vit"), "--limit", "0"},
        }) {
     CliRun r = vitcnn(argv);
@@ -284,14 +285,15 @@ TEST(CliNpy, HeaderFollowsTheFormat) {
 
 TEST_F(Cli, AttentionShapes) {
   for (const char* arch : {"vit", "hybrid"}) {
-    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "1"});
+    // --layer/--head count from 1: the second layer's second head is [1][1] in the JSON.
+    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "2", "--head", "2"});
     ASSERT_EQ(r.code, 0) << r.err;
     const int layers = r.j["layers"], heads = r.j["heads"], grid = r.j["grid"];
     EXPECT_EQ(layers, 2);
     EXPECT_EQ(heads, 2);
     EXPECT_EQ(grid, 8);
     EXPECT_EQ(r.j["tokens"], 65);
-    EXPECT_EQ(r.j["patch"], 4.0);
+    EXPECT_EQ(r.j["cell_px"], 4.0);
     ASSERT_EQ(r.j["distance_px"].size(), 2u);
     ASSERT_EQ(r.j["cls_maps"].size(), 2u);
     for (int l = 0; l < layers; ++l) {
@@ -312,6 +314,12 @@ TEST_F(Cli, AttentionShapes) {
     EXPECT_EQ(r.j["rollout_cls_map"].size(), 8u);
     EXPECT_EQ(r.j["selected"]["cls_map"], r.j["cls_maps"][1][1]);
     EXPECT_EQ(r.j["selected"]["distance_px"], r.j["distance_px"][1][1]);
+    EXPECT_EQ(r.j["selected"]["layer"], 1);  // JSON indices count from 0
+    EXPECT_EQ(r.j["selected"]["head"], 1);
+    CliRun first = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "2"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_EQ(first.j["selected"]["cls_map"], first.j["cls_maps"][0][1]);
+    EXPECT_EQ(first.j["selected"]["layer"], 0);
   }
 }
 
@@ -445,7 +453,7 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_NE(ss.str().find("not measured"), std::string::npos);
   EXPECT_EQ(r.j["receptive_field"]["vit"][0]["size_px"], 4.0);
   EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
-  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_distance_px"].get<double>());
+  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_px"].get<double>());
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
