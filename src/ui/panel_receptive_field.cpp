@@ -247,8 +247,12 @@ const Erf* shown_map(AppState& app, const Model* model, const std::string& name,
                            .c_str());
     record_rect(app, "rf.progress");
     ImGui::SameLine();
-    if (ImGui::SmallButton(tr(L, RfText::Cancel))) rf_cancel_average(app);
+    const bool cancel = ImGui::SmallButton(tr(L, RfText::Cancel));
     record_rect(app, "rf.cancel");
+    if (cancel) {
+      rf_cancel_average(app);  // the job and its result are gone
+      return nullptr;
+    }
   }
   if (!r) return nullptr;
   Result<Erf> m = r->acc.result();
@@ -266,6 +270,9 @@ void source_row(AppState& app) {
   ImGui::SameLine();
   if (ImGui::RadioButton(tr(L, RfText::SourceTest), v.average)) v.average = true;
   record_rect(app, "rf.source.average");
+  ImGui::Indent();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("N =");
   for (int n : kAverageChoices) {
     ImGui::SameLine();
     if (ImGui::RadioButton(std::to_string(n).c_str(), v.average && v.average_images == n)) {
@@ -274,6 +281,7 @@ void source_row(AppState& app) {
     }
     record_rect(app, "rf.average." + std::to_string(n));
   }
+  ImGui::Unindent();
 }
 
 // The map column: title, source, the map with its legend and opacity, the numbers, the lesson, export.
@@ -287,6 +295,8 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   const int layer = sel.layer + 1;
   const std::string title = sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer)
                                           : format_text(tr(L, RfText::MapTitle), sel.shown.row, sel.shown.col, layer);
+  help_marker(tr(L, RfText::MapHelp));
+  ImGui::SameLine();
   ImGui::TextWrapped("%s", title.c_str());
   std::optional<Erf> mean;
   const Erf* erf = shown_map(app, &model, name, sel, &mean);
@@ -298,8 +308,6 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::EndGroup();
   record_rect(app, "rf.figure.map");
   ImGui::TextWrapped("%s", tr(L, RfText::MapHow));
-  ImGui::SameLine();
-  help_marker(tr(L, RfText::MapHelp));
   source_row(app);
   ImGui::TextDisabled("%s", tr(L, v.average ? RfText::AverageHint : RfText::HoverHint));
   if (erf) {
@@ -505,15 +513,17 @@ std::string calculator_csv(const std::vector<ConvGeometry>& stack, const std::ve
 
 // The calculator: the input with the boxes of rows 1..selected (the selected one bold), the table of rows with
 // steppers, add / remove / reset, and the selected row's numbers.
-void calculator(AppState& app, const Model& model) {
+void calculator(AppState& app, const Model& model, float width) {
   const Language L = app.ui.language;
   ReceptiveFieldViewState& v = app.receptive_field;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   ImGui::TextUnformatted(tr(L, RfText::CalcTitle));
   ImGui::SameLine();
   help_marker(tr(L, RfText::CalcHelp));
   ImGui::TextWrapped("%s", tr(L, RfText::CalcHow));
   if (!rf_calculator_ready(app)) {
     ImGui::TextDisabled("%s", tr(L, RfText::CalcLoading));
+    ImGui::PopTextWrapPos();
     return;
   }
   const std::vector<TheoreticalRf> rows = rf_calculator_rows(app);
@@ -618,6 +628,7 @@ void calculator(AppState& app, const Model& model) {
   record_rect(app, "rf.calculator");
   export_buttons(app, "rf.calculator", "receptive_field_calculator", [&] { return calculator_csv(v.calc, rows); });
   notice_caption(app, tr(L, RfText::CalcNotice));
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace
@@ -647,23 +658,30 @@ void panel_receptive_field(AppState& app) {
   if (v.unit && !unit_field(rf, *v.unit, model->image_size())) v.unit.reset();
   layer_row(app, *model, *sel);
 
-  const float gap = ImGui::GetFontSize() * 1.5f;
-  const float side = model->image_size() * std::max(7.0f, 8.0f * ui_scale());
+  // Columns: the map; beside it the growth plot, with the calculator in a third column when it fits, else under the
+  // plot.
+  const float fs = ImGui::GetFontSize(), gap = fs * 1.5f, calc_w = fs * 42.0f;
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float side = std::clamp(width * 0.28f, model->image_size() * 8.0f * ui_scale(),
+                                model->image_size() * 14.0f * ui_scale());
+  const float rest = width - side - gap;
+  const bool three = rest >= fs * 24.0f + gap + calc_w;
+  const float plot_w = std::clamp(three ? rest - gap - calc_w : rest, fs * 16.0f, fs * 46.0f);
   map_column(app, *model, name, *sel, side, &hover);
   ImGui::SameLine(0.0f, gap);
-  const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x - gap;
-  const float plot_w = std::clamp(room, ImGui::GetFontSize() * 24.0f, ImGui::GetFontSize() * 46.0f);
+  ImGui::BeginGroup();
   growth_plot(app, *model, *sel, plot_w);
-  // The calculator in a third column when it fits, else below.
-  const float left = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x - gap;
-  if (left >= ImGui::GetFontSize() * 40.0f) {
+  if (!three) {
+    ImGui::Spacing();
+    ImGui::Separator();
+    calculator(app, *model, std::max(rest, plot_w));
+  }
+  ImGui::EndGroup();
+  if (three) {
     ImGui::SameLine(0.0f, gap);
     ImGui::BeginGroup();
-    calculator(app, *model);
+    calculator(app, *model, calc_w);
     ImGui::EndGroup();
-  } else {
-    ImGui::Separator();
-    calculator(app, *model);
   }
   finish();
 }

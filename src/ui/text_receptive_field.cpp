@@ -25,8 +25,8 @@ constexpr TextRow<RfText> kRows[] = {
      "학습된 가중치 대신 새로 초기화한 가중치(시드 %d)를 쓴 같은 신경망입니다. `vitcnn rf --untrained`도 같은 것을 "
      "계산합니다. 학습은 어떤 픽셀이 중요한지를 바꿀 뿐, 어떤 픽셀을 볼 수 있는지는 바꾸지 않습니다: 흰 상자는 그대로입니다."},
     {RfText::Layer, "Layer", "층"},
-    {RfText::LayerMap, "of %d: %s, a %d x %d feature map", "/ %d: %s, %d x %d 특징 맵"},
-    {RfText::LayerTokens, "of %d: %s, %d x %d patch tokens + CLS", "/ %d: %s, %d x %d 패치 토큰 + CLS"},
+    {RfText::LayerMap, "of %d: %s, feature map %d x %d", "/ %d: %s, 특징 맵 %d x %d"},
+    {RfText::LayerTokens, "of %d: %s, patch tokens %d x %d + CLS", "/ %d: %s, 패치 토큰 %d x %d + CLS"},
     {RfText::LayerHelp,
      "Layers are counted from the input: layer 1 is the first one the analysis reads (the stem convolution, or the "
      "patch embedding). Deeper layers combine more of the input.",
@@ -64,7 +64,7 @@ constexpr TextRow<RfText> kRows[] = {
      "While averaging, the map stays on the chosen unit: click the map to average another one.",
      "평균을 내는 동안에는 맵이 선택한 유닛에 머뭅니다. 다른 유닛의 평균을 보려면 맵을 클릭하세요."},
     {RfText::SourceImage, "This image", "이 이미지"},
-    {RfText::SourceTest, "Mean over the first test images:", "앞쪽 테스트 이미지의 평균:"},
+    {RfText::SourceTest, "Mean over the first N test images", "앞쪽 테스트 이미지 N장의 평균"},
     {RfText::Averaging, "%s: %d / %d images", "%s: %d / %d장"},
     {RfText::Cancel, "Cancel", "취소"},
     {RfText::Opacity, "Map opacity", "맵 불투명도"},
