@@ -163,10 +163,14 @@ std::optional<RfUnit> erf_map(AppState& app, const Model& model, const RfSelecti
     if (!v.average && !sel.chosen.cls) hover = u;
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  draw_input(dl, sq, app, model.input_spec());
+  // The mean over test images is about no image in particular: drawn alone.
+  if (v.average)
+    dl->AddRectFilled(sq.origin, ImVec2(sq.origin.x + side, sq.origin.y + side), IM_COL32(0, 0, 0, 255));
+  else
+    draw_input(dl, sq, app, model.input_spec());
   if (!erf) return hover;
   const float vmax = *std::max_element(erf->map.data.begin(), erf->map.data.end());
-  draw_heatmap(dl, sq.origin, side, erf->map.data, sq.image_px, vmax, v.opacity, kMapGamma);
+  draw_heatmap(dl, sq.origin, side, erf->map.data, sq.image_px, vmax, v.average ? 1.0f : v.opacity, kMapGamma);
   const UnitField& f = erf->field;
   dl->PushClipRect(sq.origin, ImVec2(sq.origin.x + side, sq.origin.y + side), true);
   if (!rf.global) draw_box(dl, sq, f.clipped, kBoxColor, 2.0f);
@@ -307,6 +311,13 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   }
   ImGui::EndGroup();
   record_rect(app, "rf.figure.map");
+  if (erf) {
+    export_buttons(app, "rf.figure.map", "receptive_field_map", [erf] { return map_csv(*erf); });
+    ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  }
+  ImGui::SetNextItemWidth(side * 0.35f);
+  ImGui::SliderFloat(tr(L, RfText::Opacity), &v.opacity, 0.0f, 1.0f, "%.2f");
+  record_rect(app, "rf.opacity");
   ImGui::TextWrapped("%s", tr(L, RfText::MapHow));
   source_row(app);
   ImGui::TextDisabled("%s", tr(L, v.average ? RfText::AverageHint : RfText::HoverHint));
@@ -319,10 +330,6 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   } else if (!v.average || app.gallery.status == GalleryState::Status::Ready) {
     ImGui::TextDisabled("%s", tr(L, RfText::Computing));
   }
-  ImGui::SetNextItemWidth(side * 0.5f);
-  ImGui::SliderFloat(tr(L, RfText::Opacity), &v.opacity, 0.0f, 1.0f, "%.2f");
-  record_rect(app, "rf.opacity");
-  if (erf) export_buttons(app, "rf.figure.map", "receptive_field_map", [erf] { return map_csv(*erf); });
   notice_caption(app, tr(L, RfText::MapNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -335,13 +342,15 @@ struct FamilyGrowth {
   const RfGrowth* erf = nullptr;  // nullptr: not computed (or not asked for)
 };
 
-// The growth job of a family for the view's source (started here), with its progress line for the shown family.
-const RfGrowth* growth_for(AppState& app, int family, bool main) {
+// The growth job of a family for the view's source, started here unless `wait` (the map's own average goes first:
+// it gets every job step until it is done), with its error line for the shown family.
+const RfGrowth* growth_for(AppState& app, int family, bool main, bool wait) {
   const ReceptiveFieldViewState& v = app.receptive_field;
   const Model* model = rf_model_or_request(app, family);
   if (!model) return nullptr;
   const std::string name = rf_family_checkpoint(app, family);
-  if (v.average && app.gallery.status != GalleryState::Status::Ready) return nullptr;
+  if (v.average && (wait || app.gallery.status != GalleryState::Status::Ready))
+    return rf_growth_job(app, name).value;
   const JobView<RfGrowth> job =
       job_view<RfGrowth>(v.average ? request_rf_growth_average(app, family, model, name, v.average_images)
                                    : request_rf_growth(app, family, model, name));
@@ -378,18 +387,21 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   ImGui::Checkbox(tr(L, RfText::Others), &v.others);
   record_rect(app, "rf.others");
 
+  const bool wait =
+      v.average &&
+      !rf_average_job(app, rf_checkpoint(app), sel.layers[sel.layer].name, sel.chosen, v.average_images).ready();
   std::vector<FamilyGrowth> families;
   for (int f = 0; f < kFamilyCount; ++f) {
     FamilyGrowth g{f, {}, nullptr};
     if (f == v.family) {
       g.trf = sel.layers;
-      g.erf = growth_for(app, f, true);
+      g.erf = growth_for(app, f, true, wait);
     } else {
       const Model* base = model_or_request(app, checkpoint_name(f, kDefaultScale));
       Result<std::vector<TheoreticalRf>> rfs =
           base ? theoretical_rfs(*base) : Result<std::vector<TheoreticalRf>>(Error{"loading"});
       if (rfs) g.trf = std::move(*rfs);
-      if (v.others) g.erf = growth_for(app, f, false);
+      if (v.others) g.erf = growth_for(app, f, false, wait);
     }
     if (!g.trf.empty()) families.push_back(std::move(g));
   }
@@ -446,6 +458,7 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
       tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, nice_ceiling(y_max * 1.05), true};
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
+  export_buttons(app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); });
 
   const FamilyGrowth* main = nullptr;
   for (const FamilyGrowth& g : families)
@@ -473,7 +486,6 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
     measured += (measured.empty() ? "" : "; ") + part;
   }
   ImGui::TextWrapped("%s %s.", tr(L, RfText::GrowthQuestion), measured.c_str());
-  export_buttons(app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); });
   notice_caption(app, tr(L, RfText::GrowthNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();

@@ -426,15 +426,18 @@ nlohmann::json receptive_field_query(const AppState& app) {
       out["status"] = "ready";
       out["images"] = map.value->images;
       out["erf"] = erf_json(*map.value);
+      out["compute_ms"] = job_find(app, map_key(checkpoint, rf.name, sel->shown, app.input.version))->busy_ms;
     }
     return out;
   }
   const JobView<RfAverage> avg = rf_average_job(app, checkpoint, rf.name, sel->shown, v.average_images);
   if (avg.status == JobView<RfAverage>::Status::None) return out;
   const RfAverage* r = avg.value;
-  out["average"] = {{"images", r ? r->total : std::min(v.average_images, app.gallery.test_set.count)},
-                    {"done", r ? r->acc.count() : 0},
-                    {"finished", avg.ready()}};
+  out["average"] = {
+      {"images", r ? r->total : std::min(v.average_images, app.gallery.test_set.count)},
+      {"done", r ? r->acc.count() : 0},
+      {"finished", avg.ready()},
+      {"compute_ms", job_find(app, average_key(checkpoint, rf.name, sel->shown, v.average_images))->busy_ms}};
   if (avg.failed()) {
     out["status"] = "error";
     out["error"] = avg.error;

@@ -97,7 +97,8 @@ std::string receptive_field_view_state(const AppState& app);
 bool apply_receptive_field_view_key(AppState& app, const std::string& key, const std::string& value);
 
 // lab_query("receptive_field"): the model, every layer's TRF, the shown layer and unit, the shown ERF map with its
-// summary (the keys of `vitcnn rf`), the growth data and the averaging state, the calculator's rows (see lab.h).
+// summary (the keys of `vitcnn rf`) and the time its job spent computing (compute_ms), the growth data and the
+// averaging state, the calculator's rows (see lab.h).
 nlohmann::json receptive_field_query(const AppState& app);
 
 inline constexpr ViewQuery kReceptiveFieldQueries[] = {{"receptive_field", receptive_field_query}};
