@@ -265,17 +265,12 @@ double cell_px_of(const Model& model, int grid) { return static_cast<double>(mod
 
 Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x) {
   if (model.arch() == "cnn") return Error{"a cnn has no attention: attention analyses need a vit or hybrid model"};
-  Trace trace;
-  trace.keep_activations = false;
+  Trace trace({TraceKind::AttnProbs});
   model.forward(x, &trace);
-  if (Result<AttentionStack> s = attention_stack(trace); !s)
-    return Error{model.arch() + " model: " + s.error().message};
+  Result<AttentionStack> s = attention_stack(trace);
+  if (!s) return Error{model.arch() + " model: " + s.error().message};
   std::vector<Tensor> probs;
-  for (int l = 0;; ++l) {
-    const auto it = std::find(trace.names.begin(), trace.names.end(), probs_name(l));
-    if (it == trace.names.end()) break;
-    probs.push_back(std::move(trace.values[it - trace.names.begin()]));
-  }
+  for (const Tensor* p : s->layers) probs.push_back(*p);
   return probs;
 }
 

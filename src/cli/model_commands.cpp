@@ -102,17 +102,17 @@ Result<json> run_trace(const Args& args) {
   const Model& model = **m;
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
-  Trace trace;
+  Trace trace(TraceRequest::everything());
   model.forward(in->x, &trace);
   const std::filesystem::path dir = args.get("out");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{"cannot create '" + dir.string() + "': " + ec.message()};
   json tensors = json::array();
-  for (size_t i = 0; i < trace.names.size(); ++i) {
-    const std::string file = trace.names[i] + ".npy";
-    if (Status st = write_npy((dir / file).string(), trace.values[i]); !st) return st.error();
-    tensors.push_back({{"name", trace.names[i]}, {"file", file}, {"shape", trace.values[i].shape}});
+  for (const Trace::Entry& e : trace.entries()) {
+    const std::string file = e.name + ".npy";
+    if (Status st = write_npy((dir / file).string(), e.value); !st) return st.error();
+    tensors.push_back({{"name", e.name}, {"file", file}, {"shape", e.value.shape}});
   }
   json index = {{"model", args.get("model")}, {"arch", model.arch()}, {"input", in->source}, {"tensors", tensors}};
   std::ofstream f(dir / "index.json");

@@ -204,8 +204,7 @@ Status Network::check_input(const Tensor& x) const {
 
 Tensor Network::forward(const Tensor& x, Trace* trace) const {
   if (!check_input(x)) return {};
-  const bool keep = trace && trace->keep_activations;
-  if (keep) trace->put("input", x);
+  if (trace) trace->put(TraceKind::Input, "input", x);
   // Steps alternate between two output buffers; intermediates share one scratch set.
   Tensor out[2];
   Buffers work;
@@ -213,7 +212,7 @@ Tensor Network::forward(const Tensor& x, Trace* trace) const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     Tensor& next = out[i % 2];
     steps_[i]->forward(*k_, *cur, next, work, false, trace);
-    if (keep) trace->put(steps_[i]->name(), next);
+    if (trace) trace->put(trace_kind(steps_[i]->kind()), steps_[i]->name(), next);
     cur = &next;
   }
   return std::move(out[(steps_.size() - 1) % 2]);

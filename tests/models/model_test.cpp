@@ -82,7 +82,7 @@ Tensor random_input(const Model& m, int batch, uint64_t seed) {
 
 // sum(seed * traced tensor `layer`), accumulated in double.
 double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
-  Trace trace;
+  Trace trace(TraceRequest{}.add(layer));
   m.forward(x, &trace);
   const Tensor* t = trace.find(layer);
   EXPECT_NE(nullptr, t) << layer;
@@ -112,14 +112,14 @@ void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
   ASSERT_TRUE(model);
   model->set_kernels(kernels);
   Tensor x = random_input(*model, 2, 11);
-  Trace names;
+  Trace names(TraceRequest::everything());
   model->forward(x, &names);
   Lcg rng{99};
   int checks = 0;
-  for (size_t li = 0; li < names.names.size(); ++li) {
-    const std::string& layer = names.names[li];
+  for (const Trace::Entry& traced : names.entries()) {
+    const std::string& layer = traced.name;
     SCOPED_TRACE(std::string(kernels.name) + " layer " + layer);
-    Tensor seed(names.values[li].shape);
+    Tensor seed(traced.value.shape);
     fill(seed, rng, 1.0f);
     Result<Gradients> g = model->backward(x, layer, seed, true);
     ASSERT_TRUE(g.ok()) << g.error().message;
@@ -188,7 +188,7 @@ TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   std::unique_ptr<Model> m = load(weights_for(meta, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 1, 5);
-  Trace trace;
+  Trace trace(TraceRequest{}.add("stages.0.0"));
   m->forward(x, &trace);
   Tensor seed(trace.find("stages.0.0")->shape);
   ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
@@ -408,7 +408,7 @@ void check_geometry_is_consistent(const Model& m) {
   const std::vector<LayerInfo> L = m.layers();
   ASSERT_FALSE(L.empty());
   EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
-  Trace trace;
+  Trace trace(TraceRequest::everything());
   m.forward(random_input(m, 1, 3), &trace);
   std::vector<std::string> layer_names;
   for (size_t i = 0; i < L.size(); ++i) {
@@ -550,21 +550,34 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   std::unique_ptr<Model> m = load(weights_for(kTinyVit, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 2, 1);
-  Trace full;
+  Trace full(TraceRequest::everything());
   const Tensor a = m->forward(x, &full);
   const Tensor b = m->forward(x, nullptr);
   EXPECT_EQ(a.data, b.data);
   const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
                                          "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
-  ASSERT_GE(full.names.size(), want.size());
-  EXPECT_EQ(want, std::vector<std::string>(full.names.begin(), full.names.begin() + want.size()));
-  EXPECT_EQ("logits", full.names.back());
+  const std::vector<std::string> names = full.names();
+  ASSERT_GE(names.size(), want.size());
+  EXPECT_EQ(want, std::vector<std::string>(names.begin(), names.begin() + want.size()));
+  EXPECT_EQ("logits", names.back());
   EXPECT_EQ(a.data, full.find("logits")->data);
   EXPECT_EQ((std::vector<int64_t>{2, 2, 10, 10}), full.find("blocks.1.attn.probs")->shape);
-  Trace attention_only;
-  attention_only.keep_activations = false;
+  // Each entry's kind, without parsing its name.
+  const std::vector<TraceKind> kinds = {TraceKind::Input,      TraceKind::Layer,     TraceKind::AttnProbs,
+                                        TraceKind::AttnBranch, TraceKind::Mid,       TraceKind::MlpBranch,
+                                        TraceKind::Layer,      TraceKind::AttnProbs, TraceKind::AttnBranch,
+                                        TraceKind::Mid,        TraceKind::MlpBranch, TraceKind::Layer,
+                                        TraceKind::Norm,       TraceKind::Pool,      TraceKind::Logits};
+  ASSERT_EQ(kinds.size(), full.entries().size());
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(kinds[i], full.entries()[i].kind) << full.entries()[i].name;
+  int64_t bytes = 0;
+  for (const Trace::Entry& e : full.entries()) bytes += e.value.numel() * 4;
+  EXPECT_EQ(bytes, full.bytes());
+
+  Trace attention_only({TraceKind::AttnProbs});
   m->forward(x, &attention_only);
-  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names);
+  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names());
+  EXPECT_EQ(2 * (2 * 2 * 10 * 10 * 4), attention_only.bytes());
   // Each attention row is a distribution.
   const Tensor& p = *attention_only.find("blocks.1.attn.probs");
   for (int64_t r = 0; r < p.numel() / 10; ++r) {
@@ -572,6 +585,22 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
     for (int j = 0; j < 10; ++j) s += p.data[r * 10 + j];
     EXPECT_NEAR(1.0f, s, 1e-5f);
   }
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+
+  // Names and kinds together; a second pass overwrites in place.
+  Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
+  m->forward(x, &some);
+  const Tensor x2 = random_input(*m, 2, 9);
+  m->forward(x2, &some);
+  EXPECT_EQ((std::vector<std::string>{"input", "blocks.1.mid", "logits"}), some.names());
+  EXPECT_EQ(x2.data, some.find("input")->data);
+  EXPECT_EQ(TraceKind::Mid, some.entries()[1].kind);
+  EXPECT_EQ(nullptr, some.find("blocks.0.mid"));
+
+  Trace nothing(TraceRequest{});
+  EXPECT_EQ(a.data, m->forward(x, &nothing).data);
+  EXPECT_TRUE(nothing.entries().empty());
+  EXPECT_EQ(0, nothing.bytes());
 }
 
 // --- errors -------------------------------------------------------------------------------------

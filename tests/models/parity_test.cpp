@@ -123,7 +123,7 @@ void run_parity(const KernelTable& kernels, int64_t images) {
     const Tensor& x = g.at("input");
 
     double e_logits = 0, e_probs = 0, e_act = 0, e_grad = 0, e_seed = 0, e_wgrad = 0;
-    Trace trace;
+    Trace trace(TraceRequest::everything());
     const Tensor logits = m.forward(x, &trace);
     check("logits", logits, g.at("logits"), 1e-4, false, e_logits);
     int compared = 0;

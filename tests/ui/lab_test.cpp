@@ -544,7 +544,6 @@ class AttentionViewTest : public LabTest {
   AttentionStack direct_stack(const std::string& checkpoint, Trace* trace) {
     const Model* model = model_or_request(*app_, checkpoint);
     EXPECT_NE(model, nullptr) << checkpoint;
-    trace->keep_activations = false;
     model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace);
     Result<AttentionStack> s = attention_stack(*trace);
     EXPECT_TRUE(s.ok());
@@ -587,7 +586,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["cell_px"], 4.0);
   ASSERT_EQ(a["distance_px"].size(), 6u);
   ASSERT_EQ(a["distance_px"][0].size(), 4u);
-  Trace trace;
+  Trace trace({TraceKind::AttnProbs});
   AttentionStack s = direct_stack("vit_p100", &trace);
   Result<AttentionDistance> d = attention_distance(s, 0, 4.0);
   ASSERT_TRUE(d.ok());
@@ -647,7 +646,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["model"], "hybrid_p100");
   EXPECT_EQ(a["arch"], "hybrid");
   EXPECT_EQ(a["distance_px"].size(), 4u);
-  Trace hybrid_trace;
+  Trace hybrid_trace({TraceKind::AttnProbs});
   AttentionStack hs = direct_stack("hybrid_p100", &hybrid_trace);
   EXPECT_EQ(a["distance_px"][0][0].get<double>(), attention_distance(hs, 0, a["cell_px"].get<double>())->px[0]);
   EXPECT_EQ(a["layer"], 3);  // the selection is kept (clamped to the hybrid's depth)
@@ -663,7 +662,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   // A new input: new distances (the image job is keyed on the input version).
   click("gallery.10");
   a = ready_attention();
-  Trace trace2;
+  Trace trace2({TraceKind::AttnProbs});
   AttentionStack s2 = direct_stack("vit_p100", &trace2);
   EXPECT_EQ(a["distance_px"][5][3].get<double>(), attention_distance(s2, 0, 4.0)->px[23]);
 }
