@@ -94,6 +94,8 @@ run_tests() {
     node tests/browser/predictions.mjs build-wasm/web build/vitcnn build-wasm/predictions-test
   step "browser: Attention view matches the native CLI (tests/browser/attention.mjs)" \
     node tests/browser/attention.mjs build-wasm/web build/vitcnn build-wasm/attention-test
+  step "browser: Receptive field view matches the native CLI (tests/browser/receptive_field.mjs)" \
+    node tests/browser/receptive_field.mjs build-wasm/web build/vitcnn build-wasm/receptive-field-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
     node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test

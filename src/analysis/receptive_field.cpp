@@ -15,14 +15,18 @@ struct Field {
   double size = 1.0, jump = 1.0, start = 0.5;
 };
 
-// Araujo et al. 2019 through a chain of convs (empty: the identity).
+// Araujo et al. 2019 through one conv.
+Field through(Field f, const ConvGeometry& c) {
+  const double k_eff = c.dilation * (c.kernel - 1) + 1;
+  f.size += (k_eff - 1) * f.jump;
+  f.start += ((k_eff - 1) / 2 - c.pad) * f.jump;
+  f.jump *= c.stride;
+  return f;
+}
+
+// The same through a chain of convs (empty: the identity).
 Field through(Field f, const ConvPath& path) {
-  for (const ConvGeometry& c : path) {
-    const double k_eff = c.dilation * (c.kernel - 1) + 1;
-    f.size += (k_eff - 1) * f.jump;
-    f.start += ((k_eff - 1) / 2 - c.pad) * f.jump;
-    f.jump *= c.stride;
-  }
+  for (const ConvGeometry& c : path) f = through(f, c);
   return f;
 }
 
@@ -75,6 +79,13 @@ Result<std::vector<TheoreticalRf>> theoretical_rfs(const Model& model) {
 }
 
 RfUnit centre_unit(const TheoreticalRf& rf) { return {false, rf.shape.h / 2, rf.shape.w / 2}; }
+
+RfUnit unit_at(const TheoreticalRf& rf, double row_px, double col_px) {
+  auto nearest = [&](double px, int n) {
+    return std::clamp(static_cast<int>(std::floor((px - rf.start_px) / rf.jump_px + 0.5)), 0, std::max(n - 1, 0));
+  };
+  return {false, nearest(row_px, rf.shape.h), nearest(col_px, rf.shape.w)};
+}
 
 int64_t PixelBox::area() const { return static_cast<int64_t>(bottom - top) * (right - left); }
 
@@ -248,6 +259,32 @@ Result<Erf> mean_effective_rf(const Model& model, std::string_view layer, const 
     if (Status s = acc.add(test_set_input(set, i, std::min(kErfBatch, first + count - i), model.input_spec())); !s)
       return s.error();
   return acc.result();
+}
+
+ConvGeometry same_padded_conv(int kernel, int stride, int dilation) {
+  return {kernel, stride, dilation * (kernel - 1) / 2, dilation, 1, 1};
+}
+
+std::vector<TheoreticalRf> conv_chain_rfs(std::span<const ConvGeometry> chain, int image_size) {
+  std::vector<TheoreticalRf> out;
+  Field f;
+  int side = image_size;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    f = through(f, chain[i]);
+    side = std::max(chain[i].out_size(side), 0);
+    out.push_back({"conv" + std::to_string(i + 1), {FeatureShape::Layout::Map, 1, side, side}, f.size, f.jump, f.start,
+                   false});
+  }
+  return out;
+}
+
+std::vector<ConvGeometry> main_conv_path(const std::vector<LayerInfo>& layers) {
+  std::vector<ConvGeometry> out;
+  for (const LayerInfo& l : layers) {
+    if (l.geometry.global_mixing) break;
+    if (!l.geometry.paths.empty()) out.insert(out.end(), l.geometry.paths[0].begin(), l.geometry.paths[0].end());
+  }
+  return out;
 }
 
 Result<SafeTensors> untrained_weights(const Model& trained, uint64_t seed) {

@@ -43,6 +43,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,9 @@ struct RfUnit {
 };
 // The centre of the grid: (h / 2, w / 2).
 RfUnit centre_unit(const TheoreticalRf& rf);
+// The grid unit whose centre is nearest to the input point (row_px, col_px), clamped to the grid: the unit under
+// the mouse, or the unit of another layer at the same place.
+RfUnit unit_at(const TheoreticalRf& rf, double row_px, double col_px);
 
 // Rows [top, bottom) and columns [left, right) of input pixels.
 struct PixelBox {
@@ -149,6 +153,18 @@ inline constexpr int kErfBatch = 4;
 Result<Erf> mean_effective_rf(const Model& model, std::string_view layer, const RfUnit& unit, const LabeledImages& set,
                               int first, int count);
 
+// The receptive-field calculator: a plain chain of convs (no residual paths, no global step).
+// A conv with "same" padding p = floor(d (k - 1) / 2), as every conv of the shipped models has.
+ConvGeometry same_padded_conv(int kernel, int stride, int dilation);
+// The TRF after each conv of `chain` on an S x S input (names "conv1", "conv2", ...; maps of one channel), by the
+// recurrences above; the grid shrinks by ConvGeometry::out_size, to 0 x 0 once the input is used up.
+std::vector<TheoreticalRf> conv_chain_rfs(std::span<const ConvGeometry> chain, int image_size);
+// The longest chain of convs from the input (Model::layers(), forward order): the first path of every step before
+// the first global step. The cnn: its stem, then conv1 and conv2 of every block (the shortcuts see less).
+std::vector<ConvGeometry> main_conv_path(const std::vector<LayerInfo>& layers);
+
+// The seed of every untrained model: `vitcnn rf --untrained`'s default, `vitcnn figures` and the lab.
+inline constexpr uint64_t kUntrainedSeed = 0;
 // Untrained weights of the same config, seeded (init_weights()); the metadata keeps the config, class names and
 // input spec, and its "train" entry says untrained (fraction 0, the seed); no test accuracy.
 Result<SafeTensors> untrained_weights(const Model& trained, uint64_t seed);

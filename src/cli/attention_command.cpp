@@ -2,6 +2,7 @@
 #include "analysis/attention.h"
 #include "analysis/attention_json.h"
 #include "analysis/predictions.h"
+#include "analysis/grid_json.h"
 #include "cli/cli.h"
 
 namespace vc::cli {

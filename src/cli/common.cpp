@@ -68,14 +68,4 @@ std::string fixed(double v, int digits) {
   return o.str();
 }
 
-json grid_json(const Tensor& t) {
-  json rows = json::array();
-  for (int64_t i = 0; i < t.dim(0); ++i) {
-    json row = json::array();
-    for (int64_t j = 0; j < t.dim(1); ++j) row.push_back(t.data[i * t.dim(1) + j]);
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 }  // namespace vc::cli

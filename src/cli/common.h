@@ -44,7 +44,5 @@ Result<InputImage> input_from_args(const Model& model, const Args& args);
 Result<std::vector<uint8_t>> read_file(const std::string& path);
 // v with `digits` decimals ("%.{digits}f"), for figure labels and summary text.
 std::string fixed(double v, int digits);
-// t [h, w] -> [[...] per row]
-json grid_json(const Tensor& t);
 
 }  // namespace vc::cli

@@ -4,18 +4,11 @@
 #include <charconv>
 
 #include "analysis/receptive_field.h"
+#include "analysis/receptive_field_json.h"
 #include "cli/cli.h"
 
 namespace vc::cli {
 namespace {
-
-json box_json(const PixelBox& b) {
-  return {{"top", b.top}, {"left", b.left}, {"bottom", b.bottom}, {"right", b.right}};
-}
-
-json theoretical_json(const TheoreticalRf& rf) {
-  return {{"size_px", rf.size_px}, {"jump_px", rf.jump_px}, {"start_px", rf.start_px}, {"global", rf.global}};
-}
 
 // "ROW,COL" -> two integers.
 Result<std::pair<int, int>> parse_pair(const std::string& s) {
@@ -58,18 +51,6 @@ Result<RfUnit> unit_from_args(const std::vector<TheoreticalRf>& rfs, const Theor
   return centre_unit(rf);
 }
 
-json unit_json(const TheoreticalRf& rf, const UnitField& f) {
-  json u = {{"cls", f.unit.cls},
-            {"row", f.unit.row},
-            {"col", f.unit.col},
-            {"centre_px", {f.centre_row, f.centre_col}},
-            {"box_px", box_json(f.clipped)},
-            {"theoretical_box_px", box_json(f.box)},
-            {"sees_input", f.sees_input}};
-  if (is_tokens(rf)) u["token"] = f.unit.cls ? 0 : 1 + f.unit.row * rf.shape.w + f.unit.col;
-  return u;
-}
-
 // The ERF over the images that --images N, --image or --test-index name (default: test image 0).
 Result<Erf> erf_from_args(const Model& model, const std::string& layer, const RfUnit& unit, const Args& args,
                           json& source) {
@@ -93,7 +74,7 @@ Result<json> run_rf(const Args& args) {
   Result<std::unique_ptr<Model>> trained = open_model(args);
   if (!trained) return trained.error();
   if (args.has("save-untrained") && !args.has("untrained")) return Error{"--save-untrained needs --untrained"};
-  Result<int> seed = args.get_int("seed", 0, 0, 1 << 30);
+  Result<int> seed = args.get_int("seed", static_cast<int>(kUntrainedSeed), 0, 1 << 30);
   if (!seed) return seed.error();
   std::unique_ptr<Model> model = std::move(*trained);
   json weights = "trained";
@@ -117,10 +98,7 @@ Result<json> run_rf(const Args& args) {
   json layers = json::array();
   const TheoreticalRf* chosen = nullptr;
   for (const TheoreticalRf& rf : *rfs) {
-    layers.push_back({{"name", rf.name},
-                      {"grid", {rf.shape.h, rf.shape.w}},
-                      {"tokens", is_tokens(rf)},
-                      {"theoretical", theoretical_json(rf)}});
+    layers.push_back(theoretical_rf_json(rf));
     if (rf.name == layer) chosen = &rf;
   }
   // An unknown layer fails in effective_rf, whose message lists the model's layers.
@@ -129,7 +107,6 @@ Result<json> run_rf(const Args& args) {
   json source;
   Result<Erf> erf = erf_from_args(*model, layer, *unit, args, source);
   if (!erf) return erf.error();
-  const ErfSummary& s = erf->summary;
   return json{{"model", args.get("model")},
               {"arch", arch_name(model->arch())},
               {"weights", weights},
@@ -140,16 +117,10 @@ Result<json> run_rf(const Args& args) {
                                   "); pixel (r, c) has its centre at (r + 0.5, c + 0.5)"},
               {"layers", layers},
               {"layer", layer},
-              {"unit", unit_json(*chosen, erf->field)},
+              {"unit", unit_field_json(*chosen, erf->field)},
               {"input", source},
               {"images", erf->images},
-              {"erf",
-               {{"map", grid_json(erf->map)},
-                {"mass", s.mass},
-                {"r50_px", s.r50_px},
-                {"r90_px", s.r90_px},
-                {"share90_trf", s.share90_trf},
-                {"mass_outside_trf", s.mass_outside_trf}}}};
+              {"erf", erf_json(*erf)}};
 }
 
 }  // namespace
@@ -166,7 +137,7 @@ Command rf_command() {
            test_index_flag(),
            {"images", "N", "mean ERF over the first N test images (default: test image 0 alone)"},
            {"untrained", "", "an untrained model of the same config (seeded initialisation) instead"},
-           {"seed", "N", "initialisation seed for --untrained (default 0)"},
+           {"seed", "N", "initialisation seed for --untrained (default " + std::to_string(kUntrainedSeed) + ")"},
            {"save-untrained", "PATH", "also write the untrained weights to PATH (safetensors, F32)"},
            data_flag(),
            backend_flag()},

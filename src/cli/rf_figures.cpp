@@ -12,7 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint64_t kUntrainedSeed = 0;
 constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225}, kDash{150, 150, 150};
 
 // The ERF of every analysis layer's centre unit for one set of weights.

@@ -8,9 +8,6 @@
 #include <string>
 #include <vector>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
-
 #include "platform/options.h"
 #include "platform/shell.h"
 
@@ -50,16 +47,13 @@ std::string save_in_current_folder(const std::string& name, std::span<const uint
   return {};
 }
 
-// The back buffer as a PNG (GL rows run bottom-up, PNG rows top-down).
+// The back buffer as a PNG file.
 Status write_screenshot(const std::string& path, int width, int height) {
-  std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  const int stride = width * 4;
-  if (!stbi_write_png(path.c_str(), width, height, 4, pixels.data() + static_cast<size_t>(height - 1) * stride,
-                      -stride)) {
-    return Error{"cannot write " + path};
-  }
+  Result<std::vector<uint8_t>> png = framebuffer_png(0, 0, width, height, height);
+  if (!png) return Error{"cannot write " + path + ": " + png.error().message};
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(png->data()), static_cast<std::streamsize>(png->size()));
+  if (!out) return Error{"cannot write " + path};
   return {};
 }
 

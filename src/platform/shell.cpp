@@ -1,6 +1,10 @@
 #include "platform/shell.h"
 
 #include <algorithm>
+#include <cmath>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
 
 #include "imgui.h"
 #include "ui/app_state.h"
@@ -23,7 +27,35 @@ constexpr ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x209
 // Hangul compatibility jamo and every precomposed syllable.
 constexpr ImWchar kHangulRanges[] = {0x3131, 0x3163, 0xAC00, 0xD7A3, 0};
 
+// The capture's logical rectangle in device pixels, clipped to the framebuffer, as a PNG.
+Result<std::vector<uint8_t>> capture_png(const FigureCapture& c, const FrameGeometry& g) {
+  const float r = g.pixel_ratio;
+  const int x0 = std::clamp(static_cast<int>(std::floor(c.x * r)), 0, g.fb_w);
+  const int y0 = std::clamp(static_cast<int>(std::floor(c.y * r)), 0, g.fb_h);
+  const int x1 = std::clamp(static_cast<int>(std::ceil((c.x + c.w) * r)), 0, g.fb_w);
+  const int y1 = std::clamp(static_cast<int>(std::ceil((c.y + c.h) * r)), 0, g.fb_h);
+  return framebuffer_png(x0, y0, x1 - x0, y1 - y0, g.fb_h);
+}
+
 }  // namespace
+
+Result<std::vector<uint8_t>> framebuffer_png(int x, int y, int w, int h, int fb_h) {
+  if (w <= 0 || h <= 0) return Error{"the figure is not on screen"};
+  std::vector<uint8_t> pixels(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  // GL rows run bottom-up; PNG rows top-down: write from the last row with a negative stride.
+  glReadPixels(x, fb_h - y - h, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // an opaque image whatever the canvas alpha
+  std::vector<uint8_t> png;
+  const auto append = [](void* out, void* data, int size) {
+    auto* v = static_cast<std::vector<uint8_t>*>(out);
+    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  const int stride = w * 4;
+  if (!stbi_write_png_to_func(append, &png, w, h, 4, pixels.data() + static_cast<size_t>(h - 1) * stride, -stride))
+    return Error{"the PNG encoder failed"};
+  return png;
+}
 
 // One font file's fetch; shared with the fetch callback so a late answer never touches a destroyed Shell.
 struct Shell::FontFile {
@@ -111,6 +143,10 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
   lab_frame(*app_);
   ImGui::Render();
   backend_.render(*ImGui::GetDrawData(), geometry);
+  if (const std::optional<FigureCapture> capture = lab_take_capture(*app_)) {
+    Result<std::vector<uint8_t>> png = capture_png(*capture, geometry);
+    lab_save_capture(*app_, *capture, png ? *png : std::vector<uint8_t>(), png ? "" : png.error().message);
+  }
   ready_ = ready_ || lab_ready(*app_);
 }
 

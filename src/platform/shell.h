@@ -13,6 +13,11 @@
 
 namespace vc {
 
+// The framebuffer's pixels [x, x + w) x [y, y + h) (device pixels, y down from the top of a framebuffer fb_h tall)
+// as a PNG, read back with glReadPixels: call after drawing, with the GL context current. An error when the
+// rectangle is empty or the encoder fails.
+Result<std::vector<uint8_t>> framebuffer_png(int x, int y, int w, int h, int fb_h);
+
 class Shell {
  public:
   Shell();
@@ -23,7 +28,8 @@ class Shell {
   // Needs the window's GL context current. Creates the lab and starts fetching the fonts through
   // platform.fetch (platform.now_ms is filled in here).
   Status start(GLFWwindow* window, Platform platform, const LabOptions& options);
-  // Draws one frame; until the fonts have arrived it only clears the window.
+  // Draws one frame; until the fonts have arrived it only clears the window. A figure export asked for in the frame
+  // (lab_take_capture) is read back from the framebuffer and saved.
   void frame(const FrameGeometry& geometry, double now_s);
   // lab_ready() held after a drawn frame.
   bool ready() const { return ready_; }

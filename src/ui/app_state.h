@@ -7,9 +7,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "models/model.h"
 #include "ui/lab.h"
@@ -69,6 +71,7 @@ struct UiState {
   bool ready = false;              // a frame was drawn with the gallery data
   // Screen rectangles [x, y, w, h] of named widgets in the last frame, for tests and scripted clicks.
   std::map<std::string, std::array<float, 4>> rects;
+  std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
 };
 
 // One checkpoint in the model store (ui/model_store.h), by name "<arch>_p<NNN>".
@@ -129,6 +132,25 @@ struct AttentionViewState {
   int hover_patch = -1;      // patch under the mouse in the last frame, -1: none
 };
 
+// The Receptive field view: the model, the layer and unit whose ERF is shown, the averaging, the calculator.
+struct ReceptiveFieldViewState {
+  int family = 1;             // index into kFamilies (ui/model_store.h): the cnn
+  int scale = 4;              // checkpoint: index into kDataScales (p100)
+  bool untrained = false;     // an untrained model of the family's config instead of the checkpoint
+  std::string layer;          // an analysis layer of the model; "" (or a name the model lacks): its last layer
+  std::optional<RfUnit> unit; // chosen on `layer`; none (or one outside its grid): the grid centre
+  std::optional<RfUnit> hover;  // the unit under the mouse in the last frame: shown instead while there
+  bool average = false;       // maps and growth plot from the first average_images test images, not this image
+  int average_images = 100;
+  bool others = false;        // the growth plot also shows the other families' ERF radii (their own jobs)
+  float opacity = 0.75f;      // of the map over the image
+  // The calculator: its stack of convs (kernel, stride, dilation; "same" padding), empty until seeded from the cnn;
+  // edited: it differs from the cnn's (then it goes into links); row: the one whose box is drawn (-1: the last).
+  std::vector<ConvGeometry> calc;
+  bool calc_edited = false;
+  int calc_row = -1;
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -138,6 +160,7 @@ struct AppState {
   JobsState jobs;
   PredictionsState predictions;
   AttentionViewState attention;
+  ReceptiveFieldViewState receptive_field;
 };
 
 }  // namespace vc

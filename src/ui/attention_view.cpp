@@ -1,7 +1,6 @@
 #include "ui/attention_view.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "analysis/attention_json.h"
 #include "analysis/predictions.h"
@@ -19,21 +18,6 @@ std::string image_key(const std::string& checkpoint, uint64_t version) {
 
 std::string average_key(const std::string& checkpoint, int images) {
   return job_key("attention.average", checkpoint, images);
-}
-
-// Index of `name` in a list of names, or -1.
-template <size_t N>
-int index_of(const char* const (&names)[N], const std::string& name) {
-  for (size_t i = 0; i < N; ++i)
-    if (name == names[i]) return static_cast<int>(i);
-  return -1;
-}
-
-// A whole-string non-negative integer, or -1.
-int parse_count(const std::string& s) {
-  int v = -1;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && v >= 0 ? v : -1;
 }
 
 // What the query reports for one checkpoint: its image distances, and the average when one was computed.
@@ -149,11 +133,11 @@ std::string attention_view_state(const AppState& app) {
 bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value) {
   AttentionViewState& v = app.attention;
   if (key == "attn.model") {
-    if (const int f = index_of(kFamilies, value); f >= 0) v.family = f;
+    if (const int f = family_index(value); f >= 0) v.family = f;
   } else if (key == "attn.data") {
-    if (const int s = index_of(kDataScales, value); s >= 0) v.scale = s;
+    if (const int s = data_scale_index(value); s >= 0) v.scale = s;
   } else if (key == "attn.compare") {
-    if (const int s = value == "none" ? -1 : index_of(kDataScales, value); s >= 0 || value == "none")
+    if (const int s = value == "none" ? -1 : data_scale_index(value); s >= 0 || value == "none")
       v.compare_scale = s;
   } else if (key == "attn.cell") {
     const size_t dot = value.find('.');

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/image.h"
 #include "ui/app_state.h"
@@ -234,6 +235,13 @@ void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::st
   std::copy(digit.pixels.begin(), digit.pixels.end(), img.begin());
   set_file_input(app, img, name);
   set_message(app, format_text(tr(L, TextId::InputLoaded), name.c_str(), decoded->width, decoded->height), false);
+}
+
+std::optional<FigureCapture> lab_take_capture(AppState& app) { return std::exchange(app.ui.capture, std::nullopt); }
+
+void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<const uint8_t> png,
+                      const std::string& error) {
+  save_export(app, capture.file_name, png, error);
 }
 
 bool lab_ready(const AppState& app) { return app.ui.ready; }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,6 +48,17 @@ bool lab_ready(const AppState& app);
 std::vector<float> lab_input_image(const AppState& app);
 // Serialized view state for the URL hash (empty until views define any).
 std::string lab_view_state(const AppState& app);
+// PNG export of a figure: an export button (ui/widgets.h export_buttons) asks for the screen rectangle of the figure
+// (logical units, as lab_query("rects") gives them); the platform reads those pixels back once the frame is drawn.
+struct FigureCapture {
+  std::string file_name;  // "receptive_field_map.png"
+  float x = 0, y = 0, w = 0, h = 0;
+};
+// The capture asked for in the last frame, if any; the call clears it.
+std::optional<FigureCapture> lab_take_capture(AppState& app);
+// Hands the capture's PNG to Platform::save_file, or reports `error` (the read-back failed), on the status line.
+void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<const uint8_t> png,
+                      const std::string& error);
 // Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
 // views add ("predictions", ...). Unknown queries answer {"error": "..."}.

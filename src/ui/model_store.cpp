@@ -1,7 +1,9 @@
 #include "ui/model_store.h"
 
 #include <algorithm>
+#include <iterator>
 
+#include "analysis/receptive_field.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -34,6 +36,24 @@ ModelEntry& request(AppState& app, const std::string& name) {
 
 std::string checkpoint_name(int family, int scale) {
   return std::string(kFamilies[family]) + "_" + kDataScales[scale];
+}
+
+int family_index(const std::string& name) {
+  for (int f = 0; f < kFamilyCount; ++f)
+    if (name == kFamilies[f]) return f;
+  return -1;
+}
+
+int data_scale_index(const std::string& name) {
+  for (int s = 0; s < kDataScaleCount; ++s)
+    if (name == kDataScales[s]) return s;
+  return -1;
+}
+
+const char* family_label(Language lang, int family) {
+  constexpr TextId kLabels[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid};
+  static_assert(std::size(kLabels) == kFamilyCount, "a label for every family");
+  return family >= 0 && family < kFamilyCount ? tr(lang, kLabels[family]) : "?";
 }
 
 int data_scale_percent(int scale) {
@@ -87,6 +107,30 @@ bool default_models_ready(const AppState& app) {
 const Model* model_or_request(AppState& app, const std::string& name) {
   const ModelEntry& e = request(app, name);
   return e.status == ModelEntry::Status::Ready ? e.model.get() : nullptr;
+}
+
+std::string untrained_name(int family) { return std::string(kFamilies[family]) + "_untrained"; }
+
+const Model* untrained_model_or_request(AppState& app, int family) {
+  const std::string name = untrained_name(family), base_name = checkpoint_name(family, kDefaultScale);
+  if (const ModelEntry* e = model_entry(app, name)) return e->model.get();
+  const Model* base = model_or_request(app, base_name);
+  const ModelEntry& b = app.models.entries.at(base_name);
+  if (!base && b.status == ModelEntry::Status::Loading) return nullptr;
+  ModelEntry& e = app.models.entries[name];
+  e.status = ModelEntry::Status::Failed;
+  if (!base) {
+    e.error = name + " is made from " + base_name + ": " + b.error;
+    return nullptr;
+  }
+  Result<std::unique_ptr<Model>> m = untrained_model(*base, kUntrainedSeed);
+  if (!m) {
+    e.error = name + ": " + m.error().message;
+    return nullptr;
+  }
+  e.model = std::move(m).value();
+  e.status = ModelEntry::Status::Ready;
+  return e.model.get();
 }
 
 const ModelEntry* model_entry(const AppState& app, const std::string& name) {

@@ -23,6 +23,11 @@ inline constexpr int kDefaultScale = 4;  // p100
 
 // "vit_p100" for family 0, scale 4.
 std::string checkpoint_name(int family, int scale);
+// Index of a family ("cnn") in kFamilies, of a data scale ("p010") in kDataScales; -1 for another name.
+int family_index(const std::string& name);
+int data_scale_index(const std::string& name);
+// A family's name as people read it ("ViT", "CNN", ...), in the UI language.
+const char* family_label(Language lang, int family);
 // The percentage of the training set a data scale stands for (1, 3, 10, 30, 100).
 int data_scale_percent(int scale);
 
@@ -38,6 +43,11 @@ bool default_models_ready(const AppState& app);
 
 // The model if loaded; otherwise nullptr, and the first call starts loading it.
 const Model* model_or_request(AppState& app, const std::string& name);
+// "cnn_untrained": an untrained model of the family's config (analysis/receptive_field.h untrained_model, seed
+// kUntrainedSeed), made from the family's p100 checkpoint once that is loaded and then kept in the store like a
+// checkpoint (same backend switching, never unloaded). nullptr until made; model_status_text names what it waits for.
+std::string untrained_name(int family);
+const Model* untrained_model_or_request(AppState& app, int family);
 // The entry of a requested checkpoint, or nullptr if it was never requested.
 const ModelEntry* model_entry(const AppState& app, const std::string& name);
 // "" when ready, the translated "loading..." while loading, or the error message.

@@ -83,12 +83,10 @@ void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
 void model_row(AppState& app) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  constexpr TextId kNames[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid};
-  static_assert(std::size(kNames) == kFamilyCount);
   ImGui::TextUnformatted(tr(L, AttentionText::Model));
   for (int f : {0, 2, 1}) {  // vit, hybrid, cnn
     ImGui::SameLine();
-    if (ImGui::RadioButton(tr(L, kNames[f]), v.family == f)) v.family = f;
+    if (ImGui::RadioButton(family_label(L, f), v.family == f)) v.family = f;
     record_rect(app, std::string("attention.model.") + kFamilies[f]);
   }
   if (attention_family_is_cnn(app)) return;
@@ -326,6 +324,12 @@ void panel_attention(AppState& app) {
   const auto finish = [&] { v.hover_patch = hover; };
   if (attention_family_is_cnn(app)) {
     ImGui::TextWrapped("%s", tr(L, AttentionText::CnnNote));
+    // Leads to the Receptive field view with the cnn chosen there.
+    if (ImGui::Button(tr(L, AttentionText::CnnToReceptiveField))) {
+      app.receptive_field.family = v.family;
+      app.ui.requested_tab = view_index("receptive_field");
+    }
+    record_rect(app, "attention.to_receptive_field");
     return finish();
   }
   const std::string name = attention_checkpoint(app);

@@ -10,8 +10,6 @@ namespace vc {
 namespace {
 
 enum class Text {
-  ReceptiveFieldWill,
-  ReceptiveFieldHelp,
   RepresentationsWill,
   RepresentationsHelp,
   CompareWill,
@@ -19,13 +17,6 @@ enum class Text {
   Count
 };
 constexpr TextRow<Text> kRows[] = {
-    {Text::ReceptiveFieldWill, "Will show: for a position you pick, the theoretical and the effective receptive "
-                               "field of the CNN and the ViT, layer by layer.",
-     "보여줄 내용: 선택한 위치에 대해 CNN과 ViT의 이론적 수용 영역과 실제(유효) 수용 영역을 층별로 비교."},
-    {Text::ReceptiveFieldHelp, "For a stack of convolutions: r_l = r_(l-1) + (k_l - 1) * j_(l-1), "
-                               "j_l = j_(l-1) * s_l (kernel k, stride s, r_0 = j_0 = 1).",
-     "합성곱을 쌓으면: r_l = r_(l-1) + (k_l - 1) * j_(l-1), j_l = j_(l-1) * s_l (커널 k, 스트라이드 s, "
-     "r_0 = j_0 = 1)."},
     {Text::RepresentationsWill, "Will show: layer-by-layer CKA similarity within and across models, skip-"
                                 "connection ratios, and how features follow a shifted input.",
      "보여줄 내용: 모델 안과 모델 사이의 층별 CKA 유사도, 스킵 연결 비율, 입력을 옮겼을 때 특징이 따라 움직이는 "
@@ -59,11 +50,6 @@ void panel_pending_view(AppState& app, Text will_show, Text help, const char* an
 std::span<const TextPair> view_texts(Text will) { return std::span(kTexts).subspan(static_cast<size_t>(will), 2); }
 
 }  // namespace
-
-void panel_receptive_field(AppState& app) {
-  panel_pending_view(app, Text::ReceptiveFieldWill, Text::ReceptiveFieldHelp, kReceptiveFieldAnchors[0]);
-}
-std::span<const TextPair> receptive_field_texts() { return view_texts(Text::ReceptiveFieldWill); }
 
 void panel_representations(AppState& app) {
   panel_pending_view(app, Text::RepresentationsWill, Text::RepresentationsHelp, kRepresentationsAnchors[0]);

@@ -7,10 +7,6 @@
 
 namespace vc {
 
-void panel_receptive_field(AppState& app);
-inline constexpr const char* kReceptiveFieldAnchors[] = {"receptive_field.pending"};
-std::span<const TextPair> receptive_field_texts();
-
 void panel_representations(AppState& app);
 inline constexpr const char* kRepresentationsAnchors[] = {"representations.pending"};
 std::span<const TextPair> representations_texts();

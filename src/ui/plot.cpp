@@ -57,14 +57,15 @@ ImU32 viridis(float t, float alpha) {
 }
 
 void draw_heatmap(ImDrawList* dl, const ImVec2& origin, float side, std::span<const float> values, int grid,
-                  float vmax, float opacity) {
+                  float vmax, float opacity, float gamma) {
   if (!(vmax > 0.0f) || grid <= 0 || values.size() < static_cast<size_t>(grid) * grid) return;
   const float cell = side / static_cast<float>(grid);
   for (int y = 0; y < grid; ++y)
     for (int x = 0; x < grid; ++x)
       dl->AddRectFilled(ImVec2(origin.x + x * cell, origin.y + y * cell),
                         ImVec2(origin.x + (x + 1) * cell, origin.y + (y + 1) * cell),
-                        viridis(values[static_cast<size_t>(y) * grid + x] / vmax, opacity));
+                        viridis(std::pow(std::max(values[static_cast<size_t>(y) * grid + x] / vmax, 0.0f), gamma),
+                                opacity));
 }
 
 void colormap_legend(const char* id, float vmin, float vmax, const char* format, float width) {

@@ -13,9 +13,10 @@ namespace vc {
 ImU32 viridis(float t, float alpha);
 
 // Fills the square [origin, origin + side] with a grid x grid heatmap (row-major values), each cell coloured
-// viridis(value / vmax) at the given opacity; vmax <= 0 draws nothing.
+// viridis((value / vmax)^gamma) at the given opacity (gamma 0.5: a square-root scale that shows weak values);
+// vmax <= 0 draws nothing.
 void draw_heatmap(ImDrawList* dl, const ImVec2& origin, float side, std::span<const float> values, int grid,
-                  float vmax, float opacity);
+                  float vmax, float opacity, float gamma = 1.0f);
 
 // A horizontal gradient bar labelled with vmin and vmax (formatted with `format`), as one layout item.
 void colormap_legend(const char* id, float vmin, float vmax, const char* format, float width);

@@ -68,6 +68,13 @@ enum class TextId {
   InputLoadFailed,
   GalleryLoading,
   ModelLoading,
+  // Exporting figures (widgets.h export_buttons)
+  ExportPng,
+  ExportPngHelp,
+  ExportCsv,
+  ExportCsvHelp,
+  Saved,
+  SaveFailed,
   // The model families, as every view names them
   FamilyVit,
   FamilyCnn,

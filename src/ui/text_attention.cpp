@@ -113,10 +113,12 @@ constexpr TextRow<AttentionText> kRows[] = {
      "뒤쪽 층은 먼 곳을 보나요? 학습 데이터가 적으면 지역 헤드가 줄어드나요?"},
     {AttentionText::CnnNote,
      "A CNN has no attention: every layer mixes only a small k x k neighbourhood, with the same weights at every "
-     "position, so its reach grows only with depth. Compare it with the ViT in the Receptive field view (key 4).",
+     "position, so its reach grows only with depth. The Receptive field view shows how far it reaches at every layer, "
+     "next to the ViT.",
      "CNN에는 어텐션이 없습니다. 각 층은 작은 k x k 이웃만, 모든 위치에서 같은 "
-     "가중치로 섞기 때문에 보는 범위는 층이 깊어져야 넓어집니다. 수용 영역 화면(4번 "
-     "키)에서 ViT와 비교해 보세요."},
+     "가중치로 섞기 때문에 보는 범위는 층이 깊어져야 넓어집니다. 수용 영역 화면은 층마다 "
+     "어디까지 보는지를 ViT와 나란히 보여 줍니다."},
+    {AttentionText::CnnToReceptiveField, "Show the CNN's receptive field", "CNN의 수용 영역 보기"},
     {AttentionText::Computing, "Computing the attention...", "어텐션 계산 중..."},
     {AttentionText::Failed,
      "The attention could not be computed: %s",

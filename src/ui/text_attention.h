@@ -44,6 +44,7 @@ enum class AttentionText {
   AxisDistance,
   DistanceNotice,
   CnnNote,
+  CnnToReceptiveField,
   Computing,
   Failed,
   Count

@@ -36,6 +36,9 @@ struct ViewSpec {
   std::span<const TextPair> (*texts)();  // the view's own strings (ui/text.h), for the placeholder test
 };
 
+// A link value that counts something: a whole-string non-negative decimal integer, or -1.
+int parse_count(const std::string& s);
+
 // Every view, in tab order (keys 1..9 select them).
 std::span<const ViewSpec> lab_views();
 // Index of the view with this key in lab_views(), or -1.

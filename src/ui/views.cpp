@@ -1,11 +1,13 @@
 // The registry: every view of the lab, one row each, in tab order. A new view adds its row here (see
 // docs/architecture.md, "Add a view"); lab.cpp reads nothing else about views.
+#include <charconv>
 #include <iterator>
 
 #include "ui/attention_view.h"
 #include "ui/input_view.h"
 #include "ui/pending_views.h"
 #include "ui/predictions_view.h"
+#include "ui/receptive_field_view.h"
 
 namespace vc {
 
@@ -18,8 +20,8 @@ constexpr ViewSpec kViews[] = {
      kPredictionsAnchors, predictions_texts},
     {"attention", {"Attention", "어텐션"}, panel_attention, true, attention_view_state, apply_attention_view_key,
      kAttentionQueries, kAttentionAnchors, attention_texts},
-    {"receptive_field", {"Receptive field", "수용 영역"}, panel_receptive_field, true, nullptr, nullptr, {},
-     kReceptiveFieldAnchors, receptive_field_texts},
+    {"receptive_field", {"Receptive field", "수용 영역"}, panel_receptive_field, true, receptive_field_view_state,
+     apply_receptive_field_view_key, kReceptiveFieldQueries, kReceptiveFieldAnchors, receptive_field_texts},
     {"representations", {"Representations", "표현"}, panel_representations, true, nullptr, nullptr, {},
      kRepresentationsAnchors, representations_texts},
     {"compare", {"Compare", "비교"}, panel_compare, true, nullptr, nullptr, {}, kCompareAnchors, compare_texts},
@@ -29,6 +31,12 @@ static_assert(std::size(kViews) <= 9, "keys 1..9 select the views");
 }  // namespace
 
 std::span<const ViewSpec> lab_views() { return kViews; }
+
+int parse_count(const std::string& s) {
+  int v = -1;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v >= 0 ? v : -1;
+}
 
 int view_index(const std::string& key) {
   for (size_t i = 0; i < std::size(kViews); ++i)

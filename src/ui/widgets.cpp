@@ -69,4 +69,42 @@ void set_message(AppState& app, std::string text, bool is_error) {
   app.ui.message_is_error = is_error;
 }
 
+void export_buttons(AppState& app, const std::string& figure, const std::string& file,
+                    const std::function<std::string()>& csv) {
+  if (!app.platform.save_file) return;
+  const Language L = app.ui.language;
+  ImGui::PushID(file.c_str());
+  const bool png = ImGui::SmallButton(tr(L, TextId::ExportPng));
+  record_rect(app, "export." + file + ".png");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportPngHelp));
+  ImGui::SameLine();
+  const bool table = ImGui::SmallButton(tr(L, TextId::ExportCsv));
+  record_rect(app, "export." + file + ".csv");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportCsvHelp));
+  ImGui::PopID();
+  if (png) {
+    if (auto it = app.ui.rects.find(figure); it != app.ui.rects.end()) {
+      const std::array<float, 4>& r = it->second;
+      app.ui.capture = FigureCapture{file + ".png", r[0], r[1], r[2], r[3]};
+    } else {
+      save_export(app, file + ".png", {}, "no figure '" + figure + "' on screen");
+    }
+  }
+  if (table) {
+    const std::string text = csv();
+    save_export(app, file + ".csv", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  }
+}
+
+void save_export(AppState& app, const std::string& file_name, std::span<const uint8_t> bytes,
+                 const std::string& error) {
+  const Language L = app.ui.language;
+  std::string why = error;
+  if (why.empty()) why = app.platform.save_file ? app.platform.save_file(file_name, bytes) : "no file saving here";
+  if (why.empty())
+    set_message(app, format_text(tr(L, TextId::Saved), file_name.c_str()), false);
+  else
+    set_message(app, format_text(tr(L, TextId::SaveFailed), file_name.c_str(), why.c_str()), true);
+}
+
 }  // namespace vc

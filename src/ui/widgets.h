@@ -1,5 +1,7 @@
 // Small widgets shared by the panels: help markers, captions, texture-free image drawing, widget rects.
 #pragma once
+#include <functional>
+#include <span>
 #include <string>
 
 #include "ui/app_state.h"
@@ -23,5 +25,15 @@ float ui_scale();
 std::string format_text(const char* fmt, ...);
 // Sets the status line under the menu bar.
 void set_message(AppState& app, std::string text, bool is_error);
+// Export of a figure: "PNG" and "CSV" buttons on one line (none when the platform cannot save files). PNG saves the
+// screen pixels of the rect `figure` (recorded with record_rect earlier in this frame) once the frame is drawn
+// (lab_take_capture), CSV saves csv() at once, both through Platform::save_file as <file>.png / <file>.csv.
+// The buttons' rects: export.<file>.png and export.<file>.csv.
+void export_buttons(AppState& app, const std::string& figure, const std::string& file,
+                    const std::function<std::string()>& csv);
+// Hands an exported file to Platform::save_file and says on the status line that it was saved, or why not
+// (`error`: the file could not be made).
+void save_export(AppState& app, const std::string& file_name, std::span<const uint8_t> bytes,
+                 const std::string& error = "");
 
 }  // namespace vc

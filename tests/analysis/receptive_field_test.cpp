@@ -148,6 +148,88 @@ TEST(TheoreticalRf, ShippedFamilies) {
   EXPECT_TRUE((*rf)[4].global);
 }
 
+// The calculator's chain: the same recurrences as theoretical_rfs, the grid shrinking by out_size, and the cnn's
+// conv path giving the cnn's own TRF at the end of every block.
+TEST(TheoreticalRf, ConvChainOfTheCalculator) {
+  EXPECT_EQ(same_padded_conv(3, 2, 1).pad, 1);
+  EXPECT_EQ(same_padded_conv(5, 1, 2).pad, 4);
+  EXPECT_EQ(same_padded_conv(4, 4, 1).pad, 1);
+  EXPECT_EQ(same_padded_conv(1, 1, 3).pad, 0);
+  const std::vector<ConvGeometry> chain = {same_padded_conv(3, 2, 1), same_padded_conv(3, 1, 1),
+                                           same_padded_conv(5, 1, 2), same_padded_conv(3, 4, 1),
+                                           same_padded_conv(3, 4, 1)};
+  const std::vector<TheoreticalRf> rfs = conv_chain_rfs(chain, 32);
+  ASSERT_EQ(rfs.size(), chain.size());
+  std::vector<LayerInfo> stack;
+  int side = 32;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    side = std::max(chain[i].out_size(side), 0);
+    stack.push_back(step("s" + std::to_string(i), {{chain[i]}}, side));
+  }
+  Result<std::vector<TheoreticalRf>> want = theoretical_rfs(stack, 32);
+  ASSERT_TRUE(want.ok());
+  for (size_t i = 0; i < chain.size(); ++i) {
+    EXPECT_EQ(rfs[i].name, "conv" + std::to_string(i + 1));
+    EXPECT_EQ(rfs[i].size_px, (*want)[i].size_px) << i;
+    EXPECT_EQ(rfs[i].jump_px, (*want)[i].jump_px) << i;
+    EXPECT_EQ(rfs[i].start_px, (*want)[i].start_px) << i;
+    EXPECT_EQ(rfs[i].shape.h, stack[i].out.h) << i;
+  }
+  EXPECT_EQ(rfs[0].shape.h, 16);
+  EXPECT_EQ(rfs[3].shape.h, 4);
+  EXPECT_EQ(rfs[4].shape.h, 1);
+  EXPECT_TRUE(conv_chain_rfs({}, 32).empty());
+
+  // The cnn's conv path: stem, then conv1 and conv2 of each of its six blocks.
+  std::unique_ptr<Model> cnn = load("cnn_p100");
+  ASSERT_TRUE(cnn);
+  const std::vector<ConvGeometry> path = main_conv_path(cnn->layers());
+  ASSERT_EQ(path.size(), 13u);
+  const std::vector<TheoreticalRf> calc = conv_chain_rfs(path, cnn->image_size());
+  Result<std::vector<TheoreticalRf>> real = theoretical_rfs(*cnn);
+  ASSERT_TRUE(real.ok());
+  for (size_t l = 0; l < real->size(); ++l) {
+    const TheoreticalRf& c = calc[l == 0 ? 0 : 2 * l];  // the stem, then the second conv of block l
+    EXPECT_EQ(c.size_px, (*real)[l].size_px) << (*real)[l].name;
+    EXPECT_EQ(c.jump_px, (*real)[l].jump_px) << (*real)[l].name;
+    EXPECT_EQ(c.start_px, (*real)[l].start_px) << (*real)[l].name;
+    EXPECT_EQ(c.shape.h, (*real)[l].shape.h) << (*real)[l].name;
+  }
+  // The vit's path ends at its patch embedding, the step before its first attention.
+  std::unique_ptr<Model> vit = load("vit_p100");
+  ASSERT_TRUE(vit);
+  const std::vector<ConvGeometry> vit_path = main_conv_path(vit->layers());
+  ASSERT_EQ(vit_path.size(), 1u);
+  EXPECT_EQ(vit_path[0].kernel, 4);
+  EXPECT_EQ(vit_path[0].stride, 4);
+}
+
+// unit_at inverts the unit centres and clamps to the grid.
+TEST(TheoreticalRf, UnitAtFindsTheNearestUnit) {
+  std::unique_ptr<Model> cnn = load("cnn_p100");
+  ASSERT_TRUE(cnn);
+  Result<std::vector<TheoreticalRf>> rfs = theoretical_rfs(*cnn);
+  ASSERT_TRUE(rfs.ok());
+  for (const TheoreticalRf& rf : *rfs)
+    for (int r = 0; r < rf.shape.h; r += 3)
+      for (int c = 0; c < rf.shape.w; c += 2) {
+        Result<UnitField> f = unit_field(rf, {false, r, c}, 32);
+        ASSERT_TRUE(f.ok());
+        // Anywhere within half a jump of the centre picks the unit.
+        const double d = 0.49 * rf.jump_px;
+        for (double dr : {-d, 0.0, d}) {
+          const RfUnit u = unit_at(rf, f->centre_row + dr, f->centre_col - dr);
+          EXPECT_EQ(u.row, r) << rf.name;
+          EXPECT_EQ(u.col, c) << rf.name;
+          EXPECT_FALSE(u.cls);
+        }
+      }
+  const TheoreticalRf& last = rfs->back();  // 8 x 8, jump 4
+  const RfUnit corner = unit_at(last, -50.0, 1000.0);
+  EXPECT_EQ(corner.row, 0);
+  EXPECT_EQ(corner.col, last.shape.w - 1);
+}
+
 // d(unit)/d(input) of a stack of 1-channel convs with all-ones weights (so no path cancels: the support is
 // exactly the set of connected pixels), computed with the engine's conv backward kernel.
 Tensor stack_gradient(const std::vector<LayerInfo>& stack, int side, int row, int col) {

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, check, failures, openLab, serve } from './harness.mjs';
+import { ROOT, check, runPageTest } from './harness.mjs';
 
 const THUMBNAIL = 13;     // gallery position (class 4, coat)
 const TOLERANCE = 1e-4;   // native AVX2 vs wasm simd128: different summation orders
@@ -42,103 +42,89 @@ function compareImage(shown, expected, what) {
                           `${map.toExponential(2)} of the CLI`);
 }
 
-async function run(origin) {
-  const lab = await openLab(origin, '/index.html', { width: 1280, height: 800 });
+async function run(lab) {
   const attention = () => lab.query('attention');
   // Ready for the current input: the query answers for app.input.version only.
   const waitReady = (model) => lab.waitFor((m) => {
     const a = window.lab.query('attention');
     return a.status === 'ready' && a.model === m;
   }, model);
-  try {
-    const index = (await lab.query('gallery')).indices[THUMBNAIL];
-    await lab.click('gallery.' + THUMBNAIL);
-    await lab.waitFor((i) => window.lab.query('state').gallery_index === i, index);
-    await lab.click('tab.attention');
-    await lab.waitFor(() => window.lab.query('state').tab === 'attention');
-    await waitReady('vit_p100');
+  const index = (await lab.query('gallery')).indices[THUMBNAIL];
+  await lab.click('gallery.' + THUMBNAIL);
+  await lab.waitFor((i) => window.lab.query('state').gallery_index === i, index);
+  await lab.click('tab.attention');
+  await lab.waitFor(() => window.lab.query('state').tab === 'attention');
+  await waitReady('vit_p100');
 
-    const vitNative = native('--model', modelFile('vit_p100'), '--test-index', String(index));
-    compareImage(await attention(), vitNative, `vit_p100, test image #${index}`);
+  const vitNative = native('--model', modelFile('vit_p100'), '--test-index', String(index));
+  compareImage(await attention(), vitNative, `vit_p100, test image #${index}`);
 
-    // Enlarge another cell, then hover the centre of the enlarged map: its own patch's attention replaces the CLS row.
-    await lab.click('attention.cell.2.1');
-    await lab.page.mouse.move(5, 5);
-    await lab.waitFor(() => {
-      const a = window.lab.query('attention');
-      return a.layer === 2 && a.head === 1 && a.hover_patch === -1;
-    });
-    const cell = await attention();
-    compareImage(cell, vitNative, 'vit_p100, enlarged cell');
-    const r = await lab.rect('attention.map');
-    const col = 5, row = 2;  // a patch of the 8 x 8 grid, away from the centre
-    await lab.page.mouse.move(r[0] + (col + 0.5) * r[2] / cell.grid, r[1] + (row + 0.5) * r[3] / cell.grid);
-    await lab.waitFor(() => window.lab.query('attention').hover_patch >= 0);
-    const hovered = await attention();
-    check(hovered.hover_patch === row * cell.grid + col,
-          `hovering patch (row ${row}, column ${col}) reports hover_patch ${hovered.hover_patch}`);
-    const change = maxAbs(hovered.cls_map, cell.cls_map);
-    check(change > 1e-3, `the shown map changes on hover (max change ${change.toExponential(2)})`);
-    const mass = hovered.cls_map.reduce((s, v) => s + v, 0);
-    check(mass > 0 && mass <= 1 + 1e-5, `the hovered patch's weights over the patches sum to ${mass.toFixed(4)}`);
-    await lab.page.screenshot({ path: path.join(outDir, 'attention-hover.png') });
+  // Enlarge another cell, then hover the centre of the enlarged map: its own patch's attention replaces the CLS row.
+  await lab.click('attention.cell.2.1');
+  await lab.page.mouse.move(5, 5);
+  await lab.waitFor(() => {
+    const a = window.lab.query('attention');
+    return a.layer === 2 && a.head === 1 && a.hover_patch === -1;
+  });
+  const cell = await attention();
+  compareImage(cell, vitNative, 'vit_p100, enlarged cell');
+  const r = await lab.rect('attention.map');
+  const col = 5, row = 2;  // a patch of the 8 x 8 grid, away from the centre
+  await lab.page.mouse.move(r[0] + (col + 0.5) * r[2] / cell.grid, r[1] + (row + 0.5) * r[3] / cell.grid);
+  await lab.waitFor(() => window.lab.query('attention').hover_patch >= 0);
+  const hovered = await attention();
+  check(hovered.hover_patch === row * cell.grid + col,
+        `hovering patch (row ${row}, column ${col}) reports hover_patch ${hovered.hover_patch}`);
+  const change = maxAbs(hovered.cls_map, cell.cls_map);
+  check(change > 1e-3, `the shown map changes on hover (max change ${change.toExponential(2)})`);
+  const mass = hovered.cls_map.reduce((s, v) => s + v, 0);
+  check(mass > 0 && mass <= 1 + 1e-5, `the hovered patch's weights over the patches sum to ${mass.toFixed(4)}`);
+  await lab.page.screenshot({ path: path.join(outDir, 'attention-hover.png') });
 
-    // Rollout through the last layer equals the CLI's rollout.
-    await lab.page.mouse.move(5, 5);
-    await lab.click(`attention.cell.${vitNative.layers - 1}.0`);
-    await lab.click('attention.rollout');
-    await lab.page.mouse.move(5, 5);
-    await lab.waitFor((last) => {
-      const a = window.lab.query('attention');
-      return a.rollout && a.layer === last && a.hover_patch === -1;
-    }, vitNative.layers - 1);
-    const roll = maxAbs((await attention()).cls_map, flat(vitNative.rollout_cls_map));
-    check(roll <= TOLERANCE, `rollout through layer ${vitNative.layers}: within ${roll.toExponential(2)} of the CLI`);
-    await lab.click('attention.rollout');
+  // Rollout through the last layer equals the CLI's rollout.
+  await lab.page.mouse.move(5, 5);
+  await lab.click(`attention.cell.${vitNative.layers - 1}.0`);
+  await lab.click('attention.rollout');
+  await lab.page.mouse.move(5, 5);
+  await lab.waitFor((last) => {
+    const a = window.lab.query('attention');
+    return a.rollout && a.layer === last && a.hover_patch === -1;
+  }, vitNative.layers - 1);
+  const roll = maxAbs((await attention()).cls_map, flat(vitNative.rollout_cls_map));
+  check(roll <= TOLERANCE, `rollout through layer ${vitNative.layers}: within ${roll.toExponential(2)} of the CLI`);
+  await lab.click('attention.rollout');
 
-    // The hybrid's transformer blocks.
-    await lab.click('attention.model.hybrid');
-    await waitReady('hybrid_p100');
-    await lab.page.mouse.move(5, 5);
-    await lab.waitFor(() => window.lab.query('attention').hover_patch === -1);
-    compareImage(await attention(), native('--model', modelFile('hybrid_p100'), '--test-index', String(index)),
-                 `hybrid_p100, test image #${index}`);
-    await lab.click('attention.model.cnn');
-    await lab.waitFor(() => window.lab.query('attention').status === 'no_attention');
-    check(true, 'the cnn has no attention, and the view says so');
-    await lab.page.screenshot({ path: path.join(outDir, 'attention-cnn.png') });
+  // The hybrid's transformer blocks.
+  await lab.click('attention.model.hybrid');
+  await waitReady('hybrid_p100');
+  await lab.page.mouse.move(5, 5);
+  await lab.waitFor(() => window.lab.query('attention').hover_patch === -1);
+  compareImage(await attention(), native('--model', modelFile('hybrid_p100'), '--test-index', String(index)),
+               `hybrid_p100, test image #${index}`);
+  await lab.click('attention.model.cnn');
+  await lab.waitFor(() => window.lab.query('attention').status === 'no_attention');
+  check(true, 'the cnn has no attention, and the view says so');
+  await lab.page.screenshot({ path: path.join(outDir, 'attention-cnn.png') });
 
-    // The averaging job (first 100 test images), with the 1 % checkpoint overlaid.
-    await lab.click('attention.model.vit');
-    await waitReady('vit_p100');
-    const started = Date.now();
-    await lab.click('attention.source.average');
-    await lab.waitFor(() => {
-      const a = window.lab.query('attention');
-      return a.average && a.average.finished && a.compare && a.compare.average && a.compare.average.finished;
-    }, null, 300000);
-    const seconds = (Date.now() - started) / 1000;
-    const shown = await attention();
-    for (const [name, avg] of [['vit_p100', shown.average], [shown.compare.model, shown.compare.average]]) {
-      const expected = native('--model', modelFile(name), '--images', String(AVERAGE_IMAGES));
-      const rel = maxRel(flat(avg.distance_px), flat(expected.distance_px));
-      check(avg.done === AVERAGE_IMAGES && rel <= TOLERANCE,
-            `${name}: mean over ${avg.done} test images within ${rel.toExponential(2)} (relative) of the CLI`);
-    }
-    console.log(`averaging job: ${AVERAGE_IMAGES} images x 2 checkpoints in ${seconds.toFixed(1)} s`);
-    await lab.page.screenshot({ path: path.join(outDir, 'attention-average.png') });
-  } catch (error) {
-    check(false, 'the test ran to the end: ' + error.message);
-  } finally {
-    await lab.close();
+  // The averaging job (first 100 test images), with the 1 % checkpoint overlaid.
+  await lab.click('attention.model.vit');
+  await waitReady('vit_p100');
+  const started = Date.now();
+  await lab.click('attention.source.average');
+  await lab.waitFor(() => {
+    const a = window.lab.query('attention');
+    return a.average && a.average.finished && a.compare && a.compare.average && a.compare.average.finished;
+  }, null, 300000);
+  const seconds = (Date.now() - started) / 1000;
+  const shown = await attention();
+  for (const [name, avg] of [['vit_p100', shown.average], [shown.compare.model, shown.compare.average]]) {
+    const expected = native('--model', modelFile(name), '--images', String(AVERAGE_IMAGES));
+    const rel = maxRel(flat(avg.distance_px), flat(expected.distance_px));
+    check(avg.done === AVERAGE_IMAGES && rel <= TOLERANCE,
+          `${name}: mean over ${avg.done} test images within ${rel.toExponential(2)} (relative) of the CLI`);
   }
+  console.log(`averaging job: ${AVERAGE_IMAGES} images x 2 checkpoints in ${seconds.toFixed(1)} s`);
+  await lab.page.screenshot({ path: path.join(outDir, 'attention-average.png') });
 }
 
-const { server, origin } = await serve(pageDir);
-try {
-  await run(origin);
-} finally {
-  server.kill();
-}
-console.log(failures.length ? `${failures.length} FAILED` : 'ALL PASSED');
-process.exit(failures.length ? 1 : 0);
+await runPageTest(pageDir, '/index.html', { width: 1280, height: 800 }, run);

@@ -111,6 +111,27 @@ export async function openLab(origin, url, viewport) {
   return lab;
 }
 
+// A test of the lab page: serves `pageDir`, opens `url` at `viewport` and runs `body(lab)` (lab: openLab's helpers);
+// an exception is a failed check. Then closes the browser (its recorded problems are failed checks), stops the
+// server, prints the summary and exits with 1 when any check failed.
+export async function runPageTest(pageDir, url, viewport, body) {
+  const { server, origin } = await serve(pageDir);
+  try {
+    const lab = await openLab(origin, url, viewport);
+    try {
+      await body(lab);
+    } catch (error) {
+      check(false, 'the test ran to the end: ' + error.message);
+    } finally {
+      await lab.close();
+    }
+  } finally {
+    server.kill();
+  }
+  console.log(failures.length ? `${failures.length} FAILED` : 'ALL PASSED');
+  process.exit(failures.length ? 1 : 0);
+}
+
 // Serves `dir`, opens `url` (relative to it) and waits for a page that reports its end itself, as the benchmark
 // pages do: window.benchExit = 0 on success, window.benchError = message on failure. Returns the lines the page
 // logged (console.log and console.warn) and its user agent; throws on failure or on any recorded problem.

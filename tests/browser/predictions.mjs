@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, check, failures, openLab, serve } from './harness.mjs';
+import { ROOT, check, runPageTest } from './harness.mjs';
 
 const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
 const THUMBNAILS = [4, 13, 25];  // gallery positions: three different classes
@@ -24,58 +24,44 @@ fs.mkdirSync(outDir, { recursive: true });
 const native = (...args) => JSON.parse(execFileSync(vitcnn, args, { encoding: 'utf8' }));
 const modelFile = (name) => path.join(ROOT, 'assets/models', name + '.safetensors');
 
-async function run(origin) {
-  const lab = await openLab(origin, '/index.html', { width: 1280, height: 800 });
+async function run(lab) {
   const { page, query, waitFor, click } = lab;
-  try {
-    await click('tab.predictions');
-    await waitFor(() => window.lab.query('state').tab === 'predictions');
+  await click('tab.predictions');
+  await waitFor(() => window.lab.query('state').tab === 'predictions');
 
-    const gallery = await query('gallery');
-    for (const position of THUMBNAILS) {
-      const index = gallery.indices[position];
-      await click('gallery.' + position);
-      // Wait for this input's predictions from all three models.
-      await waitFor((i) => {
-        const state = window.lab.query('state');
-        return state.gallery_index === i && window.lab.query('predictions').models.every(
-            (m) => m.ready && m.input_version === state.input_version);
-      }, index);
-      const shown = (await query('predictions')).models;
-      for (const name of MODELS) {
-        const mine = shown.find((m) => m.name === name);
-        const expected = native('predict', '--model', modelFile(name), '--test-index', String(index)).probs;
-        const diff = Math.max(...expected.map((p, k) => Math.abs(p - mine.probs[k])));
-        check(diff <= TOLERANCE, `${name}, test image #${index}: max |p_page - p_native| = ${diff.toExponential(2)}`);
-      }
-    }
-    await page.screenshot({ path: path.join(outDir, 'predictions.png') });
-
-    const started = Date.now();
-    await click('button.accuracy');
-    await waitFor(() => window.lab.query('accuracy').models.every((m) => m.done), null, 600000);
-    const seconds = (Date.now() - started) / 1000;
-    const accuracy = (await query('accuracy')).models;
+  const gallery = await query('gallery');
+  for (const position of THUMBNAILS) {
+    const index = gallery.indices[position];
+    await click('gallery.' + position);
+    // Wait for this input's predictions from all three models.
+    await waitFor((i) => {
+      const state = window.lab.query('state');
+      return state.gallery_index === i && window.lab.query('predictions').models.every(
+          (m) => m.ready && m.input_version === state.input_version);
+    }, index);
+    const shown = (await query('predictions')).models;
     for (const name of MODELS) {
-      const mine = accuracy.find((m) => m.name === name);
-      const expected = native('eval', '--model', modelFile(name), '--limit', String(ACCURACY_IMAGES));
-      check(mine.n === ACCURACY_IMAGES && mine.correct === expected.correct,
-            `${name}: ${mine.correct} / ${mine.n} correct in the page, ${expected.correct} / ${expected.n} natively`);
+      const mine = shown.find((m) => m.name === name);
+      const expected = native('predict', '--model', modelFile(name), '--test-index', String(index)).probs;
+      const diff = Math.max(...expected.map((p, k) => Math.abs(p - mine.probs[k])));
+      check(diff <= TOLERANCE, `${name}, test image #${index}: max |p_page - p_native| = ${diff.toExponential(2)}`);
     }
-    console.log(`accuracy job: ${ACCURACY_IMAGES} images x ${MODELS.length} models in ${seconds.toFixed(1)} s`);
-    await page.screenshot({ path: path.join(outDir, 'accuracy.png') });
-  } catch (error) {
-    check(false, 'the test ran to the end: ' + error.message);
-  } finally {
-    await lab.close();
   }
+  await page.screenshot({ path: path.join(outDir, 'predictions.png') });
+
+  const started = Date.now();
+  await click('button.accuracy');
+  await waitFor(() => window.lab.query('accuracy').models.every((m) => m.done), null, 600000);
+  const seconds = (Date.now() - started) / 1000;
+  const accuracy = (await query('accuracy')).models;
+  for (const name of MODELS) {
+    const mine = accuracy.find((m) => m.name === name);
+    const expected = native('eval', '--model', modelFile(name), '--limit', String(ACCURACY_IMAGES));
+    check(mine.n === ACCURACY_IMAGES && mine.correct === expected.correct,
+          `${name}: ${mine.correct} / ${mine.n} correct in the page, ${expected.correct} / ${expected.n} natively`);
+  }
+  console.log(`accuracy job: ${ACCURACY_IMAGES} images x ${MODELS.length} models in ${seconds.toFixed(1)} s`);
+  await page.screenshot({ path: path.join(outDir, 'accuracy.png') });
 }
 
-const { server, origin } = await serve(pageDir);
-try {
-  await run(origin);
-} finally {
-  server.kill();
-}
-console.log(failures.length ? `${failures.length} FAILED` : 'ALL PASSED');
-process.exit(failures.length ? 1 : 0);
+await runPageTest(pageDir, '/index.html', { width: 1280, height: 800 }, run);

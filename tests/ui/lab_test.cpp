@@ -10,20 +10,26 @@
 #define STBI_WRITE_NO_STDIO
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "analysis/predictions.h"
 #include "analysis/attention.h"
+#include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
+#include "ui/receptive_field_view.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -792,6 +798,425 @@ TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {
   // Clicks change the link.
   click("attention.model.cnn");
   EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=cnn");
+}
+
+// ---- The Receptive field view ----
+
+// The view's maps, summaries and growth data checked against the analysis functions run directly on the same model
+// and input; its controls driven with the mouse.
+class ReceptiveFieldViewTest : public LabTest {
+ protected:
+  // Files handed to Platform::save_file.
+  std::map<std::string, std::vector<uint8_t>> saved_;
+
+  Platform platform_with_saving(bool ticking_clock) {
+    Platform p = assets_.platform();
+    p.save_file = [this](const std::string& name, std::span<const uint8_t> bytes) {
+      saved_[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+      return std::string();
+    };
+    if (ticking_clock) p.now_ms = [t = 0.0]() mutable { return t += 5.0; };  // a few job steps per frame
+    return p;
+  }
+  // A tall display, so every control of the view is on screen without scrolling.
+  void open(const std::string& view = "tab=receptive_field", const std::string& language = "en",
+            bool ticking_clock = false) {
+    ImGui::GetIO().DisplaySize = ImVec2(1920.0f, 1600.0f);
+    app_ = lab_create(platform_with_saving(ticking_clock), LabOptions{language, view});
+    frames(2);
+    ASSERT_TRUE(lab_ready(*app_));
+  }
+  json rf() { return query("receptive_field"); }
+  // A click on a widget after one more frame: a click that changed the layout (a row removed) moves the widgets, and
+  // the rects of the frame it was in are one frame old.
+  using LabTest::click;
+  void click(const std::string& id) {
+    frame();
+    LabTest::click(id);
+  }
+  json ready_rf() {
+    for (int i = 0; i < 20 && rf()["status"] != "ready"; ++i) frame();
+    const json r = rf();
+    EXPECT_EQ(r["status"], "ready") << r.dump().substr(0, 400);
+    return r;
+  }
+  const Model& model(const std::string& name) {
+    const Model* m = model_or_request(*app_, name);
+    EXPECT_NE(m, nullptr) << name;
+    return *m;
+  }
+  // The ERF of a unit on the current input, computed here without the view.
+  Erf direct(const Model& m, const std::string& layer, const RfUnit& unit) {
+    Result<Erf> e = effective_rf(m, layer, unit, make_input(lab_input_image(*app_), 1, m.input_spec()));
+    EXPECT_TRUE(e.ok()) << (e.ok() ? "" : e.error().message);
+    return e.ok() ? *e : Erf{};
+  }
+  static std::vector<float> flat(const json& map) {
+    std::vector<float> out;
+    for (const json& row : map)
+      for (const json& v : row) out.push_back(v.get<float>());
+    return out;
+  }
+  // The shown map, unit and summary equal `want`'s.
+  void expect_shown(const json& r, const Erf& want, const std::string& what) {
+    EXPECT_EQ(flat(r["erf"]["map"]), want.map.data) << what;
+    EXPECT_EQ(r["erf"]["r50_px"].get<double>(), want.summary.r50_px) << what;
+    EXPECT_EQ(r["erf"]["r90_px"].get<double>(), want.summary.r90_px) << what;
+    EXPECT_EQ(r["erf"]["share90_trf"].get<double>(), want.summary.share90_trf) << what;
+    EXPECT_EQ(r["erf"]["mass_outside_trf"].get<double>(), want.summary.mass_outside_trf) << what;
+    EXPECT_EQ(r["unit"]["row"], want.field.unit.row) << what;
+    EXPECT_EQ(r["unit"]["col"], want.field.unit.col) << what;
+    EXPECT_EQ(r["unit"]["cls"], want.field.unit.cls) << what;
+  }
+  // The screen point over input pixel (row_px, col_px) of the map.
+  ImVec2 on_map(double row_px, double col_px) {
+    const json m = query("rects")["rf.map"];
+    const float px = m[2].get<float>() / 32.0f;
+    return ImVec2(m[0].get<float>() + static_cast<float>(col_px) * px, m[1].get<float>() + static_cast<float>(row_px) * px);
+  }
+  void mouse_away() {
+    ImGui::GetIO().MousePos = ImVec2(1.0f, 1.0f);
+    frames(2);
+  }
+};
+
+TEST_F(ReceptiveFieldViewTest, BeforeTheModelArrivesTheViewSaysLoading) {
+  assets_.deferred = true;
+  create("en", "tab=receptive_field");
+  frames(2);
+  EXPECT_EQ(tab(), "receptive_field");
+  const json r = rf();
+  EXPECT_EQ(r["status"], "loading");
+  EXPECT_EQ(r["model"], "cnn_p100");
+  assets_.deliver();
+  frames(2);
+  ready_rf();
+}
+
+TEST_F(ReceptiveFieldViewTest, MapFollowsTheMouseAndMatchesTheAnalysis) {
+  open();
+  json r = ready_rf();
+  const Model& cnn = model("cnn_p100");
+  // Defaults: the cnn's last layer (8 x 8, jump 4), its centre unit, this image.
+  EXPECT_EQ(r["model"], "cnn_p100");
+  EXPECT_EQ(r["layer"], "stages.2.1");
+  EXPECT_EQ(r["layers"].size(), 7u);
+  EXPECT_EQ(r["source"], "image");
+  EXPECT_EQ(r["images"], 1);
+  EXPECT_FALSE(r["hover"].get<bool>());
+  Result<std::vector<TheoreticalRf>> trf = theoretical_rfs(cnn);
+  ASSERT_TRUE(trf.ok());
+  for (size_t l = 0; l < trf->size(); ++l)
+    EXPECT_EQ(r["layers"][l]["theoretical"]["size_px"].get<double>(), (*trf)[l].size_px);
+  expect_shown(r, direct(cnn, "stages.2.1", {false, 4, 4}), "centre unit");
+  EXPECT_EQ(r["erf"]["mass_outside_trf"].get<double>(), 0.0);
+
+  // Hovering unit (1, 6) (centre at px 4.5, 24.5) shows its map; leaving goes back to the chosen unit.
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = on_map(4.5, 24.5);
+  frames(3);
+  r = rf();
+  EXPECT_TRUE(r["hover"].get<bool>());
+  expect_shown(r, direct(cnn, "stages.2.1", {false, 1, 6}), "hovered unit");
+  mouse_away();
+  expect_shown(rf(), direct(cnn, "stages.2.1", {false, 4, 4}), "back to the centre");
+  // A click keeps the unit, and the link says so.
+  click(on_map(4.5, 24.5));
+  mouse_away();
+  r = ready_rf();
+  EXPECT_FALSE(r["hover"].get<bool>());
+  expect_shown(r, direct(cnn, "stages.2.1", {false, 1, 6}), "clicked unit");
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.unit=1,6");
+
+  // A new input: a new map for the same unit.
+  click("gallery.10");
+  mouse_away();
+  expect_shown(ready_rf(), direct(cnn, "stages.2.1", {false, 1, 6}), "new input");
+}
+
+TEST_F(ReceptiveFieldViewTest, LayerSliderKeepsThePlaceAndTheUntrainedToggleSwitchesTheModel) {
+  open("tab=receptive_field&rf.unit=1,6");
+  ready_rf();
+  const Model& cnn = model("cnn_p100");
+  // One layer back: stages.2.0 has the same 8 x 8 grid.
+  click("rf.layer.prev");
+  mouse_away();
+  json r = ready_rf();
+  EXPECT_EQ(r["layer"], "stages.2.0");
+  expect_shown(r, direct(cnn, "stages.2.0", {false, 1, 6}), "stages.2.0");
+  // One more: stages.1.1, 16 x 16 with jump 2; the unit nearest to px (4.5, 24.5) is (2, 12).
+  click("rf.layer.prev");
+  mouse_away();
+  r = ready_rf();
+  EXPECT_EQ(r["layer"], "stages.1.1");
+  EXPECT_EQ(r["layer_index"], 4);
+  expect_shown(r, direct(cnn, "stages.1.1", {false, 2, 12}), "stages.1.1");
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.layer=stages.1.1&rf.unit=2,12");
+  // A click at the slider's left end: layer 1, the stem (32 x 32), its unit at the same place.
+  const json s = query("rects")["rf.layer"];
+  click(ImVec2(s[0].get<float>() + 2.0f, s[1].get<float>() + s[3].get<float>() * 0.5f));
+  mouse_away();
+  r = ready_rf();
+  EXPECT_EQ(r["layer"], "stem");
+  EXPECT_EQ(r["unit"]["row"], 4);
+  EXPECT_EQ(r["unit"]["col"], 24);
+  // Stem: the 3 x 3 box around the unit holds all the gradient.
+  EXPECT_EQ(r["unit"]["box_px"], (json{{"top", 3}, {"left", 23}, {"bottom", 6}, {"right", 26}}));
+  EXPECT_EQ(r["erf"]["mass_outside_trf"].get<double>(), 0.0);
+
+  // Untrained: the same config with seeded initial weights, as vitcnn rf --untrained makes it.
+  click("rf.untrained");
+  mouse_away();
+  r = ready_rf();
+  EXPECT_EQ(r["model"], "cnn_untrained");
+  EXPECT_EQ(r["weights"]["untrained_seed"], kUntrainedSeed);
+  Result<std::unique_ptr<Model>> untrained = untrained_model(cnn, kUntrainedSeed);
+  ASSERT_TRUE(untrained.ok());
+  expect_shown(r, direct(**untrained, "stem", {false, 4, 24}), "untrained stem");
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.untrained=1&rf.layer=stem&rf.unit=4,24");
+  click("rf.untrained");
+  EXPECT_EQ(rf()["model"], "cnn_p100");
+
+  // The vit: its token layers have a CLS unit, which sees nothing at embed and the whole image after.
+  click("rf.model.vit");
+  mouse_away();
+  r = ready_rf();
+  EXPECT_EQ(r["model"], "vit_p100");
+  EXPECT_EQ(r["layer"], "blocks.5");  // "stem" is not a vit layer: the last one
+  click("rf.cls");
+  mouse_away();
+  r = ready_rf();
+  EXPECT_TRUE(r["unit"]["cls"].get<bool>());
+  EXPECT_EQ(r["unit"]["token"], 0);
+  expect_shown(r, direct(model("vit_p100"), "blocks.5", {true, 0, 0}), "vit CLS");
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.model=vit&rf.unit=cls");
+}
+
+TEST_F(ReceptiveFieldViewTest, GrowthPlotDataMatchesTheAnalysisForEveryLayer) {
+  open("tab=receptive_field&rf.others=1");
+  ready_rf();
+  for (int i = 0; i < 20; ++i) frame();
+  const json r = rf();
+  ASSERT_EQ(r["growth"].size(), static_cast<size_t>(kFamilyCount));
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const json& g = r["growth"][f];
+    const Model& m = model(checkpoint_name(f, kDefaultScale));
+    EXPECT_EQ(g["model"], checkpoint_name(f, kDefaultScale));
+    Result<std::vector<TheoreticalRf>> trf = theoretical_rfs(m);
+    ASSERT_TRUE(trf.ok());
+    ASSERT_EQ(g["layers"].size(), trf->size()) << g["model"];
+    ASSERT_TRUE(g["finished"].get<bool>()) << g["model"];
+    EXPECT_EQ(g["images"], 1);
+    for (size_t l = 0; l < trf->size(); ++l) {
+      const TheoreticalRf& rf = (*trf)[l];
+      EXPECT_EQ(g["layers"][l]["theoretical"]["size_px"].get<double>(), rf.size_px);
+      const Erf e = direct(m, rf.name, centre_unit(rf));
+      EXPECT_EQ(g["erf"][l]["r90_px"].get<double>(), e.summary.r90_px) << g["model"] << " " << rf.name;
+      EXPECT_EQ(g["erf"][l]["r50_px"].get<double>(), e.summary.r50_px) << g["model"] << " " << rf.name;
+    }
+  }
+}
+
+TEST_F(ReceptiveFieldViewTest, AveragingJobRunsInStepsThenMatchesTheMeanAndCancels) {
+  open("tab=receptive_field&rf.layer=stages.1.0&rf.unit=3,5", "en", true);
+  ready_rf();
+  click("rf.source.average");
+  frame();
+  json r = rf();
+  EXPECT_EQ(r["source"], "average");
+  ASSERT_TRUE(r.contains("average"));
+  EXPECT_FALSE(r["average"]["finished"].get<bool>());
+  EXPECT_LT(r["average"]["done"].get<int>(), 100);
+  EXPECT_TRUE(query("rects").contains("rf.progress"));
+  EXPECT_TRUE(query("rects").contains("rf.cancel"));
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.layer=stages.1.0&rf.unit=3,5&rf.avg=100");
+  for (int i = 0; i < 400 && !rf()["average"]["finished"].get<bool>(); ++i) frame();
+  r = rf();
+  ASSERT_TRUE(r["average"]["finished"].get<bool>());
+  EXPECT_EQ(r["status"], "ready");
+  EXPECT_EQ(r["average"]["done"], 100);
+  EXPECT_EQ(r["images"], 100);
+  // The same batches as mean_effective_rf: the same sums.
+  Result<Erf> want = mean_effective_rf(model("cnn_p100"), "stages.1.0", {false, 3, 5}, app_->gallery.test_set, 0, 100);
+  ASSERT_TRUE(want.ok());
+  expect_shown(r, *want, "mean over 100 test images");
+  // The growth plot's average over every layer of the cnn, layer after layer.
+  for (int i = 0; i < 2000 && !rf()["growth"][1]["finished"].get<bool>(); ++i) frame();
+  const json g = rf()["growth"][1];
+  ASSERT_TRUE(g["finished"].get<bool>());
+  EXPECT_EQ(g["images"], 100);
+  Result<Erf> last = mean_effective_rf(model("cnn_p100"), "stages.2.1", {false, 4, 4}, app_->gallery.test_set, 0, 100);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(g["erf"][6]["r90_px"].get<double>(), last->summary.r90_px);
+
+  // 300 images, cancelled half way: back to this image, no averaging job left.
+  click("rf.average.300");
+  frames(3);
+  EXPECT_FALSE(rf()["average"]["finished"].get<bool>());
+  click("rf.cancel");
+  r = rf();
+  EXPECT_EQ(r["source"], "image");
+  EXPECT_EQ(job_running(*app_, "rf.average"), nullptr);
+  EXPECT_EQ(job_running(*app_, "rf.growth_average.cnn"), nullptr);
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.layer=stages.1.0&rf.unit=3,5");
+}
+
+TEST_F(ReceptiveFieldViewTest, CalculatorStartsFromTheCnnAndEditsRows) {
+  open();
+  ready_rf();
+  const Model& cnn = model("cnn_p100");
+  const std::vector<ConvGeometry> path = main_conv_path(cnn.layers());
+  auto rows = [&] { return rf()["calculator"]["rows"]; };
+  json c = rows();
+  ASSERT_EQ(c.size(), path.size());
+  const std::vector<TheoreticalRf> want = conv_chain_rfs(path, 32);
+  for (size_t i = 0; i < path.size(); ++i) {
+    EXPECT_EQ(c[i]["kernel"], path[i].kernel);
+    EXPECT_EQ(c[i]["stride"], path[i].stride);
+    EXPECT_EQ(c[i]["theoretical"]["size_px"].get<double>(), want[i].size_px);
+    EXPECT_EQ(c[i]["theoretical"]["jump_px"].get<double>(), want[i].jump_px);
+  }
+  EXPECT_EQ(c.back()["theoretical"]["size_px"].get<double>(), 53.0);  // the cnn's last layer
+  EXPECT_FALSE(rf()["calculator"]["edited"].get<bool>());
+  // The first conv with stride 2: every later row's growth doubles.
+  click("rf.calc.stride.0.plus");
+  c = rows();
+  EXPECT_EQ(c[0]["stride"], 2);
+  std::vector<ConvGeometry> edited = path;
+  edited[0] = same_padded_conv(3, 2, 1);
+  EXPECT_EQ(c.back()["theoretical"]["size_px"].get<double>(), conv_chain_rfs(edited, 32).back().size_px);
+  EXPECT_EQ(c[1]["theoretical"]["size_px"].get<double>(), 7.0);
+  // Kernel 5, dilation 2 on row 2.
+  click("rf.calc.kernel.1.plus");
+  click("rf.calc.kernel.1.plus");
+  click("rf.calc.dilation.1.plus");
+  c = rows();
+  EXPECT_EQ(c[1]["kernel"], 5);
+  EXPECT_EQ(c[1]["dilation"], 2);
+  EXPECT_EQ(c[1]["pad"], 4);
+  EXPECT_EQ(c[1]["theoretical"]["size_px"].get<double>(), 3.0 + 8 * 2);
+  EXPECT_TRUE(rf()["calculator"]["edited"].get<bool>());
+  // Select, add (a copy of the selected row), remove.
+  click("rf.calc.row.1");
+  EXPECT_EQ(rf()["calculator"]["selected"], 1);
+  click("rf.calc.add");
+  c = rows();
+  ASSERT_EQ(c.size(), path.size() + 1);
+  EXPECT_EQ(c.back()["kernel"], 5);
+  click("rf.calc.remove.0");
+  EXPECT_EQ(rows().size(), path.size());
+  EXPECT_EQ(rows()[0]["kernel"], 5);
+  const std::string link = lab_view_state(*app_);
+  EXPECT_NE(link.find("&rf.calc=5-1-2,3-1-1,"), std::string::npos) << link;
+  EXPECT_NE(link.find(",5-1-2"), std::string::npos) << link;
+  // Reset: the cnn's stack again, and no calculator key in the link.
+  click("rf.calc.reset");
+  frames(2);
+  c = rows();
+  ASSERT_EQ(c.size(), path.size());
+  EXPECT_EQ(c[0]["stride"], 1);
+  EXPECT_FALSE(rf()["calculator"]["edited"].get<bool>());
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field");
+  // Every row removed: the view still draws, and the empty stack goes into the link.
+  for (size_t i = 0; i < path.size(); ++i) click("rf.calc.remove.0");
+  EXPECT_TRUE(rows().empty());
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.calc=");
+}
+
+TEST_F(ReceptiveFieldViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
+  const std::string link = "tab=receptive_field&rf.model=vit&rf.data=p010&rf.layer=blocks.1&rf.unit=2,3&rf.avg=300"
+                           "&rf.others=1&rf.calc=3-1-1,5-2-2";
+  open(link);
+  json r = rf();
+  EXPECT_EQ(r["model"], "vit_p010");
+  for (int i = 0; i < 10 && !r.contains("layer"); ++i, r = rf()) frame();
+  EXPECT_EQ(r["layer"], "blocks.1");
+  EXPECT_EQ(r["unit"]["row"], 2);
+  EXPECT_EQ(r["unit"]["col"], 3);
+  EXPECT_EQ(r["source"], "average");
+  EXPECT_EQ(r["average_images"], 300);
+  EXPECT_TRUE(r["others"].get<bool>());
+  ASSERT_EQ(r["calculator"]["rows"].size(), 2u);
+  EXPECT_EQ(r["calculator"]["rows"][1]["dilation"], 2);
+  EXPECT_EQ(lab_view_state(*app_), link);
+  rf_cancel_average(*app_);
+
+  // Each bad value is ignored: unknown model, scale, layer; a unit off the grid, negative, or CLS on a conv layer;
+  // N zero, negative or not a number; a calculator row out of bounds; untrained not 0/1.
+  for (const std::string bad :
+       {"rf.model=resnet", "rf.data=p050", "rf.layer=blocks.9", "rf.layer=", "rf.unit=99,0", "rf.unit=8,8",
+        "rf.unit=-1,2", "rf.unit=3", "rf.unit=cls", "rf.unit=1,2,3", "rf.avg=0", "rf.avg=-3", "rf.avg=x",
+        "rf.avg=100000", "rf.calc=3-9-1", "rf.calc=3-1", "rf.calc=0-1-1", "rf.untrained=yes", "rf.others=2"}) {
+    open("tab=receptive_field&" + bad);
+    r = ready_rf();
+    EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field") << bad;
+    EXPECT_EQ(r["model"], "cnn_p100") << bad;
+    EXPECT_EQ(r["layer"], "stages.2.1") << bad;
+    EXPECT_EQ(r["unit"]["row"], 4) << bad;
+    EXPECT_EQ(r["unit"]["col"], 4) << bad;
+    EXPECT_FALSE(r["unit"]["cls"].get<bool>()) << bad;
+    EXPECT_EQ(r["source"], "image") << bad;
+    EXPECT_FALSE(r["calculator"]["edited"].get<bool>()) << bad;
+  }
+  // A good layer with a unit it lacks keeps the layer only.
+  open("tab=receptive_field&rf.layer=stem&rf.unit=cls");
+  ready_rf();
+  EXPECT_EQ(lab_view_state(*app_), "tab=receptive_field&rf.layer=stem");
+}
+
+TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndAsksThePlatformForThePng) {
+  open();
+  ready_rf();
+  for (int i = 0; i < 10; ++i) frame();
+  click("export.receptive_field_map.csv");
+  ASSERT_TRUE(saved_.count("receptive_field_map.csv"));
+  const std::string csv(saved_["receptive_field_map.csv"].begin(), saved_["receptive_field_map.csv"].end());
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 32 * 32 + 1);
+  EXPECT_EQ(csv.rfind("row,col,erf,in_trf_box\n", 0), 0u);
+  EXPECT_FALSE(query("state")["message_is_error"].get<bool>());
+  click("export.receptive_field_growth.csv");
+  const std::string growth(saved_["receptive_field_growth.csv"].begin(), saved_["receptive_field_growth.csv"].end());
+  EXPECT_NE(growth.find("\ncnn_p100,7,stages.2.1,53,0,1,"), std::string::npos) << growth;
+  click("export.receptive_field_calculator.csv");
+  EXPECT_TRUE(saved_.count("receptive_field_calculator.csv"));
+  // PNG: the button asks for the figure's rectangle; the platform reads it back after the frame.
+  click("export.receptive_field_map.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "receptive_field_map.png");
+  const json fig = query("rects")["rf.figure.map"];
+  EXPECT_EQ(capture->x, fig[0].get<float>());
+  EXPECT_EQ(capture->w, fig[2].get<float>());
+  EXPECT_FALSE(lab_take_capture(*app_).has_value());
+  const std::vector<uint8_t> png = {0x89, 'P', 'N', 'G'};
+  lab_save_capture(*app_, *capture, png, "");
+  EXPECT_EQ(saved_["receptive_field_map.png"], png);
+  lab_save_capture(*app_, *capture, {}, "the figure is not on screen");
+  EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
+}
+
+TEST_F(ReceptiveFieldViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
+  open("tab=receptive_field", "ko", true);
+  ready_rf();
+  for (const char* id : {"rf.layer.prev", "rf.model.vit", "rf.cls", "rf.layer.next", "rf.model.hybrid",
+                         "rf.scale.p010", "rf.untrained", "rf.others", "rf.source.average", "rf.cancel",
+                         "rf.calc.add", "rf.calc.remove.0", "rf.calc.reset", "rf.model.cnn"}) {
+    frames(3);
+    click(id);
+    frames(3);
+  }
+  EXPECT_EQ(rf()["model"], "cnn_untrained");
+  EXPECT_EQ(query("state")["language"], "ko");
+}
+
+TEST_F(ReceptiveFieldViewTest, TheAttentionViewsCnnNoteLeadsHere) {
+  open("tab=attention&rf.model=vit");
+  click("attention.model.cnn");
+  frames(2);
+  click("attention.to_receptive_field");
+  frames(2);
+  EXPECT_EQ(tab(), "receptive_field");
+  EXPECT_EQ(rf()["model"], "cnn_p100");
 }
 
 }  // namespace

@@ -1,0 +1,87 @@
+// Strings of the Receptive field view (panel_receptive_field.cpp): the effective-receptive-field map, the growth
+// plot, the calculator. Only the view's own files include this header, so adding a string rebuilds them alone. Add
+// an id here and a row in text_receptive_field.cpp (same order: a compile-time check); keep the printf placeholders
+// of both languages equal (tests/ui/text_test.cpp checks them).
+#pragma once
+#include "ui/text.h"
+
+namespace vc {
+
+enum class RfText {
+  Intro,
+  Model,
+  Checkpoint,
+  Untrained,
+  UntrainedHelp,
+  Layer,
+  LayerMap,
+  LayerTokens,
+  LayerHelp,
+  ClsToken,
+  ClsHelp,
+  MapTitle,
+  MapTitleCls,
+  MapHow,
+  MapHelp,
+  HoverHint,
+  AverageHint,
+  SourceImage,
+  SourceTest,
+  Averaging,
+  Cancel,
+  Opacity,
+  ShownImage,
+  ShownAverage,
+  Summary,
+  SummaryGlobal,
+  SummaryBlind,
+  ClaimConvQuestion,
+  ClaimConvAnswer,
+  ClaimGlobalQuestion,
+  ClaimGlobalAnswer,
+  MapNotice,
+  Computing,
+  Failed,
+  GalleryNeeded,
+  GrowthTitle,
+  GrowthHow,
+  GrowthHelp,
+  GrowthFromImage,
+  GrowthFromAverage,
+  Others,
+  SeriesTrf,
+  SeriesR90,
+  SeriesR50,
+  SeriesImage,
+  PointLayer,
+  AxisLayer,
+  AxisPx,
+  GrowthQuestion,
+  GrowthLocal,
+  GrowthGlobal,
+  GrowthNotice,
+  CalcTitle,
+  CalcHow,
+  CalcHelp,
+  CalcLoading,
+  ColLayer,
+  ColKernel,
+  ColStride,
+  ColDilation,
+  ColSize,
+  ColJump,
+  ColGrid,
+  GridNone,
+  CalcAdd,
+  CalcReset,
+  CalcRemove,
+  CalcEmpty,
+  CalcSummary,
+  CalcUsedUp,
+  CalcNotice,
+  Count
+};
+
+const char* tr(Language lang, RfText id);
+
+}  // namespace vc
