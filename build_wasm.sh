@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 readonly JOBS=${JOBS:-2}
 readonly PORT=${PORT:-8000}
-# Emscripten 3.1.6 finds Debian's acorn only through NODE_PATH (docs: TOOLCHAIN gotcha 1).
+# Emscripten 3.1.6 finds Debian's acorn only through NODE_PATH (docs/toolchain.md, E1).
 export NODE_PATH=/usr/share/nodejs
 
 log() { printf '\n== %s\n' "$*"; }
@@ -47,7 +47,7 @@ build_native() {
 
 build_wasm() {
   log "wasm build (build-wasm/)"
-  # emcmake's default test emulator passes a flag Node 20 rejects (TOOLCHAIN gotcha 4).
+  # emcmake's default test emulator passes a flag Node 20 rejects (docs/toolchain.md, E4).
   emcmake cmake -G Ninja -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" && cmake --build build-wasm -j "$JOBS" "$@"
 }

@@ -1,11 +1,12 @@
 """Small random-weight weight files for the CLI tests (tests/cli), written with the PyTorch reference models
 and the checkpoint writer of tools/train, plus what the reference computes on Fashion-MNIST test image 0.
 
-  /usr/bin/python3 tools/analysis_ref/make_test_models.py --out DIR
+  /usr/bin/python3 tools/analysis_ref/make_test_models.py --out DIR [--archs vit cnn hybrid]
 
-DIR/{vit,cnn,hybrid}_tiny.safetensors (F32, untrained: the CLI tests check plumbing and shapes, not accuracy)
+DIR/<arch>_tiny.safetensors (F32, untrained: the CLI tests check plumbing and shapes, not accuracy) for each of
+--archs (default vit cnn hybrid; rvit only when named: its tiny model has the locality-initialised tables)
 DIR/expected.json: per model, the softmax probabilities, the attention probs' shape and the traced names for
-test image 0, and (vit, hybrid) the mean attention distance in px over the first DISTANCE_IMAGES test images,
+test image 0, and (all but cnn) the mean attention distance in px over the first DISTANCE_IMAGES test images,
 computed by attention_ref.py from the reference's own attention probs.
 """
 import argparse
@@ -28,7 +29,10 @@ TINY = {
                 num_classes=10),
     "hybrid": dict(image_size=32, in_channels=1, stem_width=8, widths=[8, 16], strides=[2, 2], blocks=[1, 1],
                    dim=32, depth=2, heads=2, mlp_hidden=64, num_classes=10),
+    "rvit": dict(image_size=32, in_channels=1, patch=4, dim=32, depth=2, heads=2, mlp_hidden=64, num_classes=10,
+                 rel_bias_init="locality"),
 }
+DEFAULT_ARCHS = ["vit", "cnn", "hybrid"]  # what the CLI tests read today
 DATA = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 DISTANCE_IMAGES = 8
 
@@ -44,7 +48,7 @@ def attention_probs(model, cfg, x):
     trace = {}
     with torch.no_grad():
         model(x, trace)
-    probs = np.stack([trace["blocks.%d.attn.probs" % l].numpy() for l in range(cfg["depth"])])
+    probs = np.stack([trace["blocks.%d.attn.probs" % l].cpu().numpy() for l in range(cfg["depth"])])
     grid = int(round(np.sqrt(probs.shape[-1] - 1)))
     return probs, cfg["image_size"] / grid
 
@@ -57,13 +61,15 @@ def mean_distance_px(probs, cell_px):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--archs", nargs="+", default=DEFAULT_ARCHS, choices=list(TINY))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
     images = checkpoint.preprocess(first_test_images(DISTANCE_IMAGES))
     x = images[:1]
     expected = {}
-    for arch, cfg in TINY.items():
+    for arch in args.archs:
+        cfg = TINY[arch]
         model = models.build(arch, cfg, fold_bn=True).eval()
         meta = checkpoint.make_meta(arch, cfg, {"fraction": 0.0, "samples": 0, "recipe": "untrained test model"})
         checkpoint.save(os.path.join(args.out, arch + "_tiny.safetensors"), model.state_dict(), meta, dtype="F32")

@@ -3,7 +3,7 @@
 Written with numpy alone (no `safetensors` package on Debian). Tensors are stored as F16 (default, half
 the download) or F32. The JSON under "vitcnn":
 
-  {"format_version": 1, "arch": "vit"|"cnn"|"hybrid", "config": {...models.DEFAULT_CONFIGS-like...},
+  {"format_version": 1, "arch": "vit"|"cnn"|"hybrid"|"rvit", "config": {...models.DEFAULT_CONFIGS-like...},
    "class_names": [...], "input": {"size": 32, "pad": 2, "mean": 0.286, "std": 0.353},
    "train": {"fraction", "samples", "val_samples", "epochs", "steps", "seed", "best_epoch", "val_accuracy",
              "recipe", "history": [[epoch, val_accuracy], ...]},

@@ -27,9 +27,15 @@ The reference runs in float64 (from the file's float32/float16 weights), so the 
 values and the C++ float32 error is measured against the truth, not against another float32 rounding.
 A manifest <out>/goldens.txt lists "<checkpoint>\t<goldens>" per line.
 
---random also writes randomly initialised checkpoints of all three archs into <out> (checkpoint.save;
-F16 for vit and hybrid, F32 for cnn) so parity is tested without trained weights. Outputs newer than
-their checkpoint and the three scripts (this, models.py, checkpoint.py) are reused. Runs on Debian's CPU torch 1.13: /usr/bin/python3 goldens.py.
+--random also writes randomly initialised checkpoints of the --random-archs (default vit cnn hybrid) into <out>
+(checkpoint.save; F32 for cnn, F16 for the others) so parity is tested without trained weights: random_<arch>.
+vit, cnn and hybrid have models.DEFAULT_CONFIGS; rvit (only when named: `--random --random-archs rvit`) has the small
+RANDOM_CONFIGS["rvit"] (patch 8: a 4 x 4 grid and 7 x 7 tables, 3 heads) with N(0, 1) bias tables, which have no
+symmetry, so a transposed or mirrored table index shows.
+Outputs newer than their checkpoint and the three scripts (this, models.py, checkpoint.py) are reused. Runs on
+Debian's CPU torch 1.13: /usr/bin/python3 goldens.py. Goldens of rvit files (trained and random), checkpoints first
+(--random-archs takes the words after it):
+  /usr/bin/python3 tools/train/goldens.py rvit_p100.safetensors ... --out DIR --random --random-archs rvit
 """
 import argparse
 import glob
@@ -47,7 +53,10 @@ import checkpoint  # noqa: E402
 import models  # noqa: E402
 
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
-RANDOM_DTYPES = {"vit": "F16", "cnn": "F32", "hybrid": "F16"}
+RANDOM_DTYPES = {"vit": "F16", "cnn": "F32", "hybrid": "F16", "rvit": "F16"}  # also fixes each arch's seed
+RANDOM_ARCHS = ["vit", "cnn", "hybrid"]  # the default --random-archs: the families the C++ engine runs today
+RANDOM_CONFIGS = {"rvit": dict(image_size=32, in_channels=1, patch=8, dim=48, depth=2, heads=3, mlp_hidden=96,
+                               num_classes=10, rel_bias_init="locality")}
 
 
 def read_idx(path, count):
@@ -78,23 +87,28 @@ def write_f32(path, tensors, metadata):
     os.replace(tmp, path)
 
 
-def write_random_checkpoints(out_dir):
+def write_random_checkpoints(out_dir, archs):
     paths = []
-    for i, arch in enumerate(["vit", "cnn", "hybrid"]):
+    for arch in archs:
         path = os.path.join(out_dir, "random_%s.safetensors" % arch)
         paths.append(path)
         if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(__file__):
             continue
-        torch.manual_seed(1234 + i)
-        model = models.build(arch, fold_bn=True)
+        seed = 1234 + list(RANDOM_DTYPES).index(arch)
+        cfg = RANDOM_CONFIGS.get(arch, models.DEFAULT_CONFIGS[arch])
+        torch.manual_seed(seed)
+        model = models.build(arch, cfg, fold_bn=True)
         with torch.no_grad():
-            # Non-trivial LayerNorm affine and CLS token, so that swapped or ignored parameters show.
+            # Non-trivial LayerNorm affine, CLS token and relative-bias tables, so that swapped or ignored
+            # parameters show.
             for name, p in model.named_parameters():
                 if ".norm" in name and name.endswith("weight"):
                     p.copy_(1.0 + 0.2 * torch.randn_like(p))
                 elif (".norm" in name and name.endswith("bias")) or name.endswith("cls_token"):
                     p.copy_(0.2 * torch.randn_like(p))
-        meta = checkpoint.make_meta(arch, models.DEFAULT_CONFIGS[arch], {"fraction": 0.0, "seed": 1234 + i})
+                elif name.endswith(".rel_bias"):
+                    p.copy_(torch.randn_like(p))
+        meta = checkpoint.make_meta(arch, cfg, {"fraction": 0.0, "seed": seed})
         checkpoint.save(path, model.state_dict(), meta, dtype=RANDOM_DTYPES[arch])
     return paths
 
@@ -202,7 +216,9 @@ def make_goldens(ckpt_path, out_path, images, labels):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output folder (the build tree)")
-    ap.add_argument("--random", action="store_true", help="also write and test random checkpoints of each arch")
+    ap.add_argument("--random", action="store_true", help="also write and test random checkpoints of --random-archs")
+    ap.add_argument("--random-archs", nargs="+", default=RANDOM_ARCHS, choices=list(RANDOM_DTYPES),
+                    help="archs of the --random checkpoints (default: %s)" % " ".join(RANDOM_ARCHS))
     ap.add_argument("--models-dir", help="test every *.safetensors found here")
     ap.add_argument("--images", type=int, default=16)
     ap.add_argument("checkpoints", nargs="*")
@@ -214,7 +230,7 @@ def main():
     if args.models_dir:
         ckpts += sorted(glob.glob(os.path.join(args.models_dir, "*.safetensors")))
     if args.random:
-        ckpts += write_random_checkpoints(args.out)
+        ckpts += write_random_checkpoints(args.out, args.random_archs)
     if not ckpts:
         sys.exit("goldens.py: no checkpoints given")
     images = read_idx(os.path.join(DATA_DIR, "t10k-images-idx3-ubyte.gz"), args.images)

@@ -1,4 +1,4 @@
-"""Reference PyTorch definitions of the lab's three model families.
+"""Reference PyTorch definitions of the lab's model families.
 
 These are the spec for the C++ engine (src/models): parameter names, shapes and maths must match
 exactly. They run on PyTorch 2.x (training, CUDA) and on Debian's PyTorch 1.13 (CPU; goldens and
@@ -8,6 +8,10 @@ Input: x [B, C, S, S], a 28x28 Fashion-MNIST image zero-padded to S=32 then norm
 
   vit     patch-embed (conv p x p, stride p) -> CLS + learned position embedding -> pre-LN blocks
           (MHSA + exact-GELU MLP) -> LayerNorm -> head on CLS
+  rvit    the vit with CoAtNet-style relative attention: each block's attention adds a learned bias
+          rel_bias[h, drow + g - 1, dcol + g - 1] (a (2g-1) x (2g-1) table per head, g = S / p) to the
+          logit of patch query i and patch key j, drow = row_i - row_j, dcol = col_i - col_j; the CLS
+          row and column get no bias (Attention.relative_bias)
   cnn     stem conv3x3-BN-ReLU -> stages of ResNet basic blocks (widths w/2w/4w, strides 1/2/2)
           -> global average pool -> head
   hybrid  stem + two basic-block stages down to S/4 -> 1x1 projection to tokens -> CLS + position
@@ -31,15 +35,58 @@ DEFAULT_CONFIGS = {
                 blocks=[2, 2, 2], num_classes=10),
     "hybrid": dict(image_size=32, in_channels=1, stem_width=32, widths=[32, 64], strides=[2, 2],
                    blocks=[1, 1], dim=128, depth=4, heads=4, mlp_hidden=256, num_classes=10),
+    "rvit": dict(image_size=32, in_channels=1, patch=4, dim=128, depth=6, heads=4, mlp_hidden=256,
+                 num_classes=10, rel_bias_init="locality"),
 }
+# rvit's rel_bias_init: "locality" (rel_bias[h] = -a_h * d^2, d = distance between patch centres in input px,
+# a_h = 4^-(h+1) per px^2: 1/4, 1/16, 1/64, 1/256 for 4 heads) or "zero" (the control: no prior).
+REL_BIAS_INITS = ("locality", "zero")
+
+
+class RelPos:
+    """Where rvit's relative-position bias applies: the patch tokens 1..g*g of a g x g grid (row-major, as
+    patch_embed(x).flatten(2)), cell_px input pixels apart, table initialised by `init` (REL_BIAS_INITS)."""
+
+    def __init__(self, grid, cell_px, init):
+        if init not in REL_BIAS_INITS:
+            raise ValueError("rel_bias_init %r: expected one of %s" % (init, ", ".join(REL_BIAS_INITS)))
+        self.grid, self.cell_px, self.init = grid, cell_px, init
+
+    def index(self):
+        """[N, N] long, N = g*g: flat table index (row_i - row_j + g - 1) * (2g - 1) + (col_i - col_j + g - 1)."""
+        g = self.grid
+        rows, cols = torch.arange(g * g) // g, torch.arange(g * g) % g
+        drow, dcol = rows[:, None] - rows[None, :], cols[:, None] - cols[None, :]
+        return (drow + g - 1) * (2 * g - 1) + (dcol + g - 1)
+
+    def initial_table(self, heads):
+        """[H, 2g-1, 2g-1]: -a_h * d^2 with d^2 = cell_px^2 * (drow^2 + dcol^2) ("locality"), or zeros."""
+        g = self.grid
+        if self.init == "zero":
+            return torch.zeros(heads, 2 * g - 1, 2 * g - 1)
+        delta = torch.arange(-(g - 1), g, dtype=torch.float32)
+        d2 = self.cell_px ** 2 * (delta[:, None] ** 2 + delta[None, :] ** 2)  # [2g-1, 2g-1] px^2
+        a = 0.25 ** torch.arange(1, heads + 1, dtype=torch.float32)  # [H] per px^2
+        return -a[:, None, None] * d2
 
 
 class Attention(nn.Module):
-    def __init__(self, dim, heads):
+    """Multi-head self-attention; with rel_pos (RelPos, rvit) a learned bias per head on the patch-pair logits."""
+
+    def __init__(self, dim, heads, rel_pos=None):
         super().__init__()
         self.heads = heads
         self.qkv = nn.Linear(dim, 3 * dim)
         self.proj = nn.Linear(dim, dim)
+        self.has_rel_bias = rel_pos is not None
+        if self.has_rel_bias:
+            self.rel_bias = nn.Parameter(rel_pos.initial_table(heads))  # [H, 2g-1, 2g-1]
+            self.register_buffer("rel_index", rel_pos.index(), persistent=False)  # [N, N]
+
+    def relative_bias(self):
+        """-> [H, T, T], T = 1 + N: rel_bias gathered at rel_index for the patch pairs, 0 on the CLS row and column."""
+        patch_pairs = self.rel_bias.flatten(1)[:, self.rel_index]  # [H, N, N]
+        return F.pad(patch_pairs, (1, 0, 1, 0))
 
     def forward(self, x, trace=None, prefix=""):
         # x [B, T, D] -> [B, T, D]
@@ -47,7 +94,10 @@ class Attention(nn.Module):
         dh = D // self.heads
         qkv = self.qkv(x).reshape(B, T, 3, self.heads, dh).permute(2, 0, 3, 1, 4)  # [3, B, H, T, dh]
         q, k, v = qkv[0], qkv[1], qkv[2]
-        probs = (q @ k.transpose(-2, -1) * (1.0 / math.sqrt(dh))).softmax(-1)  # [B, H, T, T]
+        logits = q @ k.transpose(-2, -1) * (1.0 / math.sqrt(dh))  # [B, H, T, T]
+        if self.has_rel_bias:
+            logits = logits + self.relative_bias()
+        probs = logits.softmax(-1)
         if trace is not None:
             trace[prefix + "attn.probs"] = probs
         out = (probs @ v).transpose(1, 2).reshape(B, T, D)
@@ -67,10 +117,10 @@ class Mlp(nn.Module):
 class Block(nn.Module):
     """Pre-LN transformer block: x + attn(norm1(x)), then + mlp(norm2(.))."""
 
-    def __init__(self, dim, heads, mlp_hidden):
+    def __init__(self, dim, heads, mlp_hidden, rel_pos=None):
         super().__init__()
         self.norm1 = nn.LayerNorm(dim, eps=LN_EPS)
-        self.attn = Attention(dim, heads)
+        self.attn = Attention(dim, heads, rel_pos)
         self.norm2 = nn.LayerNorm(dim, eps=LN_EPS)
         self.mlp = Mlp(dim, mlp_hidden)
 
@@ -90,11 +140,11 @@ class Block(nn.Module):
 class TokenHead(nn.Module):
     """CLS + position embedding, transformer blocks, final LayerNorm, linear head on CLS."""
 
-    def __init__(self, tokens, dim, depth, heads, mlp_hidden, num_classes):
+    def __init__(self, tokens, dim, depth, heads, mlp_hidden, num_classes, rel_pos=None):
         super().__init__()
         self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
         self.pos_embed = nn.Parameter(torch.randn(1, tokens + 1, dim) * 0.02)
-        self.blocks = nn.ModuleList([Block(dim, heads, mlp_hidden) for _ in range(depth)])
+        self.blocks = nn.ModuleList([Block(dim, heads, mlp_hidden, rel_pos) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim, eps=LN_EPS)
         self.head = nn.Linear(dim, num_classes)
 
@@ -171,12 +221,25 @@ class Vit(nn.Module):
         p, d = cfg["patch"], cfg["dim"]
         grid = cfg["image_size"] // p
         self.patch_embed = nn.Conv2d(cfg["in_channels"], d, p, p)
-        self.tokens = TokenHead(grid * grid, d, cfg["depth"], cfg["heads"], cfg["mlp_hidden"], cfg["num_classes"])
+        self.tokens = TokenHead(grid * grid, d, cfg["depth"], cfg["heads"], cfg["mlp_hidden"], cfg["num_classes"],
+                                self.relative_position(grid))
+
+    def relative_position(self, grid):
+        """The RelPos of every block's attention: none for the vit."""
+        return None
 
     def forward(self, x, trace=None):
         # x [B, C, S, S] -> patches [B, D, g, g] -> tokens [B, g*g, D]
         t = self.patch_embed(x).flatten(2).transpose(1, 2)
         return self.tokens(t, trace)
+
+
+class Rvit(Vit):
+    """The vit with a relative-position bias table in every block's attention (Attention.relative_bias). The
+    table's init draws no random numbers: with the same seed an rvit gets the vit's weights plus the tables."""
+
+    def relative_position(self, grid):
+        return RelPos(grid, self.cfg["patch"], self.cfg["rel_bias_init"])
 
 
 class Cnn(nn.Module):
@@ -212,7 +275,7 @@ class Hybrid(nn.Module):
         return self.tokens(t, trace)
 
 
-ARCHS = {"vit": Vit, "cnn": Cnn, "hybrid": Hybrid}
+ARCHS = {"vit": Vit, "cnn": Cnn, "hybrid": Hybrid, "rvit": Rvit}
 
 
 def build(arch, cfg=None, fold_bn=False):
@@ -220,7 +283,7 @@ def build(arch, cfg=None, fold_bn=False):
 
 
 def arch_of(model):
-    return {Vit: "vit", Cnn: "cnn", Hybrid: "hybrid"}[type(model)]
+    return {cls: arch for arch, cls in ARCHS.items()}[type(model)]
 
 
 BN_OF_CONV = {"stem": "stem_bn", "conv1": "bn1", "conv2": "bn2", "shortcut": "shortcut_bn"}

@@ -5,6 +5,8 @@
 One (arch, fraction) trains in this process; several are run as concurrent child processes of this
 one (a small model leaves a GPU launch-bound, so the zoo trains side by side). Each run writes
 DIR/<arch>_p<NNN>.safetensors (NNN = fraction in percent, 3 digits) and DIR/<arch>_p<NNN>.log.
+An --archs name is a models.ARCHS family or a VARIANTS name (a family with a changed config, e.g.
+rvitzero = rvit with its relative-bias table initialised to zero); the default is the shipped zoo.
 
 Data: a fixed 5000 images of the 60k training set are held out for validation (model selection);
 a fraction f takes the first f % of the remaining 55k in a fixed random order, so the subsets are
@@ -19,7 +21,12 @@ fill, horizontal flip p=0.5), bf16 autocast on CUDA, BatchNorm in train mode. Ep
 epoch count, raised for small fractions so that every run takes at least --min-steps steps. The
 weights kept are those of the best validation accuracy, evaluated about --evals times per run.
 On CUDA each training step is one replayed CUDA graph, convolutions run channels-last and attention
-through PyTorch's fused kernel (same maths as models.py).
+through PyTorch's fused kernel (same maths as models.py; rvit's relative bias as an additive mask).
+rvit's relative-bias tables get no weight decay (like the position embedding: decay would pull the
+locality prior toward zero).
+
+--check-fused: compares the fused attention with models.Attention (vit and rvit, fp32, forward and
+gradients) on the CPU and, if present, the GPU; needs PyTorch 2.x.
 
 --smoke: a few CPU steps on a tiny subset (proves the script runs on Debian's PyTorch 1.13).
 """
@@ -45,10 +52,33 @@ SPLIT_SEED = 0
 WARMUP = 0.05
 SHIFT = 2
 EXPORT_RESERVE_S = 30  # training stops this long before --deadline, leaving time to export
+ZOO_ARCHS = ["vit", "cnn", "hybrid"]  # the shipped families: the default --archs (and the smoke test's)
+# --archs names beyond models.ARCHS: name -> (family, config entries that differ from its default config)
+VARIANTS = {"rvitzero": ("rvit", {"rel_bias_init": "zero"})}
+ARCH_NAMES = list(models.ARCHS) + list(VARIANTS)
+# Parameters without weight decay besides vectors (biases, norms): by name, or by the last part of the name
+NO_DECAY = ("tokens.cls_token", "tokens.pos_embed")
+NO_DECAY_LEAVES = ("rel_bias",)
+FUSED_TOLERANCE = 1e-5  # --check-fused: max |fused - reference| / max |reference| in fp32
 
 
 def run_name(arch, fraction):
     return "%s_p%03d" % (arch, fraction)
+
+
+def family_and_config(name):
+    """--archs name -> (models.ARCHS family, config)."""
+    family, changes = VARIANTS.get(name, (name, {}))
+    return family, dict(models.DEFAULT_CONFIGS[family], **changes)
+
+
+def name_of(family, cfg):
+    """Inverse of family_and_config for a file's (arch, config): the VARIANTS name whose changes it has, or the
+    family."""
+    for name, (fam, changes) in VARIANTS.items():
+        if fam == family and all(cfg.get(k) == v for k, v in changes.items()):
+            return name
+    return family
 
 
 def split(n_train, fraction, val_samples):
@@ -84,11 +114,42 @@ def accuracy(model, x, y, batch=1000):
 
 def fused_attention(self, x, trace=None, prefix=""):
     """models.Attention.forward through F.scaled_dot_product_attention: the same maths in one fused kernel
-    (the reference's batched products over 65 tokens run ~4x slower on a GPU); training on CUDA only."""
+    (the reference's batched products over 65 tokens run ~4x slower on a GPU); training on CUDA only.
+    rvit: the relative bias [H, T, T] is the additive float attn_mask (in q's dtype: bf16 under autocast)."""
     B, T, D = x.shape
     qkv = self.qkv(x).reshape(B, T, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
-    out = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2])  # scale 1/sqrt(dh)
+    mask = self.relative_bias().to(qkv.dtype) if self.has_rel_bias else None
+    out = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=mask)  # scale 1/sqrt(dh)
     return self.proj(out.transpose(1, 2).reshape(B, T, D))
+
+
+def check_fused(dev):
+    """fused_attention against models.Attention.forward in fp32 (TF32 off) on dev, for a vit and an rvit attention
+    with a random bias table: output, input gradient and parameter gradients. -> True if all within
+    FUSED_TOLERANCE (relative to the reference's max)."""
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.manual_seed(0)
+    ok = True
+    for family in ("vit", "rvit"):
+        cfg = models.DEFAULT_CONFIGS[family]
+        grid = cfg["image_size"] // cfg["patch"]
+        rel_pos = models.RelPos(grid, cfg["patch"], "zero") if family == "rvit" else None
+        attn = models.Attention(cfg["dim"], cfg["heads"], rel_pos).to(dev)
+        if rel_pos is not None:
+            with torch.no_grad():
+                attn.rel_bias.normal_(0.0, 2.0)
+        x = torch.randn(32, 1 + grid * grid, cfg["dim"], device=dev)
+        results = []
+        for forward in (models.Attention.forward, fused_attention):
+            xi = x.clone().requires_grad_(True)
+            out = forward(attn, xi)
+            grads = torch.autograd.grad((out * torch.cos(out)).sum(), [xi] + list(attn.parameters()))
+            results.append([out.detach()] + list(grads))
+        names = ["out", "grad.input"] + ["grad." + n for n, _ in attn.named_parameters()]
+        errors = {n: float((f - r).abs().max() / r.abs().max()) for n, r, f in zip(names, *results)}
+        ok = ok and max(errors.values()) <= FUSED_TOLERANCE
+        log("check-fused %s on %s: %s" % (family, dev.type, ", ".join("%s %.1e" % kv for kv in errors.items())))
+    return ok
 
 
 def for_gpu_training(model):
@@ -100,10 +161,14 @@ def for_gpu_training(model):
     return model.to(memory_format=torch.channels_last)
 
 
+def decays(name, param):
+    """Weight decay on weight matrices and conv kernels only (not on biases, norms, NO_DECAY, NO_DECAY_LEAVES)."""
+    return param.dim() >= 2 and name not in NO_DECAY and name.rsplit(".", 1)[-1] not in NO_DECAY_LEAVES
+
+
 def make_optimizer(model, args, cuda):
-    no_decay = ("tokens.cls_token", "tokens.pos_embed")
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and n not in no_decay]
-    rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and n not in no_decay)]
+    decay = [p for n, p in model.named_parameters() if decays(n, p)]
+    rest = [p for n, p in model.named_parameters() if not decays(n, p)]
     groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": rest, "weight_decay": 0.0}]
     if cuda:  # a tensor learning rate, so that a captured step reads the value set before each replay
         return torch.optim.AdamW(groups, lr=torch.tensor(args.lr, device="cuda"), fused=True, capturable=True)
@@ -157,8 +222,10 @@ class Stepper:
             self.graph.replay()
 
 
-def train_one(arch, fraction, args, dev):
+def train_one(name, fraction, args, dev):
+    """Trains the --archs name `name` on `fraction` % and exports <out>/<name>_p<NNN>.safetensors."""
     cuda = dev.type == "cuda"
+    arch, cfg = family_and_config(name)
     torch.manual_seed(args.seed)
     gen = torch.Generator(device=dev)
     gen.manual_seed(args.seed)
@@ -170,7 +237,7 @@ def train_one(arch, fraction, args, dev):
     x_tr, y_tr = train_x[tr].to(dev), train_y[tr].to(dev)
     x_va, y_va = checkpoint.preprocess(train_x[va]).to(dev), train_y[va].to(dev)
 
-    model = models.build(arch).to(dev).train()
+    model = models.build(arch, cfg).to(dev).train()
     if cuda:
         model = for_gpu_training(model)
     n = len(tr)
@@ -187,7 +254,7 @@ def train_one(arch, fraction, args, dev):
     step_fn = Stepper(model, opt, static_x, static_y, args.label_smoothing)
     n_params = sum(p.numel() for p in model.parameters())
     log("%s: %d params, %d samples, batch %d, %d epochs x %d steps = %d steps, eval every %d epochs"
-        % (run_name(arch, fraction), n_params, n, batch, epochs, per_epoch, total, eval_every))
+        % (run_name(name, fraction), n_params, n, batch, epochs, per_epoch, total, eval_every))
 
     history, best, best_epoch, best_state, step, truncated = [], -1.0, 0, None, 0, False
     t0 = time.time()
@@ -208,17 +275,19 @@ def train_one(arch, fraction, args, dev):
             if acc > best:
                 best, best_epoch, best_state = acc, epoch, copy.deepcopy(model.state_dict())
             log("%s epoch %d/%d step %d loss %.4f val %.4f best %.4f@%d %.1f steps/s"
-                % (run_name(arch, fraction), epoch, epochs, step, float(step_fn.loss), acc, best, best_epoch,
+                % (run_name(name, fraction), epoch, epochs, step, float(step_fn.loss), acc, best, best_epoch,
                    step / (time.time() - t0)))
         if truncated:
-            log("%s: stopped at the deadline after epoch %d of %d" % (run_name(arch, fraction), epoch, epochs))
+            log("%s: stopped at the deadline after epoch %d of %d" % (run_name(name, fraction), epoch, epochs))
             break
     train_s = time.time() - t0
 
     model.load_state_dict(best_state)
+    no_decay = sorted(n for n, p in model.named_parameters() if p.dim() >= 2 and not decays(n, p))
     recipe = {"optimizer": "AdamW", "lr": args.lr, "betas": [0.9, 0.999], "weight_decay": args.weight_decay,
               "schedule": "linear warmup %d steps, cosine to 0" % warmup, "label_smoothing": args.label_smoothing,
               "batch": batch, "augment": "translate up to %d px (zero fill), hflip p=0.5" % SHIFT,
+              "no_weight_decay": no_decay,
               "precision": "bf16 autocast" if cuda else "fp32", "epoch_rule":
               "max(%d, ceil(%d / steps_per_epoch))" % (args.epochs[arch], args.min_steps),
               "planned_epochs": epochs, "truncated": truncated, "train_seconds": round(train_s, 1),
@@ -226,7 +295,7 @@ def train_one(arch, fraction, args, dev):
     info = {"fraction": fraction / 100, "samples": n, "val_samples": len(va), "epochs": epoch, "steps": step,
             "seed": args.seed, "best_epoch": best_epoch, "val_accuracy": round(best, 4), "recipe": recipe,
             "history": history}
-    path = os.path.join(args.out, run_name(arch, fraction) + ".safetensors")
+    path = os.path.join(args.out, run_name(name, fraction) + ".safetensors")
     export(model, arch, info, path, test_x, test_y, dev)
 
 
@@ -248,12 +317,13 @@ def log(msg):
 
 
 def table(paths):
-    """Markdown table of test accuracy (%), arch rows x fraction columns, from checkpoint files."""
+    """Markdown table of test accuracy (%), arch rows (--archs names: family or variant) x fraction columns, from
+    checkpoint files."""
     runs = {}
     for p in paths:
         _, meta = checkpoint.read(p)
-        runs[(meta["arch"], round(meta["train"]["fraction"] * 100))] = meta
-    archs = [a for a in models.ARCHS if any(k[0] == a for k in runs)]
+        runs[(name_of(meta["arch"], meta["config"]), round(meta["train"]["fraction"] * 100))] = meta
+    archs = [a for a in ARCH_NAMES if any(k[0] == a for k in runs)]
     fracs = sorted({k[1] for k in runs})
     lines = ["| arch | " + " | ".join("%d %%" % f for f in fracs) + " |", "|---" * (len(fracs) + 1) + "|"]
     for a in archs:
@@ -263,7 +333,7 @@ def table(paths):
               "|---|---|---|---|---|---|---|---|---|"]
     for (a, f), m in sorted(runs.items(), key=lambda kv: (archs.index(kv[0][0]), kv[0][1])):
         tr = m["train"]
-        params = sum(int(np.prod(s)) for s in shapes(a, m["config"]))
+        params = sum(int(np.prod(s)) for s in shapes(m["arch"], m["config"]))
         lines.append("| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %s |" % (
             run_name(a, f), params, tr["samples"], tr["epochs"], tr["steps"], tr["best_epoch"],
             100 * tr["val_accuracy"], 100 * m["test_accuracy"], tr["recipe"]["train_seconds"]))
@@ -309,9 +379,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="output folder (required unless --table)")
     ap.add_argument("--data", default=data.DEFAULT_DIR, help="folder of the Fashion-MNIST gzip IDX files")
-    ap.add_argument("--archs", nargs="+", default=list(models.ARCHS), choices=list(models.ARCHS))
+    ap.add_argument("--archs", nargs="+", default=ZOO_ARCHS, choices=ARCH_NAMES,
+                    help="families (models.ARCHS) or variants (%s); default: %s" % (
+                        ", ".join("%s = %s with %s" % (n, f, c) for n, (f, c) in VARIANTS.items()),
+                        " ".join(ZOO_ARCHS)))
     ap.add_argument("--fractions", nargs="+", type=int, default=[1, 3, 10, 30, 100], help="percent of the 55k")
-    ap.add_argument("--epochs", nargs="+", default=["vit=80", "cnn=40", "hybrid=50"], help="arch=epochs at 100 %%")
+    ap.add_argument("--epochs", nargs="+", default=["vit=80", "cnn=40", "hybrid=50", "rvit=80"],
+                    help="family=epochs at 100 %% (a variant trains as long as its family)")
     ap.add_argument("--min-steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -324,10 +398,15 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="CPU, --smoke-samples images, 2 epochs x few steps")
     ap.add_argument("--smoke-samples", type=int, default=64)
     ap.add_argument("--table", nargs="+", metavar="FILE", help="print the results table of these checkpoints")
+    ap.add_argument("--check-fused", action="store_true",
+                    help="compare the fused attention with models.Attention (PyTorch 2.x); exit 1 on a mismatch")
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
         return
+    if args.check_fused:
+        devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
+        sys.exit(0 if all([check_fused(d) for d in devices]) else 1)
     if not args.out:
         ap.error("--out is required")
     args.epochs = {k: int(v) for k, v in (e.split("=") for e in args.epochs)}
