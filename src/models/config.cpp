@@ -62,7 +62,7 @@ Result<ModelConfig> parse_config(const std::string& arch, const json& c) {
   VC_TRY_ASSIGN(cfg.image_size, get_int(c, "image_size", w, 1, kMaxSize));
   VC_TRY_ASSIGN(cfg.in_channels, get_int(c, "in_channels", w, 1, kMaxWidth));
   VC_TRY_ASSIGN(cfg.num_classes, get_int(c, "num_classes", w, 1, kMaxWidth));
-  if (arch == "vit") {
+  if (arch == "vit" || arch == "rvit") {
     VC_TRY_ASSIGN(cfg.patch, get_int(c, "patch", w, 1, cfg.image_size));
     if (cfg.image_size % cfg.patch != 0)
       return Error{"model metadata: config.image_size " + std::to_string(cfg.image_size) +
@@ -85,6 +85,16 @@ Result<ModelConfig> parse_config(const std::string& arch, const json& c) {
         return Error{"model metadata: hybrid feature side " + std::to_string(side) + " is not divisible by stride " +
                      std::to_string(s)};
       side /= s;
+    }
+  }
+  if (arch == "rvit") {
+    // Optional (models.DEFAULT_CONFIGS["rvit"] has "locality"), validated when present.
+    cfg.rel_bias_init = "locality";
+    if (c.contains("rel_bias_init")) {
+      const json& init = c["rel_bias_init"];
+      if (!init.is_string() || (init.get<std::string>() != "locality" && init.get<std::string>() != "zero"))
+        return Error{"model metadata: config.rel_bias_init = " + init.dump() + " (expected \"locality\" or \"zero\")"};
+      cfg.rel_bias_init = init.get<std::string>();
     }
   }
   if (arch != "cnn") {
@@ -111,8 +121,8 @@ Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json) {
                  std::to_string(kMetaFormatVersion) + ")"};
   if (!m.contains("arch") || !m["arch"].is_string()) return Error{"model metadata: \"arch\" is missing"};
   const std::string arch = m["arch"].get<std::string>();
-  if (arch != "vit" && arch != "cnn" && arch != "hybrid")
-    return Error{"model metadata: unknown arch '" + arch + "' (expected vit, cnn or hybrid)"};
+  if (arch != "vit" && arch != "cnn" && arch != "hybrid" && arch != "rvit")
+    return Error{"model metadata: unknown arch '" + arch + "' (expected vit, cnn, hybrid or rvit)"};
   if (!m.contains("config") || !m["config"].is_object()) return Error{"model metadata: \"config\" is missing"};
   VC_TRY_ASSIGN(meta.config, parse_config(arch, m["config"]));
 

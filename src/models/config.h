@@ -11,12 +11,15 @@ namespace vc {
 
 // Mirrors models.DEFAULT_CONFIGS: the fields an arch does not use stay 0 / empty.
 struct ModelConfig {
-  std::string arch;  // "vit" | "cnn" | "hybrid"
+  std::string arch;  // "vit" | "cnn" | "hybrid" | "rvit"
   int image_size = 0, in_channels = 0, num_classes = 0;
-  int patch = 0;                         // vit
+  int patch = 0;                         // vit, rvit
   int stem_width = 0;                    // cnn, hybrid: the conv trunk
   std::vector<int> widths, strides, blocks;
-  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid: the token head
+  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid, rvit: the token head
+  // rvit: how training initialised the relative-bias tables ("locality" or "zero"; models.REL_BIAS_INITS).
+  // Loading a file ignores it (the tables are weights); init_weights() starts the tables from it.
+  std::string rel_bias_init;
 };
 
 struct ModelMeta {

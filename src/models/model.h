@@ -1,4 +1,4 @@
-// The models: Vit, Cnn, Hybrid, built from the JSON config in the weight file's metadata.
+// The models: Vit, Cnn, Hybrid, Rvit (the vit with a relative-position attention bias), built from the JSON config in the weight file's metadata.
 // Reference definitions (the spec for names, shapes and maths): tools/train/models.py.
 #pragma once
 #include <memory>
@@ -20,7 +20,7 @@ namespace vc {
 //   "stem"                       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
 //   "stages.{s}.{b}"             [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
 //   "embed"                      [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
-//   "blocks.{i}.attn.probs"      [B, H, T, T]   softmax(QK^T / sqrt(d_head))
+//   "blocks.{i}.attn.probs"      [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))
 //   "blocks.{i}.attn.branch"     [B, T, D]      attention branch output f(x) before the residual add
 //   "blocks.{i}.mid"             [B, T, D]      x + attn branch
 //   "blocks.{i}.mlp.branch"      [B, T, D]      MLP branch output before the residual add
@@ -121,7 +121,7 @@ class Model {
  public:
   virtual ~Model() = default;
 
-  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid"
+  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid" | "rvit"
   const std::string& metadata_json() const { return meta_; }  // the full "vitcnn" metadata JSON
   int image_size() const { return image_size_; }
   int in_channels() const { return in_channels_; }
@@ -129,6 +129,8 @@ class Model {
   const std::vector<std::string>& class_names() const { return class_names_; }
   const InputSpec& input_spec() const { return input_spec_; }
   int64_t num_params() const;
+  // The parameter `name` (e.g. "tokens.blocks.0.attn.rel_bias"), or null when the model has none of that name.
+  const Tensor* weight(std::string_view name) const;
   void set_kernels(const KernelTable& k) { k_ = &k; }
   const KernelTable& kernels() const { return *k_; }
 
@@ -166,6 +168,8 @@ Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
 // Fresh weights for the model that a "vitcnn" metadata JSON describes, initialised like PyTorch's defaults
 // (conv/linear weight and bias ~ U(+-1/sqrt(fan_in)), LayerNorm 1 and 0, CLS token 0, position embedding
 // ~ U(+-0.02 sqrt 3)), deterministic in `seed` on every platform; the JSON is stored as __metadata__["vitcnn"].
+// rvit's relative-bias tables start as config.rel_bias_init says (models.RelPos.initial_table: the locality
+// prior or zeros) and draw no random numbers: an rvit gets the vit's weights of the same seed plus the tables.
 // load_model(serialize_safetensors(...)) turns them into a model (training from scratch, tests).
 Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed);
 
