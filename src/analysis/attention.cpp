@@ -17,7 +17,7 @@ int grid_of_tokens(int64_t tokens) {
 }
 
 Result<AttentionStack> stack_of(std::vector<const Tensor*> layers) {
-  if (layers.empty()) return Error{"no attention probs (\"blocks.{i}.attn.probs\"): not a vit or hybrid trace"};
+  if (layers.empty()) return Error{"no attention probs (\"blocks.{i}.attn.probs\"): not a vit, rvit or hybrid trace"};
   const Tensor& first = *layers[0];
   if (first.rank() != 4 || first.dim(2) != first.dim(3))
     return Error{"attention probs must be [B, H, T, T], got " + first.shape_str()};
@@ -261,7 +261,7 @@ double cell_px_of(const Model& model, int grid) { return static_cast<double>(mod
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {
   if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
   if (batch <= 0) return Error{"batch must be positive"};
-  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention distance needs a vit or hybrid model"};
+  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention distance needs a vit, rvit or hybrid model"};
   const int64_t n = x.dim(0), image = x.numel() / n;
   DistanceMean mean;
   for (int64_t first = 0; first < n; first += batch) {

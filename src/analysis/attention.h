@@ -1,4 +1,4 @@
-// Attention analyses over the traced attention probabilities of a vit or hybrid model
+// Attention analyses over the traced attention probabilities of a vit, rvit or hybrid model
 // (DESIGN.md "Analysis definitions"): CLS and token maps, attention rollout, mean attention distance.
 // Every function is pure: it reads the probs tensors and returns new values.
 #pragma once
@@ -46,7 +46,7 @@ struct AttentionDistance {
 };
 
 // d[l, h] = sum_ij A[l,h,i,j] * ||pos_i - pos_j|| / sum_ij A[l,h,i,j] over patch tokens i, j of image b
-// (CLS excluded); pos = cell centre, a cell being cell_px input pixels wide (vit: the patch size;
+// (CLS excluded); pos = cell centre, a cell being cell_px input pixels wide (vit, rvit: the patch size;
 // hybrid: image_size / grid).
 Result<AttentionDistance> attention_distance(const AttentionStack& s, int b, double cell_px);
 
@@ -81,7 +81,7 @@ inline constexpr int kEarlyLayers = 2;
 int local_heads(const AttentionDistance& d, int first_layers, double threshold_px);
 
 // Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
-// image_size / grid (vit: the patch size; hybrid: the stride of its conv trunk).
+// image_size / grid (vit, rvit: the patch size; hybrid: the stride of its conv trunk).
 double cell_px_of(const Model& model, int grid);
 
 // Runs `model` over x [N, C, S, S] in batches of `batch` images, tracing only the attention, and

@@ -1,4 +1,4 @@
-// vitcnn attention: CLS maps, rollout and mean attention distance of a vit or hybrid model.
+// vitcnn attention: CLS maps, rollout and mean attention distance of a vit, rvit or hybrid model.
 #include "analysis/attention.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
@@ -85,7 +85,7 @@ Result<json> run_attention(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
   const Model& model = **m;
-  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit or hybrid)"};
+  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit, rvit or hybrid)"};
   Result<json> out = args.has("images") ? many_images(model, args) : one_image(model, args);
   if (!out) return out.error();
   (*out)["model"] = args.get("model");
@@ -96,7 +96,7 @@ Result<json> run_attention(const Args& args) {
 }  // namespace
 
 Command attention_command() {
-  return {"attention", "CLS maps, rollout and mean attention distance per layer and head (vit, hybrid)",
+  return {"attention", "CLS maps, rollout and mean attention distance per layer and head (vit, rvit, hybrid)",
           {model_flag(), image_flag(), test_index_flag(),
            {"images", "N", "average the distance over the first N test images (no maps)"},
            {"layer", "L", "also report layer L, head H alone (with --head)"}, {"head", "H", "see --layer"},
