@@ -261,18 +261,17 @@ double cell_px_of(const Model& model, int grid) { return static_cast<double>(mod
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {
   if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
   if (batch <= 0) return Error{"batch must be positive"};
-  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention distance needs a vit, rvit or hybrid model"};
+  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention distance needs a vit, rvit or hybrid model"};
   const int64_t n = x.dim(0), image = x.numel() / n;
   DistanceMean mean;
   for (int64_t first = 0; first < n; first += batch) {
     const int64_t count = std::min<int64_t>(batch, n - first);
     Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
     std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
-    Trace trace;
-    trace.keep_activations = false;
-    model.forward(xb, &trace);
+    Trace trace({TraceKind::AttnProbs});
+    if (Result<Tensor> y = model.forward(xb, &trace); !y) return y.error();
     Result<AttentionStack> s = attention_stack(trace);
-    if (!s) return Error{model.arch() + " model: " + s.error().message};
+    if (!s) return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
     for (int b = 0; b < count; ++b) {
       Result<AttentionDistance> d = attention_distance(*s, b, cell_px_of(model, s->grid));
       if (!d) return d.error();

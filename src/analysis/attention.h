@@ -20,7 +20,7 @@ struct AttentionStack {
 };
 
 // Collects "blocks.{i}.attn.probs" for i = 0, 1, ... from a trace; an error when there are none
-// (a cnn, or a trace made with keep_attention = false) or when shapes disagree.
+// (a cnn, or a trace that did not request TraceKind::AttnProbs) or when shapes disagree.
 Result<AttentionStack> attention_stack(const Trace& trace);
 // The same from explicit per-layer tensors, each [B, H, T, T].
 Result<AttentionStack> attention_stack(const std::vector<Tensor>& probs);

@@ -15,7 +15,7 @@ std::string rel_bias_name(int layer) { return "tokens.blocks." + std::to_string(
 
 Result<int> position_grid(const Model& model) {
   const Tensor* pos = model.weight(kPosEmbed);
-  if (!pos) return Error{"a " + model.arch() + " model has no position embedding (" + kPosEmbed + ")"};
+  if (!pos) return Error{"a " + std::string(arch_name(model.arch())) + " model has no position embedding (" + kPosEmbed + ")"};
   const int64_t patches = pos->dim(1) - 1;
   const int g = static_cast<int>(std::lround(std::sqrt(static_cast<double>(patches))));
   if (static_cast<int64_t>(g) * g != patches)
@@ -53,8 +53,8 @@ Result<Tensor> position_embedding_similarity(const Model& model, int patch) {
 Result<Tensor> relative_bias_kernel(const Model& model, int layer, int head) {
   const Tensor* table = model.weight(rel_bias_name(layer));
   if (!table)
-    return Error{model.arch() == "rvit" ? "layer " + std::to_string(layer) + " is out of range"
-                                        : "a " + model.arch() + " model has no relative-position bias (only rvit)"};
+    return Error{model.arch() == Arch::Rvit ? "layer " + std::to_string(layer) + " is out of range"
+                                        : "a " + std::string(arch_name(model.arch())) + " model has no relative-position bias (only rvit)"};
   const int heads = static_cast<int>(table->dim(0)), side = static_cast<int>(table->dim(1));
   if (head < 0 || head >= heads)
     return Error{"head " + std::to_string(head) + " is outside [0, " + std::to_string(heads) + ")"};

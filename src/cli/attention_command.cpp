@@ -30,9 +30,8 @@ Result<std::pair<int, int>> selection(const Args& args, int layers, int heads) {
 Result<json> one_image(const Model& model, const Args& args) {
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
-  Trace trace;
-  trace.keep_activations = false;
-  model.forward(in->x, &trace);
+  Trace trace({TraceKind::AttnProbs});
+  if (Result<Tensor> y = model.forward(in->x, &trace); !y) return y.error();
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();
   Result<AttentionDistance> d = attention_distance(*s, 0, cell_px_of(model, s->grid));
@@ -85,11 +84,11 @@ Result<json> run_attention(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
   const Model& model = **m;
-  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit, rvit or hybrid)"};
+  if (model.arch() == Arch::Cnn) return Error{args.get("model") + " is a cnn model: it has no attention (use a vit, rvit or hybrid)"};
   Result<json> out = args.has("images") ? many_images(model, args) : one_image(model, args);
   if (!out) return out.error();
   (*out)["model"] = args.get("model");
-  (*out)["arch"] = model.arch();
+  (*out)["arch"] = arch_name(model.arch());
   return out;
 }
 

@@ -47,9 +47,8 @@ std::string fixed(double v, int digits) {
 
 // Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
 Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
-  Trace trace;
-  trace.keep_activations = false;
-  model.forward(x, &trace);
+  Trace trace({TraceKind::AttnProbs});
+  if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();
   const int size = model.image_size(), scale = 4, cell = size * scale, gap = 6, left = 30, top = 26;

@@ -19,20 +19,22 @@ const char* layer_type(LayerKind kind) {
   return "";
 }
 
-bool is_analysis_layer(LayerKind kind) {
+TraceKind trace_kind(LayerKind kind) {
   switch (kind) {
     case LayerKind::Stem:
     case LayerKind::BasicBlock:
     case LayerKind::PatchEmbed:
     case LayerKind::TokenProj:
-    case LayerKind::TransformerBlock: return true;
-    case LayerKind::Norm:
+    case LayerKind::TransformerBlock: return TraceKind::Layer;
+    case LayerKind::Norm: return TraceKind::Norm;
     case LayerKind::AvgPool:
-    case LayerKind::ClsPool:
-    case LayerKind::Head: return false;
+    case LayerKind::ClsPool: return TraceKind::Pool;
+    case LayerKind::Head: return TraceKind::Logits;
   }
-  return false;
+  return TraceKind::Layer;
 }
+
+bool is_analysis_layer(LayerKind kind) { return trace_kind(kind) == TraceKind::Layer; }
 
 std::vector<int64_t> FeatureShape::dims() const {
   switch (layout) {
@@ -43,20 +45,55 @@ std::vector<int64_t> FeatureShape::dims() const {
   return {};
 }
 
-void Trace::put(std::string name, Tensor value) {
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) {
-      values[i] = std::move(value);
-      return;
-    }
-  names.push_back(std::move(name));
-  values.push_back(std::move(value));
+TraceRequest::TraceRequest(std::initializer_list<TraceKind> kinds) {
+  for (TraceKind k : kinds) add(k);
+}
+
+TraceRequest TraceRequest::everything() {
+  TraceRequest r;
+  r.kinds_ = (1u << kTraceKinds) - 1;
+  return r;
+}
+
+TraceRequest& TraceRequest::add(TraceKind kind) {
+  kinds_ |= 1u << static_cast<int>(kind);
+  return *this;
+}
+
+TraceRequest& TraceRequest::add(std::string name) {
+  names_.insert(std::move(name));
+  return *this;
+}
+
+bool TraceRequest::wants(TraceKind kind, std::string_view name) const {
+  return (kinds_ >> static_cast<int>(kind) & 1u) || (!names_.empty() && names_.find(name) != names_.end());
+}
+
+void Trace::put(TraceKind kind, std::string_view name, const Tensor& value) {
+  if (!wants(kind, name)) return;
+  if (auto it = index_.find(name); it != index_.end()) {
+    entries_[it->second].value = value;
+    return;
+  }
+  index_.emplace(std::string(name), entries_.size());
+  entries_.push_back({std::string(name), kind, value});
 }
 
 const Tensor* Trace::find(std::string_view name) const {
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return &values[i];
-  return nullptr;
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second].value;
+}
+
+std::vector<std::string> Trace::names() const {
+  std::vector<std::string> out;
+  for (const Entry& e : entries_) out.push_back(e.name);
+  return out;
+}
+
+int64_t Trace::bytes() const {
+  int64_t n = 0;
+  for (const Entry& e : entries_) n += static_cast<int64_t>(e.value.data.size() * sizeof(float));
+  return n;
 }
 
 int64_t Model::num_params() const {

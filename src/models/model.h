@@ -1,7 +1,11 @@
-// The models: Vit, Cnn, Hybrid, Rvit (the vit with a relative-position attention bias), built from the JSON config in the weight file's metadata.
+// The models: Vit, Cnn, Hybrid, Rvit (the vit with a relative-position attention bias), built from the JSON
+// config in the weight file's metadata.
 // Reference definitions (the spec for names, shapes and maths): tools/train/models.py.
 #pragma once
+#include <initializer_list>
+#include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,30 +16,78 @@
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "kernels/kernels.h"
+#include "models/config.h"
 
 namespace vc {
 
-// Per-layer record of one forward pass. Names (B = batch, T = 1 + tokens, D = width, H = heads):
-//   "input"                      [B, C, S, S]   the normalized input
-//   "stem"                       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
-//   "stages.{s}.{b}"             [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
-//   "embed"                      [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
-//   "blocks.{i}.attn.probs"      [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))
-//   "blocks.{i}.attn.branch"     [B, T, D]      attention branch output f(x) before the residual add
-//   "blocks.{i}.mid"             [B, T, D]      x + attn branch
-//   "blocks.{i}.mlp.branch"      [B, T, D]      MLP branch output before the residual add
-//   "blocks.{i}"                 [B, T, D]      block output
-//   "norm"                       [B, T, D]      final LayerNorm output
-//   "pool"                       [B, D]         cnn: global average pool; vit/hybrid: normed CLS token
-//   "logits"                     [B, K]
-struct Trace {
-  bool keep_attention = true;    // record "*.attn.probs"
-  bool keep_activations = true;  // record everything else
-  std::vector<std::string> names;  // in forward order
-  std::vector<Tensor> values;
+// What a traced tensor is, known without parsing its name.
+enum class TraceKind : uint8_t {
+  Input,       // the normalized input
+  Layer,       // the output of an analysis layer (Model::layer_names()): stem, stages.*, embed, blocks.*
+  AttnProbs,   // attention probabilities of a transformer block
+  AttnBranch,  // attention branch output, before the residual add
+  Mid,         // a transformer block's state between its attention and its MLP
+  MlpBranch,   // MLP branch output, before the residual add
+  Norm,        // the final LayerNorm
+  Pool,        // the pooled features
+  Logits,      // the classifier output
+};
+inline constexpr int kTraceKinds = 9;
 
-  void put(std::string name, Tensor value);
+// The tensors of one forward pass (B = batch, T = 1 + tokens, D = width, H = heads, K = classes):
+//   name                         kind        shape
+//   "input"                      Input       [B, C, S, S]   the normalized input
+//   "stem"                       Layer       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
+//   "stages.{s}.{b}"             Layer       [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
+//   "embed"                      Layer       [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
+//   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))
+//   "blocks.{i}.attn.branch"     AttnBranch  [B, T, D]      attention branch output f(x) before the residual add
+//   "blocks.{i}.mid"             Mid         [B, T, D]      x + attn branch
+//   "blocks.{i}.mlp.branch"      MlpBranch   [B, T, D]      MLP branch output before the residual add
+//   "blocks.{i}"                 Layer       [B, T, D]      block output
+//   "norm"                       Norm        [B, T, D]      final LayerNorm output
+//   "pool"                       Pool        [B, D]         cnn: global average pool; vit/hybrid: normed CLS token
+//   "logits"                     Logits      [B, K]
+// Which of them a forward pass records: every tensor of the requested kinds, plus the requested names.
+// E.g. TraceRequest{TraceKind::AttnProbs} (the attention views), TraceRequest::everything() (parity, `vitcnn trace`),
+// TraceRequest{}.add("stages.1.0").
+class TraceRequest {
+ public:
+  TraceRequest() = default;  // nothing
+  TraceRequest(std::initializer_list<TraceKind> kinds);
+  static TraceRequest everything();
+  TraceRequest& add(TraceKind kind);
+  TraceRequest& add(std::string name);
+  bool wants(TraceKind kind, std::string_view name) const;
+
+ private:
+  uint32_t kinds_ = 0;  // bit k: TraceKind k
+  std::set<std::string, std::less<>> names_;
+};
+
+// A forward pass's record: the requested tensors in forward order, indexed by name.
+class Trace {
+ public:
+  struct Entry {
+    std::string name;
+    TraceKind kind;
+    Tensor value;
+  };
+  explicit Trace(TraceRequest request) : request_(std::move(request)) {}
+
+  bool wants(TraceKind kind, std::string_view name) const { return request_.wants(kind, name); }
+  // Copies `value` in as `name` when the request wants it (an existing name is overwritten); otherwise nothing.
+  void put(TraceKind kind, std::string_view name, const Tensor& value);
+  // The tensor recorded as `name`, or null.
   const Tensor* find(std::string_view name) const;
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<std::string> names() const;  // in forward order
+  int64_t bytes() const;                   // held by the recorded tensors' values
+
+ private:
+  TraceRequest request_;
+  std::vector<Entry> entries_;
+  std::map<std::string, size_t, std::less<>> index_;  // name -> entries_ index
 };
 
 // What a step of the forward chain is; Model::layers() has one LayerInfo per step, in forward order.
@@ -55,6 +107,8 @@ enum class LayerKind {
 const char* layer_type(LayerKind kind);
 // Whether a step of this kind is a "layer" for the analyses (Model::layer_names()): stem, blocks, embed.
 bool is_analysis_layer(LayerKind kind);
+// The kind of the traced output of a step of this kind: Layer, Norm, Pool or Logits.
+TraceKind trace_kind(LayerKind kind);
 
 // One image's tensor between two steps. Map: a feature map [channels, h, w]. Tokens: [1 + h * w, channels],
 // the CLS token then the h x w grid of tokens in row-major order (token i + 1 is grid cell (i / w, i % w)).
@@ -121,7 +175,7 @@ class Model {
  public:
   virtual ~Model() = default;
 
-  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid" | "rvit"
+  Arch arch() const { return arch_; }
   const std::string& metadata_json() const { return meta_; }  // the full "vitcnn" metadata JSON
   int image_size() const { return image_size_; }
   int in_channels() const { return in_channels_; }
@@ -134,9 +188,10 @@ class Model {
   void set_kernels(const KernelTable& k) { k_ = &k; }
   const KernelTable& kernels() const { return *k_; }
 
-  // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above
-  // (an existing name is overwritten). An x of another shape gives an empty tensor.
-  virtual Tensor forward(const Tensor& x, Trace* trace) const = 0;
+  // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above that it
+  // requests (an existing name is overwritten); the others are not copied. An x of another shape: Error
+  // (as backward), and nothing is traced.
+  virtual Result<Tensor> forward(const Tensor& x, Trace* trace) const = 0;
 
   // Runs forward on x (only up to `layer`), then backpropagates `grad` (shaped like the traced tensor
   // `layer`: any name above, e.g. "logits" [B, K], "stages.2.1" [B, C, h, w], "blocks.3.attn.probs") down
@@ -151,7 +206,8 @@ class Model {
   virtual std::vector<std::string> layer_names() const = 0;
 
  protected:
-  std::string arch_, meta_;
+  Arch arch_ = Arch::Vit;
+  std::string meta_;
   int image_size_ = 0, in_channels_ = 0, num_classes_ = 0;
   std::vector<std::string> class_names_;
   InputSpec input_spec_;

@@ -183,11 +183,11 @@ Network::Network(ModelMeta meta, std::string meta_json, SafeTensors weights) : c
 Status Network::build(const uint64_t* init_seed) {
   WeightBinder b(weights_.tensors, param_list_, init_seed);
   int side = config_.image_size;
-  if (config_.arch == "vit" || config_.arch == "rvit") {
+  if (config_.arch == Arch::Vit || config_.arch == Arch::Rvit) {
     add_token_head(steps_, b, config_, "patch_embed.", config_.in_channels, side, config_.patch);
   } else {
     const int channels = add_conv_trunk(steps_, b, config_, side);
-    if (config_.arch == "cnn")
+    if (config_.arch == Arch::Cnn)
       add_pool_head(steps_, b, config_, channels);
     else
       add_token_head(steps_, b, config_, "proj.", channels, side, 1);
@@ -203,10 +203,9 @@ Status Network::check_input(const Tensor& x) const {
   return {};
 }
 
-Tensor Network::forward(const Tensor& x, Trace* trace) const {
-  if (!check_input(x)) return {};
-  const bool keep = trace && trace->keep_activations;
-  if (keep) trace->put("input", x);
+Result<Tensor> Network::forward(const Tensor& x, Trace* trace) const {
+  if (Status s = check_input(x); !s) return s.error();
+  if (trace) trace->put(TraceKind::Input, "input", x);
   // Steps alternate between two output buffers; intermediates share one scratch set.
   Tensor out[2];
   Buffers work;
@@ -214,7 +213,7 @@ Tensor Network::forward(const Tensor& x, Trace* trace) const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     Tensor& next = out[i % 2];
     steps_[i]->forward(*k_, *cur, next, work, false, trace);
-    if (keep) trace->put(steps_[i]->name(), next);
+    if (trace) trace->put(trace_kind(steps_[i]->kind()), steps_[i]->name(), next);
     cur = &next;
   }
   return std::move(out[(steps_.size() - 1) % 2]);

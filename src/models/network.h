@@ -140,7 +140,7 @@ class Network : public Model {
   Status build(const uint64_t* init_seed = nullptr);
   SafeTensors& weights() { return weights_; }
 
-  Tensor forward(const Tensor& x, Trace* trace) const override;
+  Result<Tensor> forward(const Tensor& x, Trace* trace) const override;
   Result<Gradients> backward(const Tensor& x, std::string_view layer, const Tensor& grad,
                              bool weight_grads) const override;
   std::vector<LayerInfo> layers() const override;

@@ -80,7 +80,14 @@ class ConvTokens : public Step {
 class TransformerBlock : public Step {
  public:
   TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden, const RelativePosition* rel)
-      : Step("blocks." + std::to_string(index), LayerKind::TransformerBlock), D_(dim), H_(heads), Hm_(hidden) {
+      : Step("blocks." + std::to_string(index), LayerKind::TransformerBlock),
+        D_(dim),
+        H_(heads),
+        Hm_(hidden),
+        probs_name_(name() + ".attn.probs"),
+        attn_name_(name() + ".attn.branch"),
+        mid_name_(name() + ".mid"),
+        mlp_name_(name() + ".mlp.branch") {
     const std::string p = "tokens." + name() + ".";
     n1g_ = bind(b, p + "norm1.weight", {dim});
     n1b_ = bind(b, p + "norm1.bias", {dim});
@@ -107,9 +114,7 @@ class TransformerBlock : public Step {
     l.macs = T * (3 * D_ * D_ + D_ * D_ + 2 * D_ * Hm_) + 2 * T * T * D_;
     l.geometry = {{kIdentityPath}, true};
   }
-  std::vector<std::string> inner_names() const override {
-    return {name() + ".attn.probs", name() + ".attn.branch", name() + ".mid", name() + ".mlp.branch"};
-  }
+  std::vector<std::string> inner_names() const override { return {probs_name_, attn_name_, mid_name_, mlp_name_}; }
 
   // Tape slots.
   enum { kXn1, kMean1, kRstd1, kQkv, kProbs, kCtx, kAttn, kMid, kXn2, kMean2, kRstd2, kPre, kGelu, kMlp };
@@ -165,11 +170,11 @@ class TransformerBlock : public Step {
     reshape(out, btd);
     k.add_f32(out.numel(), mid.ptr(), m.ptr(), out.ptr());
 
-    if (trace && trace->keep_attention) trace->put(name() + ".attn.probs", probs);
-    if (trace && trace->keep_activations) {
-      trace->put(name() + ".attn.branch", a);
-      trace->put(name() + ".mid", mid);
-      trace->put(name() + ".mlp.branch", m);
+    if (trace) {
+      trace->put(TraceKind::AttnProbs, probs_name_, probs);
+      trace->put(TraceKind::AttnBranch, attn_name_, a);
+      trace->put(TraceKind::Mid, mid_name_, mid);
+      trace->put(TraceKind::MlpBranch, mlp_name_, m);
     }
   }
 
@@ -252,6 +257,7 @@ class TransformerBlock : public Step {
 
  private:
   int D_, H_, Hm_;
+  std::string probs_name_, attn_name_, mid_name_, mlp_name_;  // the inner traced tensors
   Weight n1g_, n1b_, qkv_w_, qkv_b_, proj_w_, proj_b_, n2g_, n2b_, fc1_w_, fc1_b_, fc2_w_, fc2_b_;
   std::optional<RelativeBias> rel_bias_;  // rvit; its table [H, 2g-1, 2g-1] is rel_table_
   Weight rel_table_;
@@ -319,7 +325,7 @@ void add_token_head(std::vector<std::unique_ptr<Step>>& steps, WeightBinder& b, 
   const int grid = side / kernel;
   steps.push_back(std::make_unique<ConvTokens>(b, conv_prefix, in_c, c.dim, kernel, grid * grid));
   const RelativePosition rel{grid, kernel, c.rel_bias_init};
-  const RelativePosition* rel_pos = c.arch == "rvit" ? &rel : nullptr;
+  const RelativePosition* rel_pos = c.arch == Arch::Rvit ? &rel : nullptr;
   for (int i = 0; i < c.depth; ++i)
     steps.push_back(std::make_unique<TransformerBlock>(b, i, c.dim, c.heads, c.mlp_hidden, rel_pos));
   steps.push_back(std::make_unique<FinalNorm>(b, c.dim));

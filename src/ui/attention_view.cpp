@@ -83,10 +83,9 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
 }  // namespace
 
 Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts) {
-  if (model.arch() == "cnn") return Error{"a cnn has no attention"};
-  Trace trace;
-  trace.keep_activations = false;
-  model.forward(make_input(image, 1, model.input_spec()), &trace);
+  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention"};
+  Trace trace({TraceKind::AttnProbs});
+  if (Result<Tensor> y = model.forward(make_input(image, 1, model.input_spec()), &trace); !y) return y.error();
   Result<AttentionStack> s = attention_stack(trace);
   if (!s) return s.error();
   AttentionImage a;

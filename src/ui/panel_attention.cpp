@@ -104,7 +104,7 @@ void token_line(const AppState& app, const Model& model, const AttentionImage& a
                                      a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
                              .c_str());
   ImGui::SameLine();
-  const TextId help = model.arch() == "vit" ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid;
+  const TextId help = model.arch() != Arch::Hybrid ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid;
   help_marker(format_text(tr(L, help), model.input_spec().pad, a.cell_px, a.cell_px, a.grid, a.grid, patches,
                           patches + 1).c_str());
 }

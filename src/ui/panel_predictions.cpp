@@ -56,10 +56,14 @@ const Job& request_prediction(AppState& app, int family, const Model* model) {
       [a, model, name](Job& job) {
         const Tensor x = make_input(a->input.image, 1, model->input_spec());
         const double t0 = a->platform.now_ms ? a->platform.now_ms() : 0.0;
-        const Tensor logits = model->forward(x, nullptr);
+        const Result<Tensor> logits = model->forward(x, nullptr);
         const double ms = (a->platform.now_ms ? a->platform.now_ms() : 0.0) - t0;
+        if (!logits) {
+          job.error = logits.error().message;
+          return true;
+        }
         record_forward_ms(*a, name, ms);
-        job.result = Prediction{softmax_probs(logits.data), ms};
+        job.result = Prediction{softmax_probs(logits->data), ms};
         return true;
       },
       static_cast<int64_t>(app.input.version));
@@ -79,9 +83,13 @@ const Job& request_accuracy(AppState& app, int family, const Model* model) {
                        if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
                        AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);
                        const int count = std::min(batch, r.total - r.done);
-                       const Tensor logits =
+                       const Result<Tensor> logits =
                            model->forward(test_set_input(*set, r.done, count, model->input_spec()), nullptr);
-                       r.correct += count_correct(logits, std::span(set->labels).subspan(r.done, count));
+                       if (!logits) {
+                         job.error = logits.error().message;
+                         return true;
+                       }
+                       r.correct += count_correct(*logits, std::span(set->labels).subspan(r.done, count));
                        r.done += count;
                        job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
                        return r.done >= r.total;

@@ -269,8 +269,8 @@ TEST(Attention, RejectsBadInput) {
   EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 6, 6})}).ok());  // 5 patches: no grid
   EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 5, 4})}).ok());
   EXPECT_FALSE(attention_stack(std::vector<Tensor>{Tensor({1, 2, 5, 5}), Tensor({1, 1, 5, 5})}).ok());
-  Trace cnn_trace;
-  cnn_trace.put("stem", Tensor({1, 4, 8, 8}));
+  Trace cnn_trace(TraceRequest::everything());
+  cnn_trace.put(TraceKind::Layer, "stem", Tensor({1, 4, 8, 8}));
   Result<AttentionStack> none = attention_stack(cnn_trace);
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("attn.probs"), std::string::npos);
@@ -295,10 +295,10 @@ TEST(Attention, RejectsBadInput) {
 }
 
 TEST(Attention, StackFromTraceKeepsLayerOrder) {
-  Trace trace;
+  Trace trace(TraceRequest::everything());
   const std::vector<Tensor> probs = random_probs(3, 1, 2, 2, 9);
-  trace.put("embed", Tensor({1, 5, 8}));
-  for (int l = 0; l < 3; ++l) trace.put("blocks." + std::to_string(l) + ".attn.probs", probs[l]);
+  trace.put(TraceKind::Layer, "embed", Tensor({1, 5, 8}));
+  for (int l = 0; l < 3; ++l) trace.put(TraceKind::AttnProbs, "blocks." + std::to_string(l) + ".attn.probs", probs[l]);
   Result<AttentionStack> s = attention_stack(trace);
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->num_layers(), 3);

@@ -88,10 +88,17 @@ Tensor random_input(const Model& m, int batch, uint64_t seed) {
   return x;
 }
 
+// m.forward(x, trace), which must succeed.
+Tensor run(const Model& m, const Tensor& x, Trace* trace = nullptr) {
+  Result<Tensor> y = m.forward(x, trace);
+  EXPECT_TRUE(y.ok()) << y.error().message;
+  return y.ok() ? std::move(y).value() : Tensor();
+}
+
 // sum(seed * traced tensor `layer`), accumulated in double.
 double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
-  Trace trace;
-  m.forward(x, &trace);
+  Trace trace(TraceRequest{}.add(layer));
+  run(m, x, &trace);
   const Tensor* t = trace.find(layer);
   EXPECT_NE(nullptr, t) << layer;
   if (!t) return 0.0;
@@ -120,14 +127,14 @@ void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
   ASSERT_TRUE(model);
   model->set_kernels(kernels);
   Tensor x = random_input(*model, 2, 11);
-  Trace names;
-  model->forward(x, &names);
+  Trace names(TraceRequest::everything());
+  run(*model, x, &names);
   Lcg rng{99};
   int checks = 0;
-  for (size_t li = 0; li < names.names.size(); ++li) {
-    const std::string& layer = names.names[li];
+  for (const Trace::Entry& traced : names.entries()) {
+    const std::string& layer = traced.name;
     SCOPED_TRACE(std::string(kernels.name) + " layer " + layer);
-    Tensor seed(names.values[li].shape);
+    Tensor seed(traced.value.shape);
     fill(seed, rng, 1.0f);
     Result<Gradients> g = model->backward(x, layer, seed, true);
     ASSERT_TRUE(g.ok()) << g.error().message;
@@ -200,8 +207,8 @@ TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   std::unique_ptr<Model> m = load(weights_for(meta, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 1, 5);
-  Trace trace;
-  m->forward(x, &trace);
+  Trace trace(TraceRequest{}.add("stages.0.0"));
+  run(*m, x, &trace);
   Tensor seed(trace.find("stages.0.0")->shape);
   ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
   for (int64_t c = 0; c < 4; ++c) seed.data[(c * 8 + 4) * 8 + 4] = 1.0f;
@@ -310,17 +317,23 @@ ConvGeometry conv(int kernel, int stride, int pad, int in_c, int out_c) {
   return {.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c};
 }
 
-const LayerInfo& layer(const std::vector<LayerInfo>& L, const std::string& name) {
+// layers() of a model with the config `meta`.
+std::vector<LayerInfo> layers_of(const std::string& meta) {
+  std::unique_ptr<Model> m = load(weights_for(meta, 1));
+  EXPECT_TRUE(m);
+  return m ? m->layers() : std::vector<LayerInfo>{};
+}
+
+// The step named `name` (a default LayerInfo, and a failure, when there is none).
+LayerInfo layer(const std::vector<LayerInfo>& L, const std::string& name) {
   const auto it = std::find_if(L.begin(), L.end(), [&](const LayerInfo& l) { return l.name == name; });
   EXPECT_NE(it, L.end()) << name;
-  return *it;
+  return it == L.end() ? LayerInfo{} : *it;
 }
 
 TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& stem = layer(L, "stem");
+  const std::vector<LayerInfo> L = layers_of(kDefaultCnn);
+  const LayerInfo stem = layer(L, "stem");
   EXPECT_EQ(LayerKind::Stem, stem.kind);
   EXPECT_EQ((FeatureShape{Layout::Map, 1, 32, 32}), stem.in);
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 1, 32)}}, false}), stem.geometry);
@@ -328,7 +341,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {}}, false}),
             layer(L, "stages.0.0").geometry);
   // Stage 1 block 0: conv1 3x3 s2 p1, conv2 3x3 s1 p1, shortcut 1x1 s2 p0; block 1 is stride 1 with identity.
-  const LayerInfo& s10 = layer(L, "stages.1.0");
+  const LayerInfo s10 = layer(L, "stages.1.0");
   EXPECT_EQ(LayerKind::BasicBlock, s10.kind);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 64), conv(3, 1, 1, 64, 64)}, {conv(1, 2, 0, 32, 64)}}, false}),
             s10.geometry);
@@ -338,7 +351,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
             layer(L, "stages.1.1").geometry);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 64, 128), conv(3, 1, 1, 128, 128)}, {conv(1, 2, 0, 64, 128)}}, false}),
             layer(L, "stages.2.0").geometry);
-  const LayerInfo& pool = layer(L, "pool");
+  const LayerInfo pool = layer(L, "pool");
   EXPECT_EQ(LayerKind::AvgPool, pool.kind);
   EXPECT_EQ((LayerGeometry{{}, true}), pool.geometry);
   EXPECT_EQ((FeatureShape{Layout::Vector, 128, 0, 0}), pool.out);
@@ -349,10 +362,8 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
 }
 
 TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& embed = layer(L, "embed");
+  const std::vector<LayerInfo> L = layers_of(kDefaultVit);
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::PatchEmbed, embed.kind);
   EXPECT_TRUE(embed.is_layer);
   // kernel = stride = patch 4, no padding: an 8 x 8 grid of tokens (+ CLS).
@@ -360,7 +371,7 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
   EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
   EXPECT_EQ(65, embed.out.tokens());
   for (int i = 0; i < 6; ++i) {
-    const LayerInfo& b = layer(L, "blocks." + std::to_string(i));
+    const LayerInfo b = layer(L, "blocks." + std::to_string(i));
     EXPECT_EQ(LayerKind::TransformerBlock, b.kind);
     EXPECT_EQ((LayerGeometry{{{}}, true}), b.geometry) << b.name;
     EXPECT_EQ(embed.out, b.out);
@@ -374,12 +385,10 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
 }
 
 TEST(ModelGeometry, HybridProjectsTheTrunkMapToTokens) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
+  const std::vector<LayerInfo> L = layers_of(kDefaultHybrid);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {conv(1, 2, 0, 32, 32)}}, false}),
             layer(L, "stages.0.0").geometry);
-  const LayerInfo& embed = layer(L, "embed");
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::TokenProj, embed.kind);
   EXPECT_STREQ("token_proj", layer_type(embed.kind));
   EXPECT_EQ((FeatureShape{Layout::Map, 64, 8, 8}), embed.in);
@@ -420,8 +429,8 @@ void check_geometry_is_consistent(const Model& m) {
   const std::vector<LayerInfo> L = m.layers();
   ASSERT_FALSE(L.empty());
   EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
-  Trace trace;
-  m.forward(random_input(m, 1, 3), &trace);
+  Trace trace(TraceRequest::everything());
+  run(m, random_input(m, 1, 3), &trace);
   std::vector<std::string> layer_names;
   for (size_t i = 0; i < L.size(); ++i) {
     const LayerInfo& l = L[i];
@@ -528,15 +537,15 @@ TEST(ModelForward, BatchRowsMatchSingleImages) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 2));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 3, 4);
-    const Tensor all = m->forward(x, nullptr);
+    const Tensor all = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{3, m->num_classes()}), all.shape);
     const int64_t per = x.numel() / 3;
     for (int b = 0; b < 3; ++b) {
       Tensor one({1, m->in_channels(), m->image_size(), m->image_size()});
       std::copy_n(x.ptr() + b * per, per, one.ptr());
-      const Tensor y = m->forward(one, nullptr);
+      const Tensor y = run(*m, one);
       for (int k = 0; k < m->num_classes(); ++k)
-        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << m->arch() << " image " << b;
+        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << arch_name(m->arch()) << " image " << b;
     }
   }
 }
@@ -546,11 +555,11 @@ TEST(ModelForward, Batch64AtFullSize) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 5));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 64, 6);
-    const Tensor y = m->forward(x, nullptr);
+    const Tensor y = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{64, 10}), y.shape);
     Tensor last({1, 1, 32, 32});
     std::copy_n(x.ptr() + 63 * 1024, 1024, last.ptr());
-    const Tensor y63 = m->forward(last, nullptr);
+    const Tensor y63 = run(*m, last);
     for (int k = 0; k < 10; ++k) EXPECT_NEAR(y.data[63 * 10 + k], y63.data[k], 1e-4f * (1 + std::fabs(y63.data[k])));
     Tensor seed(y.shape, 1.0f);
     Result<Gradients> g = m->backward(x, "logits", seed, true);
@@ -563,27 +572,74 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   std::unique_ptr<Model> m = load(weights_for(kTinyVit, 3));
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 2, 1);
-  Trace full;
-  const Tensor a = m->forward(x, &full);
-  const Tensor b = m->forward(x, nullptr);
+  Trace full(TraceRequest::everything());
+  const Tensor a = run(*m, x, &full);
+  const Tensor b = run(*m, x);
   EXPECT_EQ(a.data, b.data);
   const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
                                          "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
-  ASSERT_GE(full.names.size(), want.size());
-  EXPECT_EQ(want, std::vector<std::string>(full.names.begin(), full.names.begin() + want.size()));
-  EXPECT_EQ("logits", full.names.back());
+  const std::vector<std::string> names = full.names();
+  ASSERT_GE(names.size(), want.size());
+  EXPECT_EQ(want, std::vector<std::string>(names.begin(), names.begin() + want.size()));
+  EXPECT_EQ("logits", names.back());
   EXPECT_EQ(a.data, full.find("logits")->data);
   EXPECT_EQ((std::vector<int64_t>{2, 2, 10, 10}), full.find("blocks.1.attn.probs")->shape);
-  Trace attention_only;
-  attention_only.keep_activations = false;
-  m->forward(x, &attention_only);
-  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names);
+  // Each entry's kind, without parsing its name.
+  const std::vector<TraceKind> kinds = {TraceKind::Input,      TraceKind::Layer,     TraceKind::AttnProbs,
+                                        TraceKind::AttnBranch, TraceKind::Mid,       TraceKind::MlpBranch,
+                                        TraceKind::Layer,      TraceKind::AttnProbs, TraceKind::AttnBranch,
+                                        TraceKind::Mid,        TraceKind::MlpBranch, TraceKind::Layer,
+                                        TraceKind::Norm,       TraceKind::Pool,      TraceKind::Logits};
+  ASSERT_EQ(kinds.size(), full.entries().size());
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(kinds[i], full.entries()[i].kind) << full.entries()[i].name;
+  int64_t bytes = 0;
+  for (const Trace::Entry& e : full.entries()) bytes += e.value.numel() * 4;
+  EXPECT_EQ(bytes, full.bytes());
+
+  Trace attention_only({TraceKind::AttnProbs});
+  run(*m, x, &attention_only);
+  EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names());
+  EXPECT_EQ(2 * (2 * 2 * 10 * 10 * 4), attention_only.bytes());
   // Each attention row is a distribution.
   const Tensor& p = *attention_only.find("blocks.1.attn.probs");
   for (int64_t r = 0; r < p.numel() / 10; ++r) {
     float s = 0;
     for (int j = 0; j < 10; ++j) s += p.data[r * 10 + j];
     EXPECT_NEAR(1.0f, s, 1e-5f);
+  }
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+
+  // Names and kinds together; a second pass overwrites in place.
+  Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
+  run(*m, x, &some);
+  const Tensor x2 = random_input(*m, 2, 9);
+  run(*m, x2, &some);
+  EXPECT_EQ((std::vector<std::string>{"input", "blocks.1.mid", "logits"}), some.names());
+  EXPECT_EQ(x2.data, some.find("input")->data);
+  EXPECT_EQ(TraceKind::Mid, some.entries()[1].kind);
+  EXPECT_EQ(nullptr, some.find("blocks.0.mid"));
+
+  Trace nothing(TraceRequest{});
+  EXPECT_EQ(a.data, run(*m, x, &nothing).data);
+  EXPECT_TRUE(nothing.entries().empty());
+  EXPECT_EQ(0, nothing.bytes());
+}
+
+TEST(ModelArch, NamesParseAndModelsReportTheirArch) {
+  EXPECT_STREQ("vit", arch_name(Arch::Vit));
+  EXPECT_STREQ("cnn", arch_name(Arch::Cnn));
+  EXPECT_STREQ("hybrid", arch_name(Arch::Hybrid));
+  EXPECT_STREQ("rvit", arch_name(Arch::Rvit));
+  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid, Arch::Rvit}) EXPECT_EQ(a, parse_arch(arch_name(a)));
+  EXPECT_FALSE(parse_arch("mlp").has_value());
+  EXPECT_FALSE(parse_arch("VIT").has_value());
+  EXPECT_FALSE(parse_arch("").has_value());
+  const std::pair<const std::string*, Arch> cases[] = {
+      {&kTinyVit, Arch::Vit}, {&kTinyCnn, Arch::Cnn}, {&kTinyHybrid, Arch::Hybrid}, {&kTinyRvit, Arch::Rvit}};
+  for (const auto& [meta, arch] : cases) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 1));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(arch, m->arch());
   }
 }
 
@@ -644,16 +700,17 @@ TEST(ModelRvit, ZeroTablesGiveTheVitBitForBit) {
     for (int i = 0; i < c.depth; ++i) r.tensors[table_name(i)] = Tensor({c.heads, 2 * c.grid - 1, 2 * c.grid - 1});
     std::unique_ptr<Model> vit = load(v), rvit = load(r);
     ASSERT_TRUE(vit && rvit);
-    EXPECT_EQ("rvit", rvit->arch());
+    EXPECT_EQ(Arch::Rvit, rvit->arch());
     for (const KernelTable* kernels : {&kernels_ref(), &kernels_simd()}) {
       SCOPED_TRACE(std::string(kernels->name) + " " + *c.meta);
       vit->set_kernels(*kernels);
       rvit->set_kernels(*kernels);
       const Tensor x = random_input(*vit, 2, 8);
-      Trace tv, tr;
-      EXPECT_TRUE(same_bits(vit->forward(x, &tv), rvit->forward(x, &tr)));
-      ASSERT_EQ(tv.names, tr.names);
-      for (size_t i = 0; i < tv.names.size(); ++i) EXPECT_TRUE(same_bits(tv.values[i], tr.values[i])) << tv.names[i];
+      Trace tv(TraceRequest::everything()), tr(TraceRequest::everything());
+      EXPECT_TRUE(same_bits(run(*vit, x, &tv), run(*rvit, x, &tr)));
+      ASSERT_EQ(tv.names(), tr.names());
+      for (size_t i = 0; i < tv.entries().size(); ++i)
+        EXPECT_TRUE(same_bits(tv.entries()[i].value, tr.entries()[i].value)) << tv.entries()[i].name;
       Tensor seed(tv.find("logits")->shape);
       Lcg rng{3};
       fill(seed, rng, 1.0f);
@@ -692,9 +749,9 @@ TEST(ModelRvit, TheTableShiftsEachPatchPairsLogitByItsOffset) {
   std::unique_ptr<Model> rvit = load(r), vit = load(v);
   ASSERT_TRUE(rvit && vit);
   const Tensor x = random_input(*rvit, 2, 4);
-  Trace tr, tv;
-  rvit->forward(x, &tr);
-  vit->forward(x, &tv);
+  Trace tr({TraceKind::AttnProbs}), tv({TraceKind::AttnProbs});
+  run(*rvit, x, &tr);
+  run(*vit, x, &tv);
   const Tensor &pr = *tr.find("blocks.0.attn.probs"), &pv = *tv.find("blocks.0.attn.probs");
   const Tensor& table = r.tensors.at(table_name(0));  // [2, 5, 5]
   const int g = 3, T = 10, S = 5;
@@ -834,7 +891,11 @@ TEST(ModelErrors, BadBackwardAndForwardArguments) {
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("[2, 2, 10, 10]"));
   const Tensor bad({2, 1, 6, 6});
-  EXPECT_TRUE(m->forward(bad, nullptr).shape.empty());
+  Trace untouched(TraceRequest::everything());
+  Result<Tensor> y = m->forward(bad, &untouched);
+  ASSERT_FALSE(y.ok());
+  EXPECT_NE(std::string::npos, y.error().message.find("expected [B, 2, 6, 6]")) << y.error().message;
+  EXPECT_TRUE(untouched.entries().empty());
   g = m->backward(bad, "logits", Tensor({2, 3}), false);
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("expected [B, 2, 6, 6]"));

@@ -472,8 +472,9 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
     EXPECT_EQ(m["n"], 30);
     const Model* model = model_or_request(*app_, m["name"].get<std::string>());
     ASSERT_NE(model, nullptr);
-    const Tensor logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
-    EXPECT_EQ(m["correct"].get<int>(), count_correct(logits, std::span(app_->gallery.test_set.labels).first(30)));
+    const Result<Tensor> logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
+    ASSERT_TRUE(logits.ok()) << logits.error().message;
+    EXPECT_EQ(m["correct"].get<int>(), count_correct(*logits, std::span(app_->gallery.test_set.labels).first(30)));
     EXPECT_GE(m["correct"].get<int>(), 24) << "a p100 model at > 92 % gets most of 30 images right";
   }
 }
@@ -506,8 +507,7 @@ class AttentionViewTest : public LabTest {
   AttentionStack direct_stack(const std::string& checkpoint, Trace* trace) {
     const Model* model = model_or_request(*app_, checkpoint);
     EXPECT_NE(model, nullptr) << checkpoint;
-    trace->keep_activations = false;
-    model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace);
+    EXPECT_TRUE(model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace).ok());
     Result<AttentionStack> s = attention_stack(*trace);
     EXPECT_TRUE(s.ok());
     return s.ok() ? *s : AttentionStack{};
@@ -549,7 +549,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["cell_px"], 4.0);
   ASSERT_EQ(a["distance_px"].size(), 6u);
   ASSERT_EQ(a["distance_px"][0].size(), 4u);
-  Trace trace;
+  Trace trace({TraceKind::AttnProbs});
   AttentionStack s = direct_stack("vit_p100", &trace);
   Result<AttentionDistance> d = attention_distance(s, 0, 4.0);
   ASSERT_TRUE(d.ok());
@@ -609,7 +609,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["model"], "hybrid_p100");
   EXPECT_EQ(a["arch"], "hybrid");
   EXPECT_EQ(a["distance_px"].size(), 4u);
-  Trace hybrid_trace;
+  Trace hybrid_trace({TraceKind::AttnProbs});
   AttentionStack hs = direct_stack("hybrid_p100", &hybrid_trace);
   EXPECT_EQ(a["distance_px"][0][0].get<double>(), attention_distance(hs, 0, a["cell_px"].get<double>())->px[0]);
   EXPECT_EQ(a["layer"], 3);  // the selection is kept (clamped to the hybrid's depth)
@@ -625,7 +625,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   // A new input: new distances (the image job is keyed on the input version).
   click("gallery.10");
   a = ready_attention();
-  Trace trace2;
+  Trace trace2({TraceKind::AttnProbs});
   AttentionStack s2 = direct_stack("vit_p100", &trace2);
   EXPECT_EQ(a["distance_px"][5][3].get<double>(), attention_distance(s2, 0, 4.0)->px[23]);
 }

@@ -3,7 +3,7 @@
 // prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
 //   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
 //                                       [--peers]
-//                                       [model_bench flags: --runs N --only forward|attention --model NAME ...]
+//                                       [model_bench flags: --runs N --only forward|attention|trace --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
 // --peers then times the same p100 models with onnxruntime-web and tfjs-wasm in Chromium (tools/bench/peers/peers.mjs)
 // and prints a second table: our Chromium simd medians beside theirs.
@@ -64,7 +64,7 @@ function printTable(native, chromium) {
   console.log('| measurement | model | backend | batch / images | runs | native median ms | Chromium median ms |' +
               ' Chromium / native |');
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const n of native) {
+  for (const n of native.filter((r) => r.median_ms !== undefined)) {  // timings only (not trace_memory)
     const c = byKey.get(key(n));
     const what = KINDS[n.kind] ?? n.kind;
     const ratio = c ? (c.median_ms / n.median_ms).toFixed(2) : '-';

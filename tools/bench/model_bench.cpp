@@ -1,12 +1,13 @@
 // Model benchmark: forward time of each p100 model (vit, cnn, hybrid) at batch 1 and batch 64 with the `ref`
 // and `simd` kernels, and the time of the gallery-averaged attention distance (mean_attention_distance over
-// the first 256 test images, batches of 64) for the five vit checkpoints, end to end and its analysis alone. A benchmark prints numbers; it
-// asserts nothing. Natively build/model_bench; the wasm build makes it a page (build-wasm/bench/model_bench.html,
+// the first 256 test images, batches of 64) for the five vit checkpoints, end to end and its analysis alone, and the
+// memory a traced batch of 64 holds (the bytes of the recorded tensors) for each p100 model when the trace records
+// everything and when it records the attention probabilities only. A benchmark prints numbers; it asserts nothing. Natively build/model_bench; the wasm build makes it a page (build-wasm/bench/model_bench.html,
 // models and test set preloaded at /models and /data) that tools/bench/chromium_bench.mjs runs in Chromium.
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
-//                    [--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] [--json]
+//                    [--only forward|attention|trace] [--model NAME] [--backend ref|simd] [--batch N] [--json]
 //   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
 //   --json prints one JSON object per measurement instead of the table.
 #include <algorithm>
@@ -92,6 +93,19 @@ void print_attention(const Options& o, const char* kind, const std::string& name
   std::fflush(stdout);
 }
 
+// kind "trace_memory": bytes held by the traced tensors of one forward pass.
+void print_trace_memory(const Options& o, const std::string& name, int batch, int64_t everything, int64_t attention) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  if (o.json)
+    std::printf("{\"kind\":\"trace_memory\",\"model\":\"%s\",\"batch\":%d,\"everything_bytes\":%lld,"
+                "\"attention_bytes\":%lld}\n",
+                name.c_str(), batch, static_cast<long long>(everything), static_cast<long long>(attention));
+  else
+    std::printf("%-19s %-12s       batch %-3d everything %9.2f MiB  attention only %9.2f MiB\n", "trace_memory",
+                name.c_str(), batch, everything / kMiB, attention / kMiB);
+  std::fflush(stdout);
+}
+
 std::unique_ptr<vc::Model> open(const Options& o, const std::string& name) {
   const std::string path = o.models + "/" + name + ".safetensors";
   vc::Result<std::unique_ptr<vc::Model>> m = vc::load_model_file(path);
@@ -117,9 +131,14 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
         const vc::Tensor x = vc::test_set_input(set, 0, batch, model->input_spec());
         const bool slow = batch == 64 && k == &vc::kernels_ref();
         const int runs = slow && o.ref_batch64_runs ? o.ref_batch64_runs : o.runs;
+        bool ok = true;
+        auto run = [&] { ok = model->forward(x, nullptr).ok() && ok; };
         // A slow configuration is warmed by one call: its calls last seconds, far past the Liftoff phase.
-        const Timing t = slow ? (model->forward(x, nullptr), time_runs([&] { model->forward(x, nullptr); }, runs, false))
-                              : time_runs([&] { model->forward(x, nullptr); }, runs, true);
+        const Timing t = slow ? (run(), time_runs(run, runs, false)) : time_runs(run, runs, true);
+        if (!ok) {
+          std::fprintf(stderr, "model_bench: %s: the forward pass failed\n", name);
+          return 1;
+        }
         print_forward(o, name, k->name, batch, t);
       }
     }
@@ -155,10 +174,10 @@ int bench_attention(const Options& o, const vc::LabeledImages& set) {
     auto run = [&] { ok = ok && vc::mean_attention_distance(*model, x, kBatch).ok(); };
     run();  // warm-up: one call is 256 forwards
     const Timing end_to_end = time_runs(run, o.attention_runs, false);
-    std::vector<vc::Trace> traces(kImages / kBatch);
-    for (size_t i = 0; i < traces.size(); ++i) {
-      traces[i].keep_activations = false;
-      model->forward(vc::test_set_input(set, static_cast<int>(i) * kBatch, kBatch, model->input_spec()), &traces[i]);
+    std::vector<vc::Trace> traces;
+    for (int i = 0; i < kImages / kBatch; ++i) {
+      traces.emplace_back(vc::TraceRequest{vc::TraceKind::AttnProbs});
+      ok = model->forward(vc::test_set_input(set, i * kBatch, kBatch, model->input_spec()), &traces.back()).ok() && ok;
     }
     const Timing analysis = time_runs([&] { ok = ok && average_traced_distances(*model, traces); },
                                       o.attention_runs, true);
@@ -168,6 +187,25 @@ int bench_attention(const Options& o, const vc::LabeledImages& set) {
     }
     print_attention(o, "attention_distance", name, k.name, kImages, end_to_end);
     print_attention(o, "attention_analysis", name, k.name, kImages, analysis);
+  }
+  return 0;
+}
+
+// The bytes a traced batch of 64 holds: every traced tensor, and the attention probabilities only.
+int bench_trace_memory(const Options& o, const vc::LabeledImages& set) {
+  constexpr int kBatch = 64;
+  for (const char* name : {"vit_p100", "cnn_p100", "hybrid_p100"}) {
+    if (!wanted(o.model, name)) continue;
+    std::unique_ptr<vc::Model> model = open(o, name);
+    if (!model) return 1;
+    const vc::Tensor x = vc::test_set_input(set, 0, kBatch, model->input_spec());
+    vc::Trace everything(vc::TraceRequest::everything());
+    vc::Trace attention({vc::TraceKind::AttnProbs});
+    if (!model->forward(x, &everything).ok() || !model->forward(x, &attention).ok()) {
+      std::fprintf(stderr, "model_bench: %s: the forward pass failed\n", name);
+      return 1;
+    }
+    print_trace_memory(o, name, kBatch, everything.bytes(), attention.bytes());
   }
   return 0;
 }
@@ -201,7 +239,11 @@ bool parse(int argc, char** argv, Options* o) {
 int main(int argc, char** argv) {
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
-      "[--only forward|attention] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n";
+      "[--only forward|attention|trace] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
+      "  forward: forward time per model, backend and batch; attention: mean attention distance over 256 images;\n"
+      "  trace: memory held by a traced batch of 64, everything vs attention probabilities only\n"
+      "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis or trace_memory\n"
+      "  (trace_memory: \"everything_bytes\", \"attention_bytes\")\n";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -218,5 +260,6 @@ int main(int argc, char** argv) {
   }
   if (wanted(o.only, "forward") && bench_forward(o, *set) != 0) return 1;
   if (wanted(o.only, "attention") && bench_attention(o, *set) != 0) return 1;
+  if (wanted(o.only, "trace") && bench_trace_memory(o, *set) != 0) return 1;
   return 0;
 }
