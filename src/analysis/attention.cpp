@@ -53,18 +53,17 @@ Status check_indices(const AttentionStack& s, int b, int layer, int head) {
   return {};
 }
 
-// Row `row` of a [T, T] matrix over the patch tokens (columns 1..T-1) -> [grid, grid].
+constexpr double kFixedScale = 4294967296.0;  // 2^32
+constexpr double kFixedLimit = 65536.0;       // |value| bound so that 2^15 images cannot overflow
+
+}  // namespace
+
 Tensor patch_row(const float* m, int tokens, int grid, int row) {
   Tensor out({grid, grid});
   const float* r = m + static_cast<int64_t>(row) * tokens + 1;
   for (int i = 0; i < grid * grid; ++i) out.data[i] = r[i];
   return out;
 }
-
-constexpr double kFixedScale = 4294967296.0;  // 2^32
-constexpr double kFixedLimit = 65536.0;       // |value| bound so that 2^15 images cannot overflow
-
-}  // namespace
 
 Result<AttentionStack> attention_stack(const Trace& trace) {
   std::vector<const Tensor*> layers;
@@ -256,22 +255,74 @@ int local_heads(const AttentionDistance& d, int first_layers, double threshold_p
   return n;
 }
 
+double layer_head_mean(const AttentionDistance& d, int layer) {
+  double sum = 0.0;
+  for (int h = 0; h < d.heads; ++h) sum += d.px[static_cast<size_t>(layer) * d.heads + h];
+  return sum / d.heads;
+}
+
 double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
+
+Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x) {
+  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention analyses need a vit, rvit or hybrid model"};
+  Trace trace({TraceKind::AttnProbs});
+  if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
+  Result<AttentionStack> s = attention_stack(trace);
+  if (!s) return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+  std::vector<Tensor> probs;
+  for (const Tensor* p : s->layers) probs.push_back(*p);
+  return probs;
+}
+
+Result<AttentionImage> analyse_attention(const Model& model, const Tensor& x, bool with_rollouts) {
+  if (x.rank() != 4 || x.dim(0) != 1) return Error{"one image [1, C, S, S] expected, got " + x.shape_str()};
+  Result<std::vector<Tensor>> probs = attention_probs(model, x);
+  if (!probs) return probs.error();
+  AttentionImage a;
+  a.probs = std::move(probs).value();
+  Result<AttentionStack> s = attention_stack(a.probs);
+  if (!s) return s.error();
+  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px_of(model, s->grid));
+  if (!d) return d.error();
+  a.distance = std::move(d).value();
+  // Rollout through layer l: the same stack cut after layer l.
+  for (int l = 0; with_rollouts && l < s->num_layers(); ++l) {
+    AttentionStack upto = *s;
+    upto.layers.resize(static_cast<size_t>(l) + 1);
+    Result<Tensor> r = rollout(upto, 0);
+    if (!r) return r.error();
+    a.rollouts.push_back(std::move(r).value());
+  }
+  return a;
+}
+
+Result<Tensor> attention_map(const AttentionImage& a, int layer, int head, bool use_rollout, int patch) {
+  const AttentionDistance& d = a.distance;
+  if (layer < 0 || layer >= d.layers) return Error{"layer " + std::to_string(layer) + " out of range"};
+  if (patch >= d.grid * d.grid) return Error{"patch " + std::to_string(patch) + " out of range"};
+  if (use_rollout) {
+    if (a.rollouts.size() != static_cast<size_t>(d.layers)) return Error{"the rollout was not computed"};
+    const Tensor& r = a.rollouts[layer];
+    return patch_row(r.ptr(), static_cast<int>(r.dim(-1)), d.grid, patch < 0 ? 0 : patch + 1);
+  }
+  Result<AttentionStack> s = attention_stack(a.probs);
+  if (!s) return s.error();
+  return patch < 0 ? cls_map(*s, 0, layer, head) : token_map(*s, 0, layer, head, patch);
+}
 
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {
   if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
   if (batch <= 0) return Error{"batch must be positive"};
-  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention distance needs a vit, rvit or hybrid model"};
   const int64_t n = x.dim(0), image = x.numel() / n;
   DistanceMean mean;
   for (int64_t first = 0; first < n; first += batch) {
     const int64_t count = std::min<int64_t>(batch, n - first);
     Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
     std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
-    Trace trace({TraceKind::AttnProbs});
-    if (Result<Tensor> y = model.forward(xb, &trace); !y) return y.error();
-    Result<AttentionStack> s = attention_stack(trace);
-    if (!s) return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+    Result<std::vector<Tensor>> probs = attention_probs(model, xb);
+    if (!probs) return probs.error();
+    Result<AttentionStack> s = attention_stack(*probs);
+    if (!s) return s.error();
     for (int b = 0; b < count; ++b) {
       Result<AttentionDistance> d = attention_distance(*s, b, cell_px_of(model, s->grid));
       if (!d) return d.error();

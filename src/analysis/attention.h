@@ -35,6 +35,8 @@ Result<Tensor> token_map(const AttentionStack& s, int b, int layer, int head, in
 Result<Tensor> rollout(const AttentionStack& s, int b);
 // Row 0 of the rollout (what the CLS token gathers) over the patch tokens -> [grid, grid].
 Result<Tensor> rollout_cls_map(const AttentionStack& s, int b);
+// Row `row` of a [T, T] matrix m (row-major, T = tokens) over the patch tokens (columns 1..T-1) -> [grid, grid].
+Tensor patch_row(const float* m, int tokens, int grid, int row);
 
 // Mean attention distance per layer and head, [layers * heads] row-major (index l * heads + h).
 struct AttentionDistance {
@@ -79,10 +81,31 @@ inline constexpr double kLocalFraction = 0.5;
 inline constexpr int kEarlyLayers = 2;
 // Heads of layers [0, first_layers) whose mean distance is below threshold_px.
 int local_heads(const AttentionDistance& d, int first_layers, double threshold_px);
+// Mean over the heads of layer `layer`'s distance in px: (1/H) sum_h d.px[layer * H + h].
+double layer_head_mean(const AttentionDistance& d, int layer);
 
 // Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
 // image_size / grid (vit, rvit: the patch size; hybrid: the stride of its conv trunk).
 double cell_px_of(const Model& model, int grid);
+
+// One forward pass of x [B, C, S, S] tracing only the attention -> the probs of every layer, in layer order,
+// each [B, H, T, T] (validated as by attention_stack). An error for a cnn. The one place attention analyses
+// run a model.
+Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x);
+
+// The attention of one input image through a vit or hybrid model: what the lab's Attention view and
+// `vitcnn attention` show.
+struct AttentionImage {
+  std::vector<Tensor> probs;     // per layer [1, H, T, T]
+  std::vector<Tensor> rollouts;  // per layer l: the rollout through layers 0..l, [T, T]; empty without rollouts
+  AttentionDistance distance;    // also the sizes: layers, heads, grid, cell_px
+};
+// x [1, C, S, S]: one image as model input (core/image.h make_input, as every caller prepares it).
+// Without rollouts (averaging needs only the distances), `rollouts` stays empty. An error for a cnn.
+Result<AttentionImage> analyse_attention(const Model& model, const Tensor& x, bool with_rollouts);
+// The grid x grid map for (layer, head): the CLS row, or the row of `patch` (>= 0); with `use_rollout`, the same
+// row of the rollout through `layer` (then `head` is not used).
+Result<Tensor> attention_map(const AttentionImage& a, int layer, int head, bool use_rollout, int patch);
 
 // Runs `model` over x [N, C, S, S] in batches of `batch` images, tracing only the attention, and
 // returns the mean over the N images of the per-image attention distance. An error for a cnn.

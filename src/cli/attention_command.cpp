@@ -1,61 +1,50 @@
 // vitcnn attention: CLS maps, rollout and mean attention distance of a vit, rvit or hybrid model.
 #include "analysis/attention.h"
+#include "analysis/attention_json.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 
 namespace vc::cli {
 namespace {
 
-json distance_json(const AttentionDistance& d) {
-  return {{"layers", d.layers},
-          {"heads", d.heads},
-          {"tokens", 1 + d.grid * d.grid},
-          {"grid", d.grid},
-          {"patch", d.cell_px},
-          {"distance_px", layer_head_json(d.px, d.layers, d.heads)},
-          {"distance_patches", layer_head_json(d.patches, d.layers, d.heads)}};
-}
-
-// The selected --layer/--head, checked against the model's attention shape; {-1, -1} when not given.
+// The selected --layer/--head (counted from 1, as a person reads them), checked against the model's attention
+// shape, as 0-based indices {layer, head}; {-1, -1} when not given.
 Result<std::pair<int, int>> selection(const Args& args, int layers, int heads) {
   if (args.has("layer") != args.has("head")) return Error{"--layer and --head go together"};
   if (!args.has("layer")) return std::pair<int, int>{-1, -1};
-  Result<int> l = args.get_int("layer", 0, 0, layers - 1);
+  Result<int> l = args.get_int("layer", 1, 1, layers);
   if (!l) return l.error();
-  Result<int> h = args.get_int("head", 0, 0, heads - 1);
+  Result<int> h = args.get_int("head", 1, 1, heads);
   if (!h) return h.error();
-  return std::pair<int, int>{*l, *h};
+  return std::pair<int, int>{*l - 1, *h - 1};
 }
 
 Result<json> one_image(const Model& model, const Args& args) {
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
-  Trace trace({TraceKind::AttnProbs});
-  if (Result<Tensor> y = model.forward(in->x, &trace); !y) return y.error();
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return s.error();
-  Result<AttentionDistance> d = attention_distance(*s, 0, cell_px_of(model, s->grid));
-  if (!d) return d.error();
-  Result<std::pair<int, int>> sel = selection(args, s->num_layers(), s->heads);
+  Result<AttentionImage> a = analyse_attention(model, in->x, true);
+  if (!a) return a.error();
+  const AttentionDistance& d = a->distance;
+  Result<std::pair<int, int>> sel = selection(args, d.layers, d.heads);
   if (!sel) return sel.error();
   json maps = json::array();
-  for (int l = 0; l < s->num_layers(); ++l) {
+  for (int l = 0; l < d.layers; ++l) {
     json heads = json::array();
-    for (int h = 0; h < s->heads; ++h) {
-      Result<Tensor> c = cls_map(*s, 0, l, h);
+    for (int h = 0; h < d.heads; ++h) {
+      Result<Tensor> c = attention_map(*a, l, h, false, -1);
       if (!c) return c.error();
       heads.push_back(grid_json(*c));
     }
     maps.push_back(std::move(heads));
   }
-  Result<Tensor> roll = rollout_cls_map(*s, 0);
+  Result<Tensor> roll = attention_map(*a, d.layers - 1, 0, true, -1);
   if (!roll) return roll.error();
-  json out = distance_json(*d);
+  json out = attention_distance_json(d);
   out.update({{"input", in->source}, {"images", 1}, {"cls_maps", maps}, {"rollout_cls_map", grid_json(*roll)}});
   if (sel->first >= 0) {
-    const int l = sel->first, h = sel->second, k = l * s->heads + h;
-    out["selected"] = {{"layer", l}, {"head", h}, {"cls_map", maps[l][h]}, {"distance_px", d->px[k]},
-                       {"distance_patches", d->patches[k]}};
+    const int l = sel->first, h = sel->second, k = l * d.heads + h;
+    out["selected"] = {{"layer", l}, {"head", h}, {"cls_map", maps[l][h]}, {"distance_px", d.px[k]},
+                       {"distance_patches", d.patches[k]}};
   }
   return out;
 }
@@ -70,7 +59,7 @@ Result<json> many_images(const Model& model, const Args& args) {
   if (!d) return d.error();
   Result<std::pair<int, int>> sel = selection(args, d->layers, d->heads);
   if (!sel) return sel.error();
-  json out = distance_json(*d);
+  json out = attention_distance_json(*d);
   out.update({{"input", {{"test_images", *n}}}, {"images", *n}});
   if (sel->first >= 0) {
     const int k = sel->first * d->heads + sel->second;
@@ -95,10 +84,14 @@ Result<json> run_attention(const Args& args) {
 }  // namespace
 
 Command attention_command() {
-  return {"attention", "CLS maps, rollout and mean attention distance per layer and head (vit, rvit, hybrid)",
+  return {"attention",
+          "CLS maps, rollout and mean attention distance per layer and head (vit, rvit, hybrid). Layers and heads are "
+          "numbered from 1 in --layer/--head, from 0 in the JSON's indices: cls_maps[l][h], distance_px[l][h] and "
+          "selected.layer/head of --layer 1 --head 1 are l = h = 0",
           {model_flag(), image_flag(), test_index_flag(),
            {"images", "N", "average the distance over the first N test images (no maps)"},
-           {"layer", "L", "also report layer L, head H alone (with --head)"}, {"head", "H", "see --layer"},
+           {"layer", "L", "also report layer L (1 = the first), head H alone (with --head)"},
+           {"head", "H", "see --layer (1 = the first head)"},
            data_flag(), backend_flag()},
           run_attention};
 }

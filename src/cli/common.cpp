@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "analysis/predictions.h"
 #include "core/image.h"
@@ -59,6 +60,14 @@ Result<InputImage> input_from_args(const Model& model, const Args& args) {
   return InputImage{make_input(digit.pixels, 1, model.input_spec()), json{{"image", args.get("image")}}};
 }
 
+std::string fixed(double v, int digits) {
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(digits);
+  o << v;
+  return o.str();
+}
+
 json grid_json(const Tensor& t) {
   json rows = json::array();
   for (int64_t i = 0; i < t.dim(0); ++i) {
@@ -67,12 +76,6 @@ json grid_json(const Tensor& t) {
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-json layer_head_json(const std::vector<double>& v, int layers, int heads) {
-  json out = json::array();
-  for (int l = 0; l < layers; ++l) out.push_back(std::vector<double>(v.begin() + l * heads, v.begin() + (l + 1) * heads));
-  return out;
 }
 
 }  // namespace vc::cli

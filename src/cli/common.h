@@ -42,9 +42,9 @@ struct InputImage {
 Result<InputImage> input_from_args(const Model& model, const Args& args);
 
 Result<std::vector<uint8_t>> read_file(const std::string& path);
+// v with `digits` decimals ("%.{digits}f"), for figure labels and summary text.
+std::string fixed(double v, int digits);
 // t [h, w] -> [[...] per row]
 json grid_json(const Tensor& t);
-// v [layers * heads] row-major -> [[per head] per layer]
-json layer_head_json(const std::vector<double>& v, int layers, int heads);
 
 }  // namespace vc::cli

@@ -1,5 +1,5 @@
-// vitcnn figures: slide figures for the attention analyses, drawn with cli/raster.h, and summary.md with
-// the measured numbers behind them.
+// vitcnn figures: slide figures for the attention analyses (and, through cli/rf_figures.h, the receptive fields),
+// drawn with cli/raster.h, and summary.md with the measured numbers behind them.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -7,9 +7,11 @@
 #include <sstream>
 
 #include "analysis/attention.h"
+#include "analysis/attention_json.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/raster.h"
+#include "cli/rf_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -27,33 +29,17 @@ struct Checkpoint {
   AttentionDistance distance;  // mean over the evaluation images
 };
 
-// Head mean of layer l.
-double layer_mean(const AttentionDistance& d, int l) {
-  double s = 0.0;
-  for (int h = 0; h < d.heads; ++h) s += d.px[l * d.heads + h];
-  return s / d.heads;
-}
-
-// "h3", "l0": a letter and a number.
-std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i)); }
-
-std::string fixed(double v, int digits) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(digits);
-  o << v;
-  return o.str();
-}
+// "h1", "l1": a letter and a number; `i` is 0-based, the label counts from 1 as people read layers and heads.
+std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i + 1)); }
 
 // Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
 Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
-  Trace trace({TraceKind::AttnProbs});
-  if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return s.error();
+  Result<AttentionImage> a = analyse_attention(model, x, false);
+  if (!a) return a.error();
+  const AttentionDistance& d = a->distance;
   const int size = model.image_size(), scale = 4, cell = size * scale, gap = 6, left = 30, top = 26;
-  const int cols = 1 + s->heads;
-  Canvas c(left + cols * (cell + gap), top + s->num_layers() * (cell + gap), kWhite);
+  const int cols = 1 + d.heads;
+  Canvas c(left + cols * (cell + gap), top + d.layers * (cell + gap), kWhite);
   const InputSpec& spec = model.input_spec();
   auto gray = [&](int px, int py) {
     const float v = std::clamp(x.data[static_cast<size_t>(py) * size + px] * spec.std + spec.mean, 0.0f, 1.0f);
@@ -61,22 +47,22 @@ Status draw_attention_grid(const Model& model, const Tensor& x, const std::strin
     return Rgb{g, g, g};
   };
   c.text(left + cell / 2 - 10, 6, "img", 3, kInk);
-  for (int h = 0; h < s->heads; ++h) c.text(left + (1 + h) * (cell + gap) + cell / 2 - 10, 6, tag('h', h), 3, kInk);
-  for (int l = 0; l < s->num_layers(); ++l) {
+  for (int h = 0; h < d.heads; ++h) c.text(left + (1 + h) * (cell + gap) + cell / 2 - 10, 6, tag('h', h), 3, kInk);
+  for (int l = 0; l < d.layers; ++l) {
     const int y0 = top + l * (cell + gap);
     c.text(2, y0 + cell / 2 - 7, tag('l', l), 3, kInk);
     for (int py = 0; py < cell; ++py)
       for (int px = 0; px < cell; ++px) c.set(left + px, y0 + py, gray(px / scale, py / scale));
-    for (int h = 0; h < s->heads; ++h) {
-      Result<Tensor> m = cls_map(*s, 0, l, h);
+    for (int h = 0; h < d.heads; ++h) {
+      Result<Tensor> m = attention_map(*a, l, h, false, -1);
       if (!m) return m.error();
       const float peak = *std::max_element(m->data.begin(), m->data.end());
       const int x0 = left + (1 + h) * (cell + gap);
-      const int patch_px = cell / s->grid;
+      const int patch_px = cell / d.grid;
       for (int py = 0; py < cell; ++py)
         for (int px = 0; px < cell; ++px) {
-          const float a = m->data[(py / patch_px) * s->grid + px / patch_px] / (peak > 0 ? peak : 1.0f);
-          c.set(x0 + px, y0 + py, mix(gray(px / scale, py / scale), colormap(a), 0.6f));
+          const float w = m->data[(py / patch_px) * d.grid + px / patch_px] / (peak > 0 ? peak : 1.0f);
+          c.set(x0 + px, y0 + py, mix(gray(px / scale, py / scale), colormap(w), 0.6f));
         }
     }
   }
@@ -93,30 +79,18 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   for (const Checkpoint* k : {&a, &b})
     for (double v : k->distance.px) peak = std::max(peak, v);
   const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
-  auto xpos = [&](double layer) { return left + (layer + 0.5) / layers * (w - left - right); };
-  auto ypos = [&](double px) { return h - bottom - px / ymax * (h - top - bottom); };
-  for (double v = 0.0; v <= ymax + 1e-9; v += step) {
-    c.line(left, ypos(v), w - right, ypos(v), 1.0, kGrid);
-    const std::string label = fixed(v, 0);
-    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(ypos(v)) - 5, label, 2, kInk);
-  }
+  const PlotFrame frame(w, h, left, right, top, bottom, layers, ymax);
+  auto xpos = [&](double layer) { return frame.x(layer); };
+  auto ypos = [&](double px) { return frame.y(px); };
+  frame.draw(c, step, "layer", "mean distance px", kInk, kGrid);
   for (double level : {uniform_px, kLocalFraction * uniform_px})
-    for (double x = left; x < w - right; x += 16)
-      c.line(x, ypos(level), std::min<double>(x + 9, w - right), ypos(level), 1.5, kDash);
-  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
-  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
-  for (int l = 0; l < layers; ++l) {
-    c.line(xpos(l), h - bottom, xpos(l), h - bottom + 6, 2.0, kInk);
-    c.text(static_cast<int>(xpos(l)) - 3, h - bottom + 12, std::to_string(l), 2, kInk);
-  }
-  c.text(w / 2 - 40, h - 22, "layer", 3, kInk);
-  c.text(8, 10, "mean distance px", 2, kInk);
+    c.dashed_line(left, ypos(level), w - right, ypos(level), 1.5, 9, 7, kDash);
   const std::pair<const Checkpoint*, Rgb> series[] = {{&a, kHighData}, {&b, kLowData}};
   for (int k = 0; k < 2; ++k) {
     const auto& [cp, color] = series[k];
     const double dx = k == 0 ? -0.12 : 0.12;
     for (int l = 0; l + 1 < layers; ++l)
-      c.line(xpos(l + dx), ypos(layer_mean(cp->distance, l)), xpos(l + 1 + dx), ypos(layer_mean(cp->distance, l + 1)),
+      c.line(xpos(l + dx), ypos(layer_head_mean(cp->distance, l)), xpos(l + 1 + dx), ypos(layer_head_mean(cp->distance, l + 1)),
              2.5, color);
     for (int l = 0; l < layers; ++l)
       for (int hd = 0; hd < cp->distance.heads; ++hd)
@@ -134,7 +108,7 @@ double nearest_head(const AttentionDistance& d, int first_layers) {
 }
 int nearest_layer(const AttentionDistance& d) {
   int best = 0;
-  for (int l = 1; l < d.layers; ++l) best = layer_mean(d, l) < layer_mean(d, best) ? l : best;
+  for (int l = 1; l < d.layers; ++l) best = layer_head_mean(d, l) < layer_head_mean(d, best) ? l : best;
   return best;
 }
 
@@ -153,13 +127,13 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
      << "Reference level: attention spread uniformly over the patch grid gives " << fixed(uniform_px, 2)
      << " px. A head is called **local** when its mean distance is below half of that, " << fixed(threshold, 2)
      << " px.\n\n"
-     << "| checkpoint | train samples | test acc | mean distance per layer, px (head mean) | local heads in layers 0-"
-     << early - 1 << " | nearest head in layers 0-" << early - 1 << ", px |\n|---|---|---|---|---|---|\n";
+     << "| checkpoint | train samples | test acc | mean distance per layer, px (head mean) | local heads in layers 1-"
+     << early << " | nearest head in layers 1-" << early << ", px |\n|---|---|---|---|---|---|\n";
   auto row = [&](const Checkpoint& cp) {
     const json train = cp.meta.value("train", json::object());
     md << "| " << cp.name << " | " << (train.contains("samples") ? train["samples"].dump() : "?") << " | "
        << (cp.meta.contains("test_accuracy") ? fixed(cp.meta["test_accuracy"].get<double>(), 4) : "?") << " | ";
-    for (int l = 0; l < cp.distance.layers; ++l) md << (l ? ", " : "") << fixed(layer_mean(cp.distance, l), 2);
+    for (int l = 0; l < cp.distance.layers; ++l) md << (l ? ", " : "") << fixed(layer_head_mean(cp.distance, l), 2);
     md << " | " << local_heads(cp.distance, early, threshold) << " of " << early * cp.distance.heads << " | "
        << fixed(nearest_head(cp.distance, early), 2) << " |\n";
   };
@@ -171,13 +145,13 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   double growth_sum = 0.0;
   for (const Checkpoint& cp : vits) {
     const int last = cp.distance.layers - 1;
-    const double growth = layer_mean(cp.distance, last) - layer_mean(cp.distance, 0);
+    const double growth = layer_head_mean(cp.distance, last) - layer_head_mean(cp.distance, 0);
     grows += growth >= clear_growth;
     growth_sum += growth;
-    md << "- " << cp.name << ": layer 0 " << fixed(layer_mean(cp.distance, 0), 2) << " px, layer " << last << " "
-       << fixed(layer_mean(cp.distance, last), 2) << " px (" << (growth >= 0 ? "+" : "") << fixed(growth, 2)
-       << "); lowest head mean at layer " << nearest_layer(cp.distance) << " ("
-       << fixed(layer_mean(cp.distance, nearest_layer(cp.distance)), 2) << " px)\n";
+    md << "- " << cp.name << ": layer 1 " << fixed(layer_head_mean(cp.distance, 0), 2) << " px, layer " << last + 1
+       << " " << fixed(layer_head_mean(cp.distance, last), 2) << " px (" << (growth >= 0 ? "+" : "")
+       << fixed(growth, 2) << "); lowest head mean at layer " << nearest_layer(cp.distance) + 1 << " ("
+       << fixed(layer_head_mean(cp.distance, nearest_layer(cp.distance)), 2) << " px)\n";
   }
   const double mean_growth = vits.empty() ? 0.0 : growth_sum / vits.size();
   md << "\nA clear growth would be a last layer at least " << fixed(clear_growth, 2)
@@ -190,7 +164,7 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
     double max_deviation = 0.0;
     for (const Checkpoint& cp : vits)
       for (int l = 0; l < cp.distance.layers; ++l)
-        max_deviation = std::max(max_deviation, std::fabs(layer_mean(cp.distance, l) - uniform_px));
+        max_deviation = std::max(max_deviation, std::fabs(layer_head_mean(cp.distance, l) - uniform_px));
     for (const Checkpoint& cp : vits) {
       const int l = nearest_layer(cp.distance);
       middle += l > 0 && l < cp.distance.layers - 1;
@@ -210,7 +184,7 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   md << "\n## Do low-data ViTs have fewer local heads early?\n\n";
   for (const Checkpoint& cp : vits)
     md << "- " << cp.name << ": " << local_heads(cp.distance, early, threshold) << " local heads of "
-       << early * cp.distance.heads << " in layers 0-" << early - 1 << "; nearest head "
+       << early * cp.distance.heads << " in layers 1-" << early << "; nearest head "
        << fixed(nearest_head(cp.distance, early), 2) << " px\n";
   if (vits.size() >= 2) {
     const AttentionDistance& lo = vits.front().distance;
@@ -285,8 +259,12 @@ Result<json> run_figures(const Args& args) {
   if (!uniform) return uniform.error();
   if (Status st = draw_distance_scatter(high, low, *uniform, (out / "distance_scatter.png").string()); !st)
     return st.error();
+  Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
+  if (!rf_images) return rf_images.error();
+  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
+  if (!rf) return rf.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, *images, *uniform, cell, backend);
+  md << summary_markdown(vits, others, *images, *uniform, cell, backend) << rf->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
   json distances = json::object();
@@ -294,22 +272,26 @@ Result<json> run_figures(const Args& args) {
     for (const Checkpoint& cp : *group)
       distances[cp.name] = layer_head_json(cp.distance.px, cp.distance.layers, cp.distance.heads);
   return json{{"files", {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string(),
-                         (out / "summary.md").string()}},
+                         (out / "summary.md").string(), rf->files[0], rf->files[1]}},
               {"images", *images},
               {"gallery_test_index", *gallery},
-              {"uniform_distance_px", *uniform},
+              {"uniform_px", *uniform},
               {"local_threshold_px", kLocalFraction * *uniform},
-              {"distance_px", distances}};
+              {"distance_px", distances},
+              {"rf_images", *rf_images},
+              {"receptive_field", rf->numbers}};
 }
 
 }  // namespace
 
 Command figures_command() {
-  return {"figures", "attention-grid and distance-scatter PNGs plus summary.md with the measured numbers",
+  return {"figures", "attention and receptive-field PNGs plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
-           {"test-index", "N", "test image shown in the attention grid (default 0)"}, data_flag(), backend_flag()},
+           {"test-index", "N", "test image shown in the attention grid (default 0)"},
+           {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
+           data_flag(), backend_flag()},
           run_figures};
 }
 

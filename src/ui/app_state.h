@@ -21,9 +21,6 @@ constexpr int kInputSide = 28;
 constexpr int kInputPixels = kInputSide * kInputSide;
 using InputImage = std::array<float, kInputPixels>;  // row-major, values in [0, 1]
 
-// The lab's views, in tab order (keys 1..6).
-enum class Tab { Input, Predictions, Attention, ReceptiveField, Representations, Compare, Count };
-
 struct BrushSettings {
   float radius = 1.5f;     // in input pixels
   float softness = 0.5f;   // fraction of the radius that fades out (0 = hard disc)
@@ -65,8 +62,8 @@ struct GalleryState {
 
 struct UiState {
   Language language = Language::En;
-  Tab tab = Tab::Input;            // the tab drawn last frame
-  Tab requested_tab = Tab::Count;  // a tab to select programmatically next frame (Count: none)
+  int tab = 0;                 // the view drawn last frame: index into lab_views() (ui/view.h)
+  int requested_tab = -1;      // a view to select programmatically next frame (-1: none)
   std::string message;             // one status line under the menu bar
   bool message_is_error = false;
   bool ready = false;              // a frame was drawn with the gallery data

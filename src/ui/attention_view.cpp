@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "analysis/attention_json.h"
+#include "analysis/predictions.h"
 #include "ui/input_edit.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
@@ -11,22 +13,12 @@ namespace vc {
 
 namespace {
 
-std::string image_prefix(const std::string& checkpoint) { return "attention.image/" + checkpoint + "/v"; }
-
 std::string image_key(const std::string& checkpoint, uint64_t version) {
-  return image_prefix(checkpoint) + std::to_string(version);
+  return job_key("attention.image", checkpoint, "v", version);
 }
 
 std::string average_key(const std::string& checkpoint, int images) {
-  return "attention.average/" + checkpoint + "/" + std::to_string(images);
-}
-
-// Row `row` of a [T, T] matrix over the patch tokens (columns 1..T-1) -> [grid, grid].
-Tensor patch_columns(const Tensor& m, int row, int grid) {
-  const int64_t tokens = m.dim(-1);
-  Tensor out({grid, grid});
-  std::copy_n(m.ptr() + row * tokens + 1, grid * grid, out.ptr());
-  return out;
+  return job_key("attention.average", checkpoint, images);
 }
 
 // Index of `name` in a list of names, or -1.
@@ -44,37 +36,21 @@ int parse_count(const std::string& s) {
   return ec == std::errc() && end == s.data() + s.size() && v >= 0 ? v : -1;
 }
 
-nlohmann::json per_layer(const std::vector<double>& v, int layers, int heads) {
-  nlohmann::json out = nlohmann::json::array();
-  for (int l = 0; l < layers; ++l)
-    out.push_back(std::vector<double>(v.begin() + l * heads, v.begin() + (l + 1) * heads));
-  return out;
-}
-
-// Per-head distances, and how many heads of the early layers are local.
-nlohmann::json distance_json(const AttentionDistance& d) {
-  nlohmann::json out = {{"distance_px", per_layer(d.px, d.layers, d.heads)},
-                        {"distance_patches", per_layer(d.patches, d.layers, d.heads)}};
-  if (Result<double> u = uniform_attention_distance_px(d.grid, d.cell_px); u)
-    out["local_heads_early"] = local_heads(d, kEarlyLayers, kLocalFraction * *u);
-  return out;
-}
-
 // What the query reports for one checkpoint: its image distances, and the average when one was computed.
 nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoint) {
   nlohmann::json out = {{"model", checkpoint}};
-  const Job* image = find_attention_image(app, checkpoint);
-  if (const AttentionImage* a = job_result<AttentionImage>(image)) out.update(distance_json(a->distance));
-  if (image && !image->error.empty()) out["error"] = image->error;
-  const Job* avg = find_attention_average(app, checkpoint, app.attention.average_images);
-  if (avg) {
-    const AttentionAverage* r = job_partial<AttentionAverage>(avg);
+  const JobView<AttentionImage> image = attention_image_job(app, checkpoint);
+  if (image.ready()) out.update(attention_distance_json(image.value->distance));
+  if (image.failed()) out["error"] = image.error;
+  const JobView<AttentionAverage> avg = attention_average_job(app, checkpoint, app.attention.average_images);
+  if (avg.status != JobView<AttentionAverage>::Status::None) {
+    const AttentionAverage* r = avg.value;
     nlohmann::json a = {{"images", r ? r->total : app.attention.average_images},
                         {"done", r ? r->done : 0},
-                        {"finished", avg->done}};
-    if (!avg->error.empty()) a["error"] = avg->error;
+                        {"finished", !avg.running()}};
+    if (avg.failed()) a["error"] = avg.error;
     if (r)
-      if (Result<AttentionDistance> m = r->mean.mean(); m) a.update(distance_json(*m));
+      if (Result<AttentionDistance> m = r->mean.mean(); m) a.update(attention_distance_json(*m));
     out["average"] = a;
   }
   return out;
@@ -82,51 +58,13 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
 
 }  // namespace
 
-Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts) {
-  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention"};
-  Trace trace({TraceKind::AttnProbs});
-  if (Result<Tensor> y = model.forward(make_input(image, 1, model.input_spec()), &trace); !y) return y.error();
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return s.error();
-  AttentionImage a;
-  a.layers = s->num_layers();
-  a.heads = s->heads;
-  a.grid = s->grid;
-  a.cell_px = cell_px_of(model, s->grid);
-  Result<AttentionDistance> d = attention_distance(*s, 0, a.cell_px);
-  if (!d) return d.error();
-  a.distance = std::move(d).value();
-  for (const Tensor* p : s->layers) a.probs.push_back(*p);
-  // Rollout through layer l: the same stack cut after layer l.
-  for (int l = 0; with_rollouts && l < a.layers; ++l) {
-    AttentionStack upto = *s;
-    upto.layers.resize(static_cast<size_t>(l) + 1);
-    Result<Tensor> r = rollout(upto, 0);
-    if (!r) return r.error();
-    a.rollouts.push_back(std::move(r).value());
-  }
-  return a;
-}
-
-Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool use_rollout, int patch) {
-  if (layer < 0 || layer >= a.layers) return Error{"layer " + std::to_string(layer) + " out of range"};
-  if (patch >= a.grid * a.grid) return Error{"patch " + std::to_string(patch) + " out of range"};
-  if (use_rollout) {
-    if (a.rollouts.size() != static_cast<size_t>(a.layers)) return Error{"the rollout was not computed"};
-    return patch_columns(a.rollouts[layer], patch < 0 ? 0 : patch + 1, a.grid);
-  }
-  Result<AttentionStack> s = attention_stack(a.probs);
-  if (!s) return s.error();
-  return patch < 0 ? cls_map(*s, 0, layer, head) : token_map(*s, 0, layer, head, patch);
-}
-
 const Job& request_attention_image(AppState& app, const std::string& role, const Model* model,
                                    const std::string& checkpoint) {
   const InputImage image = app.input.image;
   return job_request(
       app, "attention.image." + role, image_key(checkpoint, app.input.version),
       [model, image](Job& job) {
-        Result<AttentionImage> a = analyse_attention(*model, image, true);
+        Result<AttentionImage> a = analyse_attention(*model, make_input(image, 1, model->input_spec()), true);
         if (a)
           job.result = std::move(a).value();
         else
@@ -149,8 +87,8 @@ const Job& request_attention_average(AppState& app, const std::string& role, con
                          return true;
                        }
                        // One image per step: a batch-1 forward pass.
-                       const InputImage image = image_from_bytes(&set->images[size_t(r.done) * kInputPixels]);
-                       Result<AttentionImage> a = analyse_attention(*model, image, false);
+                       const Tensor x = test_set_input(*set, r.done, 1, model->input_spec());
+                       Result<AttentionImage> a = analyse_attention(*model, x, false);
                        Status added = a ? r.mean.add(a->distance) : Status(a.error());
                        if (!added) {
                          job.error = added.error().message;
@@ -162,20 +100,22 @@ const Job& request_attention_average(AppState& app, const std::string& role, con
                      });
 }
 
-const Job* find_attention_image(const AppState& app, const std::string& checkpoint) {
-  return job_find(app, image_key(checkpoint, app.input.version));
+JobView<AttentionImage> attention_image_job(const AppState& app, const std::string& checkpoint) {
+  return job_view<AttentionImage>(job_find(app, image_key(checkpoint, app.input.version)));
 }
 
-const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images) {
-  return job_find(app, average_key(checkpoint, images));
+JobView<AttentionAverage> attention_average_job(const AppState& app, const std::string& checkpoint, int images) {
+  return job_view<AttentionAverage>(job_find(app, average_key(checkpoint, images)));
 }
 
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint) {
-  if (const AttentionImage* a = job_result<AttentionImage>(find_attention_image(app, checkpoint))) return a;
-  const std::string prefix = image_prefix(checkpoint);
+  if (const JobView<AttentionImage> now = attention_image_job(app, checkpoint); now.ready()) return now.value;
+  const std::string prefix = job_key("attention.image", checkpoint, "v") + "/";
   const std::vector<std::string>& order = app.jobs.finished_order;  // oldest first
   for (auto it = order.rbegin(); it != order.rend(); ++it)
-    if (it->rfind(prefix, 0) == 0) return job_result<AttentionImage>(&app.jobs.finished.at(*it));
+    if (it->rfind(prefix, 0) == 0)
+      if (const JobView<AttentionImage> last = job_view<AttentionImage>(&app.jobs.finished.at(*it)); last.ready())
+        return last.value;
   return nullptr;
 }
 
@@ -250,8 +190,7 @@ nlohmann::json attention_query(const AppState& app) {
               {"show_average", v.average}});
   const std::string compare = attention_compare_checkpoint(app);
   out["compare"] = compare.empty() ? nlohmann::json(nullptr) : checkpoint_json(app, compare);
-  const Job* image = find_attention_image(app, checkpoint);
-  const AttentionImage* a = job_result<AttentionImage>(image);
+  const JobView<AttentionImage> image = attention_image_job(app, checkpoint);
   const ModelEntry* entry = model_entry(app, checkpoint);
   if (attention_family_is_cnn(app)) {
     out["status"] = "no_attention";
@@ -260,17 +199,13 @@ nlohmann::json attention_query(const AppState& app) {
   } else if (entry->status == ModelEntry::Status::Failed) {
     out["status"] = "error";
     out["error"] = entry->error;
-  } else if (image && !image->error.empty()) {
-    out["status"] = "error";
-  } else if (!a) {
+  } else if (image.failed()) {
+    out["status"] = "error";  // the message came with checkpoint_json
+  } else if (!image.ready()) {
     out["status"] = "computing";
   } else {
-    out["status"] = "ready";
-    out.update({{"grid", a->grid}, {"tokens", 1 + a->grid * a->grid}, {"cell_px", a->cell_px},
-                {"layers", a->layers}, {"heads", a->heads}});
-    if (Result<double> u = uniform_attention_distance_px(a->grid, a->cell_px); u)
-      out.update({{"uniform_px", *u}, {"local_threshold_px", kLocalFraction * *u}, {"early_layers", kEarlyLayers}});
-    Result<Tensor> m = shown_map(*a, v.layer, v.head, v.rollout, v.hover_patch);
+    out["status"] = "ready";  // the sizes and distances came with checkpoint_json
+    Result<Tensor> m = attention_map(*image.value, v.layer, v.head, v.rollout, v.hover_patch);
     if (m) out["cls_map"] = m->data;
   }
   return out;

@@ -1,7 +1,7 @@
-// The Attention view's data, apart from its drawing (panel_attention.cpp): one image's attention through a vit
-// or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the first test images, both
-// computed by time-sliced jobs (ui/jobs.h) with the analysis functions of analysis/attention.h; the view's
-// settings in links; and its lab_query("attention") answer.
+// The Attention view. Its drawing is panel_attention.cpp; attention_view.cpp holds its data: one image's
+// attention through a vit or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the
+// first test images, both computed by time-sliced jobs (ui/jobs.h) with analysis/attention.h; the view's settings
+// in links; and its lab_query("attention") answer.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <span>
@@ -10,25 +10,14 @@
 
 #include "analysis/attention.h"
 #include "ui/app_state.h"
+#include "ui/jobs.h"
+#include "ui/view.h"
 
 namespace vc {
 
-// The attention of one input image through one model (batch 1).
-struct AttentionImage {
-  std::vector<Tensor> probs;     // per layer [1, H, T, T]
-  std::vector<Tensor> rollouts;  // per layer l: the rollout through layers 0..l, [T, T]
-  AttentionDistance distance;
-  int layers = 0, heads = 0, grid = 0;
-  double cell_px = 0;  // input pixels per patch-grid cell
-};
-
-// Forward pass of one 28x28 image in [0, 1] (row-major), keeping only the attention; an error for a cnn.
-// Without rollouts (averaging needs only the distances), `rollouts` stays empty.
-Result<AttentionImage> analyse_attention(const Model& model, std::span<const float> image, bool with_rollouts);
-
-// The grid x grid map shown for (layer, head): the CLS row, or the row of `patch` (>= 0) when a patch is
-// hovered; with rollout, the same rows of the rollout through `layer` (then `head` is not used).
-Result<Tensor> shown_map(const AttentionImage& a, int layer, int head, bool rollout, int patch);
+// A layers x heads grid of CLS maps over the input, one enlarged (hover a patch for its own attention; rollout),
+// and the mean attention distance of every head against depth, with a second checkpoint overlaid.
+void panel_attention(AppState& app);
 
 // The running mean of the distance over the first `total` test images.
 struct AttentionAverage {
@@ -42,10 +31,10 @@ const Job& request_attention_image(AppState& app, const std::string& role, const
                                    const std::string& checkpoint);
 const Job& request_attention_average(AppState& app, const std::string& role, const Model* model,
                                      const std::string& checkpoint, int images);
-// The same jobs looked up without starting anything (nullptr if never requested or evicted).
-const Job* find_attention_image(const AppState& app, const std::string& checkpoint);
-const Job* find_attention_average(const AppState& app, const std::string& checkpoint, int images);
-// The image result for the current input if it is finished, else the one finished last for this checkpoint
+// The same jobs looked up without starting anything: running, failed (with the message), ready, or none.
+JobView<AttentionImage> attention_image_job(const AppState& app, const std::string& checkpoint);
+JobView<AttentionAverage> attention_average_job(const AppState& app, const std::string& checkpoint, int images);
+// The image result for the current input if it is ready, else the one finished last for this checkpoint
 // (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 
@@ -56,13 +45,20 @@ std::string attention_checkpoint(const AppState& app);
 std::string attention_compare_checkpoint(const AppState& app);
 
 // The view's settings in a link (URL hash / --view), only those that differ from the defaults, each as
-// "&attn.<key>=<value>": model (vit|cnn|hybrid), data (p001..p100), cell (layer.head, 0-based), rollout (1),
+// "&attn.<key>=<value>": model (vit|cnn|hybrid), data (p001..p100), cell (layer.head), rollout (1),
 // compare (p001..p100|none), avg (N: the distance plot averages the first N test images).
+// attn.cell is machine state and stays 0-based ("0.0" is the first layer's first head, shown as "layer 1,
+// head 1"), like the JSON indices and the rect names attention.cell.<l>.<h>; links made before keep working.
 std::string attention_view_state(const AppState& app);
 // Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
 bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value);
 
 // lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h).
 nlohmann::json attention_query(const AppState& app);
+
+inline constexpr ViewQuery kAttentionQueries[] = {{"attention", attention_query}};
+inline constexpr const char* kAttentionAnchors[] = {"attention.map", "attention.distance_plot", "attention.model.vit",
+                                                    "attention.rollout"};
+std::span<const TextPair> attention_texts();
 
 }  // namespace vc

@@ -1,6 +1,9 @@
 #include "ui/jobs.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cxxabi.h>
+#include <memory>
 
 namespace vc {
 
@@ -28,7 +31,18 @@ void cache_finished(JobsState& jobs, Job job) {
     }
 }
 
+// The readable name of a type ("vc::Prediction"), or the compiler's name when it cannot be demangled.
+std::string type_name(const std::type_info& t) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(t.name(), nullptr, nullptr, &status), std::free);
+  return status == 0 && name ? name.get() : t.name();
+}
+
 }  // namespace
+
+std::string job_type_error(const std::type_info& expected, const std::type_info& got) {
+  return "the result is a " + type_name(got) + ", expected a " + type_name(expected);
+}
 
 const Job& job_request(AppState& app, const std::string& slot, const std::string& key, Job::Step step,
                        int64_t input_version) {

@@ -7,19 +7,24 @@
 // cached by key (the newest kJobCachePerSlot of each slot), so going back to an earlier input is instant.
 //
 // How to use it from a panel (every frame; the step is only used when the job starts):
-//   const std::string key = "cka/vit_p100/v" + std::to_string(app.input.version);
+//   const std::string key = job_key("cka", "vit_p100", "v", app.input.version);  // "cka/vit_p100/v/7"
 //   const Job& job = job_request(app, "cka.vit", key, [model](Job& j) {
 //     if (!j.result.has_value()) j.result = CkaPartial{};        // state lives in j.result (std::any)
 //     auto& r = std::any_cast<CkaPartial&>(j.result);
 //     ...one bounded piece of work...;  j.progress = r.done / float(r.total);
 //     return r.done == r.total;                                   // true: finished (also after setting j.error)
 //   }, app.input.version);                                        // optional: cancel when the input changes
-//   if (const CkaPartial* r = job_result<CkaPartial>(job)) draw(*r);
-//   else ImGui::ProgressBar(job.progress);
+//   const JobView<CkaPartial> r = job_view<CkaPartial>(job);
+//   if (r.failed()) show(r.error);                               // the step's error, or a result of the wrong type
+//   else if (r.ready()) draw(*r.value);
+//   else ImGui::ProgressBar(r.progress);
 // Captured pointers must outlive the job: models from the model store and the gallery's test set do.
 #pragma once
 #include <any>
+#include <concepts>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 
 #include "ui/app_state.h"
 
@@ -39,23 +44,61 @@ void job_cancel(AppState& app, const std::string& slot);
 // Runs job steps within the frame budget; drops jobs whose input changed. Called once per frame by lab_frame.
 void jobs_run(AppState& app);
 
-// The finished result of a job (nullptr while it runs, after an error, or if it holds another type).
+// A job's cache key: what it computes from, the parts joined by '/'; numbers are written in decimal.
+// job_key("attention.image", "vit_p100", "v", 12) == "attention.image/vit_p100/v/12". Every view builds its keys
+// with it, so a key names its parts in one format.
+inline std::string job_key_part(std::string_view s) { return std::string(s); }
+inline std::string job_key_part(std::integral auto n) { return std::to_string(n); }
+template <class... Parts>
+std::string job_key(std::string_view what, const Parts&... parts) {
+  std::string key(what);
+  ((key += '/', key += job_key_part(parts)), ...);
+  return key;
+}
+
+// "expected <T>, got <U>": the message of a job whose result holds another type than the view reads.
+std::string job_type_error(const std::type_info& expected, const std::type_info& got);
+
+// What a view can show of a job whose result has type T.
 template <class T>
-const T* job_result(const Job* job) {
-  return job && job->done && job->error.empty() ? std::any_cast<T>(&job->result) : nullptr;
+struct JobView {
+  enum class Status { None, Running, Failed, Ready };
+  Status status = Status::None;  // None: never requested, or evicted from the cache
+  const T* value = nullptr;      // Ready: the result; Running or Failed: the partial result, if any
+  float progress = 0.0f;         // [0, 1]
+  std::string error;             // Failed: the step's message, or what the wrong result type was
+  bool ready() const { return status == Status::Ready; }
+  bool running() const { return status == Status::Running; }
+  bool failed() const { return status == Status::Failed; }
+};
+
+// A finished job is Ready only with a result of type T; a result of another type is Failed (a wrong type never
+// looks like "still computing"), as is a finished job without a result or with an error.
+template <class T>
+JobView<T> job_view(const Job* job) {
+  JobView<T> v;
+  if (!job) return v;
+  v.progress = job->progress;
+  v.value = std::any_cast<T>(&job->result);
+  if (job->result.has_value() && !v.value) {
+    v.status = JobView<T>::Status::Failed;
+    v.error = "job " + job->key + ": " + job_type_error(typeid(T), job->result.type());
+  } else if (!job->error.empty()) {
+    v.status = JobView<T>::Status::Failed;
+    v.error = job->error;
+  } else if (!job->done) {
+    v.status = JobView<T>::Status::Running;
+  } else if (!v.value) {
+    v.status = JobView<T>::Status::Failed;
+    v.error = "job " + job->key + " finished without a result";
+  } else {
+    v.status = JobView<T>::Status::Ready;
+  }
+  return v;
 }
 template <class T>
-const T* job_result(const Job& job) {
-  return job_result<T>(&job);
-}
-// The result so far, finished or not (nullptr before the first step or if it holds another type).
-template <class T>
-const T* job_partial(const Job* job) {
-  return job ? std::any_cast<T>(&job->result) : nullptr;
-}
-template <class T>
-const T* job_partial(const Job& job) {
-  return job_partial<T>(&job);
+JobView<T> job_view(const Job& job) {
+  return job_view<T>(&job);
 }
 
 }  // namespace vc

@@ -10,11 +10,11 @@
 
 #include "core/image.h"
 #include "ui/app_state.h"
-#include "ui/attention_view.h"
 #include "ui/input_edit.h"
+#include "ui/input_view.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
-#include "ui/panels.h"
+#include "ui/view.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -25,24 +25,10 @@ constexpr int kGalleryPerClass = 3;
 constexpr const char* kTestImagesAsset = "data/t10k-images-idx3-ubyte.gz";
 constexpr const char* kTestLabelsAsset = "data/t10k-labels-idx1-ubyte.gz";
 
-struct TabInfo {
-  Tab tab;
-  const char* key;  // stable id: view state, rect names ("tab.<key>"), ImGui ids
-  TextId label;
-  void (*body)(AppState&);
-};
+// The queries lab.cpp answers itself; views add theirs through their registration rows (ui/views.cpp).
+constexpr const char* kLabQueries[] = {"input", "rects", "state", "gallery"};
 
-constexpr TabInfo kTabs[] = {
-    {Tab::Input, "input", TextId::TabInput, panel_input},
-    {Tab::Predictions, "predictions", TextId::TabPredictions, panel_predictions},
-    {Tab::Attention, "attention", TextId::TabAttention, panel_attention},
-    {Tab::ReceptiveField, "receptive_field", TextId::TabReceptiveField, panel_receptive_field},
-    {Tab::Representations, "representations", TextId::TabRepresentations, panel_representations},
-    {Tab::Compare, "compare", TextId::TabCompare, panel_compare},
-};
-static_assert(std::size(kTabs) == static_cast<size_t>(Tab::Count));
-
-const TabInfo& tab_info(Tab t) { return kTabs[static_cast<int>(t)]; }
+int view_count() { return static_cast<int>(lab_views().size()); }
 
 // Turns both fetched IDX files into the test set and picks the thumbnails once both have arrived.
 void poll_gallery(AppState& app) {
@@ -79,12 +65,12 @@ void poll_gallery(AppState& app) {
   if (app.input.version == 0 && !g.thumbnails.empty()) choose_test_image(app, g.thumbnails[0]);
 }
 
-// 1-6 switch views, R resets, C clears, arrows shift; never while a text field has the keyboard.
+// 1..N switch views, R resets, C clears, arrows shift; never while a text field has the keyboard.
 void handle_shortcuts(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   for (ImWchar c : io.InputQueueCharacters) {
-    if (c >= '1' && c < '1' + static_cast<int>(Tab::Count)) app.ui.requested_tab = static_cast<Tab>(c - '1');
+    if (c >= '1' && c < '1' + view_count()) app.ui.requested_tab = static_cast<int>(c - '1');
     if (c == 'r' || c == 'R') reset_input(app);
     if (c == 'c' || c == 'C') clear_input(app);
   }
@@ -99,24 +85,26 @@ void handle_shortcuts(AppState& app) {
 }
 
 void apply_view_state(AppState& app, const std::string& view) {
-  // "key=value&key=value"; unknown keys are ignored so old links keep working.
+  // "key=value&key=value": "tab" here, every other key to the view that owns it; unknown keys are ignored so
+  // old links keep working.
   size_t pos = 0;
   while (pos <= view.size()) {
     const size_t end = std::min(view.find('&', pos), view.size());
     const std::string item = view.substr(pos, end - pos);
     const size_t eq = item.find('=');
-    if (eq != std::string::npos && item.substr(0, eq) == "tab") {
-      for (const TabInfo& t : kTabs)
-        if (item.substr(eq + 1) == t.key) app.ui.requested_tab = t.tab;
+    const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (eq != std::string::npos && key == "tab") {
+      if (const int v = view_index(value); v >= 0) app.ui.requested_tab = v;
     } else if (eq != std::string::npos) {
-      apply_attention_view_key(app, item.substr(0, eq), item.substr(eq + 1));
+      for (const ViewSpec& v : lab_views())
+        if (v.read_link && v.read_link(app, key, value)) break;
     }
     pos = end + 1;
   }
 }
 
-void view_body(AppState& app, const TabInfo& t) {
-  if (t.tab == Tab::Input) return t.body(app);
+void view_body(AppState& app, const ViewSpec& v) {
+  if (!v.input_strip) return v.draw(app);
   // Every other view has the input strip on its left, so the input can change from anywhere.
   const float strip_w = ImGui::GetFontSize() * 13.0f;
   ImGui::BeginChild("##input_strip", ImVec2(strip_w, 0.0f), true);
@@ -124,11 +112,17 @@ void view_body(AppState& app, const TabInfo& t) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##view", ImVec2(0.0f, 0.0f), false);
-  t.body(app);
+  v.draw(app);
   ImGui::EndChild();
 }
 
-}  // namespace
+// The view query with this name, or nullptr.
+const ViewQuery* view_query(const std::string& name) {
+  for (const ViewSpec& v : lab_views())
+    for (const ViewQuery& q : v.queries)
+      if (name == q.name) return &q;
+  return nullptr;
+}
 
 void panel_menu_bar(AppState& app) {
   const Language L = app.ui.language;
@@ -150,7 +144,8 @@ void panel_menu_bar(AppState& app) {
   record_rect(app, "menu.help");
   if (help_open) {
     ImGui::TextDisabled("%s", tr(L, TextId::HelpShortcuts));
-    for (TextId line : {TextId::ShortcutTabs, TextId::ShortcutArrows, TextId::ShortcutReset, TextId::ShortcutClear,
+    ImGui::BulletText("%s", format_text(tr(L, TextId::ShortcutTabs), view_count()).c_str());
+    for (TextId line : {TextId::ShortcutArrows, TextId::ShortcutReset, TextId::ShortcutClear,
                         TextId::ShortcutsInactiveInText})
       ImGui::BulletText("%s", tr(L, line));
     ImGui::EndMenu();
@@ -170,12 +165,14 @@ void panel_message(AppState& app) {
   ImGui::PopStyleColor();
 }
 
+}  // namespace
+
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options) {
   auto app = std::make_unique<AppState>();
   app->platform = std::move(platform);
   app->ui.language = options.language == "ko" ? Language::Ko : Language::En;
-  // The first frame selects the tab from AppState (Input unless the view state says otherwise).
-  app->ui.requested_tab = Tab::Input;
+  // The first frame selects the tab from AppState (the first view unless the view state says otherwise).
+  app->ui.requested_tab = 0;
   apply_view_state(*app, options.view_state);
   if (app->platform.fetch) {
     app->gallery.images_fetch = start_fetch(app->platform, kTestImagesAsset);
@@ -206,21 +203,22 @@ void lab_frame(AppState& app) {
   panel_menu_bar(app);
   panel_message(app);
   if (ImGui::BeginTabBar("##views")) {
-    for (const TabInfo& t : kTabs) {
-      const ImGuiTabItemFlags flags = app.ui.requested_tab == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
-      const std::string label = std::string(tr(app.ui.language, t.label)) + "###" + t.key;
+    for (int i = 0; i < view_count(); ++i) {
+      const ViewSpec& v = lab_views()[i];
+      const ImGuiTabItemFlags flags = app.ui.requested_tab == i ? ImGuiTabItemFlags_SetSelected : 0;
+      const std::string label = std::string(text_of(v.label, app.ui.language)) + "###" + v.key;
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
-      record_rect(app, std::string("tab.") + t.key);
+      record_rect(app, std::string("tab.") + v.key);
       if (!open) continue;
-      app.ui.tab = t.tab;
-      view_body(app, t);
+      app.ui.tab = i;
+      view_body(app, v);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
   ImGui::End();
   // SetSelected takes effect within the frame it is passed in.
-  app.ui.requested_tab = Tab::Count;
+  app.ui.requested_tab = -1;
   if (app.gallery.status == GalleryState::Status::Ready && default_models_ready(app)) app.ui.ready = true;
 }
 
@@ -245,7 +243,10 @@ std::vector<float> lab_input_image(const AppState& app) {
 }
 
 std::string lab_view_state(const AppState& app) {
-  return std::string("tab=") + tab_info(app.ui.tab).key + attention_view_state(app);
+  std::string out = std::string("tab=") + lab_views()[app.ui.tab].key;
+  for (const ViewSpec& v : lab_views())
+    if (v.write_link) out += v.write_link(app);
+  return out;
 }
 
 std::string lab_query(const AppState& app, const std::string& what) {
@@ -257,7 +258,7 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out = json::object();
     for (const auto& [id, r] : app.ui.rects) out[id] = r;
   } else if (what == "state") {
-    out["tab"] = tab_info(app.ui.tab).key;
+    out["tab"] = lab_views()[app.ui.tab].key;
     out["language"] = language_code(app.ui.language);
     out["message"] = app.ui.message;
     out["message_is_error"] = app.ui.message_is_error;
@@ -275,14 +276,14 @@ std::string lab_query(const AppState& app, const std::string& what) {
     json labels = json::array();
     for (int i : g.thumbnails) labels.push_back(g.test_set.labels[i]);
     out["labels"] = labels;
-  } else if (what == "predictions") {
-    out = predictions_query(app);
-  } else if (what == "accuracy") {
-    out = accuracy_query(app);
-  } else if (what == "attention") {
-    out = attention_query(app);
+  } else if (const ViewQuery* q = view_query(what)) {
+    out = q->answer(app);
   } else {
-    out["error"] = "unknown query '" + what + "' (known: input, rects, state, gallery, predictions, accuracy, attention)";
+    std::string known;
+    for (const char* name : kLabQueries) known += (known.empty() ? "" : ", ") + std::string(name);
+    for (const ViewSpec& v : lab_views())
+      for (const ViewQuery& vq : v.queries) known += ", " + std::string(vq.name);
+    out["error"] = "unknown query '" + what + "' (known: " + known + ")";
   }
   // Replace invalid UTF-8 (a file name, say) instead of throwing.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

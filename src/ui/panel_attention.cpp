@@ -12,8 +12,8 @@
 #include "ui/attention_view.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
-#include "ui/panels.h"
 #include "ui/plot.h"
+#include "ui/text_attention.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -57,9 +57,10 @@ int hovered_patch(const MapPlacement& at, int grid) {
 }
 
 // "The attention could not be computed: <why>" when the job failed; true then.
-bool job_error_line(const AppState& app, const Job& job) {
-  if (job.error.empty()) return false;
-  ImGui::TextWrapped("%s", format_text(tr(app.ui.language, TextId::AttentionFailed), job.error.c_str()).c_str());
+template <class T>
+bool job_error_line(const AppState& app, const JobView<T>& job) {
+  if (!job.failed()) return false;
+  ImGui::TextWrapped("%s", format_text(tr(app.ui.language, AttentionText::Failed), job.error.c_str()).c_str());
   return true;
 }
 
@@ -67,7 +68,7 @@ bool job_error_line(const AppState& app, const Job& job) {
 void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
   ImGui::PushID(id);
   if (allow_none) {
-    ImGui::RadioButton(tr(app.ui.language, TextId::AttentionNone), scale, -1);
+    ImGui::RadioButton(tr(app.ui.language, AttentionText::None), scale, -1);
     record_rect(app, std::string("attention.") + id + ".none");
     ImGui::SameLine();
   }
@@ -82,113 +83,116 @@ void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
 void model_row(AppState& app) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  constexpr TextId kNames[] = {TextId::PredFamilyVit, TextId::PredFamilyCnn, TextId::PredFamilyHybrid};
+  constexpr TextId kNames[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid};
   static_assert(std::size(kNames) == kFamilyCount);
-  ImGui::TextUnformatted(tr(L, TextId::AttentionModel));
+  ImGui::TextUnformatted(tr(L, AttentionText::Model));
   for (int f : {0, 2, 1}) {  // vit, hybrid, cnn
     ImGui::SameLine();
     if (ImGui::RadioButton(tr(L, kNames[f]), v.family == f)) v.family = f;
     record_rect(app, std::string("attention.model.") + kFamilies[f]);
   }
   if (attention_family_is_cnn(app)) return;
-  ImGui::TextUnformatted(tr(L, TextId::AttentionCheckpoint));
+  ImGui::TextUnformatted(tr(L, AttentionText::Checkpoint));
   ImGui::SameLine();
   scale_radios(app, "scale", &v.scale, false);
 }
 
 // "32 x 32 image, 4 x 4 px cells -> 8 x 8 = 64 patch tokens + CLS = 65", from the model's own sizes.
 void token_line(const AppState& app, const Model& model, const AttentionImage& a) {
+  const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
-  const int patches = a.grid * a.grid;
-  ImGui::TextUnformatted(format_text(tr(L, TextId::AttentionTokens), model.image_size(), model.image_size(),
-                                     a.cell_px, a.cell_px, a.grid, a.grid, patches, patches + 1)
+  const int patches = d.grid * d.grid;
+  ImGui::TextUnformatted(format_text(tr(L, AttentionText::Tokens), model.image_size(), model.image_size(), d.cell_px,
+                                     d.cell_px, d.grid, d.grid, patches, patches + 1)
                              .c_str());
   ImGui::SameLine();
-  const TextId help = model.arch() != Arch::Hybrid ? TextId::AttentionTokensHelpVit : TextId::AttentionTokensHelpHybrid;
-  help_marker(format_text(tr(L, help), model.input_spec().pad, a.cell_px, a.cell_px, a.grid, a.grid, patches,
+  const AttentionText help = model.arch() != Arch::Hybrid ? AttentionText::TokensHelpVit : AttentionText::TokensHelpHybrid;
+  help_marker(format_text(tr(L, help), model.input_spec().pad, d.cell_px, d.cell_px, d.grid, d.grid, patches,
                           patches + 1).c_str());
 }
 
 // The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover.
 void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+  const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
   const float side = model.input_spec().size * std::max(1.5f, 1.75f * ui_scale());
   const float label_w = ImGui::CalcTextSize("L00").x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::BeginGroup();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w + a.heads * (side + gap));
-  help_marker(tr(L, TextId::AttentionGridHelp));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w + d.heads * (side + gap));
+  help_marker(tr(L, AttentionText::GridHelp));
   ImGui::SameLine();
-  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, TextId::AttentionGridTitle)
-                                           : format_text(tr(L, TextId::AttentionGridTitlePatch), shown_patch / a.grid,
-                                                         shown_patch % a.grid).c_str());
+  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::GridTitle)
+                                           : format_text(tr(L, AttentionText::GridTitlePatch), shown_patch / d.grid,
+                                                         shown_patch % d.grid).c_str());
   ImGui::Dummy(ImVec2(label_w, 0.0f));
-  for (int h = 0; h < a.heads; ++h) {
+  for (int h = 0; h < d.heads; ++h) {
     ImGui::SameLine(label_w + gap + h * (side + gap));
     ImGui::Text("H%d", h + 1);
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (int l = 0; l < a.layers; ++l) {
+  for (int l = 0; l < d.layers; ++l) {
     ImGui::AlignTextToFramePadding();
     ImGui::Text("L%d", l + 1);
-    for (int h = 0; h < a.heads; ++h) {
+    for (int h = 0; h < d.heads; ++h) {
       ImGui::SameLine(label_w + gap + h * (side + gap));
       const MapPlacement at{ImGui::GetCursorScreenPos(), side};
-      ImGui::PushID(l * a.heads + h);
+      ImGui::PushID(l * d.heads + h);
       if (ImGui::InvisibleButton("##cell", ImVec2(side, side))) {
         v.layer = l;
         v.head = h;
       }
       ImGui::PopID();
       record_rect(app, "attention.cell." + std::to_string(l) + "." + std::to_string(h));
-      if (const int p = hovered_patch(at, a.grid); p >= 0) {
+      if (const int p = hovered_patch(at, d.grid); p >= 0) {
         *hover = p;
-        ImGui::SetTooltip("%s\n%s", format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1).c_str(),
-                          format_text(tr(L, TextId::AttentionDistanceValue), a.distance.px[l * a.heads + h]).c_str());
+        ImGui::SetTooltip("%s\n%s", format_text(tr(L, AttentionText::LayerHead), l + 1, h + 1).c_str(),
+                          format_text(tr(L, AttentionText::DistanceValue), d.px[l * d.heads + h]).c_str());
       }
-      Result<Tensor> map = shown_map(a, l, h, false, shown_patch);
-      if (map) draw_map_over_input(dl, at, app, model.input_spec(), *map, a.grid, shown_patch);
+      Result<Tensor> map = attention_map(a, l, h, false, shown_patch);
+      if (map) draw_map_over_input(dl, at, app, model.input_spec(), *map, d.grid, shown_patch);
       if (l == v.layer && h == v.head)
         dl->AddRect(ImVec2(at.origin.x - 2, at.origin.y - 2), ImVec2(at.origin.x + side + 2, at.origin.y + side + 2),
                     ImGui::GetColorU32(ImGuiCol_PlotHistogram), 0.0f, 0, 2.0f);
     }
   }
-  notice_caption(app, TextId::AttentionGridNotice);
+  notice_caption(app, tr(app.ui.language, AttentionText::GridNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
 
 // The selected cell (or the rollout) enlarged, with its legend, the opacity slider and the rollout toggle.
 void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+  const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
   const float side = model.input_spec().size * 7.0f * ui_scale();
   ImGui::BeginGroup();
   ImGui::PushItemWidth(side * 0.5f);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
-  const std::string title = v.rollout ? format_text(tr(L, TextId::AttentionRolloutTitle), v.layer + 1)
-                                      : format_text(tr(L, TextId::AttentionLayerHead), v.layer + 1, v.head + 1);
+  const std::string title = v.rollout ? format_text(tr(L, AttentionText::RolloutTitle), v.layer + 1)
+                                      : format_text(tr(L, AttentionText::LayerHead), v.layer + 1, v.head + 1);
   ImGui::TextUnformatted(title.c_str());
   const MapPlacement at{ImGui::GetCursorScreenPos(), side};
   ImGui::InvisibleButton("##enlarged", ImVec2(side, side));
   record_rect(app, "attention.map");
-  if (const int p = hovered_patch(at, a.grid); p >= 0) *hover = p;
-  Result<Tensor> map = shown_map(a, v.layer, v.head, v.rollout, shown_patch);
+  if (const int p = hovered_patch(at, d.grid); p >= 0) *hover = p;
+  Result<Tensor> map = attention_map(a, v.layer, v.head, v.rollout, shown_patch);
   if (map) {
-    draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, a.grid, shown_patch);
+    draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, d.grid, shown_patch);
     colormap_legend("##legend", 0.0f, *std::max_element(map->data.begin(), map->data.end()), "%.3f", side);
   }
-  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, TextId::AttentionShowingCls)
-                                           : format_text(tr(L, TextId::AttentionShowingPatch), shown_patch / a.grid,
-                                                         shown_patch % a.grid).c_str());
-  ImGui::SliderFloat(tr(L, TextId::AttentionOpacity), &v.opacity, 0.0f, 1.0f, "%.2f");
+  ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::ShowingCls)
+                                           : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid,
+                                                         shown_patch % d.grid).c_str());
+  ImGui::SliderFloat(tr(L, AttentionText::Opacity), &v.opacity, 0.0f, 1.0f, "%.2f");
   record_rect(app, "attention.opacity");
-  ImGui::Checkbox(tr(L, TextId::AttentionRollout), &v.rollout);
+  ImGui::Checkbox(tr(L, AttentionText::Rollout), &v.rollout);
   record_rect(app, "attention.rollout");
   ImGui::SameLine();
-  help_marker(tr(L, TextId::AttentionRolloutHelp));
-  notice_caption(app, v.rollout ? TextId::AttentionRolloutNotice : TextId::AttentionMapNotice);
+  help_marker(tr(L, AttentionText::RolloutHelp));
+  notice_caption(app, tr(app.ui.language, v.rollout ? AttentionText::RolloutNotice : AttentionText::MapNotice));
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();
   ImGui::EndGroup();
@@ -198,21 +202,18 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
 void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, const AttentionDistance& d, int scale,
                          ImU32 color) {
   const Language L = app.ui.language;
-  const std::string data = format_text(tr(L, TextId::AttentionSeriesData), data_scale_percent(scale));
+  const std::string data = format_text(tr(L, AttentionText::SeriesData), data_scale_percent(scale));
   PlotSeries heads{"", color, PlotSeries::Style::Dots, {}, {}, {}};
   PlotSeries mean{data, color, PlotSeries::Style::Line, {}, {}, {}};
   for (int l = 0; l < d.layers; ++l) {
-    double sum = 0.0;
     for (int h = 0; h < d.heads; ++h) {
-      const double y = d.px[l * d.heads + h];
       heads.x.push_back(l + 1 + 0.08 * (h - 0.5 * (d.heads - 1)));
-      heads.y.push_back(y);
-      heads.point_labels.push_back(data + ", " + format_text(tr(L, TextId::AttentionLayerHead), l + 1, h + 1));
-      sum += y;
+      heads.y.push_back(d.px[l * d.heads + h]);
+      heads.point_labels.push_back(data + ", " + format_text(tr(L, AttentionText::LayerHead), l + 1, h + 1));
     }
     mean.x.push_back(l + 1);
-    mean.y.push_back(sum / d.heads);
-    mean.point_labels.push_back(format_text(tr(L, TextId::AttentionLayerMean), l + 1));
+    mean.y.push_back(layer_head_mean(d, l));
+    mean.point_labels.push_back(format_text(tr(L, AttentionText::LayerMean), l + 1));
   }
   out.push_back(std::move(mean));
   out.push_back(std::move(heads));
@@ -229,8 +230,8 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
     return std::nullopt;
   }
   if (!v.average) {
-    const Job& job = request_attention_image(app, role, model, name);
-    job_error_line(app, job);
+    request_attention_image(app, role, model, name);
+    job_error_line(app, attention_image_job(app, name));
     const AttentionImage* a = latest_attention_image(app, name);
     return a ? std::optional<AttentionDistance>(a->distance) : std::nullopt;
   }
@@ -238,12 +239,13 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
     ImGui::TextDisabled("%s", tr(L, TextId::GalleryLoading));
     return std::nullopt;
   }
-  const Job& job = request_attention_average(app, role, model, name, v.average_images);
-  const AttentionAverage* r = job_partial<AttentionAverage>(&job);
+  const JobView<AttentionAverage> job =
+      job_view<AttentionAverage>(request_attention_average(app, role, model, name, v.average_images));
+  const AttentionAverage* r = job.value;
   job_error_line(app, job);
-  if (!job.done) {
+  if (job.running()) {
     ImGui::ProgressBar(job.progress, ImVec2(ImGui::GetFontSize() * 16.0f, 0.0f),
-                       format_text(tr(L, TextId::AttentionAveraging), name.c_str(), r ? r->done : 0,
+                       format_text(tr(L, AttentionText::Averaging), name.c_str(), r ? r->done : 0,
                                    r ? r->total : v.average_images).c_str());
     record_rect(app, "attention.progress." + role);
   }
@@ -252,27 +254,28 @@ std::optional<AttentionDistance> distances_for(AppState& app, const std::string&
   return m ? std::optional<AttentionDistance>(std::move(m).value()) : std::nullopt;
 }
 
-// The distance section in a column `width` wide.
-void distance_plot(AppState& app, const AttentionImage& a, float width) {
+// The distance section in a column `width` wide; `shown` (the shown image's distances) gives the sizes.
+void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  Result<double> uniform = uniform_attention_distance_px(a.grid, a.cell_px);
+  Result<double> uniform = uniform_attention_distance_px(shown.grid, shown.cell_px);
   const double uniform_px = uniform ? *uniform : 0.0;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextUnformatted(tr(L, TextId::AttentionDistanceTitle));
+  ImGui::TextUnformatted(tr(L, AttentionText::DistanceTitle));
   ImGui::SameLine();
-  help_marker(format_text(tr(L, TextId::AttentionDistanceHelp), a.cell_px, uniform_px, a.grid, a.grid).c_str());
-  if (ImGui::RadioButton(tr(L, TextId::AttentionThisImage), !v.average)) v.average = false;
+  help_marker(
+      format_text(tr(L, AttentionText::DistanceHelp), shown.cell_px, uniform_px, shown.grid, shown.grid).c_str());
+  if (ImGui::RadioButton(tr(L, AttentionText::ThisImage), !v.average)) v.average = false;
   record_rect(app, "attention.source.image");
   ImGui::SameLine();
-  if (ImGui::RadioButton(tr(L, TextId::AttentionTestImages), v.average)) v.average = true;
+  if (ImGui::RadioButton(tr(L, AttentionText::TestImages), v.average)) v.average = true;
   record_rect(app, "attention.source.average");
   for (int n : kAverageChoices) {
     ImGui::SameLine();
     ImGui::RadioButton(std::to_string(n).c_str(), &v.average_images, n);
     record_rect(app, "attention.average." + std::to_string(n));
   }
-  ImGui::TextUnformatted(tr(L, TextId::AttentionCompare));
+  ImGui::TextUnformatted(tr(L, AttentionText::Compare));
   scale_radios(app, "compare", &v.compare_scale, true);
 
   std::vector<PlotSeries> series;
@@ -284,8 +287,8 @@ void distance_plot(AppState& app, const AttentionImage& a, float width) {
     if (!d) return;
     add_distance_series(series, app, *d, scale, color);
     local_counts += (local_counts.empty() ? "" : ", ") +
-                    format_text(tr(L, TextId::AttentionLocalCount),
-                                format_text(tr(L, TextId::AttentionSeriesData), data_scale_percent(scale)).c_str(),
+                    format_text(tr(L, AttentionText::LocalCount),
+                                format_text(tr(L, AttentionText::SeriesData), data_scale_percent(scale)).c_str(),
                                 local_heads(*d, kEarlyLayers, local_px), std::min(kEarlyLayers, d->layers) * d->heads);
   };
   add("main", name, v.scale, kMainColor);
@@ -294,19 +297,20 @@ void distance_plot(AppState& app, const AttentionImage& a, float width) {
   for (const PlotSeries& s : series)
     for (double y : s.y) y_max = std::max(y_max, y);
   const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  series.push_back({tr(L, TextId::AttentionSeriesUniform), faint, PlotSeries::Style::Dashed, {0.5, a.layers + 0.5},
+  const double x_max = shown.layers + 0.5;
+  series.push_back({tr(L, AttentionText::SeriesUniform), faint, PlotSeries::Style::Dashed, {0.5, x_max},
                     {uniform_px, uniform_px}, {}});
-  series.push_back({format_text(tr(L, TextId::AttentionSeriesLocal), 100.0 * kLocalFraction), faint,
-                    PlotSeries::Style::Dotted, {0.5, a.layers + 0.5}, {local_px, local_px}, {}});
-  PlotAxes axes{tr(L, TextId::AttentionAxisLayer), tr(L, TextId::AttentionAxisDistance), 0.5, a.layers + 0.5, 0.0,
+  series.push_back({format_text(tr(L, AttentionText::SeriesLocal), 100.0 * kLocalFraction), faint,
+                    PlotSeries::Style::Dotted, {0.5, x_max}, {local_px, local_px}, {}});
+  PlotAxes axes{tr(L, AttentionText::AxisLayer), tr(L, AttentionText::AxisDistance), 0.5, x_max, 0.0,
                 nice_ceiling(y_max * 1.1), true};
   plot_series("##distance", ImVec2(std::min(width, ImGui::GetFontSize() * 46.0f), ImGui::GetFontSize() * 17.0f), axes,
               series);
   record_rect(app, "attention.distance_plot");
   if (!local_counts.empty())
-    ImGui::TextWrapped("%s", format_text(tr(L, TextId::AttentionLocalHeads), kEarlyLayers, local_px,
+    ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::LocalHeads), kEarlyLayers, local_px,
                                          local_counts.c_str()).c_str());
-  notice_caption(app, TextId::AttentionDistanceNotice);
+  notice_caption(app, tr(app.ui.language, AttentionText::DistanceNotice));
   ImGui::PopTextWrapPos();
 }
 
@@ -321,7 +325,7 @@ void panel_attention(AppState& app) {
   ImGui::Separator();
   const auto finish = [&] { v.hover_patch = hover; };
   if (attention_family_is_cnn(app)) {
-    ImGui::TextWrapped("%s", tr(L, TextId::AttentionCnnNote));
+    ImGui::TextWrapped("%s", tr(L, AttentionText::CnnNote));
     return finish();
   }
   const std::string name = attention_checkpoint(app);
@@ -330,17 +334,17 @@ void panel_attention(AppState& app) {
     ImGui::TextWrapped("%s", model_status_text(app, name).c_str());
     return finish();
   }
-  const Job& job = request_attention_image(app, "main", model, name);
+  request_attention_image(app, "main", model, name);
   const AttentionImage* a = latest_attention_image(app, name);  // the last input's while this one computes
-  if (job_error_line(app, job)) return finish();
+  if (job_error_line(app, attention_image_job(app, name))) return finish();
   if (!a) {
-    ImGui::TextDisabled("%s", tr(L, TextId::AttentionComputing));
+    ImGui::TextDisabled("%s", tr(L, AttentionText::Computing));
     return finish();
   }
-  v.layer = std::clamp(v.layer, 0, a->layers - 1);
-  v.head = std::clamp(v.head, 0, a->heads - 1);
+  v.layer = std::clamp(v.layer, 0, a->distance.layers - 1);
+  v.head = std::clamp(v.head, 0, a->distance.heads - 1);
   token_line(app, *model, *a);
-  const int patch = shown_patch < a->grid * a->grid ? shown_patch : -1;
+  const int patch = shown_patch < a->distance.grid * a->distance.grid ? shown_patch : -1;
   map_grid(app, *model, *a, patch, &hover);
   const float gap = ImGui::GetFontSize() * 1.5f;
   ImGui::SameLine(0.0f, gap);
@@ -350,11 +354,11 @@ void panel_attention(AppState& app) {
   if (room >= ImGui::GetFontSize() * 24.0f) {
     ImGui::SameLine(0.0f, gap);
     ImGui::BeginGroup();
-    distance_plot(app, *a, room);
+    distance_plot(app, a->distance, room);
     ImGui::EndGroup();
   } else {
     ImGui::Separator();
-    distance_plot(app, *a, ImGui::GetContentRegionAvail().x);
+    distance_plot(app, a->distance, ImGui::GetContentRegionAvail().x);
   }
   finish();
 }

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <string>
 
+#include "ui/input_view.h"
+
 #include "ui/input_edit.h"
-#include "ui/panels.h"
+#include "ui/text_input.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -21,13 +23,13 @@ void source_line(const AppState& app) {
   const InputState& in = app.input;
   std::string line;
   switch (in.source) {
-    case InputSource::Blank: line = tr(L, TextId::InputSourceNone); break;
+    case InputSource::Blank: line = tr(L, InputText::SourceNone); break;
     case InputSource::Gallery:
-      line = format_text(tr(L, TextId::InputSourceGallery), in.gallery_index, class_name(L, in.gallery_label));
+      line = format_text(tr(L, InputText::SourceGallery), in.gallery_index, class_name(L, in.gallery_label));
       break;
-    case InputSource::File: line = format_text(tr(L, TextId::InputSourceFile), in.source_name.c_str()); break;
+    case InputSource::File: line = format_text(tr(L, InputText::SourceFile), in.source_name.c_str()); break;
   }
-  if (in.edited) line += std::string(" ") + tr(L, TextId::InputSourceEdited);
+  if (in.edited) line += std::string(" ") + tr(L, InputText::SourceEdited);
   ImGui::TextWrapped("%s", line.c_str());
 }
 
@@ -61,7 +63,7 @@ bool gallery_available(const AppState& app) {
     case GalleryState::Status::Loading: ImGui::TextDisabled("%s", tr(L, TextId::GalleryLoading)); return false;
     case GalleryState::Status::Failed:
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.35f, 0.35f, 1.0f));
-      ImGui::TextWrapped("%s", format_text(tr(L, TextId::GalleryFailed), app.gallery.error.c_str()).c_str());
+      ImGui::TextWrapped("%s", format_text(tr(L, InputText::GalleryFailed), app.gallery.error.c_str()).c_str());
       ImGui::PopStyleColor();
       return false;
   }
@@ -106,7 +108,7 @@ void input_canvas(AppState& app, float cell) {
     dl->AddCircle(io.MousePos, in.brush.radius * cell, IM_COL32(255, 160, 0, 200), 32, 1.5f);
     const int px = static_cast<int>(mx), py = static_cast<int>(my);
     if (px >= 0 && px < kInputSide && py >= 0 && py < kInputSide && !ImGui::IsItemActive())
-      ImGui::SetTooltip("%s", format_text(tr(app.ui.language, TextId::InputPixelValue), px, py,
+      ImGui::SetTooltip("%s", format_text(tr(app.ui.language, InputText::PixelValue), px, py,
                                           in.image[py * kInputSide + px]).c_str());
   }
 }
@@ -115,26 +117,26 @@ void input_tools(AppState& app) {
   const Language L = app.ui.language;
   InputState& in = app.input;
   source_line(app);
-  ImGui::TextDisabled("%s", tr(L, TextId::InputMouseHint));
-  ImGui::Checkbox(tr(L, TextId::InputErase), &in.brush.erase);
+  ImGui::TextDisabled("%s", tr(L, InputText::MouseHint));
+  ImGui::Checkbox(tr(L, InputText::Erase), &in.brush.erase);
   record_rect(app, "button.erase");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
-  ImGui::SliderFloat(tr(L, TextId::InputBrushRadius), &in.brush.radius, 0.5f, 4.0f, "%.1f");
+  ImGui::SliderFloat(tr(L, InputText::BrushRadius), &in.brush.radius, 0.5f, 4.0f, "%.1f");
   record_rect(app, "slider.radius");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
-  ImGui::SliderFloat(tr(L, TextId::InputBrushSoftness), &in.brush.softness, 0.0f, 1.0f, "%.2f");
+  ImGui::SliderFloat(tr(L, InputText::BrushSoftness), &in.brush.softness, 0.0f, 1.0f, "%.2f");
   record_rect(app, "slider.softness");
   ImGui::SameLine();
-  help_marker(tr(L, TextId::InputBrushHelp));
+  help_marker(tr(L, InputText::BrushHelp));
 
-  if (ImGui::Button(tr(L, TextId::InputReset))) reset_input(app);
+  if (ImGui::Button(tr(L, InputText::Reset))) reset_input(app);
   record_rect(app, "button.reset");
   ImGui::SameLine();
-  if (ImGui::Button(tr(L, TextId::InputClear))) clear_input(app);
+  if (ImGui::Button(tr(L, InputText::Clear))) clear_input(app);
   record_rect(app, "button.clear");
 
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(tr(L, TextId::InputShift));
+  ImGui::TextUnformatted(tr(L, InputText::Shift));
   struct Arrow {
     const char* id;
     ImGuiDir dir;
@@ -149,13 +151,13 @@ void input_tools(AppState& app) {
     if (ImGui::ArrowButton(a.id, a.dir)) shift_input(app, a.dx, a.dy);
     record_rect(app, a.id);
   }
-  ImGui::TextDisabled("%s", tr(L, TextId::InputShiftNote));
+  ImGui::TextDisabled("%s", tr(L, InputText::ShiftNote));
 
   if (app.platform.pick_image_file) {
-    if (ImGui::Button(tr(L, TextId::InputLoadImage))) app.platform.pick_image_file();
+    if (ImGui::Button(tr(L, InputText::LoadImage))) app.platform.pick_image_file();
     record_rect(app, "button.load");
   }
-  ImGui::TextDisabled("%s", tr(L, TextId::InputDropNote));
+  ImGui::TextDisabled("%s", tr(L, InputText::DropNote));
 }
 
 }  // namespace
@@ -168,12 +170,12 @@ void panel_input(AppState& app) {
   const float cell = std::clamp(std::floor(std::min(avail.x * 0.5f, avail.y - text_h) / kInputSide), 4.0f, 24.0f);
 
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(tr(L, TextId::InputCanvasTitle));
+  ImGui::TextUnformatted(tr(L, InputText::CanvasTitle));
   ImGui::SameLine();
-  help_marker(tr(L, TextId::InputCanvasHelp));
+  help_marker(tr(L, InputText::CanvasHelp));
   input_canvas(app, cell);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kInputSide * cell);
-  notice_caption(app, TextId::InputCanvasNotice);
+  notice_caption(app, tr(app.ui.language, InputText::CanvasNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
@@ -187,9 +189,9 @@ void panel_input(AppState& app) {
 
 void panel_gallery(AppState& app) {
   const Language L = app.ui.language;
-  ImGui::TextUnformatted(tr(L, TextId::GalleryTitle));
+  ImGui::TextUnformatted(tr(L, InputText::GalleryTitle));
   ImGui::SameLine();
-  help_marker(tr(L, TextId::GalleryHelp));
+  help_marker(tr(L, InputText::GalleryHelp));
   if (!gallery_available(app)) return;
   const float s = ui_scale();
   const float cell = std::max(1.0f, std::round(2.0f * s));
@@ -212,14 +214,14 @@ void panel_gallery(AppState& app) {
     ImGui::EndGroup();
     first = last;
   }
-  notice_caption(app, TextId::GalleryNotice);
+  notice_caption(app, tr(app.ui.language, InputText::GalleryNotice));
 }
 
 void panel_input_strip(AppState& app) {
   const Language L = app.ui.language;
-  ImGui::TextUnformatted(tr(L, TextId::StripTitle));
+  ImGui::TextUnformatted(tr(L, InputText::StripTitle));
   ImGui::SameLine();
-  help_marker(tr(L, TextId::InputCanvasHelp));
+  help_marker(tr(L, InputText::CanvasHelp));
   const float s = ui_scale();
   const float cell = std::round(4.0f * s);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -227,7 +229,7 @@ void panel_input_strip(AppState& app) {
   record_rect(app, "strip.image");
   draw_gray_image(ImGui::GetWindowDrawList(), p0, cell, app.input.image.data(), kInputSide);
   source_line(app);
-  ImGui::TextDisabled("%s", tr(L, TextId::StripHint));
+  ImGui::TextDisabled("%s", tr(L, InputText::StripHint));
   ImGui::Separator();
   if (!gallery_available(app)) return;
   const float thumb_cell = std::max(1.0f, std::round(s));

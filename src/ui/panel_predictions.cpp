@@ -7,10 +7,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "ui/predictions_view.h"
+
 #include "analysis/predictions.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
-#include "ui/panels.h"
+#include "ui/text_predictions.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -23,8 +25,10 @@ constexpr int kTopK = 3;
 constexpr int kAccuracyMaxBatch = 25;   // images per accuracy step, at most
 constexpr double kAccuracyStepMs = 6.0;  // aim of one accuracy step, from the batch-1 forward time
 
-constexpr TextId kFamilyNames[kFamilyCount] = {TextId::PredFamilyVit, TextId::PredFamilyCnn,
-                                               TextId::PredFamilyHybrid};
+constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame;
+
+constexpr TextId kFamilyNames[kFamilyCount] = {TextId::FamilyVit, TextId::FamilyCnn,
+                                               TextId::FamilyHybrid};
 
 struct Prediction {
   std::vector<double> probs;
@@ -40,11 +44,11 @@ std::string shown_name(const AppState& app, int family) {
 }
 
 std::string prediction_key(const AppState& app, const std::string& name) {
-  return "predict/" + name + "/" + app.models.backend + "/v" + std::to_string(app.input.version);
+  return job_key("predict", name, app.models.backend, "v", app.input.version);
 }
 
 std::string accuracy_key(const AppState& app, const std::string& name) {
-  return "accuracy/" + name + "/" + std::to_string(app.predictions.accuracy_images);
+  return job_key("accuracy", name, app.predictions.accuracy_images);
 }
 
 // One forward of the current input (batch 1), timed.
@@ -110,9 +114,10 @@ void draw_scale_selector(AppState& app, int family) {
   int& scale = app.predictions.scale[family];
   ImGui::SetNextItemWidth(-1.0f);
   const std::string id = std::string("##scale_") + kFamilies[family];
-  if (ImGui::BeginCombo(id.c_str(), format_text(tr(L, TextId::PredScaleOption), data_scale_percent(scale)).c_str())) {
+  const char* option = tr(L, PredictionsText::ScaleOption);
+  if (ImGui::BeginCombo(id.c_str(), format_text(option, data_scale_percent(scale)).c_str())) {
     for (int s = 0; s < kDataScaleCount; ++s) {
-      if (ImGui::Selectable(format_text(tr(L, TextId::PredScaleOption), data_scale_percent(s)).c_str(), s == scale))
+      if (ImGui::Selectable(format_text(option, data_scale_percent(s)).c_str(), s == scale))
         scale = s;
       record_rect(app, std::string("scale.") + kFamilies[family] + "." + kDataScales[s]);
     }
@@ -125,11 +130,16 @@ void draw_prediction(AppState& app, int family, const Model* model) {
   const Language L = app.ui.language;
   const std::string name = shown_name(app, family);
   const Job& job = request_prediction(app, family, model);
-  const Prediction* p = job_result<Prediction>(job);
-  if (!p) {
-    ImGui::TextDisabled("%s", tr(L, TextId::PredComputing));
+  const JobView<Prediction> view = job_view<Prediction>(job);
+  if (view.failed()) {
+    ImGui::TextWrapped("%s", format_text(tr(L, PredictionsText::Failed), view.error.c_str()).c_str());
     return;
   }
+  if (!view.ready()) {
+    ImGui::TextDisabled("%s", tr(L, PredictionsText::Computing));
+    return;
+  }
+  const Prediction* p = view.value;
   const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
   for (int c : top_classes(p->probs, kTopK)) {
     const bool correct = c == truth;
@@ -139,7 +149,7 @@ void draw_prediction(AppState& app, int family, const Model* model) {
     if (correct) ImGui::PopStyleColor();
   }
   const ModelEntry* e = model_entry(app, name);
-  ImGui::TextDisabled(tr(L, TextId::PredForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
+  ImGui::TextDisabled(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
                       e ? static_cast<int>(e->forward_ms.size()) : 0);
 }
 
@@ -148,21 +158,22 @@ void draw_accuracy(AppState& app, int family, const Model* model) {
   double recorded = 0.0;
   int samples = 0;
   if (recorded_accuracy(*model, &recorded, &samples))
-    ImGui::TextWrapped(tr(L, TextId::AccRecorded), 100.0 * recorded, samples);
+    ImGui::TextWrapped(tr(L, PredictionsText::AccRecorded), 100.0 * recorded, samples);
   if (!app.predictions.accuracy_requested || app.gallery.status != GalleryState::Status::Ready) return;
   const Job& job = request_accuracy(app, family, model);
-  const AccuracyRun* r = job_partial<AccuracyRun>(&job);
-  if (!job.error.empty()) {
-    ImGui::TextWrapped("%s", job.error.c_str());
-  } else if (!job.done) {
-    ImGui::ProgressBar(job.progress, ImVec2(-1.0f, 0.0f),
+  const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
+  const AccuracyRun* r = view.value;
+  if (view.failed()) {
+    ImGui::TextWrapped("%s", view.error.c_str());
+  } else if (view.running()) {
+    ImGui::ProgressBar(view.progress, ImVec2(-1.0f, 0.0f),
                        format_text("%d / %d", r ? r->done : 0, r ? r->total : 0).c_str());
     record_rect(app, std::string("progress.accuracy.") + kFamilies[family]);
   } else if (r && r->total > 0) {
     const double acc = static_cast<double>(r->correct) / r->total;
     // Standard error of a proportion measured on n images.
     const double se = std::sqrt(acc * (1.0 - acc) / r->total);
-    ImGui::TextWrapped(tr(L, TextId::AccMeasured), 100.0 * acc, 100.0 * se, r->correct, r->total);
+    ImGui::TextWrapped(tr(L, PredictionsText::AccMeasured), 100.0 * acc, 100.0 * se, r->correct, r->total);
   }
 }
 
@@ -170,22 +181,24 @@ void draw_accuracy(AppState& app, int family, const Model* model) {
 
 void panel_predictions(AppState& app) {
   const Language L = app.ui.language;
-  ImGui::TextUnformatted(tr(L, TextId::PredTitle));
+  ImGui::TextUnformatted(tr(L, PredictionsText::Title));
   ImGui::SameLine();
-  help_marker(tr(L, TextId::PredHelp));
+  help_marker(tr(L, PredictionsText::Help));
   ImGui::SameLine(0.0f, ImGui::GetFontSize() * 2.0f);
-  ImGui::TextUnformatted(tr(L, TextId::PredBackend));
+  ImGui::TextUnformatted(tr(L, PredictionsText::Backend));
   ImGui::SameLine();
   for (const char* backend : {"simd", "ref"}) {
     if (ImGui::RadioButton(backend, app.models.backend == backend)) set_backend(app, backend);
     record_rect(app, std::string("backend.") + backend);
     ImGui::SameLine();
   }
-  help_marker(tr(L, TextId::PredBackendHelp));
+  help_marker(tr(L, PredictionsText::BackendHelp));
   if (app.input.source == InputSource::Gallery && !app.input.edited && app.input.gallery_label >= 0)
-    ImGui::TextDisabled(tr(L, TextId::PredTrueClass), class_name(L, app.input.gallery_label), app.input.gallery_index);
+    ImGui::TextDisabled(tr(L, PredictionsText::TrueClass), class_name(L, app.input.gallery_label),
+                        app.input.gallery_index);
 
-  if (ImGui::BeginTable("##predictions", kFamilyCount, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+  ImGui::BeginGroup();
+  if (ImGui::BeginTable("##predictions", kFamilyCount, kTableFlags)) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
@@ -201,28 +214,32 @@ void panel_predictions(AppState& app) {
     }
     ImGui::EndTable();
   }
-  notice_caption(app, TextId::PredNotice);
+  ImGui::EndGroup();
+  record_rect(app, "predictions.table");
+  notice_caption(app, tr(app.ui.language, PredictionsText::Notice));
 
   ImGui::Separator();
-  ImGui::TextUnformatted(tr(L, TextId::AccTitle));
+  ImGui::TextUnformatted(tr(L, PredictionsText::AccTitle));
   ImGui::SameLine();
-  help_marker(tr(L, TextId::AccHelp));
+  help_marker(tr(L, PredictionsText::AccHelp));
   bool running = false;
   for (const char* family : kFamilies) running = running || job_running(app, std::string("accuracy.") + family);
   if (app.gallery.status != GalleryState::Status::Ready) {
     ImGui::TextDisabled("%s", tr(L, TextId::GalleryLoading));
   } else if (!app.predictions.accuracy_requested) {
     const int n = std::min(app.predictions.accuracy_images, app.gallery.test_set.count);
-    if (ImGui::Button(format_text(tr(L, TextId::AccStart), n).c_str())) app.predictions.accuracy_requested = true;
+    if (ImGui::Button(format_text(tr(L, PredictionsText::AccStart), n).c_str()))
+      app.predictions.accuracy_requested = true;
     record_rect(app, "button.accuracy");
   } else if (running) {
-    if (ImGui::Button(tr(L, TextId::AccCancel))) {
+    if (ImGui::Button(tr(L, PredictionsText::AccCancel))) {
       app.predictions.accuracy_requested = false;
       for (const char* family : kFamilies) job_cancel(app, std::string("accuracy.") + family);
     }
     record_rect(app, "button.accuracy_cancel");
   }
-  if (ImGui::BeginTable("##accuracy", kFamilyCount, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+  ImGui::BeginGroup();
+  if (ImGui::BeginTable("##accuracy", kFamilyCount, kTableFlags)) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
@@ -233,7 +250,9 @@ void panel_predictions(AppState& app) {
     }
     ImGui::EndTable();
   }
-  notice_caption(app, TextId::AccNotice);
+  ImGui::EndGroup();
+  record_rect(app, "accuracy.table");
+  notice_caption(app, tr(app.ui.language, PredictionsText::AccNotice));
 }
 
 json predictions_query(const AppState& app) {
@@ -241,9 +260,11 @@ json predictions_query(const AppState& app) {
   for (int f = 0; f < kFamilyCount; ++f) {
     const std::string name = shown_name(app, f);
     json m = {{"name", name}, {"input_version", app.input.version}, {"backend", app.models.backend}};
-    const Prediction* p = job_result<Prediction>(job_find(app, prediction_key(app, name)));
-    m["ready"] = p != nullptr;
-    if (p) {
+    const JobView<Prediction> view = job_view<Prediction>(job_find(app, prediction_key(app, name)));
+    const Prediction* p = view.value;
+    m["ready"] = view.ready();
+    if (view.failed()) m["error"] = view.error;
+    if (view.ready()) {
       m["probs"] = p->probs;
       m["top"] = top_classes(p->probs, kTopK);
       m["ms"] = p->ms;
@@ -259,13 +280,14 @@ json accuracy_query(const AppState& app) {
   for (int f = 0; f < kFamilyCount; ++f) {
     const std::string name = shown_name(app, f);
     const Job* job = job_find(app, accuracy_key(app, name));
-    const AccuracyRun* r = job_partial<AccuracyRun>(job);
+    const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
+    const AccuracyRun* r = view.value;
     models.push_back({{"name", name},
                       {"correct", r ? r->correct : 0},
                       {"n", r ? r->done : 0},
                       {"total", r ? r->total : 0},
                       {"done", job && job->done},
-                      {"error", job ? job->error : ""}});
+                      {"error", view.error}});
   }
   return json{{"requested", app.predictions.accuracy_requested}, {"models", models}};
 }

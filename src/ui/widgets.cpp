@@ -19,9 +19,9 @@ void help_marker(const char* text) {
   }
 }
 
-void notice_caption(const AppState& app, TextId notice) {
+void notice_caption(const AppState& app, const char* notice) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s %s", tr(app.ui.language, TextId::WhatToNotice), tr(app.ui.language, notice));
+  ImGui::TextWrapped("%s %s", tr(app.ui.language, TextId::WhatToNotice), notice);
   ImGui::PopStyleColor();
 }
 

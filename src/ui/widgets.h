@@ -11,8 +11,8 @@ namespace vc {
 
 // "(?)" that shows `text` (a formula or an explanation) in a tooltip on hover.
 void help_marker(const char* text);
-// The one-line "What to notice: ..." caption under a figure.
-void notice_caption(const AppState& app, TextId notice);
+// The one-line "What to notice: ..." caption under a figure; `notice` is the translated text.
+void notice_caption(const AppState& app, const char* notice);
 // Records the last item's screen rectangle under `id` (see lab_query("rects")).
 void record_rect(AppState& app, const std::string& id);
 // Draws a side x side grayscale image ([0,1], row-major) as filled rectangles, `cell` pixels per pixel.

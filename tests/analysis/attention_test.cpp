@@ -1,6 +1,7 @@
 // Attention analyses against the NumPy reference (tools/analysis_ref/attention_ref.py, committed golden
 // tests/analysis/data/attention_ref.json, or the file named by VITCNN_ATTENTION_GOLDEN) and their properties.
 #include "analysis/attention.h"
+#include "analysis/attention_json.h"
 
 #include <gtest/gtest.h>
 
@@ -262,6 +263,83 @@ TEST(Attention, LocalHeadsCountsTheFirstLayersBelowTheThreshold) {
   EXPECT_EQ(local_heads(d, 2, 2.0), 1);   // strictly below
   EXPECT_EQ(local_heads(d, 9, 5.0), 5);   // more layers than the model has
   EXPECT_EQ(local_heads(d, 0, 5.0), 0);
+}
+
+TEST(Attention, LayerHeadMeanAveragesTheHeadsOfOneLayer) {
+  AttentionDistance d;
+  d.layers = 3;
+  d.heads = 2;
+  d.px = {1.0, 9.0, 2.0, 3.0, 0.5, 0.5};  // [layer][head]
+  EXPECT_DOUBLE_EQ(layer_head_mean(d, 0), 5.0);
+  EXPECT_DOUBLE_EQ(layer_head_mean(d, 1), 2.5);
+  EXPECT_DOUBLE_EQ(layer_head_mean(d, 2), 0.5);
+}
+
+// An AttentionImage made from random probs (batch 1), as analyse_attention builds it from a model's trace.
+AttentionImage random_image(int layers, int heads, int grid, double cell_px, uint32_t seed) {
+  AttentionImage a;
+  a.probs = random_probs(layers, 1, heads, grid, seed);
+  Result<AttentionStack> s = attention_stack(a.probs);
+  EXPECT_TRUE(s.ok());
+  a.distance = attention_distance(*s, 0, cell_px).value();
+  for (int l = 0; l < layers; ++l) {
+    AttentionStack upto = *s;
+    upto.layers.resize(static_cast<size_t>(l) + 1);
+    a.rollouts.push_back(rollout(upto, 0).value());
+  }
+  return a;
+}
+
+TEST(Attention, AttentionMapPicksTheClsRowAPatchRowOrTheRollout) {
+  const AttentionImage a = random_image(3, 2, 3, 4.0, 21);
+  Result<AttentionStack> s = attention_stack(a.probs);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(attention_map(a, 2, 1, false, -1)->data, cls_map(*s, 0, 2, 1)->data);
+  EXPECT_EQ(attention_map(a, 1, 0, false, 4)->data, token_map(*s, 0, 1, 0, 4)->data);
+  EXPECT_EQ(attention_map(a, 2, 0, true, -1)->data, rollout_cls_map(*s, 0)->data);
+  // The rollout through layer 0 alone, row of patch 7 (token 8).
+  AttentionStack first = *s;
+  first.layers.resize(1);
+  const Tensor r0 = rollout(first, 0).value();
+  EXPECT_EQ(attention_map(a, 0, 1, true, 7)->data, patch_row(r0.ptr(), s->tokens, s->grid, 8).data);
+  EXPECT_FALSE(attention_map(a, 3, 0, false, -1).ok());
+  EXPECT_FALSE(attention_map(a, 0, 0, false, 9).ok());
+  AttentionImage no_rollout = a;
+  no_rollout.rollouts.clear();
+  EXPECT_FALSE(attention_map(no_rollout, 0, 0, true, -1).ok());
+  EXPECT_TRUE(attention_map(no_rollout, 0, 0, false, -1).ok());
+}
+
+TEST(Attention, PatchRowSkipsTheClsColumn) {
+  // A [5, 5] matrix (CLS + a 2 x 2 grid) holding 10 * row + column.
+  Tensor m({5, 5});
+  for (int i = 0; i < 25; ++i) m.data[i] = static_cast<float>(10 * (i / 5) + i % 5);
+  const Tensor r = patch_row(m.ptr(), 5, 2, 3);
+  EXPECT_EQ(r.shape_str(), Tensor({2, 2}).shape_str());
+  EXPECT_EQ(r.data, (std::vector<float>{31, 32, 33, 34}));
+}
+
+TEST(Attention, DistanceJsonHasOneSetOfKeys) {
+  const AttentionImage a = random_image(3, 2, 3, 4.0, 22);
+  const AttentionDistance& d = a.distance;
+  const json j = attention_distance_json(d);
+  EXPECT_EQ(j["layers"], 3);
+  EXPECT_EQ(j["heads"], 2);
+  EXPECT_EQ(j["grid"], 3);
+  EXPECT_EQ(j["tokens"], 10);
+  EXPECT_EQ(j["cell_px"], 4.0);
+  ASSERT_EQ(j["distance_px"].size(), 3u);
+  for (int l = 0; l < 3; ++l)
+    for (int h = 0; h < 2; ++h) {
+      EXPECT_EQ(j["distance_px"][l][h].get<double>(), d.px[l * 2 + h]);
+      EXPECT_EQ(j["distance_patches"][l][h].get<double>(), d.patches[l * 2 + h]);
+    }
+  const double uniform = uniform_attention_distance_px(3, 4.0).value();
+  EXPECT_EQ(j["uniform_px"].get<double>(), uniform);
+  EXPECT_EQ(j["local_threshold_px"].get<double>(), kLocalFraction * uniform);
+  EXPECT_EQ(j["early_layers"], kEarlyLayers);
+  EXPECT_EQ(j["local_heads_early"], local_heads(d, kEarlyLayers, kLocalFraction * uniform));
+  EXPECT_FALSE(j.contains("patch"));
 }
 
 TEST(Attention, RejectsBadInput) {

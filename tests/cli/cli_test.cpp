@@ -69,7 +69,7 @@ TEST(CliArgs, UsageAndUnknownCommand) {
 }
 
 TEST(CliArgs, HelpForEverySubcommand) {
-  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures"}) {
+  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures", "rf"}) {
     CliRun r = vitcnn({c, "--help"});
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: vitcnn ") + c), std::string::npos) << c;
@@ -130,8 +130,9 @@ TEST_F(Cli, BadValuesAreErrors) {
            {"predict", "--model", model("vit")},
            {"predict", "--model", model("vit"), "--test-index", "1", "--image", "a.png"},
            {"predict", "--model", model("vit"), "--test-index", "1", "--backend", "gpu"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "2", "--head", "0"},
-           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "3", "--head", "1"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1", "--head", "0"},
+           {"attention", "--model", model("vit"), "--test-index", "1", "--layer", "1"},
            {"eval", "--model", model("vit"), "--limit", "0"},
        }) {
     CliRun r = vitcnn(argv);
@@ -287,14 +288,15 @@ TEST(CliNpy, HeaderFollowsTheFormat) {
 
 TEST_F(Cli, AttentionShapes) {
   for (const char* arch : {"vit", "hybrid", "rvit"}) {
-    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "1"});
+    // --layer/--head count from 1: the second layer's second head is [1][1] in the JSON.
+    CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "2", "--head", "2"});
     ASSERT_EQ(r.code, 0) << r.err;
     const int layers = r.j["layers"], heads = r.j["heads"], grid = r.j["grid"];
     EXPECT_EQ(layers, 2);
     EXPECT_EQ(heads, 2);
     EXPECT_EQ(grid, 8);
     EXPECT_EQ(r.j["tokens"], 65);
-    EXPECT_EQ(r.j["patch"], 4.0);
+    EXPECT_EQ(r.j["cell_px"], 4.0);
     ASSERT_EQ(r.j["distance_px"].size(), 2u);
     ASSERT_EQ(r.j["cls_maps"].size(), 2u);
     for (int l = 0; l < layers; ++l) {
@@ -315,6 +317,12 @@ TEST_F(Cli, AttentionShapes) {
     EXPECT_EQ(r.j["rollout_cls_map"].size(), 8u);
     EXPECT_EQ(r.j["selected"]["cls_map"], r.j["cls_maps"][1][1]);
     EXPECT_EQ(r.j["selected"]["distance_px"], r.j["distance_px"][1][1]);
+    EXPECT_EQ(r.j["selected"]["layer"], 1);  // JSON indices count from 0
+    EXPECT_EQ(r.j["selected"]["head"], 1);
+    CliRun first = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "1", "--head", "2"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_EQ(first.j["selected"]["cls_map"], first.j["cls_maps"][0][1]);
+    EXPECT_EQ(first.j["selected"]["layer"], 0);
   }
 }
 
@@ -360,13 +368,76 @@ TEST_F(Cli, AttentionOfACnnIsAnError) {
   EXPECT_EQ(many.code, 1);
 }
 
+TEST_F(Cli, RfLayersUnitsAndMaps) {
+  // cnn_tiny: stem 3, stages.0.0 (stride 1) 3 + 2 + 2 = 7, stages.1.0 (stride 2) 7 + 2 + 4 = 13 on a 16 x 16 grid.
+  CliRun cnn = vitcnn({"rf", "--model", model("cnn"), "--test-index", "2"});
+  ASSERT_EQ(cnn.code, 0) << cnn.err;
+  ASSERT_EQ(cnn.j["layers"].size(), 3u);
+  EXPECT_EQ(cnn.j["layers"][2]["name"], "stages.1.0");
+  EXPECT_EQ(cnn.j["layers"][2]["theoretical"]["size_px"], 13.0);
+  EXPECT_EQ(cnn.j["layers"][2]["theoretical"]["jump_px"], 2.0);
+  EXPECT_EQ(cnn.j["layer"], "stages.1.0");
+  EXPECT_EQ(cnn.j["unit"]["row"], 8);
+  EXPECT_EQ(cnn.j["input"]["test_index"], 2);
+  EXPECT_EQ(cnn.j["input_px"], 32);
+  ASSERT_EQ(cnn.j["erf"]["map"].size(), 32u);
+  EXPECT_EQ(cnn.j["erf"]["map"][0].size(), 32u);
+  EXPECT_EQ(cnn.j["erf"]["mass_outside_trf"], 0.0);
+  EXPECT_GT(cnn.j["erf"]["r90_px"].get<double>(), cnn.j["erf"]["r50_px"].get<double>() - 1e-12);
+  // A vit patch token at embed sees its 4 x 4 patch; the CLS token after a block sees the whole image.
+  CliRun token = vitcnn({"rf", "--model", model("vit"), "--layer", "embed", "--token", "9", "--test-index", "0"});
+  ASSERT_EQ(token.code, 0) << token.err;
+  EXPECT_EQ(token.j["unit"]["token"], 10);
+  EXPECT_EQ(token.j["unit"]["box_px"], (json{{"top", 4}, {"left", 4}, {"bottom", 8}, {"right", 8}}));
+  EXPECT_EQ(token.j["erf"]["mass_outside_trf"], 0.0);
+  CliRun cls = vitcnn({"rf", "--model", model("hybrid"), "--layer", "blocks.0", "--cls", "--images", "2"});
+  ASSERT_EQ(cls.code, 0) << cls.err;
+  EXPECT_EQ(cls.j["images"], 2);
+  EXPECT_EQ(cls.j["layers"][3]["theoretical"]["global"], false) << "embed";
+  EXPECT_EQ(cls.j["layers"][4]["theoretical"]["global"], true) << "blocks.0";
+  EXPECT_EQ(cls.j["unit"]["centre_px"], (json{16.0, 16.0}));
+  // --untrained: the seeded initialisation of the same config, written where asked.
+  const fs::path dir = scratch("rf_untrained");
+  const std::string saved = (dir / "cnn_untrained.safetensors").string();
+  CliRun u = vitcnn({"rf", "--model", model("cnn"), "--untrained", "--seed", "3", "--save-untrained", saved});
+  ASSERT_EQ(u.code, 0) << u.err;
+  EXPECT_EQ(u.j["weights"]["untrained_seed"], 3);
+  CliRun reloaded = vitcnn({"rf", "--model", saved});
+  ASSERT_EQ(reloaded.code, 0) << reloaded.err;
+  EXPECT_EQ(reloaded.j["erf"], u.j["erf"]);
+}
+
+TEST_F(Cli, RfBadInputsAreErrors) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"rf", "--model", model("cnn"), "--unit", "16,0"}, "outside"},
+      {{"rf", "--model", model("cnn"), "--layer", "stages.1.0", "--unit", "0,-1"}, "outside"},
+      {{"rf", "--model", model("vit"), "--layer", "blocks.7"}, "unknown layer 'blocks.7'"},
+      {{"rf", "--model", model("vit"), "--images", "0"}, "--images"},
+      {{"rf", "--model", model("cnn"), "--token", "3"}, "cnn"},
+      {{"rf", "--model", model("cnn"), "--cls"}, "token layer"},
+      {{"rf", "--model", model("hybrid"), "--layer", "stem", "--token", "3"}, "feature map"},
+      {{"rf", "--model", model("vit"), "--token", "64"}, "--token"},
+      {{"rf", "--model", model("vit"), "--unit", "1,2", "--cls"}, "at most one"},
+      {{"rf", "--model", model("vit"), "--unit", "1;2"}, "ROW,COL"},
+      {{"rf", "--model", model("vit"), "--images", "2", "--test-index", "1"}, "--images"},
+      {{"rf", "--model", model("vit"), "--save-untrained", "x.safetensors"}, "--untrained"},
+      {{"rf", "--model", model("vit"), "--seed", "2"}, "--untrained"},
+  };
+  for (const auto& [argv, message] : cases) {
+    CliRun r = vitcnn(argv);
+    EXPECT_NE(r.code, 0) << argv.back();
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
 TEST_F(Cli, FiguresWritesPngsAndASummary) {
   const fs::path models = scratch("figure_models"), out = scratch("figures");
   for (const char* name : {"vit_p001", "vit_p100"})
     fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
-  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* png : {"attention_grid.png", "distance_scatter.png"}) {
+  for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png"}) {
     std::ifstream f(out / png, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     Result<GrayImage> img = decode_image(bytes);
@@ -379,8 +450,13 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   ss << md.rdbuf();
   EXPECT_NE(ss.str().find("local"), std::string::npos);
   EXPECT_NE(ss.str().find("vit_p001"), std::string::npos);
+  // Receptive fields: only the vit family is there, so the claims comparing it with the cnn say they were not measured.
+  EXPECT_NE(ss.str().find("## Receptive fields"), std::string::npos);
+  EXPECT_NE(ss.str().find("| vit | 1 | blocks.0 | 32 (global) |"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("not measured"), std::string::npos);
+  EXPECT_EQ(r.j["receptive_field"]["vit"][0]["size_px"], 4.0);
   EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
-  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_distance_px"].get<double>());
+  EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_px"].get<double>());
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});

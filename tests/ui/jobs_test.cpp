@@ -38,22 +38,24 @@ TEST_F(JobsTest, StepsStayWithinTheFrameBudgetAndFinish) {
   jobs_run(app);  // 3 steps fit in 8 ms (the third one crosses it)
   const Job* running = job_running(app, "a");
   ASSERT_NE(running, nullptr);
-  EXPECT_EQ(*job_partial<int>(running), 3);
+  EXPECT_EQ(*job_view<int>(running).value, 3);
   EXPECT_FLOAT_EQ(running->progress, 0.3f);
-  EXPECT_EQ(job_result<int>(running), nullptr);
+  EXPECT_TRUE(job_view<int>(running).running());
+  EXPECT_FLOAT_EQ(job_view<int>(running).progress, 0.3f);
   for (int i = 0; i < 3; ++i) jobs_run(app);
   EXPECT_EQ(job_running(app, "a"), nullptr);
   const Job* done = job_find(app, "a/1");
   ASSERT_NE(done, nullptr);
   EXPECT_TRUE(done->done);
-  EXPECT_EQ(*job_result<int>(done), 10);
+  ASSERT_TRUE(job_view<int>(done).ready());
+  EXPECT_EQ(*job_view<int>(done).value, 10);
   EXPECT_DOUBLE_EQ(done->busy_ms, 30.0);
 }
 
 TEST_F(JobsTest, AtLeastOneStepPerFrameEvenOverBudget) {
   job_request(app, "a", "a/1", counting_step(&clock, 3, 100.0));
   jobs_run(app);
-  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 1);
+  EXPECT_EQ(*job_view<int>(job_running(app, "a")).value, 1);
 }
 
 TEST_F(JobsTest, JobsTakeTurns) {
@@ -61,8 +63,8 @@ TEST_F(JobsTest, JobsTakeTurns) {
   job_request(app, "a", "a/1", counting_step(&clock, 5, 1.0));
   job_request(app, "b", "b/1", counting_step(&clock, 5, 1.0));
   for (int i = 0; i < 4; ++i) jobs_run(app);
-  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 2);
-  EXPECT_EQ(*job_partial<int>(job_running(app, "b")), 2);
+  EXPECT_EQ(*job_view<int>(job_running(app, "a")).value, 2);
+  EXPECT_EQ(*job_view<int>(job_running(app, "b")).value, 2);
 }
 
 TEST_F(JobsTest, NewKeyReplacesTheSlotAndFinishedResultsAreCached) {
@@ -71,12 +73,12 @@ TEST_F(JobsTest, NewKeyReplacesTheSlotAndFinishedResultsAreCached) {
   // Same key again: the running job continues (the new step is not used).
   job_request(app, "a", "a/1", counting_step(&clock, 1, 1.0));
   jobs_run(app);
-  EXPECT_EQ(*job_partial<int>(job_running(app, "a")), 16);
+  EXPECT_EQ(*job_view<int>(job_running(app, "a")).value, 16);
   // Another key: the old job is cancelled.
   job_request(app, "a", "a/2", counting_step(&clock, 1, 1.0));
   EXPECT_EQ(job_find(app, "a/1"), nullptr);
   jobs_run(app);
-  ASSERT_NE(job_result<int>(job_find(app, "a/2")), nullptr);
+  ASSERT_TRUE(job_view<int>(job_find(app, "a/2")).ready());
   // Asking for a finished key answers from the cache without running anything.
   const double before = clock;
   const Job& cached = job_request(app, "a", "a/2", counting_step(&clock, 5, 1.0));
@@ -121,7 +123,47 @@ TEST_F(JobsTest, AFailingStepFinishesWithItsError) {
   ASSERT_NE(job, nullptr);
   EXPECT_TRUE(job->done);
   EXPECT_EQ(job->error, "out of test images");
-  EXPECT_EQ(job_result<int>(job), nullptr);
+  const JobView<int> view = job_view<int>(job);
+  EXPECT_TRUE(view.failed());
+  EXPECT_EQ(view.error, "out of test images");
+  EXPECT_EQ(view.value, nullptr);
+}
+
+struct Wanted {};
+struct Other {};
+
+TEST_F(JobsTest, AResultOfTheWrongTypeIsAnErrorNeverRunning) {
+  job_request(app, "a", "a/1", [](Job& job) {
+    job.result = Other{};
+    return true;
+  });
+  jobs_run(app);
+  const JobView<Wanted> view = job_view<Wanted>(job_find(app, "a/1"));
+  EXPECT_TRUE(view.failed());
+  EXPECT_FALSE(view.running());
+  EXPECT_EQ(view.value, nullptr);
+  EXPECT_NE(view.error.find("a/1"), std::string::npos) << view.error;
+  EXPECT_NE(view.error.find("expected a vc::(anonymous namespace)::Wanted"), std::string::npos) << view.error;
+  EXPECT_NE(view.error.find("Other"), std::string::npos) << view.error;
+  EXPECT_TRUE(job_view<Other>(job_find(app, "a/1")).ready());
+  // Also while it runs: a partial result of another type is an error at once.
+  job_request(app, "b", "b/1", counting_step(&clock, 5, 10.0));
+  jobs_run(app);
+  ASSERT_NE(job_running(app, "b"), nullptr);
+  EXPECT_TRUE(job_view<Wanted>(job_running(app, "b")).failed());
+  // A finished job without any result is an error too.
+  job_request(app, "c", "c/1", [](Job&) { return true; });
+  jobs_run(app);
+  const JobView<int> empty = job_view<int>(job_find(app, "c/1"));
+  EXPECT_TRUE(empty.failed());
+  EXPECT_NE(empty.error.find("without a result"), std::string::npos) << empty.error;
+  EXPECT_EQ(job_view<int>(nullptr).status, JobView<int>::Status::None);
+}
+
+TEST(JobKey, JoinsThePartsWithSlashes) {
+  EXPECT_EQ(job_key("attention.image", "vit_p100", "v", uint64_t{12}), "attention.image/vit_p100/v/12");
+  EXPECT_EQ(job_key("accuracy", std::string("cnn_p010"), 1000), "accuracy/cnn_p010/1000");
+  EXPECT_EQ(job_key("solo"), "solo");
 }
 
 // Model store: fetches answered later, as on the web.

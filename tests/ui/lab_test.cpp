@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,14 @@
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
+#include "ui/view.h"
 
 namespace vc {
 namespace {
 
 using nlohmann::json;
 
+// The views' keys in tab order: links and rect names depend on them (a new view adds its key here).
 const char* const kTabKeys[] = {"input", "predictions", "attention", "receptive_field", "representations", "compare"};
 
 std::vector<uint8_t> read_file(const std::string& path, std::string* error) {
@@ -227,7 +230,7 @@ TEST_F(LabTest, EveryViewInEveryStateKeepsBeginEndBalanced) {
         if (state == 1) clear_input(*app_);
         if (state == 2) stamp_brush(app_->input.image, 14.0f, 14.0f, BrushSettings{}, false);
         if (state == 3) lab_open_image(*app_, std::vector<uint8_t>{1, 2, 3}, "broken.png");
-        for (int t = 0; t < 6; ++t) {
+        for (int t = 0; t < static_cast<int>(std::size(kTabKeys)); ++t) {
           type(static_cast<char>('1' + t));  // shortcut: switch view
           frames(2);
           EXPECT_EQ(tab(), kTabKeys[t]) << language << " loaded=" << loaded << " state=" << state;
@@ -260,7 +263,7 @@ TEST_F(LabTest, FailedFetchShowsErrorAndKeepsRunning) {
   Platform p = assets_.platform();
   p.fetch = [](const std::string& path, FetchDone done) { done({}, "HTTP 404 for " + path); };
   app_ = lab_create(p, LabOptions{});
-  for (int t = 0; t < 6; ++t) type(static_cast<char>('1' + t));
+  for (int t = 0; t < static_cast<int>(std::size(kTabKeys)); ++t) type(static_cast<char>('1' + t));
   EXPECT_FALSE(lab_ready(*app_));
   const json gallery = query("gallery");
   EXPECT_EQ(gallery["status"], "failed");
@@ -412,6 +415,35 @@ TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
                          "language.ko"})
     EXPECT_TRUE(rects.contains(id)) << id;
   EXPECT_TRUE(query("nonsense").contains("error"));
+}
+
+// The registry (ui/views.cpp): one row per tab, with unique keys and query names; every view's anchors are drawn
+// once the view is ready; the unknown-query error lists every known name; links reach the view that owns them.
+TEST_F(LabTest, EveryViewIsOneRowAndItsAnchorsAreDrawn) {
+  std::set<std::string> keys, queries;
+  for (const ViewSpec& v : lab_views()) {
+    EXPECT_TRUE(keys.insert(v.key).second) << v.key;
+    EXPECT_EQ(view_index(v.key), static_cast<int>(keys.size()) - 1);
+    EXPECT_EQ(v.write_link == nullptr, v.read_link == nullptr) << v.key;
+    EXPECT_FALSE(v.anchors.empty()) << v.key;
+    for (const ViewQuery& q : v.queries) EXPECT_TRUE(queries.insert(q.name).second) << q.name;
+  }
+  EXPECT_EQ(keys, std::set<std::string>(std::begin(kTabKeys), std::end(kTabKeys)));
+  EXPECT_EQ(view_index("nonsense"), -1);
+  create();
+  frames(2);
+  const std::string error = query("nonsense")["error"];
+  for (const std::string& q : queries) EXPECT_NE(error.find(q), std::string::npos) << error;
+  for (const ViewSpec& v : lab_views()) {
+    click(std::string("tab.") + v.key);
+    for (const ViewQuery& q : v.queries) EXPECT_FALSE(query(q.name).contains("error") &&
+                                                      query(q.name)["error"].is_string() &&
+                                                      query(q.name).size() == 1) << q.name;
+    for (const char* id : v.anchors) {
+      for (int i = 0; i < 20 && !query("rects").contains(id); ++i) frame();
+      EXPECT_TRUE(query("rects").contains(id)) << v.key << ": anchor " << id;
+    }
+  }
 }
 
 // The Predictions view with the repository's p100 checkpoints: probabilities for the current input from all
@@ -713,6 +745,28 @@ TEST_F(AttentionViewTest, AMissingCheckpointIsAMessageNotACrash) {
   EXPECT_NE(a["error"].get<std::string>().find("vit_p030"), std::string::npos) << a.dump();
   click("attention.scale.p100");
   EXPECT_EQ(ready_attention()["model"], "vit_p100");
+}
+
+TEST_F(AttentionViewTest, AJobResultOfTheWrongTypeIsShownAsAnErrorNotComputing) {
+  create();
+  frames(2);
+  click("tab.predictions");
+  for (int i = 0; i < 10 && !query("predictions")["models"][0]["ready"].get<bool>(); ++i) frame();
+  click("tab.attention");
+  ready_attention();
+  // A result of another type under a view's key (a programming error): the views say so instead of computing forever.
+  const uint64_t v = app_->input.version;
+  app_->jobs.finished.at(job_key("attention.image", "vit_p100", "v", v)).result = std::string("not an image");
+  app_->jobs.finished.at(job_key("predict", "vit_p100", "simd", "v", v)).result = 42;
+  frames(2);
+  const json a = query("attention");
+  EXPECT_EQ(a["status"], "error");
+  EXPECT_NE(a["error"].get<std::string>().find("expected a vc::AttentionImage"), std::string::npos) << a.dump();
+  click("tab.predictions");
+  const json p = query("predictions")["models"][0];
+  EXPECT_FALSE(p["ready"].get<bool>());
+  EXPECT_NE(p["error"].get<std::string>().find("expected a vc::(anonymous namespace)::Prediction"), std::string::npos)
+      << p.dump();
 }
 
 TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {

@@ -59,6 +59,20 @@ def mean_distance_px(probs, cell_px):
     return (np.mean([attention_ref.distances(probs[:, b]) for b in range(probs.shape[1])], axis=0) * cell_px).tolist()
 
 
+def run_checks(paths, check, errors):
+    """The reference checks' driver: check(path) -> (ok, message) per path, one printed line each, an exception of
+    the types `errors` counting as a failure. -> the exit status (1 on any failure)."""
+    failures = 0
+    for path in paths:
+        try:
+            ok, message = check(path)
+        except errors as e:
+            ok, message = False, "error: %s" % (getattr(e, "stderr", None) or e)
+        print("%-28s %s  %s" % (os.path.basename(path), "ok  " if ok else "FAIL", message))
+        failures += not ok
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)

@@ -67,15 +67,8 @@ def main():
     if not paths:
         sys.exit("shipped_attention_check: no vit, rvit or hybrid checkpoints in %s" % args.models_dir)
     images = checkpoint.preprocess(make_test_models.first_test_images(IMAGES))
-    failures = 0
-    for path in paths:
-        try:
-            ok, message = check_model(args.vitcnn, path, images)
-        except (subprocess.CalledProcessError, KeyError, ValueError) as e:
-            ok, message = False, "error: %s" % (getattr(e, "stderr", None) or e)
-        print("%-24s %s  %s" % (os.path.basename(path), "ok  " if ok else "FAIL", message))
-        failures += not ok
-    return 1 if failures else 0
+    return make_test_models.run_checks(paths, lambda path: check_model(args.vitcnn, path, images),
+                                       (subprocess.CalledProcessError, KeyError, ValueError))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 // prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
 //   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
 //                                       [--peers]
-//                                       [model_bench flags: --runs N --only forward|attention|trace --model NAME ...]
+//                                       [model_bench flags: --runs N --only forward|attention|trace|rf --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
 // --peers then times the same p100 models with onnxruntime-web and tfjs-wasm in Chromium (tools/bench/peers/peers.mjs)
 // and prints a second table: our Chromium simd medians beside theirs.
@@ -55,7 +55,8 @@ async function runChromium(opts) {
 }
 
 const KINDS = { forward: 'forward', attention_distance: 'mean attention distance, end to end',
-                attention_analysis: 'mean attention distance, analysis of recorded traces' };
+                attention_analysis: 'mean attention distance, analysis of recorded traces',
+                erf_map: 'ERF map, one unit and image', erf_mean: 'mean ERF' };
 const key = (r) => [r.kind, r.model, r.backend, r.batch ?? r.images].join(' ');
 const fmt = (ms) => (ms === undefined ? '-' : ms.toFixed(ms < 10 ? 3 : 1));
 
@@ -66,7 +67,9 @@ function printTable(native, chromium) {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const n of native.filter((r) => r.median_ms !== undefined)) {  // timings only (not trace_memory)
     const c = byKey.get(key(n));
-    const what = KINDS[n.kind] ?? n.kind;
+    // ERF rows carry their model's batch-1 forward time on each side.
+    const what = (KINDS[n.kind] ?? n.kind) +
+                 (n.forward_ms === undefined ? '' : ` (forward ${fmt(n.forward_ms)} / ${fmt(c?.forward_ms)} ms)`);
     const ratio = c ? (c.median_ms / n.median_ms).toFixed(2) : '-';
     console.log(`| ${what} | ${n.model} | ${n.backend} | ${n.batch ?? n.images} | ${n.runs} | ${fmt(n.median_ms)} |` +
                 ` ${fmt(c?.median_ms)} | ${ratio} |`);

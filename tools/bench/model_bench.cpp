@@ -4,10 +4,15 @@
 // memory a traced batch of 64 holds (the bytes of the recorded tensors) for each p100 model when the trace records
 // everything and when it records the attention probabilities only. A benchmark prints numbers; it asserts nothing. Natively build/model_bench; the wasm build makes it a page (build-wasm/bench/model_bench.html,
 // models and test set preloaded at /models and /data) that tools/bench/chromium_bench.mjs runs in Chromium.
+// --only rf: for every shipped checkpoint, one ERF map (analysis/receptive_field.h: the centre unit of the last
+// layer, one image, forward to the layer and backward to the input) and the 100-image mean ERF, beside the
+// model's batch-1 forward.
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
-//                    [--only forward|attention|trace] [--model NAME] [--backend ref|simd] [--batch N] [--json]
+//                    [--rf-runs N] [--only forward|attention|trace|rf] [--model NAME] [--backend ref|simd]
+//                    [--batch N] [--json]
+//   --rf-runs: timed runs of each 100-image mean ERF (default 3).
 //   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
 //   --json prints one JSON object per measurement instead of the table.
 #include <algorithm>
@@ -22,6 +27,7 @@
 
 #include "analysis/attention.h"
 #include "analysis/predictions.h"
+#include "analysis/receptive_field.h"
 #include "models/model.h"
 
 namespace {
@@ -41,6 +47,7 @@ struct Options {
   int runs = 50;
   int ref_batch64_runs = 0;  // 0: as many as --runs
   int attention_runs = 5;
+  int rf_runs = 3;
   std::string only, model, backend;
   int batch = 0;  // 0: both 1 and 64
   bool json = false;
@@ -210,6 +217,54 @@ int bench_trace_memory(const Options& o, const vc::LabeledImages& set) {
   return 0;
 }
 
+// kind "erf_map": one unit's ERF on one image (median of `runs`); "erf_mean": the mean over `images`; both with the
+// batch-1 forward median of the same model beside them.
+void print_rf(const Options& o, const char* kind, const std::string& name, const std::string& layer, int images,
+              const Timing& t, double forward_ms) {
+  if (o.json)
+    std::printf(
+        "{\"kind\":\"%s\",\"model\":\"%s\",\"backend\":\"simd\",\"layer\":\"%s\",\"images\":%d,\"runs\":%d,"
+        "\"median_ms\":%.4f,\"min_ms\":%.4f,\"forward_ms\":%.4f}\n",
+        kind, name.c_str(), layer.c_str(), images, t.runs, t.median_ms, t.min_ms, forward_ms);
+  else
+    std::printf("%-19s %-12s simd  %-10s %3d images  median %10.3f ms  min %10.3f ms  (%d runs; forward %.3f ms)\n",
+                kind, name.c_str(), layer.c_str(), images, t.median_ms, t.min_ms, t.runs, forward_ms);
+  std::fflush(stdout);
+}
+
+int bench_rf(const Options& o, const vc::LabeledImages& set) {
+  constexpr int kImages = 100;
+  if (!wanted(o.backend, "simd")) return 0;  // the lab's backend
+  for (const char* family : {"vit", "cnn", "hybrid"})
+    for (const char* scale : {"p001", "p003", "p010", "p030", "p100"}) {
+      const std::string name = std::string(family) + "_" + scale;
+      if (!wanted(o.model, name)) continue;
+      std::unique_ptr<vc::Model> model = open(o, name);
+      if (!model) return 1;
+      const vc::Tensor x = vc::test_set_input(set, 0, 1, model->input_spec());
+      const Timing forward = time_runs([&] { model->forward(x, nullptr); }, o.runs, true);
+      vc::Result<std::vector<vc::TheoreticalRf>> rfs = vc::theoretical_rfs(*model);
+      if (!rfs) {
+        std::fprintf(stderr, "model_bench: %s: %s\n", name.c_str(), rfs.error().message.c_str());
+        return 1;
+      }
+      const std::string layer = rfs->back().name;
+      const vc::RfUnit unit = vc::centre_unit(rfs->back());
+      bool ok = true;
+      const Timing one = time_runs([&] { ok = ok && vc::effective_rf(*model, layer, unit, x).ok(); }, o.runs, true);
+      auto mean = [&] { ok = ok && vc::mean_effective_rf(*model, layer, unit, set, 0, kImages).ok(); };
+      mean();  // warm-up
+      const Timing many = time_runs(mean, o.rf_runs, false);
+      if (!ok) {
+        std::fprintf(stderr, "model_bench: %s: the ERF failed\n", name.c_str());
+        return 1;
+      }
+      print_rf(o, "erf_map", name, layer, 1, one, forward.median_ms);
+      print_rf(o, "erf_mean", name, layer, kImages, many, forward.median_ms);
+    }
+  return 0;
+}
+
 bool parse(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -225,6 +280,7 @@ bool parse(int argc, char** argv, Options* o) {
     else if (a == "--runs") o->runs = std::max(1, std::atoi(v));
     else if (a == "--ref-batch64-runs") o->ref_batch64_runs = std::max(1, std::atoi(v));
     else if (a == "--attention-runs") o->attention_runs = std::max(1, std::atoi(v));
+    else if (a == "--rf-runs") o->rf_runs = std::max(1, std::atoi(v));
     else if (a == "--only") o->only = v;
     else if (a == "--model") o->model = v;
     else if (a == "--backend") o->backend = v;
@@ -239,11 +295,12 @@ bool parse(int argc, char** argv, Options* o) {
 int main(int argc, char** argv) {
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
-      "[--only forward|attention|trace] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
+      "[--rf-runs N] [--only forward|attention|trace|rf] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
       "  forward: forward time per model, backend and batch; attention: mean attention distance over 256 images;\n"
-      "  trace: memory held by a traced batch of 64, everything vs attention probabilities only\n"
-      "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis or trace_memory\n"
-      "  (trace_memory: \"everything_bytes\", \"attention_bytes\")\n";
+      "  trace: memory held by a traced batch of 64, everything vs attention probabilities only;\n"
+      "  rf: per checkpoint, one ERF map and the 100-image mean ERF, beside the batch-1 forward\n"
+      "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis,\n"
+      "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\")\n";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -260,6 +317,7 @@ int main(int argc, char** argv) {
   }
   if (wanted(o.only, "forward") && bench_forward(o, *set) != 0) return 1;
   if (wanted(o.only, "attention") && bench_attention(o, *set) != 0) return 1;
+  if (wanted(o.only, "rf") && bench_rf(o, *set) != 0) return 1;
   if (wanted(o.only, "trace") && bench_trace_memory(o, *set) != 0) return 1;
   return 0;
 }

@@ -1,0 +1,56 @@
+#include "ui/text_predictions.h"
+
+#include "ui/predictions_view.h"
+
+namespace vc {
+
+namespace {
+
+// Rows with printf placeholders keep the same placeholders, in the same order, in both languages.
+constexpr TextRow<PredictionsText> kRows[] = {
+    {PredictionsText::Title, "Top 3 classes of each model", "모델별 상위 3개 클래스"},
+    {PredictionsText::Help,
+     "Each model ends with 10 scores z_k, one per class (the logits). Softmax turns them into probabilities: "
+     "p_k = exp(z_k) / sum_j exp(z_j), so every p_k is in (0, 1) and the ten add up to 1. The bars show the three "
+     "largest; green marks the true class of an unedited test image. The forward time is the wall-clock time of "
+     "one forward pass of one image (batch 1) on this computer, the median of the last few inputs.",
+     "각 모델은 클래스마다 점수 z_k(로짓)를 하나씩, 모두 10개 냅니다. softmax가 이를 확률로 바꿉니다: "
+     "p_k = exp(z_k) / sum_j exp(z_j). 그래서 모든 p_k는 0과 1 사이이고 열 개를 더하면 1입니다. 막대는 가장 큰 "
+     "세 개이고, 수정하지 않은 테스트 이미지의 정답 클래스는 초록색입니다. 실행 시간은 이 컴퓨터에서 이미지 한 장"
+     "(배치 1)을 한 번 통과시키는 데 걸린 시간으로, 최근 몇 개 입력의 중앙값입니다."},
+    {PredictionsText::Notice, "the models can disagree on the same image; edit the input and watch which one changes its mind.",
+     "같은 이미지에서도 모델마다 답이 다를 수 있습니다. 입력을 고쳐 보며 어느 모델이 먼저 생각을 바꾸는지 보세요."},
+    {PredictionsText::ScaleOption, "trained on %d %% of the data", "데이터 %d %%로 학습"},
+    {PredictionsText::Computing, "Computing...", "계산 중..."},
+    {PredictionsText::Failed, "The prediction failed: %s", "예측하지 못했습니다: %s"},
+    {PredictionsText::ForwardMs, "forward pass %.2f ms (%s kernels, median of %d)",
+     "순전파 %.2f ms (%s 커널, %d회 중앙값)"},
+    {PredictionsText::TrueClass, "True class: %s (test image #%d)", "정답 클래스: %s (테스트 이미지 #%d)"},
+    {PredictionsText::Backend, "Kernels:", "커널:"},
+    {PredictionsText::BackendHelp,
+     "simd: vectorized kernels (WebAssembly SIMD in the browser). ref: plain scalar kernels, the readable "
+     "reference. Both compute the same model; only the speed differs.",
+     "simd: 벡터화된 커널 (브라우저에서는 WebAssembly SIMD). ref: 읽기 쉬운 스칼라 기준 커널. 둘 다 같은 모델을 "
+     "계산하며 속도만 다릅니다."},
+    {PredictionsText::AccTitle, "Accuracy on test images", "테스트 이미지 정확도"},
+    {PredictionsText::AccHelp,
+     "Accuracy = correct predictions / images, computed in this page on the first test images. The +- value is "
+     "the standard error of a proportion, sqrt(p (1 - p) / n).",
+     "정확도 = 맞힌 예측 수 / 이미지 수. 이 페이지에서 앞쪽 테스트 이미지로 계산합니다. +- 값은 비율의 표준오차 "
+     "sqrt(p (1 - p) / n) 입니다."},
+    {PredictionsText::AccNotice, "switch each model to 1 % of the data: which family loses the least accuracy?",
+     "각 모델을 데이터 1 %로 학습한 것으로 바꿔 보세요. 어느 모델이 정확도를 가장 적게 잃나요?"},
+    {PredictionsText::AccStart, "Measure on the first %d test images", "앞쪽 테스트 이미지 %d장으로 측정"},
+    {PredictionsText::AccCancel, "Cancel", "취소"},
+    {PredictionsText::AccRecorded, "Recorded at export: %.2f %% on %d test images", "내보낼 때 기록: %.2f %% (테스트 이미지 %d장)"},
+    {PredictionsText::AccMeasured, "Measured here: %.2f %% +- %.2f %% (%d / %d)", "여기서 측정: %.2f %% +- %.2f %% (%d / %d)"},
+};
+constexpr auto kTexts = text_table(kRows);
+
+}  // namespace
+
+const char* tr(Language lang, PredictionsText id) { return text_of(kTexts, lang, static_cast<size_t>(id)); }
+
+std::span<const TextPair> predictions_texts() { return kTexts; }
+
+}  // namespace vc

@@ -1,0 +1,62 @@
+// Every UI string table (the shared one, each view's own, the tab labels of the registry): English and Korean
+// use the same printf conversions, in the same order, so format_text never reads an argument of another type.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "ui/text.h"
+#include "ui/view.h"
+
+namespace vc {
+namespace {
+
+// The conversion specifications of a printf format, e.g. "%d x %.2f %% %s" -> {"%d", "%.2f", "%%", "%s"}.
+// The strings never use the space flag, so prose such as "1 % of the data" (a string not used as a format) is
+// not read as the conversion "% o".
+std::vector<std::string> conversions(const char* format) {
+  static const std::regex spec(R"(%[-+#0]*(\*|[0-9]+)?(\.(\*|[0-9]+))?(hh|h|ll|l|L|z|j|t)?[diouxXeEfFgGaAcsp%])");
+  std::vector<std::string> out;
+  const std::string s(format);
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), spec); it != std::sregex_iterator(); ++it)
+    out.push_back(it->str());
+  return out;
+}
+
+// Fails for every row whose two languages disagree; `table` names it in the message.
+void expect_same_conversions(std::span<const TextPair> rows, const std::string& table) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_NE(rows[i].en, nullptr) << table << " row " << i;
+    ASSERT_NE(rows[i].ko, nullptr) << table << " row " << i;
+    EXPECT_EQ(conversions(rows[i].en), conversions(rows[i].ko))
+        << table << " row " << i << ":\n  en: " << rows[i].en << "\n  ko: " << rows[i].ko;
+  }
+}
+
+TEST(Text, ConversionsAreFoundInOrder) {
+  EXPECT_EQ(conversions("%d x %.2f px, %s: 100 %% of %-3d, %g"),
+            (std::vector<std::string>{"%d", "%.2f", "%s", "%%", "%-3d", "%g"}));
+  EXPECT_TRUE(conversions("no placeholders").empty());
+  EXPECT_TRUE(conversions("1 % of the data").empty());
+  EXPECT_NE(conversions("%d then %s"), conversions("%s then %d"));
+}
+
+TEST(Text, EnglishAndKoreanHaveTheSamePlaceholdersInEveryTable) {
+  expect_same_conversions(common_texts(), "common (ui/text.cpp)");
+  for (const ViewSpec& v : lab_views()) {
+    expect_same_conversions(std::span<const TextPair>(&v.label, 1), std::string("tab label of ") + v.key);
+    ASSERT_NE(v.texts, nullptr) << v.key;
+    expect_same_conversions(v.texts(), std::string("strings of view ") + v.key);
+    EXPECT_FALSE(v.texts().empty()) << v.key;
+  }
+}
+
+TEST(Text, AMismatchIsCaught) {
+  static const TextPair bad[] = {{"%d layers, %s", "%s, %d 층"}};
+  EXPECT_NONFATAL_FAILURE(expect_same_conversions(bad, "bad"), "bad row 0");
+}
+
+}  // namespace
+}  // namespace vc
