@@ -267,10 +267,11 @@ Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x)
   if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention analyses need a vit, rvit or hybrid model"};
   Trace trace({TraceKind::AttnProbs});
   if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+  if (Result<AttentionStack> s = attention_stack(trace); !s)
+    return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+  // The trace holds the probs only, in forward (= layer) order.
   std::vector<Tensor> probs;
-  for (const Tensor* p : s->layers) probs.push_back(*p);
+  for (Trace::Entry& e : trace.release()) probs.push_back(std::move(e.value));
   return probs;
 }
 

@@ -1,5 +1,7 @@
 #include "models/model.h"
 
+#include <utility>
+
 #include "models/network.h"
 
 namespace vc {
@@ -82,6 +84,11 @@ void Trace::put(TraceKind kind, std::string_view name, const Tensor& value) {
 const Tensor* Trace::find(std::string_view name) const {
   auto it = index_.find(name);
   return it == index_.end() ? nullptr : &entries_[it->second].value;
+}
+
+std::vector<Trace::Entry> Trace::release() {
+  index_.clear();
+  return std::exchange(entries_, {});
 }
 
 std::vector<std::string> Trace::names() const {

@@ -81,6 +81,8 @@ class Trace {
   // The tensor recorded as `name`, or null.
   const Tensor* find(std::string_view name) const;
   const std::vector<Entry>& entries() const { return entries_; }
+  // Moves the entries out; the trace is empty after.
+  std::vector<Entry> release();
   std::vector<std::string> names() const;  // in forward order
   int64_t bytes() const;                   // held by the recorded tensors' values
 

@@ -608,6 +608,11 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
     EXPECT_NEAR(1.0f, s, 1e-5f);
   }
   EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+  const std::vector<Trace::Entry> taken = attention_only.release();
+  ASSERT_EQ(2u, taken.size());
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, taken[1].value.data);
+  EXPECT_TRUE(attention_only.entries().empty());
+  EXPECT_EQ(nullptr, attention_only.find("blocks.1.attn.probs"));
 
   // Names and kinds together; a second pass overwrites in place.
   Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
