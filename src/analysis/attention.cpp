@@ -261,6 +261,18 @@ double layer_head_mean(const AttentionDistance& d, int layer) {
   return sum / d.heads;
 }
 
+Result<Locality> locality(const AttentionDistance& d) {
+  Result<double> uniform = uniform_attention_distance_px(d.grid, d.cell_px);
+  if (!uniform) return uniform.error();
+  Locality out;
+  out.heads = d.layers * d.heads;
+  out.uniform_px = *uniform;
+  out.threshold_px = kLocalFraction * *uniform;
+  out.local_heads = local_heads(d, d.layers, out.threshold_px);
+  for (double px : d.px) out.farthest_from_uniform_px = std::max(out.farthest_from_uniform_px, std::fabs(px - *uniform));
+  return out;
+}
+
 double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
 
 Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x) {

@@ -84,6 +84,15 @@ int local_heads(const AttentionDistance& d, int first_layers, double threshold_p
 // Mean over the heads of layer `layer`'s distance in px: (1/H) sum_h d.px[layer * H + h].
 double layer_head_mean(const AttentionDistance& d, int layer);
 
+// How local a model's heads are, every layer counted ("plain ViT: near-uniform; rvit: local heads").
+struct Locality {
+  int local_heads = 0, heads = 0;  // heads below threshold_px, of layers * heads
+  double uniform_px = 0.0;         // uniform_attention_distance_px of the grid
+  double threshold_px = 0.0;       // kLocalFraction * uniform_px
+  double farthest_from_uniform_px = 0.0;  // max over heads of |d - uniform_px|
+};
+Result<Locality> locality(const AttentionDistance& d);
+
 // Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
 // image_size / grid (vit, rvit: the patch size; hybrid: the stride of its conv trunk).
 double cell_px_of(const Model& model, int grid);

@@ -1,5 +1,6 @@
 #include "analysis/position.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -62,6 +63,28 @@ Result<Tensor> relative_bias_kernel(const Model& model, int layer, int head) {
   const float* t = table->ptr() + static_cast<int64_t>(head) * side * side;
   // Key offset (dr, dc) from the query is query-minus-key offset (-dr, -dc): the flat index reverses.
   for (int i = 0; i < side * side; ++i) out.data[i] = t[side * side - 1 - i];
+  return out;
+}
+
+Result<BiasKernels> relative_bias_kernels(const Model& model) {
+  BiasKernels out;
+  for (const Tensor* t; (t = model.weight(rel_bias_name(out.layers))) != nullptr; ++out.layers) {
+    out.heads = static_cast<int>(t->dim(0));
+    for (int h = 0; h < out.heads; ++h) {
+      Result<Tensor> k = relative_bias_kernel(model, out.layers, h);
+      if (!k) return k.error();
+      out.kernels.push_back(std::move(k).value());
+    }
+  }
+  if (out.layers == 0) return relative_bias_kernel(model, 0, 0).error();  // says why: no tables
+  return out;
+}
+
+Tensor relative_bias_weights(const Tensor& kernel) {
+  Tensor out = kernel;
+  if (out.data.empty()) return out;
+  const float top = *std::max_element(out.data.begin(), out.data.end());
+  for (float& v : out.data) v = std::exp(v - top);
   return out;
 }
 

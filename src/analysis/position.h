@@ -2,6 +2,8 @@
 // the similarity of its learned position embeddings (ViT paper, Dosovitskiy et al. 2021, Fig. 7) and rvit's
 // relative-position bias of each head as a kernel over key offsets. Pure functions of the model's weights.
 #pragma once
+#include <vector>
+
 #include "core/error.h"
 #include "core/tensor.h"
 #include "models/model.h"
@@ -24,5 +26,16 @@ Result<Tensor> position_embedding_similarity(const Model& model, int patch);
 // key (relative_bias.h), so the kernel is table[head] rotated by 180 degrees. An error for a model without
 // tables (vit, cnn, hybrid) or a layer or head out of range.
 Result<Tensor> relative_bias_kernel(const Model& model, int layer, int head);
+// Every kernel of an rvit: kernels[layer * heads + head]. An error for a model without tables.
+struct BiasKernels {
+  int layers = 0, heads = 0;
+  std::vector<Tensor> kernels;
+};
+Result<BiasKernels> relative_bias_kernels(const Model& model);
+
+// exp(kernel - max kernel), same shape, in (0, 1]: the factor by which the bias alone scales a key's attention
+// weight against the offset it favours most (softmax(z + b) is proportional to exp(z) exp(b)). 1 everywhere for a
+// zero table; a single bright cell for a head whose bias falls off fast.
+Tensor relative_bias_weights(const Tensor& kernel);
 
 }  // namespace vc

@@ -36,6 +36,8 @@ std::string checkpoint_name(int family, int scale) {
   return std::string(kFamilies[family]) + "_" + kDataScales[scale];
 }
 
+std::string control_checkpoint_name(int scale) { return std::string("rvitzero_") + kDataScales[scale]; }
+
 int data_scale_percent(int scale) {
   constexpr int kPercent[] = {1, 3, 10, 30, 100};
   return kPercent[scale];

@@ -46,6 +46,19 @@ enum class AttentionText {
   CnnNote,
   Computing,
   Failed,
+  Control,
+  SeriesControl,
+  KernelLine,
+  KernelHelp,
+  KernelTooltip,
+  LocalityTitle,
+  LocalityHelp,
+  LocalityLine,
+  LocalityPending,
+  LocalityQuestion,
+  PosSimTitle,
+  PosSimHelp,
+  PosSimNotice,
   Count
 };
 

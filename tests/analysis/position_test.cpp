@@ -124,6 +124,31 @@ TEST(PositionProperties, KernelIsIndexedByTheKeysOffset) {
   EXPECT_EQ(stored(-7, 7), at(*k, 14, 0));
 }
 
+TEST(PositionProperties, AllKernelsInLayerHeadOrder) {
+  std::unique_ptr<Model> m = shipped("rvit_p003");
+  ASSERT_TRUE(m);
+  Result<BiasKernels> all = relative_bias_kernels(*m);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(6, all->layers);
+  EXPECT_EQ(4, all->heads);
+  ASSERT_EQ(24u, all->kernels.size());
+  EXPECT_EQ(relative_bias_kernel(*m, 4, 1)->data, all->kernels[4 * 4 + 1].data);
+  std::unique_ptr<Model> vit = shipped("vit_p003");
+  ASSERT_TRUE(vit);
+  EXPECT_NE(std::string::npos, relative_bias_kernels(*vit).error().message.find("only rvit"));
+}
+
+TEST(PositionProperties, BiasWeightsAreTheSoftmaxFactorsAgainstTheFavouredOffset) {
+  Tensor k({2, 2});
+  k.data = {0.5f, -1.5f, 0.5f, 2.5f};
+  const Tensor w = relative_bias_weights(k);
+  EXPECT_EQ(k.shape, w.shape);
+  EXPECT_FLOAT_EQ(std::exp(-2.0f), w.data[0]);
+  EXPECT_FLOAT_EQ(std::exp(-4.0f), w.data[1]);
+  EXPECT_EQ(1.0f, w.data[3]);
+  EXPECT_EQ(std::vector<float>(4, 1.0f), relative_bias_weights(Tensor({2, 2})).data);  // a zero table
+}
+
 TEST(PositionErrors, WrongModelPatchLayerOrHead) {
   std::unique_ptr<Model> cnn = shipped("cnn_p001"), vit = shipped("vit_p001"), rvit = shipped("rvit_p001");
   ASSERT_TRUE(cnn && vit && rvit);
