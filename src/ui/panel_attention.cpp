@@ -405,8 +405,8 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   if (!similarity) return;
   ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
   ImGui::BeginGroup();
-  const float side = model.input_spec().size * 4.0f * ui_scale();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+  const float side = model.input_spec().size * 5.0f * ui_scale();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(side, ImGui::GetFontSize() * 22.0f));
   ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::PosSimTitle), patch / *grid, patch % *grid).c_str());
   ImGui::SameLine();
   help_marker(format_text(tr(L, AttentionText::PosSimHelp), *grid * *grid).c_str());
