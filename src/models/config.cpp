@@ -11,12 +11,13 @@ const char* arch_name(Arch arch) {
     case Arch::Vit: return "vit";
     case Arch::Cnn: return "cnn";
     case Arch::Hybrid: return "hybrid";
+    case Arch::Rvit: return "rvit";
   }
   return "";
 }
 
 std::optional<Arch> parse_arch(std::string_view name) {
-  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid})
+  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid, Arch::Rvit})
     if (name == arch_name(a)) return a;
   return std::nullopt;
 }
@@ -77,7 +78,7 @@ Result<ModelConfig> parse_config(Arch arch, const json& c) {
   VC_TRY_ASSIGN(cfg.image_size, get_int(c, "image_size", w, 1, kMaxSize));
   VC_TRY_ASSIGN(cfg.in_channels, get_int(c, "in_channels", w, 1, kMaxWidth));
   VC_TRY_ASSIGN(cfg.num_classes, get_int(c, "num_classes", w, 1, kMaxWidth));
-  if (arch == Arch::Vit) {
+  if (arch == Arch::Vit || arch == Arch::Rvit) {
     VC_TRY_ASSIGN(cfg.patch, get_int(c, "patch", w, 1, cfg.image_size));
     if (cfg.image_size % cfg.patch != 0)
       return Error{"model metadata: config.image_size " + std::to_string(cfg.image_size) +
@@ -100,6 +101,16 @@ Result<ModelConfig> parse_config(Arch arch, const json& c) {
         return Error{"model metadata: hybrid feature side " + std::to_string(side) + " is not divisible by stride " +
                      std::to_string(s)};
       side /= s;
+    }
+  }
+  if (arch == Arch::Rvit) {
+    // Optional (models.DEFAULT_CONFIGS["rvit"] has "locality"), validated when present.
+    cfg.rel_bias_init = "locality";
+    if (c.contains("rel_bias_init")) {
+      const json& init = c["rel_bias_init"];
+      if (!init.is_string() || (init.get<std::string>() != "locality" && init.get<std::string>() != "zero"))
+        return Error{"model metadata: config.rel_bias_init = " + init.dump() + " (expected \"locality\" or \"zero\")"};
+      cfg.rel_bias_init = init.get<std::string>();
     }
   }
   if (arch != Arch::Cnn) {
@@ -127,7 +138,7 @@ Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json) {
   if (!m.contains("arch") || !m["arch"].is_string()) return Error{"model metadata: \"arch\" is missing"};
   const std::string name = m["arch"].get<std::string>();
   const std::optional<Arch> arch = parse_arch(name);
-  if (!arch) return Error{"model metadata: unknown arch '" + name + "' (expected vit, cnn or hybrid)"};
+  if (!arch) return Error{"model metadata: unknown arch '" + name + "' (expected vit, cnn, hybrid or rvit)"};
   if (!m.contains("config") || !m["config"].is_object()) return Error{"model metadata: \"config\" is missing"};
   VC_TRY_ASSIGN(meta.config, parse_config(*arch, m["config"]));
 

@@ -11,9 +11,9 @@
 
 namespace vc {
 
-// The three model families.
-enum class Arch { Vit, Cnn, Hybrid };
-// "vit", "cnn", "hybrid": the spelling of the metadata and of every JSON output.
+// The four model families (rvit: the vit with a relative-position attention bias).
+enum class Arch { Vit, Cnn, Hybrid, Rvit };
+// "vit", "cnn", "hybrid", "rvit": the spelling of the metadata and of every JSON output.
 const char* arch_name(Arch arch);
 // The arch that a metadata "arch" string names; nullopt for any other string.
 std::optional<Arch> parse_arch(std::string_view name);
@@ -22,10 +22,13 @@ std::optional<Arch> parse_arch(std::string_view name);
 struct ModelConfig {
   Arch arch = Arch::Vit;
   int image_size = 0, in_channels = 0, num_classes = 0;
-  int patch = 0;                         // vit
+  int patch = 0;                         // vit, rvit
   int stem_width = 0;                    // cnn, hybrid: the conv trunk
   std::vector<int> widths, strides, blocks;
-  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid: the token head
+  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid, rvit: the token head
+  // rvit: how training initialised the relative-bias tables ("locality" or "zero"; models.REL_BIAS_INITS).
+  // Loading a file ignores it (the tables are weights); init_weights() starts the tables from it.
+  std::string rel_bias_init;
 };
 
 struct ModelMeta {

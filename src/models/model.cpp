@@ -109,6 +109,12 @@ int64_t Model::num_params() const {
   return n;
 }
 
+const Tensor* Model::weight(std::string_view name) const {
+  for (const auto& p : param_list_)
+    if (p.first == name) return p.second;
+  return nullptr;
+}
+
 namespace {
 
 Result<std::unique_ptr<Model>> build_model(SafeTensors st) {

@@ -1,4 +1,5 @@
-// The models: Vit, Cnn, Hybrid, built from the JSON config in the weight file's metadata.
+// The models: Vit, Cnn, Hybrid, Rvit (the vit with a relative-position attention bias), built from the JSON
+// config in the weight file's metadata.
 // Reference definitions (the spec for names, shapes and maths): tools/train/models.py.
 #pragma once
 #include <initializer_list>
@@ -39,7 +40,7 @@ inline constexpr int kTraceKinds = 9;
 //   "stem"                       Layer       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
 //   "stages.{s}.{b}"             Layer       [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
 //   "embed"                      Layer       [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
-//   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head))
+//   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))
 //   "blocks.{i}.attn.branch"     AttnBranch  [B, T, D]      attention branch output f(x) before the residual add
 //   "blocks.{i}.mid"             Mid         [B, T, D]      x + attn branch
 //   "blocks.{i}.mlp.branch"      MlpBranch   [B, T, D]      MLP branch output before the residual add
@@ -184,6 +185,8 @@ class Model {
   const std::vector<std::string>& class_names() const { return class_names_; }
   const InputSpec& input_spec() const { return input_spec_; }
   int64_t num_params() const;
+  // The parameter `name` (e.g. "tokens.blocks.0.attn.rel_bias"), or null when the model has none of that name.
+  const Tensor* weight(std::string_view name) const;
   void set_kernels(const KernelTable& k) { k_ = &k; }
   const KernelTable& kernels() const { return *k_; }
 
@@ -223,6 +226,8 @@ Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
 // Fresh weights for the model that a "vitcnn" metadata JSON describes, initialised like PyTorch's defaults
 // (conv/linear weight and bias ~ U(+-1/sqrt(fan_in)), LayerNorm 1 and 0, CLS token 0, position embedding
 // ~ U(+-0.02 sqrt 3)), deterministic in `seed` on every platform; the JSON is stored as __metadata__["vitcnn"].
+// rvit's relative-bias tables start as config.rel_bias_init says (models.RelPos.initial_table: the locality
+// prior or zeros) and draw no random numbers: an rvit gets the vit's weights of the same seed plus the tables.
 // load_model(serialize_safetensors(...)) turns them into a model (training from scratch, tests).
 Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed);
 

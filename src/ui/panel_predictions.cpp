@@ -1,6 +1,7 @@
-// The Predictions view: the top-3 classes of a ViT, a CNN and a hybrid for the current input, with each
-// model's forward time, a checkpoint (data-scale) selector per family, and a background job that measures
-// accuracy on the first test images in the browser, next to the accuracy recorded in the weight file.
+// The Predictions view: the top-3 classes of a ViT, a CNN, a hybrid and a ViT with relative-position bias (rvit)
+// for the current input, with each model's forward time, a checkpoint (data-scale) selector per family, and a
+// background job that measures accuracy on the first test images in the browser, next to the accuracy recorded in
+// the weight file.
 #include <imgui.h>
 
 #include <algorithm>
@@ -27,8 +28,7 @@ constexpr double kAccuracyStepMs = 6.0;  // aim of one accuracy step, from the b
 
 constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame;
 
-constexpr TextId kFamilyNames[kFamilyCount] = {TextId::FamilyVit, TextId::FamilyCnn,
-                                               TextId::FamilyHybrid};
+static_assert(std::tuple_size_v<decltype(PredictionsState::scale)> == kFamilyCount);
 
 struct Prediction {
   std::vector<double> probs;
@@ -202,7 +202,7 @@ void panel_predictions(AppState& app) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
-      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      ImGui::TextUnformatted(family_label(L, f));
       ImGui::SameLine();
       ImGui::TextDisabled("(%s)", shown_name(app, f).c_str());
       draw_scale_selector(app, f);
@@ -243,7 +243,7 @@ void panel_predictions(AppState& app) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
-      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      ImGui::TextUnformatted(family_label(L, f));
       if (const ModelEntry* e = model_entry(app, shown_name(app, f)); e && e->model)
         draw_accuracy(app, f, e->model.get());
       ImGui::PopID();

@@ -142,7 +142,7 @@ TEST_F(Cli, BadValuesAreErrors) {
 }
 
 TEST_F(Cli, InfoCountsEveryWeight) {
-  for (const char* arch : {"vit", "cnn", "hybrid"}) {
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"}) {
     CliRun r = vitcnn({"info", "--model", model(arch)});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.j["arch"], arch);
@@ -188,7 +188,7 @@ TEST_F(Cli, InfoListsTheGeometryOfEveryStep) {
 TEST_F(Cli, PredictMatchesTheReferenceAndSumsToOne) {
   const json want = expected();
   ASSERT_FALSE(want.is_discarded());
-  for (const char* arch : {"vit", "cnn", "hybrid"})
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"})
     for (const char* backend : {"ref", "simd"}) {
       CliRun r = vitcnn({"predict", "--model", model(arch), "--test-index", "0", "--backend", backend});
       ASSERT_EQ(r.code, 0) << r.err;
@@ -241,28 +241,31 @@ TEST_F(Cli, EvalCountsTheImages) {
 }
 
 TEST_F(Cli, TraceWritesNpyFilesAndAnIndex) {
-  const fs::path dir = scratch("trace");
-  CliRun r = vitcnn({"trace", "--model", model("vit"), "--test-index", "2", "--out", dir.string()});
-  ASSERT_EQ(r.code, 0) << r.err;
-  ASSERT_TRUE(fs::exists(dir / "index.json"));
-  std::vector<std::string> names;
-  for (const json& t : r.j["tensors"]) {
-    names.push_back(t["name"]);
-    const fs::path file = dir / t["file"].get<std::string>();
-    ASSERT_TRUE(fs::exists(file)) << file;
-    int64_t n = 1;
-    for (const json& d : t["shape"]) n *= d.get<int64_t>();
-    std::ifstream f(file, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    ASSERT_GE(bytes.size(), 10u);
-    const size_t header = static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
-    EXPECT_EQ(bytes.compare(0, 6, "\x93NUMPY"), 0);
-    EXPECT_EQ((10 + header) % 64, 0u);
-    EXPECT_EQ(bytes.size(), 10 + header + 4 * static_cast<size_t>(n)) << file;
+  for (const char* arch : {"vit", "rvit"}) {
+    SCOPED_TRACE(arch);
+    const fs::path dir = scratch(std::string("trace_") + arch);
+    CliRun r = vitcnn({"trace", "--model", model(arch), "--test-index", "2", "--out", dir.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_TRUE(fs::exists(dir / "index.json"));
+    std::vector<std::string> names;
+    for (const json& t : r.j["tensors"]) {
+      names.push_back(t["name"]);
+      const fs::path file = dir / t["file"].get<std::string>();
+      ASSERT_TRUE(fs::exists(file)) << file;
+      int64_t n = 1;
+      for (const json& d : t["shape"]) n *= d.get<int64_t>();
+      std::ifstream f(file, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      ASSERT_GE(bytes.size(), 10u);
+      const size_t header = static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
+      EXPECT_EQ(bytes.compare(0, 6, "\x93NUMPY"), 0);
+      EXPECT_EQ((10 + header) % 64, 0u);
+      EXPECT_EQ(bytes.size(), 10 + header + 4 * static_cast<size_t>(n)) << file;
+    }
+    json want = expected()[arch]["traced"];
+    for (const json& name : want) EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+    EXPECT_NE(std::find(names.begin(), names.end(), "logits"), names.end());
   }
-  json want = expected()["vit"]["traced"];
-  for (const json& name : want) EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
-  EXPECT_NE(std::find(names.begin(), names.end(), "logits"), names.end());
 }
 
 TEST(CliNpy, HeaderFollowsTheFormat) {
@@ -284,7 +287,7 @@ TEST(CliNpy, HeaderFollowsTheFormat) {
 }
 
 TEST_F(Cli, AttentionShapes) {
-  for (const char* arch : {"vit", "hybrid"}) {
+  for (const char* arch : {"vit", "hybrid", "rvit"}) {
     // --layer/--head count from 1: the second layer's second head is [1][1] in the JSON.
     CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "2", "--head", "2"});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -345,7 +348,7 @@ TEST_F(Cli, AttentionMeanOverImages) {
 TEST_F(Cli, AttentionDistanceMatchesTheReference) {
   // expected.json: attention_ref.py's distance on the PyTorch model's own attention probs, first 8 test images.
   const json want = expected();
-  for (const char* arch : {"vit", "hybrid"}) {
+  for (const char* arch : {"vit", "hybrid", "rvit"}) {
     CliRun r = vitcnn({"attention", "--model", model(arch), "--images", "8"});
     ASSERT_EQ(r.code, 0) << r.err;
     const json& ref = want[arch]["distance_px"];
