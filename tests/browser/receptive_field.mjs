@@ -16,6 +16,10 @@ import { decodePng } from './png.mjs';
 
 const THUMBNAIL = 13;    // gallery position (class 4, coat)
 const TOLERANCE = 1e-4;  // native AVX2 vs wasm simd128: different summation orders
+// The mean over 100 images, relative to its peak: a ReLU whose input lies within rounding of 0 in one image can gate
+// differently on the two sides and change that image's gradient by a finite amount; natively the simd and ref
+// kernels' means differ by 2e-4 of the peak on the cnn's last layer (wasm vs native: 6e-5).
+const MEAN_MAP_TOLERANCE = 1e-3;
 const AVERAGE_IMAGES = 100;
 const HOVERS = 9;        // hovered units per checkpoint for the timing
 // Per family: the layer to compare (index from the input) and where to click on the map (fractions of its side).
@@ -37,12 +41,13 @@ const modelFile = (name) => path.join(ROOT, 'assets/models', name + '.safetensor
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const unitFlag = (u) => (u.cls ? ['--cls'] : ['--unit', `${u.row},${u.col}`]);
 
-// The page's map and radii against the CLI's for the same model, layer, unit and input.
-function compare(shown, expected, what) {
+// The page's map and radii against the CLI's for the same model, layer, unit and input (map within mapTolerance of
+// its peak, radii within TOLERANCE px).
+function compare(shown, expected, what, mapTolerance = TOLERANCE) {
   const page = shown.erf.map.flat(), cli = expected.erf.map.flat();
   const peak = Math.max(...cli.map(Math.abs), 1e-30);
   const diff = Math.max(...cli.map((v, i) => Math.abs(v - page[i])));
-  check(page.length === cli.length && diff <= TOLERANCE * peak,
+  check(page.length === cli.length && diff <= mapTolerance * peak,
         `${what}: ERF map (${Math.sqrt(cli.length)} x ${Math.sqrt(cli.length)}) within ` +
         `${(diff / peak).toExponential(2)} of the CLI's (relative to its peak ${peak.toPrecision(3)})`);
   for (const key of ['r50_px', 'r90_px']) {
@@ -150,7 +155,8 @@ async function run(lab) {
   check(avg.images === AVERAGE_IMAGES && avg.average.done === AVERAGE_IMAGES,
         `the average job covered ${avg.average.done} test images`);
   compare(avg, native('--model', modelFile('cnn_p100'), '--images', String(AVERAGE_IMAGES), '--layer', avg.layer,
-                      ...unitFlag(avg.unit)), `cnn_p100, ${avg.layer}, mean over ${AVERAGE_IMAGES} test images`);
+                      ...unitFlag(avg.unit)), `cnn_p100, ${avg.layer}, mean over ${AVERAGE_IMAGES} test images`,
+          MEAN_MAP_TOLERANCE);
   // The growth plot's average (every layer of the cnn) runs on; wait for it for the screenshots.
   await waitFor(() => window.lab.query('receptive_field').growth.find((g) => g.model === 'cnn_p100').finished, null,
                 300000);
