@@ -2,6 +2,7 @@
 // (written to VITCNN_TEST_MODELS by the cli_test_models ctest fixture, with the reference's expected outputs).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -462,6 +463,39 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("vit_p001"), std::string::npos) << missing.err;
+}
+
+// rvit and its control next to the vit: the locality section's table and sentences, and the rvit scatter. The tiny
+// rvit keeps its locality prior (untrained); its control here is the same file with zero tables.
+TEST_F(Cli, FiguresSummarizesRvitAndItsControl) {
+  const fs::path models = scratch("figure_models_rvit"), out = scratch("figures_rvit");
+  for (const char* name : {"vit_p001", "vit_p100"})
+    fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
+  fs::copy_file(model("rvit"), models / "rvit_p100.safetensors");
+  Result<SafeTensors> zero = read_safetensors(model("rvit"));
+  ASSERT_TRUE(zero.ok()) << zero.error().message;
+  for (auto& [name, t] : zero->tensors)
+    if (name.ends_with(".attn.rel_bias")) std::fill(t.data.begin(), t.data.end(), 0.0f);
+  ASSERT_TRUE(write_safetensors((models / "rvitzero_p100.safetensors").string(), *zero).ok());
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream f(out / "distance_scatter_rvit.png", std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(decode_image(bytes).ok());
+  std::stringstream ss;
+  ss << std::ifstream(out / "summary.md").rdbuf();
+  const std::string md = ss.str();
+  EXPECT_NE(md.find("## Where does locality come from?"), std::string::npos) << md;
+  const json& loc = r.j["locality"];
+  // The untrained rvit's prior makes local heads (2 heads: 1/4 and 1/16 per px^2); zero tables on random weights do not.
+  EXPECT_GT(loc["rvit_p100"]["local_heads"].get<int>(), 0);
+  EXPECT_EQ(loc["rvitzero_p100"]["local_heads"], 0);
+  EXPECT_EQ(loc["vit_p100"]["heads"], 4);
+  EXPECT_NE(md.find("| rvit_p100 | " + std::to_string(loc["rvit_p100"]["local_heads"].get<int>()) + " of 4 |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("- rvit: every checkpoint keeps local heads"), std::string::npos) << md;
+  EXPECT_NE(md.find("rvit's locality comes from the prior, not from the data"), std::string::npos) << md;
+  EXPECT_NE(md.find("distance_scatter_rvit.png"), std::string::npos);
 }
 
 TEST(CliRaster, ShapesLandOnTheirPixels) {
