@@ -120,6 +120,9 @@ class LabTest : public ::testing::Test {
     io.DisplaySize = ImVec2(1280.0f, 800.0f);
     io.DeltaTime = 1.0f / 60.0f;
     io.IniFilename = nullptr;
+    // As both real renderers: the desktop backend draws with vertex offsets (platform/imgui_backend.cpp), the
+    // page's indices are 32-bit (cmake/imgui/imconfig.h). Without it 16-bit builds (Debian's 1.86) assert at 64k.
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
