@@ -17,7 +17,7 @@ int grid_of_tokens(int64_t tokens) {
 }
 
 Result<AttentionStack> stack_of(std::vector<const Tensor*> layers) {
-  if (layers.empty()) return Error{"no attention probs (\"blocks.{i}.attn.probs\"): not a vit or hybrid trace"};
+  if (layers.empty()) return Error{"no attention probs (\"blocks.{i}.attn.probs\"): not a vit, rvit or hybrid trace"};
   const Tensor& first = *layers[0];
   if (first.rank() != 4 || first.dim(2) != first.dim(3))
     return Error{"attention probs must be [B, H, T, T], got " + first.shape_str()};
@@ -261,16 +261,29 @@ double layer_head_mean(const AttentionDistance& d, int layer) {
   return sum / d.heads;
 }
 
+Result<Locality> locality(const AttentionDistance& d) {
+  Result<double> uniform = uniform_attention_distance_px(d.grid, d.cell_px);
+  if (!uniform) return uniform.error();
+  Locality out;
+  out.heads = d.layers * d.heads;
+  out.uniform_px = *uniform;
+  out.threshold_px = kLocalFraction * *uniform;
+  out.local_heads = local_heads(d, d.layers, out.threshold_px);
+  for (double px : d.px) out.farthest_from_uniform_px = std::max(out.farthest_from_uniform_px, std::fabs(px - *uniform));
+  return out;
+}
+
 double cell_px_of(const Model& model, int grid) { return static_cast<double>(model.image_size()) / grid; }
 
 Result<std::vector<Tensor>> attention_probs(const Model& model, const Tensor& x) {
-  if (model.arch() == "cnn") return Error{"a cnn has no attention: attention analyses need a vit or hybrid model"};
+  if (model.arch() == Arch::Cnn) return Error{"a cnn has no attention: attention analyses need a vit, rvit or hybrid model"};
   Trace trace({TraceKind::AttnProbs});
-  model.forward(x, &trace);
-  Result<AttentionStack> s = attention_stack(trace);
-  if (!s) return Error{model.arch() + " model: " + s.error().message};
+  if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
+  if (Result<AttentionStack> s = attention_stack(trace); !s)
+    return Error{std::string(arch_name(model.arch())) + " model: " + s.error().message};
+  // The trace holds the probs only, in forward (= layer) order.
   std::vector<Tensor> probs;
-  for (const Tensor* p : s->layers) probs.push_back(*p);
+  for (Trace::Entry& e : trace.release()) probs.push_back(std::move(e.value));
   return probs;
 }
 

@@ -1,5 +1,5 @@
-// Attention analyses over the traced attention probabilities of a vit or hybrid model
-// (DESIGN.md "Analysis definitions"): CLS and token maps, attention rollout, mean attention distance.
+// Attention analyses over the traced attention probabilities of a vit, rvit or hybrid model: CLS and token
+// maps, attention rollout, mean attention distance (each definition and its formula below).
 // Every function is pure: it reads the probs tensors and returns new values.
 #pragma once
 #include <cstdint>
@@ -48,7 +48,7 @@ struct AttentionDistance {
 };
 
 // d[l, h] = sum_ij A[l,h,i,j] * ||pos_i - pos_j|| / sum_ij A[l,h,i,j] over patch tokens i, j of image b
-// (CLS excluded); pos = cell centre, a cell being cell_px input pixels wide (vit: the patch size;
+// (CLS excluded); pos = cell centre, a cell being cell_px input pixels wide (vit, rvit: the patch size;
 // hybrid: image_size / grid).
 Result<AttentionDistance> attention_distance(const AttentionStack& s, int b, double cell_px);
 
@@ -84,8 +84,17 @@ int local_heads(const AttentionDistance& d, int first_layers, double threshold_p
 // Mean over the heads of layer `layer`'s distance in px: (1/H) sum_h d.px[layer * H + h].
 double layer_head_mean(const AttentionDistance& d, int layer);
 
+// How local a model's heads are, every layer counted ("plain ViT: near-uniform; rvit: local heads").
+struct Locality {
+  int local_heads = 0, heads = 0;  // heads below threshold_px, of layers * heads
+  double uniform_px = 0.0;         // uniform_attention_distance_px of the grid
+  double threshold_px = 0.0;       // kLocalFraction * uniform_px
+  double farthest_from_uniform_px = 0.0;  // max over heads of |d - uniform_px|
+};
+Result<Locality> locality(const AttentionDistance& d);
+
 // Input pixels per token cell of a model whose attention covers a grid x grid patch grid:
-// image_size / grid (vit: the patch size; hybrid: the stride of its conv trunk).
+// image_size / grid (vit, rvit: the patch size; hybrid: the stride of its conv trunk).
 double cell_px_of(const Model& model, int grid);
 
 // One forward pass of x [B, C, S, S] tracing only the attention -> the probs of every layer, in layer order,

@@ -1,6 +1,6 @@
-// Receptive fields (DESIGN.md "Analysis definitions"; seed 000 for the theory, seed 002 section 4-3 for the effective
-// receptive field): which input pixels a unit of a layer can see (theoretical, from the engine's layer geometry) and
-// how strongly each pixel moves it (effective, from the input gradient).
+// Receptive fields (this header holds the definitions and their formulas; seed 000 for the theory, seed 002
+// section 4-3 for the effective receptive field): which input pixels a unit of a layer can see (theoretical, from
+// the engine's layer geometry) and how strongly each pixel moves it (effective, from the input gradient).
 //
 // Coordinates: input pixels of the MODEL input (S x S, 32 x 32 for the shipped models: the 28 x 28 image
 // zero-padded by 2 on every side). Pixel (r, c) covers [r, r + 1) x [c, c + 1); its centre is (r + 0.5, c + 0.5).

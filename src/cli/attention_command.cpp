@@ -1,4 +1,4 @@
-// vitcnn attention: CLS maps, rollout and mean attention distance of a vit or hybrid model.
+// vitcnn attention: CLS maps, rollout and mean attention distance of a vit, rvit or hybrid model.
 #include "analysis/attention.h"
 #include "analysis/attention_json.h"
 #include "analysis/predictions.h"
@@ -74,11 +74,11 @@ Result<json> run_attention(const Args& args) {
   Result<std::unique_ptr<Model>> m = open_model(args);
   if (!m) return m.error();
   const Model& model = **m;
-  if (model.arch() == "cnn") return Error{args.get("model") + " is a cnn model: it has no attention (use a vit or hybrid)"};
+  if (model.arch() == Arch::Cnn) return Error{args.get("model") + " is a cnn model: it has no attention (use a vit, rvit or hybrid)"};
   Result<json> out = args.has("images") ? many_images(model, args) : one_image(model, args);
   if (!out) return out.error();
   (*out)["model"] = args.get("model");
-  (*out)["arch"] = model.arch();
+  (*out)["arch"] = arch_name(model.arch());
   return out;
 }
 
@@ -86,7 +86,7 @@ Result<json> run_attention(const Args& args) {
 
 Command attention_command() {
   return {"attention",
-          "CLS maps, rollout and mean attention distance per layer and head (vit, hybrid). Layers and heads are "
+          "CLS maps, rollout and mean attention distance per layer and head (vit, rvit, hybrid). Layers and heads are "
           "numbered from 1 in --layer/--head, from 0 in the JSON's indices: cls_maps[l][h], distance_px[l][h] and "
           "selected.layer/head of --layer 1 --head 1 are l = h = 0",
           {model_flag(), image_flag(), test_index_flag(),

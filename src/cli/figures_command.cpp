@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "analysis/attention.h"
 #include "analysis/attention_json.h"
@@ -69,9 +70,11 @@ Status draw_attention_grid(const Model& model, const Tensor& x, const std::strin
   return c.save_png(path);
 }
 
-// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines;
-// dashed grey: the distance of uniform attention and the "local" threshold (half of it).
-Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double uniform_px, const std::string& path) {
+// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines and the
+// legend labels label_a / label_b (the raster font's letters); dashed grey: the distance of uniform attention and
+// the "local" threshold (half of it).
+Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, const std::string& label_a,
+                             const std::string& label_b, double uniform_px, const std::string& path) {
   const int w = 760, h = 460, left = 70, right = 24, top = 44, bottom = 56;
   Canvas c(w, h, kWhite);
   const int layers = a.distance.layers;
@@ -85,9 +88,10 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
   frame.draw(c, step, "layer", "mean distance px", kInk, kGrid);
   for (double level : {uniform_px, kLocalFraction * uniform_px})
     c.dashed_line(left, ypos(level), w - right, ypos(level), 1.5, 9, 7, kDash);
-  const std::pair<const Checkpoint*, Rgb> series[] = {{&a, kHighData}, {&b, kLowData}};
+  const std::tuple<const Checkpoint*, Rgb, const std::string*> series[] = {{&a, kHighData, &label_a},
+                                                                           {&b, kLowData, &label_b}};
   for (int k = 0; k < 2; ++k) {
-    const auto& [cp, color] = series[k];
+    const auto& [cp, color, label] = series[k];
     const double dx = k == 0 ? -0.12 : 0.12;
     for (int l = 0; l + 1 < layers; ++l)
       c.line(xpos(l + dx), ypos(layer_head_mean(cp->distance, l)), xpos(l + 1 + dx), ypos(layer_head_mean(cp->distance, l + 1)),
@@ -97,7 +101,7 @@ Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, double un
         c.dot(xpos(l + dx), ypos(cp->distance.px[l * cp->distance.heads + hd]), 5.0, color);
     const int lx = w - right - 200, ly = 12 + 20 * k;
     c.dot(lx, ly + 5, 5.0, color);
-    c.text(lx + 14, ly, cp->name.substr(cp->name.find('_') + 1), 2, kInk);
+    c.text(lx + 14, ly, *label, 2, kInk);
   }
   return c.save_png(path);
 }
@@ -112,10 +116,104 @@ int nearest_layer(const AttentionDistance& d) {
   return best;
 }
 
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// rvit_p100 and rvitzero_p100 among the rvit checkpoints (then distance_scatter_rvit.png compares them).
+const Checkpoint* find_checkpoint(const std::vector<Checkpoint>& group, const std::string& name) {
+  for (const Checkpoint& cp : group)
+    if (cp.name == name) return &cp;
+  return nullptr;
+}
+bool has_rvit_pair(const std::vector<Checkpoint>& rvits) {
+  return find_checkpoint(rvits, "rvit_p100") && find_checkpoint(rvits, "rvitzero_p100");
+}
+
+// "Where does locality come from?": locality() of every vit and rvit / rvitzero checkpoint (every layer counted),
+// and one sentence per claim, each chosen by the numbers.
+std::string locality_markdown(const std::vector<Checkpoint>& vits, const std::vector<Checkpoint>& rvits) {
+  std::ostringstream md;
+  md << "\n## Where does locality come from? (vit, rvit and its control)\n\n"
+     << "rvit is the vit with a learned bias per attention head for every offset between two patches, added to the "
+        "attention logits; its tables started at a locality prior (-d^2 / 4^h, d in px). rvitzero is the control: the "
+        "same architecture with the tables started at zero. Every layer counted:\n\n"
+     << "| checkpoint | local heads, all layers | farthest head from uniform, px | nearest head, px |\n"
+        "|---|---|---|---|\n";
+  struct Counted {
+    const Checkpoint* cp;
+    Locality l;
+  };
+  std::vector<Counted> plain, prior, control;
+  for (const std::vector<Checkpoint>* group : {&vits, &rvits})
+    for (const Checkpoint& cp : *group) {
+      Result<Locality> l = locality(cp.distance);
+      if (!l) continue;
+      md << "| " << cp.name << " | " << l->local_heads << " of " << l->heads << " | "
+         << fixed(l->farthest_from_uniform_px, 2) << " | " << fixed(nearest_head(cp.distance, cp.distance.layers), 2)
+         << " |\n";
+      (starts_with(cp.name, "rvitzero_") ? control : starts_with(cp.name, "rvit_") ? prior : plain).push_back({&cp, *l});
+    }
+  // How many of a group have at least one local head, and the group's extremes.
+  auto summary = [](const std::vector<Counted>& g, int* with_local, int* lo, int* hi, double* farthest) {
+    *with_local = 0;
+    *lo = g.empty() ? 0 : g.front().l.local_heads;
+    *hi = *lo;
+    *farthest = 0.0;
+    for (const Counted& c : g) {
+      *with_local += c.l.local_heads > 0;
+      *lo = std::min(*lo, c.l.local_heads);
+      *hi = std::max(*hi, c.l.local_heads);
+      *farthest = std::max(*farthest, c.l.farthest_from_uniform_px);
+    }
+  };
+  int n = 0, lo = 0, hi = 0;
+  double farthest = 0.0;
+  auto range = [&] { return lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi); };
+  md << "\n";
+  if (!plain.empty()) {
+    summary(plain, &n, &lo, &hi, &farthest);
+    if (n == 0)
+      md << "- Plain ViT: no checkpoint has a local head, at any data share; every head stays within "
+         << fixed(farthest, 2) << " px of uniform attention (" << fixed(plain.front().l.uniform_px, 2) << " px).\n";
+    else
+      md << "- Plain ViT: " << n << " of " << plain.size() << " checkpoints have local heads (" << range() << " of "
+         << plain.front().l.heads << ").\n";
+  }
+  if (!prior.empty()) {
+    summary(prior, &n, &lo, &hi, &farthest);
+    const int heads = prior.front().l.heads;
+    if (n == static_cast<int>(prior.size()))
+      md << "- rvit: every checkpoint keeps local heads after training, at every data share: " << range() << " of "
+         << heads << " heads are local.\n";
+    else if (n == 0)
+      md << "- rvit: its heads do not stay local after training with the prior: no checkpoint has a local head (the "
+            "table above shows how near each one's nearest head stays).\n";
+    else
+      md << "- rvit: only " << n << " of " << prior.size() << " checkpoints keep local heads (" << range() << " of "
+         << heads << ").\n";
+  }
+  if (!control.empty()) {
+    int prior_local = 0, dummy_lo = 0, dummy_hi = 0;
+    double dummy = 0.0;
+    summary(prior, &prior_local, &dummy_lo, &dummy_hi, &dummy);
+    summary(control, &n, &lo, &hi, &farthest);
+    if (n == 0)
+      md << "- Control (tables started at zero): no local head in " << control.size()
+         << " checkpoint(s); every head within " << fixed(farthest, 2) << " px of uniform. "
+         << (prior_local > 0 ? "The mechanism alone does not make heads local here: rvit's locality comes from the "
+                               "prior, not from the data.\n"
+                             : "Neither start gives local heads.\n");
+    else
+      md << "- Control (tables started at zero): " << n << " of " << control.size() << " checkpoint(s) have local "
+            "heads (" << range() << "): the data alone teach some locality through the table.\n";
+  }
+  return md.str();
+}
+
 // The numbers, and sentences chosen by them: growth with depth counts as clear only when the last layer's
 // head mean exceeds the first's by at least 10 % of the uniform level in most models.
-std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vector<Checkpoint>& others, int images,
-                             double uniform_px, double cell_px, const std::string& backend) {
+std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vector<Checkpoint>& others,
+                             const std::vector<Checkpoint>& rvits, int images, double uniform_px, double cell_px,
+                             const std::string& backend) {
   const double threshold = kLocalFraction * uniform_px, clear_growth = 0.1 * uniform_px;
   const int early = kEarlyLayers;
   std::ostringstream md;
@@ -137,8 +235,8 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
     md << " | " << local_heads(cp.distance, early, threshold) << " of " << early * cp.distance.heads << " | "
        << fixed(nearest_head(cp.distance, early), 2) << " |\n";
   };
-  for (const Checkpoint& cp : vits) row(cp);
-  for (const Checkpoint& cp : others) row(cp);
+  for (const std::vector<Checkpoint>* group : {&vits, &rvits, &others})
+    for (const Checkpoint& cp : *group) row(cp);
 
   md << "\n## Does the mean distance grow with depth?\n\n";
   int grows = 0;
@@ -209,10 +307,14 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
          << "\n";
     }
   }
+  md << locality_markdown(vits, rvits);
   md << "\nFigures: `attention_grid.png` (CLS maps of " << (vits.empty() ? "" : vits.back().name)
      << ", layers down, heads across, first column the input), `distance_scatter.png` (one dot per head, "
         "x = layer, y = mean distance in px, lines = head means; blue = high data, orange = low data; dashed: uniform "
-        "attention and the local threshold).\n";
+        "attention and the local threshold)";
+  if (has_rvit_pair(rvits))
+    md << ", `distance_scatter_rvit.png` (the same for rvit_p100, blue, and its control rvitzero_p100, orange)";
+  md << ".\n";
   return md.str();
 }
 
@@ -229,8 +331,8 @@ Result<json> run_figures(const Args& args) {
   const KernelTable* kernels = kernels_by_name(backend);
   if (!kernels) return Error{"unknown backend '" + backend + "' (ref or simd)"};
 
-  std::vector<Checkpoint> vits, others;
-  for (const char* arch : {"vit", "hybrid"})
+  std::vector<Checkpoint> vits, others, rvits;
+  for (const char* arch : {"vit", "hybrid", "rvit", "rvitzero"})
     for (const char* frac : kFractions) {
       const fs::path path = models / (std::string(arch) + "_p" + frac + ".safetensors");
       if (!fs::exists(path)) continue;
@@ -242,7 +344,7 @@ Result<json> run_figures(const Args& args) {
       if (!d) return Error{path.string() + ": " + d.error().message};
       json meta = json::parse((*m)->metadata_json(), nullptr, false);
       Checkpoint cp{std::string(arch) + "_p" + frac, std::move(*m), meta.is_discarded() ? json::object() : meta, *d};
-      (std::string(arch) == "vit" ? vits : others).push_back(std::move(cp));
+      (std::string(arch) == "vit" ? vits : std::string(arch) == "hybrid" ? others : rvits).push_back(std::move(cp));
     }
   if (vits.empty() || vits.front().name != "vit_p001" || vits.back().name != "vit_p100")
     return Error{"figures need vit_p001.safetensors and vit_p100.safetensors in '" + models.string() + "'"};
@@ -257,27 +359,41 @@ Result<json> run_figures(const Args& args) {
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
-  if (Status st = draw_distance_scatter(high, low, *uniform, (out / "distance_scatter.png").string()); !st)
+  json files = {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string()};
+  if (Status st = draw_distance_scatter(high, low, "p100", "p001", *uniform, files[1].get<std::string>()); !st)
     return st.error();
+  if (has_rvit_pair(rvits)) {
+    files.push_back((out / "distance_scatter_rvit.png").string());
+    if (Status st = draw_distance_scatter(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
+                                          "rvit p100", "control p100", *uniform, files.back().get<std::string>());
+        !st)
+      return st.error();
+  }
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
   Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
   if (!rf) return rf.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, *images, *uniform, cell, backend) << rf->markdown;
+  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
-  json distances = json::object();
-  for (const std::vector<Checkpoint>* group : {&vits, &others})
-    for (const Checkpoint& cp : *group)
+  json distances = json::object(), localities = json::object();
+  for (const std::vector<Checkpoint>* group : {&vits, &others, &rvits})
+    for (const Checkpoint& cp : *group) {
       distances[cp.name] = layer_head_json(cp.distance.px, cp.distance.layers, cp.distance.heads);
-  return json{{"files", {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string(),
-                         (out / "summary.md").string(), rf->files[0], rf->files[1]}},
+      if (Result<Locality> l = locality(cp.distance); l)
+        localities[cp.name] = {{"local_heads", l->local_heads},
+                               {"heads", l->heads},
+                               {"farthest_from_uniform_px", l->farthest_from_uniform_px}};
+    }
+  for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1]}) files.push_back(f);
+  return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
               {"uniform_px", *uniform},
               {"local_threshold_px", kLocalFraction * *uniform},
               {"distance_px", distances},
+              {"locality", localities},
               {"rf_images", *rf_images},
               {"receptive_field", rf->numbers}};
 }

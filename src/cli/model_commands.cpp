@@ -46,7 +46,7 @@ Result<json> run_info(const Args& args) {
                       {"paths", paths_json(l.geometry)}, {"global_mixing", l.geometry.global_mixing}});
     macs += l.macs;
   }
-  return json{{"arch", model.arch()}, {"params", model.num_params()}, {"macs", macs}, {"layers", layers},
+  return json{{"arch", arch_name(model.arch())}, {"params", model.num_params()}, {"macs", macs}, {"layers", layers},
               {"metadata", metadata_of(model)}};
 }
 
@@ -59,11 +59,12 @@ Result<json> run_predict(const Args& args) {
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
   const auto t0 = std::chrono::steady_clock::now();
-  const Tensor logits = model.forward(in->x, nullptr);
+  const Result<Tensor> logits = model.forward(in->x, nullptr);
   const double ms = ms_since(t0);
+  if (!logits) return logits.error();
   const int k = model.num_classes();
-  if (logits.numel() != k) return Error{"model returned logits " + logits.shape_str()};
-  const std::vector<double> probs = softmax_probs({logits.ptr(), static_cast<size_t>(k)});
+  if (logits->numel() != k) return Error{"model returned logits " + logits->shape_str()};
+  const std::vector<double> probs = softmax_probs({logits->ptr(), static_cast<size_t>(k)});
   json top = json::array();
   for (const int c : top_classes(probs, *top_k)) {
     top.push_back({{"class", c},
@@ -88,8 +89,9 @@ Result<json> run_eval(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int first = 0; first < *limit; first += *batch) {
     const int count = std::min(*batch, *limit - first);
-    const Tensor logits = model.forward(test_set_input(*set, first, count, model.input_spec()), nullptr);
-    correct += count_correct(logits, std::span(set->labels).subspan(first, count));
+    const Result<Tensor> logits = model.forward(test_set_input(*set, first, count, model.input_spec()), nullptr);
+    if (!logits) return logits.error();
+    correct += count_correct(*logits, std::span(set->labels).subspan(first, count));
   }
   return json{{"accuracy", static_cast<double>(correct) / *limit}, {"n", *limit}, {"correct", correct},
               {"ms", ms_since(t0)}, {"backend", model.kernels().name}};
@@ -103,7 +105,7 @@ Result<json> run_trace(const Args& args) {
   Result<InputImage> in = input_from_args(model, args);
   if (!in) return in.error();
   Trace trace(TraceRequest::everything());
-  model.forward(in->x, &trace);
+  if (Result<Tensor> y = model.forward(in->x, &trace); !y) return y.error();
   const std::filesystem::path dir = args.get("out");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -114,7 +116,7 @@ Result<json> run_trace(const Args& args) {
     if (Status st = write_npy((dir / file).string(), e.value); !st) return st.error();
     tensors.push_back({{"name", e.name}, {"file", file}, {"shape", e.value.shape}});
   }
-  json index = {{"model", args.get("model")}, {"arch", model.arch()}, {"input", in->source}, {"tensors", tensors}};
+  json index = {{"model", args.get("model")}, {"arch", arch_name(model.arch())}, {"input", in->source}, {"tensors", tensors}};
   std::ofstream f(dir / "index.json");
   f << index.dump(1) << "\n";
   if (!f) return Error{"cannot write '" + (dir / "index.json").string() + "'"};

@@ -108,7 +108,7 @@ Result<json> run_rf(const Args& args) {
   Result<Erf> erf = erf_from_args(*model, layer, *unit, args, source);
   if (!erf) return erf.error();
   return json{{"model", args.get("model")},
-              {"arch", model->arch()},
+              {"arch", arch_name(model->arch())},
               {"weights", weights},
               {"input_px", model->image_size()},
               {"coordinates", "model input pixels (" + std::to_string(model->image_size()) + " x " +

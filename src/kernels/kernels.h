@@ -3,8 +3,11 @@
 // Names follow <op>_<layout>_<dtype>; the backend is the table. All tensors are contiguous
 // row-major float32; outputs never alias inputs unless a comment says so.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <type_traits>
 
 namespace vc {
 
@@ -17,6 +20,9 @@ struct Conv2dShape {
   int out_w() const { return (in_w + 2 * pad - kernel) / stride + 1; }
 };
 
+// Every member after `name` is a function pointer (tests/kernels checks that none is null by reading them as
+// such); backends fill the table with designated initializers in declaration order, so entries of the same
+// signature cannot be swapped unnoticed.
 struct KernelTable {
   const char* name;
 
@@ -60,9 +66,17 @@ struct KernelTable {
   void (*global_avgpool_backward_nchw_f32)(int BC, int HW, const float* dy, float* dx);
 };
 
+// The function pointers of a table: from its first kernel to its end, nothing else (no padding either).
+inline constexpr size_t kKernelTableFirst = offsetof(KernelTable, gemm_f32);
+inline constexpr size_t kKernelTableEntries = (sizeof(KernelTable) - kKernelTableFirst) / sizeof(void (*)());
+static_assert(std::is_standard_layout_v<KernelTable>);
+static_assert(kKernelTableFirst + kKernelTableEntries * sizeof(void (*)()) == sizeof(KernelTable));
+
 const KernelTable& kernels_ref();
 const KernelTable& kernels_simd();
-// "ref" or "simd"; null for an unknown name.
+// Every backend's table: ref, simd.
+std::span<const KernelTable* const> kernel_tables();
+// The table of kernel_tables() named `name` ("ref", "simd"); null for an unknown name.
 const KernelTable* kernels_by_name(std::string_view name);
 
 }  // namespace vc

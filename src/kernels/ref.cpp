@@ -260,29 +260,34 @@ void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx
 
 const KernelTable& kernels_ref() {
   static const KernelTable table = {
-      "ref",
-      gemm_f32,
-      linear_f32,
-      conv2d_nchw_f32,
-      conv2d_backward_input_nchw_f32,
-      conv2d_backward_weight_nchw_f32,
-      layernorm_f32,
-      layernorm_backward_f32,
-      softmax_rows_f32,
-      softmax_backward_rows_f32,
-      gelu_f32,
-      gelu_backward_f32,
-      relu_backward_f32,
-      add_f32,
-      global_avgpool_nchw_f32,
-      global_avgpool_backward_nchw_f32,
+      .name = "ref",
+      .gemm_f32 = gemm_f32,
+      .linear_f32 = linear_f32,
+      .conv2d_nchw_f32 = conv2d_nchw_f32,
+      .conv2d_backward_input_nchw_f32 = conv2d_backward_input_nchw_f32,
+      .conv2d_backward_weight_nchw_f32 = conv2d_backward_weight_nchw_f32,
+      .layernorm_f32 = layernorm_f32,
+      .layernorm_backward_f32 = layernorm_backward_f32,
+      .softmax_rows_f32 = softmax_rows_f32,
+      .softmax_backward_rows_f32 = softmax_backward_rows_f32,
+      .gelu_f32 = gelu_f32,
+      .gelu_backward_f32 = gelu_backward_f32,
+      .relu_backward_f32 = relu_backward_f32,
+      .add_f32 = add_f32,
+      .global_avgpool_nchw_f32 = global_avgpool_nchw_f32,
+      .global_avgpool_backward_nchw_f32 = global_avgpool_backward_nchw_f32,
   };
   return table;
 }
 
+std::span<const KernelTable* const> kernel_tables() {
+  static const KernelTable* const tables[] = {&kernels_ref(), &kernels_simd()};
+  return tables;
+}
+
 const KernelTable* kernels_by_name(std::string_view name) {
-  if (name == "ref") return &kernels_ref();
-  if (name == "simd") return &kernels_simd();
+  for (const KernelTable* t : kernel_tables())
+    if (name == t->name) return t;
   return nullptr;
 }
 

@@ -23,14 +23,24 @@ const MathConsts kMathConsts = {
 }  // namespace simd
 
 const KernelTable& kernels_simd() {
-  static const KernelTable table = [] {
-    KernelTable t{};
-    t.name = "simd";
-    simd::set_gemm_entries(t);
-    simd::set_conv_entries(t);
-    simd::set_eltwise_entries(t);
-    return t;
-  }();
+  static const KernelTable table = {
+      .name = "simd",
+      .gemm_f32 = simd::gemm_f32,
+      .linear_f32 = simd::linear_f32,
+      .conv2d_nchw_f32 = simd::conv2d_nchw_f32,
+      .conv2d_backward_input_nchw_f32 = simd::conv2d_backward_input_nchw_f32,
+      .conv2d_backward_weight_nchw_f32 = simd::conv2d_backward_weight_nchw_f32,
+      .layernorm_f32 = simd::layernorm_f32,
+      .layernorm_backward_f32 = simd::layernorm_backward_f32,
+      .softmax_rows_f32 = simd::softmax_rows_f32,
+      .softmax_backward_rows_f32 = simd::softmax_backward_rows_f32,
+      .gelu_f32 = simd::gelu_f32,
+      .gelu_backward_f32 = simd::gelu_backward_f32,
+      .relu_backward_f32 = simd::relu_backward_f32,
+      .add_f32 = simd::add_f32,
+      .global_avgpool_nchw_f32 = simd::global_avgpool_nchw_f32,
+      .global_avgpool_backward_nchw_f32 = simd::global_avgpool_backward_nchw_f32,
+  };
   return table;
 }
 

@@ -102,6 +102,8 @@ void pack_b_im2col(const void* ctx, int k0, int kc, int j0, float* dst) {
   }
 }
 
+}  // namespace
+
 // x[B,Cin,H,W], w[Cout,Cin,k,k], b[Cout] or null -> y[B,Cout,Ho,Wo] = act(conv2d(x, w) + b)
 // torch: act(F.conv2d(x, w, b, stride, pad))
 void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y) {
@@ -119,6 +121,8 @@ void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const
     }
   }
 }
+
+namespace {
 
 // dcol[K, P] of one image -> dx[Cin, H, W] (overwritten): dx[c, iy, ix] = sum of dcol over the (ky, kx, oy, ox)
 // that read x[c, iy, ix] in the forward pass. Accumulates into a bordered buffer, then crops the border.
@@ -146,6 +150,8 @@ void col2im(const float* dcol, const Conv2dShape& s, float* dx) {
       std::memcpy(dx + ((size_t)c * s.in_h + y) * s.in_w, acc + ((size_t)c * h + y + s.pad) * w + s.pad,
                   sizeof(float) * s.in_w);
 }
+
+}  // namespace
 
 // dy[B,Cout,Ho,Wo], w[Cout,Cin,k,k] -> dx[B,Cin,H,W].  torch: torch.nn.grad.conv2d_input
 void conv2d_backward_input_nchw_f32(const Conv2dShape& s, const float* dy, const float* w, float* dx) {
@@ -195,14 +201,6 @@ void conv2d_backward_weight_nchw_f32(const Conv2dShape& s, const float* x, const
     }
     db[o] = hn::GetLane(hn::SumOfLanes(d, acc)) + tail;
   }
-}
-
-}  // namespace
-
-void set_conv_entries(KernelTable& t) {
-  t.conv2d_nchw_f32 = conv2d_nchw_f32;
-  t.conv2d_backward_input_nchw_f32 = conv2d_backward_input_nchw_f32;
-  t.conv2d_backward_weight_nchw_f32 = conv2d_backward_weight_nchw_f32;
 }
 
 }  // namespace vc::simd

@@ -51,6 +51,8 @@ float row_sum(int n, const float* x, F f) {
   return hn::GetLane(hn::SumOfLanes(d, acc));
 }
 
+}  // namespace
+
 // x[rows,D], gamma[D], beta[D] -> y[rows,D]; mean/rstd[rows] when non-null
 // mean = sum(x)/D, var = sum((x - mean)^2)/D, y = (x - mean) * rstd * gamma + beta, rstd = 1/sqrt(var + eps)
 // torch: F.layer_norm(x, (D,), gamma, beta, eps)
@@ -215,26 +217,11 @@ void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx
   }
 }
 
-}  // namespace
-
 // x[n] -> y[n] = 0.5 x (1 + erf(x / sqrt 2)) (may alias).  torch: F.gelu(x)
 void gelu_f32(int64_t n, const float* x, float* y) {
   const D d;
   const MathVecs k(d);
   map1(n, x, y, [&](V v) { return hn::Mul(v, gaussian_cdf(d, k, v)); });
-}
-
-void set_eltwise_entries(KernelTable& t) {
-  t.layernorm_f32 = layernorm_f32;
-  t.layernorm_backward_f32 = layernorm_backward_f32;
-  t.softmax_rows_f32 = softmax_rows_f32;
-  t.softmax_backward_rows_f32 = softmax_backward_rows_f32;
-  t.gelu_f32 = gelu_f32;
-  t.gelu_backward_f32 = gelu_backward_f32;
-  t.relu_backward_f32 = relu_backward_f32;
-  t.add_f32 = add_f32;
-  t.global_avgpool_nchw_f32 = global_avgpool_nchw_f32;
-  t.global_avgpool_backward_nchw_f32 = global_avgpool_backward_nchw_f32;
 }
 
 }  // namespace vc::simd

@@ -125,6 +125,8 @@ void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a
     for (int i = 0; i < M; ++i) gelu_f32(N, C + (size_t)i * ldc, C + (size_t)i * ldc);
 }
 
+}  // namespace
+
 // C[M,N] = beta * C + op(A)[M,K] @ op(B)[K,N]; op(A)[i,k] = trans_a ? A[k*lda + i] : A[i*lda + k],
 // op(B)[k,j] = trans_b ? B[j*ldb + k] : B[k*ldb + j].  torch: C = beta * C + A @ B
 void gemm_f32(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
@@ -139,8 +141,6 @@ void linear_f32(int M, int N, int K, const float* x, const float* W, const float
   const DenseB wt{W, (size_t)K, N};
   gemm(M, N, K, x, K, 1, pack_b_cols, &wt, 0.0f, y, N, Epilogue{b, false, act});
 }
-
-}  // namespace
 
 // Packs row-major B[k, j] = b[k * ldb + j].
 void pack_b_rows(const void* ctx, int k0, int kc, int j0, float* dst) {
@@ -201,11 +201,6 @@ float* scratch(ScratchSlot slot, size_t n) {
   std::vector<float>& buf = buffers[slot];
   if (buf.size() < n) buf.resize(n);
   return buf.data();
-}
-
-void set_gemm_entries(KernelTable& t) {
-  t.gemm_f32 = gemm_f32;
-  t.linear_f32 = linear_f32;
 }
 
 }  // namespace vc::simd

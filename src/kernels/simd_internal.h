@@ -82,8 +82,27 @@ HWY_INLINE V gaussian_cdf(D d, const MathVecs& k, V x) {
   return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), half_q, hn::Sub(k.one, half_q));
 }
 
-// y[n] = gelu(x[n]) (y may alias x); also the GEMM's GELU epilogue, run over each output row.
+// The backend's kernels (kernels.h documents each): kernels_simd() lists them. gelu_f32 is also the GEMM's GELU
+// epilogue, run over each output row.
+void gemm_f32(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+              float beta, float* C, int ldc);                                                        // simd_gemm.cpp
+void linear_f32(int M, int N, int K, const float* x, const float* W, const float* b, Act act, float* y);
+void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act,
+                     float* y);                                                                      // simd_conv.cpp
+void conv2d_backward_input_nchw_f32(const Conv2dShape& s, const float* dy, const float* w, float* dx);
+void conv2d_backward_weight_nchw_f32(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db);
+void layernorm_f32(int rows, int D, const float* x, const float* gamma, const float* beta, float eps, float* y,
+                   float* mean, float* rstd);                                                        // simd_eltwise.cpp
+void layernorm_backward_f32(int rows, int D, const float* x, const float* gamma, const float* mean,
+                            const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta);
+void softmax_rows_f32(int rows, int N, const float* x, float* y);
+void softmax_backward_rows_f32(int rows, int N, const float* y, const float* dy, float* dx);
 void gelu_f32(int64_t n, const float* x, float* y);
+void gelu_backward_f32(int64_t n, const float* x, const float* dy, float* dx);
+void relu_backward_f32(int64_t n, const float* y, const float* dy, float* dx);
+void add_f32(int64_t n, const float* a, const float* b, float* y);
+void global_avgpool_nchw_f32(int BC, int HW, const float* x, float* y);
+void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx);
 
 // ---------------------------------------------------------------------------------------------
 // GEMM core. C[M,N] = beta * C + A[M,K] @ B[K,N], then optionally bias and activation.
@@ -115,10 +134,5 @@ struct DenseB {
 };
 void pack_b_rows(const void* ctx, int k0, int kc, int j0, float* dst);
 void pack_b_cols(const void* ctx, int k0, int kc, int j0, float* dst);
-
-// Each translation unit of the backend fills its entries of the table.
-void set_gemm_entries(KernelTable& t);
-void set_conv_entries(KernelTable& t);
-void set_eltwise_entries(KernelTable& t);
 
 }  // namespace vc::simd

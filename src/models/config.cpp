@@ -6,6 +6,22 @@
 
 namespace vc {
 
+const char* arch_name(Arch arch) {
+  switch (arch) {
+    case Arch::Vit: return "vit";
+    case Arch::Cnn: return "cnn";
+    case Arch::Hybrid: return "hybrid";
+    case Arch::Rvit: return "rvit";
+  }
+  return "";
+}
+
+std::optional<Arch> parse_arch(std::string_view name) {
+  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid, Arch::Rvit})
+    if (name == arch_name(a)) return a;
+  return std::nullopt;
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -55,14 +71,14 @@ Result<std::vector<int>> get_int_list(const json& obj, const char* key, int lo, 
 
 constexpr int kMaxSize = 4096, kMaxWidth = 1 << 16, kMaxDepth = 1024;
 
-Result<ModelConfig> parse_config(const std::string& arch, const json& c) {
+Result<ModelConfig> parse_config(Arch arch, const json& c) {
   ModelConfig cfg;
   cfg.arch = arch;
   const std::string w = "config";
   VC_TRY_ASSIGN(cfg.image_size, get_int(c, "image_size", w, 1, kMaxSize));
   VC_TRY_ASSIGN(cfg.in_channels, get_int(c, "in_channels", w, 1, kMaxWidth));
   VC_TRY_ASSIGN(cfg.num_classes, get_int(c, "num_classes", w, 1, kMaxWidth));
-  if (arch == "vit") {
+  if (arch == Arch::Vit || arch == Arch::Rvit) {
     VC_TRY_ASSIGN(cfg.patch, get_int(c, "patch", w, 1, cfg.image_size));
     if (cfg.image_size % cfg.patch != 0)
       return Error{"model metadata: config.image_size " + std::to_string(cfg.image_size) +
@@ -77,7 +93,7 @@ Result<ModelConfig> parse_config(const std::string& arch, const json& c) {
                    std::to_string(cfg.widths.size()) + ", " + std::to_string(cfg.strides.size()) + ", " +
                    std::to_string(cfg.blocks.size()) + ")"};
   }
-  if (arch == "hybrid") {
+  if (arch == Arch::Hybrid) {
     // The token grid is image_size / prod(strides): each stage must divide exactly (models.py floors).
     int side = cfg.image_size;
     for (int s : cfg.strides) {
@@ -87,7 +103,17 @@ Result<ModelConfig> parse_config(const std::string& arch, const json& c) {
       side /= s;
     }
   }
-  if (arch != "cnn") {
+  if (arch == Arch::Rvit) {
+    // Optional (models.DEFAULT_CONFIGS["rvit"] has "locality"), validated when present.
+    cfg.rel_bias_init = "locality";
+    if (c.contains("rel_bias_init")) {
+      const json& init = c["rel_bias_init"];
+      if (!init.is_string() || (init.get<std::string>() != "locality" && init.get<std::string>() != "zero"))
+        return Error{"model metadata: config.rel_bias_init = " + init.dump() + " (expected \"locality\" or \"zero\")"};
+      cfg.rel_bias_init = init.get<std::string>();
+    }
+  }
+  if (arch != Arch::Cnn) {
     VC_TRY_ASSIGN(cfg.dim, get_int(c, "dim", w, 1, kMaxWidth));
     VC_TRY_ASSIGN(cfg.depth, get_int(c, "depth", w, 0, kMaxDepth));
     VC_TRY_ASSIGN(cfg.heads, get_int(c, "heads", w, 1, cfg.dim));
@@ -110,11 +136,11 @@ Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json) {
     return Error{"model metadata: format_version " + std::to_string(meta.format_version) + " is not supported (this build reads " +
                  std::to_string(kMetaFormatVersion) + ")"};
   if (!m.contains("arch") || !m["arch"].is_string()) return Error{"model metadata: \"arch\" is missing"};
-  const std::string arch = m["arch"].get<std::string>();
-  if (arch != "vit" && arch != "cnn" && arch != "hybrid")
-    return Error{"model metadata: unknown arch '" + arch + "' (expected vit, cnn or hybrid)"};
+  const std::string name = m["arch"].get<std::string>();
+  const std::optional<Arch> arch = parse_arch(name);
+  if (!arch) return Error{"model metadata: unknown arch '" + name + "' (expected vit, cnn, hybrid or rvit)"};
   if (!m.contains("config") || !m["config"].is_object()) return Error{"model metadata: \"config\" is missing"};
-  VC_TRY_ASSIGN(meta.config, parse_config(arch, m["config"]));
+  VC_TRY_ASSIGN(meta.config, parse_config(*arch, m["config"]));
 
   if (!m.contains("class_names") || !m["class_names"].is_array())
     return Error{"model metadata: \"class_names\" is missing or not a list"};

@@ -1,7 +1,9 @@
 // The "vitcnn" metadata of a weight file (tools/train/checkpoint.py): architecture, sizes, class names and
 // input normalization, parsed and validated. Every size comes from the file; nothing is assumed.
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -9,14 +11,24 @@
 
 namespace vc {
 
+// The four model families (rvit: the vit with a relative-position attention bias).
+enum class Arch { Vit, Cnn, Hybrid, Rvit };
+// "vit", "cnn", "hybrid", "rvit": the spelling of the metadata and of every JSON output.
+const char* arch_name(Arch arch);
+// The arch that a metadata "arch" string names; nullopt for any other string.
+std::optional<Arch> parse_arch(std::string_view name);
+
 // Mirrors models.DEFAULT_CONFIGS: the fields an arch does not use stay 0 / empty.
 struct ModelConfig {
-  std::string arch;  // "vit" | "cnn" | "hybrid"
+  Arch arch = Arch::Vit;
   int image_size = 0, in_channels = 0, num_classes = 0;
-  int patch = 0;                         // vit
+  int patch = 0;                         // vit, rvit
   int stem_width = 0;                    // cnn, hybrid: the conv trunk
   std::vector<int> widths, strides, blocks;
-  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid: the token head
+  int dim = 0, depth = 0, heads = 0, mlp_hidden = 0;  // vit, hybrid, rvit: the token head
+  // rvit: how training initialised the relative-bias tables ("locality" or "zero"; models.REL_BIAS_INITS).
+  // Loading a file ignores it (the tables are weights); init_weights() starts the tables from it.
+  std::string rel_bias_init;
 };
 
 struct ModelMeta {

@@ -1,5 +1,7 @@
 #include "models/model.h"
 
+#include <utility>
+
 #include "models/network.h"
 
 namespace vc {
@@ -84,6 +86,11 @@ const Tensor* Trace::find(std::string_view name) const {
   return it == index_.end() ? nullptr : &entries_[it->second].value;
 }
 
+std::vector<Trace::Entry> Trace::release() {
+  index_.clear();
+  return std::exchange(entries_, {});
+}
+
 std::vector<std::string> Trace::names() const {
   std::vector<std::string> out;
   for (const Entry& e : entries_) out.push_back(e.name);
@@ -100,6 +107,12 @@ int64_t Model::num_params() const {
   int64_t n = 0;
   for (const auto& p : param_list_) n += p.second->numel();
   return n;
+}
+
+const Tensor* Model::weight(std::string_view name) const {
+  for (const auto& p : param_list_)
+    if (p.first == name) return p.second;
+  return nullptr;
 }
 
 namespace {

@@ -1,4 +1,5 @@
-// The models: Vit, Cnn, Hybrid, built from the JSON config in the weight file's metadata.
+// The models: Vit, Cnn, Hybrid, Rvit (the vit with a relative-position attention bias), built from the JSON
+// config in the weight file's metadata.
 // Reference definitions (the spec for names, shapes and maths): tools/train/models.py.
 #pragma once
 #include <initializer_list>
@@ -15,6 +16,7 @@
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "kernels/kernels.h"
+#include "models/config.h"
 
 namespace vc {
 
@@ -38,7 +40,7 @@ inline constexpr int kTraceKinds = 9;
 //   "stem"                       Layer       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
 //   "stages.{s}.{b}"             Layer       [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
 //   "embed"                      Layer       [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
-//   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head))
+//   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))
 //   "blocks.{i}.attn.branch"     AttnBranch  [B, T, D]      attention branch output f(x) before the residual add
 //   "blocks.{i}.mid"             Mid         [B, T, D]      x + attn branch
 //   "blocks.{i}.mlp.branch"      MlpBranch   [B, T, D]      MLP branch output before the residual add
@@ -79,6 +81,8 @@ class Trace {
   // The tensor recorded as `name`, or null.
   const Tensor* find(std::string_view name) const;
   const std::vector<Entry>& entries() const { return entries_; }
+  // Moves the entries out; the trace is empty after.
+  std::vector<Entry> release();
   std::vector<std::string> names() const;  // in forward order
   int64_t bytes() const;                   // held by the recorded tensors' values
 
@@ -173,7 +177,7 @@ class Model {
  public:
   virtual ~Model() = default;
 
-  const std::string& arch() const { return arch_; }         // "vit" | "cnn" | "hybrid"
+  Arch arch() const { return arch_; }
   const std::string& metadata_json() const { return meta_; }  // the full "vitcnn" metadata JSON
   int image_size() const { return image_size_; }
   int in_channels() const { return in_channels_; }
@@ -181,12 +185,15 @@ class Model {
   const std::vector<std::string>& class_names() const { return class_names_; }
   const InputSpec& input_spec() const { return input_spec_; }
   int64_t num_params() const;
+  // The parameter `name` (e.g. "tokens.blocks.0.attn.rel_bias"), or null when the model has none of that name.
+  const Tensor* weight(std::string_view name) const;
   void set_kernels(const KernelTable& k) { k_ = &k; }
   const KernelTable& kernels() const { return *k_; }
 
   // x [B, C, S, S] (normalized) -> logits [B, K]. trace, when non-null, receives the tensors above that it
-  // requests (an existing name is overwritten); the others are not copied. An x of another shape gives an empty tensor.
-  virtual Tensor forward(const Tensor& x, Trace* trace) const = 0;
+  // requests (an existing name is overwritten); the others are not copied. An x of another shape: Error
+  // (as backward), and nothing is traced.
+  virtual Result<Tensor> forward(const Tensor& x, Trace* trace) const = 0;
 
   // Runs forward on x (only up to `layer`), then backpropagates `grad` (shaped like the traced tensor
   // `layer`: any name above, e.g. "logits" [B, K], "stages.2.1" [B, C, h, w], "blocks.3.attn.probs") down
@@ -201,7 +208,8 @@ class Model {
   virtual std::vector<std::string> layer_names() const = 0;
 
  protected:
-  std::string arch_, meta_;
+  Arch arch_ = Arch::Vit;
+  std::string meta_;
   int image_size_ = 0, in_channels_ = 0, num_classes_ = 0;
   std::vector<std::string> class_names_;
   InputSpec input_spec_;
@@ -218,6 +226,8 @@ Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
 // Fresh weights for the model that a "vitcnn" metadata JSON describes, initialised like PyTorch's defaults
 // (conv/linear weight and bias ~ U(+-1/sqrt(fan_in)), LayerNorm 1 and 0, CLS token 0, position embedding
 // ~ U(+-0.02 sqrt 3)), deterministic in `seed` on every platform; the JSON is stored as __metadata__["vitcnn"].
+// rvit's relative-bias tables start as config.rel_bias_init says (models.RelPos.initial_table: the locality
+// prior or zeros) and draw no random numbers: an rvit gets the vit's weights of the same seed plus the tables.
 // load_model(serialize_safetensors(...)) turns them into a model (training from scratch, tests).
 Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed);
 

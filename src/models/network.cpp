@@ -33,9 +33,9 @@ Tensor WeightBinder::init(const std::string& name, const std::vector<int64_t>& s
   return t;
 }
 
-Weight WeightBinder::bind(const std::string& name, const std::vector<int64_t>& shape) {
+Weight WeightBinder::bind(const std::string& name, const std::vector<int64_t>& shape, const Tensor* initial) {
   auto it = tensors_.find(name);
-  if (it == tensors_.end() && init_) it = tensors_.emplace(name, init(name, shape)).first;
+  if (it == tensors_.end() && init_) it = tensors_.emplace(name, initial ? *initial : init(name, shape)).first;
   if (it == tensors_.end()) {
     if (error_.empty()) error_ = "weight file has no tensor '" + name + "'";
     return {};
@@ -116,8 +116,9 @@ int64_t Step::params() const {
   return n;
 }
 
-Weight Step::bind(WeightBinder& b, const std::string& name, const std::vector<int64_t>& shape) {
-  weights_.push_back(b.bind(name, shape));
+Weight Step::bind(WeightBinder& b, const std::string& name, const std::vector<int64_t>& shape,
+                  const Tensor* initial) {
+  weights_.push_back(b.bind(name, shape, initial));
   return weights_.back();
 }
 
@@ -182,11 +183,11 @@ Network::Network(ModelMeta meta, std::string meta_json, SafeTensors weights) : c
 Status Network::build(const uint64_t* init_seed) {
   WeightBinder b(weights_.tensors, param_list_, init_seed);
   int side = config_.image_size;
-  if (config_.arch == "vit") {
+  if (config_.arch == Arch::Vit || config_.arch == Arch::Rvit) {
     add_token_head(steps_, b, config_, "patch_embed.", config_.in_channels, side, config_.patch);
   } else {
     const int channels = add_conv_trunk(steps_, b, config_, side);
-    if (config_.arch == "cnn")
+    if (config_.arch == Arch::Cnn)
       add_pool_head(steps_, b, config_, channels);
     else
       add_token_head(steps_, b, config_, "proj.", channels, side, 1);
@@ -202,8 +203,8 @@ Status Network::check_input(const Tensor& x) const {
   return {};
 }
 
-Tensor Network::forward(const Tensor& x, Trace* trace) const {
-  if (!check_input(x)) return {};
+Result<Tensor> Network::forward(const Tensor& x, Trace* trace) const {
+  if (Status s = check_input(x); !s) return s.error();
   if (trace) trace->put(TraceKind::Input, "input", x);
   // Steps alternate between two output buffers; intermediates share one scratch set.
   Tensor out[2];

@@ -1,7 +1,7 @@
 // Internal to src/models: a model is a chain of steps (stem, basic blocks, token embedding, transformer
-// blocks, final norm, pooling, head), each producing one traced tensor named after it. The three archs
-// are three chains built from the same step types: the conv trunk (conv_trunk.cpp) is shared by cnn and
-// hybrid, the token head (token_head.cpp) by vit and hybrid.
+// blocks, final norm, pooling, head), each producing one traced tensor named after it. The four archs
+// are chains built from the same step types: the conv trunk (conv_trunk.cpp) is shared by cnn and
+// hybrid, the token head (token_head.cpp) by vit, rvit and hybrid.
 #pragma once
 #include <deque>
 #include <map>
@@ -35,7 +35,8 @@ class WeightBinder {
   WeightBinder(std::map<std::string, Tensor>& tensors, std::vector<std::pair<std::string, const Tensor*>>& list,
                const uint64_t* init_seed = nullptr)
       : tensors_(tensors), list_(list), init_(init_seed != nullptr), rng_(init_seed ? *init_seed : 0) {}
-  Weight bind(const std::string& name, const std::vector<int64_t>& shape);
+  // With a seed, a missing tensor is created as `initial` when given, else as init_weights() describes.
+  Weight bind(const std::string& name, const std::vector<int64_t>& shape, const Tensor* initial = nullptr);
   // The first error, or an error naming a tensor of the file that no step used.
   Status finish() const;
 
@@ -118,7 +119,8 @@ class Step {
                           Buffers& scratch, const WeightGrads& g) const = 0;
 
  protected:
-  Weight bind(WeightBinder& b, const std::string& name, const std::vector<int64_t>& shape);
+  Weight bind(WeightBinder& b, const std::string& name, const std::vector<int64_t>& shape,
+              const Tensor* initial = nullptr);
   Conv bind_conv(WeightBinder& b, const std::string& prefix, int in_c, int out_c, int kernel, int stride, int pad);
   // Fills info.out, info.macs and info.geometry for an input info.in.
   virtual void describe(LayerInfo& info) const = 0;
@@ -138,7 +140,7 @@ class Network : public Model {
   Status build(const uint64_t* init_seed = nullptr);
   SafeTensors& weights() { return weights_; }
 
-  Tensor forward(const Tensor& x, Trace* trace) const override;
+  Result<Tensor> forward(const Tensor& x, Trace* trace) const override;
   Result<Gradients> backward(const Tensor& x, std::string_view layer, const Tensor& grad,
                              bool weight_grads) const override;
   std::vector<LayerInfo> layers() const override;
@@ -155,7 +157,8 @@ class Network : public Model {
 // `side` x `side`; returns the output channels and updates `side`.
 int add_conv_trunk(std::vector<std::unique_ptr<Step>>& steps, WeightBinder& b, const ModelConfig& c, int& side);
 // Appends the token head: conv tokenizer (`conv_prefix`, kernel = stride = `kernel`, on a [in_c, side, side]
-// map) -> CLS + position embedding -> blocks -> norm -> CLS pool -> head (weights under "tokens.").
+// map) -> CLS + position embedding -> blocks (rvit: with the relative-position bias, relative_bias.h) -> norm
+// -> CLS pool -> head (weights under "tokens.").
 void add_token_head(std::vector<std::unique_ptr<Step>>& steps, WeightBinder& b, const ModelConfig& c,
                     const std::string& conv_prefix, int in_c, int side, int kernel);
 // Appends global average pooling and the linear head (cnn).

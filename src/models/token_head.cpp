@@ -2,8 +2,10 @@
 // vit's patch_embed, hybrid's 1x1 proj).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "models/network.h"
+#include "models/relative_bias.h"
 
 namespace vc {
 
@@ -73,10 +75,11 @@ class ConvTokens : public Step {
 };
 
 // "blocks.{i}": x [B, T, D] -> [B, T, D], pre-LN: mid = x + attn(norm1(x)); out = mid + mlp(norm2(mid)).
+// With a RelativePosition (rvit), the attention logits get the relative bias (relative_bias.h).
 // torch: models.Block
 class TransformerBlock : public Step {
  public:
-  TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden)
+  TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden, const RelativePosition* rel)
       : Step("blocks." + std::to_string(index), LayerKind::TransformerBlock),
         D_(dim),
         H_(heads),
@@ -92,6 +95,11 @@ class TransformerBlock : public Step {
     qkv_b_ = bind(b, p + "attn.qkv.bias", {3 * dim});
     proj_w_ = bind(b, p + "attn.proj.weight", {dim, dim});
     proj_b_ = bind(b, p + "attn.proj.bias", {dim});
+    if (rel) {
+      const Tensor initial = rel->initial_table(heads);
+      rel_table_ = bind(b, p + "attn.rel_bias", initial.shape, &initial);
+      rel_bias_.emplace(*rel, heads);
+    }
     n2g_ = bind(b, p + "norm2.weight", {dim});
     n2b_ = bind(b, p + "norm2.bias", {dim});
     fc1_w_ = bind(b, p + "mlp.fc1.weight", {hidden, dim});
@@ -129,6 +137,7 @@ class TransformerBlock : public Step {
         k.gemm_f32(false, true, T, T, dh, q, 3 * D_, q + D_, 3 * D_, 0.0f, probs.ptr() + (b * H_ + h) * T * T, T);
       }
     scale_inplace(probs, 1.0f / std::sqrt(static_cast<float>(dh)));
+    if (rel_bias_) rel_bias_->add(B, rel_table_.data, probs.ptr());
     k.softmax_rows_f32(B * H_ * T, T, probs.ptr(), probs.ptr());
     // ctx[b, t, h*dh:(h+1)*dh] = P[b, h] @ V[b, h]: heads land interleaved as in transpose(1, 2).reshape.
     Tensor& ctx = slot(w, kCtx, btd);
@@ -228,6 +237,7 @@ class TransformerBlock : public Step {
     // d(scores) = softmax backward, times the 1/sqrt(dh) scale; then dQ = dS @ K, dK = dS^T @ Q.
     Tensor& dscores = slot(s, 6, probs.shape);
     k.softmax_backward_rows_f32(B * H_ * T, T, probs.ptr(), dprobs->ptr(), dscores.ptr());
+    if (rel_bias_ && g(rel_table_)) rel_bias_->backward(B, dscores.ptr(), g(rel_table_));
     scale_inplace(dscores, 1.0f / std::sqrt(static_cast<float>(dh)));
     for (int b = 0; b < B; ++b)
       for (int h = 0; h < H_; ++h) {
@@ -249,6 +259,8 @@ class TransformerBlock : public Step {
   int D_, H_, Hm_;
   std::string probs_name_, attn_name_, mid_name_, mlp_name_;  // the inner traced tensors
   Weight n1g_, n1b_, qkv_w_, qkv_b_, proj_w_, proj_b_, n2g_, n2b_, fc1_w_, fc1_b_, fc2_w_, fc2_b_;
+  std::optional<RelativeBias> rel_bias_;  // rvit; its table [H, 2g-1, 2g-1] is rel_table_
+  Weight rel_table_;
 };
 
 // "norm": x [B, T, D] -> LayerNorm(x).  torch: tokens.norm(x)
@@ -312,7 +324,10 @@ void add_token_head(std::vector<std::unique_ptr<Step>>& steps, WeightBinder& b, 
                     const std::string& conv_prefix, int in_c, int side, int kernel) {
   const int grid = side / kernel;
   steps.push_back(std::make_unique<ConvTokens>(b, conv_prefix, in_c, c.dim, kernel, grid * grid));
-  for (int i = 0; i < c.depth; ++i) steps.push_back(std::make_unique<TransformerBlock>(b, i, c.dim, c.heads, c.mlp_hidden));
+  const RelativePosition rel{grid, kernel, c.rel_bias_init};
+  const RelativePosition* rel_pos = c.arch == Arch::Rvit ? &rel : nullptr;
+  for (int i = 0; i < c.depth; ++i)
+    steps.push_back(std::make_unique<TransformerBlock>(b, i, c.dim, c.heads, c.mlp_hidden, rel_pos));
   steps.push_back(std::make_unique<FinalNorm>(b, c.dim));
   steps.push_back(std::make_unique<ClsPool>());
   steps.push_back(make_head(b, "tokens.head.", c.dim, c.num_classes));

@@ -114,16 +114,17 @@ struct JobsState {
 
 // The Predictions view: checkpoint per family (index into kDataScales) and the accuracy run.
 struct PredictionsState {
-  std::array<int, 3> scale = {4, 4, 4};
+  std::array<int, 4> scale = {4, 4, 4, 4};  // vit, cnn, hybrid, rvit (kFamilies)
   int accuracy_images = 1000;  // the first N images of the test set
   bool accuracy_requested = false;
 };
 
 // The Attention view: which checkpoint, the enlarged cell, display settings, and the patch under the mouse.
 struct AttentionViewState {
-  int family = 0;            // index into kFamilies (ui/model_store.h): vit, cnn, hybrid
+  int family = 0;            // index into kFamilies (ui/model_store.h): vit, cnn, hybrid, rvit
   int scale = 4;             // checkpoint of the maps: index into kDataScales (p100)
   int compare_scale = 0;     // checkpoint overlaid in the distance plot (p001); -1: none
+  int control_scale = -1;    // rvit: its control (tables started at zero) overlaid, one of kControlScales; -1: none
   int layer = 0, head = 0;   // the enlarged cell of the layers x heads grid
   bool rollout = false;      // show the attention rollout instead of single heads
   float opacity = 0.65f;     // of the map over the image

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/attention_json.h"
+#include "analysis/position.h"
 #include "analysis/predictions.h"
 #include "ui/input_edit.h"
 #include "ui/jobs.h"
@@ -36,6 +37,46 @@ nlohmann::json checkpoint_json(const AppState& app, const std::string& checkpoin
     if (r)
       if (Result<AttentionDistance> m = r->mean.mean(); m) a.update(attention_distance_json(*m));
     out["average"] = a;
+  }
+  return out;
+}
+
+// The locality lines, and for the shown vit or rvit its position-embedding similarity and (rvit) its kernels.
+nlohmann::json locality_json(const AppState& app) {
+  const AttentionViewState& v = app.attention;
+  nlohmann::json out = nlohmann::json::object();
+  if (v.family != kVitFamily && v.family != kRvitFamily) return out;
+  nlohmann::json lines = nlohmann::json::object();
+  for (int f : {kVitFamily, kRvitFamily}) {
+    const std::string name = checkpoint_name(f, v.scale);
+    const std::optional<Locality> l = image_locality(app, name);
+    lines[kFamilies[f]] = l ? nlohmann::json{{"model", name},
+                                             {"local_heads", l->local_heads},
+                                             {"heads", l->heads},
+                                             {"uniform_px", l->uniform_px},
+                                             {"threshold_px", l->threshold_px},
+                                             {"farthest_from_uniform_px", l->farthest_from_uniform_px}}
+                            : nlohmann::json(nullptr);
+  }
+  out["locality"] = lines;
+  const ModelEntry* e = model_entry(app, attention_checkpoint(app));
+  if (!e || !e->model) return out;
+  const Model& model = *e->model;
+  if (const Result<int> g = position_grid(model); g) {
+    const int patch = position_patch(app, *g);
+    if (Result<Tensor> s = position_embedding_similarity(model, patch); s) {
+      out["position_patch"] = patch;
+      out["position_similarity"] = s->data;
+    }
+  }
+  if (const Result<BiasKernels> k = relative_bias_kernels(model); k) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (int l = 0; l < k->layers; ++l) {
+      nlohmann::json heads = nlohmann::json::array();
+      for (int h = 0; h < k->heads; ++h) heads.push_back(k->kernels[l * k->heads + h].data);
+      layers.push_back(std::move(heads));
+    }
+    out["kernels"] = layers;
   }
   return out;
 }
@@ -115,6 +156,29 @@ std::string attention_compare_checkpoint(const AppState& app) {
   return checkpoint_name(v.family, v.compare_scale);
 }
 
+std::string attention_control_checkpoint(const AppState& app) {
+  const AttentionViewState& v = app.attention;
+  return v.family == kRvitFamily && v.control_scale >= 0 ? control_checkpoint_name(v.control_scale) : "";
+}
+
+std::string attention_other_checkpoint(const AppState& app) {
+  const AttentionViewState& v = app.attention;
+  if (v.family != kVitFamily && v.family != kRvitFamily) return "";
+  return checkpoint_name(v.family == kVitFamily ? kRvitFamily : kVitFamily, v.scale);
+}
+
+int position_patch(const AppState& app, int grid) {
+  const int p = app.attention.hover_patch;
+  return p >= 0 && p < grid * grid ? p : (grid / 2) * grid + grid / 2;
+}
+
+std::optional<Locality> image_locality(const AppState& app, const std::string& checkpoint) {
+  const JobView<AttentionImage> image = attention_image_job(app, checkpoint);
+  if (!image.ready()) return std::nullopt;
+  Result<Locality> l = locality(image.value->distance);
+  return l ? std::optional<Locality>(*l) : std::nullopt;
+}
+
 std::string attention_view_state(const AppState& app) {
   const AttentionViewState& v = app.attention;
   const AttentionViewState defaults;
@@ -126,6 +190,7 @@ std::string attention_view_state(const AppState& app) {
   if (v.rollout) out += "&attn.rollout=1";
   if (v.compare_scale != defaults.compare_scale)
     out += std::string("&attn.compare=") + (v.compare_scale < 0 ? "none" : kDataScales[v.compare_scale]);
+  if (v.control_scale != defaults.control_scale) out += std::string("&attn.control=") + kDataScales[v.control_scale];
   if (v.average) out += "&attn.avg=" + std::to_string(v.average_images);
   return out;
 }
@@ -139,6 +204,10 @@ bool apply_attention_view_key(AppState& app, const std::string& key, const std::
   } else if (key == "attn.compare") {
     if (const int s = value == "none" ? -1 : data_scale_index(value); s >= 0 || value == "none")
       v.compare_scale = s;
+  } else if (key == "attn.control") {
+    const int s = data_scale_index(value);
+    if (std::find(std::begin(kControlScales), std::end(kControlScales), s) != std::end(kControlScales))
+      v.control_scale = s;
   } else if (key == "attn.cell") {
     const size_t dot = value.find('.');
     const int layer = parse_count(value.substr(0, dot));
@@ -172,8 +241,10 @@ nlohmann::json attention_query(const AppState& app) {
               {"hover_patch", v.hover_patch},
               {"average_images", v.average_images},
               {"show_average", v.average}});
-  const std::string compare = attention_compare_checkpoint(app);
+  const std::string compare = attention_compare_checkpoint(app), control = attention_control_checkpoint(app);
   out["compare"] = compare.empty() ? nlohmann::json(nullptr) : checkpoint_json(app, compare);
+  out["control"] = control.empty() ? nlohmann::json(nullptr) : checkpoint_json(app, control);
+  out.update(locality_json(app));
   const JobView<AttentionImage> image = attention_image_job(app, checkpoint);
   const ModelEntry* entry = model_entry(app, checkpoint);
   if (attention_family_is_cnn(app)) {

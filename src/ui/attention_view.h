@@ -1,9 +1,10 @@
 // The Attention view. Its drawing is panel_attention.cpp; attention_view.cpp holds its data: one image's
-// attention through a vit or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the
+// attention through a vit, rvit or hybrid checkpoint (probs, rollouts, distances) and the distance averaged over the
 // first test images, both computed by time-sliced jobs (ui/jobs.h) with analysis/attention.h; the view's settings
 // in links; and its lab_query("attention") answer.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@
 namespace vc {
 
 // A layers x heads grid of CLS maps over the input, one enlarged (hover a patch for its own attention; rollout),
-// and the mean attention distance of every head against depth, with a second checkpoint overlaid.
+// and the mean attention distance of every head against depth, with a second checkpoint overlaid (and for rvit
+// its control); for vit and rvit, "where does locality come from?": rvit's bias kernels next to its maps, the
+// position-embedding similarity map, and what the two families' heads do on this image.
 void panel_attention(AppState& app);
 
 // The running mean of the distance over the first `total` test images.
@@ -25,7 +28,8 @@ struct AttentionAverage {
   int done = 0, total = 0;
 };
 
-// Jobs of the view. `role` is "main" (the checkpoint whose maps are shown) or "compare" (the overlay).
+// Jobs of the view. `role` is "main" (the checkpoint whose maps are shown), "compare" or "control" (the
+// overlays), or "other" (the other of vit and rvit, for the locality lines).
 // The image job is tied to the current input version; the average job to nothing but (checkpoint, n).
 const Job& request_attention_image(AppState& app, const std::string& role, const Model* model,
                                    const std::string& checkpoint);
@@ -40,20 +44,33 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
 
 // True when the chosen family is the cnn (no attention to show).
 bool attention_family_is_cnn(const AppState& app);
-// The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none.
+// The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none, and rvit's
+// control ("rvitzero_p100"; "" when none is chosen or the family is not rvit).
 std::string attention_checkpoint(const AppState& app);
 std::string attention_compare_checkpoint(const AppState& app);
+std::string attention_control_checkpoint(const AppState& app);
+// For vit and rvit, the other of the two at the same data scale ("rvit_p100" while vit_p100 is shown); else "".
+std::string attention_other_checkpoint(const AppState& app);
+// The patch whose position-embedding similarity the view shows: the hovered one, else the centre of the grid.
+int position_patch(const AppState& app, int grid);
+// locality() of this image's distances through `checkpoint`, once its image job is ready (starts nothing).
+std::optional<Locality> image_locality(const AppState& app, const std::string& checkpoint);
 
 // The view's settings in a link (URL hash / --view), only those that differ from the defaults, each as
-// "&attn.<key>=<value>": model (vit|cnn|hybrid), data (p001..p100), cell (layer.head), rollout (1),
-// compare (p001..p100|none), avg (N: the distance plot averages the first N test images).
+// "&attn.<key>=<value>": model (vit|cnn|hybrid|rvit), data (p001..p100), cell (layer.head), rollout (1),
+// compare (p001..p100|none), control (p003|p100: rvit's control overlaid), avg (N: the distance plot averages the
+// first N test images).
 // attn.cell is machine state and stays 0-based ("0.0" is the first layer's first head, shown as "layer 1,
 // head 1"), like the JSON indices and the rect names attention.cell.<l>.<h>; links made before keep working.
 std::string attention_view_state(const AppState& app);
 // Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
 bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value);
 
-// lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h).
+// lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h); "compare" and
+// "control" (the overlays' distances, or null); for rvit "kernels" ([layer][head] relative_bias_kernel, flattened);
+// for vit and rvit "position_similarity" (position_embedding_similarity of the hovered patch, else of the centre
+// patch, with "position_patch") and "locality" (per family vit and rvit at this data scale: the locality() of this
+// image's distances, once computed).
 nlohmann::json attention_query(const AppState& app);
 
 inline constexpr ViewQuery kAttentionQueries[] = {{"attention", attention_query}};

@@ -51,10 +51,12 @@ int data_scale_index(const std::string& name) {
 }
 
 const char* family_label(Language lang, int family) {
-  constexpr TextId kLabels[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid};
+  constexpr TextId kLabels[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid, TextId::FamilyRvit};
   static_assert(std::size(kLabels) == kFamilyCount, "a label for every family");
   return family >= 0 && family < kFamilyCount ? tr(lang, kLabels[family]) : "?";
 }
+
+std::string control_checkpoint_name(int scale) { return std::string("rvitzero_") + kDataScales[scale]; }
 
 int data_scale_percent(int scale) {
   constexpr int kPercent[] = {1, 3, 10, 30, 100};

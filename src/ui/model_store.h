@@ -1,10 +1,11 @@
 // The lab's model store: checkpoints fetched through Platform::fetch("models/<name>.safetensors") and parsed
-// with load_model. Names are "<arch>_p<NNN>": arch vit | cnn | hybrid, NNN = % of the training set.
+// with load_model. Names are "<arch>_p<NNN>": arch vit | cnn | hybrid | rvit, NNN = % of the training set; and
+// rvit's control "rvitzero_p003" / "rvitzero_p100" (control_checkpoint_name).
 //
 // How to use it from a panel or a job:
 //   const Model* m = model_or_request(app, "vit_p010");  // nullptr until loaded; the first call starts the fetch
 //   if (!m) ImGui::TextUnformatted(model_status_text(app, "vit_p010").c_str());  // "loading..." or the error
-// The three p100 models are requested by lab_create (models_start) and lab_ready waits for them.
+// The four p100 models are requested by lab_create (models_start) and lab_ready waits for them.
 // Models are never unloaded: a `const Model*` stays valid as long as the AppState (jobs may capture it).
 // Every model uses the kernel table named by app.models.backend ("simd" by default; set_backend switches).
 #pragma once
@@ -15,9 +16,13 @@
 
 namespace vc {
 
-inline constexpr const char* kFamilies[] = {"vit", "cnn", "hybrid"};
+inline constexpr const char* kFamilies[] = {"vit", "cnn", "hybrid", "rvit"};
 inline constexpr const char* kDataScales[] = {"p001", "p003", "p010", "p030", "p100"};
-inline constexpr int kFamilyCount = 3;
+inline constexpr int kFamilyCount = 4;
+inline constexpr int kVitFamily = 0, kRvitFamily = 3;
+// rvit's control: the same architecture with its relative-bias tables started at zero (no locality prior),
+// trained at these data scales (indices into kDataScales: 3 % and 100 %).
+inline constexpr int kControlScales[] = {1, 4};
 inline constexpr int kDataScaleCount = 5;
 inline constexpr int kDefaultScale = 4;  // p100
 
@@ -28,6 +33,8 @@ int family_index(const std::string& name);
 int data_scale_index(const std::string& name);
 // A family's name as people read it ("ViT", "CNN", ...), in the UI language.
 const char* family_label(Language lang, int family);
+// "rvitzero_p100" for scale 4 (one of kControlScales).
+std::string control_checkpoint_name(int scale);
 // The percentage of the training set a data scale stands for (1, 3, 10, 30, 100).
 int data_scale_percent(int scale);
 
@@ -38,7 +45,7 @@ std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::stri
 void models_start(AppState& app);
 // Parses fetched checkpoints (a parse error becomes the entry's error). Called every frame by lab_frame.
 void models_poll(AppState& app);
-// True once the three p100 models are loaded.
+// True once the four p100 models are loaded.
 bool default_models_ready(const AppState& app);
 
 // The model if loaded; otherwise nullptr, and the first call starts loading it.

@@ -1,6 +1,8 @@
 // The Attention view: a layers x heads grid of CLS maps over the input, one of them enlarged (hover a patch to see
 // that patch's own attention; rollout toggle), and the mean attention distance of every head against depth, for
-// this image or averaged over test images, with a second checkpoint of the data-scale series overlaid.
+// this image or averaged over test images, with a second checkpoint of the data-scale series overlaid (and rvit's
+// control). For vit and rvit, "where does locality come from?": rvit's bias kernel next to each of its maps, the
+// position-embedding similarity map, and what the heads of both families do on this image.
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/position.h"
 #include "ui/attention_view.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
@@ -23,6 +26,7 @@ namespace {
 constexpr int kAverageChoices[] = {100, 300, 1000};
 constexpr ImU32 kMainColor = IM_COL32(90, 170, 255, 255);
 constexpr ImU32 kCompareColor = IM_COL32(255, 150, 60, 255);
+constexpr ImU32 kControlColor = IM_COL32(120, 200, 110, 255);
 constexpr ImU32 kHoverColor = IM_COL32(255, 60, 60, 255);
 
 // The square [origin, origin + side] of a map drawn over the model's input.
@@ -84,7 +88,7 @@ void model_row(AppState& app) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
   ImGui::TextUnformatted(tr(L, AttentionText::Model));
-  for (int f : {0, 2, 1}) {  // vit, hybrid, cnn
+  for (int f : {0, 3, 2, 1}) {  // vit, rvit, hybrid, cnn
     ImGui::SameLine();
     if (ImGui::RadioButton(family_label(L, f), v.family == f)) v.family = f;
     record_rect(app, std::string("attention.model.") + kFamilies[f]);
@@ -104,12 +108,37 @@ void token_line(const AppState& app, const Model& model, const AttentionImage& a
                                      d.cell_px, d.grid, d.grid, patches, patches + 1)
                              .c_str());
   ImGui::SameLine();
-  const AttentionText help = model.arch() == "vit" ? AttentionText::TokensHelpVit : AttentionText::TokensHelpHybrid;
+  const AttentionText help = model.arch() != Arch::Hybrid ? AttentionText::TokensHelpVit : AttentionText::TokensHelpHybrid;
   help_marker(format_text(tr(L, help), model.input_spec().pad, d.cell_px, d.cell_px, d.grid, d.grid, patches,
                           patches + 1).c_str());
 }
 
-// The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover.
+// rvit's kernel of (layer, head) as a small image at the cursor (relative_bias_weights of relative_bias_kernel),
+// with the raw bias of the offset under the mouse in a tooltip.
+void bias_kernel_image(AppState& app, const Tensor& kernel, int layer, int head, float side) {
+  const Language L = app.ui.language;
+  const int n = static_cast<int>(kernel.dim(0)), centre = n / 2;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::PushID(layer * 1000 + head);
+  ImGui::InvisibleButton("##kernel", ImVec2(side, side));
+  ImGui::PopID();
+  record_rect(app, "attention.kernel." + std::to_string(layer) + "." + std::to_string(head));
+  const Tensor w = relative_bias_weights(kernel);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  draw_heatmap(dl, origin, side, w.data, n, 1.0f, 1.0f);
+  const float cell = side / static_cast<float>(n);
+  const ImVec2 c(origin.x + centre * cell, origin.y + centre * cell);
+  dl->AddRect(c, ImVec2(c.x + cell, c.y + cell), IM_COL32(255, 255, 255, 160));  // the query's own cell
+  if (!ImGui::IsItemHovered()) return;
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const int x = std::clamp(static_cast<int>((m.x - origin.x) / cell), 0, n - 1);
+  const int y = std::clamp(static_cast<int>((m.y - origin.y) / cell), 0, n - 1);
+  ImGui::SetTooltip("%s", format_text(tr(L, AttentionText::KernelTooltip), layer + 1, head + 1, y - centre, x - centre,
+                                      kernel.data[y * n + x], w.data[y * n + x]).c_str());
+}
+
+// The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover. For an rvit,
+// each map has its head's bias kernel beside it.
 void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
   const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
@@ -117,16 +146,25 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
   const float side = model.input_spec().size * std::max(1.5f, 1.75f * ui_scale());
   const float label_w = ImGui::CalcTextSize("L00").x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const Result<BiasKernels> kernels = relative_bias_kernels(model);
+  const bool with_kernels = kernels && kernels->layers == d.layers && kernels->heads == d.heads;
+  const float kernel_side = 0.75f * side;
+  const float column = side + gap + (with_kernels ? kernel_side + gap : 0.0f);
   ImGui::BeginGroup();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w + d.heads * (side + gap));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w + d.heads * column);
   help_marker(tr(L, AttentionText::GridHelp));
   ImGui::SameLine();
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::GridTitle)
                                            : format_text(tr(L, AttentionText::GridTitlePatch), shown_patch / d.grid,
                                                          shown_patch % d.grid).c_str());
+  if (with_kernels) {
+    ImGui::TextWrapped("%s", tr(L, AttentionText::KernelLine));
+    ImGui::SameLine();
+    help_marker(tr(L, AttentionText::KernelHelp));
+  }
   ImGui::Dummy(ImVec2(label_w, 0.0f));
   for (int h = 0; h < d.heads; ++h) {
-    ImGui::SameLine(label_w + gap + h * (side + gap));
+    ImGui::SameLine(label_w + gap + h * column);
     ImGui::Text("H%d", h + 1);
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -134,7 +172,7 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
     ImGui::AlignTextToFramePadding();
     ImGui::Text("L%d", l + 1);
     for (int h = 0; h < d.heads; ++h) {
-      ImGui::SameLine(label_w + gap + h * (side + gap));
+      ImGui::SameLine(label_w + gap + h * column);
       const MapPlacement at{ImGui::GetCursorScreenPos(), side};
       ImGui::PushID(l * d.heads + h);
       if (ImGui::InvisibleButton("##cell", ImVec2(side, side))) {
@@ -153,6 +191,10 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
       if (l == v.layer && h == v.head)
         dl->AddRect(ImVec2(at.origin.x - 2, at.origin.y - 2), ImVec2(at.origin.x + side + 2, at.origin.y + side + 2),
                     ImGui::GetColorU32(ImGuiCol_PlotHistogram), 0.0f, 0, 2.0f);
+      if (with_kernels) {
+        ImGui::SameLine(label_w + gap + h * column + side + gap);
+        bias_kernel_image(app, kernels->kernels[l * d.heads + h], l, h, kernel_side);
+      }
     }
   }
   notice_caption(app, tr(app.ui.language, AttentionText::GridNotice));
@@ -196,11 +238,11 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
   ImGui::EndGroup();
 }
 
-// Dots (one per head, spread a little around x = layer) and the mean over heads as a line, in one legend entry.
-void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, const AttentionDistance& d, int scale,
-                         ImU32 color) {
+// Dots (one per head, spread a little around x = layer) and the mean over heads as a line, in one legend entry
+// named `data` ("100 % of the data").
+void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, const AttentionDistance& d,
+                         const std::string& data, ImU32 color) {
   const Language L = app.ui.language;
-  const std::string data = format_text(tr(L, AttentionText::SeriesData), data_scale_percent(scale));
   PlotSeries heads{"", color, PlotSeries::Style::Dots, {}, {}, {}};
   PlotSeries mean{data, color, PlotSeries::Style::Line, {}, {}, {}};
   for (int l = 0; l < d.layers; ++l) {
@@ -275,22 +317,36 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   }
   ImGui::TextUnformatted(tr(L, AttentionText::Compare));
   scale_radios(app, "compare", &v.compare_scale, true);
+  if (v.family == kRvitFamily) {
+    ImGui::TextUnformatted(tr(L, AttentionText::Control));
+    ImGui::PushID("control");
+    ImGui::RadioButton(tr(L, AttentionText::None), &v.control_scale, -1);
+    record_rect(app, "attention.control.none");
+    for (int s : kControlScales) {
+      ImGui::SameLine();
+      ImGui::RadioButton(format_text("%d %%", data_scale_percent(s)).c_str(), &v.control_scale, s);
+      record_rect(app, std::string("attention.control.") + kDataScales[s]);
+    }
+    ImGui::PopID();
+  }
 
   std::vector<PlotSeries> series;
   const double local_px = kLocalFraction * uniform_px;
   std::string local_counts;  // "100 % of the data: 1 of 8, ..."
-  const std::string name = attention_checkpoint(app), compare = attention_compare_checkpoint(app);
-  auto add = [&](const std::string& role, const std::string& checkpoint, int scale, ImU32 color) {
+  const std::string name = attention_checkpoint(app), compare = attention_compare_checkpoint(app),
+                    control = attention_control_checkpoint(app);
+  auto add = [&](const std::string& role, const std::string& checkpoint, AttentionText label, int scale, ImU32 color) {
     const std::optional<AttentionDistance> d = distances_for(app, role, checkpoint);
     if (!d) return;
-    add_distance_series(series, app, *d, scale, color);
+    const std::string data = format_text(tr(L, label), data_scale_percent(scale));
+    add_distance_series(series, app, *d, data, color);
     local_counts += (local_counts.empty() ? "" : ", ") +
-                    format_text(tr(L, AttentionText::LocalCount),
-                                format_text(tr(L, AttentionText::SeriesData), data_scale_percent(scale)).c_str(),
-                                local_heads(*d, kEarlyLayers, local_px), std::min(kEarlyLayers, d->layers) * d->heads);
+                    format_text(tr(L, AttentionText::LocalCount), data.c_str(), local_heads(*d, kEarlyLayers, local_px),
+                                std::min(kEarlyLayers, d->layers) * d->heads);
   };
-  add("main", name, v.scale, kMainColor);
-  if (!compare.empty()) add("compare", compare, v.compare_scale, kCompareColor);
+  add("main", name, AttentionText::SeriesData, v.scale, kMainColor);
+  if (!compare.empty()) add("compare", compare, AttentionText::SeriesData, v.compare_scale, kCompareColor);
+  if (!control.empty()) add("control", control, AttentionText::SeriesControl, v.control_scale, kControlColor);
   double y_max = uniform_px;
   for (const PlotSeries& s : series)
     for (double y : s.y) y_max = std::max(y_max, y);
@@ -310,6 +366,58 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
                                          local_counts.c_str()).c_str());
   notice_caption(app, tr(app.ui.language, AttentionText::DistanceNotice));
   ImGui::PopTextWrapPos();
+}
+
+// "Where does locality come from?" (vit and rvit): for both families at this data scale, how many of this image's
+// heads are local and how far any head gets from uniform attention; the question; and the shown model's
+// position-embedding similarity for the hovered patch (else the centre one), over the input.
+void locality_section(AppState& app, const Model& model, int* hover) {
+  const Language L = app.ui.language;
+  const AttentionViewState& v = app.attention;
+  const std::string other = attention_other_checkpoint(app);
+  if (const Model* m = model_or_request(app, other)) request_attention_image(app, "other", m, other);
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 34.0f);
+  ImGui::TextUnformatted(tr(L, AttentionText::LocalityTitle));
+  ImGui::SameLine();
+  help_marker(tr(L, AttentionText::LocalityHelp));
+  for (int f : {kVitFamily, kRvitFamily}) {
+    const std::string name = checkpoint_name(f, v.scale);
+    const char* family = family_label(L, f);
+    const std::optional<Locality> l = image_locality(app, name);
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", l ? format_text(tr(L, AttentionText::LocalityLine), family, name.c_str(), l->local_heads,
+                                             l->heads, l->threshold_px, l->uniform_px, l->farthest_from_uniform_px)
+                                     .c_str()
+                               : format_text(tr(L, AttentionText::LocalityPending), family, name.c_str()).c_str());
+  }
+  ImGui::TextWrapped("%s", tr(L, AttentionText::LocalityQuestion));
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  record_rect(app, "attention.locality");
+
+  const Result<int> grid = position_grid(model);
+  if (!grid) return;
+  const int patch = position_patch(app, *grid);
+  Result<Tensor> similarity = position_embedding_similarity(model, patch);
+  if (!similarity) return;
+  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
+  ImGui::BeginGroup();
+  const float side = model.input_spec().size * 5.0f * ui_scale();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(side, ImGui::GetFontSize() * 22.0f));
+  ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::PosSimTitle), patch / *grid, patch % *grid).c_str());
+  ImGui::SameLine();
+  help_marker(format_text(tr(L, AttentionText::PosSimHelp), *grid * *grid).c_str());
+  const MapPlacement at{ImGui::GetCursorScreenPos(), side};
+  ImGui::InvisibleButton("##position_similarity", ImVec2(side, side));
+  record_rect(app, "attention.position_similarity");
+  if (const int p = hovered_patch(at, *grid); p >= 0) *hover = p;
+  for (float& s : similarity->data) s = 0.5f * (s + 1.0f);  // cosine [-1, 1] onto the colormap's [0, 1]
+  draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *similarity, *grid, patch);
+  colormap_legend("##position_legend", -1.0f, 1.0f, "%.0f", side);
+  notice_caption(app, tr(L, AttentionText::PosSimNotice));
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
 }
 
 }  // namespace
@@ -363,6 +471,10 @@ void panel_attention(AppState& app) {
   } else {
     ImGui::Separator();
     distance_plot(app, a->distance, ImGui::GetContentRegionAvail().x);
+  }
+  if (v.family == kVitFamily || v.family == kRvitFamily) {
+    ImGui::Separator();
+    locality_section(app, *model, &hover);
   }
   finish();
 }

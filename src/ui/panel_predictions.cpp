@@ -1,6 +1,7 @@
-// The Predictions view: the top-3 classes of a ViT, a CNN and a hybrid for the current input, with each
-// model's forward time, a checkpoint (data-scale) selector per family, and a background job that measures
-// accuracy on the first test images in the browser, next to the accuracy recorded in the weight file.
+// The Predictions view: the top-3 classes of a ViT, a CNN, a hybrid and a ViT with relative-position bias (rvit)
+// for the current input, with each model's forward time, a checkpoint (data-scale) selector per family, and a
+// background job that measures accuracy on the first test images in the browser, next to the accuracy recorded in
+// the weight file.
 #include <imgui.h>
 
 #include <algorithm>
@@ -27,8 +28,7 @@ constexpr double kAccuracyStepMs = 6.0;  // aim of one accuracy step, from the b
 
 constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame;
 
-constexpr TextId kFamilyNames[kFamilyCount] = {TextId::FamilyVit, TextId::FamilyCnn,
-                                               TextId::FamilyHybrid};
+static_assert(std::tuple_size_v<decltype(PredictionsState::scale)> == kFamilyCount);
 
 struct Prediction {
   std::vector<double> probs;
@@ -60,10 +60,14 @@ const Job& request_prediction(AppState& app, int family, const Model* model) {
       [a, model, name](Job& job) {
         const Tensor x = make_input(a->input.image, 1, model->input_spec());
         const double t0 = a->platform.now_ms ? a->platform.now_ms() : 0.0;
-        const Tensor logits = model->forward(x, nullptr);
+        const Result<Tensor> logits = model->forward(x, nullptr);
         const double ms = (a->platform.now_ms ? a->platform.now_ms() : 0.0) - t0;
+        if (!logits) {
+          job.error = logits.error().message;
+          return true;
+        }
         record_forward_ms(*a, name, ms);
-        job.result = Prediction{softmax_probs(logits.data), ms};
+        job.result = Prediction{softmax_probs(logits->data), ms};
         return true;
       },
       static_cast<int64_t>(app.input.version));
@@ -83,9 +87,13 @@ const Job& request_accuracy(AppState& app, int family, const Model* model) {
                        if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
                        AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);
                        const int count = std::min(batch, r.total - r.done);
-                       const Tensor logits =
+                       const Result<Tensor> logits =
                            model->forward(test_set_input(*set, r.done, count, model->input_spec()), nullptr);
-                       r.correct += count_correct(logits, std::span(set->labels).subspan(r.done, count));
+                       if (!logits) {
+                         job.error = logits.error().message;
+                         return true;
+                       }
+                       r.correct += count_correct(*logits, std::span(set->labels).subspan(r.done, count));
                        r.done += count;
                        job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
                        return r.done >= r.total;
@@ -194,7 +202,7 @@ void panel_predictions(AppState& app) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
-      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      ImGui::TextUnformatted(family_label(L, f));
       ImGui::SameLine();
       ImGui::TextDisabled("(%s)", shown_name(app, f).c_str());
       draw_scale_selector(app, f);
@@ -235,7 +243,7 @@ void panel_predictions(AppState& app) {
     for (int f = 0; f < kFamilyCount; ++f) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
-      ImGui::TextUnformatted(tr(L, kFamilyNames[f]));
+      ImGui::TextUnformatted(family_label(L, f));
       if (const ModelEntry* e = model_entry(app, shown_name(app, f)); e && e->model)
         draw_accuracy(app, f, e->model.get());
       ImGui::PopID();

@@ -1,5 +1,5 @@
-// The Predictions view (panel_predictions.cpp): the top-3 classes of a ViT, a CNN and a hybrid for the current
-// input with their forward times, a checkpoint selector per family, and the accuracy run on test images.
+// The Predictions view (panel_predictions.cpp): the top-3 classes of a ViT, a CNN, a hybrid and an rvit for the
+// current input with their forward times, a checkpoint selector per family, and the accuracy run on test images.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <span>

@@ -34,6 +34,7 @@ constexpr TextRow<TextId> kRows[] = {
     {TextId::FamilyVit, "ViT", "ViT"},
     {TextId::FamilyCnn, "CNN", "CNN"},
     {TextId::FamilyHybrid, "Hybrid", "하이브리드"},
+    {TextId::FamilyRvit, "ViT + rel. bias", "ViT + 상대 편향"},
     {TextId::Class0, "T-shirt/top", "티셔츠/상의"},
     {TextId::Class1, "Trouser", "바지"},
     {TextId::Class2, "Pullover", "풀오버"},

@@ -79,6 +79,7 @@ enum class TextId {
   FamilyVit,
   FamilyCnn,
   FamilyHybrid,
+  FamilyRvit,
   // Fashion-MNIST classes 0..9
   Class0,
   Class1,

@@ -47,6 +47,19 @@ enum class AttentionText {
   CnnToReceptiveField,
   Computing,
   Failed,
+  Control,
+  SeriesControl,
+  KernelLine,
+  KernelHelp,
+  KernelTooltip,
+  LocalityTitle,
+  LocalityHelp,
+  LocalityLine,
+  LocalityPending,
+  LocalityQuestion,
+  PosSimTitle,
+  PosSimHelp,
+  PosSimNotice,
   Count
 };
 

@@ -13,11 +13,15 @@ constexpr TextRow<PredictionsText> kRows[] = {
      "Each model ends with 10 scores z_k, one per class (the logits). Softmax turns them into probabilities: "
      "p_k = exp(z_k) / sum_j exp(z_j), so every p_k is in (0, 1) and the ten add up to 1. The bars show the three "
      "largest; green marks the true class of an unedited test image. The forward time is the wall-clock time of "
-     "one forward pass of one image (batch 1) on this computer, the median of the last few inputs.",
+     "one forward pass of one image (batch 1) on this computer, the median of the last few inputs. \"ViT + rel. "
+     "bias\" is the ViT with one more learned number per attention head for every offset between two patches "
+     "(the Attention view shows them).",
      "각 모델은 클래스마다 점수 z_k(로짓)를 하나씩, 모두 10개 냅니다. softmax가 이를 확률로 바꿉니다: "
      "p_k = exp(z_k) / sum_j exp(z_j). 그래서 모든 p_k는 0과 1 사이이고 열 개를 더하면 1입니다. 막대는 가장 큰 "
      "세 개이고, 수정하지 않은 테스트 이미지의 정답 클래스는 초록색입니다. 실행 시간은 이 컴퓨터에서 이미지 한 장"
-     "(배치 1)을 한 번 통과시키는 데 걸린 시간으로, 최근 몇 개 입력의 중앙값입니다."},
+     "(배치 1)을 한 번 통과시키는 데 걸린 시간으로, 최근 몇 개 입력의 중앙값입니다. \"ViT + 상대 편향\"은 "
+     "ViT에 어텐션 헤드마다 두 패치 사이의 위치 차이별로 학습된 숫자를 하나씩 더한 모델입니다 "
+     "(어텐션 화면에서 볼 수 있습니다)."},
     {PredictionsText::Notice, "the models can disagree on the same image; edit the input and watch which one changes its mind.",
      "같은 이미지에서도 모델마다 답이 다를 수 있습니다. 입력을 고쳐 보며 어느 모델이 먼저 생각을 바꾸는지 보세요."},
     {PredictionsText::ScaleOption, "trained on %d %% of the data", "데이터 %d %%로 학습"},

@@ -265,6 +265,26 @@ TEST(Attention, LocalHeadsCountsTheFirstLayersBelowTheThreshold) {
   EXPECT_EQ(local_heads(d, 0, 5.0), 0);
 }
 
+// Every layer counted; the farthest head from uniform on either side.
+TEST(Attention, LocalityCountsEveryLayerAndTheFarthestHead) {
+  AttentionDistance d;
+  d.layers = 3;
+  d.heads = 2;
+  d.grid = 8;
+  d.cell_px = 4.0;
+  const double u = uniform_attention_distance_px(8, 4.0).value();
+  d.px = {1.0, u + 0.5, u - 2.0, u, 0.5 * u - 1e-9, 0.5 * u};  // [layer][head]
+  Result<Locality> l = locality(d);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->heads, 6);
+  EXPECT_EQ(l->local_heads, 2);  // 1.0 and just below half of uniform; exactly half is not local
+  EXPECT_EQ(l->uniform_px, u);
+  EXPECT_EQ(l->threshold_px, kLocalFraction * u);
+  EXPECT_DOUBLE_EQ(l->farthest_from_uniform_px, u - 1.0);
+  d.grid = 0;
+  EXPECT_FALSE(locality(d).ok());
+}
+
 TEST(Attention, LayerHeadMeanAveragesTheHeadsOfOneLayer) {
   AttentionDistance d;
   d.layers = 3;

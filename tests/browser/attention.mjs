@@ -1,8 +1,9 @@
 // Browser test of the Attention view (headless Debian Chromium, npm playwright-core): for a gallery image, the
 // per-head mean attention distances, the CLS map of the enlarged cell and the rollout the page computes in
 // WebAssembly must equal the native CLI's (`vitcnn attention --test-index N`) within 1e-4 (relative for distances,
-// absolute for attention weights), for the vit and the hybrid p100 models; hovering a patch of the enlarged map
-// must switch it to that patch's own attention; the averaging job over the first 100 test images must match
+// absolute for attention weights), for the vit, hybrid and rvit p100 models and rvit's control (rvitzero_p100);
+// hovering a patch of the enlarged map must switch it to that patch's own attention; rvit's locality line must count
+// the CLI's distances below its threshold; the averaging job over the first 100 test images must match
 // `vitcnn attention --images 100`. Any console error, page error or failed request fails the test.
 // usage: node tests/browser/attention.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
 import { execFileSync } from 'node:child_process';
@@ -101,6 +102,46 @@ async function run(lab) {
   await lab.waitFor(() => window.lab.query('attention').hover_patch === -1);
   compareImage(await attention(), native('--model', modelFile('hybrid_p100'), '--test-index', String(index)),
                `hybrid_p100, test image #${index}`);
+
+  // rvit: its maps and distances, its 6 x 4 bias kernels, the position-embedding similarity (1 at its own patch),
+  // the locality lines of vit and rvit against the CLI's distances, and the control overlaid.
+  await lab.click('attention.model.rvit');
+  await waitReady('rvit_p100');
+  await lab.page.mouse.move(5, 5);
+  await lab.waitFor(() => window.lab.query('attention').hover_patch === -1);
+  const rvitNative = native('--model', modelFile('rvit_p100'), '--test-index', String(index));
+  const rvit = await attention();
+  compareImage(rvit, rvitNative, `rvit_p100, test image #${index}`);
+  const side = 2 * rvit.grid - 1;
+  check(rvit.kernels.length === rvitNative.layers && rvit.kernels.every(
+            (l) => l.length === rvitNative.heads && l.every((k) => k.length === side * side)),
+        `rvit_p100: ${rvit.kernels.length} x ${rvit.kernels[0].length} bias kernels of ${side} x ${side}`);
+  const self = rvit.position_similarity[rvit.position_patch];
+  check(Math.abs(self - 1) <= 1e-5, `position-embedding similarity of patch ${rvit.position_patch} with itself: ${self}`);
+  await lab.waitFor(() => {
+    const l = window.lab.query('attention').locality;
+    return l && l.vit && l.rvit;
+  });
+  const lines = (await attention()).locality;
+  for (const [family, expected] of [['vit', vitNative], ['rvit', rvitNative]]) {
+    const line = lines[family];
+    const below = flat(expected.distance_px).filter((d) => d < line.threshold_px).length;
+    check(line.local_heads === below && line.heads === expected.layers * expected.heads,
+          `${line.model}: ${line.local_heads} of ${line.heads} heads local in the page, ${below} by the CLI's distances`);
+  }
+  await lab.click('attention.control.p100');
+  await lab.waitFor(() => {
+    const c = window.lab.query('attention').control;
+    return c && c.distance_px;
+  });
+  const control = (await attention()).control;
+  const controlNative = native('--model', modelFile('rvitzero_p100'), '--test-index', String(index));
+  const controlRel = maxRel(flat(control.distance_px), flat(controlNative.distance_px));
+  check(control.model === 'rvitzero_p100' && controlRel <= TOLERANCE,
+        `${control.model} overlaid: distances within ${controlRel.toExponential(2)} (relative) of the CLI`);
+  await lab.page.screenshot({ path: path.join(outDir, 'attention-rvit.png'), fullPage: true });
+  await lab.click('attention.control.none');
+
   await lab.click('attention.model.cnn');
   await lab.waitFor(() => window.lab.query('attention').status === 'no_attention');
   check(true, 'the cnn has no attention, and the view says so');

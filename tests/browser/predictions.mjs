@@ -1,6 +1,7 @@
 // Browser parity test of the Predictions view (headless Debian Chromium, npm playwright-core): the
 // probabilities the page computes in WebAssembly for three gallery images must equal the native CLI's
-// (`vitcnn predict --test-index N`) within 1e-4 for the three p100 models, and the page's accuracy job on the
+// (`vitcnn predict --test-index N`) within 1e-4 for the four p100 models (vit, cnn, hybrid, rvit), and the page's
+// accuracy job on the
 // first 1000 test images must count exactly as many correct answers as `vitcnn eval --limit 1000`.
 // Any console error, page error or failed request fails the test.
 // usage: node tests/browser/predictions.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, check, runPageTest } from './harness.mjs';
 
-const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100'];
+const MODELS = ['vit_p100', 'cnn_p100', 'hybrid_p100', 'rvit_p100'];
 const THUMBNAILS = [4, 13, 25];  // gallery positions: three different classes
 const TOLERANCE = 1e-4;          // native AVX2 vs wasm simd128: different summation orders
 const ACCURACY_IMAGES = 1000;
@@ -33,7 +34,7 @@ async function run(lab) {
   for (const position of THUMBNAILS) {
     const index = gallery.indices[position];
     await click('gallery.' + position);
-    // Wait for this input's predictions from all three models.
+    // Wait for this input's predictions from every model.
     await waitFor((i) => {
       const state = window.lab.query('state');
       return state.gallery_index === i && window.lab.query('predictions').models.every(

@@ -2,6 +2,7 @@
 // (written to VITCNN_TEST_MODELS by the cli_test_models ctest fixture, with the reference's expected outputs).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -142,7 +143,7 @@ TEST_F(Cli, BadValuesAreErrors) {
 }
 
 TEST_F(Cli, InfoCountsEveryWeight) {
-  for (const char* arch : {"vit", "cnn", "hybrid"}) {
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"}) {
     CliRun r = vitcnn({"info", "--model", model(arch)});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.j["arch"], arch);
@@ -188,7 +189,7 @@ TEST_F(Cli, InfoListsTheGeometryOfEveryStep) {
 TEST_F(Cli, PredictMatchesTheReferenceAndSumsToOne) {
   const json want = expected();
   ASSERT_FALSE(want.is_discarded());
-  for (const char* arch : {"vit", "cnn", "hybrid"})
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"})
     for (const char* backend : {"ref", "simd"}) {
       CliRun r = vitcnn({"predict", "--model", model(arch), "--test-index", "0", "--backend", backend});
       ASSERT_EQ(r.code, 0) << r.err;
@@ -241,28 +242,31 @@ TEST_F(Cli, EvalCountsTheImages) {
 }
 
 TEST_F(Cli, TraceWritesNpyFilesAndAnIndex) {
-  const fs::path dir = scratch("trace");
-  CliRun r = vitcnn({"trace", "--model", model("vit"), "--test-index", "2", "--out", dir.string()});
-  ASSERT_EQ(r.code, 0) << r.err;
-  ASSERT_TRUE(fs::exists(dir / "index.json"));
-  std::vector<std::string> names;
-  for (const json& t : r.j["tensors"]) {
-    names.push_back(t["name"]);
-    const fs::path file = dir / t["file"].get<std::string>();
-    ASSERT_TRUE(fs::exists(file)) << file;
-    int64_t n = 1;
-    for (const json& d : t["shape"]) n *= d.get<int64_t>();
-    std::ifstream f(file, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    ASSERT_GE(bytes.size(), 10u);
-    const size_t header = static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
-    EXPECT_EQ(bytes.compare(0, 6, "\x93NUMPY"), 0);
-    EXPECT_EQ((10 + header) % 64, 0u);
-    EXPECT_EQ(bytes.size(), 10 + header + 4 * static_cast<size_t>(n)) << file;
+  for (const char* arch : {"vit", "rvit"}) {
+    SCOPED_TRACE(arch);
+    const fs::path dir = scratch(std::string("trace_") + arch);
+    CliRun r = vitcnn({"trace", "--model", model(arch), "--test-index", "2", "--out", dir.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_TRUE(fs::exists(dir / "index.json"));
+    std::vector<std::string> names;
+    for (const json& t : r.j["tensors"]) {
+      names.push_back(t["name"]);
+      const fs::path file = dir / t["file"].get<std::string>();
+      ASSERT_TRUE(fs::exists(file)) << file;
+      int64_t n = 1;
+      for (const json& d : t["shape"]) n *= d.get<int64_t>();
+      std::ifstream f(file, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      ASSERT_GE(bytes.size(), 10u);
+      const size_t header = static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
+      EXPECT_EQ(bytes.compare(0, 6, "\x93NUMPY"), 0);
+      EXPECT_EQ((10 + header) % 64, 0u);
+      EXPECT_EQ(bytes.size(), 10 + header + 4 * static_cast<size_t>(n)) << file;
+    }
+    json want = expected()[arch]["traced"];
+    for (const json& name : want) EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+    EXPECT_NE(std::find(names.begin(), names.end(), "logits"), names.end());
   }
-  json want = expected()["vit"]["traced"];
-  for (const json& name : want) EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
-  EXPECT_NE(std::find(names.begin(), names.end(), "logits"), names.end());
 }
 
 TEST(CliNpy, HeaderFollowsTheFormat) {
@@ -284,7 +288,7 @@ TEST(CliNpy, HeaderFollowsTheFormat) {
 }
 
 TEST_F(Cli, AttentionShapes) {
-  for (const char* arch : {"vit", "hybrid"}) {
+  for (const char* arch : {"vit", "hybrid", "rvit"}) {
     // --layer/--head count from 1: the second layer's second head is [1][1] in the JSON.
     CliRun r = vitcnn({"attention", "--model", model(arch), "--test-index", "4", "--layer", "2", "--head", "2"});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -345,7 +349,7 @@ TEST_F(Cli, AttentionMeanOverImages) {
 TEST_F(Cli, AttentionDistanceMatchesTheReference) {
   // expected.json: attention_ref.py's distance on the PyTorch model's own attention probs, first 8 test images.
   const json want = expected();
-  for (const char* arch : {"vit", "hybrid"}) {
+  for (const char* arch : {"vit", "hybrid", "rvit"}) {
     CliRun r = vitcnn({"attention", "--model", model(arch), "--images", "8"});
     ASSERT_EQ(r.code, 0) << r.err;
     const json& ref = want[arch]["distance_px"];
@@ -459,6 +463,39 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("vit_p001"), std::string::npos) << missing.err;
+}
+
+// rvit and its control next to the vit: the locality section's table and sentences, and the rvit scatter. The tiny
+// rvit keeps its locality prior (untrained); its control here is the same file with zero tables.
+TEST_F(Cli, FiguresSummarizesRvitAndItsControl) {
+  const fs::path models = scratch("figure_models_rvit"), out = scratch("figures_rvit");
+  for (const char* name : {"vit_p001", "vit_p100"})
+    fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
+  fs::copy_file(model("rvit"), models / "rvit_p100.safetensors");
+  Result<SafeTensors> zero = read_safetensors(model("rvit"));
+  ASSERT_TRUE(zero.ok()) << zero.error().message;
+  for (auto& [name, t] : zero->tensors)
+    if (name.ends_with(".attn.rel_bias")) std::fill(t.data.begin(), t.data.end(), 0.0f);
+  ASSERT_TRUE(write_safetensors((models / "rvitzero_p100.safetensors").string(), *zero).ok());
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream f(out / "distance_scatter_rvit.png", std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(decode_image(bytes).ok());
+  std::stringstream ss;
+  ss << std::ifstream(out / "summary.md").rdbuf();
+  const std::string md = ss.str();
+  EXPECT_NE(md.find("## Where does locality come from?"), std::string::npos) << md;
+  const json& loc = r.j["locality"];
+  // The untrained rvit's prior makes local heads (2 heads: 1/4 and 1/16 per px^2); zero tables on random weights do not.
+  EXPECT_GT(loc["rvit_p100"]["local_heads"].get<int>(), 0);
+  EXPECT_EQ(loc["rvitzero_p100"]["local_heads"], 0);
+  EXPECT_EQ(loc["vit_p100"]["heads"], 4);
+  EXPECT_NE(md.find("| rvit_p100 | " + std::to_string(loc["rvit_p100"]["local_heads"].get<int>()) + " of 4 |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("- rvit: every checkpoint keeps local heads"), std::string::npos) << md;
+  EXPECT_NE(md.find("rvit's locality comes from the prior, not from the data"), std::string::npos) << md;
+  EXPECT_NE(md.find("distance_scatter_rvit.png"), std::string::npos);
 }
 
 TEST(CliRaster, ShapesLandOnTheirPixels) {

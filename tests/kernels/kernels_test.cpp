@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <random>
@@ -599,6 +600,37 @@ TEST(KernelsByName, FindsBackends) {
   EXPECT_STREQ(kernels_by_name("ref")->name, "ref");
   EXPECT_STREQ(kernels_by_name("simd")->name, "simd");
   EXPECT_EQ(kernels_by_name("cuda"), nullptr);
+}
+
+// Indices of the null kernels of a table, read as the function pointers kernels.h says every member after `name` is.
+std::vector<size_t> null_entries(const KernelTable& t) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < kKernelTableEntries; ++i) {
+    void (*f)() = nullptr;
+    std::memcpy(&f, reinterpret_cast<const char*>(&t) + kKernelTableFirst + i * sizeof f, sizeof f);
+    if (!f) out.push_back(i);
+  }
+  return out;
+}
+
+TEST(KernelTables, EveryTableIsCompleteAndFoundByName) {
+  EXPECT_GT(kKernelTableEntries, 0u);
+  EXPECT_NE(std::find(kernel_tables().begin(), kernel_tables().end(), &kernels_ref()), kernel_tables().end());
+  EXPECT_NE(std::find(kernel_tables().begin(), kernel_tables().end(), &kernels_simd()), kernel_tables().end());
+  for (const KernelTable* t : kernel_tables()) {
+    ASSERT_NE(t->name, nullptr);
+    EXPECT_EQ(null_entries(*t), std::vector<size_t>{}) << t->name << ": null kernels at these indices";
+    EXPECT_EQ(kernels_by_name(t->name), t);
+  }
+  // The check sees a missing kernel, wherever it is.
+  KernelTable broken = kernels_simd();
+  broken.add_f32 = nullptr;
+  EXPECT_EQ(null_entries(broken).size(), 1u);
+  broken = kernels_ref();
+  broken.gemm_f32 = nullptr;
+  broken.global_avgpool_backward_nchw_f32 = nullptr;
+  EXPECT_EQ(null_entries(broken), (std::vector<size_t>{0, kKernelTableEntries - 1}));
+  EXPECT_EQ(null_entries(KernelTable{}).size(), kKernelTableEntries);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "models/model.h"
@@ -20,7 +21,8 @@ std::string meta_json(const std::string& arch, int image_size, int classes, cons
 }
 
 // Tiny configs on odd sizes: T = 10 tokens of 6 channels in 2 heads of 3; a 7x7 cnn whose second stage
-// has a stride-2 shortcut to 4x4; a hybrid with 3 heads of 2 channels over a 4x4 grid.
+// has a stride-2 shortcut to 4x4; a hybrid with 3 heads of 2 channels over a 4x4 grid; the tiny vit as an rvit
+// (a 3 x 3 grid: 5 x 5 tables).
 const std::string kTinyVit = meta_json(
     "vit", 6, 3,
     R"({"image_size": 6, "in_channels": 2, "patch": 2, "dim": 6, "depth": 2, "heads": 2, "mlp_hidden": 5, "num_classes": 3})");
@@ -30,6 +32,9 @@ const std::string kTinyCnn = meta_json(
 const std::string kTinyHybrid = meta_json(
     "hybrid", 8, 4,
     R"({"image_size": 8, "in_channels": 1, "stem_width": 3, "widths": [4, 5], "strides": [2, 1], "blocks": [1, 1], "dim": 6, "depth": 2, "heads": 3, "mlp_hidden": 7, "num_classes": 4})");
+const std::string kTinyRvit = meta_json(
+    "rvit", 6, 3,
+    R"({"image_size": 6, "in_channels": 2, "patch": 2, "dim": 6, "depth": 2, "heads": 2, "mlp_hidden": 5, "num_classes": 3, "rel_bias_init": "locality"})");
 
 // models.DEFAULT_CONFIGS
 const std::string kDefaultVit = meta_json(
@@ -41,6 +46,9 @@ const std::string kDefaultCnn = meta_json(
 const std::string kDefaultHybrid = meta_json(
     "hybrid", 32, 10,
     R"({"image_size": 32, "in_channels": 1, "stem_width": 32, "widths": [32, 64], "strides": [2, 2], "blocks": [1, 1], "dim": 128, "depth": 4, "heads": 4, "mlp_hidden": 256, "num_classes": 10})");
+const std::string kDefaultRvit = meta_json(
+    "rvit", 32, 10,
+    R"({"image_size": 32, "in_channels": 1, "patch": 4, "dim": 128, "depth": 6, "heads": 4, "mlp_hidden": 256, "num_classes": 10, "rel_bias_init": "locality"})");
 
 // Deterministic values in [-1, 1).
 struct Lcg {
@@ -55,14 +63,14 @@ void fill(Tensor& t, Lcg& rng, float scale) {
   for (float& v : t.data) v = scale * rng.next();
 }
 
-// init_weights, with LayerNorm affines and the CLS token moved off their 1 / 0 defaults so that a
-// swapped or ignored parameter shows.
+// init_weights, with LayerNorm affines, the CLS token and rvit's relative-bias tables moved off their
+// 1 / 0 / prior defaults so that a swapped or ignored parameter (or a mirrored table index) shows.
 SafeTensors weights_for(const std::string& meta, uint64_t seed) {
   Result<SafeTensors> st = init_weights(meta, seed);
   EXPECT_TRUE(st.ok()) << st.error().message;
   Lcg rng{seed};
   for (auto& [name, t] : st->tensors)
-    if (name.find("norm") != std::string::npos || name.ends_with("cls_token"))
+    if (name.find("norm") != std::string::npos || name.ends_with("cls_token") || name.ends_with("rel_bias"))
       for (float& v : t.data) v += 0.3f * rng.next();
   return std::move(st.value());
 }
@@ -80,10 +88,17 @@ Tensor random_input(const Model& m, int batch, uint64_t seed) {
   return x;
 }
 
+// m.forward(x, trace), which must succeed.
+Tensor run(const Model& m, const Tensor& x, Trace* trace = nullptr) {
+  Result<Tensor> y = m.forward(x, trace);
+  EXPECT_TRUE(y.ok()) << y.error().message;
+  return y.ok() ? std::move(y).value() : Tensor();
+}
+
 // sum(seed * traced tensor `layer`), accumulated in double.
 double objective(const Model& m, const Tensor& x, const std::string& layer, const Tensor& seed) {
   Trace trace(TraceRequest{}.add(layer));
-  m.forward(x, &trace);
+  run(m, x, &trace);
   const Tensor* t = trace.find(layer);
   EXPECT_NE(nullptr, t) << layer;
   if (!t) return 0.0;
@@ -113,7 +128,7 @@ void check_backward_vs_fd(const std::string& meta, const KernelTable& kernels) {
   model->set_kernels(kernels);
   Tensor x = random_input(*model, 2, 11);
   Trace names(TraceRequest::everything());
-  model->forward(x, &names);
+  run(*model, x, &names);
   Lcg rng{99};
   int checks = 0;
   for (const Trace::Entry& traced : names.entries()) {
@@ -177,6 +192,10 @@ TEST(ModelBackward, HybridMatchesFiniteDifferences) {
   check_backward_vs_fd(kTinyHybrid, kernels_ref());
   check_backward_vs_fd(kTinyHybrid, kernels_simd());
 }
+TEST(ModelBackward, RvitMatchesFiniteDifferences) {
+  check_backward_vs_fd(kTinyRvit, kernels_ref());
+  check_backward_vs_fd(kTinyRvit, kernels_simd());
+}
 
 TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   // stem 3x3 (r 3, jump 1) -> conv1 3x3 stride 2 (r 5, jump 2) -> conv2 3x3 (r 9); the 1x1 stride-2 shortcut
@@ -189,7 +208,7 @@ TEST(ModelBackward, CnnGradientIsZeroOutsideTheTheoreticalReceptiveField) {
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 1, 5);
   Trace trace(TraceRequest{}.add("stages.0.0"));
-  m->forward(x, &trace);
+  run(*m, x, &trace);
   Tensor seed(trace.find("stages.0.0")->shape);
   ASSERT_EQ((std::vector<int64_t>{1, 4, 8, 8}), seed.shape);
   for (int64_t c = 0; c < 4; ++c) seed.data[(c * 8 + 4) * 8 + 4] = 1.0f;
@@ -298,17 +317,23 @@ ConvGeometry conv(int kernel, int stride, int pad, int in_c, int out_c) {
   return {.kernel = kernel, .stride = stride, .pad = pad, .dilation = 1, .in_c = in_c, .out_c = out_c};
 }
 
-const LayerInfo& layer(const std::vector<LayerInfo>& L, const std::string& name) {
+// layers() of a model with the config `meta`.
+std::vector<LayerInfo> layers_of(const std::string& meta) {
+  std::unique_ptr<Model> m = load(weights_for(meta, 1));
+  EXPECT_TRUE(m);
+  return m ? m->layers() : std::vector<LayerInfo>{};
+}
+
+// The step named `name` (a default LayerInfo, and a failure, when there is none).
+LayerInfo layer(const std::vector<LayerInfo>& L, const std::string& name) {
   const auto it = std::find_if(L.begin(), L.end(), [&](const LayerInfo& l) { return l.name == name; });
   EXPECT_NE(it, L.end()) << name;
-  return *it;
+  return it == L.end() ? LayerInfo{} : *it;
 }
 
 TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultCnn, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& stem = layer(L, "stem");
+  const std::vector<LayerInfo> L = layers_of(kDefaultCnn);
+  const LayerInfo stem = layer(L, "stem");
   EXPECT_EQ(LayerKind::Stem, stem.kind);
   EXPECT_EQ((FeatureShape{Layout::Map, 1, 32, 32}), stem.in);
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 1, 32)}}, false}), stem.geometry);
@@ -316,7 +341,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
   EXPECT_EQ((LayerGeometry{{{conv(3, 1, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {}}, false}),
             layer(L, "stages.0.0").geometry);
   // Stage 1 block 0: conv1 3x3 s2 p1, conv2 3x3 s1 p1, shortcut 1x1 s2 p0; block 1 is stride 1 with identity.
-  const LayerInfo& s10 = layer(L, "stages.1.0");
+  const LayerInfo s10 = layer(L, "stages.1.0");
   EXPECT_EQ(LayerKind::BasicBlock, s10.kind);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 64), conv(3, 1, 1, 64, 64)}, {conv(1, 2, 0, 32, 64)}}, false}),
             s10.geometry);
@@ -326,7 +351,7 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
             layer(L, "stages.1.1").geometry);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 64, 128), conv(3, 1, 1, 128, 128)}, {conv(1, 2, 0, 64, 128)}}, false}),
             layer(L, "stages.2.0").geometry);
-  const LayerInfo& pool = layer(L, "pool");
+  const LayerInfo pool = layer(L, "pool");
   EXPECT_EQ(LayerKind::AvgPool, pool.kind);
   EXPECT_EQ((LayerGeometry{{}, true}), pool.geometry);
   EXPECT_EQ((FeatureShape{Layout::Vector, 128, 0, 0}), pool.out);
@@ -337,10 +362,8 @@ TEST(ModelGeometry, CnnStemBlocksShortcutsAndPool) {
 }
 
 TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultVit, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
-  const LayerInfo& embed = layer(L, "embed");
+  const std::vector<LayerInfo> L = layers_of(kDefaultVit);
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::PatchEmbed, embed.kind);
   EXPECT_TRUE(embed.is_layer);
   // kernel = stride = patch 4, no padding: an 8 x 8 grid of tokens (+ CLS).
@@ -348,7 +371,7 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
   EXPECT_EQ((FeatureShape{Layout::Tokens, 128, 8, 8}), embed.out);
   EXPECT_EQ(65, embed.out.tokens());
   for (int i = 0; i < 6; ++i) {
-    const LayerInfo& b = layer(L, "blocks." + std::to_string(i));
+    const LayerInfo b = layer(L, "blocks." + std::to_string(i));
     EXPECT_EQ(LayerKind::TransformerBlock, b.kind);
     EXPECT_EQ((LayerGeometry{{{}}, true}), b.geometry) << b.name;
     EXPECT_EQ(embed.out, b.out);
@@ -362,12 +385,10 @@ TEST(ModelGeometry, VitPatchEmbedAndGlobalBlocks) {
 }
 
 TEST(ModelGeometry, HybridProjectsTheTrunkMapToTokens) {
-  std::unique_ptr<Model> m = load(weights_for(kDefaultHybrid, 1));
-  ASSERT_TRUE(m);
-  const std::vector<LayerInfo> L = m->layers();
+  const std::vector<LayerInfo> L = layers_of(kDefaultHybrid);
   EXPECT_EQ((LayerGeometry{{{conv(3, 2, 1, 32, 32), conv(3, 1, 1, 32, 32)}, {conv(1, 2, 0, 32, 32)}}, false}),
             layer(L, "stages.0.0").geometry);
-  const LayerInfo& embed = layer(L, "embed");
+  const LayerInfo embed = layer(L, "embed");
   EXPECT_EQ(LayerKind::TokenProj, embed.kind);
   EXPECT_STREQ("token_proj", layer_type(embed.kind));
   EXPECT_EQ((FeatureShape{Layout::Map, 64, 8, 8}), embed.in);
@@ -409,7 +430,7 @@ void check_geometry_is_consistent(const Model& m) {
   ASSERT_FALSE(L.empty());
   EXPECT_EQ((FeatureShape{Layout::Map, m.in_channels(), m.image_size(), m.image_size()}), L[0].in);
   Trace trace(TraceRequest::everything());
-  m.forward(random_input(m, 1, 3), &trace);
+  run(m, random_input(m, 1, 3), &trace);
   std::vector<std::string> layer_names;
   for (size_t i = 0; i < L.size(); ++i) {
     const LayerInfo& l = L[i];
@@ -439,7 +460,8 @@ void check_geometry_is_consistent(const Model& m) {
 }
 
 TEST(ModelGeometry, ConsistentForShippedTinyAndRandomConfigs) {
-  std::vector<std::string> metas = {kTinyVit, kTinyCnn, kTinyHybrid, kDefaultVit, kDefaultCnn, kDefaultHybrid};
+  std::vector<std::string> metas = {kTinyVit,    kTinyCnn,    kTinyHybrid,    kTinyRvit,
+                                    kDefaultVit, kDefaultCnn, kDefaultHybrid, kDefaultRvit};
   for (const std::string& r : random_configs(17, 6)) metas.push_back(r);
   for (const std::string& meta : metas) {
     SCOPED_TRACE(meta);
@@ -511,19 +533,19 @@ TEST(ModelGeometry, ReceptiveFieldFromLayersBoundsTheGradient) {
 }
 
 TEST(ModelForward, BatchRowsMatchSingleImages) {
-  for (const std::string* meta : {&kTinyVit, &kTinyCnn, &kTinyHybrid}) {
+  for (const std::string* meta : {&kTinyVit, &kTinyCnn, &kTinyHybrid, &kTinyRvit}) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 2));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 3, 4);
-    const Tensor all = m->forward(x, nullptr);
+    const Tensor all = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{3, m->num_classes()}), all.shape);
     const int64_t per = x.numel() / 3;
     for (int b = 0; b < 3; ++b) {
       Tensor one({1, m->in_channels(), m->image_size(), m->image_size()});
       std::copy_n(x.ptr() + b * per, per, one.ptr());
-      const Tensor y = m->forward(one, nullptr);
+      const Tensor y = run(*m, one);
       for (int k = 0; k < m->num_classes(); ++k)
-        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << m->arch() << " image " << b;
+        EXPECT_NEAR(all.data[b * m->num_classes() + k], y.data[k], 1e-5f) << arch_name(m->arch()) << " image " << b;
     }
   }
 }
@@ -533,11 +555,11 @@ TEST(ModelForward, Batch64AtFullSize) {
     std::unique_ptr<Model> m = load(weights_for(*meta, 5));
     ASSERT_TRUE(m);
     const Tensor x = random_input(*m, 64, 6);
-    const Tensor y = m->forward(x, nullptr);
+    const Tensor y = run(*m, x);
     ASSERT_EQ((std::vector<int64_t>{64, 10}), y.shape);
     Tensor last({1, 1, 32, 32});
     std::copy_n(x.ptr() + 63 * 1024, 1024, last.ptr());
-    const Tensor y63 = m->forward(last, nullptr);
+    const Tensor y63 = run(*m, last);
     for (int k = 0; k < 10; ++k) EXPECT_NEAR(y.data[63 * 10 + k], y63.data[k], 1e-4f * (1 + std::fabs(y63.data[k])));
     Tensor seed(y.shape, 1.0f);
     Result<Gradients> g = m->backward(x, "logits", seed, true);
@@ -551,8 +573,8 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   ASSERT_TRUE(m);
   const Tensor x = random_input(*m, 2, 1);
   Trace full(TraceRequest::everything());
-  const Tensor a = m->forward(x, &full);
-  const Tensor b = m->forward(x, nullptr);
+  const Tensor a = run(*m, x, &full);
+  const Tensor b = run(*m, x);
   EXPECT_EQ(a.data, b.data);
   const std::vector<std::string> want = {"input", "embed", "blocks.0.attn.probs", "blocks.0.attn.branch",
                                          "blocks.0.mid", "blocks.0.mlp.branch", "blocks.0"};
@@ -575,7 +597,7 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
   EXPECT_EQ(bytes, full.bytes());
 
   Trace attention_only({TraceKind::AttnProbs});
-  m->forward(x, &attention_only);
+  run(*m, x, &attention_only);
   EXPECT_EQ((std::vector<std::string>{"blocks.0.attn.probs", "blocks.1.attn.probs"}), attention_only.names());
   EXPECT_EQ(2 * (2 * 2 * 10 * 10 * 4), attention_only.bytes());
   // Each attention row is a distribution.
@@ -586,21 +608,198 @@ TEST(ModelForward, TraceIsOptionalAndSelective) {
     EXPECT_NEAR(1.0f, s, 1e-5f);
   }
   EXPECT_EQ(full.find("blocks.1.attn.probs")->data, p.data);
+  const std::vector<Trace::Entry> taken = attention_only.release();
+  ASSERT_EQ(2u, taken.size());
+  EXPECT_EQ(full.find("blocks.1.attn.probs")->data, taken[1].value.data);
+  EXPECT_TRUE(attention_only.entries().empty());
+  EXPECT_EQ(nullptr, attention_only.find("blocks.1.attn.probs"));
 
   // Names and kinds together; a second pass overwrites in place.
   Trace some(TraceRequest{TraceKind::Logits}.add("blocks.1.mid").add("input"));
-  m->forward(x, &some);
+  run(*m, x, &some);
   const Tensor x2 = random_input(*m, 2, 9);
-  m->forward(x2, &some);
+  run(*m, x2, &some);
   EXPECT_EQ((std::vector<std::string>{"input", "blocks.1.mid", "logits"}), some.names());
   EXPECT_EQ(x2.data, some.find("input")->data);
   EXPECT_EQ(TraceKind::Mid, some.entries()[1].kind);
   EXPECT_EQ(nullptr, some.find("blocks.0.mid"));
 
   Trace nothing(TraceRequest{});
-  EXPECT_EQ(a.data, m->forward(x, &nothing).data);
+  EXPECT_EQ(a.data, run(*m, x, &nothing).data);
   EXPECT_TRUE(nothing.entries().empty());
   EXPECT_EQ(0, nothing.bytes());
+}
+
+TEST(ModelArch, NamesParseAndModelsReportTheirArch) {
+  EXPECT_STREQ("vit", arch_name(Arch::Vit));
+  EXPECT_STREQ("cnn", arch_name(Arch::Cnn));
+  EXPECT_STREQ("hybrid", arch_name(Arch::Hybrid));
+  EXPECT_STREQ("rvit", arch_name(Arch::Rvit));
+  for (Arch a : {Arch::Vit, Arch::Cnn, Arch::Hybrid, Arch::Rvit}) EXPECT_EQ(a, parse_arch(arch_name(a)));
+  EXPECT_FALSE(parse_arch("mlp").has_value());
+  EXPECT_FALSE(parse_arch("VIT").has_value());
+  EXPECT_FALSE(parse_arch("").has_value());
+  const std::pair<const std::string*, Arch> cases[] = {
+      {&kTinyVit, Arch::Vit}, {&kTinyCnn, Arch::Cnn}, {&kTinyHybrid, Arch::Hybrid}, {&kTinyRvit, Arch::Rvit}};
+  for (const auto& [meta, arch] : cases) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 1));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(arch, m->arch());
+  }
+}
+
+// --- rvit: the relative-position bias ------------------------------------------------------------
+
+// A vit's metadata as an rvit's with the same config and rel_bias_init `init`.
+std::string rvit_of(const std::string& vit_meta, const std::string& init) {
+  std::string m = vit_meta;
+  m.replace(m.find("\"vit\""), 5, "\"rvit\"");
+  m.insert(m.find(", \"class_names\"") - 1, ", \"rel_bias_init\": \"" + init + "\"");
+  return m;
+}
+
+std::string table_name(int block) { return "tokens.blocks." + std::to_string(block) + ".attn.rel_bias"; }
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape == b.shape && a.data.size() == b.data.size() &&
+         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+}
+
+// Default rvit: 6 blocks, tables [4, 15, 15]. init_weights draws the vit's weights of the same seed (the tables
+// draw no random numbers) and starts the tables at -d^2 / 4^(h+1) (d in px, patch 4) or at 0.
+TEST(ModelRvit, InitWeightsAreTheVitsPlusTheTables) {
+  const SafeTensors vit = init_weights(kDefaultVit, 9).value();
+  for (const char* init : {"locality", "zero"}) {
+    SCOPED_TRACE(init);
+    const SafeTensors rvit = init_weights(rvit_of(kDefaultVit, init), 9).value();
+    ASSERT_EQ(vit.tensors.size() + 6, rvit.tensors.size());
+    for (const auto& [name, t] : vit.tensors) EXPECT_TRUE(same_bits(t, rvit.tensors.at(name))) << name;
+    for (int i = 0; i < 6; ++i) {
+      const Tensor& table = rvit.tensors.at(table_name(i));
+      ASSERT_EQ((std::vector<int64_t>{4, 15, 15}), table.shape);
+      for (int h = 0; h < 4; ++h) {
+        const float a = std::string(init) == "zero" ? 0.0f : std::ldexp(1.0f, -2 * (h + 1));
+        const float* t = table.ptr() + h * 225;
+        EXPECT_EQ(0.0f, t[7 * 15 + 7]);                 // no offset
+        EXPECT_EQ(-a * 16, t[8 * 15 + 7]);              // one patch down: 4 px
+        EXPECT_EQ(-a * 16 * 2, t[6 * 15 + 8]);          // one up, one right
+        EXPECT_EQ(-a * 16 * 98, t[0]);                  // (-7, -7) patches
+        EXPECT_EQ(t[3 * 15 + 12], t[12 * 15 + 3]);      // symmetric in the offset
+      }
+    }
+  }
+}
+
+// With zero tables an rvit is the vit of the same weights, bit for bit: every traced tensor, the input
+// gradient and every weight gradient the vit has. The tables' gradient is non-zero, except the last block's:
+// the logits read only its CLS row, which has no bias.
+TEST(ModelRvit, ZeroTablesGiveTheVitBitForBit) {
+  struct Case {
+    const std::string* meta;
+    int heads, grid, depth;
+  };
+  for (const Case& c : {Case{&kTinyVit, 2, 3, 2}, Case{&kDefaultVit, 4, 8, 6}}) {
+    const SafeTensors v = weights_for(*c.meta, 5);
+    SafeTensors r = v;
+    r.metadata["vitcnn"] = rvit_of(*c.meta, "locality");  // the engine loads the tables, whatever their init was
+    for (int i = 0; i < c.depth; ++i) r.tensors[table_name(i)] = Tensor({c.heads, 2 * c.grid - 1, 2 * c.grid - 1});
+    std::unique_ptr<Model> vit = load(v), rvit = load(r);
+    ASSERT_TRUE(vit && rvit);
+    EXPECT_EQ(Arch::Rvit, rvit->arch());
+    for (const KernelTable* kernels : {&kernels_ref(), &kernels_simd()}) {
+      SCOPED_TRACE(std::string(kernels->name) + " " + *c.meta);
+      vit->set_kernels(*kernels);
+      rvit->set_kernels(*kernels);
+      const Tensor x = random_input(*vit, 2, 8);
+      Trace tv(TraceRequest::everything()), tr(TraceRequest::everything());
+      EXPECT_TRUE(same_bits(run(*vit, x, &tv), run(*rvit, x, &tr)));
+      ASSERT_EQ(tv.names(), tr.names());
+      for (size_t i = 0; i < tv.entries().size(); ++i)
+        EXPECT_TRUE(same_bits(tv.entries()[i].value, tr.entries()[i].value)) << tv.entries()[i].name;
+      Tensor seed(tv.find("logits")->shape);
+      Lcg rng{3};
+      fill(seed, rng, 1.0f);
+      Result<Gradients> gv = vit->backward(x, "logits", seed, true), gr = rvit->backward(x, "logits", seed, true);
+      ASSERT_TRUE(gv.ok() && gr.ok());
+      EXPECT_TRUE(same_bits(gv->input, gr->input));
+      ASSERT_EQ(gv->weight_names.size() + c.depth, gr->weight_names.size());
+      for (size_t i = 0; i < gr->weight_names.size(); ++i) {
+        const std::string& name = gr->weight_names[i];
+        const auto it = std::find(gv->weight_names.begin(), gv->weight_names.end(), name);
+        if (it == gv->weight_names.end()) {
+          EXPECT_TRUE(name.ends_with(".attn.rel_bias")) << name;
+          double mass = 0.0;
+          for (float g : gr->weights[i].data) mass += std::fabs(g);
+          if (name == table_name(c.depth - 1))
+            EXPECT_EQ(0.0, mass);
+          else
+            EXPECT_GT(mass, 0.0) << name;
+        } else {
+          EXPECT_TRUE(same_bits(gv->weights[it - gv->weight_names.begin()], gr->weights[i])) << name;
+        }
+      }
+    }
+  }
+}
+
+// Block 0 sees the same input in an rvit and in the vit of its other weights, so per attention row
+// log p_rvit - log p_vit is the bias up to a constant: the bias of CLS key 0 is 0, hence
+// bias(i, j) = (log p_rvit - log p_vit)[i, j] - (log p_rvit - log p_vit)[i, 0]: the table at
+// (row_i - row_j + g - 1, col_i - col_j + g - 1) for patch tokens i, j, and 0 in the CLS row.
+TEST(ModelRvit, TheTableShiftsEachPatchPairsLogitByItsOffset) {
+  const SafeTensors r = weights_for(kTinyRvit, 6);
+  SafeTensors v = r;
+  v.metadata["vitcnn"] = kTinyVit;
+  for (int i = 0; i < 2; ++i) v.tensors.erase(table_name(i));
+  std::unique_ptr<Model> rvit = load(r), vit = load(v);
+  ASSERT_TRUE(rvit && vit);
+  const Tensor x = random_input(*rvit, 2, 4);
+  Trace tr({TraceKind::AttnProbs}), tv({TraceKind::AttnProbs});
+  run(*rvit, x, &tr);
+  run(*vit, x, &tv);
+  const Tensor &pr = *tr.find("blocks.0.attn.probs"), &pv = *tv.find("blocks.0.attn.probs");
+  const Tensor& table = r.tensors.at(table_name(0));  // [2, 5, 5]
+  const int g = 3, T = 10, S = 5;
+  auto shift = [&](int b, int h, int i, int j) {
+    const size_t at = ((static_cast<size_t>(b) * 2 + h) * T + i) * T + j;
+    return std::log(static_cast<double>(pr.data[at])) - std::log(static_cast<double>(pv.data[at]));
+  };
+  for (int b = 0; b < 2; ++b)
+    for (int h = 0; h < 2; ++h)
+      for (int i = 0; i < T; ++i)
+        for (int j = 0; j < T; ++j) {
+          double want = 0.0;
+          if (i > 0 && j > 0) {
+            const int ri = (i - 1) / g, ci = (i - 1) % g, rj = (j - 1) / g, cj = (j - 1) % g;
+            want = table.data[(static_cast<size_t>(h) * S + ri - rj + g - 1) * S + ci - cj + g - 1];
+          }
+          EXPECT_NEAR(want, shift(b, h, i, j) - shift(b, h, i, 0), 1e-4) << "image " << b << " head " << h << " (" << i << ", " << j << ")";
+        }
+  // The accessor hands out the same table.
+  ASSERT_NE(nullptr, rvit->weight(table_name(0)));
+  EXPECT_TRUE(same_bits(table, *rvit->weight(table_name(0))));
+  EXPECT_EQ(nullptr, vit->weight(table_name(0)));
+}
+
+// layers(): the vit's chain, shapes, MACs and geometry (global mixing); each block adds its table's
+// H (2g - 1)^2 = 4 x 15 x 15 parameters, 5400 in all.
+TEST(ModelLayers, RvitIsTheVitChainPlusTheTables) {
+  std::unique_ptr<Model> vit = load(weights_for(kDefaultVit, 1)), rvit = load(weights_for(kDefaultRvit, 1));
+  ASSERT_TRUE(vit && rvit);
+  const std::vector<LayerInfo> V = vit->layers(), R = rvit->layers();
+  ASSERT_EQ(V.size(), R.size());
+  for (size_t i = 0; i < V.size(); ++i) {
+    SCOPED_TRACE(V[i].name);
+    EXPECT_EQ(V[i].name, R[i].name);
+    EXPECT_EQ(V[i].kind, R[i].kind);
+    EXPECT_EQ(V[i].in, R[i].in);
+    EXPECT_EQ(V[i].out, R[i].out);
+    EXPECT_EQ(V[i].macs, R[i].macs);
+    EXPECT_EQ(V[i].geometry, R[i].geometry);
+    EXPECT_EQ(V[i].params + (R[i].kind == LayerKind::TransformerBlock ? 4 * 15 * 15 : 0), R[i].params);
+  }
+  EXPECT_EQ(vit->num_params() + 5400, rvit->num_params());
+  EXPECT_EQ(vit->layer_names(), rvit->layer_names());
 }
 
 // --- errors -------------------------------------------------------------------------------------
@@ -646,6 +845,20 @@ TEST(ModelErrors, MissingMisShapedAndUnexpectedTensors) {
   EXPECT_NE(std::string::npos, load_error(extra).find("unexpected tensor 'trunk.stages.0.0.shortcut.weight'"));
 }
 
+TEST(ModelErrors, RvitTables) {
+  const SafeTensors st = weights_for(kTinyRvit, 1);
+  SafeTensors missing = st;
+  missing.tensors.erase(table_name(1));
+  EXPECT_NE(std::string::npos, load_error(missing).find("no tensor 'tokens.blocks.1.attn.rel_bias'"));
+  SafeTensors wrong = st;
+  wrong.tensors[table_name(0)] = Tensor({2, 7, 7});
+  const std::string msg = load_error(wrong);
+  EXPECT_NE(std::string::npos, msg.find("[2, 7, 7], the config needs [2, 5, 5]")) << msg;
+  SafeTensors vit = st;
+  vit.metadata["vitcnn"] = kTinyVit;
+  EXPECT_NE(std::string::npos, load_error(vit).find("unexpected tensor 'tokens.blocks.0.attn.rel_bias'"));
+}
+
 TEST(ModelErrors, BadMetadata) {
   EXPECT_NE(std::string::npos, meta_error("{not json").find("not a JSON object"));
   std::string m = kTinyVit;
@@ -664,6 +877,9 @@ TEST(ModelErrors, BadMetadata) {
   EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"strides\": [2, 1]"), 17, "\"strides\": [3, 1]")).find("not divisible by stride 3"));
   EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"blocks\": [1, 1]"), 16, "\"blocks\": [1]")).find("different lengths"));
   EXPECT_NE(std::string::npos, meta_error(std::string(h).replace(h.find("\"blocks\": [1, 1]"), 16, "\"blocks\": [1, 0]")).find("config.blocks[1] = 0"));
+  const std::string r = kTinyRvit;
+  EXPECT_NE(std::string::npos, meta_error(std::string(r).replace(r.find("\"locality\""), 10, "\"gauss\"")).find("config.rel_bias_init = \"gauss\""));
+  EXPECT_NE(std::string::npos, meta_error(std::string(r).replace(r.find("\"locality\""), 10, "0")).find("expected \"locality\" or \"zero\""));
 }
 
 TEST(ModelErrors, BadBackwardAndForwardArguments) {
@@ -680,7 +896,11 @@ TEST(ModelErrors, BadBackwardAndForwardArguments) {
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("[2, 2, 10, 10]"));
   const Tensor bad({2, 1, 6, 6});
-  EXPECT_TRUE(m->forward(bad, nullptr).shape.empty());
+  Trace untouched(TraceRequest::everything());
+  Result<Tensor> y = m->forward(bad, &untouched);
+  ASSERT_FALSE(y.ok());
+  EXPECT_NE(std::string::npos, y.error().message.find("expected [B, 2, 6, 6]")) << y.error().message;
+  EXPECT_TRUE(untouched.entries().empty());
   g = m->backward(bad, "logits", Tensor({2, 3}), false);
   ASSERT_FALSE(g.ok());
   EXPECT_NE(std::string::npos, g.error().message.find("expected [B, 2, 6, 6]"));

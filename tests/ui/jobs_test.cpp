@@ -181,10 +181,11 @@ struct ModelStoreTest : ::testing::Test {
 
 TEST_F(ModelStoreTest, DefaultsAreRequestedAndErrorsAreMessages) {
   models_start(app);
-  ASSERT_EQ(pending.size(), 3u);
+  ASSERT_EQ(pending.size(), 4u);  // one p100 per family
   EXPECT_EQ(pending[0].first, "models/vit_p100.safetensors");
+  EXPECT_EQ(pending[3].first, "models/rvit_p100.safetensors");
   EXPECT_EQ(model_or_request(app, "vit_p100"), nullptr);
-  EXPECT_EQ(pending.size(), 3u);  // already requested: no second fetch
+  EXPECT_EQ(pending.size(), 4u);  // already requested: no second fetch
   EXPECT_NE(model_status_text(app, "vit_p100").find("loading"), std::string::npos);
   EXPECT_FALSE(default_models_ready(app));
   answer({}, "HTTP 404");

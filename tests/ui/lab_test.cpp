@@ -23,6 +23,7 @@
 
 #include "analysis/predictions.h"
 #include "analysis/attention.h"
+#include "analysis/position.h"
 #include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
@@ -201,6 +202,19 @@ class LabTest : public ::testing::Test {
     frame();
   }
   std::string tab() { return query("state")["tab"].get<std::string>(); }
+  // Scrolls the view with the mouse wheel until the widget `id` lies inside the window (a view taller than the
+  // window scrolls, as in a browser).
+  void scroll_into_view(const std::string& id) {
+    ImGuiIO& io = ImGui::GetIO();
+    for (int i = 0; i < 40; ++i) {
+      const json r = query("rects")[id];
+      if (r[1].get<float>() >= 0.0f && r[1].get<float>() + r[3].get<float>() <= io.DisplaySize.y) return;
+      io.MousePos = ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.5f);
+      io.MouseWheel = r[1].get<float>() < 0.0f ? 1.0f : -1.0f;
+      frame();
+    }
+    ADD_FAILURE() << id << " stays outside the window";
+  }
   float input_sum() {
     float s = 0.0f;
     for (float v : lab_input_image(*app_)) s += v;
@@ -453,7 +467,8 @@ TEST_F(LabTest, EveryViewIsOneRowAndItsAnchorsAreDrawn) {
 }
 
 // The Predictions view with the repository's p100 checkpoints: probabilities for the current input from all
-// three models, a new forward on every input change, and the accuracy job on a few test images.
+// four models (vit, cnn, hybrid, rvit), a new forward on every input change, and the accuracy job on a few test
+// images.
 TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   create();
   frames(2);
@@ -462,7 +477,8 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   frames(2);
   auto check_predictions = [&](uint64_t version) -> json {
     const json pred = query("predictions");
-    EXPECT_EQ(pred["models"].size(), 3u);
+    EXPECT_EQ(pred["models"].size(), static_cast<size_t>(kFamilyCount));
+    for (int f = 0; f < kFamilyCount; ++f) EXPECT_EQ(pred["models"][f]["name"], checkpoint_name(f, 4));
     for (const json& m : pred["models"]) {
       EXPECT_TRUE(m["ready"].get<bool>()) << m["name"];
       if (!m["ready"].get<bool>()) continue;
@@ -494,7 +510,7 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   frames(2);
   EXPECT_EQ(app_->models.backend, "ref");
   const json ref = check_predictions(app_->input.version);
-  for (int m = 0; m < 3; ++m)
+  for (int m = 0; m < kFamilyCount; ++m)
     for (int k = 0; k < 10; ++k)
       EXPECT_NEAR(ref["models"][m]["probs"][k].get<double>(), second["models"][m]["probs"][k].get<double>(), 1e-4);
   click("backend.simd");
@@ -502,16 +518,17 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   // Accuracy on the first 30 test images, compared with a direct count.
   app_->predictions.accuracy_images = 30;
   click("button.accuracy");
-  for (int i = 0; i < 20 && !query("accuracy")["models"][2]["done"].get<bool>(); ++i) frame();
+  for (int i = 0; i < 20 && !query("accuracy")["models"][kFamilyCount - 1]["done"].get<bool>(); ++i) frame();
   const json acc = query("accuracy");
-  for (int f = 0; f < 3; ++f) {
+  for (int f = 0; f < kFamilyCount; ++f) {
     const json& m = acc["models"][f];
     ASSERT_TRUE(m["done"].get<bool>()) << m["name"];
     EXPECT_EQ(m["n"], 30);
     const Model* model = model_or_request(*app_, m["name"].get<std::string>());
     ASSERT_NE(model, nullptr);
-    const Tensor logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
-    EXPECT_EQ(m["correct"].get<int>(), count_correct(logits, std::span(app_->gallery.test_set.labels).first(30)));
+    const Result<Tensor> logits = model->forward(test_set_input(app_->gallery.test_set, 0, 30, model->input_spec()), nullptr);
+    ASSERT_TRUE(logits.ok()) << logits.error().message;
+    EXPECT_EQ(m["correct"].get<int>(), count_correct(*logits, std::span(app_->gallery.test_set.labels).first(30)));
     EXPECT_GE(m["correct"].get<int>(), 24) << "a p100 model at > 92 % gets most of 30 images right";
   }
 }
@@ -544,7 +561,7 @@ class AttentionViewTest : public LabTest {
   AttentionStack direct_stack(const std::string& checkpoint, Trace* trace) {
     const Model* model = model_or_request(*app_, checkpoint);
     EXPECT_NE(model, nullptr) << checkpoint;
-    model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace);
+    EXPECT_TRUE(model->forward(make_input(lab_input_image(*app_), 1, model->input_spec()), trace).ok());
     Result<AttentionStack> s = attention_stack(*trace);
     EXPECT_TRUE(s.ok());
     return s.ok() ? *s : AttentionStack{};
@@ -667,6 +684,95 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["distance_px"][5][3].get<double>(), attention_distance(s2, 0, 4.0)->px[23]);
 }
 
+// rvit: the same maps and distances as the analysis, its bias kernels beside the maps, the position-embedding
+// similarity of the hovered (else the centre) patch, the locality lines of vit and rvit, and the control overlay.
+TEST_F(AttentionViewTest, RvitKernelsPositionSimilarityLocalityAndControl) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  ready_attention();
+  // The plain vit: a similarity map, no kernels, no control.
+  json a = query("attention");
+  const Model* vit = model_or_request(*app_, "vit_p100");
+  ASSERT_NE(vit, nullptr);
+  EXPECT_FALSE(a.contains("kernels"));
+  EXPECT_EQ(a["position_patch"], 4 * 8 + 4);
+  EXPECT_EQ(floats(a["position_similarity"]), position_embedding_similarity(*vit, 36)->data);
+  EXPECT_TRUE(a["control"].is_null());
+  EXPECT_FALSE(query("rects").contains("attention.kernel.0.0"));
+
+  click("attention.model.rvit");
+  a = ready_attention();
+  EXPECT_EQ(a["model"], "rvit_p100");
+  EXPECT_EQ(a["arch"], "rvit");
+  const Model* rvit = model_or_request(*app_, "rvit_p100");
+  ASSERT_NE(rvit, nullptr);
+  Trace trace({TraceKind::AttnProbs});
+  AttentionStack s = direct_stack("rvit_p100", &trace);
+  const AttentionDistance d = attention_distance(s, 0, 4.0).value();
+  for (int l = 0; l < 6; ++l)
+    for (int h = 0; h < 4; ++h) {
+      EXPECT_EQ(a["distance_px"][l][h].get<double>(), d.px[l * 4 + h]);
+      EXPECT_EQ(floats(a["kernels"][l][h]), relative_bias_kernel(*rvit, l, h)->data);
+      EXPECT_TRUE(query("rects").contains("attention.kernel." + std::to_string(l) + "." + std::to_string(h)));
+    }
+  // Hover a kernel: a tooltip, nothing else changes.
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = centre("attention.kernel.2.1");
+  frames(2);
+  EXPECT_EQ(query("attention")["hover_patch"], -1);
+
+  // The locality lines: this image's locality() through vit_p100 and rvit_p100 (the other family's job runs too).
+  for (int i = 0; i < 10 && query("attention")["locality"]["vit"].is_null(); ++i) frame();
+  a = query("attention");
+  for (const char* family : {"vit", "rvit"}) {
+    const std::string name = std::string(family) + "_p100";
+    const Model* m = model_or_request(*app_, name);
+    Result<AttentionImage> image = analyse_attention(*m, make_input(lab_input_image(*app_), 1, m->input_spec()), false);
+    ASSERT_TRUE(image.ok());
+    const Locality want = locality(image->distance).value();
+    const json& got = a["locality"][family];
+    ASSERT_FALSE(got.is_null()) << family;
+    EXPECT_EQ(got["model"], name);
+    EXPECT_EQ(got["local_heads"], want.local_heads);
+    EXPECT_EQ(got["heads"], 24);
+    EXPECT_EQ(got["farthest_from_uniform_px"].get<double>(), want.farthest_from_uniform_px);
+  }
+  // What the lesson rests on, for these checkpoints: rvit has local heads, the plain vit fewer.
+  EXPECT_GT(a["locality"]["rvit"]["local_heads"].get<int>(), a["locality"]["vit"]["local_heads"].get<int>());
+
+  // Hovering the similarity map picks its patch (top-left corner: patch 0). It sits below the maps and the plot.
+  scroll_into_view("attention.position_similarity");
+  const json r = query("rects")["attention.position_similarity"];
+  io.MousePos = ImVec2(r[0].get<float>() + 1.0f, r[1].get<float>() + 1.0f);
+  frames(2);
+  a = query("attention");
+  EXPECT_EQ(a["hover_patch"], 0);
+  EXPECT_EQ(a["position_patch"], 0);
+  EXPECT_EQ(floats(a["position_similarity"]), position_embedding_similarity(*rvit, 0)->data);
+  io.MousePos = ImVec2(1.0f, 1.0f);
+
+  // The control overlay: rvitzero_p100's distances for this image, in the link, gone for another family.
+  scroll_into_view("attention.control.p100");
+  click("attention.control.p100");
+  for (int i = 0; i < 10 && !query("attention")["control"].contains("distance_px"); ++i) frame();
+  a = query("attention");
+  EXPECT_EQ(a["control"]["model"], "rvitzero_p100");
+  Trace control_trace({TraceKind::AttnProbs});
+  AttentionStack cs = direct_stack("rvitzero_p100", &control_trace);
+  EXPECT_EQ(a["control"]["distance_px"][1][2].get<double>(), attention_distance(cs, 0, 4.0)->px[1 * 4 + 2]);
+  EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=rvit&attn.control=p100");
+  scroll_into_view("attention.model.vit");
+  click("attention.model.vit");
+  EXPECT_TRUE(query("attention")["control"].is_null());
+  // The hybrid has no locality section.
+  click("attention.model.hybrid");
+  a = ready_attention();
+  EXPECT_FALSE(a.contains("locality"));
+  EXPECT_FALSE(query("rects").contains("attention.position_similarity"));
+}
+
 TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
   Platform p = assets_.platform();
   p.now_ms = [t = 0.0]() mutable { return t += 5.0; };  // every step looks 5 ms long: a few steps per frame
@@ -723,8 +829,11 @@ TEST_F(AttentionViewTest, KoreanAndEveryToggleKeepBeginEndBalanced) {
   click("tab.attention");
   ready_attention();
   for (const char* id : {"attention.rollout", "attention.cell.5.3", "attention.source.average", "attention.average.300",
-                         "attention.compare.none", "attention.scale.p010", "attention.model.hybrid",
-                         "attention.source.image", "attention.model.cnn", "attention.model.vit"}) {
+                         "attention.compare.none", "attention.scale.p010", "attention.model.rvit",
+                         "attention.control.p003", "attention.model.hybrid", "attention.source.image",
+                         "attention.model.cnn", "attention.model.vit"}) {
+    // A new checkpoint's first image job may still be queued behind the overlays' jobs.
+    for (int i = 0; i < 20 && !query("rects").contains(id); ++i) frame();
     click(id);
     frames(3);
   }
@@ -789,8 +898,15 @@ TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {
   EXPECT_EQ(a["average_images"], 300);
   EXPECT_EQ(lab_view_state(*app_),
             "tab=attention&attn.model=hybrid&attn.data=p010&attn.cell=2.1&attn.rollout=1&attn.compare=none&attn.avg=300");
-  // Defaults make no keys; bad values are ignored.
-  create("en", "tab=attention&attn.model=resnet&attn.data=p050&attn.cell=x.1&attn.compare=p7&attn.avg=-3");
+  // rvit with its control.
+  create("en", "tab=attention&attn.model=rvit&attn.control=p003");
+  frames(2);
+  EXPECT_EQ(query("attention")["model"], "rvit_p100");
+  EXPECT_EQ(attention_control_checkpoint(*app_), "rvitzero_p003");
+  EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=rvit&attn.control=p003");
+  // Defaults make no keys; bad values are ignored (the control exists at 3 % and 100 % only).
+  create("en", "tab=attention&attn.model=resnet&attn.data=p050&attn.cell=x.1&attn.compare=p7&attn.avg=-3"
+               "&attn.control=p010");
   frames(2);
   EXPECT_EQ(lab_view_state(*app_), "tab=attention");
   EXPECT_EQ(query("attention")["model"], "vit_p100");

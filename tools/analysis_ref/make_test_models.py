@@ -4,7 +4,8 @@ and the checkpoint writer of tools/train, plus what the reference computes on Fa
   /usr/bin/python3 tools/analysis_ref/make_test_models.py --out DIR [--archs vit cnn hybrid]
 
 DIR/<arch>_tiny.safetensors (F32, untrained: the CLI tests check plumbing and shapes, not accuracy) for each of
---archs (default vit cnn hybrid; rvit only when named: its tiny model has the locality-initialised tables)
+--archs (default vit cnn hybrid; rvit only when named, as ctest's cli_test_models does: its tiny model has the
+locality-initialised tables)
 DIR/expected.json: per model, the softmax probabilities, the attention probs' shape and the traced names for
 test image 0, and (all but cnn) the mean attention distance in px over the first DISTANCE_IMAGES test images,
 computed by attention_ref.py from the reference's own attention probs.
@@ -32,7 +33,7 @@ TINY = {
     "rvit": dict(image_size=32, in_channels=1, patch=4, dim=32, depth=2, heads=2, mlp_hidden=64, num_classes=10,
                  rel_bias_init="locality"),
 }
-DEFAULT_ARCHS = ["vit", "cnn", "hybrid"]  # what the CLI tests read today
+DEFAULT_ARCHS = ["vit", "cnn", "hybrid"]  # the files of these three stay byte for byte as before rvit
 DATA = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 DISTANCE_IMAGES = 8
 

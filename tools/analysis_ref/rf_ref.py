@@ -1,6 +1,6 @@
 """Receptive fields by an independent route: `vitcnn rf` against PyTorch autograd and NumPy.
 
-The reference (DESIGN.md "Analysis definitions", src/analysis/receptive_field.h):
+The reference (the definitions of src/analysis/receptive_field.h):
   - theoretical RF from the model config alone (models.py's layer sizes, not the engine's geometry), with the
     recurrences of Araujo et al. 2019 in input px, pixel (r, c) centred at (r + 0.5, c + 0.5):
       size' = size + (k - 1) * jump,  start' = start + ((k - 1) / 2 - pad) * jump,  jump' = jump * stride;

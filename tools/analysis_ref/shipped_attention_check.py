@@ -1,6 +1,6 @@
 """`vitcnn attention` on the shipped checkpoints against an independent computation.
 
-For every shipped vit and hybrid checkpoint: the PyTorch reference (tools/train/models.py, Debian's torch on CPU)
+For every shipped vit, rvit and hybrid checkpoint (every file but cnn_*): the PyTorch reference (tools/train/models.py, Debian's torch on CPU)
 gives the attention probabilities, and attention_ref.py (NumPy, float64) turns them into CLS maps and mean attention
 distances; `vitcnn attention` must agree on
   - one test image (--test-index): cls_maps within 1e-5 absolute, distance_px and distance_patches within 1e-4
@@ -65,7 +65,7 @@ def main():
     paths = [p for p in sorted(glob.glob(os.path.join(args.models_dir, "*.safetensors")))
              if not os.path.basename(p).startswith("cnn_")]
     if not paths:
-        sys.exit("shipped_attention_check: no vit or hybrid checkpoints in %s" % args.models_dir)
+        sys.exit("shipped_attention_check: no vit, rvit or hybrid checkpoints in %s" % args.models_dir)
     images = checkpoint.preprocess(make_test_models.first_test_images(IMAGES))
     return make_test_models.run_checks(paths, lambda path: check_model(args.vitcnn, path, images),
                                        (subprocess.CalledProcessError, KeyError, ValueError))

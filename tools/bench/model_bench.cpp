@@ -138,9 +138,14 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
         const vc::Tensor x = vc::test_set_input(set, 0, batch, model->input_spec());
         const bool slow = batch == 64 && k == &vc::kernels_ref();
         const int runs = slow && o.ref_batch64_runs ? o.ref_batch64_runs : o.runs;
+        bool ok = true;
+        auto run = [&] { ok = model->forward(x, nullptr).ok() && ok; };
         // A slow configuration is warmed by one call: its calls last seconds, far past the Liftoff phase.
-        const Timing t = slow ? (model->forward(x, nullptr), time_runs([&] { model->forward(x, nullptr); }, runs, false))
-                              : time_runs([&] { model->forward(x, nullptr); }, runs, true);
+        const Timing t = slow ? (run(), time_runs(run, runs, false)) : time_runs(run, runs, true);
+        if (!ok) {
+          std::fprintf(stderr, "model_bench: %s: the forward pass failed\n", name);
+          return 1;
+        }
         print_forward(o, name, k->name, batch, t);
       }
     }
@@ -179,7 +184,7 @@ int bench_attention(const Options& o, const vc::LabeledImages& set) {
     std::vector<vc::Trace> traces;
     for (int i = 0; i < kImages / kBatch; ++i) {
       traces.emplace_back(vc::TraceRequest{vc::TraceKind::AttnProbs});
-      model->forward(vc::test_set_input(set, i * kBatch, kBatch, model->input_spec()), &traces.back());
+      ok = model->forward(vc::test_set_input(set, i * kBatch, kBatch, model->input_spec()), &traces.back()).ok() && ok;
     }
     const Timing analysis = time_runs([&] { ok = ok && average_traced_distances(*model, traces); },
                                       o.attention_runs, true);
@@ -203,8 +208,10 @@ int bench_trace_memory(const Options& o, const vc::LabeledImages& set) {
     const vc::Tensor x = vc::test_set_input(set, 0, kBatch, model->input_spec());
     vc::Trace everything(vc::TraceRequest::everything());
     vc::Trace attention({vc::TraceKind::AttnProbs});
-    model->forward(x, &everything);
-    model->forward(x, &attention);
+    if (!model->forward(x, &everything).ok() || !model->forward(x, &attention).ok()) {
+      std::fprintf(stderr, "model_bench: %s: the forward pass failed\n", name);
+      return 1;
+    }
     print_trace_memory(o, name, kBatch, everything.bytes(), attention.bytes());
   }
   return 0;
@@ -235,7 +242,8 @@ int bench_rf(const Options& o, const vc::LabeledImages& set) {
       std::unique_ptr<vc::Model> model = open(o, name);
       if (!model) return 1;
       const vc::Tensor x = vc::test_set_input(set, 0, 1, model->input_spec());
-      const Timing forward = time_runs([&] { model->forward(x, nullptr); }, o.runs, true);
+      bool ok = true;
+      const Timing forward = time_runs([&] { ok = model->forward(x, nullptr).ok() && ok; }, o.runs, true);
       vc::Result<std::vector<vc::TheoreticalRf>> rfs = vc::theoretical_rfs(*model);
       if (!rfs) {
         std::fprintf(stderr, "model_bench: %s: %s\n", name.c_str(), rfs.error().message.c_str());
@@ -243,13 +251,12 @@ int bench_rf(const Options& o, const vc::LabeledImages& set) {
       }
       const std::string layer = rfs->back().name;
       const vc::RfUnit unit = vc::centre_unit(rfs->back());
-      bool ok = true;
       const Timing one = time_runs([&] { ok = ok && vc::effective_rf(*model, layer, unit, x).ok(); }, o.runs, true);
       auto mean = [&] { ok = ok && vc::mean_effective_rf(*model, layer, unit, set, 0, kImages).ok(); };
       mean();  // warm-up
       const Timing many = time_runs(mean, o.rf_runs, false);
       if (!ok) {
-        std::fprintf(stderr, "model_bench: %s: the ERF failed\n", name.c_str());
+        std::fprintf(stderr, "model_bench: %s: the forward or the ERF failed\n", name.c_str());
         return 1;
       }
       print_rf(o, "erf_map", name, layer, 1, one, forward.median_ms);

@@ -27,7 +27,8 @@ The reference runs in float64 (from the file's float32/float16 weights), so the 
 values and the C++ float32 error is measured against the truth, not against another float32 rounding.
 A manifest <out>/goldens.txt lists "<checkpoint>\t<goldens>" per line.
 
---random also writes randomly initialised checkpoints of the --random-archs (default vit cnn hybrid) into <out>
+--random also writes randomly initialised checkpoints of the --random-archs (default vit cnn hybrid; ctest's
+models_goldens adds rvit) into <out>
 (checkpoint.save; F32 for cnn, F16 for the others) so parity is tested without trained weights: random_<arch>.
 vit, cnn and hybrid have models.DEFAULT_CONFIGS; rvit (only when named: `--random --random-archs rvit`) has the small
 RANDOM_CONFIGS["rvit"] (patch 8: a 4 x 4 grid and 7 x 7 tables, 3 heads) with N(0, 1) bias tables, which have no
@@ -54,7 +55,7 @@ import models  # noqa: E402
 
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 RANDOM_DTYPES = {"vit": "F16", "cnn": "F32", "hybrid": "F16", "rvit": "F16"}  # also fixes each arch's seed
-RANDOM_ARCHS = ["vit", "cnn", "hybrid"]  # the default --random-archs: the families the C++ engine runs today
+RANDOM_ARCHS = ["vit", "cnn", "hybrid"]  # the default --random-archs (ctest names rvit as well)
 RANDOM_CONFIGS = {"rvit": dict(image_size=32, in_channels=1, patch=8, dim=48, depth=2, heads=3, mlp_hidden=96,
                                num_classes=10, rel_bias_init="locality")}
 

@@ -52,7 +52,7 @@ SPLIT_SEED = 0
 WARMUP = 0.05
 SHIFT = 2
 EXPORT_RESERVE_S = 30  # training stops this long before --deadline, leaving time to export
-ZOO_ARCHS = ["vit", "cnn", "hybrid"]  # the shipped families: the default --archs (and the smoke test's)
+ZOO_ARCHS = ["vit", "cnn", "hybrid"]  # the zoo's run: the default --archs (ctest's smoke test adds rvit)
 # --archs names beyond models.ARCHS: name -> (family, config entries that differ from its default config)
 VARIANTS = {"rvitzero": ("rvit", {"rel_bias_init": "zero"})}
 ARCH_NAMES = list(models.ARCHS) + list(VARIANTS)
