@@ -455,7 +455,7 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
                     {static_cast<double>(image_px), static_cast<double>(image_px)},
                     {}});
   const PlotAxes axes{
-      tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, nice_ceiling(y_max * 1.05), true};
+      tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, std::ceil(y_max * 1.05 / 10.0) * 10.0, true};
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
   export_buttons(app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); });
