@@ -80,7 +80,8 @@ step() {
 }
 
 run_tests() {
-  local ctest_flags=(--output-on-failure)
+  # Tests run two at a time (JOBS): the 10k-image evals and the PyTorch reference checks are single-process.
+  local ctest_flags=(--output-on-failure -j "$JOBS")
   [[ ${CI:-} == true ]] && ctest_flags+=(--verbose)
   step "build: native" build_native
   step "build: wasm" build_wasm

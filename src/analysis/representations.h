@@ -1,0 +1,121 @@
+// Representation analyses (seed 002, Raghu et al. 2021; seeds 000 and 004 for equivariance): how similar the
+// layers of one or two models are (linear CKA), how much each residual branch changes its input (skip ratio), and
+// whether a layer's features move with a shifted input (translation equivariance) and the prediction stays
+// (invariance). Definitions and formulas below; references: tools/analysis_ref/cka_ref.py (NumPy) and
+// tools/analysis_ref/representations_ref.py (PyTorch on tools/train/models.py).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/idx.h"
+#include "core/tensor.h"
+#include "models/model.h"
+
+namespace vc {
+
+// ---- Linear CKA -------------------------------------------------------------------------------------------------
+// Layer features of n images: X [n, p], one row per image = the layer's output for that image flattened (a map
+// [C, h, w] or tokens [T, D], the CLS token included). K = X X^T [n, n] (linear kernel).
+// Unbiased HSIC (Song et al. 2012), for n >= 4, with K~ = K with its diagonal set to 0:
+//   HSIC1(K, L) = [ tr(K~ L~) + (1^T K~ 1)(1^T L~ 1) / ((n - 1)(n - 2)) - 2 / (n - 2) 1^T K~ L~ 1 ] / (n (n - 3))
+// Minibatch CKA (Nguyen et al. 2021): the images are split into minibatches of m (in order, every minibatch full);
+//   CKA(X, Y) = sum_b HSIC1(K_b, L_b) / sqrt( sum_b HSIC1(K_b, K_b) * sum_b HSIC1(L_b, L_b) )
+// With one minibatch of all n images it is the unbiased full-batch CKA. Properties (tested): symmetric, 1 for X with
+// itself, invariant to X -> X Q (Q orthogonal) and X -> a X (a > 0); the minibatch value tends to the full-batch one.
+inline constexpr int kCkaBatch = 100;   // images per minibatch (m) in the lab and the CLI
+inline constexpr int kCkaMinBatch = 4;  // HSIC1 needs n >= 4
+
+// HSIC1 of two Gram matrices [n, n] (symmetric). An error for n < 4 or different shapes.
+Result<double> hsic_unbiased(const Tensor& K, const Tensor& L);
+// The Gram matrix X X^T [n, n] of features X [n, p] (any tensor whose first dim is n: flattened per row).
+Tensor gram(const Tensor& X);
+
+// The CKA of every layer of model A (rows) with every layer of model B (columns), accumulated one minibatch at a
+// time (a time-sliced job adds one per step). A and B may be the same model. Layers: Model::layer_names().
+// Both models must take the same input shape (else an error naming both sizes).
+class CkaAccumulator {
+ public:
+  // An error when the models' inputs differ.
+  static Result<CkaAccumulator> create(const Model& a, const Model& b);
+  // One minibatch: x [m, C, S, S] model input (m >= kCkaMinBatch), one forward per model (B's skipped when it is A).
+  Status add(const Tensor& x);
+  int64_t images() const { return images_; }
+  const std::vector<std::string>& rows() const { return rows_; }  // A's layer names
+  const std::vector<std::string>& cols() const { return cols_; }  // B's layer names
+  // [rows, cols] row-major; an error before the first minibatch.
+  Result<std::vector<double>> matrix() const;
+
+ private:
+  CkaAccumulator() = default;
+  const Model* a_ = nullptr;
+  const Model* b_ = nullptr;
+  std::vector<std::string> rows_, cols_;
+  std::vector<double> hsic_ab_, hsic_aa_, hsic_bb_;  // sums over minibatches: [rows * cols], [rows], [cols]
+  int64_t images_ = 0;
+};
+
+struct CkaResult {
+  std::vector<std::string> rows, cols;  // layer names of A and B
+  std::vector<double> matrix;           // [rows, cols] row-major
+  int64_t images = 0;
+  int batch = kCkaBatch;
+};
+// CKA over the test images [0, images) of `set`, minibatches of `batch` (images must be a multiple of batch, and
+// batch >= kCkaMinBatch; else an error that says so). What `vitcnn cka` prints and the lab's job computes.
+Result<CkaResult> cka_on_test_set(const Model& a, const Model& b, const LabeledImages& set, int images,
+                                  int batch = kCkaBatch);
+
+// ---- Skip ratio -------------------------------------------------------------------------------------------------
+// For each residual branch y = x + f(x) (seed 002 section 5-1), per token t (a transformer's CLS and patch tokens,
+// or a position of a CNN feature map):  ratio_t = ||x_t|| / ||x_t + f(x_t)||  (norms over the channels / features).
+// Large (> 1 means f(x) points against x; near 1: the branch changes little): the skip path dominates.
+// Branches, in forward order:
+//   transformer block i: "blocks.{i}.attn" (x = the block's input, f = the attention branch "blocks.{i}.attn.branch"),
+//                        "blocks.{i}.mlp"  (x = "blocks.{i}.mid", f = "blocks.{i}.mlp.branch")
+//   basic block s.b:     "stages.{s}.{b}" (x = the shortcut "stages.{s}.{b}.shortcut" (the input itself, or the
+//                        1x1 projection), f = the conv path "stages.{s}.{b}.branch"; the sum before the final ReLU)
+// The ratio is the mean over images of the per-image ratio.
+struct SkipBranch {
+  std::string name;       // "blocks.3.attn", "stages.1.0"
+  bool has_cls = false;   // token layout: ratio[0] is the CLS token
+  int h = 0, w = 0;       // the grid of the spatial tokens / positions
+  std::vector<double> ratio;  // [has_cls + h * w]: the CLS token first (if any), then the grid row-major
+  double cls = 0.0;           // ratio of the CLS token (0 without one)
+  double spatial_mean = 0.0;  // mean over the grid tokens / positions
+};
+struct SkipRatios {
+  std::vector<SkipBranch> branches;
+  int64_t images = 0;
+};
+// Over the images of x [N, C, S, S], in batches of `batch`. An error for a model with no residual branch.
+Result<SkipRatios> skip_ratios(const Model& model, const Tensor& x, int batch);
+
+// ---- Translation equivariance and invariance ---------------------------------------------------------------------
+// T_k: the 28 x 28 image shifted right by k px, the k columns that enter on the left set to 0 (background); then
+// make_input as usual. For a layer with a grid (map [C, n, n] or the patch tokens of [1 + n n, D]; the CLS token is
+// left out) of stride s = S / n px per cell, when k / s is an integer c the shifted features are F(x) moved right by
+// c cells, and the layer is compared on the columns [c, n) where both are defined:
+//   err_l(k) = sqrt( sum_images ||F_l(T_k x) - shift_c F_l(x)||^2 ) / sqrt( sum_images ||shift_c F_l(x)||^2 )
+// over those columns (all rows, channels). 0: perfectly equivariant. When k / s is not an integer the layer has no
+// value for k (defined = false). Invariance: the share of images whose top-1 class changes under T_k.
+inline constexpr int kMaxShift = 4;
+// The 28 x 28 image (row-major, [0, 1]) shifted right by k px with zero fill. k in [0, 28].
+std::vector<float> shift_image_right(const std::vector<float>& image28, int k);
+struct EquivarianceLayer {
+  std::string name;
+  int grid = 0;              // n
+  double stride_px = 0.0;    // s
+  std::vector<bool> defined;  // [kMaxShift]: for k = 1..kMaxShift
+  std::vector<double> error;  // [kMaxShift]: err_l(k) (0 where not defined)
+};
+struct Equivariance {
+  std::vector<EquivarianceLayer> layers;  // Model::layer_names() order
+  std::vector<double> top1_changed;       // [kMaxShift]: share of images whose top-1 changes, k = 1..kMaxShift
+  int64_t images = 0;
+};
+// Over the test images [first, first + count) of `set`, kMaxShift + 1 forward passes per image batch.
+Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count);
+
+}  // namespace vc
