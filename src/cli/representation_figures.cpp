@@ -272,7 +272,7 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   md << ".\n";
   md << claims_markdown(families, cka_of("vit_vit"), cka_of("cnn_cnn"), cka_of("vit_cnn"));
   md << "\nFigures: ";
-  for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png`, ";
+  for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png` ";
   md << "(layer x layer CKA, rows and columns named), `skip_ratio.png` (x = residual branch in forward order, thick = "
         "mean over the spatial tokens / positions, thin with dots = the CLS token), `equivariance.png` (relative error "
         "of the features of the input shifted right vs the shifted features, by layer; thick = 4 px, thin = 1 px "
