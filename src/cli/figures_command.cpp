@@ -11,6 +11,7 @@
 #include "analysis/attention_json.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
+#include "cli/compare_command.h"
 #include "cli/raster.h"
 #include "cli/rf_figures.h"
 
@@ -373,8 +374,10 @@ Result<json> run_figures(const Args& args) {
   if (!rf_images) return rf_images.error();
   Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
   if (!rf) return rf.error();
+  Result<DataScaleFigure> scale = data_scale_figure(models, out);
+  if (!scale) return scale.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown;
+  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << scale->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
   json distances = json::object(), localities = json::object();
@@ -386,7 +389,8 @@ Result<json> run_figures(const Args& args) {
                                {"heads", l->heads},
                                {"farthest_from_uniform_px", l->farthest_from_uniform_px}};
     }
-  for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1]}) files.push_back(f);
+  for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1], scale->file})
+    files.push_back(f);
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -395,13 +399,14 @@ Result<json> run_figures(const Args& args) {
               {"distance_px", distances},
               {"locality", localities},
               {"rf_images", *rf_images},
-              {"receptive_field", rf->numbers}};
+              {"receptive_field", rf->numbers},
+              {"data_scale", scale->numbers}};
 }
 
 }  // namespace
 
 Command figures_command() {
-  return {"figures", "attention and receptive-field PNGs plus summary.md with the measured numbers",
+  return {"figures", "attention, receptive-field and data-scale PNGs plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
