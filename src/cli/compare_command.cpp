@@ -137,7 +137,9 @@ Status draw_data_scale(std::span<const DataScaleCurve> curves, const std::string
   const double y0 = std::max(0.0, std::floor(lo / 5.0) * 5.0), y1 = std::min(100.0, std::ceil(hi / 5.0) * 5.0 + 1e-9);
   const double step = y1 - y0 > 30.0 ? 10.0 : 5.0;
   Canvas c(w, h, kWhite);
-  auto x = [&](double percent) { return left + std::log10(percent) / 2.0 * (w - left - right); };
+  // log10 of the share, from 0.7 % to 140 %: the 1 % and 100 % points clear of the frame.
+  const double x0 = std::log10(0.7), x1 = std::log10(140.0);
+  auto x = [&](double percent) { return left + (std::log10(percent) - x0) / (x1 - x0) * (w - left - right); };
   auto y = [&](double acc) { return h - bottom - (acc - y0) / std::max(y1 - y0, 1e-9) * (h - top - bottom); };
   for (double v = y0; v <= y1 + 1e-9; v += step) {
     c.line(left, y(v), w - right, y(v), 1.0, kGrid);
@@ -152,7 +154,7 @@ Status draw_data_scale(std::span<const DataScaleCurve> curves, const std::string
     const std::string label = std::to_string(data_scale_percent(s));
     c.text(static_cast<int>(px) - 4 * static_cast<int>(label.size()), h - bottom + 12, label, 2, kInk);
   }
-  c.text((left + w - right) / 2 - 120, h - 24, "% of training data", 3, kInk);
+  c.text((left + w - right) / 2 - 100, h - 24, "% of training data", 3, kInk);
   c.text(8, 10, "test accuracy %", 2, kInk);
   for (const DataScaleCurve& curve : curves) {
     const Rgb color = kFamilyColors[curve.family];

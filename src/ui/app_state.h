@@ -152,6 +152,12 @@ struct ReceptiveFieldViewState {
   int calc_row = -1;
 };
 
+// The Compare view: the data-scale points re-measured in the page, and the concept table's link to the plot.
+struct CompareViewState {
+  int accuracy_images = 0;      // > 0: re-measure every checkpoint's accuracy on the first N test images
+  bool scroll_to_plot = false;  // the next frame scrolls the data-scale plot into view
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -162,6 +168,7 @@ struct AppState {
   PredictionsState predictions;
   AttentionViewState attention;
   ReceptiveFieldViewState receptive_field;
+  CompareViewState compare;
 };
 
 }  // namespace vc

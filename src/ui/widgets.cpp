@@ -69,6 +69,14 @@ void set_message(AppState& app, std::string text, bool is_error) {
   app.ui.message_is_error = is_error;
 }
 
+namespace {
+
+void save_text_export(AppState& app, const std::string& file_name, const std::string& text) {
+  save_export(app, file_name, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+}  // namespace
+
 void export_buttons(AppState& app, const std::string& figure, const std::string& file,
                     const std::function<std::string()>& csv) {
   if (!app.platform.save_file) return;
@@ -90,10 +98,24 @@ void export_buttons(AppState& app, const std::string& figure, const std::string&
       save_export(app, file + ".png", {}, "no figure '" + figure + "' on screen");
     }
   }
-  if (table) {
-    const std::string text = csv();
-    save_export(app, file + ".csv", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  }
+  if (table) save_text_export(app, file + ".csv", csv());
+}
+
+void table_export_buttons(AppState& app, const std::string& file, const std::function<std::string()>& csv,
+                          const std::function<std::string()>& markdown) {
+  if (!app.platform.save_file) return;
+  const Language L = app.ui.language;
+  ImGui::PushID(file.c_str());
+  const bool as_csv = ImGui::SmallButton(tr(L, TextId::ExportCsv));
+  record_rect(app, "export." + file + ".csv");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportTableCsvHelp));
+  ImGui::SameLine();
+  const bool as_md = ImGui::SmallButton(tr(L, TextId::ExportMarkdown));
+  record_rect(app, "export." + file + ".md");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportMarkdownHelp));
+  ImGui::PopID();
+  if (as_csv) save_text_export(app, file + ".csv", csv());
+  if (as_md) save_text_export(app, file + ".md", markdown());
 }
 
 void save_export(AppState& app, const std::string& file_name, std::span<const uint8_t> bytes,

@@ -1,0 +1,107 @@
+// Strings of the Compare view (compare_view.cpp, panel_compare.cpp): the concept table, the table measured here, the
+// cited table and the data-scale plot. Only the view's own files include this header. Add an id here and a row in
+// text_compare.cpp (same order: a compile-time check); keep the printf placeholders of both languages equal
+// (tests/ui/text_test.cpp checks them).
+#pragma once
+#include "ui/text.h"
+
+namespace vc {
+
+enum class CompareText {
+  Intro,
+  // (a) concepts
+  ConceptsTitle,
+  ConceptsHow,
+  ConceptsHelp,
+  ColConcept,
+  ColCnn,
+  ColVit,
+  ColSee,
+  LocalityName,
+  LocalityCnn,
+  LocalityVit,
+  EquivarianceName,
+  EquivarianceCnn,
+  EquivarianceVit,
+  GlobalName,
+  GlobalCnn,
+  GlobalVit,
+  StructureName,
+  StructureCnn,
+  StructureVit,
+  PositionName,
+  PositionCnn,
+  PositionVit,
+  DataName,
+  DataCnn,
+  DataVit,
+  CostName,
+  CostCnn,
+  CostVit,
+  OpenReceptiveField,
+  OpenRepresentations,
+  OpenAttention,
+  OpenPlot,
+  OpenPredictions,
+  ConceptsNotice,
+  // (b) measured here
+  MeasuredTitle,
+  MeasuredHow,
+  MeasuredHelp,
+  ColMeasurement,
+  RowParams,
+  RowMacs,
+  RowForward,
+  RowAccuracy,
+  RowAttentionFirst,
+  RowAttentionLast,
+  RowTrf,
+  RowErf,
+  RowEquivariance,
+  RowTop1,
+  RowCka,
+  Progress,
+  Finished,
+  Waiting,
+  PieceFailed,
+  MeasuredQuestion,
+  MeasuredAnswer,
+  MeasuredNotice,
+  // (c) cited
+  CitedTitle,
+  CitedLabel,
+  CitedHow,
+  CitedHelp,
+  ColModel,
+  ColParams,
+  ColGmacs,
+  ColTop1,
+  ColTrainedOn,
+  ColSource,
+  CitedNotice,
+  // the data-scale plot
+  PlotTitle,
+  PlotHow,
+  PlotHelp,
+  AxisShare,
+  AxisAccuracy,
+  SeriesRecorded,
+  SeriesHere,
+  PointShare,
+  PlotQuestion,
+  AnswerVitMore,
+  AnswerCnnMore,
+  AnswerNoDifference,
+  AnswerGap,
+  Remeasure,
+  RemeasureHelp,
+  Remeasuring,
+  RemeasureCancel,
+  Remeasured,
+  PlotNotice,
+  Count
+};
+
+const char* tr(Language lang, CompareText id);
+
+}  // namespace vc
