@@ -27,20 +27,29 @@ namespace vc {
 inline constexpr int kCkaBatch = 100;   // images per minibatch (m) in the lab and the CLI
 inline constexpr int kCkaMinBatch = 4;  // HSIC1 needs n >= 4
 
-// HSIC1 of two Gram matrices [n, n] (symmetric). An error for n < 4 or different shapes.
+// HSIC1 of two Gram matrices [n, n] (symmetric), in double. An error for n < 4 or different shapes.
 Result<double> hsic_unbiased(const Tensor& K, const Tensor& L);
-// The Gram matrix X X^T [n, n] of features X [n, p] (any tensor whose first dim is n: flattened per row).
-Tensor gram(const Tensor& X);
+// The Gram matrix X X^T [n, n] of features X [n, p] (any tensor whose first dim is n: flattened per row), by the
+// table's GEMM.
+Tensor gram(const Tensor& X, const KernelTable& k = kernels_simd());
+// The minibatch CKA of features X [n, ...] and Y [n, ...] (flattened per row) over minibatches of `batch` rows, as
+// the accumulator computes it (centred Grams by the table's GEMM, HSIC sums in double). An error when the row counts
+// differ, batch < kCkaMinBatch, or n is not a positive multiple of batch.
+Result<double> minibatch_cka(const Tensor& X, const Tensor& Y, int batch, const KernelTable& k = kernels_simd());
+// HSIC1 is unchanged when a constant row is added to every row of X (the linear kernel's HSIC is a covariance), so
+// the accumulator subtracts each minibatch's mean feature row before its Gram: the float32 Gram then holds the
+// varying part of the features, not their large common mean.
 
 // The CKA of every layer of model A (rows) with every layer of model B (columns), accumulated one minibatch at a
 // time (a time-sliced job adds one per step). A and B may be the same model. Layers: Model::layer_names().
-// Both models must take the same input shape (else an error naming both sizes).
+// Both models must take the same input shape (else an error naming both sizes); each gets its own normalization.
 class CkaAccumulator {
  public:
-  // An error when the models' inputs differ.
+  // An error when the models' inputs differ. Both models must outlive the accumulator.
   static Result<CkaAccumulator> create(const Model& a, const Model& b);
-  // One minibatch: x [m, C, S, S] model input (m >= kCkaMinBatch), one forward per model (B's skipped when it is A).
-  Status add(const Tensor& x);
+  // One minibatch: the test images [first, first + count) of `set` (count >= kCkaMinBatch), made into each model's
+  // input (make_input with its InputSpec), one forward per model (B's skipped when it is A).
+  Status add(const LabeledImages& set, int first, int count);
   int64_t images() const { return images_; }
   const std::vector<std::string>& rows() const { return rows_; }  // A's layer names
   const std::vector<std::string>& cols() const { return cols_; }  // B's layer names
@@ -76,7 +85,7 @@ Result<CkaResult> cka_on_test_set(const Model& a, const Model& b, const LabeledI
 //                        "blocks.{i}.mlp"  (x = "blocks.{i}.mid", f = "blocks.{i}.mlp.branch")
 //   basic block s.b:     "stages.{s}.{b}" (x = the shortcut "stages.{s}.{b}.shortcut" (the input itself, or the
 //                        1x1 projection), f = the conv path "stages.{s}.{b}.branch"; the sum before the final ReLU)
-// The ratio is the mean over images of the per-image ratio.
+// The ratio is the mean over images of the per-image ratio (a token with x_t + f(x_t) = 0 counts 1).
 struct SkipBranch {
   std::string name;       // "blocks.3.attn", "stages.1.0"
   bool has_cls = false;   // token layout: ratio[0] is the CLS token
@@ -117,5 +126,34 @@ struct Equivariance {
 };
 // Over the test images [first, first + count) of `set`, kMaxShift + 1 forward passes per image batch.
 Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count);
+
+// ---- Summaries of the seed claims (what `vitcnn figures` states) -------------------------------------------------
+// Seed 002 section 3: (a) ViT layers are more uniform bottom to top than the ResNet's; (b) the ViT's lower layers
+// resemble the ResNet's lower layers only partly; section 5-1: (c) a phase transition in the skip ratio (CLS high early
+// and low late, spatial tokens the reverse); seeds 000, 004: (d) a CNN's features are more translation-equivariant.
+
+// CKA at or above this: "alike"; below kCkaUnlike: "unlike"; between: "partly alike".
+inline constexpr double kCkaAlike = 0.9;
+inline constexpr double kCkaUnlike = 0.3;
+// Within one model (rows == cols): the mean CKA of adjacent layers (l, l + 1), and of all pairs l != m. An error for
+// a matrix that is not square or has fewer than 2 layers.
+Result<double> mean_adjacent_cka(const CkaResult& r);
+Result<double> mean_pairwise_cka(const CkaResult& r);
+// The lower halves (the first ceil(n / 2) layers of each side): for each lower row layer, its highest CKA with a lower
+// column layer; the mean of those.
+double lower_half_best_match(const CkaResult& r);
+
+// Skip ratios in the first and the second half of the branches (in forward order): the mean CLS ratio (over the
+// branches with a CLS token; 0 without) and the mean spatial ratio (over the token branches of a model with a CLS
+// token, else over every branch).
+struct SkipTrend {
+  bool has_cls = false;
+  double cls_early = 0.0, cls_late = 0.0;
+  double spatial_early = 0.0, spatial_late = 0.0;
+};
+SkipTrend skip_trend(const SkipRatios& s);
+
+// The mean equivariance error at shift k (1..kMaxShift) over the layers where it is defined; an error when none is.
+Result<double> mean_equivariance_error(const Equivariance& e, int k);
 
 }  // namespace vc

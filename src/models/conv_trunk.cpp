@@ -1,4 +1,6 @@
 // The conv trunk shared by cnn and hybrid (models.ConvTrunk), and the cnn's pooling head.
+#include <algorithm>
+
 #include "models/network.h"
 
 namespace vc {
@@ -41,7 +43,10 @@ class Stem : public Step {
 class BasicBlock : public Step {
  public:
   BasicBlock(WeightBinder& b, const std::string& name, int in_c, int out_c, int stride)
-      : Step(name, LayerKind::BasicBlock), has_shortcut_(stride != 1 || in_c != out_c) {
+      : Step(name, LayerKind::BasicBlock),
+        has_shortcut_(stride != 1 || in_c != out_c),
+        branch_name_(name + ".branch"),
+        shortcut_name_(name + ".shortcut") {
     const std::string p = "trunk." + name + ".";
     conv1_ = bind_conv(b, p + "conv1.", in_c, out_c, 3, stride, 1);
     conv2_ = bind_conv(b, p + "conv2.", out_c, out_c, 3, 1, 1);
@@ -53,43 +58,67 @@ class BasicBlock : public Step {
     const ConvPath shortcut = has_shortcut_ ? ConvPath{shortcut_.geom} : kIdentityPath;
     l.geometry.paths = {ConvPath{conv1_.geom, conv2_.geom}, shortcut};
   }
+  std::vector<std::string> inner_names() const override { return {branch_name_, shortcut_name_}; }
+
   // Tape: [0] h = relu(conv1(x)).
-  void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers& work, bool, Trace*) const override {
+  void forward(const KernelTable& k, const Tensor& in, Tensor& out, Buffers& work, bool,
+               Trace* trace) const override {
     Tensor& h = buffer(work, 0);
     conv1_.forward(k, in, Act::kRelu, h);
     conv2_.forward(k, h, Act::kNone, out);
+    if (trace) trace->put(TraceKind::ConvBranch, branch_name_, out);
+    const Tensor* s = &in;
     if (has_shortcut_) {
-      Tensor& s = buffer(work, 1);
-      shortcut_.forward(k, in, Act::kNone, s);
-      k.add_f32(out.numel(), out.ptr(), s.ptr(), out.ptr());
-    } else {
-      k.add_f32(out.numel(), out.ptr(), in.ptr(), out.ptr());
+      Tensor& proj = buffer(work, 1);
+      shortcut_.forward(k, in, Act::kNone, proj);
+      s = &proj;
     }
+    if (trace) trace->put(TraceKind::Shortcut, shortcut_name_, *s);
+    k.add_f32(out.numel(), out.ptr(), s->ptr(), out.ptr());
     relu_inplace(out);
   }
+  // The gradient enters at the block output (dout), or at the inner tensor "branch" or "shortcut" (seed): then it
+  // flows down that path only.
   Status backward(const KernelTable& k, const Tensor& in, const Tensor& out, const Buffers& tape, const Tensor* dout,
-                  std::string_view, const Tensor*, Tensor& din, Buffers& scratch, const WeightGrads& g) const override {
+                  std::string_view inner, const Tensor* seed, Tensor& din, Buffers& scratch,
+                  const WeightGrads& g) const override {
     const Tensor& h = tape[0];
-    // d = d(conv2 + shortcut) through the final ReLU; it flows to both branches.
-    Tensor& d = slot(scratch, 0, out.shape);
-    k.relu_backward_f32(out.numel(), out.ptr(), dout->ptr(), d.ptr());
-    Tensor& dh = slot(scratch, 1, h.shape);
-    conv2_.backward(k, h, d, &dh, g);
-    Tensor& dh_pre = slot(scratch, 2, h.shape);
-    k.relu_backward_f32(h.numel(), h.ptr(), dh.ptr(), dh_pre.ptr());
-    conv1_.backward(k, in, dh_pre, &din, g);
+    if (seed && !seed->same_shape(out))
+      return Error{"gradient for '" + std::string(inner) + "' has shape " + seed->shape_str() + ", expected " +
+                   out.shape_str()};
+    const bool through_branch = !seed || inner == branch_name_;
+    const bool through_shortcut = !seed || inner == shortcut_name_;
+    // d = d(conv2 + shortcut) through the final ReLU (it flows to both paths), or the seed.
+    const Tensor* d = seed;
+    if (!seed) {
+      Tensor& dpre = slot(scratch, 0, out.shape);
+      k.relu_backward_f32(out.numel(), out.ptr(), dout->ptr(), dpre.ptr());
+      d = &dpre;
+    }
+    if (through_branch) {
+      Tensor& dh = slot(scratch, 1, h.shape);
+      conv2_.backward(k, h, *d, &dh, g);
+      Tensor& dh_pre = slot(scratch, 2, h.shape);
+      k.relu_backward_f32(h.numel(), h.ptr(), dh.ptr(), dh_pre.ptr());
+      conv1_.backward(k, in, dh_pre, &din, g);
+    } else {
+      reshape(din, in.shape);
+      std::fill(din.data.begin(), din.data.end(), 0.0f);
+    }
+    if (!through_shortcut) return {};
     if (has_shortcut_) {
       Tensor& ds = slot(scratch, 3, in.shape);
-      shortcut_.backward(k, in, d, &ds, g);
+      shortcut_.backward(k, in, *d, &ds, g);
       k.add_f32(din.numel(), din.ptr(), ds.ptr(), din.ptr());
     } else {
-      k.add_f32(din.numel(), din.ptr(), d.ptr(), din.ptr());
+      k.add_f32(din.numel(), din.ptr(), d->ptr(), din.ptr());
     }
     return {};
   }
 
  private:
   bool has_shortcut_;
+  std::string branch_name_, shortcut_name_;
   Conv conv1_, conv2_, shortcut_;
 };
 

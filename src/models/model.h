@@ -28,16 +28,20 @@ enum class TraceKind : uint8_t {
   AttnBranch,  // attention branch output, before the residual add
   Mid,         // a transformer block's state between its attention and its MLP
   MlpBranch,   // MLP branch output, before the residual add
+  ConvBranch,  // a basic block's conv path conv2(relu(conv1(x))), before the residual add
+  Shortcut,    // a basic block's shortcut path (x, or its 1x1 projection), before the residual add
   Norm,        // the final LayerNorm
   Pool,        // the pooled features
   Logits,      // the classifier output
 };
-inline constexpr int kTraceKinds = 9;
+inline constexpr int kTraceKinds = 11;
 
 // The tensors of one forward pass (B = batch, T = 1 + tokens, D = width, H = heads, K = classes):
 //   name                         kind        shape
 //   "input"                      Input       [B, C, S, S]   the normalized input
 //   "stem"                       Layer       [B, C, S, S]   cnn/hybrid stem output (after ReLU)
+//   "stages.{s}.{b}.branch"      ConvBranch  [B, C, h, w]   basic block's conv path conv2(relu(conv1(x))) before the add
+//   "stages.{s}.{b}.shortcut"    Shortcut    [B, C, h, w]   basic block's shortcut: x, or the 1x1 projection of x
 //   "stages.{s}.{b}"             Layer       [B, C, h, w]   output of basic block b of stage s (after the final ReLU)
 //   "embed"                      Layer       [B, T, D]      tokens after CLS concat + position embedding (vit/hybrid)
 //   "blocks.{i}.attn.probs"      AttnProbs   [B, H, T, T]   softmax(QK^T / sqrt(d_head) (+ rvit's relative bias))

@@ -182,10 +182,13 @@ class BasicBlock(nn.Module):
         if self.has_shortcut:
             self.shortcut, self.shortcut_bn = conv_bn(cin, cout, 1, stride, fold_bn)
 
-    def forward(self, x):
+    def forward(self, x, trace=None, prefix=""):
         y = F.relu(self.bn1(self.conv1(x)))
         y = self.bn2(self.conv2(y))
         s = self.shortcut_bn(self.shortcut(x)) if self.has_shortcut else x
+        if trace is not None:
+            trace[prefix + "branch"] = y
+            trace[prefix + "shortcut"] = s
         return F.relu(y + s)
 
 
@@ -208,7 +211,7 @@ class ConvTrunk(nn.Module):
             trace["stem"] = x
         for s, stage in enumerate(self.stages):
             for b, blk in enumerate(stage):
-                x = blk(x)
+                x = blk(x, trace, "stages.%d.%d." % (s, b))
                 if trace is not None:
                     trace["stages.%d.%d" % (s, b)] = x
         return x
