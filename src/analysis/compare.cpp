@@ -378,11 +378,11 @@ class EquivarianceStep : public CompareStep {
 
 class CkaStep : public CompareStep {
  public:
-  CkaStep(CkaAccumulator acc, const Model& a, const LabeledImages& set, int family, int other, int images)
-      : acc_(std::move(acc)), a_(a), set_(set), family_(family), other_(other), images_(images) {}
+  CkaStep(CkaAccumulator acc, const LabeledImages& set, int family, int other, int images)
+      : acc_(std::move(acc)), set_(set), family_(family), other_(other), images_(images) {}
   Result<bool> step() override {
     const int first = static_cast<int>(acc_.images());
-    if (Status s = acc_.add(test_set_input(set_, first, kCkaBatch, a_.input_spec())); !s) return s.error();
+    if (Status s = acc_.add(set_, first, kCkaBatch); !s) return s.error();
     if (acc_.images() < images_) return false;
     Result<std::vector<double>> m = acc_.matrix();
     if (!m) return m.error();
@@ -397,7 +397,6 @@ class CkaStep : public CompareStep {
 
  private:
   CkaAccumulator acc_;
-  const Model& a_;
   const LabeledImages& set_;
   int family_, other_, images_;
   double cka_ = 0.0;
@@ -435,7 +434,7 @@ Result<std::unique_ptr<CompareStep>> make_compare_step(const ComparePiece& piece
       Result<CkaAccumulator> acc = CkaAccumulator::create(model, *other);
       if (!acc) return acc.error();
       return std::unique_ptr<CompareStep>(
-          new CkaStep(std::move(*acc), model, set, piece.family, piece.other, images));
+          new CkaStep(std::move(*acc), set, piece.family, piece.other, images));
     }
   }
   return Error{"unknown comparison piece"};
