@@ -135,7 +135,9 @@ Status draw_data_scale(std::span<const DataScaleCurve> curves, const std::string
         lo = std::min(lo, 100.0 * (p->accuracy - p->standard_error));
         hi = std::max(hi, 100.0 * (p->accuracy + p->standard_error));
       }
-  const double y0 = std::max(0.0, std::floor(lo / 5.0) * 5.0), y1 = std::min(100.0, std::ceil(hi / 5.0) * 5.0 + 1e-9);
+  if (lo > hi) lo = 0.0, hi = 100.0;  // no point: an empty frame
+  const double y0 = std::max(0.0, std::floor(lo / 5.0) * 5.0);
+  const double y1 = std::max(y0 + 5.0, std::min(100.0, std::ceil(hi / 5.0) * 5.0));
   const double step = y1 - y0 > 30.0 ? 10.0 : 5.0;
   Canvas c(w, h, kWhite);
   // log10 of the share, from 0.7 % to 140 %: the 1 % and 100 % points clear of the frame.
@@ -185,8 +187,7 @@ Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path
   Result<Checkpoints> checkpoints = load_checkpoints(models, kernels_simd());
   if (!checkpoints) return checkpoints.error();
   const std::array<DataScaleCurve, kFamilyCount> all = data_scale_curves(recorded_measures(*checkpoints));
-  Result<DataScaleFinding> finding = data_scale_finding(all[kVitFamily], all[kCnnFamily]);
-  if (!finding) return finding.error();
+  const Result<DataScaleFinding> finding = data_scale_finding(all[kVitFamily], all[kCnnFamily]);
   std::vector<DataScaleCurve> curves;
   for (const DataScaleCurve& c : all)
     for (const std::optional<MeasuredAccuracy>& p : c.points)
@@ -209,9 +210,13 @@ Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path
                  "Test accuracy in % of each checkpoint as recorded at export (all 10000 test images, ± the standard "
                  "error sqrt(p (1 - p) / n)), by the share of the training set it was trained on "
                  "(`data_scale.png`):\n\n" +
-                 table_markdown(t) + "\n" + data_scale_sentence(*finding) + "\n";
-  const char* kOutcomes[] = {"vit_gains_more", "cnn_gains_more", "no_clear_difference"};
+                 table_markdown(t) + "\n" +
+                 (finding ? data_scale_sentence(*finding)
+                          : finding.error().message + " with recorded accuracies: not measured.") +
+                 "\n";
   fig.numbers = data_scale_json(curves);
+  if (!finding) return fig;
+  const char* kOutcomes[] = {"vit_gains_more", "cnn_gains_more", "no_clear_difference"};
   fig.numbers["finding"] = {{"vit_gain", finding->vit.gain},
                             {"vit_gain_se", finding->vit.standard_error},
                             {"cnn_gain", finding->cnn.gain},
