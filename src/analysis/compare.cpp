@@ -351,7 +351,7 @@ class EquivarianceStep : public CompareStep {
       : model_(model), set_(set), family_(family), images_(images) {}
   // One step: equivariance_on_test_set takes the images at once.
   Result<bool> step() override {
-    Result<Equivariance> e = equivariance_on_test_set(model_, set_, 0, std::min(images_, kCompareEquivarianceImages));
+    Result<Equivariance> e = equivariance_on_test_set(model_, set_, 0, images_);
     if (!e) return e.error();
     if (e->layers.empty()) return Error{"equivariance: the model has no analysis layers"};
     const EquivarianceLayer& last = e->layers.back();
@@ -447,7 +447,6 @@ CompareTable compare_table(const CompareMeasures& m) {
     t.checkpoints.push_back(checkpoint_name(f, kDefaultScale));
   }
   t.images = m.images;
-  t.equivariance_images = m.equivariance_images;
   // One row from a member of FamilyMeasures, scaled.
   auto row = [&](std::string key, std::string label, int digits, auto get, double scale = 1.0) {
     CompareRow r{std::move(key), std::move(label), {}, {}, digits};
@@ -472,8 +471,7 @@ CompareTable compare_table(const CompareMeasures& m) {
     }
     t.rows.push_back(std::move(r));
   }
-  const std::string n = std::to_string(m.images), k = std::to_string(kCompareShiftPx),
-                    ne = std::to_string(m.equivariance_images);
+  const std::string n = std::to_string(m.images), k = std::to_string(kCompareShiftPx);
   row("attention_first_px", "mean attention distance px, first block (" + n + " images)", 2,
       [](const FamilyMeasures& f) { return f.attention_first_px; });
   row("attention_last_px", "mean attention distance px, last block (" + n + " images)", 2,
@@ -481,9 +479,9 @@ CompareTable compare_table(const CompareMeasures& m) {
   row("trf_last_px", "theoretical RF side px, last layer", 0, [](const FamilyMeasures& f) { return f.trf_px; });
   row("erf_r90_last_px", "ERF r90 px, centre unit of the last layer (" + n + " images)", 2,
       [](const FamilyMeasures& f) { return f.erf_r90_px; });
-  row("equivariance_error_k" + k, "equivariance error, last layer, shift " + k + " px (" + ne + " images)", 3,
+  row("equivariance_error_k" + k, "equivariance error, last layer, shift " + k + " px (" + n + " images)", 3,
       [](const FamilyMeasures& f) { return f.equivariance_error; });
-  row("top1_changed_k" + k, "top-1 changed % under a " + k + " px shift (" + ne + " images)", 1,
+  row("top1_changed_k" + k, "top-1 changed % under a " + k + " px shift (" + n + " images)", 1,
       [](const FamilyMeasures& f) { return f.top1_changed; }, 100.0);
   for (int g = 0; g < kFamilyCount; ++g) {
     CompareRow r{std::string("cka_last_") + kFamilies[g],
@@ -527,7 +525,6 @@ json compare_json(const CompareTable& t) {
     rows.push_back(row);
   }
   return {{"images", t.images},
-          {"equivariance_images", t.equivariance_images},
           {"shift_px", kCompareShiftPx},
           {"families", t.families},
           {"checkpoints", t.checkpoints},

@@ -83,7 +83,6 @@ Result<json> run_compare(const Args& args) {
 
   CompareMeasures m = recorded_measures(*checkpoints);
   m.images = *images;
-  m.equivariance_images = std::min(*images, kCompareEquivarianceImages);
   auto p100 = [&](int f) -> const Model& { return *(*checkpoints)[f][kDefaultScale]; };
   for (int f = 0; f < kFamilyCount; ++f) add_model_facts(m, f, p100(f));
   for (const ComparePiece& piece : compare_pieces()) {
@@ -106,8 +105,7 @@ Result<json> run_compare(const Args& args) {
                                "`vitcnn compare` (backend " + backend + ") on the p100 checkpoints of '" +
                                models.string() + "'; per-image measurements over the first " +
                                std::to_string(*images) +
-                               " Fashion-MNIST test images (equivariance: the first " +
-                               std::to_string(m.equivariance_images) + "); accuracies as recorded in the checkpoints (the whole "
+                               " Fashion-MNIST test images; accuracies as recorded in the checkpoints (the whole "
                                "test set, ± the standard error sqrt(p (1 - p) / n)); forward time measured on this "
                                "machine.\n\n" +
                                table_markdown(text) + "\n## " + kCitedLabel + "\n\n" + table_markdown(cited_table());
@@ -234,7 +232,7 @@ Command compare_command() {
           "the Compare view's table (b) measured natively: compare.csv, compare.md and JSON",
           {{"out", "DIR", "output folder (created)"},
            {"models-dir", "DIR", "checkpoint folder (default assets/models; needs the four p100 checkpoints)"},
-           {"images", "N", "test images of the per-image measurements, a multiple of 20 (default 100)"},
+           {"images", "N", "test images of the per-image measurements, a multiple of 20 (default 20)"},
            data_flag(),
            backend_flag()},
           run_compare};

@@ -83,7 +83,7 @@ CompareProgress compare_progress(const AppState& app) {
 CompareProgress compare_measure(AppState& app) {
   for (int f = 0; f < kFamilyCount; ++f)
     for (int s = 0; s < kDataScaleCount; ++s) model_or_request(app, checkpoint_name(f, s));
-  if (app.gallery.status == GalleryState::Status::Ready)
+  if (app.compare.measure && app.gallery.status == GalleryState::Status::Ready)
     for (const ComparePiece& piece : compare_pieces()) {
       const Model* model = loaded_model(app, checkpoint_name(piece.family, kDefaultScale));
       const Model* other = piece.other >= 0 ? loaded_model(app, checkpoint_name(piece.other, kDefaultScale)) : nullptr;
@@ -125,12 +125,20 @@ void compare_cancel_remeasure(AppState& app) {
 }
 
 std::string compare_view_state(const AppState& app) {
-  return app.compare.accuracy_images > 0 ? "&cmp.acc=" + std::to_string(app.compare.accuracy_images) : "";
+  std::string out;
+  if (app.compare.measure) out += "&cmp.measure=1";
+  if (app.compare.accuracy_images > 0) out += "&cmp.acc=" + std::to_string(app.compare.accuracy_images);
+  return out;
 }
 
 bool apply_compare_view_key(AppState& app, const std::string& key, const std::string& value) {
-  if (key != "cmp.acc") return false;
-  if (const int n = parse_count(value); n >= 0 && n <= kMaxAccuracyImages) app.compare.accuracy_images = n;
+  if (key == "cmp.measure") {
+    if (value == "0" || value == "1") app.compare.measure = value == "1";
+  } else if (key == "cmp.acc") {
+    if (const int n = parse_count(value); n >= 0 && n <= kMaxAccuracyImages) app.compare.accuracy_images = n;
+  } else {
+    return false;
+  }
   return true;
 }
 
@@ -151,6 +159,7 @@ json compare_query(const AppState& app) {
   return {{"table", compare_json(compare_table(p.measures))},
           {"data_scale", data_scale_json(recorded)},
           {"remeasured", remeasured},
+          {"measure", app.compare.measure},
           {"pieces", p.pieces},
           {"finished", p.finished},
           {"progress", p.progress},

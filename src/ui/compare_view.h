@@ -20,8 +20,8 @@ namespace vc {
 // literature, and the data-scale plot next to (c).
 void panel_comparison(AppState& app);
 
-// Table (b) as far as it is measured: starts the loading of every checkpoint and, once the gallery and a piece's
-// models are there, the piece's job. The p100 facts, the recorded accuracies and every finished piece are in it.
+// Table (b) as far as it is measured: starts the loading of every checkpoint and, while app.compare.measure and once
+// the gallery and a piece's models are there, the piece's job. The p100 facts, the recorded accuracies and every finished piece are in it.
 struct CompareProgress {
   CompareMeasures measures;
   int pieces = 0, finished = 0;  // pieces of compare_pieces(); finished ones are in `measures`
@@ -39,13 +39,14 @@ std::array<DataScaleCurve, kFamilyCount> compare_remeasured(const AppState& app)
 void compare_remeasure(AppState& app);
 void compare_cancel_remeasure(AppState& app);
 
-// The view's settings in a link: "&cmp.acc=N" while the data-scale points are re-measured on N test images.
+// The view's settings in a link: "&cmp.measure=1" while table (b) is measured, "&cmp.acc=N" while the data-scale
+// points are re-measured on N test images.
 std::string compare_view_state(const AppState& app);
 bool apply_compare_view_key(AppState& app, const std::string& key, const std::string& value);
 
 // lab_query("compare"): {table (compare_json: the keys of `vitcnn compare`'s "table"), data_scale (data_scale_json of
 // the recorded accuracies, as the CLI's), remeasured (the same of the page's points, with images), pieces, finished,
-// progress, errors, cited}.
+// progress, measure, errors, cited}.
 nlohmann::json compare_query(const AppState& app);
 
 inline constexpr ViewQuery kComparisonQueries[] = {{"compare", compare_query}};

@@ -172,9 +172,14 @@ void measured_answer(const AppState& app, const CompareMeasures& m) {
 
 void measured(AppState& app, const CompareProgress& p) {
   const Language L = app.ui.language;
-  title(tr(L, CompareText::MeasuredTitle), tr(L, CompareText::MeasuredHelp));
+  title(tr(L, CompareText::MeasuredTitle), format_text(tr(L, CompareText::MeasuredHelp), kCompareImages).c_str());
   ImGui::TextWrapped("%s", tr(L, CompareText::MeasuredHow));
-  if (app.gallery.status != GalleryState::Status::Ready || !default_models_ready(app))
+  if (!app.compare.measure) {
+    if (ImGui::Button(format_text(tr(L, CompareText::Measure), kCompareImages).c_str())) app.compare.measure = true;
+    record_rect(app, "compare.measure");
+    ImGui::SameLine();
+    help_marker(tr(L, CompareText::MeasureHelp));
+  } else if (app.gallery.status != GalleryState::Status::Ready || !default_models_ready(app))
     ImGui::TextDisabled("%s", tr(L, CompareText::Waiting));
   else if (p.finished < p.pieces)
     ImGui::ProgressBar(p.progress, ImVec2(ImGui::GetFontSize() * 22.0f, 0.0f),

@@ -88,12 +88,14 @@ constexpr TextRow<CompareText> kRows[] = {
     {CompareText::MeasuredHelp,
      "Multiply-adds: sum over the layers for one 32 x 32 image. Forward: batch 1, the median of 15 runs after 3 "
      "warm-up runs. Accuracy ± standard error sqrt(p (1 - p) / n), n = 10000. Attention distance: sum_ij A_ij "
-     "||pos_i - pos_j|| per head, the heads' mean, over the first 100 test images. ERF r90: radius holding 90 % of "
+     "||pos_i - pos_j|| per head, the heads' mean. The per-image rows: the mean over the first %d test images. ERF "
+     "r90: radius holding 90 %% of "
      "|dy/dx| around the centre unit. Equivariance error: ||F(shift x) - shift F(x)|| / ||shift F(x)||. CKA = "
      "HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), K = X X^T, L = Y Y^T.",
      "곱셈-덧셈: 32 x 32 이미지 한 장에 대해 모든 층의 합. 순전파: 배치 1, 예열 3회 후 15회의 중앙값. 정확도 ± 표준오차 "
-     "sqrt(p (1 - p) / n), n = 10000. 어텐션 거리: 헤드마다 sum_ij A_ij ||pos_i - pos_j||, 헤드 평균, 처음 100장의 "
-     "테스트 이미지. ERF r90: 중심 유닛 둘레에서 |dy/dx|의 90 %를 담는 반지름. 등변성 오차: ||F(shift x) - shift "
+     "sqrt(p (1 - p) / n), n = 10000. 어텐션 거리: 헤드마다 sum_ij A_ij ||pos_i - pos_j||, 헤드 평균. 이미지별 "
+     "측정은 처음 %d장의 테스트 이미지에 대한 평균. ERF r90: 중심 유닛 둘레에서 |dy/dx|의 90 %%를 담는 반지름. "
+     "등변성 오차: ||F(shift x) - shift "
      "F(x)|| / ||shift F(x)||. CKA = HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), K = X X^T, L = Y Y^T."},
     {CompareText::ColMeasurement, "Measurement", "측정"},
     {CompareText::RowParams, "Parameters", "파라미터 수"},
@@ -107,6 +109,13 @@ constexpr TextRow<CompareText> kRows[] = {
     {CompareText::RowEquivariance, "Equivariance error, last layer, %d px shift", "등변성 오차, 마지막 층, %d px 이동"},
     {CompareText::RowTop1, "Top-1 changed under a %d px shift, %%", "%d px 이동 때 1순위가 바뀐 비율, %%"},
     {CompareText::RowCka, "CKA of the last layer with %s", "%s 마지막 층과의 CKA"},
+    {CompareText::Measure, "Measure the table in this page (%d test images, a few seconds)",
+     "이 페이지에서 표 재기 (테스트 이미지 %d장, 몇 초)"},
+    {CompareText::MeasureHelp,
+     "Runs every measurement of the table here, in the background, on this machine: the page stays usable while it "
+     "works. `vitcnn compare` prints the same table natively.",
+     "표의 모든 측정을 이 컴퓨터에서 백그라운드로 실행합니다: 그동안에도 페이지를 쓸 수 있습니다. `vitcnn compare`는 "
+     "같은 표를 네이티브로 출력합니다."},
     {CompareText::Progress, "Measuring in this page: %d of %d pieces", "이 페이지에서 재는 중: %d / %d 조각"},
     {CompareText::Finished, "Measured in this page: %d pieces in %.1f s of computing",
      "이 페이지에서 측정 완료: %d 조각, 계산 %.1f 초"},

@@ -60,6 +60,8 @@ enum class CompareText {
   RowEquivariance,
   RowTop1,
   RowCka,
+  Measure,
+  MeasureHelp,
   Progress,
   Finished,
   Waiting,

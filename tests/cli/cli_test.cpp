@@ -610,7 +610,6 @@ TEST_F(Cli, CompareWritesTheTableAsCsvMarkdownAndJson) {
   ASSERT_EQ(r.code, 0) << r.err;
   const json& t = r.j["table"];
   EXPECT_EQ(t["images"], 20);
-  EXPECT_EQ(t["equivariance_images"], 20);
   EXPECT_EQ(t["families"], json({"vit", "cnn", "hybrid", "rvit"}));
   EXPECT_EQ(t["checkpoints"], json({"vit_p100", "cnn_p100", "hybrid_p100", "rvit_p100"}));
   std::map<std::string, json> rows;
