@@ -133,8 +133,10 @@ constexpr TextRow<CompareText> kRows[] = {
      "%d px 이동에서 마지막 층의 오차는 CNN %.3f, ViT %.3f이고, 1순위 클래스는 이미지의 %.1f %%와 %.1f %%에서 "
      "바뀝니다."},
     {CompareText::MeasuredNotice,
-     "the ViT has more parameters and multiply-adds than the CNN here, yet reaches a similar accuracy.",
-     "여기서 ViT는 CNN보다 파라미터와 곱셈-덧셈이 많지만 정확도는 비슷합니다."},
+     "the attention rows (rvit's heads stay near their patch, the plain ViT's spread over the image) and the shift "
+     "rows (whose last layer follows a shift best).",
+     "어텐션 줄(rvit의 헤드는 자기 패치 근처에 머물고, 일반 ViT의 헤드는 이미지 전체로 퍼짐)과 이동 줄(어느 모델의 "
+     "마지막 층이 이동을 가장 잘 따라가는지)."},
     {CompareText::CitedTitle, "(c) Cited from the literature", "(c) 문헌에서 인용"},
     {CompareText::CitedLabel,
      "Cited, not measured here: ImageNet-1K validation, 224 x 224, top-1 accuracy, as the papers report them.",
