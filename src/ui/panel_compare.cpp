@@ -108,7 +108,6 @@ void concepts(AppState& app) {
   const Language L = app.ui.language;
   title(tr(L, CompareText::ConceptsTitle), tr(L, CompareText::ConceptsHelp));
   ImGui::TextWrapped("%s", tr(L, CompareText::ConceptsHow));
-  ImGui::BeginGroup();
   if (ImGui::BeginTable("##concepts", 4, kTableFlags)) {
     ImGui::TableSetupColumn(tr(L, CompareText::ColConcept), ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn(tr(L, CompareText::ColCnn), ImGuiTableColumnFlags_WidthStretch, 2.0f);
@@ -130,9 +129,8 @@ void concepts(AppState& app) {
       ImGui::PopID();
     }
     ImGui::EndTable();
+    record_rect(app, "compare.concepts");  // the table's outer rectangle
   }
-  ImGui::EndGroup();
-  record_rect(app, "compare.concepts");
   table_export_buttons(app, "compare_concepts", [L] { return table_csv(concepts_table(L)); },
                        [L] { return table_markdown(concepts_table(L)); });
   notice_caption(app, tr(L, CompareText::ConceptsNotice));
@@ -191,7 +189,6 @@ void measured(AppState& app, const CompareProgress& p) {
 
   const CompareTable table = compare_table(p.measures);
   const TextTable text = compare_text_table(table);
-  ImGui::BeginGroup();
   if (ImGui::BeginTable("##measured", 1 + kFamilyCount, kTableFlags)) {
     ImGui::TableSetupColumn(tr(L, CompareText::ColMeasurement), ImGuiTableColumnFlags_WidthStretch, 2.4f);
     for (int f = 0; f < kFamilyCount; ++f)
@@ -213,9 +210,8 @@ void measured(AppState& app, const CompareProgress& p) {
       }
     }
     ImGui::EndTable();
+    record_rect(app, "compare.measured");
   }
-  ImGui::EndGroup();
-  record_rect(app, "compare.measured");
   table_export_buttons(app, "compare_measured", [text] { return table_csv(text); },
                        [text] { return table_markdown(text); });
   measured_answer(app, p.measures);
@@ -231,7 +227,6 @@ void cited(AppState& app, float width) {
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedLabel));
   ImGui::PopStyleColor();
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedHow));
-  ImGui::BeginGroup();
   if (ImGui::BeginTable("##cited", 6, kTableFlags, ImVec2(width, 0.0f))) {
     for (CompareText c : {CompareText::ColModel, CompareText::ColParams, CompareText::ColGmacs, CompareText::ColTop1,
                           CompareText::ColTrainedOn, CompareText::ColSource})
@@ -246,9 +241,8 @@ void cited(AppState& app, float width) {
       }
     }
     ImGui::EndTable();
+    record_rect(app, "compare.cited");
   }
-  ImGui::EndGroup();
-  record_rect(app, "compare.cited");
   table_export_buttons(app, "compare_cited", [] { return table_csv(cited_table()); },
                        [] { return "**" + std::string(kCitedLabel) + "**\n\n" + table_markdown(cited_table()); });
   notice_caption(app, tr(L, CompareText::CitedNotice));

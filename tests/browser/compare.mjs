@@ -2,7 +2,7 @@
 // in WebAssembly after a click on its button, must equal the native `vitcnn compare`'s table row by row (all but the
 // forward time, which each measures on its own machine), the data-scale points must equal the accuracies recorded in
 // the checkpoint files, the table's Markdown export must hold the CLI's rows, and the view must draw at 1280x800 and
-// 1920x1080 (screenshots not blank). Prints how long the page took to measure the table. Any console error, page
+// 1920x1080 (screenshots not blank, the plot beside the cited table on the wide screen). Prints how long the page took to measure the table. Any console error, page
 // error or failed request fails the test.
 // usage: node tests/browser/compare.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
 import { execFile } from 'node:child_process';
@@ -51,21 +51,8 @@ async function screenshot(page, file, what) {
 
 async function run(lab) {
   const { page, query, click, waitFor } = lab;
-  // Scrolls the view with the mouse wheel until the widget `name` is inside the viewport.
-  const scrollTo = async (name) => {
-    const { height } = page.viewportSize();
-    for (let i = 0; i < 40; ++i) {
-      const r = await lab.rect(name);
-      if (r[1] >= 0 && r[1] + r[3] <= height) return;
-      await page.mouse.move(900, height / 2);
-      await page.mouse.wheel(0, r[1] < 0 ? -200 : 200);
-      await page.waitForTimeout(50);
-    }
-    throw new Error(`${name} stays outside the window`);
-  };
   await click('tab.compare');
   await waitFor(() => !!window.lab.query('rects')['compare.measure']);
-  await scrollTo('compare.measure');
   const started = Date.now();
   await click('compare.measure');
   await waitFor(() => {
@@ -112,7 +99,6 @@ async function run(lab) {
         `the ${points} data-scale points equal the files' recorded accuracies and the CLI's`);
 
   // Export: the table's Markdown holds the CLI's rows (all but the forward time).
-  await scrollTo('export.compare_measured.md');
   const [md] = await Promise.all([page.waitForEvent('download'), click('export.compare_measured.md')]);
   const pageRows = fs.readFileSync(await md.path(), 'utf8').split('\n').filter((l) => !l.startsWith('| forward ms'));
   const cliText = fs.readFileSync(path.join(cliDir, 'compare.md'), 'utf8');
@@ -121,20 +107,22 @@ async function run(lab) {
         `Markdown export: ${md.suggestedFilename()}, ${pageRows.length - 1} lines, each in the CLI's compare.md` +
         (missing.length ? `; not there: ${missing.join(' / ')}` : ''));
 
+  // The view at the sizes of a laptop and a projector (the tall window above kept every control on screen).
   await page.mouse.move(5, 5);
-  await scrollTo('compare.measured');
-  await screenshot(page, 'compare-1280x800.png', '1280x800');
-  await scrollTo('compare.data_scale');
-  await screenshot(page, 'compare-plot-1280x800.png', '1280x800, the data-scale plot');
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await waitFor((w) => window.innerWidth === w, 1920);
-  await page.waitForTimeout(500);  // a few frames at the new size
-  await scrollTo('compare.data_scale');
+  for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+    await page.setViewportSize({ width, height });
+    await waitFor((w) => window.innerWidth === w[0] && window.innerHeight === w[1], [width, height]);
+    await page.waitForTimeout(500);  // a few frames at the new size
+    const measured = await lab.rect('compare.measured');
+    check(measured[2] > 0.5 * (width - 250) && measured[0] + measured[2] <= width,
+          `${width}x${height}: table (b) spans ${Math.round(measured[2])} px of the view's width`);
+    await screenshot(page, `compare-${width}x${height}.png`, `${width}x${height}`);
+  }
   const plot = await lab.rect('compare.data_scale'), cited = await lab.rect('compare.cited');
   check(plot[0] >= cited[0] + cited[2] && plot[0] + plot[2] <= 1920,
         `1920x1080: the data-scale plot beside the cited table (${plot.map(Math.round).join(', ')})`);
-  await screenshot(page, 'compare-1920x1080.png', '1920x1080');
   console.log(`table (b) in the page: ${seconds.toFixed(1)} s wall`);
 }
 
-await runPageTest(pageDir, '/index.html', { width: 1280, height: 800 }, run);
+// A tall window: every control of the view on screen without scrolling.
+await runPageTest(pageDir, '/index.html', { width: 1280, height: 1800 }, run);
