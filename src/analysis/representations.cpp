@@ -46,12 +46,12 @@ double hsic1(const HsicGram& K, const HsicGram& L) {
 
 // The Gram of the m rows X [m, p], centred first (minus the mean row, in place: HSIC1 does not change).
 HsicGram centred_gram(const KernelTable& k, float* X, int m, int64_t p) {
-  for (int64_t c = 0; c < p; ++c) {
-    double mean = 0.0;
-    for (int i = 0; i < m; ++i) mean += X[i * p + c];
-    const float mu = static_cast<float>(mean / m);
-    for (int i = 0; i < m; ++i) X[i * p + c] -= mu;
-  }
+  // The mean row, accumulated in double row by row (contiguous reads).
+  std::vector<double> mean(p, 0.0);
+  for (int i = 0; i < m; ++i)
+    for (int64_t c = 0; c < p; ++c) mean[c] += X[i * p + c];
+  for (int i = 0; i < m; ++i)
+    for (int64_t c = 0; c < p; ++c) X[i * p + c] -= static_cast<float>(mean[c] / m);
   std::vector<float> K(static_cast<size_t>(m) * m);
   const int ld = static_cast<int>(p);
   k.gemm_f32(false, true, m, m, ld, X, ld, X, ld, 0.0f, K.data(), m);

@@ -30,6 +30,19 @@ const Family* find(const std::vector<Family>& fs, const std::string& name) {
   return nullptr;
 }
 
+// The families' colours, then a thick line labelled `thick` and a thin one with a dot labelled `thin`.
+void draw_legend(Canvas& c, const std::vector<Family>& families, int x, int y, const std::string& thick,
+                 const std::string& thin) {
+  std::vector<std::pair<std::string, Rgb>> swatches;
+  for (const Family& f : families) swatches.emplace_back(f.name, f.color);
+  y = draw_swatches(c, x, y, swatches, kInk);
+  c.line(x, y + 15, x + 24, y + 15, 3.0, kInk);
+  c.text(x + 32, y + 10, thick, 2, kInk);
+  c.line(x, y + 35, x + 24, y + 35, 1.5, kInk);
+  c.dot(x + 12, y + 35, 3.5, kInk);
+  c.text(x + 32, y + 30, thin, 2, kInk);
+}
+
 // Rows x cols cells coloured by CKA in [0, 1], each with its value; row names on the left, column names below
 // (alternating between two lines so that long names do not overlap).
 Status draw_cka(const CkaResult& r, const std::string& row_title, const std::string& col_title,
@@ -52,84 +65,71 @@ Status draw_cka(const CkaResult& r, const std::string& row_title, const std::str
   return c.save_png(path);
 }
 
-// Skip ratio by branch (x = the branch's index in forward order): per family the spatial mean (solid) and, for the
-// token families, the CLS token (thin, with dots).
-Status draw_skip(const std::vector<Family>& families, const std::string& path) {
+// One family's two curves over x = 0, 1, ...: a value per x, NaN where it has none.
+struct Curves {
+  const Family* family;
+  std::vector<double> thick, thin;
+};
+
+// Per family its thick and thin curve, with dots; y from 0 to the largest value (at least `floor`) rounded up to
+// `step`, grid lines every `step` (2 steps when that makes more than 8).
+Status draw_curves(const std::vector<Family>& families, const std::vector<Curves>& curves, double floor, double step,
+                   const std::string& x_title, const std::string& y_title, const std::string& thick,
+                   const std::string& thin, const std::string& path) {
   const int w = 860, h = 480, left = 70, right = 220, top = 40, bottom = 56;
   size_t count = 0;
-  double peak = 1.0;
-  for (const Family& f : families) {
-    count = std::max(count, f.skip.branches.size());
-    for (const SkipBranch& b : f.skip.branches) peak = std::max({peak, b.spatial_mean, b.cls});
+  double peak = floor;
+  for (const Curves& cv : curves) {
+    count = std::max(count, cv.thick.size());
+    for (const std::vector<double>* v : {&cv.thick, &cv.thin})
+      for (double y : *v)
+        if (!std::isnan(y)) peak = std::max(peak, y);
   }
-  const double ymax = std::ceil(peak);
+  const double ymax = std::ceil(peak / step) * step;
   const PlotFrame frame(w, h, left, right, top, bottom, static_cast<int>(count), ymax);
   Canvas c(w, h, kWhite);
-  frame.draw(c, ymax > 8 ? 2.0 : 1.0, "residual branch", "skip ratio", kInk, kGrid);
-  for (const Family& f : families) {
-    const std::vector<SkipBranch>& bs = f.skip.branches;
-    for (size_t i = 0; i + 1 < bs.size(); ++i) {
-      c.line(frame.x(i), frame.y(bs[i].spatial_mean), frame.x(i + 1), frame.y(bs[i + 1].spatial_mean), 3.0, f.color);
-      if (bs[i].has_cls && bs[i + 1].has_cls)
-        c.line(frame.x(i), frame.y(bs[i].cls), frame.x(i + 1), frame.y(bs[i + 1].cls), 1.5, f.color);
-    }
-    for (size_t i = 0; i < bs.size(); ++i)
-      if (bs[i].has_cls) c.dot(frame.x(i), frame.y(bs[i].cls), 3.5, f.color);
-  }
-  const int lx = w - right + 20;
-  int ly = top;
-  for (const Family& f : families) {
-    c.fill_rect(lx, ly + 2, 24, 6, f.color);
-    c.text(lx + 32, ly, f.name, 2, kInk);
-    ly += 20;
-  }
-  c.line(lx, ly + 15, lx + 24, ly + 15, 3.0, kInk);
-  c.text(lx + 32, ly + 10, "spatial mean", 2, kInk);
-  c.line(lx, ly + 35, lx + 24, ly + 35, 1.5, kInk);
-  c.dot(lx + 12, ly + 35, 3.5, kInk);
-  c.text(lx + 32, ly + 30, "cls token", 2, kInk);
+  frame.draw(c, ymax > 8 * step ? 2 * step : step, x_title, y_title, kInk, kGrid);
+  for (const Curves& cv : curves)
+    for (const auto& [v, width] : {std::pair{&cv.thick, 3.0}, std::pair{&cv.thin, 1.5}})
+      for (size_t i = 0; i < v->size(); ++i) {
+        if (std::isnan((*v)[i])) continue;
+        c.dot(frame.x(i), frame.y((*v)[i]), width + 1.0, cv.family->color);
+        if (i + 1 < v->size() && !std::isnan((*v)[i + 1]))
+          c.line(frame.x(i), frame.y((*v)[i]), frame.x(i + 1), frame.y((*v)[i + 1]), width, cv.family->color);
+      }
+  draw_legend(c, families, w - right + 20, top, thick, thin);
   return c.save_png(path);
 }
 
-// Equivariance error in % by layer depth, per family: k = 4 (solid; defined at every layer of our models) and k = 1
-// (thin, where defined).
+// Skip ratio by branch (x = the branch's index in forward order): per family the spatial mean (thick) and, for the
+// token families, the CLS token (thin).
+Status draw_skip(const std::vector<Family>& families, const std::string& path) {
+  std::vector<Curves> curves;
+  for (const Family& f : families) {
+    Curves cv{&f, {}, {}};
+    for (const SkipBranch& b : f.skip.branches) {
+      cv.thick.push_back(b.spatial_mean);
+      cv.thin.push_back(b.has_cls ? b.cls : NAN);
+    }
+    curves.push_back(std::move(cv));
+  }
+  return draw_curves(families, curves, 1.0, 1.0, "residual branch", "skip ratio", "spatial mean", "cls token", path);
+}
+
+// Equivariance error in % by layer depth, per family: shifts of 4 px (thick; defined at every layer of our models)
+// and 1 px (thin, where a whole number of cells).
 Status draw_equivariance(const std::vector<Family>& families, const std::string& path) {
-  const int w = 860, h = 480, left = 70, right = 220, top = 40, bottom = 56;
-  size_t count = 0;
-  double peak = 10.0;
+  std::vector<Curves> curves;
   for (const Family& f : families) {
-    count = std::max(count, f.equivariance.layers.size());
-    for (const EquivarianceLayer& l : f.equivariance.layers)
-      for (int k : {1, 4})
-        if (l.defined[k - 1]) peak = std::max(peak, 100.0 * l.error[k - 1]);
+    Curves cv{&f, {}, {}};
+    for (const EquivarianceLayer& l : f.equivariance.layers) {
+      cv.thick.push_back(l.defined[kMaxShift - 1] ? 100.0 * l.error[kMaxShift - 1] : NAN);
+      cv.thin.push_back(l.defined[0] ? 100.0 * l.error[0] : NAN);
+    }
+    curves.push_back(std::move(cv));
   }
-  const double ymax = std::ceil(peak / 20.0) * 20.0;
-  const PlotFrame frame(w, h, left, right, top, bottom, static_cast<int>(count), ymax);
-  Canvas c(w, h, kWhite);
-  frame.draw(c, ymax > 100 ? 40.0 : 20.0, "layer depth", "equivariance error %", kInk, kGrid);
-  for (const Family& f : families) {
-    const std::vector<EquivarianceLayer>& ls = f.equivariance.layers;
-    for (int k : {4, 1})
-      for (size_t i = 0; i < ls.size(); ++i) {
-        if (!ls[i].defined[k - 1]) continue;
-        const double y = frame.y(100.0 * ls[i].error[k - 1]);
-        c.dot(frame.x(i), y, k == 4 ? 4.0 : 2.5, f.color);
-        if (i + 1 < ls.size() && ls[i + 1].defined[k - 1])
-          c.line(frame.x(i), y, frame.x(i + 1), frame.y(100.0 * ls[i + 1].error[k - 1]), k == 4 ? 3.0 : 1.5, f.color);
-      }
-  }
-  const int lx = w - right + 20;
-  int ly = top;
-  for (const Family& f : families) {
-    c.fill_rect(lx, ly + 2, 24, 6, f.color);
-    c.text(lx + 32, ly, f.name, 2, kInk);
-    ly += 20;
-  }
-  c.line(lx, ly + 15, lx + 24, ly + 15, 3.0, kInk);
-  c.text(lx + 32, ly + 10, "shift 4 px", 2, kInk);
-  c.line(lx, ly + 35, lx + 24, ly + 35, 1.5, kInk);
-  c.text(lx + 32, ly + 30, "shift 1 px", 2, kInk);
-  return c.save_png(path);
+  return draw_curves(families, curves, 10.0, 20.0, "layer depth", "equivariance error %", "shift 4 px", "shift 1 px",
+                     path);
 }
 
 std::string cka_word(double v) { return v >= kCkaAlike ? "alike" : v < kCkaUnlike ? "unlike" : "partly alike"; }
@@ -146,11 +146,16 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
   const Result<double> cnn_pairs = cnn_cnn ? mean_pairwise_cka(*cnn_cnn) : Error{"no cnn"};
   if (vit_adjacent && vit_pairs && cnn_adjacent && cnn_pairs) {
     const double va = *vit_adjacent, vp = *vit_pairs, ca = *cnn_adjacent, cp = *cnn_pairs;
-    md << "the mean CKA of all pairs of different layers is " << fixed(vp, 2) << " within vit_p100 and " << fixed(cp, 2)
-       << " within cnn_p100 (adjacent layers: " << fixed(va, 2) << " and " << fixed(ca, 2) << "). "
-       << (vp > cp && va > ca   ? "The ViT's layers are the more uniform by both measures, as the seed says."
-           : vp > cp || va > ca ? "The measures disagree, so the claim holds only in part here."
-                                : "The CNN's layers are the more uniform: the claim does not hold on our models.")
+    // +1: the ViT more uniform by this measure, -1: the CNN, 0: within kCkaMargin.
+    auto side = [](double vit, double cnn) { return vit - cnn >= kCkaMargin ? 1 : cnn - vit >= kCkaMargin ? -1 : 0; };
+    const int pairs = side(vp, cp), adjacent = side(va, ca);
+    md << "the mean CKA of all pairs of different layers is " << fixed(vp, 3) << " within vit_p100 and " << fixed(cp, 3)
+       << " within cnn_p100 (adjacent layers: " << fixed(va, 3) << " and " << fixed(ca, 3) << "; differences under "
+       << fixed(kCkaMargin, 2) << " count as none). "
+       << (pairs > 0 && adjacent >= 0   ? "The ViT's layers are the more uniform, as the seed says."
+           : pairs == 0 && adjacent == 0 ? "The two are about equally uniform: the claim does not show on our models."
+           : pairs < 0 && adjacent <= 0  ? "The CNN's layers are the more uniform: the claim does not hold on our models."
+                                         : "The two measures disagree, so the claim holds only in part here.")
        << "\n";
   } else {
     md << "needs vit_p100 and cnn_p100: not measured.\n";
@@ -172,12 +177,13 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
     const SkipTrend t = skip_trend(f.skip);
     if (!t.has_cls) continue;
     const bool cls_falls = t.cls_early > t.cls_late, spatial_rises = t.spatial_late > t.spatial_early;
-    md << (any ? "; " : "") << f.name << "_p100: CLS " << fixed(t.cls_early, 2) << " in the first half of the blocks' "
-       << "branches and " << fixed(t.cls_late, 2) << " in the second, spatial tokens " << fixed(t.spatial_early, 2)
-       << " and " << fixed(t.spatial_late, 2) << " ("
-       << (cls_falls && spatial_rises ? "the transition the seed describes"
-           : cls_falls || spatial_rises ? "only half of the transition"
-                                        : "not the transition the seed describes")
+    md << (any ? "; " : "") << f.name << "_p100: from the first half of the transformer branches to the second the CLS "
+       << "ratio goes from " << fixed(t.cls_early, 2) << " to " << fixed(t.cls_late, 2) << " and the spatial tokens' from "
+       << fixed(t.spatial_early, 2) << " to " << fixed(t.spatial_late, 2) << " ("
+       << (cls_falls && spatial_rises   ? "the transition the seed describes"
+           : spatial_rises              ? "the spatial tokens rise as the seed says, but the CLS token rises too"
+           : cls_falls                  ? "the CLS token falls as the seed says, but the spatial tokens fall too"
+                                        : "the reverse of the seed's transition")
        << ")";
     any = true;
   }
@@ -266,7 +272,7 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   md << ".\n";
   md << claims_markdown(families, cka_of("vit_vit"), cka_of("cnn_cnn"), cka_of("vit_cnn"));
   md << "\nFigures: ";
-  for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png`, ";
+  for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png` ";
   md << "(layer x layer CKA, rows and columns named), `skip_ratio.png` (x = residual branch in forward order, thick = "
         "mean over the spatial tokens / positions, thin with dots = the CLS token), `equivariance.png` (relative error "
         "of the features of the input shifted right vs the shifted features, by layer; thick = 4 px, thin = 1 px "

@@ -7,32 +7,20 @@
 
 #include "analysis/predictions.h"
 #include "analysis/representations_json.h"
+#include "golden.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
 namespace vc {
 namespace {
 
 using nlohmann::json;
 
-std::string golden_path() {
-  const char* env = std::getenv("VITCNN_CKA_GOLDEN");
-  return env ? env : VITCNN_SOURCE_DIR "/tests/analysis/data/cka_ref.json";
-}
-
-json load_golden() {
-  std::ifstream f(golden_path());
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return json::parse(ss.str(), nullptr, false);
-}
+const std::string kGolden = golden_path("VITCNN_CKA_GOLDEN", "cka_ref.json");
 
 // [rows][p] -> Tensor [rows, p].
 Tensor rows_tensor(const json& j) {
@@ -49,8 +37,8 @@ Tensor first_rows(const Tensor& x, int64_t n) {
 }
 
 TEST(CkaGolden, GramHsicAndMinibatchCkaMatchNumpy) {
-  const json g = load_golden();
-  ASSERT_FALSE(g.is_discarded()) << "cannot read golden " << golden_path();
+  const json g = read_golden(kGolden);
+  ASSERT_FALSE(g.is_discarded()) << "cannot read golden " << kGolden;
   ASSERT_EQ(g.value("version", 0), 1) << "golden version";
   std::vector<Tensor> a, b;
   for (const json& l : g["a"]) a.push_back(rows_tensor(l));
