@@ -332,17 +332,22 @@ Result<AttentionDistance> mean_attention_distance(const Model& model, const Tens
     const int64_t count = std::min<int64_t>(batch, n - first);
     Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
     std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
-    Result<std::vector<Tensor>> probs = attention_probs(model, xb);
-    if (!probs) return probs.error();
-    Result<AttentionStack> s = attention_stack(*probs);
-    if (!s) return s.error();
-    for (int b = 0; b < count; ++b) {
-      Result<AttentionDistance> d = attention_distance(*s, b, cell_px_of(model, s->grid));
-      if (!d) return d.error();
-      if (Status st = mean.add(*d); !st) return st.error();
-    }
+    if (Status st = add_attention_distances(model, xb, mean); !st) return st.error();
   }
   return mean.mean();
+}
+
+Status add_attention_distances(const Model& model, const Tensor& x, DistanceMean& mean) {
+  Result<std::vector<Tensor>> probs = attention_probs(model, x);
+  if (!probs) return probs.error();
+  Result<AttentionStack> s = attention_stack(*probs);
+  if (!s) return s.error();
+  for (int b = 0; b < s->batch; ++b) {
+    Result<AttentionDistance> d = attention_distance(*s, b, cell_px_of(model, s->grid));
+    if (!d) return d.error();
+    if (Status st = mean.add(*d); !st) return st.error();
+  }
+  return {};
 }
 
 }  // namespace vc

@@ -119,5 +119,8 @@ Result<Tensor> attention_map(const AttentionImage& a, int layer, int head, bool 
 // Runs `model` over x [N, C, S, S] in batches of `batch` images, tracing only the attention, and
 // returns the mean over the N images of the per-image attention distance. An error for a cnn.
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch);
+// One batch of it: adds the per-image distances of the images of x [B, C, S, S] (one forward) to `mean`, so a
+// time-sliced job gets bitwise the same mean as mean_attention_distance over the same images.
+Status add_attention_distances(const Model& model, const Tensor& x, DistanceMean& mean);
 
 }  // namespace vc

@@ -12,6 +12,7 @@
 #include "analysis/attention_json.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
+#include "cli/compare_command.h"
 #include "cli/raster.h"
 #include "cli/representation_figures.h"
 #include "cli/rf_figures.h"
@@ -381,8 +382,11 @@ Result<json> run_figures(const Args& args) {
   if (!repr_images) return repr_images.error();
   Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels);
   if (!repr) return repr.error();
+  Result<DataScaleFigure> scale = data_scale_figure(models, out);
+  if (!scale) return scale.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown;
+  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown
+     << scale->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
   json distances = json::object(), localities = json::object();
@@ -396,6 +400,7 @@ Result<json> run_figures(const Args& args) {
     }
   for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1]}) files.push_back(f);
   for (const std::string& f : repr->files) files.push_back(f);
+  files.push_back(scale->file);
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -407,13 +412,15 @@ Result<json> run_figures(const Args& args) {
               {"receptive_field", rf->numbers},
               {"cka_images", *cka_images},
               {"repr_images", *repr_images},
-              {"representations", repr->numbers}};
+              {"representations", repr->numbers},
+              {"data_scale", scale->numbers}};
 }
 
 }  // namespace
 
 Command figures_command() {
-  return {"figures", "attention, receptive-field and representation PNGs plus summary.md with the measured numbers",
+  return {"figures",
+          "attention, receptive-field, representation and data-scale PNGs plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},

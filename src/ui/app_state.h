@@ -152,6 +152,14 @@ struct ReceptiveFieldViewState {
   int calc_row = -1;
 };
 
+// The Compare view: whether table (b) is measured, the data-scale points re-measured in the page, and the concept
+// table's link to the plot.
+struct CompareViewState {
+  bool measure = false;         // table (b) is measured in the page (its jobs run)
+  int accuracy_images = 0;      // > 0: re-measure every checkpoint's accuracy on the first N test images
+  bool scroll_to_plot = false;  // the next frame scrolls the data-scale plot into view
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -162,6 +170,7 @@ struct AppState {
   PredictionsState predictions;
   AttentionViewState attention;
   ReceptiveFieldViewState receptive_field;
+  CompareViewState compare;
 };
 
 }  // namespace vc

@@ -203,10 +203,14 @@ void lab_frame(AppState& app) {
   ImGui::Begin((std::string(tr(app.ui.language, TextId::AppTitle)) + "###lab").c_str(), nullptr, kMainFlags);
   panel_menu_bar(app);
   panel_message(app);
+  // SetSelected takes effect within the frame it is passed in; a view asking for another while it is drawn (a link
+  // to a tab left of it) gets it next frame.
+  const int requested = app.ui.requested_tab;
+  app.ui.requested_tab = -1;
   if (ImGui::BeginTabBar("##views")) {
     for (int i = 0; i < view_count(); ++i) {
       const ViewSpec& v = lab_views()[i];
-      const ImGuiTabItemFlags flags = app.ui.requested_tab == i ? ImGuiTabItemFlags_SetSelected : 0;
+      const ImGuiTabItemFlags flags = requested == i ? ImGuiTabItemFlags_SetSelected : 0;
       const std::string label = std::string(text_of(v.label, app.ui.language)) + "###" + v.key;
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
       record_rect(app, std::string("tab.") + v.key);
@@ -218,8 +222,6 @@ void lab_frame(AppState& app) {
     ImGui::EndTabBar();
   }
   ImGui::End();
-  // SetSelected takes effect within the frame it is passed in.
-  app.ui.requested_tab = -1;
   if (app.gallery.status == GalleryState::Status::Ready && default_models_ready(app)) app.ui.ready = true;
 }
 

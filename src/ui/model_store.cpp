@@ -34,22 +34,6 @@ ModelEntry& request(AppState& app, const std::string& name) {
 
 }  // namespace
 
-std::string checkpoint_name(int family, int scale) {
-  return std::string(kFamilies[family]) + "_" + kDataScales[scale];
-}
-
-int family_index(const std::string& name) {
-  for (int f = 0; f < kFamilyCount; ++f)
-    if (name == kFamilies[f]) return f;
-  return -1;
-}
-
-int data_scale_index(const std::string& name) {
-  for (int s = 0; s < kDataScaleCount; ++s)
-    if (name == kDataScales[s]) return s;
-  return -1;
-}
-
 const char* family_label(Language lang, int family) {
   constexpr TextId kLabels[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid, TextId::FamilyRvit};
   static_assert(std::size(kLabels) == kFamilyCount, "a label for every family");
@@ -57,11 +41,6 @@ const char* family_label(Language lang, int family) {
 }
 
 std::string control_checkpoint_name(int scale) { return std::string("rvitzero_") + kDataScales[scale]; }
-
-int data_scale_percent(int scale) {
-  constexpr int kPercent[] = {1, 3, 10, 30, 100};
-  return kPercent[scale];
-}
 
 std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path) {
   auto slot = std::make_shared<FetchSlot>();

@@ -1,6 +1,7 @@
 // The lab's model store: checkpoints fetched through Platform::fetch("models/<name>.safetensors") and parsed
-// with load_model. Names are "<arch>_p<NNN>": arch vit | cnn | hybrid | rvit, NNN = % of the training set; and
-// rvit's control "rvitzero_p003" / "rvitzero_p100" (control_checkpoint_name).
+// with load_model. Names are "<arch>_p<NNN>": arch vit | cnn | hybrid | rvit, NNN = % of the training set
+// (kFamilies, kDataScales, checkpoint_name: analysis/checkpoints.h); and rvit's control "rvitzero_p003" /
+// "rvitzero_p100" (control_checkpoint_name).
 //
 // How to use it from a panel or a job:
 //   const Model* m = model_or_request(app, "vit_p010");  // nullptr until loaded; the first call starts the fetch
@@ -12,31 +13,19 @@
 #include <memory>
 #include <string>
 
+#include "analysis/checkpoints.h"
 #include "ui/app_state.h"
 
 namespace vc {
 
-inline constexpr const char* kFamilies[] = {"vit", "cnn", "hybrid", "rvit"};
-inline constexpr const char* kDataScales[] = {"p001", "p003", "p010", "p030", "p100"};
-inline constexpr int kFamilyCount = 4;
-inline constexpr int kVitFamily = 0, kRvitFamily = 3;
+// kFamilies, kDataScales, checkpoint_name, ...: analysis/checkpoints.h.
 // rvit's control: the same architecture with its relative-bias tables started at zero (no locality prior),
 // trained at these data scales (indices into kDataScales: 3 % and 100 %).
 inline constexpr int kControlScales[] = {1, 4};
-inline constexpr int kDataScaleCount = 5;
-inline constexpr int kDefaultScale = 4;  // p100
-
-// "vit_p100" for family 0, scale 4.
-std::string checkpoint_name(int family, int scale);
-// Index of a family ("cnn") in kFamilies, of a data scale ("p010") in kDataScales; -1 for another name.
-int family_index(const std::string& name);
-int data_scale_index(const std::string& name);
 // A family's name as people read it ("ViT", "CNN", ...), in the UI language.
 const char* family_label(Language lang, int family);
 // "rvitzero_p100" for scale 4 (one of kControlScales).
 std::string control_checkpoint_name(int scale);
-// The percentage of the training set a data scale stands for (1, 3, 10, 30, 100).
-int data_scale_percent(int scale);
 
 // Starts one asynchronous asset fetch; the returned slot is filled when the answer arrives.
 std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path);

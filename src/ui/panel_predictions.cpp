@@ -10,6 +10,7 @@
 
 #include "ui/predictions_view.h"
 
+#include "analysis/compare.h"
 #include "analysis/predictions.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
@@ -35,20 +36,12 @@ struct Prediction {
   double ms = 0.0;  // this forward's wall-clock time
 };
 
-struct AccuracyRun {
-  int correct = 0, done = 0, total = 0;
-};
-
 std::string shown_name(const AppState& app, int family) {
   return checkpoint_name(family, app.predictions.scale[family]);
 }
 
 std::string prediction_key(const AppState& app, const std::string& name) {
   return job_key("predict", name, app.models.backend, "v", app.input.version);
-}
-
-std::string accuracy_key(const AppState& app, const std::string& name) {
-  return job_key("accuracy", name, app.predictions.accuracy_images);
 }
 
 // One forward of the current input (batch 1), timed.
@@ -71,42 +64,6 @@ const Job& request_prediction(AppState& app, int family, const Model* model) {
         return true;
       },
       static_cast<int64_t>(app.input.version));
-}
-
-// Accuracy on the first N test images, a batch per step; the batch is sized from the batch-1 forward time so
-// a step stays near kAccuracyStepMs.
-const Job& request_accuracy(AppState& app, int family, const Model* model) {
-  const std::string name = shown_name(app, family);
-  const LabeledImages* set = &app.gallery.test_set;
-  const int total = std::min(app.predictions.accuracy_images, set->count);
-  const double per_image = median_forward_ms(app, name);
-  const int batch = per_image > 0.0 ? std::clamp(static_cast<int>(kAccuracyStepMs / per_image), 1, kAccuracyMaxBatch)
-                                    : kAccuracyMaxBatch;
-  return job_request(app, std::string("accuracy.") + kFamilies[family], accuracy_key(app, name),
-                     [set, model, total, batch](Job& job) {
-                       if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
-                       AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);
-                       const int count = std::min(batch, r.total - r.done);
-                       const Result<Tensor> logits =
-                           model->forward(test_set_input(*set, r.done, count, model->input_spec()), nullptr);
-                       if (!logits) {
-                         job.error = logits.error().message;
-                         return true;
-                       }
-                       r.correct += count_correct(*logits, std::span(set->labels).subspan(r.done, count));
-                       r.done += count;
-                       job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
-                       return r.done >= r.total;
-                     });
-}
-
-// The accuracy recorded in the weight file at export, and on how many test images.
-bool recorded_accuracy(const Model& model, double* accuracy, int* samples) {
-  const json meta = json::parse(model.metadata_json(), nullptr, false);
-  if (meta.is_discarded() || !meta.contains("test_accuracy") || !meta["test_accuracy"].is_number()) return false;
-  *accuracy = meta["test_accuracy"].get<double>();
-  *samples = meta.value("test_samples", 0);
-  return true;
 }
 
 void draw_scale_selector(AppState& app, int family) {
@@ -155,13 +112,12 @@ void draw_prediction(AppState& app, int family, const Model* model) {
 
 void draw_accuracy(AppState& app, int family, const Model* model) {
   const Language L = app.ui.language;
-  double recorded = 0.0;
-  int samples = 0;
-  if (recorded_accuracy(*model, &recorded, &samples))
-    ImGui::TextWrapped(tr(L, PredictionsText::AccRecorded), 100.0 * recorded, samples);
+  if (const Result<MeasuredAccuracy> recorded = recorded_accuracy(model->metadata_json()); recorded)
+    ImGui::TextWrapped(tr(L, PredictionsText::AccRecorded), 100.0 * recorded->accuracy,
+                       static_cast<int>(recorded->samples));
   if (!app.predictions.accuracy_requested || app.gallery.status != GalleryState::Status::Ready) return;
-  const Job& job = request_accuracy(app, family, model);
-  const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
+  const JobView<AccuracyRun> view = job_view<AccuracyRun>(request_accuracy(
+      app, std::string("accuracy.") + kFamilies[family], shown_name(app, family), model, app.predictions.accuracy_images));
   const AccuracyRun* r = view.value;
   if (view.failed()) {
     ImGui::TextWrapped("%s", view.error.c_str());
@@ -170,10 +126,9 @@ void draw_accuracy(AppState& app, int family, const Model* model) {
                        format_text("%d / %d", r ? r->done : 0, r ? r->total : 0).c_str());
     record_rect(app, std::string("progress.accuracy.") + kFamilies[family]);
   } else if (r && r->total > 0) {
-    const double acc = static_cast<double>(r->correct) / r->total;
-    // Standard error of a proportion measured on n images.
-    const double se = std::sqrt(acc * (1.0 - acc) / r->total);
-    ImGui::TextWrapped(tr(L, PredictionsText::AccMeasured), 100.0 * acc, 100.0 * se, r->correct, r->total);
+    const MeasuredAccuracy a = measured_accuracy(r->correct, r->total);
+    ImGui::TextWrapped(tr(L, PredictionsText::AccMeasured), 100.0 * a.accuracy, 100.0 * a.standard_error, r->correct,
+                       r->total);
   }
 }
 
@@ -279,7 +234,7 @@ json accuracy_query(const AppState& app) {
   json models = json::array();
   for (int f = 0; f < kFamilyCount; ++f) {
     const std::string name = shown_name(app, f);
-    const Job* job = job_find(app, accuracy_key(app, name));
+    const Job* job = job_find(app, accuracy_key(name, app.predictions.accuracy_images));
     const JobView<AccuracyRun> view = job_view<AccuracyRun>(job);
     const AccuracyRun* r = view.value;
     models.push_back({{"name", name},
@@ -290,6 +245,36 @@ json accuracy_query(const AppState& app) {
                       {"error", view.error}});
   }
   return json{{"requested", app.predictions.accuracy_requested}, {"models", models}};
+}
+
+std::string accuracy_key(const std::string& checkpoint, int images) { return job_key("accuracy", checkpoint, images); }
+
+// A batch per step, sized from the batch-1 forward time so a step stays near kAccuracyStepMs.
+const Job& request_accuracy(AppState& app, const std::string& slot, const std::string& checkpoint, const Model* model,
+                            int images) {
+  const LabeledImages* set = &app.gallery.test_set;
+  const int total = std::min(images, set->count);
+  const double per_image = median_forward_ms(app, checkpoint);
+  const int batch = per_image > 0.0 ? std::clamp(static_cast<int>(kAccuracyStepMs / per_image), 1, kAccuracyMaxBatch)
+                                    : kAccuracyMaxBatch;
+  return job_request(app, slot, accuracy_key(checkpoint, images), [set, model, total, batch](Job& job) {
+    if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
+    AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);
+    const int count = std::min(batch, r.total - r.done);
+    const Result<Tensor> logits = model->forward(test_set_input(*set, r.done, count, model->input_spec()), nullptr);
+    if (!logits) {
+      job.error = logits.error().message;
+      return true;
+    }
+    r.correct += count_correct(*logits, std::span(set->labels).subspan(r.done, count));
+    r.done += count;
+    job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
+    return r.done >= r.total;
+  });
+}
+
+JobView<AccuracyRun> accuracy_job(const AppState& app, const std::string& checkpoint, int images) {
+  return job_view<AccuracyRun>(job_find(app, accuracy_key(checkpoint, images)));
 }
 
 }  // namespace vc

@@ -125,10 +125,11 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
   const ImVec2 lo(left, p0.y + fs * 1.6f);
   const ImVec2 hi(right, p0.y + size.y - fs * 2.8f - legend_rows * row_h);
   if (hi.x <= lo.x + 4.0f || hi.y <= lo.y + 4.0f) return hovered;
-  const double x_span = axes.x_max > axes.x_min ? axes.x_max - axes.x_min : 1.0;
+  auto tx = [&](double x) { return axes.log_x ? std::log10(std::max(x, 1e-300)) : x; };
+  const double x_span = axes.x_max > axes.x_min ? tx(axes.x_max) - tx(axes.x_min) : 1.0;
   const double y_span = axes.y_max > axes.y_min ? axes.y_max - axes.y_min : 1.0;
   auto to_screen = [&](double x, double y) {
-    return ImVec2(lo.x + static_cast<float>((x - axes.x_min) / x_span) * (hi.x - lo.x),
+    return ImVec2(lo.x + static_cast<float>((tx(x) - tx(axes.x_min)) / x_span) * (hi.x - lo.x),
                   hi.y - static_cast<float>((y - axes.y_min) / y_span) * (hi.y - lo.y));
   };
   dl->AddRectFilled(lo, hi, ImGui::GetColorU32(ImGuiCol_FrameBg));
@@ -140,7 +141,9 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
     dl->AddText(ImVec2(lo.x - ImGui::CalcTextSize(s.c_str()).x - 4.0f, y - fs * 0.5f), faint, s.c_str());
   }
   std::vector<double> xt;
-  if (axes.integer_x)
+  if (!axes.x_ticks.empty())
+    xt = axes.x_ticks;
+  else if (axes.integer_x)
     for (double v = std::ceil(axes.x_min); v <= axes.x_max; v += 1.0) xt.push_back(v);
   else
     xt = ticks(axes.x_min, axes.x_max, 6);
@@ -173,6 +176,13 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
     }
     if (s.style == PlotSeries::Style::Line)
       for (size_t i = 0; i < n; ++i) dl->AddCircleFilled(to_screen(s.x[i], s.y[i]), r * 0.6f, s.color);
+    for (size_t i = 0; i < std::min(n, s.y_err.size()); ++i) {
+      const ImVec2 a = to_screen(s.x[i], s.y[i] - s.y_err[i]), b = to_screen(s.x[i], s.y[i] + s.y_err[i]);
+      const float cap = r * 1.2f;
+      dl->AddLine(a, b, s.color, 1.5f);
+      dl->AddLine(ImVec2(a.x - cap, a.y), ImVec2(a.x + cap, a.y), s.color, 1.5f);
+      dl->AddLine(ImVec2(b.x - cap, b.y), ImVec2(b.x + cap, b.y), s.color, 1.5f);
+    }
   }
   dl->PopClipRect();
 
@@ -211,7 +221,11 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
     if (best_s) {
       std::string what = best_s->label;
       if (best_i < best_s->point_labels.size()) what += (what.empty() ? "" : ", ") + best_s->point_labels[best_i];
-      ImGui::SetTooltip("%s\n%s = %.4g", what.c_str(), axes.y_label.c_str(), best_s->y[best_i]);
+      if (best_i < best_s->y_err.size())
+        ImGui::SetTooltip("%s\n%s = %.4g ± %.2g", what.c_str(), axes.y_label.c_str(), best_s->y[best_i],
+                          best_s->y_err[best_i]);
+      else
+        ImGui::SetTooltip("%s\n%s = %.4g", what.c_str(), axes.y_label.c_str(), best_s->y[best_i]);
     }
   }
   return hovered;

@@ -28,12 +28,15 @@ struct PlotSeries {
   Style style = Style::Dots;
   std::vector<double> x, y;
   std::vector<std::string> point_labels;  // optional: one per point, prefixes the hover read-out
+  std::vector<double> y_err = {};  // optional: one per point, drawn as a capped bar from y - err to y + err
 };
 
 struct PlotAxes {
   std::string x_label, y_label;
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   bool integer_x = false;  // ticks at every integer x (layers)
+  bool log_x = false;      // x on a log10 scale (x_min > 0)
+  std::vector<double> x_ticks = {};  // ticks at these x (else automatic)
 };
 
 // The smallest "nice" upper bound (1, 2, 2.5 or 5 times a power of ten) at or above v (v > 0; else 1).

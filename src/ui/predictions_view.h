@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "ui/jobs.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -13,6 +14,18 @@ void panel_predictions(AppState& app);
 nlohmann::json predictions_query(const AppState& app);
 // lab_query("accuracy"): per shown model {name, correct, n (images done), total, done, error}.
 nlohmann::json accuracy_query(const AppState& app);
+
+// The accuracy of one checkpoint on the first `images` test images of the gallery's set, counted a batch per step in
+// a time-sliced job of `slot` (one running per slot). The key, job_key("accuracy", checkpoint, images), is shared:
+// a run finished in one view is the result in every other.
+struct AccuracyRun {
+  int correct = 0, done = 0, total = 0;
+};
+std::string accuracy_key(const std::string& checkpoint, int images);
+const Job& request_accuracy(AppState& app, const std::string& slot, const std::string& checkpoint, const Model* model,
+                            int images);
+// The same job looked up without starting anything.
+JobView<AccuracyRun> accuracy_job(const AppState& app, const std::string& checkpoint, int images);
 
 inline constexpr ViewQuery kPredictionsQueries[] = {{"predictions", predictions_query}, {"accuracy", accuracy_query}};
 inline constexpr const char* kPredictionsAnchors[] = {"predictions.table", "combo.scale.vit", "backend.simd",

@@ -73,6 +73,9 @@ enum class TextId {
   ExportPngHelp,
   ExportCsv,
   ExportCsvHelp,
+  ExportTableCsvHelp,
+  ExportMarkdown,
+  ExportMarkdownHelp,
   Saved,
   SaveFailed,
   // The model families, as every view names them

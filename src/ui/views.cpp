@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "ui/attention_view.h"
+#include "ui/compare_view.h"
 #include "ui/input_view.h"
 #include "ui/pending_views.h"
 #include "ui/predictions_view.h"
@@ -24,7 +25,8 @@ constexpr ViewSpec kViews[] = {
      apply_receptive_field_view_key, kReceptiveFieldQueries, kReceptiveFieldAnchors, receptive_field_texts},
     {"representations", {"Representations", "표현"}, panel_representations, true, nullptr, nullptr, {},
      kRepresentationsAnchors, representations_texts},
-    {"compare", {"Compare", "비교"}, panel_compare, true, nullptr, nullptr, {}, kCompareAnchors, compare_texts},
+    {"compare", {"Compare", "비교"}, panel_comparison, true, compare_view_state, apply_compare_view_key,
+     kComparisonQueries, kComparisonAnchors, comparison_texts},
 };
 static_assert(std::size(kViews) <= 9, "keys 1..9 select the views");
 

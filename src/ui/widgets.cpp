@@ -69,18 +69,30 @@ void set_message(AppState& app, std::string text, bool is_error) {
   app.ui.message_is_error = is_error;
 }
 
+namespace {
+
+void save_text_export(AppState& app, const std::string& file_name, const std::string& text) {
+  save_export(app, file_name, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+// One export button: `label`, its rect export.<file>.<ext>, `help` on hover; true when clicked.
+bool export_button(AppState& app, TextId label, TextId help, const std::string& file, const char* ext) {
+  const Language L = app.ui.language;
+  const bool clicked = ImGui::SmallButton(tr(L, label));
+  record_rect(app, "export." + file + "." + ext);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, help));
+  return clicked;
+}
+
+}  // namespace
+
 void export_buttons(AppState& app, const std::string& figure, const std::string& file,
                     const std::function<std::string()>& csv) {
   if (!app.platform.save_file) return;
-  const Language L = app.ui.language;
   ImGui::PushID(file.c_str());
-  const bool png = ImGui::SmallButton(tr(L, TextId::ExportPng));
-  record_rect(app, "export." + file + ".png");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportPngHelp));
+  const bool png = export_button(app, TextId::ExportPng, TextId::ExportPngHelp, file, "png");
   ImGui::SameLine();
-  const bool table = ImGui::SmallButton(tr(L, TextId::ExportCsv));
-  record_rect(app, "export." + file + ".csv");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(L, TextId::ExportCsvHelp));
+  const bool table = export_button(app, TextId::ExportCsv, TextId::ExportCsvHelp, file, "csv");
   ImGui::PopID();
   if (png) {
     if (auto it = app.ui.rects.find(figure); it != app.ui.rects.end()) {
@@ -90,10 +102,19 @@ void export_buttons(AppState& app, const std::string& figure, const std::string&
       save_export(app, file + ".png", {}, "no figure '" + figure + "' on screen");
     }
   }
-  if (table) {
-    const std::string text = csv();
-    save_export(app, file + ".csv", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  }
+  if (table) save_text_export(app, file + ".csv", csv());
+}
+
+void table_export_buttons(AppState& app, const std::string& file, const std::function<std::string()>& csv,
+                          const std::function<std::string()>& markdown) {
+  if (!app.platform.save_file) return;
+  ImGui::PushID(file.c_str());
+  const bool as_csv = export_button(app, TextId::ExportCsv, TextId::ExportTableCsvHelp, file, "csv");
+  ImGui::SameLine();
+  const bool as_md = export_button(app, TextId::ExportMarkdown, TextId::ExportMarkdownHelp, file, "md");
+  ImGui::PopID();
+  if (as_csv) save_text_export(app, file + ".csv", csv());
+  if (as_md) save_text_export(app, file + ".md", markdown());
 }
 
 void save_export(AppState& app, const std::string& file_name, std::span<const uint8_t> bytes,

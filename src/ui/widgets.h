@@ -31,6 +31,11 @@ void set_message(AppState& app, std::string text, bool is_error);
 // The buttons' rects: export.<file>.png and export.<file>.csv.
 void export_buttons(AppState& app, const std::string& figure, const std::string& file,
                     const std::function<std::string()>& csv);
+// Export of a table: "CSV" and "Markdown" buttons on one line (none when the platform cannot save files), saving
+// csv() as <file>.csv and markdown() as <file>.md through Platform::save_file. The buttons' rects:
+// export.<file>.csv and export.<file>.md.
+void table_export_buttons(AppState& app, const std::string& file, const std::function<std::string()>& csv,
+                          const std::function<std::string()>& markdown);
 // Hands an exported file to Platform::save_file and says on the status line that it was saved, or why not
 // (`error`: the file could not be made).
 void save_export(AppState& app, const std::string& file_name, std::span<const uint8_t> bytes,

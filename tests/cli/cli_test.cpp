@@ -6,9 +6,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/compare_command.h"
 #include "cli/npy.h"
 #include "cli/raster.h"
 #include "core/image.h"
@@ -597,6 +599,101 @@ TEST(CliRaster, ShapesLandOnTheirPixels) {
   EXPECT_LT(lo.r + lo.g + lo.b, hi.r + hi.g + hi.b);  // dark to light
   EXPECT_EQ(colormap(-3.0f).r, lo.r);
   EXPECT_EQ(colormap(7.0f).g, hi.g);
+}
+
+// vitcnn compare on the tiny models copied in as the four p100 checkpoints (untrained: no recorded accuracy), over
+// 20 test images: the files, the JSON's rows, "—" for what is not there, and the data-scale figure of `figures`.
+TEST_F(Cli, CompareWritesTheTableAsCsvMarkdownAndJson) {
+  const fs::path models = scratch("compare_models"), out = scratch("compare_out") / "nested";
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"})
+    fs::copy_file(model(arch), models / (std::string(arch) + "_p100.safetensors"));
+  CliRun r = vitcnn({"compare", "--out", out.string(), "--models-dir", models.string(), "--images", "20"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json& t = r.j["table"];
+  EXPECT_EQ(t["images"], 20);
+  EXPECT_EQ(t["families"], json({"vit", "cnn", "hybrid", "rvit"}));
+  EXPECT_EQ(t["checkpoints"], json({"vit_p100", "cnn_p100", "hybrid_p100", "rvit_p100"}));
+  std::map<std::string, json> rows;
+  for (const json& row : t["rows"]) rows[row["key"]] = row["values"];
+  for (const char* key : {"params", "macs", "forward_ms", "attention_first_px", "erf_r90_last_px",
+                          "equivariance_error_k4", "top1_changed_k4", "cka_last_cnn"})
+    EXPECT_TRUE(rows.count(key)) << key;
+  for (int f = 0; f < 4; ++f) {
+    EXPECT_GT(rows["params"][f].get<double>(), 0.0);
+    EXPECT_GT(rows["forward_ms"][f].get<double>(), 0.0);
+    EXPECT_TRUE(rows["accuracy_p100"][f].is_null()) << "untrained files record no accuracy";
+    EXPECT_EQ(rows["cka_last_" + t["families"][f].get<std::string>()][f], 1.0);
+    const double cka = rows["cka_last_vit"][f].get<double>();
+    EXPECT_LE(std::fabs(cka), 1.0 + 1e-9);
+  }
+  EXPECT_TRUE(rows["attention_first_px"][1].is_null()) << "the cnn has no attention";
+  EXPECT_GT(rows["attention_first_px"][0].get<double>(), 0.0);
+  EXPECT_EQ(rows["trf_last_px"][0], 32.0);
+  EXPECT_EQ(rows["cka_last_cnn"][0], rows["cka_last_vit"][1]);  // symmetric
+  std::ifstream md(out / "compare.md"), csv(out / "compare.csv");
+  std::stringstream m, c;
+  m << md.rdbuf();
+  c << csv.rdbuf();
+  EXPECT_NE(m.str().find("| measurement | vit_p100 | cnn_p100 | hybrid_p100 | rvit_p100 |"), std::string::npos);
+  EXPECT_NE(m.str().find("Cited from the literature, not measured here"), std::string::npos);
+  EXPECT_NE(m.str().find("| ViT-B/16 | 86 | 17.6 | 84.2 | JFT-300M | Dosovitskiy et al. 2021 |"), std::string::npos);
+  EXPECT_EQ(c.str().rfind("measurement,vit_p100,cnn_p100,hybrid_p100,rvit_p100\nparameters,", 0), 0u) << c.str();
+  EXPECT_NE(c.str().find(",—,—,—,—\n"), std::string::npos) << "missing accuracies";
+  EXPECT_EQ(r.j["files"][0], (out / "compare.csv").string());
+}
+
+TEST_F(Cli, CompareBadInputsAreErrors) {
+  const fs::path out = scratch("compare_bad");
+  auto error = [](const std::vector<std::string>& argv) {
+    CliRun r = vitcnn(argv);
+    EXPECT_NE(r.code, 0);
+    return r.err;
+  };
+  EXPECT_NE(error({"compare"}).find("--out DIR is required"), std::string::npos);
+  EXPECT_NE(error({"compare", "--out", out.string(), "--models-dir", "/no/such/dir"}).find("no checkpoint folder"),
+            std::string::npos);
+  EXPECT_NE(error({"compare", "--out", out.string(), "--images", "30"}).find("multiple of 20"), std::string::npos);
+  EXPECT_NE(error({"compare", "--out", out.string(), "--images", "0"}).find("--images"), std::string::npos);
+  EXPECT_NE(error({"compare", "--out", out.string(), "--models-dir", scratch("compare_empty").string()})
+                .find("compare needs vit_p100.safetensors"),
+            std::string::npos);
+  EXPECT_NE(error({"compare", "--out", out.string(), "--bogus", "1"}).find("--bogus"), std::string::npos);
+  // --out naming a file: the folder cannot be made.
+  const fs::path models = scratch("compare_models_bad");
+  for (const char* arch : {"vit", "cnn", "hybrid", "rvit"})
+    fs::copy_file(model(arch), models / (std::string(arch) + "_p100.safetensors"));
+  const fs::path file = out / "a_file";
+  std::ofstream(file) << "x";
+  EXPECT_NE(error({"compare", "--out", file.string(), "--models-dir", models.string(), "--images", "20"})
+                .find("cannot create the folder"),
+            std::string::npos);
+}
+
+// The data-scale figure: accuracies recorded in the files (here the shipped vit and cnn at 1 % and 100 %).
+TEST_F(Cli, DataScaleFigureAndItsFinding) {
+  const fs::path out = scratch("data_scale");
+  Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out);
+  ASSERT_TRUE(fig.ok()) << fig.error().message;
+  std::ifstream f(fig->file, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  Result<GrayImage> img = decode_image(bytes);
+  ASSERT_TRUE(img.ok());
+  EXPECT_GT(img->width, 400);
+  EXPECT_EQ(fig->numbers["shares_percent"], json({1, 3, 10, 30, 100}));
+  EXPECT_EQ(fig->numbers["families"][0], "vit");
+  EXPECT_EQ(fig->numbers["samples"][0][4], 10000);
+  const json& finding = fig->numbers["finding"];
+  EXPECT_NEAR(finding["vit_gain"].get<double>(),
+              fig->numbers["accuracy"][0][4].get<double>() - fig->numbers["accuracy"][0][0].get<double>(), 1e-12);
+  EXPECT_NE(fig->markdown.find("| vit | 74.50 ± 0.44 |"), std::string::npos) << fig->markdown;
+  EXPECT_NE(fig->markdown.find("From 1 % to 100 % of the training data the ViT gains"), std::string::npos);
+  // Without the cnn's checkpoints the finding is not measured, and the figure is still drawn.
+  const fs::path lone = scratch("data_scale_vit");
+  fs::copy_file(VITCNN_SOURCE_DIR "/assets/models/vit_p001.safetensors", lone / "vit_p001.safetensors");
+  Result<DataScaleFigure> part = data_scale_figure(lone, lone);
+  ASSERT_TRUE(part.ok()) << part.error().message;
+  EXPECT_NE(part->markdown.find("not measured"), std::string::npos);
+  EXPECT_FALSE(part->numbers.contains("finding"));
 }
 
 }  // namespace

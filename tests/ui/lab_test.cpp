@@ -23,8 +23,10 @@
 
 #include "analysis/predictions.h"
 #include "analysis/attention.h"
+#include "analysis/compare.h"
 #include "analysis/position.h"
 #include "analysis/receptive_field.h"
+#include "analysis/representations.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
 #include "ui/attention_view.h"
@@ -1335,6 +1337,182 @@ TEST_F(ReceptiveFieldViewTest, TheAttentionViewsCnnNoteLeadsHere) {
   frames(2);
   EXPECT_EQ(tab(), "receptive_field");
   EXPECT_EQ(rf()["model"], "cnn_p100");
+}
+
+// The Compare view (ui/compare_view.h): the table of what is measured, filled from the model files at once and from
+// the page's jobs once asked, equal to the analyses run here directly; the concept links; the data-scale points
+// re-measured in the page; exports; links.
+class CompareViewTest : public ReceptiveFieldViewTest {
+ protected:
+  json cmp() { return query("compare"); }
+  // Frames until every checkpoint is loaded (the view asks for all twenty).
+  void load_all() {
+    for (int i = 0; i < 20; ++i) {
+      bool all = true;
+      for (int f = 0; f < kFamilyCount; ++f)
+        for (int s = 0; s < kDataScaleCount; ++s) {
+          const ModelEntry* e = model_entry(*app_, checkpoint_name(f, s));
+          all = all && e && e->status == ModelEntry::Status::Ready;
+        }
+      if (all) return;
+      frame();
+    }
+    ADD_FAILURE() << "the checkpoints did not load";
+  }
+  // The row `key` of the query's table: its values per family.
+  static json row(const json& q, const std::string& key) {
+    for (const json& r : q["table"]["rows"])
+      if (r["key"] == key) return r["values"];
+    ADD_FAILURE() << "no row " << key;
+    return json::array();
+  }
+  const Model& p100(int family) { return model(checkpoint_name(family, kDefaultScale)); }
+};
+
+TEST_F(CompareViewTest, BeforeMeasuringTheTableHoldsTheFilesNumbersAndDashes) {
+  open("tab=compare");
+  load_all();
+  frames(2);
+  const json q = cmp();
+  EXPECT_FALSE(q["measure"].get<bool>());
+  EXPECT_EQ(q["finished"], 0);
+  EXPECT_EQ(q["pieces"], static_cast<int>(compare_pieces().size()));
+  EXPECT_EQ(q["table"]["images"], kCompareImages);
+  for (int f = 0; f < kFamilyCount; ++f) {
+    EXPECT_EQ(row(q, "params")[f].get<int64_t>(), p100(f).num_params());
+    for (int s = 0; s < kDataScaleCount; ++s) {
+      const Result<MeasuredAccuracy> a = recorded_accuracy(model(checkpoint_name(f, s)).metadata_json());
+      ASSERT_TRUE(a.ok());
+      EXPECT_DOUBLE_EQ(row(q, std::string("accuracy_") + kDataScales[s])[f].get<double>(), 100.0 * a->accuracy);
+      EXPECT_EQ(q["data_scale"]["accuracy"][f][s].get<double>(), a->accuracy);
+      EXPECT_EQ(q["data_scale"]["samples"][f][s], 10000);
+    }
+    EXPECT_TRUE(row(q, "forward_ms")[f].is_null());
+    EXPECT_TRUE(row(q, "erf_r90_last_px")[f].is_null());
+  }
+  EXPECT_EQ(q["cited"]["rows"].size(), 8u);
+  EXPECT_NE(q["cited"]["label"].get<std::string>().find("not measured here"), std::string::npos);
+  EXPECT_EQ(lab_view_state(*app_), "tab=compare");
+}
+
+TEST_F(CompareViewTest, MeasuringFillsTheTableWithTheAnalysesNumbers) {
+  open("tab=compare");
+  load_all();
+  scroll_into_view("compare.measure");
+  click("compare.measure");
+  for (int i = 0; i < 40 && cmp()["finished"] != cmp()["pieces"]; ++i) frame();
+  const json q = cmp();
+  ASSERT_EQ(q["finished"], q["pieces"]) << q["errors"];
+  EXPECT_TRUE(q["errors"].empty());
+  EXPECT_EQ(q["progress"], 1.0);
+  EXPECT_EQ(lab_view_state(*app_), "tab=compare&cmp.measure=1");
+  const LabeledImages& set = app_->gallery.test_set;
+  const int n = kCompareImages;
+  for (int f = 0; f < kFamilyCount; ++f) EXPECT_EQ(row(q, "forward_ms")[f], 0.0) << "the test's clock stands still";
+  // The vit's and the cnn's pieces against the analyses (the hybrid and rvit run the same code).
+  for (int f : {kVitFamily, kCnnFamily}) {
+    const Model& m = p100(f);
+    if (f != kCnnFamily) {
+      Result<AttentionDistance> d = mean_attention_distance(m, test_set_input(set, 0, n, m.input_spec()), n);
+      ASSERT_TRUE(d.ok());
+      EXPECT_EQ(row(q, "attention_first_px")[f].get<double>(), layer_head_mean(*d, 0));
+      EXPECT_EQ(row(q, "attention_last_px")[f].get<double>(), layer_head_mean(*d, d->layers - 1));
+    } else {
+      EXPECT_TRUE(row(q, "attention_first_px")[f].is_null());
+    }
+    const TheoreticalRf last = theoretical_rfs(m)->back();
+    Result<Erf> erf = mean_effective_rf(m, last.name, centre_unit(last), set, 0, n);
+    ASSERT_TRUE(erf.ok());
+    EXPECT_EQ(row(q, "erf_r90_last_px")[f].get<double>(), erf->summary.r90_px);
+    EXPECT_EQ(row(q, "trf_last_px")[f].get<double>(), last.size_px);
+    Result<Equivariance> e = equivariance_on_test_set(m, set, 0, n);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(row(q, "equivariance_error_k4")[f].get<double>(), e->layers.back().error[kCompareShiftPx - 1]);
+    EXPECT_EQ(row(q, "top1_changed_k4")[f].get<double>(), 100.0 * e->top1_changed[kCompareShiftPx - 1]);
+  }
+  Result<CkaResult> cka = cka_on_test_set(p100(kVitFamily), p100(kCnnFamily), set, n, kCompareCkaBatch);
+  ASSERT_TRUE(cka.ok());
+  EXPECT_EQ(row(q, "cka_last_cnn")[kVitFamily].get<double>(), cka->matrix.back());
+  EXPECT_EQ(row(q, "cka_last_vit")[kCnnFamily].get<double>(), cka->matrix.back());
+  EXPECT_EQ(row(q, "cka_last_vit")[kVitFamily], 1.0);
+
+  // The table's exports are the analysis's CSV and Markdown of the same table.
+  scroll_into_view("export.compare_measured.csv");
+  click("export.compare_measured.csv");
+  click("export.compare_measured.md");
+  ASSERT_TRUE(saved_.count("compare_measured.csv") && saved_.count("compare_measured.md"));
+  const std::string csv(saved_["compare_measured.csv"].begin(), saved_["compare_measured.csv"].end());
+  const std::string md(saved_["compare_measured.md"].begin(), saved_["compare_measured.md"].end());
+  EXPECT_EQ(csv.rfind("measurement,vit_p100,cnn_p100,hybrid_p100,rvit_p100\n", 0), 0u) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + static_cast<int>(q["table"]["rows"].size()));
+  EXPECT_EQ(md.rfind("| measurement | vit_p100 |", 0), 0u) << md;
+  // Every cell measured: the only dashes are the cnn's attention rows (it has none).
+  size_t dashes = 0;
+  for (size_t at = csv.find("—"); at != std::string::npos; at = csv.find("—", at + 1)) ++dashes;
+  EXPECT_EQ(dashes, 2u) << csv;
+}
+
+TEST_F(CompareViewTest, ConceptLinksOpenTheViewsThatShowThem) {
+  open("tab=compare&rf.model=hybrid&attn.model=cnn");
+  load_all();
+  auto follow = [&](const std::string& concept_key) {
+    click("tab.compare");
+    frames(2);
+    scroll_into_view("compare.link." + concept_key);
+    click("compare.link." + concept_key);
+    frames(2);
+  };
+  follow("locality");
+  EXPECT_EQ(tab(), "receptive_field");
+  EXPECT_EQ(app_->receptive_field.family, kCnnFamily);
+  follow("global");
+  EXPECT_EQ(tab(), "receptive_field");
+  EXPECT_EQ(rf()["model"], "vit_p100");
+  EXPECT_EQ(rf()["layer"], "blocks.0");
+  follow("structure");
+  EXPECT_EQ(tab(), "attention");
+  EXPECT_EQ(app_->attention.family, kVitFamily);
+  follow("position");
+  EXPECT_EQ(tab(), "attention");
+  EXPECT_EQ(app_->attention.family, kRvitFamily);
+  follow("equivariance");
+  EXPECT_EQ(tab(), "representations");
+  follow("cost");
+  EXPECT_EQ(tab(), "predictions");
+  follow("data");
+  EXPECT_EQ(tab(), "compare");
+  EXPECT_FALSE(app_->compare.scroll_to_plot) << "the plot scrolled into view";
+}
+
+TEST_F(CompareViewTest, RemeasuredPointsCountTheTestImagesAndLinksKeepThem) {
+  open("tab=compare&cmp.acc=10&cmp.measure=maybe&cmp.acc=-4");
+  EXPECT_EQ(lab_view_state(*app_), "tab=compare&cmp.acc=10");
+  load_all();
+  for (int i = 0; i < 60 && cmp()["remeasured"]["accuracy"][kFamilyCount - 1][kDataScaleCount - 1].is_null(); ++i)
+    frame();
+  const json q = cmp();
+  EXPECT_EQ(q["remeasured"]["images"], 10);
+  const LabeledImages& set = app_->gallery.test_set;
+  for (int f = 0; f < kFamilyCount; ++f)
+    for (int s = 0; s < kDataScaleCount; ++s) {
+      ASSERT_FALSE(q["remeasured"]["accuracy"][f][s].is_null()) << checkpoint_name(f, s);
+      EXPECT_EQ(q["remeasured"]["samples"][f][s], 10);
+      if ((f != kVitFamily && f != kCnnFamily) || (s != 0 && s != kDefaultScale)) continue;
+      const Model& m = model(checkpoint_name(f, s));
+      const Result<Tensor> logits = m.forward(test_set_input(set, 0, 10, m.input_spec()), nullptr);
+      ASSERT_TRUE(logits.ok());
+      const int correct = count_correct(*logits, std::span(set.labels).first(10));
+      EXPECT_DOUBLE_EQ(q["remeasured"]["accuracy"][f][s].get<double>(), correct / 10.0);
+    }
+  // The plot's CSV holds both kinds of points; Korean draws the same view.
+  scroll_into_view("export.compare_data_scale.csv");
+  click("export.compare_data_scale.csv");
+  const std::string csv(saved_["compare_data_scale.csv"].begin(), saved_["compare_data_scale.csv"].end());
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * kFamilyCount * kDataScaleCount) << csv;
+  EXPECT_NE(csv.find("\nvit,1,recorded,0.745,"), std::string::npos) << csv;
+  click("language.ko");
+  frames(3);
+  EXPECT_EQ(query("state")["language"], "ko");
 }
 
 }  // namespace
