@@ -431,7 +431,7 @@ Result<std::unique_ptr<CompareStep>> make_compare_step(const ComparePiece& piece
       if (images % kCompareCkaBatch != 0)
         return Error{"CKA takes minibatches of " + std::to_string(kCompareCkaBatch) + " images: " +
                      std::to_string(images) + " is not a multiple"};
-      Result<CkaAccumulator> acc = CkaAccumulator::create(model, *other);
+      Result<CkaAccumulator> acc = CkaAccumulator::create(model, *other, kCompareCkaBatch);
       if (!acc) return acc.error();
       return std::unique_ptr<CompareStep>(
           new CkaStep(std::move(*acc), set, piece.family, piece.other, images));
