@@ -152,6 +152,20 @@ struct ReceptiveFieldViewState {
   int calc_row = -1;
 };
 
+// The Representations view: the two models of the CKA heatmap (A: rows, B: columns), the model of the skip-ratio
+// plot, the shift of the equivariance plot, and how many test images each uses (indices into kDataScales and
+// kFamilies, ui/model_store.h).
+struct RepresentationsViewState {
+  int a_family = 0, a_scale = 4;  // vit_p100
+  int b_family = 1, b_scale = 4;  // cnn_p100
+  int cka_images = 200;           // the first N test images, a multiple of kCkaBatch (analysis/representations.h)
+  int skip_family = 0, skip_scale = 4;
+  int skip_images = 100;
+  int shift = 4;                  // equivariance: k px, 1..kMaxShift
+  int eq_images = 100;
+  bool eq_requested = false;      // the equivariance jobs were asked for (the button, or a link)
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -162,6 +176,7 @@ struct AppState {
   PredictionsState predictions;
   AttentionViewState attention;
   ReceptiveFieldViewState receptive_field;
+  RepresentationsViewState representations;
 };
 
 }  // namespace vc

@@ -25,12 +25,15 @@
 #include "analysis/attention.h"
 #include "analysis/position.h"
 #include "analysis/receptive_field.h"
+#include "analysis/representations.h"
+#include "analysis/representations_json.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
 #include "ui/receptive_field_view.h"
+#include "ui/representations_view.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -1335,6 +1338,132 @@ TEST_F(ReceptiveFieldViewTest, TheAttentionViewsCnnNoteLeadsHere) {
   frames(2);
   EXPECT_EQ(tab(), "receptive_field");
   EXPECT_EQ(rf()["model"], "cnn_p100");
+}
+
+
+// ---- The Representations view ----
+
+// The view's CKA matrix, skip ratios and equivariance checked against the analysis functions on the same test
+// images; its jobs step with a ticking clock (one step per frame, as in a browser). Reuses the Receptive field
+// fixture's tall display, saved files and clock.
+class RepresentationsViewTest : public ReceptiveFieldViewTest {
+ protected:
+  json repr() { return query("representations"); }
+  // Frames until `done(repr())` or `limit` frames.
+  template <class Done>
+  json run_until(Done done, int limit = 400) {
+    for (int i = 0; i < limit && !done(repr()); ++i) frame();
+    return repr();
+  }
+};
+
+TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis) {
+  open("tab=representations", "en", true);
+  const json first = run_until([](const json& r) { return r["cka"].value("done", 0) >= kCkaBatch; });
+  EXPECT_EQ(first["cka"]["a"], "vit_p100");
+  EXPECT_EQ(first["cka"]["b"], "cnn_p100");
+  const Model& vit = model("vit_p100");
+  const Model& cnn = model("cnn_p100");
+  const LabeledImages& set = app_->gallery.test_set;
+  if (first["cka"]["status"] == "computing") {
+    // The running estimate after one minibatch: what an accumulator given the first kCkaBatch images holds.
+    EXPECT_TRUE(query("rects").contains("repr.cka.progress"));
+    Result<CkaAccumulator> acc = CkaAccumulator::create(vit, cnn);
+    ASSERT_TRUE(acc.ok());
+    ASSERT_TRUE(acc->add(set, 0, kCkaBatch).ok());
+    Result<CkaResult> partial = repr_cka_result(ReprCka{*acc, 200});
+    ASSERT_TRUE(partial.ok());
+    EXPECT_EQ(first["cka"]["matrix"], cka_json(*partial)["matrix"]);
+  }
+  const json r = run_until([](const json& q) { return q["cka"]["status"] == "ready"; });
+  ASSERT_EQ(r["cka"]["status"], "ready") << r["cka"].dump().substr(0, 300);
+  Result<CkaResult> want = cka_on_test_set(vit, cnn, set, 200);
+  ASSERT_TRUE(want.ok());
+  const json w = cka_json(*want);
+  for (const char* key : {"rows", "cols", "matrix", "images", "batch"}) EXPECT_EQ(r["cka"][key], w[key]) << key;
+  EXPECT_EQ(r["cka"]["summary"]["first_last"].get<double>(), want->matrix[want->cols.size() - 1]);
+  EXPECT_TRUE(query("rects").contains("repr.cka"));
+
+  // A preset switches both models and starts their job; the link keeps them.
+  click("repr.preset.vit_data");
+  EXPECT_EQ(repr()["cka"]["b"], "vit_p001");
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p001");
+  // Export: the shown matrix as CSV, one row per pair of layers.
+  click("repr.preset.vit_cnn");
+  frames(2);
+  click("export.cka_vit_p100_cnn_p100.csv");
+  ASSERT_TRUE(saved_.count("cka_vit_p100_cnn_p100.csv"));
+  const std::string csv(saved_["cka_vit_p100_cnn_p100.csv"].begin(), saved_["cka_vit_p100_cnn_p100.csv"].end());
+  EXPECT_EQ(csv.rfind("a_layer,a_name,b_layer,b_name,cka,images\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'),
+            static_cast<long>(want->rows.size() * want->cols.size() + 1));
+}
+
+TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
+  open("tab=representations&repr.eq_n=50", "en", true);
+  EXPECT_EQ(repr()["equivariance"]["families"][0]["status"], "not_started");  // only on request
+  const json r = run_until([](const json& q) { return q["skip"]["status"] == "ready"; });
+  ASSERT_EQ(r["skip"]["status"], "ready");
+  const Model& vit = model("vit_p100");
+  const LabeledImages& set = app_->gallery.test_set;
+  Result<SkipRatios> skip = skip_ratios(vit, test_set_input(set, 0, 100, vit.input_spec()), 50);
+  ASSERT_TRUE(skip.ok());
+  const json ws = skip_ratios_json(*skip);
+  EXPECT_EQ(r["skip"]["images"], ws["images"]);
+  EXPECT_EQ(r["skip"]["branches"], ws["branches"]);
+  EXPECT_TRUE(r["skip"]["phases"]["has_cls"].get<bool>());
+
+  click("repr.eq.measure");
+  const json e = run_until([](const json& q) {
+    for (const json& f : q["equivariance"]["families"])
+      if (f["status"] != "ready") return false;
+    return true;
+  });
+  const json& families = e["equivariance"]["families"];
+  for (const json& f : families) ASSERT_EQ(f["status"], "ready") << f["model"];
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.eq_n=50&repr.eq=1");
+  // The cnn's against the analysis run here; every family answers at the shown shift (k = 4 px).
+  Result<Equivariance> want = equivariance_on_test_set(model("cnn_p100"), set, 0, 50);
+  ASSERT_TRUE(want.ok());
+  const json we = equivariance_json(*want);
+  EXPECT_EQ(families[1]["model"], "cnn_p100");
+  for (const char* key : {"images", "top1_changed", "layers"}) EXPECT_EQ(families[1][key], we[key]) << key;
+  for (const json& f : families) EXPECT_EQ(f["at_shift"]["k"], 4);
+  click("repr.k.2");
+  EXPECT_EQ(repr()["equivariance"]["families"][1]["at_shift"]["k"], 2);
+  click("export.equivariance.csv");
+  EXPECT_TRUE(saved_.count("equivariance.csv"));
+  click("export.skip_ratio_vit_p100.csv");
+  EXPECT_TRUE(saved_.count("skip_ratio_vit_p100.csv"));
+}
+
+TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
+  assets_.deferred = true;  // nothing loads: the link alone
+  create("en", "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=1000&repr.skip=hybrid_p030"
+               "&repr.skip_n=500&repr.k=1&repr.eq_n=300&repr.eq=1");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_),
+            "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=1000&repr.skip=hybrid_p030"
+            "&repr.skip_n=500&repr.k=1&repr.eq_n=300&repr.eq=1");
+  EXPECT_EQ(repr()["cka"]["status"], "not_started");
+  create("en", "tab=representations&repr.a=foo_p100&repr.b=vit_p007&repr.n=300&repr.k=9&repr.eq=2&repr.skip_n=x");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations");
+}
+
+TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
+  open("tab=representations", "ko", true);
+  for (const char* id : {"repr.preset.vit_vit", "repr.preset.cnn_cnn", "repr.a.hybrid", "repr.b.p010", "repr.n.500",
+                         "repr.skip.cnn", "repr.skip_n.500", "repr.k.3", "repr.eq_n.300", "repr.preset.vit_cnn"}) {
+    frames(3);
+    click(id);
+    frames(3);
+  }
+  const json r = repr();
+  EXPECT_EQ(r["cka"]["a"], "vit_p100");
+  EXPECT_EQ(r["skip"]["model"], "cnn_p100");
+  EXPECT_EQ(r["equivariance"]["shift"], 3);
+  EXPECT_EQ(query("state")["language"], "ko");
 }
 
 }  // namespace

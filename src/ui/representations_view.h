@@ -1,0 +1,71 @@
+// The Representations view. Its drawing is panel_representations.cpp; representations_view.cpp holds its data: the
+// time-sliced jobs (ui/jobs.h) that run analysis/representations.h on the first test images (CKA one minibatch of
+// kCkaBatch images per step, so the heatmap shows the running estimate; skip ratios; equivariance of every family),
+// the view's settings in links, and its lab_query("representations") answer.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+
+#include "analysis/representations.h"
+#include "ui/app_state.h"
+#include "ui/jobs.h"
+#include "ui/view.h"
+
+namespace vc {
+
+// The tab's body (named panel_repr while ui/pending_views.h still holds the placeholder's panel_representations).
+// The CKA heatmap of two models picked by family and data share (with presets), the skip-ratio heatmap and curves
+// of one model, the equivariance error by depth of every family at a chosen shift.
+void panel_repr(AppState& app);
+
+// The checkpoints the view uses now: "vit_p100", ...
+std::string repr_a_checkpoint(const AppState& app);
+std::string repr_b_checkpoint(const AppState& app);
+std::string repr_skip_checkpoint(const AppState& app);
+// Equivariance: every family at the p100 share.
+std::string repr_eq_checkpoint(int family);
+
+// The CKA job's state: the accumulator (its matrix() is the running estimate) and the images it will cover.
+struct ReprCka {
+  CkaAccumulator acc;
+  int total = 0;
+};
+// The CKA result the accumulator holds now (rows, cols, matrix over the images so far); an error before the first
+// minibatch.
+Result<CkaResult> repr_cka_result(const ReprCka& r);
+
+// Jobs over the first `images` test images. The CKA of A (rows) with B (columns): one minibatch per step. The skip
+// ratios of one model and the equivariance of one family's model: one step each.
+const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const std::string& a_name,
+                            const std::string& b_name, int images);
+const Job& request_repr_skip(AppState& app, const Model* model, const std::string& name, int images);
+const Job& request_repr_equivariance(AppState& app, int family, const Model* model, int images);
+// The same jobs looked up without starting anything.
+JobView<ReprCka> repr_cka_job(const AppState& app, const std::string& a_name, const std::string& b_name, int images);
+JobView<SkipRatios> repr_skip_job(const AppState& app, const std::string& name, int images);
+JobView<Equivariance> repr_equivariance_job(const AppState& app, int family, int images);
+
+// Test-image counts the view offers (links accept these only).
+inline constexpr int kReprCkaImages[] = {200, 500, 1000};
+inline constexpr int kReprSkipImages[] = {100, 500};
+inline constexpr int kReprEqImages[] = {50, 100, 300};
+
+// The view's settings in a link, only those that differ from the defaults, each "&repr.<key>=<value>": a and b (the
+// CKA models, checkpoint names such as vit_p001), n (CKA images), skip (the skip-ratio model), skip_n, k (the shift
+// in px), eq_n, eq (1: the equivariance jobs are asked for).
+std::string representations_view_state(const AppState& app);
+// Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
+bool apply_representations_view_key(AppState& app, const std::string& key, const std::string& value);
+
+// lab_query("representations"): the CKA matrix shown (the keys of `vitcnn cka`) with its job state, the skip ratios
+// (the keys of `vitcnn skip`) and the equivariance of every family (the keys of `vitcnn equivariance`), each with
+// its job state, and the summary numbers the view's answers quote.
+nlohmann::json representations_query(const AppState& app);
+
+inline constexpr ViewQuery kReprQueries[] = {{"representations", representations_query}};
+inline constexpr const char* kReprAnchors[] = {"repr.cka", "repr.skip", "repr.eq", "repr.a.vit",
+                                                          "repr.eq.measure"};
+std::span<const TextPair> repr_texts();
+
+}  // namespace vc

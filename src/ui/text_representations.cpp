@@ -1,0 +1,147 @@
+#include "ui/text_representations.h"
+
+#include "ui/representations_view.h"
+
+namespace vc {
+
+namespace {
+
+// Rows with printf placeholders keep the same placeholders, in the same order, in both languages; rows shown as
+// they are (no placeholder) write a percent sign as "%", rows used as formats as "%%".
+constexpr TextRow<ReprText> kRows[] = {
+    {ReprText::Intro,
+     "How alike are the layers of two models, how much does each residual branch change what passes through it, and "
+     "do the features move when the input moves? Every number here is measured in this page on the first test "
+     "images.",
+     "두 모델의 층들은 얼마나 닮았을까요? 각 잔차 가지는 지나가는 값을 얼마나 바꿀까요? 입력을 옮기면 특징도 따라 "
+     "움직일까요? 여기 나오는 모든 수는 이 페이지에서 처음 몇 장의 테스트 이미지로 직접 잰 값입니다."},
+    {ReprText::Images, "Test images N =", "테스트 이미지 N ="},
+    {ReprText::Computing, "Computing...", "계산 중..."},
+    {ReprText::Failed, "Could not compute: %s", "계산할 수 없습니다: %s"},
+    {ReprText::Progress, "%d of %d images", "이미지 %d / %d장"},
+    {ReprText::CkaTitle, "Layer similarity (linear CKA)", "층 사이의 유사도 (선형 CKA)"},
+    {ReprText::CkaHelp,
+     "X, Y: the outputs of a layer of A and of B for the same n images, one row per image (flattened). K = X X^T, "
+     "L = Y Y^T. CKA = HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), HSIC the unbiased estimate; summed over "
+     "minibatches of 100 images (Nguyen et al. 2021). 1: the two layers represent the images alike (up to a rotation "
+     "and a scale); 0: unrelated.",
+     "X, Y: 같은 n장의 이미지에 대한 A의 한 층과 B의 한 층의 출력, 이미지마다 한 행(펼침). K = X X^T, L = Y Y^T. "
+     "CKA = HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), HSIC는 불편 추정량이며 이미지 100장씩의 미니배치에 걸쳐 "
+     "더합니다(Nguyen 외 2021). 1: 두 층이 이미지를 (회전과 배율을 빼면) 똑같이 표현함, 0: 관련 없음."},
+    {ReprText::CkaHow,
+     "Each cell compares one layer of A (row) with one layer of B (column): bright means they represent the test "
+     "images alike. Hover a cell for its value.",
+     "각 칸은 A의 한 층(행)과 B의 한 층(열)을 비교합니다: 밝을수록 두 층이 테스트 이미지를 비슷하게 표현합니다. 칸 "
+     "위에 마우스를 올리면 값이 보입니다."},
+    {ReprText::ModelA, "A (rows):", "A (행):"},
+    {ReprText::ModelB, "B (columns):", "B (열):"},
+    {ReprText::Presets, "Presets:", "미리 정한 쌍:"},
+    {ReprText::PresetVitVit, "ViT x ViT", "ViT x ViT"},
+    {ReprText::PresetCnnCnn, "CNN x CNN", "CNN x CNN"},
+    {ReprText::PresetVitCnn, "ViT x CNN", "ViT x CNN"},
+    {ReprText::PresetVitData, "ViT p100 x ViT p001", "ViT p100 x ViT p001"},
+    {ReprText::CkaHover, "A layer %d (%s) x B layer %d (%s): CKA %.4f",
+     "A %d층 (%s) x B %d층 (%s): CKA %.4f"},
+    {ReprText::CkaAxisA, "A: %s, layers 1..%d (top to bottom)", "A: %s, %d개 층 (위에서 아래로)"},
+    {ReprText::CkaAxisB, "B: %s, layers 1..%d (left to right)", "B: %s, %d개 층 (왼쪽에서 오른쪽으로)"},
+    {ReprText::CkaEstimate, "Running estimate over %d of %d images; it settles as minibatches add up.",
+     "이미지 %d / %d장에 대한 중간 추정값입니다. 미니배치가 쌓이면서 안정됩니다."},
+    {ReprText::CkaSelfQuestion, "Are the ViT's layers more alike from bottom to top than the CNN's?",
+     "ViT의 층들은 CNN의 층들보다 아래에서 위까지 더 닮았을까요?"},
+    {ReprText::CkaSelfOne, "Measured: %s with itself, mean CKA of two different layers %.2f (first with last layer %.2f).",
+     "측정값: %s 자기 자신과, 서로 다른 두 층의 평균 CKA %.2f (첫 층과 마지막 층 %.2f)."},
+    {ReprText::CkaSelfBoth, "Measured over %d images (mean CKA of two different layers of a model with itself): ViT %.2f, CNN %.2f.",
+     "이미지 %d장에서 측정 (한 모델의 서로 다른 두 층의 평균 CKA): ViT %.2f, CNN %.2f."},
+    {ReprText::CkaSelfYes, "Yes: the ViT's layers are more alike.", "그렇습니다: ViT의 층들이 더 닮았습니다."},
+    {ReprText::CkaSelfNo, "No: here the CNN's layers are as alike or more.", "아닙니다: 여기서는 CNN의 층들이 같거나 더 닮았습니다."},
+    {ReprText::CkaSelfMissing, "Compute the ViT x ViT and the CNN x CNN presets with the same N to answer it here.",
+     "같은 N으로 ViT x ViT와 CNN x CNN을 계산하면 여기서 답이 나옵니다."},
+    {ReprText::CkaCrossQuestion, "Do the lower layers of A resemble the lower layers of B?",
+     "A의 아래층들은 B의 아래층들과 닮았을까요?"},
+    {ReprText::CkaCrossAnswer,
+     "Measured: A's layer 1 (%s) is most like B's layer %d (%s), CKA %.2f; the mean CKA of the two lower halves is "
+     "%.2f, of A's first with B's last layer %.2f.",
+     "측정값: A의 1층(%s)은 B의 %d층(%s)과 가장 닮았고 CKA는 %.2f입니다. 두 모델의 아래쪽 절반끼리의 평균 CKA는 "
+     "%.2f, A의 첫 층과 B의 마지막 층은 %.2f입니다."},
+    {ReprText::CkaNotice,
+     "a model with itself has 1 on the diagonal; wide bright blocks mean many layers carry nearly the same "
+     "representation.",
+     "모델을 자기 자신과 비교하면 대각선은 1입니다. 넓고 밝은 덩어리는 여러 층이 거의 같은 표현을 지닌다는 뜻입니다."},
+    {ReprText::SkipTitle, "Skip ratio per branch and token", "가지와 토큰별 스킵 비율"},
+    {ReprText::SkipHelp,
+     "For each residual branch y = x + f(x) and token t: ratio = ||x_t|| / ||x_t + f(x_t)|| (norms over the "
+     "features), the mean over the test images. Branches: each transformer block's attention and MLP, each basic "
+     "block of the CNN. Large: the skip path dominates, the branch changes the token little.",
+     "각 잔차 가지 y = x + f(x)와 토큰 t에 대해: 비율 = ||x_t|| / ||x_t + f(x_t)|| (특징 차원에 대한 노름), 테스트 "
+     "이미지에 대한 평균. 가지: 트랜스포머 블록마다 어텐션과 MLP, CNN의 기본 블록마다 하나. 크면 스킵 경로가 "
+     "지배하고 가지는 토큰을 거의 바꾸지 않습니다."},
+    {ReprText::SkipHow,
+     "One row per residual branch (first at the top), one column per token: CLS first, then the grid row by row (a "
+     "CNN's rows have more positions early: each row is stretched to the full width). Bright: the skip path "
+     "dominates.",
+     "행마다 잔차 가지 하나(맨 위가 첫 가지), 열마다 토큰 하나: CLS가 먼저, 그다음 격자를 행 순서로(CNN은 앞쪽 행에 "
+     "위치가 더 많아 행마다 전체 너비로 늘였습니다). 밝을수록 스킵 경로가 지배합니다."},
+    {ReprText::SkipModel, "Model:", "모델:"},
+    {ReprText::SkipHover, "%s, token %s: ratio %.3f", "%s, 토큰 %s: 비율 %.3f"},
+    {ReprText::SkipCurves, "CLS token and mean of the spatial tokens, by branch", "가지별 CLS 토큰과 공간 토큰 평균"},
+    {ReprText::SeriesCls, "CLS token", "CLS 토큰"},
+    {ReprText::SeriesSpatial, "spatial tokens (mean)", "공간 토큰 (평균)"},
+    {ReprText::AxisBranch, "residual branch", "잔차 가지"},
+    {ReprText::AxisRatio, "||x|| / ||x + f(x)||", "||x|| / ||x + f(x)||"},
+    {ReprText::SkipQuestion, "Do the CLS and the patch tokens use the skip path differently in early and late blocks?",
+     "CLS 토큰과 패치 토큰은 앞쪽 블록과 뒤쪽 블록에서 스킵 경로를 다르게 쓸까요?"},
+    {ReprText::SkipAnswerCls,
+     "Measured (%s, %d images): the CLS token's ratio is %.2f in the first %d branches and %.2f in the last %d; the "
+     "spatial tokens' %.2f and %.2f.",
+     "측정값 (%s, 이미지 %d장): CLS 토큰의 비율은 %.2f(앞쪽 %d개 가지), %.2f(뒤쪽 %d개 가지)이고, 공간 토큰은 "
+     "%.2f와 %.2f입니다."},
+    {ReprText::SkipAnswerNoCls,
+     "Measured (%s, %d images): no CLS token; the positions' mean ratio is %.2f in the first %d blocks and %.2f in "
+     "the last %d.",
+     "측정값 (%s, 이미지 %d장): CLS 토큰이 없습니다. 위치들의 평균 비율은 %.2f(앞쪽 %d개 블록), %.2f(뒤쪽 %d개 "
+     "블록)입니다."},
+    {ReprText::SkipNotice,
+     "the seed describes a phase change: the CLS token keeps to the skip path early and is rewritten late, the "
+     "patch tokens the other way round.",
+     "시드 자료는 상전이를 설명합니다: CLS 토큰은 앞쪽에서 스킵 경로를 따르고 뒤쪽에서 크게 바뀌며, 패치 토큰은 그 "
+     "반대입니다."},
+    {ReprText::EqTitle, "Translation equivariance by depth", "깊이에 따른 평행 이동 등변성"},
+    {ReprText::EqHelp,
+     "T_k: the image shifted right by k px (zero fill). For a layer with a grid of s px per cell, when k / s is an "
+     "integer c: err = sqrt(sum ||F(T_k x) - shift_c F(x)||^2) / sqrt(sum ||shift_c F(x)||^2) over the columns both "
+     "define, summed over the images. 0: the features move exactly with the input. A layer whose cells are wider "
+     "than k px has no value.",
+     "T_k: 이미지를 오른쪽으로 k 픽셀 옮긴 것(빈 곳은 0). 칸당 s 픽셀인 격자를 가진 층에서 k / s가 정수 c일 때: "
+     "err = sqrt(sum ||F(T_k x) - shift_c F(x)||^2) / sqrt(sum ||shift_c F(x)||^2), 둘 다 정의된 열에서 이미지에 걸쳐 "
+     "더합니다. 0: 특징이 입력과 정확히 함께 움직임. 칸이 k 픽셀보다 넓은 층은 값이 없습니다."},
+    {ReprText::EqHow,
+     "One line per family: the relative error between the features of the shifted image and the shifted features, "
+     "at each layer that has a value. Lower: more equivariant.",
+     "계열마다 선 하나: 옮긴 이미지의 특징과 옮긴 특징 사이의 상대 오차를 값이 있는 층마다 그렸습니다. 낮을수록 더 "
+     "등변적입니다."},
+    {ReprText::EqShift, "Shift k (px):", "이동 k (픽셀):"},
+    {ReprText::EqMeasure, "Measure all families", "모든 계열 측정"},
+    {ReprText::EqNotStarted,
+     "Not measured yet: each family needs 5 forward passes per image (the image and its 4 shifts).",
+     "아직 측정하지 않았습니다: 계열마다 이미지 한 장에 순전파 5번(원본과 이동 4가지)이 필요합니다."},
+    {ReprText::AxisLayer, "layer", "층"},
+    {ReprText::AxisError, "relative error", "상대 오차"},
+    {ReprText::EqQuestion, "Does a shifted input shift the features?", "입력을 옮기면 특징도 옮겨질까요?"},
+    {ReprText::EqAnswer, "%s: mean error %.3f over %d layers at k = %d px; the top-1 class changed for %.1f %% of %d images.",
+     "%s: 평균 오차 %.3f (%d개 층, k = %d 픽셀), 1순위 클래스가 바뀐 이미지 %.1f %% (%d장 중)."},
+    {ReprText::EqAnswerNone, "%s: no layer has a value at k = %d px; the top-1 class changed for %.1f %% of %d images.",
+     "%s: k = %d 픽셀에서 값이 있는 층이 없음, 1순위 클래스가 바뀐 이미지 %.1f %% (%d장 중)."},
+    {ReprText::EqNotice,
+     "convolutions shift with the input by construction (up to the border and the strides); patch embeddings only by "
+     "whole patches.",
+     "합성곱은 구조상 (가장자리와 스트라이드를 빼면) 입력과 함께 움직이고, 패치 임베딩은 패치 단위로만 움직입니다."},
+};
+constexpr auto kTexts = text_table(kRows);
+
+}  // namespace
+
+const char* tr(Language lang, ReprText id) { return text_of(kTexts, lang, static_cast<size_t>(id)); }
+
+std::span<const TextPair> repr_texts() { return kTexts; }
+
+}  // namespace vc
