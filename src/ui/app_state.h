@@ -158,12 +158,14 @@ struct ReceptiveFieldViewState {
 struct RepresentationsViewState {
   int a_family = 0, a_scale = 4;  // vit_p100
   int b_family = 1, b_scale = 4;  // cnn_p100
-  int cka_images = 200;           // the first N test images, a multiple of kCkaBatch (analysis/representations.h)
+  int cka_images = 1000;          // the first N test images, a multiple of kCkaBatch (analysis/representations.h)
   int skip_family = 0, skip_scale = 4;
   int skip_images = 100;
   int shift = 4;                  // equivariance: k px, 1..kMaxShift
   int eq_images = 100;
-  bool eq_requested = false;      // the equivariance jobs were asked for (the button, or a link)
+  // Each figure computes once asked for (its button, or a link), then follows its settings: the jobs take seconds
+  // of full CPU, not spent on a tab merely passed through.
+  bool cka_requested = false, skip_requested = false, eq_requested = false;
 };
 
 struct AppState {

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <optional>
@@ -36,21 +37,22 @@ std::string number(double v) {
   return buf;
 }
 
-// Fills one row strip [x0, x0 + w] x [y0, y0 + h] with `values` as equal cells, viridis(value / vmax); returns the
-// cell under the mouse x (or -1 when the mouse is outside the strip).
-int strip(ImDrawList* dl, float x0, float y0, float w, float h, std::span<const double> values, double vmax) {
+// Fills one row strip [x0, x0 + w] x [y0, y0 + h] with `values` as equal cells, viridis((value - lo) / (hi - lo));
+// returns the cell under the mouse (or -1 when the mouse is outside the strip).
+int strip(ImDrawList* dl, float x0, float y0, float w, float h, std::span<const double> values, double lo, double hi) {
   const int n = static_cast<int>(values.size());
   for (int i = 0; i < n; ++i) {
     const float a = x0 + w * i / n, b = x0 + w * (i + 1) / n;
-    dl->AddRectFilled(ImVec2(a, y0), ImVec2(b, y0 + h), viridis(static_cast<float>(values[i] / vmax), 1.0f));
+    dl->AddRectFilled(ImVec2(a, y0), ImVec2(b, y0 + h), viridis(static_cast<float>((values[i] - lo) / (hi - lo)), 1.0f));
   }
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (n == 0 || m.x < x0 || m.x >= x0 + w || m.y < y0 || m.y >= y0 + h) return -1;
   return std::clamp(static_cast<int>((m.x - x0) / w * n), 0, n - 1);
 }
 
-// Family radios, then the data-share radios; rects <id>.<family> and <id>.<share>.
-void model_picker(AppState& app, const char* label, const std::string& id, int* family, int* scale) {
+// Family radios, then the data-share radios (on the next line, indented, when the row would be wider than `width`);
+// rects <id>.<family> and <id>.<share>.
+void model_picker(AppState& app, const char* label, const std::string& id, int* family, int* scale, float width) {
   const Language L = app.ui.language;
   ImGui::PushID(id.c_str());
   ImGui::AlignTextToFramePadding();
@@ -60,12 +62,14 @@ void model_picker(AppState& app, const char* label, const std::string& id, int* 
     if (ImGui::RadioButton(family_label(L, f), *family == f)) *family = f;
     record_rect(app, id + "." + kFamilies[f]);
   }
-  ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  const bool wrap = ImGui::GetItemRectMax().x - ImGui::GetCursorScreenPos().x + ImGui::GetFontSize() * 22.0f > width;
+  if (wrap) ImGui::Indent(ImGui::GetFontSize() * 2.0f);
   for (int s = 0; s < kDataScaleCount; ++s) {
-    ImGui::SameLine();
+    if (s > 0 || !wrap) ImGui::SameLine(0.0f, s == 0 ? ImGui::GetFontSize() : -1.0f);
     if (ImGui::RadioButton(kDataScales[s], *scale == s)) *scale = s;
     record_rect(app, id + "." + kDataScales[s]);
   }
+  if (wrap) ImGui::Unindent(ImGui::GetFontSize() * 2.0f);
   ImGui::PopID();
 }
 
@@ -81,6 +85,16 @@ void images_row(AppState& app, const std::string& id, const int (&choices)[N], i
     record_rect(app, id + "." + std::to_string(n));
   }
   ImGui::PopID();
+}
+
+// The button that asks for a figure's jobs; drawn disabled once they are asked for (the figure then follows its
+// settings).
+void compute_button(AppState& app, const char* label, const std::string& id, bool* requested) {
+  const bool was = *requested;
+  if (was) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, ImGui::GetStyle().Alpha * 0.5f);
+  if (ImGui::Button(label)) *requested = true;
+  if (was) ImGui::PopStyleVar();
+  record_rect(app, id);
 }
 
 template <class T>
@@ -122,7 +136,7 @@ void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const 
   for (int i = 0; i < rows; ++i) {
     const float y = o.y + row_h * i;
     const std::span<const double> row(r.matrix.data() + static_cast<size_t>(i) * cols, static_cast<size_t>(cols));
-    if (const int c = strip(dl, x0, y, grid_w, row_h, row, 1.0); c >= 0 && ImGui::IsItemHovered()) hover = {{i, c}};
+    if (const int c = strip(dl, x0, y, grid_w, row_h, row, 0.0, 1.0); c >= 0 && ImGui::IsItemHovered()) hover = {{i, c}};
     const std::string name = std::to_string(i + 1) + " " + r.rows[i];
     dl->AddText(ImVec2(o.x, y + (row_h - fs) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), name.c_str());
     if (cell >= fs * 2.2f)
@@ -194,8 +208,8 @@ void cka_section(AppState& app, float width) {
   help_marker(tr(L, ReprText::CkaHelp));
   ImGui::SameLine();
   ImGui::TextUnformatted(tr(L, ReprText::CkaTitle));
-  model_picker(app, tr(L, ReprText::ModelA), "repr.a", &v.a_family, &v.a_scale);
-  model_picker(app, tr(L, ReprText::ModelB), "repr.b", &v.b_family, &v.b_scale);
+  model_picker(app, tr(L, ReprText::ModelA), "repr.a", &v.a_family, &v.a_scale, width);
+  model_picker(app, tr(L, ReprText::ModelB), "repr.b", &v.b_family, &v.b_scale, width);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(tr(L, ReprText::Presets));
   struct Preset {
@@ -208,8 +222,12 @@ void cka_section(AppState& app, float width) {
                             {ReprText::PresetCnnCnn, "cnn_cnn", cnn, kDefaultScale, cnn, kDefaultScale},
                             {ReprText::PresetVitCnn, "vit_cnn", vit, kDefaultScale, cnn, kDefaultScale},
                             {ReprText::PresetVitData, "vit_data", vit, kDefaultScale, vit, 0}};
+  const float right = ImGui::GetCursorScreenPos().x + width;
   for (const Preset& p : presets) {
-    ImGui::SameLine();
+    // On this line while the button fits in the column, else on the next.
+    const float next = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x +
+                       ImGui::CalcTextSize(tr(L, p.label)).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    if (next <= right) ImGui::SameLine();
     if (ImGui::SmallButton(tr(L, p.label))) {
       v.a_family = p.a_family;
       v.a_scale = p.a_scale;
@@ -219,14 +237,16 @@ void cka_section(AppState& app, float width) {
     record_rect(app, std::string("repr.preset.") + p.id);
   }
   images_row(app, "repr.n", kReprCkaImages, &v.cka_images);
+  ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  compute_button(app, tr(L, ReprText::CkaCompute), "repr.cka.compute", &v.cka_requested);
 
   const std::string a = repr_a_checkpoint(app), b = repr_b_checkpoint(app);
   const Model* ma = model_or_request(app, a);
   const Model* mb = model_or_request(app, b);
   std::optional<CkaResult> shown;
-  if (!ma || !mb) {
+  if (v.cka_requested && (!ma || !mb)) {
     ImGui::TextWrapped("%s", model_status_text(app, ma ? b : a).c_str());
-  } else if (app.gallery.status == GalleryState::Status::Ready) {
+  } else if (v.cka_requested && app.gallery.status == GalleryState::Status::Ready) {
     const JobView<ReprCka> job = job_view<ReprCka>(request_repr_cka(app, ma, mb, a, b, v.cka_images));
     const int done = job.value ? static_cast<int>(job.value->acc.images()) : 0;
     progress_line(app, job, done, v.cka_images, "repr.cka.progress");
@@ -239,7 +259,7 @@ void cka_section(AppState& app, float width) {
   if (shown)
     cka_heatmap(app, *shown, a, b, width);
   else
-    ImGui::TextDisabled("%s", tr(L, ReprText::Computing));
+    ImGui::TextDisabled("%s", tr(L, v.cka_requested ? ReprText::Computing : ReprText::CkaNotStarted));
   ImGui::EndGroup();
   record_rect(app, "repr.cka");
   if (shown) export_buttons(app, "repr.cka", "cka_" + a + "_" + b, [r = *shown] { return cka_csv(r); });
@@ -283,13 +303,18 @@ std::string skip_csv(const SkipRatios& r) {
 void skip_heatmap(AppState& app, const SkipRatios& r, float width) {
   const Language L = app.ui.language;
   const float fs = ImGui::GetFontSize();
-  double vmax = 0.0;
+  // The colours span the ratios' range, to a tenth.
+  double lo = 1e30, hi = 0.0;
   float label_w = 0.0f;
   for (const SkipBranch& b : r.branches) {
-    for (double x : b.ratio) vmax = std::max(vmax, x);
+    for (double x : b.ratio) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
     label_w = std::max(label_w, ImGui::CalcTextSize(b.name.c_str()).x);
   }
-  vmax = nice_ceiling(vmax);
+  lo = std::floor(lo * 10.0) / 10.0;
+  hi = std::max(std::ceil(hi * 10.0) / 10.0, lo + 0.1);
   label_w += fs * 0.8f;
   const int rows = static_cast<int>(r.branches.size());
   const float row_h = std::clamp(fs * 16.0f / std::max(rows, 1), fs * 0.7f, fs * 1.4f);
@@ -301,7 +326,7 @@ void skip_heatmap(AppState& app, const SkipRatios& r, float width) {
   for (int i = 0; i < rows; ++i) {
     const SkipBranch& b = r.branches[i];
     const float y = o.y + row_h * i;
-    const int t = strip(dl, o.x + label_w, y, grid_w, row_h - 1.0f, b.ratio, vmax);
+    const int t = strip(dl, o.x + label_w, y, grid_w, row_h - 1.0f, b.ratio, lo, hi);
     if (row_h >= fs * 0.95f)
       dl->AddText(ImVec2(o.x, y + (row_h - fs) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), b.name.c_str());
     if (t < 0 || !hovered) continue;
@@ -309,7 +334,7 @@ void skip_heatmap(AppState& app, const SkipRatios& r, float width) {
     const std::string token = g < 0 ? "CLS" : format_text("%d (%d, %d)", g + 1, g / b.w + 1, g % b.w + 1);
     ImGui::SetTooltip("%s", format_text(tr(L, ReprText::SkipHover), b.name.c_str(), token.c_str(), b.ratio[t]).c_str());
   }
-  colormap_legend("##skip_legend", 0.0f, static_cast<float>(vmax), "%.2f", std::min(width, fs * 20.0f));
+  colormap_legend("##skip_legend", static_cast<float>(lo), static_cast<float>(hi), "%.1f", std::min(width, fs * 20.0f));
 }
 
 void skip_curves(AppState& app, const SkipRatios& r, float width) {
@@ -346,14 +371,16 @@ void skip_section(AppState& app, float width) {
   help_marker(tr(L, ReprText::SkipHelp));
   ImGui::SameLine();
   ImGui::TextUnformatted(tr(L, ReprText::SkipTitle));
-  model_picker(app, tr(L, ReprText::SkipModel), "repr.skip", &v.skip_family, &v.skip_scale);
+  model_picker(app, tr(L, ReprText::SkipModel), "repr.skip", &v.skip_family, &v.skip_scale, width);
   images_row(app, "repr.skip_n", kReprSkipImages, &v.skip_images);
+  ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  compute_button(app, tr(L, ReprText::SkipCompute), "repr.skip.compute", &v.skip_requested);
   const std::string name = repr_skip_checkpoint(app);
   const Model* model = model_or_request(app, name);
   const SkipRatios* shown = nullptr;
-  if (!model) {
+  if (v.skip_requested && !model) {
     ImGui::TextWrapped("%s", model_status_text(app, name).c_str());
-  } else if (app.gallery.status == GalleryState::Status::Ready) {
+  } else if (v.skip_requested && app.gallery.status == GalleryState::Status::Ready) {
     const JobView<SkipRatios> job = job_view<SkipRatios>(request_repr_skip(app, model, name, v.skip_images));
     progress_line(app, job, 0, v.skip_images, "repr.skip.progress");
     if (job.ready()) shown = job.value;
@@ -364,7 +391,7 @@ void skip_section(AppState& app, float width) {
     ImGui::TextUnformatted(tr(L, ReprText::SkipCurves));
     skip_curves(app, *shown, width);
   } else {
-    ImGui::TextDisabled("%s", tr(L, ReprText::Computing));
+    ImGui::TextDisabled("%s", tr(L, v.skip_requested ? ReprText::Computing : ReprText::SkipNotStarted));
   }
   ImGui::EndGroup();
   record_rect(app, "repr.skip");
@@ -423,8 +450,7 @@ void eq_section(AppState& app, float width) {
   ImGui::SameLine(0.0f, ImGui::GetFontSize());
   images_row(app, "repr.eq_n", kReprEqImages, &v.eq_images);
   ImGui::SameLine(0.0f, ImGui::GetFontSize());
-  if (ImGui::Button(tr(L, ReprText::EqMeasure))) v.eq_requested = true;
-  record_rect(app, "repr.eq.measure");
+  compute_button(app, tr(L, ReprText::EqMeasure), "repr.eq.measure", &v.eq_requested);
 
   std::vector<std::pair<int, const Equivariance*>> shown;
   if (!v.eq_requested) {

@@ -160,10 +160,13 @@ std::string representations_view_state(const AppState& app) {
   if (v.a_family != d.a_family || v.a_scale != d.a_scale) out += "&repr.a=" + repr_a_checkpoint(app);
   if (v.b_family != d.b_family || v.b_scale != d.b_scale) out += "&repr.b=" + repr_b_checkpoint(app);
   if (v.cka_images != d.cka_images) out += "&repr.n=" + std::to_string(v.cka_images);
-  if (v.skip_family != d.skip_family || v.skip_scale != d.skip_scale) out += "&repr.skip=" + repr_skip_checkpoint(app);
+  if (v.skip_family != d.skip_family || v.skip_scale != d.skip_scale)
+    out += "&repr.skip_model=" + repr_skip_checkpoint(app);
   if (v.skip_images != d.skip_images) out += "&repr.skip_n=" + std::to_string(v.skip_images);
   if (v.shift != d.shift) out += "&repr.k=" + std::to_string(v.shift);
   if (v.eq_images != d.eq_images) out += "&repr.eq_n=" + std::to_string(v.eq_images);
+  if (v.cka_requested) out += "&repr.cka=1";
+  if (v.skip_requested) out += "&repr.skip=1";
   if (v.eq_requested) out += "&repr.eq=1";
   return out;
 }
@@ -175,7 +178,7 @@ bool apply_representations_view_key(AppState& app, const std::string& key, const
     parse_checkpoint(value, &v.a_family, &v.a_scale);
   } else if (key == "repr.b") {
     parse_checkpoint(value, &v.b_family, &v.b_scale);
-  } else if (key == "repr.skip") {
+  } else if (key == "repr.skip_model") {
     parse_checkpoint(value, &v.skip_family, &v.skip_scale);
   } else if (key == "repr.n") {
     if (offered(kReprCkaImages, n)) v.cka_images = n;
@@ -185,8 +188,9 @@ bool apply_representations_view_key(AppState& app, const std::string& key, const
     if (offered(kReprEqImages, n)) v.eq_images = n;
   } else if (key == "repr.k") {
     if (n >= 1 && n <= kMaxShift) v.shift = n;
-  } else if (key == "repr.eq") {
-    if (value == "0" || value == "1") v.eq_requested = value == "1";
+  } else if (key == "repr.cka" || key == "repr.skip" || key == "repr.eq") {
+    bool& requested = key == "repr.cka" ? v.cka_requested : key == "repr.skip" ? v.skip_requested : v.eq_requested;
+    if (value == "0" || value == "1") requested = value == "1";
   } else {
     return false;
   }
@@ -197,7 +201,7 @@ nlohmann::json representations_query(const AppState& app) {
   const RepresentationsViewState& v = app.representations;
   const std::string a = repr_a_checkpoint(app), b = repr_b_checkpoint(app), skip = repr_skip_checkpoint(app);
 
-  nlohmann::json cka = {{"a", a}, {"b", b}, {"images_requested", v.cka_images}};
+  nlohmann::json cka = {{"a", a}, {"b", b}, {"images_requested", v.cka_images}, {"requested", v.cka_requested}};
   const JobView<ReprCka> cj = repr_cka_job(app, a, b, v.cka_images);
   cka.update(job_state(cj));
   cka["compute_ms"] = busy_ms(app, cka_key(a, b, v.cka_images));
@@ -213,7 +217,7 @@ nlohmann::json representations_query(const AppState& app) {
     }
   }
 
-  nlohmann::json skip_out = {{"model", skip}, {"images_requested", v.skip_images}};
+  nlohmann::json skip_out = {{"model", skip}, {"images_requested", v.skip_images}, {"requested", v.skip_requested}};
   const JobView<SkipRatios> sj = repr_skip_job(app, skip, v.skip_images);
   skip_out.update(job_state(sj));
   skip_out["compute_ms"] = busy_ms(app, skip_key(skip, v.skip_images));

@@ -47,13 +47,13 @@ JobView<SkipRatios> repr_skip_job(const AppState& app, const std::string& name, 
 JobView<Equivariance> repr_equivariance_job(const AppState& app, int family, int images);
 
 // Test-image counts the view offers (links accept these only).
-inline constexpr int kReprCkaImages[] = {200, 500, 1000};
+inline constexpr int kReprCkaImages[] = {100, 200, 500, 1000};
 inline constexpr int kReprSkipImages[] = {100, 500};
-inline constexpr int kReprEqImages[] = {50, 100, 300};
+inline constexpr int kReprEqImages[] = {20, 100, 300};
 
 // The view's settings in a link, only those that differ from the defaults, each "&repr.<key>=<value>": a and b (the
-// CKA models, checkpoint names such as vit_p001), n (CKA images), skip (the skip-ratio model), skip_n, k (the shift
-// in px), eq_n, eq (1: the equivariance jobs are asked for).
+// CKA models, checkpoint names such as vit_p001), n (CKA images), skip_model (the skip-ratio model), skip_n, k (the
+// shift in px), eq_n, and cka, skip, eq (1: that figure's jobs are asked for).
 std::string representations_view_state(const AppState& app);
 // Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
 bool apply_representations_view_key(AppState& app, const std::string& key, const std::string& value);
@@ -64,8 +64,8 @@ bool apply_representations_view_key(AppState& app, const std::string& key, const
 nlohmann::json representations_query(const AppState& app);
 
 inline constexpr ViewQuery kReprQueries[] = {{"representations", representations_query}};
-inline constexpr const char* kReprAnchors[] = {"repr.cka", "repr.skip", "repr.eq", "repr.a.vit",
-                                                          "repr.eq.measure"};
+inline constexpr const char* kReprAnchors[] = {"repr.cka", "repr.skip", "repr.eq", "repr.a.vit", "repr.cka.compute",
+                                               "repr.skip.compute", "repr.eq.measure"};
 std::span<const TextPair> repr_texts();
 
 }  // namespace vc

@@ -67,6 +67,12 @@ constexpr TextRow<ReprText> kRows[] = {
      "a model with itself has 1 on the diagonal; wide bright blocks mean many layers carry nearly the same "
      "representation.",
      "모델을 자기 자신과 비교하면 대각선은 1입니다. 넓고 밝은 덩어리는 여러 층이 거의 같은 표현을 지닌다는 뜻입니다."},
+    {ReprText::CkaCompute, "Compute CKA", "CKA 계산"},
+    {ReprText::CkaNotStarted,
+     "Not computed yet: one forward pass of each model per test image; the heatmap appears after the first 100 "
+     "images and settles as more are added.",
+     "아직 계산하지 않았습니다: 테스트 이미지마다 모델별로 순전파 한 번이 필요합니다. 처음 100장 뒤에 히트맵이 나타나고 "
+     "이미지가 더해질수록 안정됩니다."},
     {ReprText::SkipTitle, "Skip ratio per branch and token", "가지와 토큰별 스킵 비율"},
     {ReprText::SkipHelp,
      "For each residual branch y = x + f(x) and token t: ratio = ||x_t|| / ||x_t + f(x_t)|| (norms over the "
@@ -105,6 +111,9 @@ constexpr TextRow<ReprText> kRows[] = {
      "patch tokens the other way round.",
      "시드 자료는 상전이를 설명합니다: CLS 토큰은 앞쪽에서 스킵 경로를 따르고 뒤쪽에서 크게 바뀌며, 패치 토큰은 그 "
      "반대입니다."},
+    {ReprText::SkipCompute, "Compute skip ratios", "스킵 비율 계산"},
+    {ReprText::SkipNotStarted, "Not computed yet: one forward pass per test image.",
+     "아직 계산하지 않았습니다: 테스트 이미지마다 순전파 한 번이 필요합니다."},
     {ReprText::EqTitle, "Translation equivariance by depth", "깊이에 따른 평행 이동 등변성"},
     {ReprText::EqHelp,
      "T_k: the image shifted right by k px (zero fill). For a layer with a grid of s px per cell, when k / s is an "

@@ -37,6 +37,8 @@ enum class ReprText {
   CkaCrossQuestion,
   CkaCrossAnswer,
   CkaNotice,
+  CkaCompute,
+  CkaNotStarted,
   // Skip ratio
   SkipTitle,
   SkipHelp,
@@ -52,6 +54,8 @@ enum class ReprText {
   SkipAnswerCls,
   SkipAnswerNoCls,
   SkipNotice,
+  SkipCompute,
+  SkipNotStarted,
   // Equivariance
   EqTitle,
   EqHelp,

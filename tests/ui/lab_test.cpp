@@ -25,6 +25,7 @@
 #include "analysis/attention.h"
 #include "analysis/position.h"
 #include "analysis/receptive_field.h"
+#include "analysis/representation_summary.h"
 #include "analysis/representations.h"
 #include "analysis/representations_json.h"
 #include "core/idx.h"
@@ -1358,17 +1359,19 @@ class RepresentationsViewTest : public ReceptiveFieldViewTest {
 };
 
 TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis) {
-  open("tab=representations", "en", true);
+  // vit_p100 with itself over 200 images: two minibatches, one forward each (the cheapest pair to test with).
+  open("tab=representations&repr.b=vit_p100&repr.n=200", "en", true);
+  EXPECT_EQ(repr()["cka"]["status"], "not_started");  // only once asked for
+  click("repr.cka.compute");
   const json first = run_until([](const json& r) { return r["cka"].value("done", 0) >= kCkaBatch; });
   EXPECT_EQ(first["cka"]["a"], "vit_p100");
-  EXPECT_EQ(first["cka"]["b"], "cnn_p100");
+  EXPECT_EQ(first["cka"]["b"], "vit_p100");
   const Model& vit = model("vit_p100");
-  const Model& cnn = model("cnn_p100");
   const LabeledImages& set = app_->gallery.test_set;
   if (first["cka"]["status"] == "computing") {
     // The running estimate after one minibatch: what an accumulator given the first kCkaBatch images holds.
     EXPECT_TRUE(query("rects").contains("repr.cka.progress"));
-    Result<CkaAccumulator> acc = CkaAccumulator::create(vit, cnn);
+    Result<CkaAccumulator> acc = CkaAccumulator::create(vit, vit);
     ASSERT_TRUE(acc.ok());
     ASSERT_TRUE(acc->add(set, 0, kCkaBatch).ok());
     Result<CkaResult> partial = repr_cka_result(ReprCka{*acc, 200});
@@ -1377,31 +1380,36 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
   }
   const json r = run_until([](const json& q) { return q["cka"]["status"] == "ready"; });
   ASSERT_EQ(r["cka"]["status"], "ready") << r["cka"].dump().substr(0, 300);
-  Result<CkaResult> want = cka_on_test_set(vit, cnn, set, 200);
+  Result<CkaResult> want = cka_on_test_set(vit, vit, set, 200);
   ASSERT_TRUE(want.ok());
   const json w = cka_json(*want);
   for (const char* key : {"rows", "cols", "matrix", "images", "batch"}) EXPECT_EQ(r["cka"][key], w[key]) << key;
-  EXPECT_EQ(r["cka"]["summary"]["first_last"].get<double>(), want->matrix[want->cols.size() - 1]);
-  EXPECT_TRUE(query("rects").contains("repr.cka"));
+  Result<CkaSummary> summary = summarize_cka(want->matrix, static_cast<int>(want->rows.size()),
+                                             static_cast<int>(want->cols.size()));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(r["cka"]["summary"]["mean_off_diagonal"].get<double>(), summary->mean_off_diagonal);
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p100&repr.n=200&repr.cka=1");
 
-  // A preset switches both models and starts their job; the link keeps them.
-  click("repr.preset.vit_data");
-  EXPECT_EQ(repr()["cka"]["b"], "vit_p001");
-  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p001");
   // Export: the shown matrix as CSV, one row per pair of layers.
-  click("repr.preset.vit_cnn");
-  frames(2);
-  click("export.cka_vit_p100_cnn_p100.csv");
-  ASSERT_TRUE(saved_.count("cka_vit_p100_cnn_p100.csv"));
-  const std::string csv(saved_["cka_vit_p100_cnn_p100.csv"].begin(), saved_["cka_vit_p100_cnn_p100.csv"].end());
+  click("export.cka_vit_p100_vit_p100.csv");
+  ASSERT_TRUE(saved_.count("cka_vit_p100_vit_p100.csv"));
+  const std::string csv(saved_["cka_vit_p100_vit_p100.csv"].begin(), saved_["cka_vit_p100_vit_p100.csv"].end());
   EXPECT_EQ(csv.rfind("a_layer,a_name,b_layer,b_name,cka,images\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'),
             static_cast<long>(want->rows.size() * want->cols.size() + 1));
+  // A preset switches both models (their job starts once vit_p001 has loaded); going back finds the finished one.
+  click("repr.preset.vit_data");
+  EXPECT_EQ(repr()["cka"]["b"], "vit_p001");
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p001&repr.n=200&repr.cka=1");
+  click("repr.preset.vit_vit");
+  EXPECT_EQ(repr()["cka"]["status"], "ready");
 }
 
 TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
-  open("tab=representations&repr.eq_n=50", "en", true);
-  EXPECT_EQ(repr()["equivariance"]["families"][0]["status"], "not_started");  // only on request
+  open("tab=representations&repr.eq_n=20", "en", true);
+  EXPECT_EQ(repr()["skip"]["status"], "not_started");
+  EXPECT_EQ(repr()["equivariance"]["families"][0]["status"], "not_started");
+  click("repr.skip.compute");
   const json r = run_until([](const json& q) { return q["skip"]["status"] == "ready"; });
   ASSERT_EQ(r["skip"]["status"], "ready");
   const Model& vit = model("vit_p100");
@@ -1411,7 +1419,9 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
   const json ws = skip_ratios_json(*skip);
   EXPECT_EQ(r["skip"]["images"], ws["images"]);
   EXPECT_EQ(r["skip"]["branches"], ws["branches"]);
-  EXPECT_TRUE(r["skip"]["phases"]["has_cls"].get<bool>());
+  Result<SkipPhases> phases = skip_phases(*skip);
+  ASSERT_TRUE(phases.ok());
+  EXPECT_EQ(r["skip"]["phases"]["cls_early"].get<double>(), phases->cls_early);
 
   click("repr.eq.measure");
   const json e = run_until([](const json& q) {
@@ -1421,13 +1431,16 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
   });
   const json& families = e["equivariance"]["families"];
   for (const json& f : families) ASSERT_EQ(f["status"], "ready") << f["model"];
-  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.eq_n=50&repr.eq=1");
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.eq_n=20&repr.skip=1&repr.eq=1");
   // The cnn's against the analysis run here; every family answers at the shown shift (k = 4 px).
-  Result<Equivariance> want = equivariance_on_test_set(model("cnn_p100"), set, 0, 50);
+  Result<Equivariance> want = equivariance_on_test_set(model("cnn_p100"), set, 0, 20);
   ASSERT_TRUE(want.ok());
   const json we = equivariance_json(*want);
   EXPECT_EQ(families[1]["model"], "cnn_p100");
   for (const char* key : {"images", "top1_changed", "layers"}) EXPECT_EQ(families[1][key], we[key]) << key;
+  Result<EquivarianceAtShift> at4 = equivariance_at_shift(*want, 4);
+  ASSERT_TRUE(at4.ok());
+  EXPECT_EQ(families[1]["at_shift"]["mean_error"].get<double>(), at4->mean_error);
   for (const json& f : families) EXPECT_EQ(f["at_shift"]["k"], 4);
   click("repr.k.2");
   EXPECT_EQ(repr()["equivariance"]["families"][1]["at_shift"]["k"], 2);
@@ -1439,32 +1452,35 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
 
 TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   assets_.deferred = true;  // nothing loads: the link alone
-  create("en", "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=1000&repr.skip=hybrid_p030"
-               "&repr.skip_n=500&repr.k=1&repr.eq_n=300&repr.eq=1");
+  const std::string link =
+      "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=100&repr.skip_model=hybrid_p030&repr.skip_n=500"
+      "&repr.k=1&repr.eq_n=300&repr.cka=1&repr.skip=1&repr.eq=1";
+  create("en", link);
   frames(2);
-  EXPECT_EQ(lab_view_state(*app_),
-            "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=1000&repr.skip=hybrid_p030"
-            "&repr.skip_n=500&repr.k=1&repr.eq_n=300&repr.eq=1");
-  EXPECT_EQ(repr()["cka"]["status"], "not_started");
+  EXPECT_EQ(lab_view_state(*app_), link);
+  const json r = repr();
+  EXPECT_EQ(r["cka"]["a"], "cnn_p010");
+  EXPECT_TRUE(r["cka"]["requested"].get<bool>());
+  EXPECT_EQ(r["cka"]["status"], "not_started");  // the models are not loaded
   create("en", "tab=representations&repr.a=foo_p100&repr.b=vit_p007&repr.n=300&repr.k=9&repr.eq=2&repr.skip_n=x");
   frames(2);
   EXPECT_EQ(lab_view_state(*app_), "tab=representations");
 }
 
 TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
-  open("tab=representations", "ko", true);
-  for (const char* id : {"repr.preset.vit_vit", "repr.preset.cnn_cnn", "repr.a.hybrid", "repr.b.p010", "repr.n.500",
-                         "repr.skip.cnn", "repr.skip_n.500", "repr.k.3", "repr.eq_n.300", "repr.preset.vit_cnn"}) {
+  open("tab=representations&repr.b=vit_p100&repr.n=100&repr.cka=1&repr.skip=1", "ko", true);
+  run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
+  for (const char* id : {"repr.k.3", "repr.eq_n.300", "repr.a.p010", "repr.preset.vit_vit", "repr.cka.compute"}) {
     frames(3);
     click(id);
     frames(3);
   }
   const json r = repr();
   EXPECT_EQ(r["cka"]["a"], "vit_p100");
-  EXPECT_EQ(r["skip"]["model"], "cnn_p100");
+  EXPECT_EQ(r["cka"]["status"], "ready");
+  EXPECT_EQ(r["skip"]["model"], "vit_p100");
   EXPECT_EQ(r["equivariance"]["shift"], 3);
   EXPECT_EQ(query("state")["language"], "ko");
 }
-
 }  // namespace
 }  // namespace vc
