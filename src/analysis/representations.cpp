@@ -46,12 +46,12 @@ double hsic1(const HsicGram& K, const HsicGram& L) {
 
 // The Gram of the m rows X [m, p], centred first (minus the mean row, in place: HSIC1 does not change).
 HsicGram centred_gram(const KernelTable& k, float* X, int m, int64_t p) {
-  for (int64_t c = 0; c < p; ++c) {
-    double mean = 0.0;
-    for (int i = 0; i < m; ++i) mean += X[i * p + c];
-    const float mu = static_cast<float>(mean / m);
-    for (int i = 0; i < m; ++i) X[i * p + c] -= mu;
-  }
+  // The mean row, accumulated in double row by row (contiguous reads).
+  std::vector<double> mean(p, 0.0);
+  for (int i = 0; i < m; ++i)
+    for (int64_t c = 0; c < p; ++c) mean[c] += X[i * p + c];
+  for (int i = 0; i < m; ++i)
+    for (int64_t c = 0; c < p; ++c) X[i * p + c] -= static_cast<float>(mean[c] / m);
   std::vector<float> K(static_cast<size_t>(m) * m);
   const int ld = static_cast<int>(p);
   k.gemm_f32(false, true, m, m, ld, X, ld, X, ld, 0.0f, K.data(), m);
@@ -70,6 +70,9 @@ Result<std::vector<HsicGram>> layer_grams(const Model& model, const Tensor& x) {
 }
 
 Status check_minibatches(int images, int batch) {
+  if (images < kCkaMinBatch)
+    return Error{"CKA needs at least " + std::to_string(kCkaMinBatch) + " images (the unbiased HSIC), got " +
+                 std::to_string(images)};
   if (batch < kCkaMinBatch)
     return Error{"the CKA minibatch must hold at least " + std::to_string(kCkaMinBatch) +
                  " images (the unbiased HSIC), got " + std::to_string(batch)};
@@ -403,6 +406,78 @@ Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledI
   for (double& t : out.top1_changed) t /= count;
   out.images = count;
   return out;
+}
+
+// ---- Summaries ----------------------------------------------------------------------------------------------------
+
+namespace {
+
+Status check_square(const CkaResult& r) {
+  if (r.rows != r.cols || r.rows.size() < 2) return Error{"a within-model CKA matrix of at least 2 layers is needed"};
+  return {};
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+Result<double> mean_adjacent_cka(const CkaResult& r) {
+  if (Status s = check_square(r); !s) return s.error();
+  const size_t n = r.rows.size();
+  std::vector<double> v;
+  for (size_t i = 0; i + 1 < n; ++i) v.push_back(r.matrix[i * n + i + 1]);
+  return mean_of(v);
+}
+
+Result<double> mean_pairwise_cka(const CkaResult& r) {
+  if (Status s = check_square(r); !s) return s.error();
+  const size_t n = r.rows.size();
+  std::vector<double> v;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (i != j) v.push_back(r.matrix[i * n + j]);
+  return mean_of(v);
+}
+
+double lower_half_best_match(const CkaResult& r) {
+  const size_t rows = (r.rows.size() + 1) / 2, cols = (r.cols.size() + 1) / 2;
+  std::vector<double> best;
+  for (size_t i = 0; i < rows; ++i)
+    best.push_back(*std::max_element(r.matrix.begin() + i * r.cols.size(), r.matrix.begin() + i * r.cols.size() + cols));
+  return mean_of(best);
+}
+
+SkipTrend skip_trend(const SkipRatios& s) {
+  SkipTrend t;
+  std::vector<const SkipBranch*> used;
+  for (const SkipBranch& b : s.branches) t.has_cls = t.has_cls || b.has_cls;
+  for (const SkipBranch& b : s.branches)
+    if (b.has_cls || !t.has_cls) used.push_back(&b);
+  const size_t half = used.size() / 2;
+  std::vector<double> cls[2], spatial[2];
+  for (size_t i = 0; i < used.size(); ++i) {
+    const int part = i < half ? 0 : 1;
+    spatial[part].push_back(used[i]->spatial_mean);
+    if (used[i]->has_cls) cls[part].push_back(used[i]->cls);
+  }
+  t.cls_early = mean_of(cls[0]);
+  t.cls_late = mean_of(cls[1]);
+  t.spatial_early = mean_of(spatial[0]);
+  t.spatial_late = mean_of(spatial[1]);
+  return t;
+}
+
+Result<double> mean_equivariance_error(const Equivariance& e, int k) {
+  if (k < 1 || k > kMaxShift) return Error{"shift " + std::to_string(k) + " outside 1.." + std::to_string(kMaxShift)};
+  std::vector<double> v;
+  for (const EquivarianceLayer& l : e.layers)
+    if (l.defined[k - 1]) v.push_back(l.error[k - 1]);
+  if (v.empty()) return Error{"no layer has a whole-cell shift of " + std::to_string(k) + " px"};
+  return mean_of(v);
 }
 
 }  // namespace vc

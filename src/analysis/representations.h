@@ -127,4 +127,35 @@ struct Equivariance {
 // Over the test images [first, first + count) of `set`, kMaxShift + 1 forward passes per image batch.
 Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count);
 
+// ---- Summaries of the seed claims (what `vitcnn figures` states) -------------------------------------------------
+// Seed 002 section 3: (a) ViT layers are more uniform bottom to top than the ResNet's; (b) the ViT's lower layers
+// resemble the ResNet's lower layers only partly; section 5-1: (c) a phase transition in the skip ratio (CLS high early
+// and low late, spatial tokens the reverse); seeds 000, 004: (d) a CNN's features are more translation-equivariant.
+
+// CKA at or above this: "alike"; below kCkaUnlike: "unlike"; between: "partly alike".
+inline constexpr double kCkaAlike = 0.9;
+inline constexpr double kCkaUnlike = 0.3;
+// Two mean CKAs closer than this count as equal (the minibatch estimate over 1000 images varies by about 0.01).
+inline constexpr double kCkaMargin = 0.02;
+// Within one model (rows == cols): the mean CKA of adjacent layers (l, l + 1), and of all pairs l != m. An error for
+// a matrix that is not square or has fewer than 2 layers.
+Result<double> mean_adjacent_cka(const CkaResult& r);
+Result<double> mean_pairwise_cka(const CkaResult& r);
+// The lower halves (the first ceil(n / 2) layers of each side): for each lower row layer, its highest CKA with a lower
+// column layer; the mean of those.
+double lower_half_best_match(const CkaResult& r);
+
+// Skip ratios in the first and the second half of the branches (in forward order): the mean CLS ratio (over the
+// branches with a CLS token; 0 without) and the mean spatial ratio (over the token branches of a model with a CLS
+// token, else over every branch).
+struct SkipTrend {
+  bool has_cls = false;
+  double cls_early = 0.0, cls_late = 0.0;
+  double spatial_early = 0.0, spatial_late = 0.0;
+};
+SkipTrend skip_trend(const SkipRatios& s);
+
+// The mean equivariance error at shift k (1..kMaxShift) over the layers where it is defined; an error when none is.
+Result<double> mean_equivariance_error(const Equivariance& e, int k);
+
 }  // namespace vc

@@ -4,8 +4,9 @@ namespace vc::cli {
 namespace {
 
 std::vector<Command> all_commands() {
-  return {info_command(),      predict_command(), eval_command(),
-          trace_command(),     attention_command(), figures_command(), rf_command()};
+  return {info_command(),      predict_command(), eval_command(),    trace_command(),
+          attention_command(), figures_command(), rf_command(),      cka_command(),
+          skip_command(),      equivariance_command()};
 }
 
 void print_usage(std::ostream& out) {

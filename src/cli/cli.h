@@ -17,6 +17,9 @@ Command trace_command();
 Command attention_command();
 Command figures_command();
 Command rf_command();
+Command cka_command();
+Command skip_command();
+Command equivariance_command();
 
 // argv without the program name. Returns the process exit status: 0 ok, 1 runtime error, 2 usage error.
 int run_cli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err);

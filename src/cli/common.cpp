@@ -25,13 +25,13 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   return bytes;
 }
 
-Result<std::unique_ptr<Model>> open_model(const Args& args) {
-  if (!args.has("model")) return Error{"--model PATH is required"};
+Result<std::unique_ptr<Model>> open_model(const Args& args, const std::string& flag) {
+  if (!args.has(flag)) return Error{"--" + flag + " PATH is required"};
   const std::string backend = args.get("backend", "simd");
   const KernelTable* k = kernels_by_name(backend);
   if (!k) return Error{"unknown backend '" + backend + "' (ref or simd)"};
-  Result<std::unique_ptr<Model>> m = load_model_file(args.get("model"));
-  if (!m) return Error{"cannot load model '" + args.get("model") + "': " + m.error().message};
+  Result<std::unique_ptr<Model>> m = load_model_file(args.get(flag));
+  if (!m) return Error{"cannot load model '" + args.get(flag) + "': " + m.error().message};
   (*m)->set_kernels(*k);
   return m;
 }

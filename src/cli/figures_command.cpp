@@ -1,5 +1,6 @@
-// vitcnn figures: slide figures for the attention analyses (and, through cli/rf_figures.h, the receptive fields),
-// drawn with cli/raster.h, and summary.md with the measured numbers behind them.
+// vitcnn figures: slide figures for the attention analyses (and, through cli/rf_figures.h and
+// cli/representation_figures.h, the receptive fields and the representations), drawn with cli/raster.h, and
+// summary.md with the measured numbers behind them.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/raster.h"
+#include "cli/representation_figures.h"
 #include "cli/rf_figures.h"
 
 namespace vc::cli {
@@ -373,8 +375,14 @@ Result<json> run_figures(const Args& args) {
   if (!rf_images) return rf_images.error();
   Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
   if (!rf) return rf.error();
+  Result<int> cka_images = args.get_int("cka-images", 1000, 1, set->count);
+  if (!cka_images) return cka_images.error();
+  Result<int> repr_images = args.get_int("repr-images", 100, 1, set->count);
+  if (!repr_images) return repr_images.error();
+  Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels);
+  if (!repr) return repr.error();
   std::ofstream md(out / "summary.md");
-  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown;
+  md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown;
   if (!md) return Error{"cannot write '" + (out / "summary.md").string() + "'"};
 
   json distances = json::object(), localities = json::object();
@@ -387,6 +395,7 @@ Result<json> run_figures(const Args& args) {
                                {"farthest_from_uniform_px", l->farthest_from_uniform_px}};
     }
   for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1]}) files.push_back(f);
+  for (const std::string& f : repr->files) files.push_back(f);
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -395,18 +404,23 @@ Result<json> run_figures(const Args& args) {
               {"distance_px", distances},
               {"locality", localities},
               {"rf_images", *rf_images},
-              {"receptive_field", rf->numbers}};
+              {"receptive_field", rf->numbers},
+              {"cka_images", *cka_images},
+              {"repr_images", *repr_images},
+              {"representations", repr->numbers}};
 }
 
 }  // namespace
 
 Command figures_command() {
-  return {"figures", "attention and receptive-field PNGs plus summary.md with the measured numbers",
+  return {"figures", "attention, receptive-field and representation PNGs plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
            {"test-index", "N", "test image shown in the attention grid (default 0)"},
            {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
+           {"cka-images", "N", "test images of the CKA matrices (default 1000, minibatches of 100 or N)"},
+           {"repr-images", "N", "test images of the skip ratios and the equivariance (default 100)"},
            data_flag(), backend_flag()},
           run_figures};
 }

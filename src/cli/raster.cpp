@@ -133,6 +133,15 @@ void PlotFrame::draw(Canvas& c, double step, const std::string& x_title, const s
   c.text(8, 10, y_title, 2, ink);
 }
 
+int draw_swatches(Canvas& c, int x, int y, const std::vector<std::pair<std::string, Rgb>>& items, Rgb ink) {
+  for (const auto& [name, color] : items) {
+    c.fill_rect(x, y + 2, 24, 6, color);
+    c.text(x + 32, y, name, 2, ink);
+    y += 20;
+  }
+  return y;
+}
+
 Status Canvas::save_png(const std::string& path) const {
   if (!stbi_write_png(path.c_str(), w_, h_, 3, rgb_.data(), 3 * w_)) return Error{"cannot write PNG '" + path + "'"};
   return {};

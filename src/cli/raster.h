@@ -39,6 +39,10 @@ class Canvas {
   std::vector<uint8_t> rgb_;
 };
 
+// A legend: per item a colour swatch and its name in `ink`, one line of 20 px each from (x, y). Returns the y below
+// the last line.
+int draw_swatches(Canvas& c, int x, int y, const std::vector<std::pair<std::string, Rgb>>& items, Rgb ink);
+
 // The frame of a line plot on a width x height canvas inside the margins: x = `count` categories 0..count-1 at the
 // centres of equal slots (labelled from 1, as people count layers), y = 0..ymax upward.
 class PlotFrame {

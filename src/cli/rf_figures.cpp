@@ -116,13 +116,9 @@ Status draw_growth(const std::vector<Family>& families, int image_size, const st
   }
   // Legend: families, then line styles.
   const int lx = w - right + 20;
-  int ly = top;
-  for (const Family& f : families) {
-    c.fill_rect(lx, ly + 2, 24, 6, f.color);
-    c.text(lx + 32, ly, f.name, 2, kInk);
-    ly += 20;
-  }
-  ly += 10;
+  std::vector<std::pair<std::string, Rgb>> swatches;
+  for (const Family& f : families) swatches.emplace_back(f.name, f.color);
+  const int ly = draw_swatches(c, lx, top, swatches, kInk) + 10;
   c.line(lx, ly + 5, lx + 24, ly + 5, 1.5, kInk);
   c.dot(lx + 12, ly + 5, 3.5, kInk);
   c.text(lx + 32, ly, "trf side", 2, kInk);

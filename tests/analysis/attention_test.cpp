@@ -2,33 +2,21 @@
 // tests/analysis/data/attention_ref.json, or the file named by VITCNN_ATTENTION_GOLDEN) and their properties.
 #include "analysis/attention.h"
 #include "analysis/attention_json.h"
+#include "golden.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
 namespace vc {
 namespace {
 
 using nlohmann::json;
 
-std::string golden_path() {
-  const char* env = std::getenv("VITCNN_ATTENTION_GOLDEN");
-  return env ? env : VITCNN_SOURCE_DIR "/tests/analysis/data/attention_ref.json";
-}
-
-json load_golden() {
-  std::ifstream f(golden_path());
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return json::parse(ss.str(), nullptr, false);
-}
+const std::string kGolden = golden_path("VITCNN_ATTENTION_GOLDEN", "attention_ref.json");
 
 std::vector<double> doubles(const json& j) {
   std::vector<double> v;
@@ -58,8 +46,8 @@ std::vector<Tensor> random_probs(int layers, int batch, int heads, int grid, uin
 class AttentionGolden : public ::testing::Test {
  protected:
   void SetUp() override {
-    g_ = load_golden();
-    ASSERT_FALSE(g_.is_discarded()) << "cannot read golden " << golden_path();
+    g_ = read_golden(kGolden);
+    ASSERT_FALSE(g_.is_discarded()) << "cannot read golden " << kGolden;
     ASSERT_EQ(g_.value("version", 0), 1) << "golden version";
     images_ = g_["images"];
     layers_ = g_["layers"];

@@ -1,25 +1,17 @@
 // Position analyses against the NumPy reference (tools/analysis_ref/position_ref.py, committed golden
 // tests/analysis/data/position_ref.json, computed from the shipped weight files) and their properties.
 #include "analysis/position.h"
+#include "golden.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace vc {
 namespace {
 
 using nlohmann::json;
-
-json load_golden() {
-  std::ifstream f(VITCNN_SOURCE_DIR "/tests/analysis/data/position_ref.json");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return json::parse(ss.str(), nullptr, false);
-}
 
 std::unique_ptr<Model> shipped(const std::string& name) {
   Result<std::unique_ptr<Model>> m = load_model_file(VITCNN_SOURCE_DIR "/assets/models/" + name + ".safetensors");
@@ -31,7 +23,7 @@ std::unique_ptr<Model> shipped(const std::string& name) {
 float at(const Tensor& t, int r, int c) { return t.data[static_cast<size_t>(r) * t.dim(1) + c]; }
 
 TEST(PositionGolden, SimilarityMapsAndKernelsMatchNumPy) {
-  const json golden = load_golden();
+  const json golden = read_golden(golden_path(nullptr, "position_ref.json"));
   ASSERT_FALSE(golden.is_discarded()) << "tests/analysis/data/position_ref.json";
   ASSERT_EQ(1, golden["version"].get<int>());
   int maps = 0, kernels = 0;

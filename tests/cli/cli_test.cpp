@@ -49,6 +49,16 @@ fs::path scratch(const std::string& name) {
   return p;
 }
 
+// Each command line fails (non-zero exit, nothing on stdout) with a message that contains its text.
+void expect_errors(const std::vector<std::pair<std::vector<std::string>, std::string>>& cases) {
+  for (const auto& [argv, message] : cases) {
+    CliRun r = vitcnn(argv);
+    EXPECT_NE(r.code, 0) << argv.back();
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,7 +80,7 @@ TEST(CliArgs, UsageAndUnknownCommand) {
 }
 
 TEST(CliArgs, HelpForEverySubcommand) {
-  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures", "rf"}) {
+  for (const char* c : {"info", "predict", "eval", "trace", "attention", "figures", "rf", "cka", "skip", "equivariance"}) {
     CliRun r = vitcnn({c, "--help"});
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: vitcnn ") + c), std::string::npos) << c;
@@ -424,21 +434,85 @@ TEST_F(Cli, RfBadInputsAreErrors) {
       {{"rf", "--model", model("vit"), "--save-untrained", "x.safetensors"}, "--untrained"},
       {{"rf", "--model", model("vit"), "--seed", "2"}, "--untrained"},
   };
-  for (const auto& [argv, message] : cases) {
-    CliRun r = vitcnn(argv);
-    EXPECT_NE(r.code, 0) << argv.back();
-    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
-    EXPECT_TRUE(r.out.empty());
+  expect_errors(cases);
+}
+
+TEST_F(Cli, CkaMatrixOfTwoModelsAndOfOneWithItself) {
+  CliRun r = vitcnn({"cka", "--a", model("vit"), "--b", model("cnn"), "--images", "8", "--batch", "4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.j["rows"], json({"embed", "blocks.0", "blocks.1"}));
+  EXPECT_EQ(r.j["cols"], json({"stem", "stages.0.0", "stages.1.0"}));
+  EXPECT_EQ(r.j["images"], 8);
+  EXPECT_EQ(r.j["batch"], 4);
+  ASSERT_EQ(r.j["matrix"].size(), 3u);
+  for (const json& row : r.j["matrix"]) {
+    ASSERT_EQ(row.size(), 3u);
+    for (const json& v : row) EXPECT_LE(std::fabs(v.get<double>()), 1.0 + 1e-9);
   }
+  // --images below 100 without --batch: one minibatch of all of them.
+  CliRun self = vitcnn({"cka", "--a", model("hybrid"), "--b", model("hybrid"), "--images", "12"});
+  ASSERT_EQ(self.code, 0) << self.err;
+  EXPECT_EQ(self.j["batch"], 12);
+  for (size_t i = 0; i < self.j["rows"].size(); ++i) EXPECT_NEAR(self.j["matrix"][i][i].get<double>(), 1.0, 1e-9);
+}
+
+TEST_F(Cli, SkipAndEquivarianceJson) {
+  CliRun s = vitcnn({"skip", "--model", model("vit"), "--images", "3"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(s.j["images"], 3);
+  ASSERT_EQ(s.j["branches"].size(), 4u);
+  EXPECT_EQ(s.j["branches"][1]["name"], "blocks.0.mlp");
+  EXPECT_EQ(s.j["branches"][1]["ratio"].size(), 65u);
+  EXPECT_TRUE(s.j["branches"][1]["cls"].is_number());
+  CliRun c = vitcnn({"skip", "--model", model("cnn"), "--images", "2"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(c.j["branches"][1]["name"], "stages.1.0");
+  EXPECT_TRUE(c.j["branches"][1]["cls"].is_null());
+  EXPECT_EQ(c.j["branches"][1]["ratio"].size(), 256u);
+  CliRun e = vitcnn({"equivariance", "--model", model("cnn"), "--images", "2"});
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(e.j["max_shift"], 4);
+  EXPECT_EQ(e.j["top1_changed"].size(), 4u);
+  EXPECT_EQ(e.j["layers"][0]["name"], "stem");
+  EXPECT_TRUE(e.j["layers"][0]["error"][0].is_number());
+  EXPECT_TRUE(e.j["layers"][2]["error"][0].is_null());  // stride 2: k = 1 is half a cell
+  EXPECT_TRUE(e.j["layers"][2]["error"][1].is_number());
+}
+
+TEST_F(Cli, RepresentationBadInputsAreErrors) {
+  // A model of another input size (28 x 28, no padding).
+  const fs::path dir = scratch("repr_bad");
+  const std::string small = (dir / "cnn28.safetensors").string();
+  Result<SafeTensors> st = init_weights(
+      R"({"format_version": 1, "arch": "cnn", "config": {"image_size": 28, "in_channels": 1, "stem_width": 2,)"
+      R"( "widths": [2], "strides": [1], "blocks": [1], "num_classes": 10}, "class_names": ["0","1","2","3","4",)"
+      R"("5","6","7","8","9"], "input": {"size": 28, "pad": 0, "mean": 0, "std": 1}})",
+      1);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_TRUE(write_safetensors(small, *st).ok());
+  const std::string missing = (dir / "no_such.safetensors").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"cka", "--a", model("vit"), "--b", model("cnn"), "--images", "1"}, "at least 4 images"},
+      {{"cka", "--a", model("vit"), "--b", model("cnn"), "--images", "10", "--batch", "4"}, "multiple"},
+      {{"cka", "--a", model("vit"), "--b", missing}, "cannot load model"},
+      {{"cka", "--a", model("vit")}, "--b PATH is required"},
+      {{"cka", "--a", model("vit"), "--b", small, "--images", "8"}, "1 x 32 x 32 and 1 x 28 x 28"},
+      {{"skip", "--model", missing}, "cannot load model"},
+      {{"skip", "--model", model("vit"), "--images", "0"}, "--images"},
+      {{"equivariance", "--model", model("vit"), "--images", "100000"}, "--images"},
+  };
+  expect_errors(cases);
 }
 
 TEST_F(Cli, FiguresWritesPngsAndASummary) {
   const fs::path models = scratch("figure_models"), out = scratch("figures");
   for (const char* name : {"vit_p001", "vit_p100"})
     fs::copy_file(model("vit"), models / (std::string(name) + ".safetensors"));
-  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "2"});
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "2",
+                     "--cka-images", "8", "--repr-images", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png"}) {
+  for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png",
+                          "cka_vit_vit.png", "skip_ratio.png", "equivariance.png"}) {
     std::ifstream f(out / png, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     Result<GrayImage> img = decode_image(bytes);
@@ -458,6 +532,16 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_EQ(r.j["receptive_field"]["vit"][0]["size_px"], 4.0);
   EXPECT_EQ(r.j["distance_px"]["vit_p001"], r.j["distance_px"]["vit_p100"]);  // the same weights
   EXPECT_DOUBLE_EQ(r.j["local_threshold_px"].get<double>(), 0.5 * r.j["uniform_px"].get<double>());
+  // Representations: the vit alone, so the claims that compare it with the cnn are not measured.
+  EXPECT_NE(ss.str().find("## Representations"), std::string::npos);
+  EXPECT_NE(ss.str().find("- *(a) ViT layers more uniform from bottom to top than the CNN's* (seed 002 section 3, "
+                          "Raghu et al. 2021): needs vit_p100 and cnn_p100: not measured."),
+            std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("vit_p100: from the first half of the transformer branches to the second the CLS ratio"),
+            std::string::npos);
+  EXPECT_EQ(r.j["representations"]["cka"]["vit_vit"]["images"], 8);
+  EXPECT_EQ(r.j["representations"]["skip"]["vit"]["images"], 2);
+  EXPECT_TRUE(r.j["representations"]["cka"]["vit_cnn"].is_null());
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
@@ -477,7 +561,8 @@ TEST_F(Cli, FiguresSummarizesRvitAndItsControl) {
   for (auto& [name, t] : zero->tensors)
     if (name.ends_with(".attn.rel_bias")) std::fill(t.data.begin(), t.data.end(), 0.0f);
   ASSERT_TRUE(write_safetensors((models / "rvitzero_p100.safetensors").string(), *zero).ok());
-  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "1"});
+  CliRun r = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4", "--rf-images", "1",
+                     "--cka-images", "4", "--repr-images", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
   std::ifstream f(out / "distance_scatter_rvit.png", std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());

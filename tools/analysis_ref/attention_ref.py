@@ -9,11 +9,11 @@ CLS maps, token maps, attention rollout (Abnar & Zuidema 2020) and mean attentio
   /usr/bin/python3 tools/analysis_ref/attention_ref.py --check FILE            regenerate FILE's golden
                                                                                from its seed and compare
 """
-import argparse
-import json
 import sys
 
 import numpy as np
+
+import golden_file
 
 VERSION = 1
 IMAGES, LAYERS, HEADS, GRID = 3, 3, 2, 3
@@ -77,30 +77,5 @@ def golden(seed):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", help="write a golden JSON here")
-    ap.add_argument("--seed", type=int, default=2020)
-    ap.add_argument("--check", help="compare this golden JSON with a fresh one from its seed")
-    args = ap.parse_args()
-    if args.check:
-        with open(args.check) as f:
-            old = json.load(f)
-        new = golden(old.get("seed", args.seed))
-        bad = [k for k in new if k not in old or
-               not np.allclose(np.asarray(old[k], dtype=np.float64), np.asarray(new[k], dtype=np.float64),
-                               rtol=1e-12, atol=0)]
-        if bad:
-            print("golden %s is stale in: %s" % (args.check, ", ".join(bad)), file=sys.stderr)
-            return 1
-        print("golden %s matches the reference" % args.check)
-        return 0
-    if not args.out:
-        ap.error("give --out FILE or --check FILE")
-    with open(args.out, "w") as f:
-        json.dump(golden(args.seed), f)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(golden_file.main(__doc__, golden, 2020))

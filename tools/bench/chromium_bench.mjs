@@ -3,7 +3,7 @@
 // prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
 //   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
 //                                       [--peers]
-//                                       [model_bench flags: --runs N --only forward|attention|trace|rf --model NAME ...]
+//                                       [model_bench flags: --runs N --only forward|attention|trace|rf|cka --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
 // --peers then times the same p100 models with onnxruntime-web and tfjs-wasm in Chromium (tools/bench/peers/peers.mjs)
 // and prints a second table: our Chromium simd medians beside theirs.
@@ -56,7 +56,8 @@ async function runChromium(opts) {
 
 const KINDS = { forward: 'forward', attention_distance: 'mean attention distance, end to end',
                 attention_analysis: 'mean attention distance, analysis of recorded traces',
-                erf_map: 'ERF map, one unit and image', erf_mean: 'mean ERF' };
+                erf_map: 'ERF map, one unit and image', erf_mean: 'mean ERF',
+                cka: 'CKA matrix, minibatches of 100' };
 const key = (r) => [r.kind, r.model, r.backend, r.batch ?? r.images].join(' ');
 const fmt = (ms) => (ms === undefined ? '-' : ms.toFixed(ms < 10 ? 3 : 1));
 

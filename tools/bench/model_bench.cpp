@@ -7,10 +7,13 @@
 // --only rf: for every shipped checkpoint, one ERF map (analysis/receptive_field.h: the centre unit of the last
 // layer, one image, forward to the layer and backward to the input) and the 100-image mean ERF, beside the
 // model's batch-1 forward.
+// --only cka: the full CKA matrix (analysis/representations.h) of vit_p100 x cnn_p100 over the first 1000 test
+// images in minibatches of 100, once (the lab's target: <= 10 s in Chromium), and its two models' forward time for
+// the same images (batch 100) beside it.
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
-//                    [--rf-runs N] [--only forward|attention|trace|rf] [--model NAME] [--backend ref|simd]
+//                    [--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd]
 //                    [--batch N] [--json]
 //   --rf-runs: timed runs of each 100-image mean ERF (default 3).
 //   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
@@ -28,6 +31,7 @@
 #include "analysis/attention.h"
 #include "analysis/predictions.h"
 #include "analysis/receptive_field.h"
+#include "analysis/representations.h"
 #include "models/model.h"
 
 namespace {
@@ -265,6 +269,35 @@ int bench_rf(const Options& o, const vc::LabeledImages& set) {
   return 0;
 }
 
+int bench_cka(const Options& o, const vc::LabeledImages& set) {
+  constexpr int kImages = 1000;
+  if (!wanted(o.backend, "simd")) return 0;
+  std::unique_ptr<vc::Model> a = open(o, "vit_p100"), b = open(o, "cnn_p100");
+  if (!a || !b) return 1;
+  bool ok = true;
+  const Timing forward = time_runs(
+      [&] {
+        for (int first = 0; first < kImages; first += vc::kCkaBatch)
+          for (const vc::Model* m : {a.get(), b.get()})
+            ok = m->forward(vc::test_set_input(set, first, vc::kCkaBatch, m->input_spec()), nullptr).ok() && ok;
+      },
+      1, false);
+  const Timing cka = time_runs([&] { ok = vc::cka_on_test_set(*a, *b, set, kImages).ok() && ok; }, 1, false);
+  if (!ok) {
+    std::fprintf(stderr, "model_bench: the CKA or a forward failed\n");
+    return 1;
+  }
+  if (o.json)
+    std::printf("{\"kind\":\"cka\",\"model\":\"vit_p100 x cnn_p100\",\"backend\":\"simd\",\"images\":%d,"
+                "\"batch\":%d,\"runs\":1,\"median_ms\":%.3f,\"min_ms\":%.3f,\"forward_ms\":%.3f}\n",
+                kImages, vc::kCkaBatch, cka.median_ms, cka.min_ms, forward.median_ms);
+  else
+    std::printf("%-19s %-20s simd  %4d images  %10.1f ms  (the two models' forwards alone %.1f ms)\n", "cka",
+                "vit_p100 x cnn_p100", kImages, cka.median_ms, forward.median_ms);
+  std::fflush(stdout);
+  return 0;
+}
+
 bool parse(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -295,12 +328,13 @@ bool parse(int argc, char** argv, Options* o) {
 int main(int argc, char** argv) {
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
-      "[--rf-runs N] [--only forward|attention|trace|rf] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
+      "[--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
       "  forward: forward time per model, backend and batch; attention: mean attention distance over 256 images;\n"
       "  trace: memory held by a traced batch of 64, everything vs attention probabilities only;\n"
       "  rf: per checkpoint, one ERF map and the 100-image mean ERF, beside the batch-1 forward\n"
+      "  cka: the CKA matrix of vit_p100 x cnn_p100 over 1000 test images, beside the two models' forwards\n"
       "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis,\n"
-      "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\")\n";
+      "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\"), cka\n";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -319,5 +353,6 @@ int main(int argc, char** argv) {
   if (wanted(o.only, "attention") && bench_attention(o, *set) != 0) return 1;
   if (wanted(o.only, "rf") && bench_rf(o, *set) != 0) return 1;
   if (wanted(o.only, "trace") && bench_trace_memory(o, *set) != 0) return 1;
+  if (wanted(o.only, "cka") && bench_cka(o, *set) != 0) return 1;
   return 0;
 }
