@@ -1,49 +1,35 @@
-// Summary numbers of the representation analyses (analysis/representations.h) that answer the seed's claims in the
-// lab's Representations view: how alike a model's layers are from bottom to top (CKA), whether the CLS and the
-// spatial tokens lean on the skip path differently early and late (skip ratio), and how far a layer's features
-// are from moving with a shifted input (equivariance).
+// The verdicts on the seed claims that the Representations view states, from the summaries of
+// analysis/representations.h (mean_pairwise_cka, mean_adjacent_cka, lower_half_best_match, skip_trend): which way
+// each measure falls, with the thresholds kCkaMargin, kCkaAlike and kCkaUnlike. The same rules as the sentences of
+// `vitcnn figures` (src/cli/representation_figures.cpp), which could call these.
 #pragma once
-#include <span>
-#include <vector>
-
 #include "analysis/representations.h"
 
 namespace vc {
 
-// A CKA matrix [rows, cols] (row-major) of model A's layers (rows) with model B's (cols).
-struct CkaSummary {
-  // Square matrices only (a model with itself): the mean of the entries off the diagonal (i != j); 0 otherwise.
-  // High: the layers are alike from bottom to top.
-  double mean_off_diagonal = 0.0;
-  double first_last = 0.0;       // CKA(A's first layer, B's last layer)
-  int first_best = 0;            // the column most like A's first layer (highest CKA; the first of ties)
-  double first_best_cka = 0.0;   // its CKA
-  // The mean over the lower halves: rows [0, ceil(rows / 2)) x cols [0, ceil(cols / 2)).
-  double lower_halves_mean = 0.0;
+// Claim (a), seed 002 section 3: are the layers of `first` (a model with itself) more uniform from bottom to top than
+// those of `second`? Each of the mean CKA of all pairs of different layers and of adjacent layers says +1 (first the
+// higher by kCkaMargin or more), -1 (second) or 0.
+enum class Uniformity {
+  First,   // pairs +1 and adjacent >= 0
+  Second,  // pairs -1 and adjacent <= 0
+  Equal,   // both 0
+  Mixed,   // the two measures disagree
 };
-// An error for an empty matrix or one whose size is not rows * cols.
-Result<CkaSummary> summarize_cka(std::span<const double> matrix, int rows, int cols);
+struct UniformityVerdict {
+  double first_pairs = 0.0, first_adjacent = 0.0, second_pairs = 0.0, second_adjacent = 0.0;
+  Uniformity verdict = Uniformity::Equal;
+};
+// An error when either matrix is not a model with itself (square, 2 layers or more).
+Result<UniformityVerdict> compare_uniformity(const CkaResult& first, const CkaResult& second);
 
-// Skip ratios of the first and the second half of the branches (forward order; the middle one of an odd count goes
-// to the first half), each the mean over those branches of SkipBranch::cls and of SkipBranch::spatial_mean.
-struct SkipPhases {
-  bool has_cls = false;            // every branch has a CLS token (a transformer)
-  double cls_early = 0.0, cls_late = 0.0;          // 0 without a CLS token
-  double spatial_early = 0.0, spatial_late = 0.0;
-  int early = 0, late = 0;         // branches in each half
-};
-// An error with fewer than two branches.
-Result<SkipPhases> skip_phases(const SkipRatios& r);
+// Claim (b): how alike a CKA value says two layers are.
+enum class Likeness { Alike, Partly, Unlike };  // >= kCkaAlike, between, < kCkaUnlike
+Likeness cka_likeness(double cka);
 
-// The layers with a value for a shift of k px (1..kMaxShift): the mean of their err_l(k), and the share of images
-// whose top-1 changed.
-struct EquivarianceAtShift {
-  int k = 0;
-  int layers = 0;            // layers with a value at k (0: mean_error is 0)
-  double mean_error = 0.0;
-  double top1_changed = 0.0;
-};
-// An error for k outside 1..kMaxShift.
-Result<EquivarianceAtShift> equivariance_at_shift(const Equivariance& e, int k);
+// Claim (c), seed 002 section 5-1: the CLS ratio falls from the first half of the branches to the second and the
+// spatial tokens' rises (the seed's phase transition), only one of them does, or neither.
+enum class SkipTransition { AsSeed, SpatialRisesOnly, ClsFallsOnly, Reverse };
+SkipTransition skip_transition(const SkipTrend& t);
 
 }  // namespace vc

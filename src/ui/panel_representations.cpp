@@ -1,7 +1,8 @@
 // The Representations view: the CKA heatmap of two models' layers (running estimate while its job accumulates
 // minibatches), the skip ratio of every residual branch and token of one model with its CLS / spatial curves, and the
 // equivariance error by depth of every family. Each figure: how to read it, its formula, the seed's claim as a
-// question and the measured answer (analysis/representation_summary.h), PNG / CSV export.
+// question and the measured answer (the summaries of analysis/representations.h, the verdicts of
+// analysis/representation_summary.h), PNG / CSV export.
 #include <imgui.h>
 
 #include <algorithm>
@@ -171,33 +172,39 @@ void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const 
   colormap_legend("##cka_legend", 0.0f, 1.0f, "%.1f", std::min(width, fs * 20.0f));
 }
 
-// The uniformity claim: from the shown matrix when it is a model with itself, and from both p100 presets when their
-// jobs over the same N have finished.
+// Claim (a): from the shown matrix when it is a model with itself, and from both p100 models with themselves when
+// their jobs over the same N have finished.
 void cka_uniformity_answer(AppState& app, const CkaResult& shown, const std::string& a, const std::string& b) {
   const Language L = app.ui.language;
   const int n = app.representations.cka_images;
   ImGui::TextWrapped("%s", tr(L, ReprText::CkaSelfQuestion));
-  if (a == b)
-    if (Result<CkaSummary> s = summarize_cka(shown.matrix, static_cast<int>(shown.rows.size()),
-                                             static_cast<int>(shown.cols.size()));
-        s)
-      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::CkaSelfOne), a.c_str(), s->mean_off_diagonal, s->first_last)
-                                   .c_str());
-  std::optional<double> means[2];
+  if (a == b) {
+    const Result<double> pairs = mean_pairwise_cka(shown), adjacent = mean_adjacent_cka(shown);
+    if (pairs && adjacent)
+      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::CkaSelfOne), a.c_str(), *pairs, *adjacent).c_str());
+  }
+  std::optional<CkaResult> self[2];
   for (int k = 0; k < 2; ++k) {
     const std::string m = checkpoint_name(family_index(k == 0 ? "vit" : "cnn"), kDefaultScale);
     const JobView<ReprCka> j = repr_cka_job(app, m, m, n);
     if (!j.ready()) continue;
-    Result<CkaResult> r = repr_cka_result(*j.value);
-    if (!r) continue;
-    Result<CkaSummary> s = summarize_cka(r->matrix, static_cast<int>(r->rows.size()), static_cast<int>(r->cols.size()));
-    if (s) means[k] = s->mean_off_diagonal;
+    if (Result<CkaResult> r = repr_cka_result(*j.value); r) self[k] = std::move(*r);
   }
-  if (means[0] && means[1])
-    ImGui::TextWrapped("%s %s", format_text(tr(L, ReprText::CkaSelfBoth), n, *means[0], *means[1]).c_str(),
-                       tr(L, *means[0] > *means[1] ? ReprText::CkaSelfYes : ReprText::CkaSelfNo));
-  else
+  const Result<UniformityVerdict> v =
+      self[0] && self[1] ? compare_uniformity(*self[0], *self[1]) : Result<UniformityVerdict>(Error{"not computed"});
+  if (!v) {
     ImGui::TextDisabled("%s", tr(L, ReprText::CkaSelfMissing));
+    return;
+  }
+  const ReprText verdict = v->verdict == Uniformity::First    ? ReprText::CkaSelfYes
+                           : v->verdict == Uniformity::Second ? ReprText::CkaSelfNo
+                           : v->verdict == Uniformity::Equal  ? ReprText::CkaSelfEqual
+                                                              : ReprText::CkaSelfMixed;
+  ImGui::TextWrapped("%s %s",
+                     format_text(tr(L, ReprText::CkaSelfBoth), n, v->first_pairs, v->first_adjacent, v->second_pairs,
+                                 v->second_adjacent, kCkaMargin)
+                         .c_str(),
+                     tr(L, verdict));
 }
 
 void cka_section(AppState& app, float width) {
@@ -269,13 +276,14 @@ void cka_section(AppState& app, float width) {
     cka_uniformity_answer(app, *shown, a, b);
     ImGui::Spacing();
     ImGui::TextWrapped("%s", tr(L, ReprText::CkaCrossQuestion));
-    if (Result<CkaSummary> s =
-            summarize_cka(shown->matrix, static_cast<int>(shown->rows.size()), static_cast<int>(shown->cols.size()));
-        s)
-      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::CkaCrossAnswer), shown->rows[0].c_str(), s->first_best + 1,
-                                           shown->cols[s->first_best].c_str(), s->first_best_cka,
-                                           s->lower_halves_mean, s->first_last)
-                                   .c_str());
+    const double best = lower_half_best_match(*shown);
+    const Likeness like = cka_likeness(best);
+    const ReprText word = like == Likeness::Alike    ? ReprText::LikeAlike
+                          : like == Likeness::Partly ? ReprText::LikePartly
+                                                     : ReprText::LikeUnlike;
+    ImGui::TextWrapped("%s", format_text(tr(L, ReprText::CkaCrossAnswer), best, tr(L, word),
+                                         shown->matrix[shown->cols.size() - 1])
+                                 .c_str());
   }
   notice_caption(app, tr(L, ReprText::CkaNotice));
   ImGui::PopTextWrapPos();
@@ -401,14 +409,21 @@ void skip_section(AppState& app, float width) {
     ImGui::Spacing();
     ImGui::TextWrapped("%s", tr(L, ReprText::SkipQuestion));
     const int images = static_cast<int>(shown->images);
-    if (Result<SkipPhases> p = skip_phases(*shown); p && p->has_cls)
-      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::SkipAnswerCls), name.c_str(), images, p->cls_early, p->early,
-                                           p->cls_late, p->late, p->spatial_early, p->spatial_late)
+    const SkipTrend t = skip_trend(*shown);
+    if (t.has_cls) {
+      const SkipTransition tr_kind = skip_transition(t);
+      const ReprText verdict = tr_kind == SkipTransition::AsSeed             ? ReprText::TransitionAsSeed
+                               : tr_kind == SkipTransition::SpatialRisesOnly ? ReprText::TransitionSpatial
+                               : tr_kind == SkipTransition::ClsFallsOnly     ? ReprText::TransitionCls
+                                                                             : ReprText::TransitionReverse;
+      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::SkipAnswerCls), name.c_str(), images, t.cls_early,
+                                           t.cls_late, t.spatial_early, t.spatial_late, tr(L, verdict))
                                    .c_str());
-    else if (p)
-      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::SkipAnswerNoCls), name.c_str(), images, p->spatial_early,
-                                           p->early, p->spatial_late, p->late)
+    } else {
+      ImGui::TextWrapped("%s", format_text(tr(L, ReprText::SkipAnswerNoCls), name.c_str(), images, t.spatial_early,
+                                           t.spatial_late)
                                    .c_str());
+    }
   }
   notice_caption(app, tr(L, ReprText::SkipNotice));
   ImGui::PopTextWrapPos();
@@ -491,16 +506,14 @@ void eq_section(AppState& app, float width) {
     ImGui::Spacing();
     ImGui::TextWrapped("%s", tr(L, ReprText::EqQuestion));
     for (const auto& [f, e] : shown) {
-      Result<EquivarianceAtShift> s = equivariance_at_shift(*e, v.shift);
-      if (!s) continue;
+      const Result<double> err = mean_equivariance_error(*e, v.shift);
       const std::string name = repr_eq_checkpoint(f);
       const int images = static_cast<int>(e->images);
-      ImGui::TextWrapped("%s", s->layers > 0 ? format_text(tr(L, ReprText::EqAnswer), name.c_str(), s->mean_error,
-                                                           s->layers, v.shift, 100.0 * s->top1_changed, images)
-                                                     .c_str()
-                                             : format_text(tr(L, ReprText::EqAnswerNone), name.c_str(), v.shift,
-                                                           100.0 * s->top1_changed, images)
-                                                     .c_str());
+      const double changed = 100.0 * e->top1_changed[v.shift - 1];
+      ImGui::TextWrapped("%s", err ? format_text(tr(L, ReprText::EqAnswer), name.c_str(), *err, v.shift, changed, images)
+                                         .c_str()
+                                   : format_text(tr(L, ReprText::EqAnswerNone), name.c_str(), v.shift, changed, images)
+                                         .c_str());
     }
   }
   notice_caption(app, tr(L, ReprText::EqNotice));

@@ -54,22 +54,33 @@ double busy_ms(const AppState& app, const std::string& key) {
   return job ? job->busy_ms : 0.0;
 }
 
-nlohmann::json cka_summary_json(const CkaSummary& s) {
-  return {{"mean_off_diagonal", s.mean_off_diagonal},
-          {"first_last", s.first_last},
-          {"first_best", s.first_best},
-          {"first_best_cka", s.first_best_cka},
-          {"lower_halves_mean", s.lower_halves_mean}};
+// The summaries the view's answers quote: mean CKA of all pairs and of adjacent layers (a model with itself only),
+// and the lower halves' best match.
+nlohmann::json cka_summary_json(const CkaResult& r) {
+  const Result<double> pairs = mean_pairwise_cka(r), adjacent = mean_adjacent_cka(r);
+  return {{"mean_pairwise", pairs ? nlohmann::json(*pairs) : nlohmann::json()},
+          {"mean_adjacent", adjacent ? nlohmann::json(*adjacent) : nlohmann::json()},
+          {"lower_half_best_match", lower_half_best_match(r)}};
 }
 
-nlohmann::json skip_phases_json(const SkipPhases& p) {
-  return {{"has_cls", p.has_cls},         {"cls_early", p.cls_early},         {"cls_late", p.cls_late},
-          {"spatial_early", p.spatial_early}, {"spatial_late", p.spatial_late}, {"early", p.early},
-          {"late", p.late}};
+nlohmann::json skip_trend_json(const SkipTrend& t) {
+  constexpr const char* kTransitions[] = {"as_seed", "spatial_rises_only", "cls_falls_only", "reverse"};
+  nlohmann::json out = {{"has_cls", t.has_cls},
+                        {"cls_early", t.cls_early},
+                        {"cls_late", t.cls_late},
+                        {"spatial_early", t.spatial_early},
+                        {"spatial_late", t.spatial_late}};
+  if (t.has_cls) out["transition"] = kTransitions[static_cast<int>(skip_transition(t))];
+  return out;
 }
 
-nlohmann::json shift_json(const EquivarianceAtShift& s) {
-  return {{"k", s.k}, {"layers", s.layers}, {"mean_error", s.mean_error}, {"top1_changed", s.top1_changed}};
+// The equivariance numbers at shift k (1..kMaxShift): the mean error over the layers with a value (null without any)
+// and the share of images whose top-1 changed.
+nlohmann::json shift_json(const Equivariance& e, int k) {
+  const Result<double> err = mean_equivariance_error(e, k);
+  return {{"k", k},
+          {"mean_error", err ? nlohmann::json(*err) : nlohmann::json()},
+          {"top1_changed", e.top1_changed[k - 1]}};
 }
 
 }  // namespace
@@ -210,10 +221,7 @@ nlohmann::json representations_query(const AppState& app) {
     cka["total"] = cj.value->total;
     if (Result<CkaResult> r = repr_cka_result(*cj.value); r) {
       cka.update(cka_json(*r));
-      if (Result<CkaSummary> s =
-              summarize_cka(r->matrix, static_cast<int>(r->rows.size()), static_cast<int>(r->cols.size()));
-          s)
-        cka["summary"] = cka_summary_json(*s);
+      cka["summary"] = cka_summary_json(*r);
     }
   }
 
@@ -223,7 +231,7 @@ nlohmann::json representations_query(const AppState& app) {
   skip_out["compute_ms"] = busy_ms(app, skip_key(skip, v.skip_images));
   if (sj.ready()) {
     skip_out.update(skip_ratios_json(*sj.value));
-    if (Result<SkipPhases> p = skip_phases(*sj.value); p) skip_out["phases"] = skip_phases_json(*p);
+    skip_out["trend"] = skip_trend_json(skip_trend(*sj.value));
   }
 
   nlohmann::json families = nlohmann::json::array();
@@ -234,8 +242,7 @@ nlohmann::json representations_query(const AppState& app) {
     fam["compute_ms"] = busy_ms(app, eq_key(repr_eq_checkpoint(f), v.eq_images));
     if (ej.ready()) {
       fam.update(equivariance_json(*ej.value));
-      if (Result<EquivarianceAtShift> s = equivariance_at_shift(*ej.value, v.shift); s)
-        fam["at_shift"] = shift_json(*s);
+      fam["at_shift"] = shift_json(*ej.value, v.shift);
     }
     families.push_back(fam);
   }

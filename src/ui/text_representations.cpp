@@ -48,21 +48,34 @@ constexpr TextRow<ReprText> kRows[] = {
      "이미지 %d / %d장에 대한 중간 추정값입니다. 미니배치가 쌓이면서 안정됩니다."},
     {ReprText::CkaSelfQuestion, "Are the ViT's layers more alike from bottom to top than the CNN's?",
      "ViT의 층들은 CNN의 층들보다 아래에서 위까지 더 닮았을까요?"},
-    {ReprText::CkaSelfOne, "Measured: %s with itself, mean CKA of two different layers %.2f (first with last layer %.2f).",
-     "측정값: %s 자기 자신과, 서로 다른 두 층의 평균 CKA %.2f (첫 층과 마지막 층 %.2f)."},
-    {ReprText::CkaSelfBoth, "Measured over %d images (mean CKA of two different layers of a model with itself): ViT %.2f, CNN %.2f.",
-     "이미지 %d장에서 측정 (한 모델의 서로 다른 두 층의 평균 CKA): ViT %.2f, CNN %.2f."},
-    {ReprText::CkaSelfYes, "Yes: the ViT's layers are more alike.", "그렇습니다: ViT의 층들이 더 닮았습니다."},
-    {ReprText::CkaSelfNo, "No: here the CNN's layers are as alike or more.", "아닙니다: 여기서는 CNN의 층들이 같거나 더 닮았습니다."},
+    {ReprText::CkaSelfOne, "Measured: %s with itself, mean CKA of two different layers %.2f (of adjacent layers %.2f).",
+     "측정값: %s 자기 자신과, 서로 다른 두 층의 평균 CKA %.2f (이웃한 층끼리 %.2f)."},
+    {ReprText::CkaSelfBoth,
+     "Measured over %d images, mean CKA of two different layers (of adjacent layers) of a model with itself: ViT %.2f "
+     "(%.2f), CNN %.2f (%.2f); differences under %.2f count as none.",
+     "이미지 %d장에서 측정한, 한 모델의 서로 다른 두 층의 평균 CKA (이웃한 층끼리): ViT %.2f (%.2f), CNN %.2f (%.2f). "
+     "%.2f 미만의 차이는 없는 것으로 봅니다."},
+    {ReprText::CkaSelfYes, "The ViT's layers are the more uniform, as the seed says.",
+     "ViT의 층들이 더 고르게 닮았습니다. 시드 자료의 말과 같습니다."},
+    {ReprText::CkaSelfNo, "The CNN's layers are the more uniform: the claim does not hold on our models.",
+     "CNN의 층들이 더 고르게 닮았습니다: 우리 모델에서는 이 주장이 성립하지 않습니다."},
+    {ReprText::CkaSelfEqual, "The two are about equally uniform: the claim does not show on our models.",
+     "두 모델이 거의 같은 정도로 고르게 닮았습니다: 우리 모델에서는 이 주장이 드러나지 않습니다."},
+    {ReprText::CkaSelfMixed, "The two measures disagree, so the claim holds only in part here.",
+     "두 척도가 서로 다른 답을 주므로, 여기서는 주장이 일부만 성립합니다."},
     {ReprText::CkaSelfMissing, "Compute the ViT x ViT and the CNN x CNN presets with the same N to answer it here.",
      "같은 N으로 ViT x ViT와 CNN x CNN을 계산하면 여기서 답이 나옵니다."},
     {ReprText::CkaCrossQuestion, "Do the lower layers of A resemble the lower layers of B?",
      "A의 아래층들은 B의 아래층들과 닮았을까요?"},
     {ReprText::CkaCrossAnswer,
-     "Measured: A's layer 1 (%s) is most like B's layer %d (%s), CKA %.2f; the mean CKA of the two lower halves is "
-     "%.2f, of A's first with B's last layer %.2f.",
-     "측정값: A의 1층(%s)은 B의 %d층(%s)과 가장 닮았고 CKA는 %.2f입니다. 두 모델의 아래쪽 절반끼리의 평균 CKA는 "
-     "%.2f, A의 첫 층과 B의 마지막 층은 %.2f입니다."},
+     "Measured: each layer of A's lower half is at best %.2f like a layer of B's lower half (the mean of those best "
+     "CKAs): %s; A's first with B's last layer: %.2f.",
+     "측정값: A의 아래쪽 절반의 각 층은 B의 아래쪽 절반 층과 최대 %.2f만큼 닮았습니다 (가장 높은 CKA들의 평균): %s. A의 "
+     "첫 층과 B의 마지막 층: %.2f."},
+    {ReprText::LikeAlike, "alike", "닮음"},
+    {ReprText::LikePartly, "partly alike (as the seed says of the ViT and the CNN)",
+     "일부만 닮음 (시드 자료가 ViT와 CNN에 대해 말하는 그대로)"},
+    {ReprText::LikeUnlike, "unlike", "닮지 않음"},
     {ReprText::CkaNotice,
      "a model with itself has 1 on the diagonal; wide bright blocks mean many layers carry nearly the same "
      "representation.",
@@ -97,15 +110,21 @@ constexpr TextRow<ReprText> kRows[] = {
     {ReprText::SkipQuestion, "Do the CLS and the patch tokens use the skip path differently in early and late blocks?",
      "CLS 토큰과 패치 토큰은 앞쪽 블록과 뒤쪽 블록에서 스킵 경로를 다르게 쓸까요?"},
     {ReprText::SkipAnswerCls,
-     "Measured (%s, %d images): the CLS token's ratio is %.2f in the first %d branches and %.2f in the last %d; the "
-     "spatial tokens' %.2f and %.2f.",
-     "측정값 (%s, 이미지 %d장): CLS 토큰의 비율은 %.2f(앞쪽 %d개 가지), %.2f(뒤쪽 %d개 가지)이고, 공간 토큰은 "
-     "%.2f와 %.2f입니다."},
+     "Measured (%s, %d images): from the first half of the branches to the second the CLS token's ratio goes from "
+     "%.2f to %.2f and the spatial tokens' from %.2f to %.2f: %s",
+     "측정값 (%s, 이미지 %d장): 앞쪽 절반의 가지에서 뒤쪽 절반으로 가며 CLS 토큰의 비율은 %.2f에서 %.2f로, 공간 토큰은 "
+     "%.2f에서 %.2f로 바뀝니다: %s"},
+    {ReprText::TransitionAsSeed, "the transition the seed describes.", "시드 자료가 설명하는 상전이입니다."},
+    {ReprText::TransitionSpatial, "the spatial tokens rise as the seed says, but the CLS token rises too.",
+     "공간 토큰은 시드 자료의 말대로 오르지만 CLS 토큰도 오릅니다."},
+    {ReprText::TransitionCls, "the CLS token falls as the seed says, but the spatial tokens fall too.",
+     "CLS 토큰은 시드 자료의 말대로 내려가지만 공간 토큰도 내려갑니다."},
+    {ReprText::TransitionReverse, "the reverse of the seed's transition.", "시드 자료의 상전이와 반대입니다."},
     {ReprText::SkipAnswerNoCls,
-     "Measured (%s, %d images): no CLS token; the positions' mean ratio is %.2f in the first %d blocks and %.2f in "
-     "the last %d.",
-     "측정값 (%s, 이미지 %d장): CLS 토큰이 없습니다. 위치들의 평균 비율은 %.2f(앞쪽 %d개 블록), %.2f(뒤쪽 %d개 "
-     "블록)입니다."},
+     "Measured (%s, %d images): no CLS token; the positions' mean ratio goes from %.2f in the first half of the blocks "
+     "to %.2f in the second.",
+     "측정값 (%s, 이미지 %d장): CLS 토큰이 없습니다. 위치들의 평균 비율은 앞쪽 절반의 블록에서 %.2f, 뒤쪽 절반에서 "
+     "%.2f입니다."},
     {ReprText::SkipNotice,
      "the seed describes a phase change: the CLS token keeps to the skip path early and is rewritten late, the "
      "patch tokens the other way round.",
@@ -136,8 +155,9 @@ constexpr TextRow<ReprText> kRows[] = {
     {ReprText::AxisLayer, "layer", "층"},
     {ReprText::AxisError, "relative error", "상대 오차"},
     {ReprText::EqQuestion, "Does a shifted input shift the features?", "입력을 옮기면 특징도 옮겨질까요?"},
-    {ReprText::EqAnswer, "%s: mean error %.3f over %d layers at k = %d px; the top-1 class changed for %.1f %% of %d images.",
-     "%s: 평균 오차 %.3f (%d개 층, k = %d 픽셀), 1순위 클래스가 바뀐 이미지 %.1f %% (%d장 중)."},
+    {ReprText::EqAnswer,
+     "%s: mean error %.3f over the layers with a value at k = %d px; the top-1 class changed for %.1f %% of %d images.",
+     "%s: 평균 오차 %.3f (k = %d 픽셀에서 값이 있는 층들), 1순위 클래스가 바뀐 이미지 %.1f %% (%d장 중)."},
     {ReprText::EqAnswerNone, "%s: no layer has a value at k = %d px; the top-1 class changed for %.1f %% of %d images.",
      "%s: k = %d 픽셀에서 값이 있는 층이 없음, 1순위 클래스가 바뀐 이미지 %.1f %% (%d장 중)."},
     {ReprText::EqNotice,

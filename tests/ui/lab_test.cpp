@@ -25,7 +25,6 @@
 #include "analysis/attention.h"
 #include "analysis/position.h"
 #include "analysis/receptive_field.h"
-#include "analysis/representation_summary.h"
 #include "analysis/representations.h"
 #include "analysis/representations_json.h"
 #include "core/idx.h"
@@ -1384,10 +1383,10 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
   ASSERT_TRUE(want.ok());
   const json w = cka_json(*want);
   for (const char* key : {"rows", "cols", "matrix", "images", "batch"}) EXPECT_EQ(r["cka"][key], w[key]) << key;
-  Result<CkaSummary> summary = summarize_cka(want->matrix, static_cast<int>(want->rows.size()),
-                                             static_cast<int>(want->cols.size()));
-  ASSERT_TRUE(summary.ok());
-  EXPECT_EQ(r["cka"]["summary"]["mean_off_diagonal"].get<double>(), summary->mean_off_diagonal);
+  const Result<double> pairs = mean_pairwise_cka(*want);
+  ASSERT_TRUE(pairs.ok());
+  EXPECT_EQ(r["cka"]["summary"]["mean_pairwise"].get<double>(), *pairs);
+  EXPECT_EQ(r["cka"]["summary"]["lower_half_best_match"].get<double>(), lower_half_best_match(*want));
   EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p100&repr.n=200&repr.cka=1");
 
   // Export: the shown matrix as CSV, one row per pair of layers.
@@ -1419,9 +1418,9 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
   const json ws = skip_ratios_json(*skip);
   EXPECT_EQ(r["skip"]["images"], ws["images"]);
   EXPECT_EQ(r["skip"]["branches"], ws["branches"]);
-  Result<SkipPhases> phases = skip_phases(*skip);
-  ASSERT_TRUE(phases.ok());
-  EXPECT_EQ(r["skip"]["phases"]["cls_early"].get<double>(), phases->cls_early);
+  const SkipTrend trend = skip_trend(*skip);
+  EXPECT_EQ(r["skip"]["trend"]["cls_early"].get<double>(), trend.cls_early);
+  EXPECT_EQ(r["skip"]["trend"]["spatial_late"].get<double>(), trend.spatial_late);
 
   click("repr.eq.measure");
   const json e = run_until([](const json& q) {
@@ -1438,9 +1437,9 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
   const json we = equivariance_json(*want);
   EXPECT_EQ(families[1]["model"], "cnn_p100");
   for (const char* key : {"images", "top1_changed", "layers"}) EXPECT_EQ(families[1][key], we[key]) << key;
-  Result<EquivarianceAtShift> at4 = equivariance_at_shift(*want, 4);
+  const Result<double> at4 = mean_equivariance_error(*want, 4);
   ASSERT_TRUE(at4.ok());
-  EXPECT_EQ(families[1]["at_shift"]["mean_error"].get<double>(), at4->mean_error);
+  EXPECT_EQ(families[1]["at_shift"]["mean_error"].get<double>(), *at4);
   for (const json& f : families) EXPECT_EQ(f["at_shift"]["k"], 4);
   click("repr.k.2");
   EXPECT_EQ(repr()["equivariance"]["families"][1]["at_shift"]["k"], 2);
