@@ -24,20 +24,6 @@ namespace vc {
 
 namespace {
 
-// One colour per family, in kFamilies order (more families cycle).
-ImU32 family_color(int family) {
-  constexpr ImU32 kColors[] = {IM_COL32(90, 170, 255, 255), IM_COL32(240, 90, 80, 255), IM_COL32(90, 200, 110, 255),
-                               IM_COL32(190, 120, 255, 255), IM_COL32(240, 200, 60, 255)};
-  return kColors[static_cast<size_t>(family) % std::size(kColors)];
-}
-
-// "%.9g" of v, for CSV cells.
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
 // Fills one row strip [x0, x0 + w] x [y0, y0 + h] with `values` as equal cells, viridis((value - lo) / (hi - lo));
 // returns the cell under the mouse (or -1 when the mouse is outside the strip).
 int strip(ImDrawList* dl, float x0, float y0, float w, float h, std::span<const double> values, double lo, double hi) {
@@ -115,7 +101,7 @@ std::string cka_csv(const CkaResult& r) {
   for (size_t i = 0; i < r.rows.size(); ++i)
     for (size_t j = 0; j < r.cols.size(); ++j)
       out += std::to_string(i + 1) + "," + r.rows[i] + "," + std::to_string(j + 1) + "," + r.cols[j] + "," +
-             number(r.matrix[i * r.cols.size() + j]) + "," + std::to_string(r.images) + "\n";
+             csv_number(r.matrix[i * r.cols.size() + j]) + "," + std::to_string(r.images) + "\n";
   return out;
 }
 
@@ -301,7 +287,7 @@ std::string skip_csv(const SkipRatios& r) {
       const int g = static_cast<int>(t) - (b.has_cls ? 1 : 0);
       out += std::to_string(i + 1) + "," + b.name + "," + (cls ? "cls" : std::to_string(g)) + "," +
              (cls ? "" : std::to_string(g / b.w)) + "," + (cls ? "" : std::to_string(g % b.w)) + "," +
-             number(b.ratio[t]) + "," + std::to_string(r.images) + "\n";
+             csv_number(b.ratio[t]) + "," + std::to_string(r.images) + "\n";
     }
   }
   return out;
@@ -440,8 +426,8 @@ std::string eq_csv(const std::vector<std::pair<int, const Equivariance*>>& shown
         const EquivarianceLayer& layer = e->layers[l];
         const bool defined = layer.defined[k - 1];
         out += repr_eq_checkpoint(f) + "," + std::to_string(l + 1) + "," + layer.name + "," +
-               std::to_string(layer.grid) + "," + number(layer.stride_px) + "," + std::to_string(k) + "," +
-               (defined ? "1," + number(layer.error[k - 1]) : "0,") + "," + number(e->top1_changed[k - 1]) + "," +
+               std::to_string(layer.grid) + "," + csv_number(layer.stride_px) + "," + std::to_string(k) + "," +
+               (defined ? "1," + csv_number(layer.error[k - 1]) : "0,") + "," + csv_number(e->top1_changed[k - 1]) + "," +
                std::to_string(e->images) + "\n";
       }
   return out;
