@@ -1452,8 +1452,8 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
 TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   assets_.deferred = true;  // nothing loads: the link alone
   const std::string link =
-      "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=100&repr.skip_model=hybrid_p030&repr.skip_n=500"
-      "&repr.k=1&repr.eq_n=300&repr.cka=1&repr.skip=1&repr.eq=1";
+      "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=100&repr.skip_model=hybrid_p030&repr.skip_n=200"
+      "&repr.k=1&repr.eq_n=20&repr.cka=1&repr.skip=1&repr.eq=1";
   create("en", link);
   frames(2);
   EXPECT_EQ(lab_view_state(*app_), link);
@@ -1469,7 +1469,7 @@ TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
 TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
   open("tab=representations&repr.b=vit_p100&repr.n=100&repr.cka=1&repr.skip=1", "ko", true);
   run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
-  for (const char* id : {"repr.k.3", "repr.eq_n.300", "repr.a.p010", "repr.preset.vit_vit", "repr.cka.compute"}) {
+  for (const char* id : {"repr.k.3", "repr.eq_n.100", "repr.a.p010", "repr.preset.vit_vit", "repr.cka.compute"}) {
     frames(3);
     click(id);
     frames(3);
