@@ -135,7 +135,8 @@ Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledI
 // CKA at or above this: "alike"; below kCkaUnlike: "unlike"; between: "partly alike".
 inline constexpr double kCkaAlike = 0.9;
 inline constexpr double kCkaUnlike = 0.3;
-// Two mean CKAs closer than this count as equal (the minibatch estimate over 1000 images varies by about 0.01).
+// Two mean CKAs closer than this count as equal: a margin for the sampling noise of the estimate (a choice, not a
+// measured bound).
 inline constexpr double kCkaMargin = 0.02;
 // Within one model (rows == cols): the mean CKA of adjacent layers (l, l + 1), and of all pairs l != m. An error for
 // a matrix that is not square or has fewer than 2 layers.
