@@ -260,6 +260,9 @@ void cka_section(AppState& app, float width) {
   if (shown) {
     ImGui::Spacing();
     cka_uniformity_answer(app, *shown, a, b);
+  }
+  // Claim (b) compares two different models (a model with itself matches its own layers at 1).
+  if (shown && a != b) {
     ImGui::Spacing();
     ImGui::TextWrapped("%s", tr(L, ReprText::CkaCrossQuestion));
     const double best = lower_half_best_match(*shown);
