@@ -44,29 +44,54 @@ double hsic1(const HsicGram& K, const HsicGram& L) {
   return (trace + K.total * L.total / ((n - 1) * (n - 2)) - 2.0 / (n - 2) * rows) / (n * (n - 3));
 }
 
-// The Gram of the m rows X [m, p], centred first (minus the mean row, in place: HSIC1 does not change).
-HsicGram centred_gram(const KernelTable& k, float* X, int m, int64_t p) {
-  // The mean row, accumulated in double row by row (contiguous reads).
-  std::vector<double> mean(p, 0.0);
-  for (int i = 0; i < m; ++i)
-    for (int64_t c = 0; c < p; ++c) mean[c] += X[i * p + c];
-  for (int i = 0; i < m; ++i)
-    for (int64_t c = 0; c < p; ++c) X[i * p + c] -= static_cast<float>(mean[c] / m);
-  std::vector<float> K(static_cast<size_t>(m) * m);
-  const int ld = static_cast<int>(p);
-  k.gemm_f32(false, true, m, m, ld, X, ld, X, ld, 0.0f, K.data(), m);
-  return hsic_gram(K.data(), m);
-}
+}  // namespace
 
-// The Grams of every analysis layer of `model` on the minibatch x [m, C, S, S]: one forward that traces the layer
-// outputs only, each layer's features [m, p] centred in place.
-Result<std::vector<HsicGram>> layer_grams(const Model& model, const Tensor& x) {
+// The Gram matrix of one minibatch of one layer, built as its rows arrive (a few images at a time, so a time-sliced
+// job's steps stay short): each new row block R [c, p] gives K[new, 0..filled + c) = R [X; R]^T by the table's GEMM,
+// mirrored into the upper triangle. Every row is stored minus the minibatch's first row (HSIC1 does not change: see
+// the header), so the float32 Gram holds how the images differ, not their large common part.
+class GramBuilder {
+ public:
+  GramBuilder(int batch, int64_t p)
+      : batch_(batch), p_(p), x_(static_cast<size_t>(batch) * p), k_(static_cast<size_t>(batch) * batch) {}
+  // Appends `count` rows [count, p] (filled() + count <= batch).
+  void append(const KernelTable& k, const float* rows, int count) {
+    if (filled_ == 0) offset_.assign(rows, rows + p_);
+    float* dst = x_.data() + static_cast<size_t>(filled_) * p_;
+    for (int i = 0; i < count; ++i)
+      for (int64_t c = 0; c < p_; ++c) dst[i * p_ + c] = rows[i * p_ + c] - offset_[c];
+    const int seen = filled_ + count, ld = static_cast<int>(p_);
+    std::vector<float> block(static_cast<size_t>(count) * seen);  // K[new rows, 0..seen)
+    k.gemm_f32(false, true, count, seen, ld, dst, ld, x_.data(), ld, 0.0f, block.data(), seen);
+    for (int i = 0; i < count; ++i)
+      for (int j = 0; j < seen; ++j) {
+        k_[static_cast<size_t>(filled_ + i) * batch_ + j] = block[static_cast<size_t>(i) * seen + j];
+        k_[static_cast<size_t>(j) * batch_ + filled_ + i] = block[static_cast<size_t>(i) * seen + j];
+      }
+    filled_ = seen;
+  }
+  // The full minibatch's Gram as HSIC1 reads it; the builder starts the next minibatch.
+  HsicGram take() {
+    filled_ = 0;
+    return hsic_gram(k_.data(), batch_);
+  }
+
+ private:
+  int batch_;
+  int64_t p_;
+  int filled_ = 0;
+  std::vector<float> offset_;  // [p]: the minibatch's first row
+  std::vector<float> x_;       // [batch, p]: the rows so far, minus offset_
+  std::vector<float> k_;       // [batch, batch]
+};
+
+namespace {
+
+// The layer outputs of `model` for the images x [c, C, S, S]: one forward that traces the layer outputs only.
+Result<std::vector<Trace::Entry>> layer_outputs(const Model& model, const Tensor& x) {
   Trace trace({TraceKind::Layer});
   if (Result<Tensor> y = model.forward(x, &trace); !y) return y.error();
-  const int m = static_cast<int>(x.dim(0));
-  std::vector<HsicGram> grams;
-  for (Trace::Entry& e : trace.release()) grams.push_back(centred_gram(model.kernels(), e.value.ptr(), m, e.value.numel() / m));
-  return grams;
+  return trace.release();
 }
 
 Status check_minibatches(int images, int batch) {
@@ -113,11 +138,12 @@ Result<double> minibatch_cka(const Tensor& X, const Tensor& Y, int batch, const 
   const int n = static_cast<int>(X.dim(0));
   if (Status s = check_minibatches(n, batch); !s) return s.error();
   const int64_t p = X.numel() / n, q = Y.numel() / n;
+  GramBuilder gx(batch, p), gy(batch, q);
   double xy = 0.0, xx = 0.0, yy = 0.0;
   for (int first = 0; first < n; first += batch) {
-    std::vector<float> xb(X.ptr() + first * p, X.ptr() + (first + batch) * p);
-    std::vector<float> yb(Y.ptr() + first * q, Y.ptr() + (first + batch) * q);
-    const HsicGram K = centred_gram(k, xb.data(), batch, p), L = centred_gram(k, yb.data(), batch, q);
+    gx.append(k, X.ptr() + first * p, batch);
+    gy.append(k, Y.ptr() + first * q, batch);
+    const HsicGram K = gx.take(), L = gy.take();
     xy += hsic1(K, L);
     xx += hsic1(K, K);
     yy += hsic1(L, L);
@@ -125,13 +151,22 @@ Result<double> minibatch_cka(const Tensor& X, const Tensor& Y, int batch, const 
   return xy / std::sqrt(xx * yy);
 }
 
-Result<CkaAccumulator> CkaAccumulator::create(const Model& a, const Model& b) {
+CkaAccumulator::CkaAccumulator() = default;
+CkaAccumulator::CkaAccumulator(CkaAccumulator&&) noexcept = default;
+CkaAccumulator& CkaAccumulator::operator=(CkaAccumulator&&) noexcept = default;
+CkaAccumulator::~CkaAccumulator() = default;
+
+Result<CkaAccumulator> CkaAccumulator::create(const Model& a, const Model& b, int batch) {
   if (a.image_size() != b.image_size() || a.in_channels() != b.in_channels())
     return Error{"the two models take different inputs: " + input_str(a) + " and " + input_str(b) +
                  " (CKA compares their layers on the same images)"};
+  if (batch < kCkaMinBatch)
+    return Error{"the CKA minibatch must hold at least " + std::to_string(kCkaMinBatch) +
+                 " images (the unbiased HSIC), got " + std::to_string(batch)};
   CkaAccumulator acc;
   acc.a_ = &a;
   acc.b_ = &b;
+  acc.batch_ = batch;
   acc.rows_ = a.layer_names();
   acc.cols_ = b.layer_names();
   acc.hsic_ab_.assign(acc.rows_.size() * acc.cols_.size(), 0.0);
@@ -140,33 +175,52 @@ Result<CkaAccumulator> CkaAccumulator::create(const Model& a, const Model& b) {
   return acc;
 }
 
-Status CkaAccumulator::add(const LabeledImages& set, int first, int count) {
-  if (count < kCkaMinBatch)
-    return Error{"a CKA minibatch needs at least " + std::to_string(kCkaMinBatch) + " images (the unbiased HSIC), got " +
-                 std::to_string(count)};
-  if (first < 0 || first + count > set.count)
-    return Error{"images [" + std::to_string(first) + ", " + std::to_string(first + count) + ") are outside the " +
-                 std::to_string(set.count) + " test images"};
-  Result<std::vector<HsicGram>> ga = layer_grams(*a_, test_set_input(set, first, count, a_->input_spec()));
-  if (!ga) return ga.error();
-  Result<std::vector<HsicGram>> gb_own = std::vector<HsicGram>();
-  if (b_ != a_) {
-    gb_own = layer_grams(*b_, test_set_input(set, first, count, b_->input_spec()));
-    if (!gb_own) return gb_own.error();
-  }
-  const std::vector<HsicGram>& gb = b_ != a_ ? *gb_own : *ga;
-  if (ga->size() != rows_.size() || gb.size() != cols_.size())
+Status CkaAccumulator::append(const Model& model, const LabeledImages& set, int first, int count,
+                              std::vector<GramBuilder>& grams, size_t layers) {
+  Result<std::vector<Trace::Entry>> out = layer_outputs(model, test_set_input(set, first, count, model.input_spec()));
+  if (!out) return out.error();
+  if (out->size() != layers)
     return Error{"a forward pass traced another number of layers than Model::layer_names() lists"};
-  for (size_t r = 0; r < rows_.size(); ++r) hsic_aa_[r] += hsic1((*ga)[r], (*ga)[r]);
-  for (size_t c = 0; c < cols_.size(); ++c) hsic_bb_[c] += hsic1(gb[c], gb[c]);
-  for (size_t r = 0; r < rows_.size(); ++r)
-    for (size_t c = 0; c < cols_.size(); ++c) hsic_ab_[r * cols_.size() + c] += hsic1((*ga)[r], gb[c]);
-  images_ += count;
+  for (size_t l = 0; l < layers; ++l) {
+    const Tensor& v = (*out)[l].value;
+    if (grams.size() < layers) grams.emplace_back(batch_, v.numel() / count);
+    grams[l].append(model.kernels(), v.ptr(), count);
+  }
   return {};
 }
 
+Status CkaAccumulator::add(const LabeledImages& set, int first, int count) {
+  if (count < 1 || first < 0 || first + count > set.count)
+    return Error{"images [" + std::to_string(first) + ", " + std::to_string(first + count) + ") are outside the " +
+                 std::to_string(set.count) + " test images"};
+  while (count > 0) {
+    const int take = std::min(count, batch_ - pending_);  // never past the end of the minibatch
+    if (Status s = append(*a_, set, first, take, grams_a_, rows_.size()); !s) return s;
+    if (b_ != a_)
+      if (Status s = append(*b_, set, first, take, grams_b_, cols_.size()); !s) return s;
+    pending_ += take;
+    first += take;
+    count -= take;
+    if (pending_ == batch_) finish_minibatch();
+  }
+  return {};
+}
+
+void CkaAccumulator::finish_minibatch() {
+  std::vector<HsicGram> ga, gb;
+  for (GramBuilder& g : grams_a_) ga.push_back(g.take());
+  for (GramBuilder& g : grams_b_) gb.push_back(g.take());
+  const std::vector<HsicGram>& cols = b_ != a_ ? gb : ga;
+  for (size_t r = 0; r < rows_.size(); ++r) hsic_aa_[r] += hsic1(ga[r], ga[r]);
+  for (size_t c = 0; c < cols_.size(); ++c) hsic_bb_[c] += hsic1(cols[c], cols[c]);
+  for (size_t r = 0; r < rows_.size(); ++r)
+    for (size_t c = 0; c < cols_.size(); ++c) hsic_ab_[r * cols_.size() + c] += hsic1(ga[r], cols[c]);
+  images_ += batch_;
+  pending_ = 0;
+}
+
 Result<std::vector<double>> CkaAccumulator::matrix() const {
-  if (images_ == 0) return Error{"no minibatch was added yet"};
+  if (images_ == 0) return Error{"no minibatch was completed yet"};
   std::vector<double> out(hsic_ab_.size());
   for (size_t r = 0; r < rows_.size(); ++r)
     for (size_t c = 0; c < cols_.size(); ++c)
@@ -178,10 +232,10 @@ Result<CkaResult> cka_on_test_set(const Model& a, const Model& b, const LabeledI
   if (Status s = check_minibatches(images, batch); !s) return s.error();
   if (images > set.count)
     return Error{"CKA over " + std::to_string(images) + " images, but the test set has " + std::to_string(set.count)};
-  Result<CkaAccumulator> acc = CkaAccumulator::create(a, b);
+  Result<CkaAccumulator> acc = CkaAccumulator::create(a, b, batch);
   if (!acc) return acc.error();
-  for (int first = 0; first < images; first += batch)
-    if (Status s = acc->add(set, first, batch); !s) return s.error();
+  for (int first = 0; first < images; first += kCkaChunk)
+    if (Status s = acc->add(set, first, std::min(kCkaChunk, images - first)); !s) return s.error();
   Result<std::vector<double>> m = acc->matrix();
   if (!m) return m.error();
   return CkaResult{acc->rows(), acc->cols(), std::move(m).value(), acc->images(), batch};

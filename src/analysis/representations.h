@@ -37,32 +37,49 @@ Tensor gram(const Tensor& X, const KernelTable& k = kernels_simd());
 // differ, batch < kCkaMinBatch, or n is not a positive multiple of batch.
 Result<double> minibatch_cka(const Tensor& X, const Tensor& Y, int batch, const KernelTable& k = kernels_simd());
 // HSIC1 is unchanged when a constant row is added to every row of X (the linear kernel's HSIC is a covariance), so
-// the accumulator subtracts each minibatch's mean feature row before its Gram: the float32 Gram then holds the
-// varying part of the features, not their large common mean.
+// the Grams are built from each row minus the minibatch's first row: the float32 Gram then holds how the images
+// differ, not their large common part.
 
-// The CKA of every layer of model A (rows) with every layer of model B (columns), accumulated one minibatch at a
-// time (a time-sliced job adds one per step). A and B may be the same model. Layers: Model::layer_names().
-// Both models must take the same input shape (else an error naming both sizes); each gets its own normalization.
+class GramBuilder;  // one layer's Gram of the minibatch being filled (representations.cpp)
+
+// The CKA of every layer of model A (rows) with every layer of model B (columns), over minibatches of `batch` images
+// that arrive a chunk at a time (a time-sliced job adds kCkaChunk images per step; the Gram of a minibatch grows by
+// the chunk's rows, so a step costs the chunk's forward passes and its Gram rows). The result does not depend on how
+// the images are chunked. A and B may be the same model. Layers: Model::layer_names(). Both models must take the same
+// input shape (else an error naming both sizes); each gets its own normalization.
+inline constexpr int kCkaChunk = 10;  // images per step in the lab's job and the CLI
 class CkaAccumulator {
  public:
-  // An error when the models' inputs differ. Both models must outlive the accumulator.
-  static Result<CkaAccumulator> create(const Model& a, const Model& b);
-  // One minibatch: the test images [first, first + count) of `set` (count >= kCkaMinBatch), made into each model's
-  // input (make_input with its InputSpec), one forward per model (B's skipped when it is A).
+  // An error when the models' inputs differ or batch < kCkaMinBatch. Both models must outlive the accumulator.
+  static Result<CkaAccumulator> create(const Model& a, const Model& b, int batch = kCkaBatch);
+  CkaAccumulator(CkaAccumulator&&) noexcept;
+  CkaAccumulator& operator=(CkaAccumulator&&) noexcept;
+  ~CkaAccumulator();
+  // The next images: the test images [first, first + count) of `set` (count >= 1), made into each model's input
+  // (make_input with its InputSpec), one forward per model (B's skipped when it is A). A minibatch's HSIC terms are
+  // added when its last image arrives.
   Status add(const LabeledImages& set, int first, int count);
-  int64_t images() const { return images_; }
+  int64_t images() const { return images_; }     // in completed minibatches (what matrix() covers)
+  int64_t received() const { return images_ + pending_; }  // including the minibatch being filled
+  int batch() const { return batch_; }
   const std::vector<std::string>& rows() const { return rows_; }  // A's layer names
   const std::vector<std::string>& cols() const { return cols_; }  // B's layer names
-  // [rows, cols] row-major; an error before the first minibatch.
+  // [rows, cols] row-major; an error before the first completed minibatch.
   Result<std::vector<double>> matrix() const;
 
  private:
-  CkaAccumulator() = default;
+  CkaAccumulator();
+  Status append(const Model& model, const LabeledImages& set, int first, int count, std::vector<GramBuilder>& grams,
+                size_t layers);
+  void finish_minibatch();
   const Model* a_ = nullptr;
   const Model* b_ = nullptr;
+  int batch_ = kCkaBatch;
   std::vector<std::string> rows_, cols_;
+  std::vector<GramBuilder> grams_a_, grams_b_;       // per layer, the minibatch being filled
   std::vector<double> hsic_ab_, hsic_aa_, hsic_bb_;  // sums over minibatches: [rows * cols], [rows], [cols]
   int64_t images_ = 0;
+  int pending_ = 0;  // images of the minibatch being filled
 };
 
 struct CkaResult {

@@ -232,13 +232,23 @@ TEST(CkaModels, ModelWithItselfHasUnitDiagonalAndTwoModelsAreTransposes) {
   EXPECT_EQ(r, j["matrix"].size());
   EXPECT_EQ(c, j["matrix"][0].size());
   EXPECT_EQ(j["rows"][0], "embed");
-  // The accumulator, one minibatch at a time, gives the same.
-  Result<CkaAccumulator> acc = CkaAccumulator::create(*vit, *cnn);
+  // The accumulator, one minibatch at a time, gives the same; so do chunks that do not follow the minibatches (the
+  // lab's job adds kCkaChunk images per step), up to the GEMM's rounding of differently shaped row blocks.
+  Result<CkaAccumulator> acc = CkaAccumulator::create(*vit, *cnn, 8);
   ASSERT_TRUE(acc.ok());
   EXPECT_FALSE(acc->matrix().ok());
   ASSERT_TRUE(acc->add(set, 0, 8).ok());
   ASSERT_TRUE(acc->add(set, 8, 8).ok());
   EXPECT_EQ(ab->matrix, *acc->matrix());
+  Result<CkaAccumulator> chunked = CkaAccumulator::create(*vit, *cnn, 8);
+  ASSERT_TRUE(chunked.ok());
+  for (const auto& [first, count] : {std::pair{0, 3}, {3, 1}, {4, 6}}) ASSERT_TRUE(chunked->add(set, first, count).ok());
+  EXPECT_EQ(8, chunked->images());
+  EXPECT_EQ(10, chunked->received());
+  ASSERT_TRUE(chunked->add(set, 10, 6).ok());
+  EXPECT_EQ(16, chunked->images());
+  const std::vector<double> m = *chunked->matrix();
+  for (size_t i = 0; i < m.size(); ++i) EXPECT_NEAR(ab->matrix[i], m[i], 1e-6) << i;
 }
 
 TEST(CkaModels, BadInputsSayWhy) {
@@ -256,9 +266,10 @@ TEST(CkaModels, BadInputsSayWhy) {
   Result<CkaResult> sizes = cka_on_test_set(*vit, *big, set, 16, 8);
   ASSERT_FALSE(sizes.ok());
   EXPECT_NE(sizes.error().message.find("1 x 28 x 28 and 1 x 32 x 32"), std::string::npos) << sizes.error().message;
+  EXPECT_NE(CkaAccumulator::create(*vit, *cnn, 3).error().message.find("at least 4"), std::string::npos);
   Result<CkaAccumulator> acc = CkaAccumulator::create(*vit, *cnn);
   ASSERT_TRUE(acc.ok());
-  EXPECT_FALSE(acc->add(set, 0, 3).ok());
+  EXPECT_FALSE(acc->add(set, 0, 0).ok());
   EXPECT_FALSE(acc->add(set, 12, 8).ok());
 }
 
