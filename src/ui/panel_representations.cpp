@@ -241,8 +241,9 @@ void cka_section(AppState& app, float width) {
     ImGui::TextWrapped("%s", model_status_text(app, ma ? b : a).c_str());
   } else if (v.cka_requested && app.gallery.status == GalleryState::Status::Ready) {
     const JobView<ReprCka> job = job_view<ReprCka>(request_repr_cka(app, ma, mb, a, b, v.cka_images));
-    const int done = job.value ? static_cast<int>(job.value->acc.images()) : 0;
-    progress_line(app, job, done, v.cka_images, "repr.cka.progress");
+    const int done = job.value ? static_cast<int>(job.value->acc->images()) : 0;
+    progress_line(app, job, job.value ? static_cast<int>(job.value->acc->received()) : 0, v.cka_images,
+                  "repr.cka.progress");
     if (job.value)
       if (Result<CkaResult> r = repr_cka_result(*job.value); r) shown = std::move(*r);
     if (shown && job.running())

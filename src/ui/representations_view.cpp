@@ -97,9 +97,9 @@ std::string repr_skip_checkpoint(const AppState& app) {
 std::string repr_eq_checkpoint(int family) { return checkpoint_name(family, kDefaultScale); }
 
 Result<CkaResult> repr_cka_result(const ReprCka& r) {
-  Result<std::vector<double>> m = r.acc.matrix();
+  Result<std::vector<double>> m = r.acc->matrix();
   if (!m) return m.error();
-  return CkaResult{r.acc.rows(), r.acc.cols(), std::move(*m), r.acc.images(), kCkaBatch};
+  return CkaResult{r.acc->rows(), r.acc->cols(), std::move(*m), r.acc->images(), r.acc->batch()};
 }
 
 const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const std::string& a_name,
@@ -113,17 +113,17 @@ const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const
         job.error = acc ? "fewer test images than one minibatch of " + std::to_string(kCkaBatch) : acc.error().message;
         return true;
       }
-      job.result = ReprCka{std::move(*acc), total};
+      job.result = ReprCka{std::make_shared<CkaAccumulator>(std::move(*acc)), total};
     }
-    // One minibatch per step, in order, as cka_on_test_set takes them.
+    // kCkaChunk images per step, in order (the sums do not depend on the chunking: the same as cka_on_test_set's).
     auto& r = std::any_cast<ReprCka&>(job.result);
-    const int first = static_cast<int>(r.acc.images());
-    if (Status s = r.acc.add(*set, first, kCkaBatch); !s) {
+    const int first = static_cast<int>(r.acc->received());
+    if (Status s = r.acc->add(*set, first, std::min(kCkaChunk, r.total - first)); !s) {
       job.error = s.error().message;
       return true;
     }
-    job.progress = static_cast<float>(r.acc.images()) / static_cast<float>(r.total);
-    return r.acc.images() >= r.total;
+    job.progress = static_cast<float>(r.acc->received()) / static_cast<float>(r.total);
+    return r.acc->images() >= r.total;
   });
 }
 
@@ -217,7 +217,8 @@ nlohmann::json representations_query(const AppState& app) {
   cka.update(job_state(cj));
   cka["compute_ms"] = busy_ms(app, cka_key(a, b, v.cka_images));
   if (cj.value) {
-    cka["done"] = cj.value->acc.images();
+    cka["done"] = cj.value->acc->images();
+    cka["received"] = cj.value->acc->received();
     cka["total"] = cj.value->total;
     if (Result<CkaResult> r = repr_cka_result(*cj.value); r) {
       cka.update(cka_json(*r));

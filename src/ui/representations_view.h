@@ -1,8 +1,10 @@
 // The Representations view. Its drawing is panel_representations.cpp; representations_view.cpp holds its data: the
-// time-sliced jobs (ui/jobs.h) that run analysis/representations.h on the first test images (CKA one minibatch of
-// kCkaBatch images per step, so the heatmap shows the running estimate; skip ratios; equivariance of every family),
+// time-sliced jobs (ui/jobs.h) that run analysis/representations.h on the first test images (CKA kCkaChunk images per
+// step, the heatmap showing the running estimate of the completed minibatches; skip ratios; equivariance of every
+// family),
 // the view's settings in links, and its lab_query("representations") answer.
 #pragma once
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -26,16 +28,17 @@ std::string repr_skip_checkpoint(const AppState& app);
 // Equivariance: every family at the p100 share.
 std::string repr_eq_checkpoint(int family);
 
-// The CKA job's state: the accumulator (its matrix() is the running estimate) and the images it will cover.
+// The CKA job's state: the accumulator (its matrix() over the completed minibatches is the running estimate; shared,
+// as a job's result must be copyable and the accumulator is move-only) and the images it will cover.
 struct ReprCka {
-  CkaAccumulator acc;
+  std::shared_ptr<CkaAccumulator> acc;
   int total = 0;
 };
 // The CKA result the accumulator holds now (rows, cols, matrix over the images so far); an error before the first
 // minibatch.
 Result<CkaResult> repr_cka_result(const ReprCka& r);
 
-// Jobs over the first `images` test images. The CKA of A (rows) with B (columns): one minibatch per step. The skip
+// Jobs over the first `images` test images. The CKA of A (rows) with B (columns): kCkaChunk images per step. The skip
 // ratios of one model and the equivariance of one family's model: one step each.
 const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const std::string& a_name,
                             const std::string& b_name, int images);

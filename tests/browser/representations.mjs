@@ -4,7 +4,7 @@
 // equivariance of cnn_p100 over 20 images `vitcnn equivariance`'s, all within 1e-5; the CSV export must download;
 // the view must draw at 1280x800 and 1920x1080 (screenshots not blank). Then the speed of issue #10 item 9: the full
 // CKA matrix of vit_p100 x cnn_p100 over 1000 test images, its wall time in the page and the frames drawn meanwhile
-// (printed, goal <= 10 s; the page must draw at least one frame per minibatch step). Any console error, page error or
+// (printed, goal <= 10 s; the page must draw at least one frame per job step of kCkaChunk images). Any console error, page error or
 // failed request fails the test.
 // usage: node tests/browser/representations.mjs <page folder, e.g. build-wasm/web> <vitcnn binary> <output folder>
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ const CKA_IMAGES = 200;
 const SKIP_IMAGES = 100;
 const EQ_IMAGES = 20;
 const BENCH_IMAGES = 1000;
-const BATCH = 100;  // kCkaBatch: one minibatch per job step
+const CHUNK = 10;  // kCkaChunk: images per step of the CKA job
 
 const [pageDir, vitcnn, outDir] = process.argv.slice(2);
 if (!pageDir || !vitcnn || !outDir) {
@@ -104,8 +104,8 @@ async function run(lab) {
   const drawn = (await frames()) - framesBefore;
   const bench = (await repr()).cka;
   check(bench.images === BENCH_IMAGES, `the 1000-image CKA covered ${bench.images} images`);
-  check(drawn >= BENCH_IMAGES / BATCH,
-        `the page kept drawing while the CKA job ran: ${drawn} frames for ${BENCH_IMAGES / BATCH} minibatches`);
+  check(drawn >= BENCH_IMAGES / CHUNK,
+        `the page kept drawing while the CKA job ran: ${drawn} frames for ${BENCH_IMAGES / CHUNK} steps of ${CHUNK} images`);
 
   // At 1920x1080 the whole view fits (at 1280x800 the equivariance plot lies below the fold).
   await page.setViewportSize({ width: 1920, height: 1080 });

@@ -1373,7 +1373,7 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
     Result<CkaAccumulator> acc = CkaAccumulator::create(vit, vit);
     ASSERT_TRUE(acc.ok());
     ASSERT_TRUE(acc->add(set, 0, kCkaBatch).ok());
-    Result<CkaResult> partial = repr_cka_result(ReprCka{*acc, 200});
+    Result<CkaResult> partial = repr_cka_result(ReprCka{std::make_shared<CkaAccumulator>(std::move(*acc)), 200});
     ASSERT_TRUE(partial.ok());
     EXPECT_EQ(first["cka"]["matrix"], cka_json(*partial)["matrix"]);
   }
