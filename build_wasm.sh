@@ -97,6 +97,8 @@ run_tests() {
     node tests/browser/attention.mjs build-wasm/web build/vitcnn build-wasm/attention-test
   step "browser: Receptive field view matches the native CLI (tests/browser/receptive_field.mjs)" \
     node tests/browser/receptive_field.mjs build-wasm/web build/vitcnn build-wasm/receptive-field-test
+  step "browser: Representations view matches the native CLI (tests/browser/representations.mjs)" \
+    node tests/browser/representations.mjs build-wasm/web build/vitcnn build-wasm/representations-test
   step "browser: Compare view matches the native CLI (tests/browser/compare.mjs)" \
     node tests/browser/compare.mjs build-wasm/web build/vitcnn build-wasm/compare-test
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test

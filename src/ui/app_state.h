@@ -160,6 +160,22 @@ struct CompareViewState {
   bool scroll_to_plot = false;  // the next frame scrolls the data-scale plot into view
 };
 
+// The Representations view: the two models of the CKA heatmap (A: rows, B: columns), the model of the skip-ratio
+// plot, the shift of the equivariance plot, and how many test images each uses (indices into kDataScales and
+// kFamilies, ui/model_store.h).
+struct RepresentationsViewState {
+  int a_family = 0, a_scale = 4;  // vit_p100
+  int b_family = 1, b_scale = 4;  // cnn_p100
+  int cka_images = 1000;          // the first N test images, a multiple of kCkaBatch (analysis/representations.h)
+  int skip_family = 0, skip_scale = 4;
+  int skip_images = 100;
+  int shift = 4;                  // equivariance: k px, 1..kMaxShift
+  int eq_images = 100;
+  // Each figure computes once asked for (its button, or a link), then follows its settings: the jobs take seconds
+  // of full CPU, not spent on a tab merely passed through.
+  bool cka_requested = false, skip_requested = false, eq_requested = false;
+};
+
 struct AppState {
   Platform platform;
   UiState ui;
@@ -171,6 +187,7 @@ struct AppState {
   AttentionViewState attention;
   ReceptiveFieldViewState receptive_field;
   CompareViewState compare;
+  RepresentationsViewState representations;
 };
 
 }  // namespace vc

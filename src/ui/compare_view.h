@@ -1,4 +1,4 @@
-// The Compare view. Its drawing is panel_comparison.cpp; compare_view.cpp holds its data: table (b) measured in the page
+// The Compare view. Its drawing is panel_compare.cpp; compare_view.cpp holds its data: table (b) measured in the page
 // as time-sliced jobs (one per piece of analysis/compare.h: per family and measurement) and assembled with
 // compare_table, as `vitcnn compare` does; the data-scale curves (recorded, and re-measured in the page on request);
 // the view's settings in links, and its lab_query("compare") answer.
@@ -15,10 +15,9 @@
 
 namespace vc {
 
-// Its names say "comparison" where the pending placeholder (ui/pending_views.h) still holds the "compare" ones.
 // Three tables, (a) concepts with links to the views that show them, (b) measured here, (c) cited from the
 // literature, and the data-scale plot next to (c).
-void panel_comparison(AppState& app);
+void panel_compare(AppState& app);
 
 // Table (b) as far as it is measured: starts the loading of every checkpoint and, while app.compare.measure and once
 // the gallery and a piece's models are there, the piece's job. The p100 facts, the recorded accuracies and every finished piece are in it.
@@ -49,9 +48,9 @@ bool apply_compare_view_key(AppState& app, const std::string& key, const std::st
 // progress, measure, errors, cited}.
 nlohmann::json compare_query(const AppState& app);
 
-inline constexpr ViewQuery kComparisonQueries[] = {{"compare", compare_query}};
-inline constexpr const char* kComparisonAnchors[] = {"compare.measured", "compare.concepts", "compare.cited",
+inline constexpr ViewQuery kCompareQueries[] = {{"compare", compare_query}};
+inline constexpr const char* kCompareAnchors[] = {"compare.measured", "compare.concepts", "compare.cited",
                                                   "compare.data_scale"};
-std::span<const TextPair> comparison_texts();
+std::span<const TextPair> compare_texts();
 
 }  // namespace vc

@@ -361,7 +361,7 @@ void data_scale_plot(AppState& app, const CompareMeasures& m, float width) {
 
 }  // namespace
 
-void panel_comparison(AppState& app) {
+void panel_compare(AppState& app) {
   const Language L = app.ui.language;
   ImGui::TextWrapped("%s", tr(L, CompareText::Intro));
   const CompareProgress p = compare_measure(app);

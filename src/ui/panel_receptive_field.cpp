@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -27,20 +26,6 @@ constexpr float kMapGamma = 0.5f;  // the map's colour: sqrt(value / max)
 constexpr ImU32 kBoxColor = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kCentreColor = IM_COL32(255, 50, 50, 255);
 constexpr ImU32 kRadiusColor = IM_COL32(255, 160, 40, 255);
-
-// One colour per family, in kFamilies order (more families cycle).
-ImU32 family_color(int family) {
-  constexpr ImU32 kColors[] = {IM_COL32(90, 170, 255, 255), IM_COL32(240, 90, 80, 255), IM_COL32(90, 200, 110, 255),
-                               IM_COL32(190, 120, 255, 255), IM_COL32(240, 200, 60, 255)};
-  return kColors[static_cast<size_t>(family) % std::size(kColors)];
-}
-
-// "%.9g" of v, for CSV cells.
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
 
 // The square [origin, origin + side] over which a map of the model input (S x S px) is drawn.
 struct InputSquare {
@@ -190,7 +175,7 @@ std::string map_csv(const Erf& e) {
   std::string out = "row,col,erf,in_trf_box\n";
   for (int r = 0; r < side; ++r)
     for (int c = 0; c < side; ++c)
-      out += std::to_string(r) + "," + std::to_string(c) + "," + number(e.map.data[static_cast<size_t>(r) * side + c]) +
+      out += std::to_string(r) + "," + std::to_string(c) + "," + csv_number(e.map.data[static_cast<size_t>(r) * side + c]) +
              "," + (e.field.clipped.contains(r, c) ? "1" : "0") + "\n";
   return out;
 }
@@ -363,10 +348,10 @@ std::string growth_csv(const AppState& app, const std::vector<FamilyGrowth>& fam
   for (const FamilyGrowth& g : families)
     for (size_t l = 0; l < g.trf.size(); ++l) {
       out += rf_family_checkpoint(app, g.family) + "," + std::to_string(l + 1) + "," + g.trf[l].name + "," +
-             number(g.trf[l].size_px) + "," + (g.trf[l].global ? "1" : "0") + ",";
+             csv_number(g.trf[l].size_px) + "," + (g.trf[l].global ? "1" : "0") + ",";
       if (g.erf && l < g.erf->layers.size())
-        out += std::to_string(g.erf->images) + "," + number(g.erf->layers[l].r50_px) + "," +
-               number(g.erf->layers[l].r90_px);
+        out += std::to_string(g.erf->images) + "," + csv_number(g.erf->layers[l].r50_px) + "," +
+               csv_number(g.erf->layers[l].r90_px);
       else
         out += ",,";
       out += "\n";
@@ -517,8 +502,8 @@ std::string calculator_csv(const std::vector<ConvGeometry>& stack, const std::ve
   std::string out = "layer,kernel,stride,dilation,pad,box_side_px,jump_px,start_px,grid\n";
   for (size_t i = 0; i < rows.size() && i < stack.size(); ++i)
     out += std::to_string(i + 1) + "," + std::to_string(stack[i].kernel) + "," + std::to_string(stack[i].stride) + "," +
-           std::to_string(stack[i].dilation) + "," + std::to_string(stack[i].pad) + "," + number(rows[i].size_px) +
-           "," + number(rows[i].jump_px) + "," + number(rows[i].start_px) + "," + std::to_string(rows[i].shape.h) +
+           std::to_string(stack[i].dilation) + "," + std::to_string(stack[i].pad) + "," + csv_number(rows[i].size_px) +
+           "," + csv_number(rows[i].jump_px) + "," + csv_number(rows[i].start_px) + "," + std::to_string(rows[i].shape.h) +
            "\n";
   return out;
 }

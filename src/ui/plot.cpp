@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 namespace vc {
@@ -54,6 +55,12 @@ ImU32 viridis(float t, float alpha) {
     return static_cast<int>(kViridis[i][c] + (kViridis[i + 1][c] - kViridis[i][c]) * f + 0.5f);
   };
   return IM_COL32(channel(0), channel(1), channel(2), static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f));
+}
+
+ImU32 family_color(int family) {
+  constexpr ImU32 kColors[] = {IM_COL32(90, 170, 255, 255), IM_COL32(240, 90, 80, 255), IM_COL32(90, 200, 110, 255),
+                               IM_COL32(190, 120, 255, 255), IM_COL32(240, 200, 60, 255)};
+  return kColors[static_cast<size_t>(family) % std::size(kColors)];
 }
 
 void draw_heatmap(ImDrawList* dl, const ImVec2& origin, float side, std::span<const float> values, int grid,

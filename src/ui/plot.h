@@ -12,6 +12,9 @@ namespace vc {
 // Colour of t in [0, 1] (clamped) on matplotlib's viridis colormap, with alpha in [0, 1].
 ImU32 viridis(float t, float alpha);
 
+// One colour per family, in kFamilies order (ui/model_store.h; more families cycle): the views' curves of a family.
+ImU32 family_color(int family);
+
 // Fills the square [origin, origin + side] with a grid x grid heatmap (row-major values), each cell coloured
 // viridis((value / vmax)^gamma) at the given opacity (gamma 0.5: a square-root scale that shows weak values);
 // vmax <= 0 draws nothing.

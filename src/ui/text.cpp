@@ -17,7 +17,6 @@ constexpr TextRow<TextId> kRows[] = {
     {TextId::ShortcutsInactiveInText, "(shortcuts are off while a text field is active)",
      "(텍스트 입력 중에는 단축키가 동작하지 않습니다)"},
     {TextId::Dismiss, "Dismiss", "닫기"},
-    {TextId::NotBuiltYet, "This view is not built yet.", "이 화면은 아직 만들어지지 않았습니다."},
     {TextId::WhatToNotice, "What to notice:", "살펴볼 점:"},
     {TextId::InputLoaded, "Loaded %s (%d x %d, resized to 28 x 28)", "%s 불러옴 (%d x %d, 28 x 28로 축소)"},
     {TextId::InputLoadFailed, "Could not open %s: %s", "%s 파일을 열 수 없습니다: %s"},

@@ -61,7 +61,6 @@ enum class TextId {
   ShortcutClear,
   ShortcutsInactiveInText,
   Dismiss,
-  NotBuiltYet,
   WhatToNotice,
   // Opening a file (lab_open_image), loading data and models: shown from any view
   InputLoaded,

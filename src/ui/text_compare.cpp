@@ -217,6 +217,6 @@ constexpr auto kTexts = text_table(kRows);
 
 const char* tr(Language lang, CompareText id) { return text_of(kTexts, lang, static_cast<size_t>(id)); }
 
-std::span<const TextPair> comparison_texts() { return kTexts; }
+std::span<const TextPair> compare_texts() { return kTexts; }
 
 }  // namespace vc

@@ -6,9 +6,9 @@
 #include "ui/attention_view.h"
 #include "ui/compare_view.h"
 #include "ui/input_view.h"
-#include "ui/pending_views.h"
 #include "ui/predictions_view.h"
 #include "ui/receptive_field_view.h"
+#include "ui/representations_view.h"
 
 namespace vc {
 
@@ -23,10 +23,10 @@ constexpr ViewSpec kViews[] = {
      kAttentionQueries, kAttentionAnchors, attention_texts},
     {"receptive_field", {"Receptive field", "수용 영역"}, panel_receptive_field, true, receptive_field_view_state,
      apply_receptive_field_view_key, kReceptiveFieldQueries, kReceptiveFieldAnchors, receptive_field_texts},
-    {"representations", {"Representations", "표현"}, panel_representations, true, nullptr, nullptr, {},
-     kRepresentationsAnchors, representations_texts},
-    {"compare", {"Compare", "비교"}, panel_comparison, true, compare_view_state, apply_compare_view_key,
-     kComparisonQueries, kComparisonAnchors, comparison_texts},
+    {"representations", {"Representations", "표현"}, panel_representations, true, representations_view_state,
+     apply_representations_view_key, kRepresentationsQueries, kRepresentationsAnchors, representations_texts},
+    {"compare", {"Compare", "비교"}, panel_compare, true, compare_view_state, apply_compare_view_key,
+     kCompareQueries, kCompareAnchors, compare_texts},
 };
 static_assert(std::size(kViews) <= 9, "keys 1..9 select the views");
 

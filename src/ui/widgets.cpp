@@ -51,6 +51,8 @@ void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const flo
 
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }
 
+std::string csv_number(double v) { return format_text("%.9g", v); }
+
 std::string format_text(const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);

@@ -23,6 +23,8 @@ void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const flo
 float ui_scale();
 // printf-style formatting into a std::string (for translated format strings).
 std::string format_text(const char* fmt, ...);
+// "%.9g" of v: a number in an exported CSV file.
+std::string csv_number(double v);
 // Sets the status line under the menu bar.
 void set_message(AppState& app, std::string text, bool is_error);
 // Export of a figure: "PNG" and "CSV" buttons on one line (none when the platform cannot save files). PNG saves the

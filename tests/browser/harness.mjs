@@ -154,3 +154,17 @@ export async function runPageToEnd(dir, url, timeoutMs) {
     server.kill();
   }
 }
+
+// Counts the page's animation frames (the lab draws one per requestAnimationFrame); returns a function that reads
+// the count so far.
+export async function countFrames(page) {
+  await page.evaluate(() => {
+    window.framesSeen = 0;
+    const tick = () => {
+      window.framesSeen += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () => page.evaluate(() => window.framesSeen);
+}

@@ -27,12 +27,14 @@
 #include "analysis/position.h"
 #include "analysis/receptive_field.h"
 #include "analysis/representations.h"
+#include "analysis/representations_json.h"
 #include "core/idx.h"
 #include "ui/app_state.h"
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
 #include "ui/model_store.h"
 #include "ui/receptive_field_view.h"
+#include "ui/representations_view.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -1515,5 +1517,146 @@ TEST_F(CompareViewTest, RemeasuredPointsCountTheTestImagesAndLinksKeepThem) {
   EXPECT_EQ(query("state")["language"], "ko");
 }
 
+
+// ---- The Representations view ----
+
+// The view's CKA matrix, skip ratios and equivariance checked against the analysis functions on the same test
+// images; its jobs step with a ticking clock (one step per frame, as in a browser). Reuses the Receptive field
+// fixture's tall display, saved files and clock.
+class RepresentationsViewTest : public ReceptiveFieldViewTest {
+ protected:
+  json repr() { return query("representations"); }
+  // Frames until `done(repr())` or `limit` frames.
+  template <class Done>
+  json run_until(Done done, int limit = 400) {
+    for (int i = 0; i < limit && !done(repr()); ++i) frame();
+    return repr();
+  }
+};
+
+TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis) {
+  // vit_p100 with itself over 200 images: two minibatches, one forward each (the cheapest pair to test with).
+  open("tab=representations&repr.b=vit_p100&repr.n=200", "en", true);
+  EXPECT_EQ(repr()["cka"]["status"], "not_started");  // only once asked for
+  click("repr.cka.compute");
+  const json first = run_until([](const json& r) { return r["cka"].value("done", 0) >= kCkaBatch; });
+  EXPECT_EQ(first["cka"]["a"], "vit_p100");
+  EXPECT_EQ(first["cka"]["b"], "vit_p100");
+  const Model& vit = model("vit_p100");
+  const LabeledImages& set = app_->gallery.test_set;
+  if (first["cka"]["status"] == "computing") {
+    // The running estimate after one minibatch: what an accumulator given the first kCkaBatch images holds.
+    EXPECT_TRUE(query("rects").contains("repr.cka.progress"));
+    Result<CkaAccumulator> acc = CkaAccumulator::create(vit, vit);
+    ASSERT_TRUE(acc.ok());
+    ASSERT_TRUE(acc->add(set, 0, kCkaBatch).ok());
+    Result<CkaResult> partial = repr_cka_result(ReprCka{std::make_shared<CkaAccumulator>(std::move(*acc)), 200});
+    ASSERT_TRUE(partial.ok());
+    EXPECT_EQ(first["cka"]["matrix"], cka_json(*partial)["matrix"]);
+  }
+  const json r = run_until([](const json& q) { return q["cka"]["status"] == "ready"; });
+  ASSERT_EQ(r["cka"]["status"], "ready") << r["cka"].dump().substr(0, 300);
+  Result<CkaResult> want = cka_on_test_set(vit, vit, set, 200);
+  ASSERT_TRUE(want.ok());
+  const json w = cka_json(*want);
+  for (const char* key : {"rows", "cols", "matrix", "images", "batch"}) EXPECT_EQ(r["cka"][key], w[key]) << key;
+  const Result<double> pairs = mean_pairwise_cka(*want);
+  ASSERT_TRUE(pairs.ok());
+  EXPECT_EQ(r["cka"]["summary"]["mean_pairwise"].get<double>(), *pairs);
+  EXPECT_EQ(r["cka"]["summary"]["lower_half_best_match"].get<double>(), lower_half_best_match(*want));
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p100&repr.n=200&repr.cka=1");
+
+  // Export: the shown matrix as CSV, one row per pair of layers.
+  click("export.cka_vit_p100_vit_p100.csv");
+  ASSERT_TRUE(saved_.count("cka_vit_p100_vit_p100.csv"));
+  const std::string csv(saved_["cka_vit_p100_vit_p100.csv"].begin(), saved_["cka_vit_p100_vit_p100.csv"].end());
+  EXPECT_EQ(csv.rfind("a_layer,a_name,b_layer,b_name,cka,images\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'),
+            static_cast<long>(want->rows.size() * want->cols.size() + 1));
+  // A preset switches both models (their job starts once vit_p001 has loaded); going back finds the finished one.
+  click("repr.preset.vit_data");
+  EXPECT_EQ(repr()["cka"]["b"], "vit_p001");
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.b=vit_p001&repr.n=200&repr.cka=1");
+  click("repr.preset.vit_vit");
+  EXPECT_EQ(repr()["cka"]["status"], "ready");
+}
+
+TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
+  open("tab=representations&repr.eq_n=20", "en", true);
+  EXPECT_EQ(repr()["skip"]["status"], "not_started");
+  EXPECT_EQ(repr()["equivariance"]["families"][0]["status"], "not_started");
+  click("repr.skip.compute");
+  const json r = run_until([](const json& q) { return q["skip"]["status"] == "ready"; });
+  ASSERT_EQ(r["skip"]["status"], "ready");
+  const Model& vit = model("vit_p100");
+  const LabeledImages& set = app_->gallery.test_set;
+  Result<SkipRatios> skip = skip_ratios(vit, test_set_input(set, 0, 100, vit.input_spec()), 50);
+  ASSERT_TRUE(skip.ok());
+  const json ws = skip_ratios_json(*skip);
+  EXPECT_EQ(r["skip"]["images"], ws["images"]);
+  EXPECT_EQ(r["skip"]["branches"], ws["branches"]);
+  const SkipTrend trend = skip_trend(*skip);
+  EXPECT_EQ(r["skip"]["trend"]["cls_early"].get<double>(), trend.cls_early);
+  EXPECT_EQ(r["skip"]["trend"]["spatial_late"].get<double>(), trend.spatial_late);
+
+  click("repr.eq.measure");
+  const json e = run_until([](const json& q) {
+    for (const json& f : q["equivariance"]["families"])
+      if (f["status"] != "ready") return false;
+    return true;
+  });
+  const json& families = e["equivariance"]["families"];
+  for (const json& f : families) ASSERT_EQ(f["status"], "ready") << f["model"];
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations&repr.eq_n=20&repr.skip=1&repr.eq=1");
+  // The cnn's against the analysis run here; every family answers at the shown shift (k = 4 px).
+  Result<Equivariance> want = equivariance_on_test_set(model("cnn_p100"), set, 0, 20);
+  ASSERT_TRUE(want.ok());
+  const json we = equivariance_json(*want);
+  EXPECT_EQ(families[1]["model"], "cnn_p100");
+  for (const char* key : {"images", "top1_changed", "layers"}) EXPECT_EQ(families[1][key], we[key]) << key;
+  const Result<double> at4 = mean_equivariance_error(*want, 4);
+  ASSERT_TRUE(at4.ok());
+  EXPECT_EQ(families[1]["at_shift"]["mean_error"].get<double>(), *at4);
+  for (const json& f : families) EXPECT_EQ(f["at_shift"]["k"], 4);
+  click("repr.k.2");
+  EXPECT_EQ(repr()["equivariance"]["families"][1]["at_shift"]["k"], 2);
+  click("export.equivariance.csv");
+  EXPECT_TRUE(saved_.count("equivariance.csv"));
+  click("export.skip_ratio_vit_p100.csv");
+  EXPECT_TRUE(saved_.count("skip_ratio_vit_p100.csv"));
+}
+
+TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
+  assets_.deferred = true;  // nothing loads: the link alone
+  const std::string link =
+      "tab=representations&repr.a=cnn_p010&repr.b=rvit_p001&repr.n=100&repr.skip_model=hybrid_p030&repr.skip_n=200"
+      "&repr.k=1&repr.eq_n=20&repr.cka=1&repr.skip=1&repr.eq=1";
+  create("en", link);
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), link);
+  const json r = repr();
+  EXPECT_EQ(r["cka"]["a"], "cnn_p010");
+  EXPECT_TRUE(r["cka"]["requested"].get<bool>());
+  EXPECT_EQ(r["cka"]["status"], "not_started");  // the models are not loaded
+  create("en", "tab=representations&repr.a=foo_p100&repr.b=vit_p007&repr.n=300&repr.k=9&repr.eq=2&repr.skip_n=x");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), "tab=representations");
+}
+
+TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
+  open("tab=representations&repr.b=vit_p100&repr.n=100&repr.cka=1&repr.skip=1", "ko", true);
+  run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
+  for (const char* id : {"repr.k.3", "repr.eq_n.100", "repr.a.p010", "repr.preset.vit_vit", "repr.cka.compute"}) {
+    frames(3);
+    click(id);
+    frames(3);
+  }
+  const json r = repr();
+  EXPECT_EQ(r["cka"]["a"], "vit_p100");
+  EXPECT_EQ(r["cka"]["status"], "ready");
+  EXPECT_EQ(r["skip"]["model"], "vit_p100");
+  EXPECT_EQ(r["equivariance"]["shift"], 3);
+  EXPECT_EQ(query("state")["language"], "ko");
+}
 }  // namespace
 }  // namespace vc
