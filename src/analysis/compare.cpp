@@ -348,32 +348,33 @@ class ErfStep : public CompareStep {
 class EquivarianceStep : public CompareStep {
  public:
   EquivarianceStep(const Model& model, const LabeledImages& set, int family, int images)
-      : model_(model), set_(set), family_(family), images_(images) {}
-  // One step: equivariance_on_test_set takes the images at once.
+      : acc_(model), set_(set), family_(family), images_(images) {}
+  // kEquivarianceChunk images per step.
   Result<bool> step() override {
-    Result<Equivariance> e = equivariance_on_test_set(model_, set_, 0, images_);
+    const int first = static_cast<int>(acc_.images());
+    if (Status s = acc_.add(set_, first, std::min(kEquivarianceChunk, images_ - first)); !s) return s.error();
+    if (acc_.images() < images_) return false;
+    Result<Equivariance> e = acc_.result();
     if (!e) return e.error();
     if (e->layers.empty()) return Error{"equivariance: the model has no analysis layers"};
     const EquivarianceLayer& last = e->layers.back();
     const int k = kCompareShiftPx - 1;
     if (static_cast<int>(last.defined.size()) > k && last.defined[k]) error_ = last.error[k];
     changed_ = e->top1_changed.at(k);
-    done_ = true;
     return true;
   }
-  float progress() const override { return done_ ? 1.0f : 0.0f; }
+  float progress() const override { return static_cast<float>(acc_.images()) / static_cast<float>(images_); }
   void write(CompareMeasures& m) const override {
     m.families[family_].equivariance_error = error_;
     m.families[family_].top1_changed = changed_;
   }
 
  private:
-  const Model& model_;
+  EquivarianceAccumulator acc_;
   const LabeledImages& set_;
   int family_, images_;
   std::optional<double> error_;
   double changed_ = 0.0;
-  bool done_ = false;
 };
 
 class CkaStep : public CompareStep {

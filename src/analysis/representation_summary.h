@@ -1,7 +1,7 @@
 // The verdicts on the seed claims that the Representations view states, from the summaries of
 // analysis/representations.h (mean_pairwise_cka, mean_adjacent_cka, lower_half_best_match, skip_trend): which way
-// each measure falls, with the thresholds kCkaMargin, kCkaAlike and kCkaUnlike. The same rules as the sentences of
-// `vitcnn figures` (src/cli/representation_figures.cpp), which could call these.
+// each measure falls, with the thresholds kCkaMargin, kCkaAlike and kCkaUnlike. `vitcnn figures`
+// (src/cli/representation_figures.cpp) writes its sentences from the same verdicts.
 #pragma once
 #include "analysis/representations.h"
 

@@ -369,8 +369,6 @@ std::vector<float> shift_image_right(const std::vector<float>& image28, int k) {
 
 namespace {
 
-constexpr int kEquivarianceBatch = 50;  // images per forward pass
-
 // The grid of a traced layer: a map [B, C, n, n] or tokens [B, 1 + n n, D] (the CLS token left out).
 struct Grid {
   bool tokens = false;
@@ -391,16 +389,18 @@ int argmax_row(const Tensor& logits, int64_t b) {
 
 }  // namespace
 
-Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count) {
+Status EquivarianceAccumulator::add(const LabeledImages& set, int first, int count) {
   if (count <= 0 || first < 0 || first + count > set.count)
     return Error{"images [" + std::to_string(first) + ", " + std::to_string(first + count) +
                  ") must be a non-empty range of the " + std::to_string(set.count) + " test images"};
   if (set.rows != kDigitSize || set.cols != kDigitSize) return Error{"the test images must be 28 x 28"};
+  const Model& model = *model_;
   const std::vector<std::string> names = model.layer_names();
-  Equivariance out;
-  out.layers.resize(names.size());
-  out.top1_changed.assign(kMaxShift, 0.0);
-  std::vector<std::vector<double>> num(names.size(), std::vector<double>(kMaxShift, 0.0)), den = num;
+  if (num_.empty()) {
+    layers_.resize(names.size());
+    num_.assign(names.size(), std::vector<double>(kMaxShift, 0.0));
+    den_ = num_;
+  }
   const size_t px = static_cast<size_t>(kDigitSize) * kDigitSize;
   for (int b0 = first; b0 < first + count; b0 += kEquivarianceBatch) {
     const int m = std::min(kEquivarianceBatch, first + count - b0);
@@ -417,7 +417,7 @@ Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledI
       if (!v) return v.error();
       if (v->h != v->w) return Error{"layer " + names[l] + " has a non-square grid " + t->shape_str()};
       grids[l] = {v->tokens, v->h, v->channels};
-      EquivarianceLayer& L = out.layers[l];
+      EquivarianceLayer& L = layers_[l];
       L.name = names[l];
       L.grid = v->h;
       L.stride_px = static_cast<double>(model.image_size()) / v->h;
@@ -434,13 +434,13 @@ Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledI
       Trace moved({TraceKind::Layer});
       Result<Tensor> yk = model.forward(make_input(shifted, m, model.input_spec()), &moved);
       if (!yk) return yk.error();
-      for (int i = 0; i < m; ++i) out.top1_changed[k - 1] += argmax_row(*y0, i) != argmax_row(*yk, i);
+      for (int i = 0; i < m; ++i) changed_[k - 1] += argmax_row(*y0, i) != argmax_row(*yk, i);
       for (size_t l = 0; l < names.size(); ++l) {
         const Grid& g = grids[l];
         // Shift by c = k / s cells when that is an integer (k n / S with S = image side).
         if ((k * g.n) % model.image_size() != 0) continue;
         const int c = k * g.n / model.image_size();
-        out.layers[l].defined[k - 1] = true;
+        layers_[l].defined[k - 1] = true;
         const float* f0 = base.find(names[l])->ptr();
         const float* fk = moved.find(names[l])->ptr();
         for (int64_t b = 0; b < m; ++b)
@@ -448,18 +448,33 @@ Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledI
             for (int y = 0; y < g.n; ++y)
               for (int x = c; x < g.n; ++x) {
                 const double want = f0[g.at(b, ch, y, x - c)], got = fk[g.at(b, ch, y, x)];
-                num[l][k - 1] += (got - want) * (got - want);
-                den[l][k - 1] += want * want;
+                num_[l][k - 1] += (got - want) * (got - want);
+                den_[l][k - 1] += want * want;
               }
       }
     }
   }
-  for (size_t l = 0; l < names.size(); ++l)
+  images_ += count;
+  return {};
+}
+
+Result<Equivariance> EquivarianceAccumulator::result() const {
+  if (images_ == 0) return Error{"no image was added yet"};
+  Equivariance out;
+  out.layers = layers_;
+  for (size_t l = 0; l < out.layers.size(); ++l)
     for (int k = 0; k < kMaxShift; ++k)
-      if (out.layers[l].defined[k]) out.layers[l].error[k] = den[l][k] > 0.0 ? std::sqrt(num[l][k] / den[l][k]) : 0.0;
-  for (double& t : out.top1_changed) t /= count;
-  out.images = count;
+      if (out.layers[l].defined[k]) out.layers[l].error[k] = den_[l][k] > 0.0 ? std::sqrt(num_[l][k] / den_[l][k]) : 0.0;
+  for (int k = 0; k < kMaxShift; ++k)
+    out.top1_changed.push_back(static_cast<double>(changed_[k]) / static_cast<double>(images_));
+  out.images = images_;
   return out;
+}
+
+Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count) {
+  EquivarianceAccumulator acc(model);
+  if (Status s = acc.add(set, first, count); !s) return s.error();
+  return acc.result();
 }
 
 // ---- Summaries ----------------------------------------------------------------------------------------------------

@@ -141,7 +141,28 @@ struct Equivariance {
   std::vector<double> top1_changed;       // [kMaxShift]: share of images whose top-1 changes, k = 1..kMaxShift
   int64_t images = 0;
 };
-// Over the test images [first, first + count) of `set`, kMaxShift + 1 forward passes per image batch.
+inline constexpr int kEquivarianceBatch = 50;  // images per forward pass at most
+inline constexpr int kEquivarianceChunk = 5;   // images per step of the lab's jobs: 5 (kMaxShift + 1) forwards
+// The sums of err_l(k) and the top-1 changes, over test images added a few at a time (a time-sliced job adds
+// kEquivarianceChunk per step); the result does not depend on how the images are split, up to the float rounding of
+// forward passes of another batch size.
+class EquivarianceAccumulator {
+ public:
+  explicit EquivarianceAccumulator(const Model& model) : model_(&model) {}  // the model must outlive it
+  // The test images [first, first + count) of `set` (28 x 28), kMaxShift + 1 forward passes.
+  Status add(const LabeledImages& set, int first, int count);
+  int64_t images() const { return images_; }
+  // An error before the first image.
+  Result<Equivariance> result() const;
+
+ private:
+  const Model* model_;
+  std::vector<EquivarianceLayer> layers_;  // names, grids, defined (error unused until result())
+  std::vector<std::vector<double>> num_, den_;  // [layers][kMaxShift]
+  std::vector<int64_t> changed_ = std::vector<int64_t>(kMaxShift, 0);
+  int64_t images_ = 0;
+};
+// Over the test images [first, first + count) of `set`, in batches of kEquivarianceBatch.
 Result<Equivariance> equivariance_on_test_set(const Model& model, const LabeledImages& set, int first, int count);
 
 // ---- Summaries of the seed claims (what `vitcnn figures` states) -------------------------------------------------

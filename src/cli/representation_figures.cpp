@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "analysis/predictions.h"
+#include "analysis/representation_summary.h"
 #include "analysis/representations.h"
 #include "analysis/representations_json.h"
 #include "cli/raster.h"
@@ -132,30 +133,28 @@ Status draw_equivariance(const std::vector<Family>& families, const std::string&
                      path);
 }
 
-std::string cka_word(double v) { return v >= kCkaAlike ? "alike" : v < kCkaUnlike ? "unlike" : "partly alike"; }
+const char* likeness_word(Likeness l) {
+  return l == Likeness::Alike ? "alike" : l == Likeness::Unlike ? "unlike" : "partly alike";
+}
 
-// The sentences on the seeds' claims, chosen by the numbers.
+// The sentences on the seeds' claims, chosen by the verdicts of analysis/representation_summary.h (the rules the
+// Representations view states too).
 std::string claims_markdown(const std::vector<Family>& families, const CkaResult* vit_vit, const CkaResult* cnn_cnn,
                             const CkaResult* vit_cnn) {
   std::ostringstream md;
   md << "\n### The seeds' claims on our models\n\n";
   md << "- *(a) ViT layers more uniform from bottom to top than the CNN's* (seed 002 section 3, Raghu et al. 2021): ";
-  const Result<double> vit_adjacent = vit_vit ? mean_adjacent_cka(*vit_vit) : Error{"no vit"};
-  const Result<double> vit_pairs = vit_vit ? mean_pairwise_cka(*vit_vit) : Error{"no vit"};
-  const Result<double> cnn_adjacent = cnn_cnn ? mean_adjacent_cka(*cnn_cnn) : Error{"no cnn"};
-  const Result<double> cnn_pairs = cnn_cnn ? mean_pairwise_cka(*cnn_cnn) : Error{"no cnn"};
-  if (vit_adjacent && vit_pairs && cnn_adjacent && cnn_pairs) {
-    const double va = *vit_adjacent, vp = *vit_pairs, ca = *cnn_adjacent, cp = *cnn_pairs;
-    // +1: the ViT more uniform by this measure, -1: the CNN, 0: within kCkaMargin.
-    auto side = [](double vit, double cnn) { return vit - cnn >= kCkaMargin ? 1 : cnn - vit >= kCkaMargin ? -1 : 0; };
-    const int pairs = side(vp, cp), adjacent = side(va, ca);
-    md << "the mean CKA of all pairs of different layers is " << fixed(vp, 3) << " within vit_p100 and " << fixed(cp, 3)
-       << " within cnn_p100 (adjacent layers: " << fixed(va, 3) << " and " << fixed(ca, 3) << "; differences under "
-       << fixed(kCkaMargin, 2) << " count as none). "
-       << (pairs > 0 && adjacent >= 0   ? "The ViT's layers are the more uniform, as the seed says."
-           : pairs == 0 && adjacent == 0 ? "The two are about equally uniform: the claim does not show on our models."
-           : pairs < 0 && adjacent <= 0  ? "The CNN's layers are the more uniform: the claim does not hold on our models."
-                                         : "The two measures disagree, so the claim holds only in part here.")
+  const Result<UniformityVerdict> u =
+      vit_vit && cnn_cnn ? compare_uniformity(*vit_vit, *cnn_cnn) : Result<UniformityVerdict>(Error{"no vit or cnn"});
+  if (u) {
+    md << "the mean CKA of all pairs of different layers is " << fixed(u->first_pairs, 3) << " within vit_p100 and "
+       << fixed(u->second_pairs, 3) << " within cnn_p100 (adjacent layers: " << fixed(u->first_adjacent, 3) << " and "
+       << fixed(u->second_adjacent, 3) << "; differences under " << fixed(kCkaMargin, 2) << " count as none). "
+       << (u->verdict == Uniformity::First   ? "The ViT's layers are the more uniform, as the seed says."
+           : u->verdict == Uniformity::Equal ? "The two are about equally uniform: the claim does not show on our models."
+           : u->verdict == Uniformity::Second
+               ? "The CNN's layers are the more uniform: the claim does not hold on our models."
+               : "The two measures disagree, so the claim holds only in part here.")
        << "\n";
   } else {
     md << "needs vit_p100 and cnn_p100: not measured.\n";
@@ -163,10 +162,11 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
   md << "- *(b) ViT lower layers resemble the CNN's lower layers only partly* (seed 002 section 3): ";
   if (vit_cnn) {
     const double best = lower_half_best_match(*vit_cnn);
+    const Likeness like = cka_likeness(best);
     md << "each layer of the ViT's lower half has at best a mean CKA of " << fixed(best, 2)
-       << " with a layer of the CNN's lower half: " << cka_word(best) << " (alike >= " << fixed(kCkaAlike, 1)
+       << " with a layer of the CNN's lower half: " << likeness_word(like) << " (alike >= " << fixed(kCkaAlike, 1)
        << ", unlike < " << fixed(kCkaUnlike, 1) << "), "
-       << (best >= kCkaUnlike && best < kCkaAlike ? "as the seed says." : "not what the seed says.") << "\n";
+       << (like == Likeness::Partly ? "as the seed says." : "not what the seed says.") << "\n";
   } else {
     md << "needs vit_p100 and cnn_p100: not measured.\n";
   }
@@ -176,14 +176,14 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
   for (const Family& f : families) {
     const SkipTrend t = skip_trend(f.skip);
     if (!t.has_cls) continue;
-    const bool cls_falls = t.cls_early > t.cls_late, spatial_rises = t.spatial_late > t.spatial_early;
+    const SkipTransition tr = skip_transition(t);
     md << (any ? "; " : "") << f.name << "_p100: from the first half of the transformer branches to the second the CLS "
        << "ratio goes from " << fixed(t.cls_early, 2) << " to " << fixed(t.cls_late, 2) << " and the spatial tokens' from "
        << fixed(t.spatial_early, 2) << " to " << fixed(t.spatial_late, 2) << " ("
-       << (cls_falls && spatial_rises   ? "the transition the seed describes"
-           : spatial_rises              ? "the spatial tokens rise as the seed says, but the CLS token rises too"
-           : cls_falls                  ? "the CLS token falls as the seed says, but the spatial tokens fall too"
-                                        : "the reverse of the seed's transition")
+       << (tr == SkipTransition::AsSeed             ? "the transition the seed describes"
+           : tr == SkipTransition::SpatialRisesOnly ? "the spatial tokens rise as the seed says, but the CLS token rises too"
+           : tr == SkipTransition::ClsFallsOnly     ? "the CLS token falls as the seed says, but the spatial tokens do not rise"
+                                                    : "the reverse of the seed's transition")
        << ")";
     any = true;
   }

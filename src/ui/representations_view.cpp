@@ -144,8 +144,16 @@ const Job& request_repr_equivariance(AppState& app, int family, const Model* mod
   const LabeledImages* set = &app.gallery.test_set;
   const int total = std::min(images, set->count);
   return job_request(app, std::string("repr.eq.") + kFamilies[family], eq_key(repr_eq_checkpoint(family), images),
-                     [model, set, total](Job& job) {
-                       Result<Equivariance> r = equivariance_on_test_set(*model, *set, 0, total);
+                     [acc = std::make_shared<EquivarianceAccumulator>(*model), set, total](Job& job) {
+                       // kEquivarianceChunk images per step; the result is set once all are in.
+                       const int first = static_cast<int>(acc->images());
+                       if (Status s = acc->add(*set, first, std::min(kEquivarianceChunk, total - first)); !s) {
+                         job.error = s.error().message;
+                         return true;
+                       }
+                       job.progress = static_cast<float>(acc->images()) / static_cast<float>(total);
+                       if (acc->images() < total) return false;
+                       Result<Equivariance> r = acc->result();
                        if (r)
                          job.result = std::move(*r);
                        else

@@ -373,6 +373,16 @@ TEST(Equivariance, ConvStackShiftedByItsStrideIsEquivariant) {
   EXPECT_EQ(kMaxShift, j["max_shift"]);
   EXPECT_FALSE(equivariance_on_test_set(*vit, set, 3, 5).ok());
   EXPECT_FALSE(equivariance_on_test_set(*vit, set, 0, 0).ok());
+  // The lab's jobs add a few images per step: the same sums (up to the rounding of another batch size).
+  EquivarianceAccumulator acc(*vit);
+  EXPECT_FALSE(acc.result().ok());
+  ASSERT_TRUE(acc.add(set, 0, 2).ok());
+  ASSERT_TRUE(acc.add(set, 2, 3).ok());
+  Result<Equivariance> chunked = acc.result();
+  ASSERT_TRUE(chunked.ok());
+  EXPECT_EQ(5, chunked->images);
+  EXPECT_EQ(v->top1_changed, chunked->top1_changed);
+  for (size_t l = 0; l < v->layers.size(); ++l) EXPECT_NEAR(v->layers[l].error[3], chunked->layers[l].error[3], 1e-6);
 }
 
 TEST(RepresentationSummaries, CkaSkipAndEquivarianceMeans) {
