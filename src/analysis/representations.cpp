@@ -301,61 +301,88 @@ std::vector<BranchSource> residual_branches(const Model& model) {
 
 }  // namespace
 
-Result<SkipRatios> skip_ratios(const Model& model, const Tensor& x, int batch) {
-  if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
-  if (batch <= 0) return Error{"batch must be positive"};
+Result<SkipAccumulator> SkipAccumulator::create(const Model& model) {
   const std::vector<BranchSource> sources = residual_branches(model);
   if (sources.empty()) return Error{std::string(arch_name(model.arch())) + " model has no residual branch"};
-  TraceRequest request;
-  for (const BranchSource& s : sources) request.add(s.x).add(s.f);
-  const int64_t n = x.dim(0), image = x.numel() / n;
-  SkipRatios out;
-  out.branches.resize(sources.size());
-  for (int64_t first = 0; first < n; first += batch) {
-    const int64_t count = std::min<int64_t>(batch, n - first);
-    Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
-    std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
-    Trace trace(request);
-    if (Result<Tensor> y = model.forward(xb, &trace); !y) return y.error();
-    for (size_t s = 0; s < sources.size(); ++s) {
-      const Tensor* tx = trace.find(sources[s].x);
-      const Tensor* tf = trace.find(sources[s].f);
-      if (!tx || !tf || !tx->same_shape(*tf)) return Error{"the trace lacks the tensors of " + sources[s].name};
-      Result<TokenView> v = token_view(*tx);
-      if (!v) return v.error();
-      SkipBranch& br = out.branches[s];
-      if (br.ratio.empty()) {
-        br.name = sources[s].name;
-        br.has_cls = v->tokens;
-        br.h = v->h;
-        br.w = v->w;
-        br.ratio.assign(v->count, 0.0);
-      }
-      // ratio_t = ||x_t|| / ||x_t + f_t|| per image, summed over images (1 where x_t + f_t = 0).
-      for (int64_t b = 0; b < count; ++b)
-        for (int64_t t = 0; t < v->count; ++t) {
-          const float* px = tx->ptr() + b * v->image + t * v->token_stride;
-          const float* pf = tf->ptr() + b * v->image + t * v->token_stride;
-          double xx = 0.0, ss = 0.0;
-          for (int64_t c = 0; c < v->channels; ++c) {
-            const double xv = px[c * v->channel_stride], sv = xv + pf[c * v->channel_stride];
-            xx += xv * xv;
-            ss += sv * sv;
-          }
-          br.ratio[t] += ss > 0.0 ? std::sqrt(xx / ss) : 1.0;
-        }
-    }
+  SkipAccumulator acc;
+  acc.model_ = &model;
+  for (const BranchSource& s : sources) {
+    acc.names_.push_back(s.name);
+    acc.x_names_.push_back(s.x);
+    acc.f_names_.push_back(s.f);
   }
+  acc.sums_.resize(sources.size());
+  return acc;
+}
+
+Status SkipAccumulator::add(const Tensor& x) {
+  if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
+  TraceRequest request;
+  for (size_t s = 0; s < names_.size(); ++s) request.add(x_names_[s]).add(f_names_[s]);
+  Trace trace(request);
+  if (Result<Tensor> y = model_->forward(x, &trace); !y) return y.error();
+  const int64_t count = x.dim(0);
+  for (size_t s = 0; s < names_.size(); ++s) {
+    const Tensor* tx = trace.find(x_names_[s]);
+    const Tensor* tf = trace.find(f_names_[s]);
+    if (!tx || !tf || !tx->same_shape(*tf)) return Error{"the trace lacks the tensors of " + names_[s]};
+    Result<TokenView> v = token_view(*tx);
+    if (!v) return v.error();
+    SkipBranch& br = sums_[s];
+    if (br.ratio.empty()) {
+      br.name = names_[s];
+      br.has_cls = v->tokens;
+      br.h = v->h;
+      br.w = v->w;
+      br.ratio.assign(v->count, 0.0);
+    }
+    // ratio_t = ||x_t|| / ||x_t + f_t|| per image, summed over images (1 where x_t + f_t = 0).
+    for (int64_t b = 0; b < count; ++b)
+      for (int64_t t = 0; t < v->count; ++t) {
+        const float* px = tx->ptr() + b * v->image + t * v->token_stride;
+        const float* pf = tf->ptr() + b * v->image + t * v->token_stride;
+        double xx = 0.0, ss = 0.0;
+        for (int64_t c = 0; c < v->channels; ++c) {
+          const double xv = px[c * v->channel_stride], sv = xv + pf[c * v->channel_stride];
+          xx += xv * xv;
+          ss += sv * sv;
+        }
+        br.ratio[t] += ss > 0.0 ? std::sqrt(xx / ss) : 1.0;
+      }
+  }
+  images_ += count;
+  return {};
+}
+
+Result<SkipRatios> SkipAccumulator::result() const {
+  if (images_ == 0) return Error{"no image was added yet"};
+  SkipRatios out;
+  out.branches = sums_;
   for (SkipBranch& br : out.branches) {
-    for (double& r : br.ratio) r /= static_cast<double>(n);
+    for (double& r : br.ratio) r /= static_cast<double>(images_);
     const size_t grid0 = br.has_cls ? 1 : 0;
     br.cls = br.has_cls ? br.ratio[0] : 0.0;
     double sum = 0.0;
     for (size_t t = grid0; t < br.ratio.size(); ++t) sum += br.ratio[t];
     br.spatial_mean = sum / static_cast<double>(br.ratio.size() - grid0);
   }
-  out.images = n;
+  out.images = images_;
   return out;
+}
+
+Result<SkipRatios> skip_ratios(const Model& model, const Tensor& x, int batch) {
+  if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
+  if (batch <= 0) return Error{"batch must be positive"};
+  Result<SkipAccumulator> acc = SkipAccumulator::create(model);
+  if (!acc) return acc.error();
+  const int64_t n = x.dim(0), image = x.numel() / n;
+  for (int64_t first = 0; first < n; first += batch) {
+    const int64_t count = std::min<int64_t>(batch, n - first);
+    Tensor xb({count, x.dim(1), x.dim(2), x.dim(3)});
+    std::copy_n(x.ptr() + first * image, count * image, xb.ptr());
+    if (Status s = acc->add(xb); !s) return s.error();
+  }
+  return acc->result();
 }
 
 // ---- Translation equivariance -------------------------------------------------------------------------------------

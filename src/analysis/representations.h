@@ -115,6 +115,26 @@ struct SkipRatios {
   std::vector<SkipBranch> branches;
   int64_t images = 0;
 };
+// The per-token sums of the ratios over images added a batch at a time (a time-sliced job adds kSkipChunk images
+// per step); the result does not depend on how the images are split.
+inline constexpr int kSkipChunk = 10;
+class SkipAccumulator {
+ public:
+  // An error for a model with no residual branch. The model must outlive the accumulator.
+  static Result<SkipAccumulator> create(const Model& model);
+  // The images of x [B, C, S, S] (B >= 1): one forward that traces the branches' tensors only.
+  Status add(const Tensor& x);
+  int64_t images() const { return images_; }
+  // Means over the images so far; an error before the first image.
+  Result<SkipRatios> result() const;
+
+ private:
+  SkipAccumulator() = default;
+  const Model* model_ = nullptr;
+  std::vector<std::string> names_, x_names_, f_names_;  // per branch: its name, x and f(x) traced names
+  std::vector<SkipBranch> sums_;                          // ratio holds the sums over images
+  int64_t images_ = 0;
+};
 // Over the images of x [N, C, S, S], in batches of `batch`. An error for a model with no residual branch.
 Result<SkipRatios> skip_ratios(const Model& model, const Tensor& x, int batch);
 

@@ -12,9 +12,6 @@ namespace vc {
 
 namespace {
 
-// Images per forward batch of the skip-ratio job.
-constexpr int kSkipBatch = 50;
-
 std::string cka_key(const std::string& a, const std::string& b, int images) {
   return job_key("repr.cka", a, b, images);
 }
@@ -130,14 +127,30 @@ const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const
 const Job& request_repr_skip(AppState& app, const Model* model, const std::string& name, int images) {
   const LabeledImages* set = &app.gallery.test_set;
   const int total = std::min(images, set->count);
-  return job_request(app, "repr.skip", skip_key(name, images), [model, set, total](Job& job) {
-    Result<SkipRatios> r = skip_ratios(*model, test_set_input(*set, 0, total, model->input_spec()), kSkipBatch);
-    if (r)
-      job.result = std::move(*r);
-    else
-      job.error = r.error().message;
-    return true;
-  });
+  Result<SkipAccumulator> made = SkipAccumulator::create(*model);
+  auto acc = made ? std::make_shared<SkipAccumulator>(std::move(*made)) : nullptr;
+  return job_request(app, "repr.skip", skip_key(name, images),
+                     [acc, error = made ? std::string() : made.error().message, model, set, total](Job& job) {
+                       // kSkipChunk images per step; the result is set once all are in.
+                       if (!acc) {
+                         job.error = error;
+                         return true;
+                       }
+                       const int first = static_cast<int>(acc->images());
+                       const int count = std::min(kSkipChunk, total - first);
+                       if (Status s = acc->add(test_set_input(*set, first, count, model->input_spec())); !s) {
+                         job.error = s.error().message;
+                         return true;
+                       }
+                       job.progress = static_cast<float>(acc->images()) / static_cast<float>(total);
+                       if (acc->images() < total) return false;
+                       Result<SkipRatios> r = acc->result();
+                       if (r)
+                         job.result = std::move(*r);
+                       else
+                         job.error = r.error().message;
+                       return true;
+                     });
 }
 
 const Job& request_repr_equivariance(AppState& app, int family, const Model* model, int images) {

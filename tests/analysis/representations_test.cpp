@@ -325,6 +325,9 @@ TEST(SkipRatio, Errors) {
   EXPECT_FALSE(skip_ratios(*vit, Tensor({0, 1, 28, 28}), 4).ok());
   EXPECT_FALSE(skip_ratios(*vit, Tensor({2, 1, 28, 28}), 0).ok());
   EXPECT_FALSE(skip_ratios(*vit, Tensor({2, 1, 20, 20}), 2).ok());
+  Result<SkipAccumulator> acc = SkipAccumulator::create(*vit);
+  ASSERT_TRUE(acc.ok());
+  EXPECT_FALSE(acc->result().ok());
 }
 
 TEST(Equivariance, ShiftImage) {
