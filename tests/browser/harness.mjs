@@ -41,7 +41,8 @@ export function serve(dir) {
 
 // Debian's Chromium, headless, in a fresh profile, with playwright context options (viewport, deviceScaleFactor...).
 // Every console error, page error, failed request and HTTP error lands in `problems`, and so does every request to
-// another origin than `origin` when it is given. close() closes the browser and removes the profile.
+// another origin than `origin` when it is given, and every request that is not a GET. close() closes the browser and
+// removes the profile.
 export async function launch(contextOptions, origin = '') {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -59,6 +60,8 @@ export async function launch(contextOptions, origin = '') {
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (origin && url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
+    // The page only reads: nothing the user draws or drops is ever sent (docs/robustness.md).
+    if (r.method() !== 'GET') problems.push(`${r.method()} request (the page must only read): ${url}`);
   });
   return {
     page,
@@ -96,6 +99,7 @@ export async function openLab(origin, url, viewport) {
   const { page, problems } = browser;
   const lab = {
     page,
+    problems,
     ...labControls(page),
     waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 }),
     async close() {

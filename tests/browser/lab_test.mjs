@@ -1,9 +1,9 @@
 // Browser end-to-end test of the built page in Debian's Chromium (headless, driven by npm playwright-core):
 // serves the page on a free local port, waits for window.labReady, clicks every tab and a gallery image,
-// drops a PNG, and reads the input image back through lab.query("input") after each change; then, at
-// devicePixelRatio 2, checks canvas sizing, resizing, the URL hash and the file picker. Any console error,
-// page error, failed request or request to another origin fails the test. Screenshots go to the output
-// folder; --docs FILE also saves the README screenshot.
+// drops a PNG, and reads the input image back through lab.query("input") after each change; checks the
+// Content-Security-Policy is in force; then, at devicePixelRatio 2, checks canvas sizing, resizing, the URL hash
+// and the file picker. Any console error, page error, failed request, request to another origin or non-GET
+// request fails the test. Screenshots go to the output folder; --docs FILE also saves the README screenshot.
 // usage: node tests/browser/lab_test.mjs <page folder, e.g. build-wasm/web> <output folder> [--docs FILE]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,7 @@ async function openSession(origin, contextOptions, { provokesFailures = false } 
   const { query, click } = labControls(page);
   const session = {
     page,
+    problems,
     query,
     click,
     state: () => query('state'),
@@ -88,6 +89,34 @@ function testPng() {
   return { pixels: Array.from(gray, (v) => v / 255), bytes: encodeGrayPng(side, side, gray) };
 }
 
+// The page's Content-Security-Policy (web/index.html) is in force: the lab ran under it without a violation (any
+// would have been a console error), a string is not run as code (a string timer: DevTools' own evaluation, which
+// this test uses, is exempt from the policy), an inline script is refused, and a fetch to another origin is blocked
+// before it leaves. The three violations provoked here are the only console errors this step may add.
+async function checkContentPolicy(s) {
+  const before = s.problems.length;
+  const outcome = await s.page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+    setTimeout('window.cspStringRan = true', 0);
+    const inline = document.createElement('script');
+    inline.textContent = 'window.cspInlineRan = true';
+    document.body.appendChild(inline);
+    let fetched = false;
+    try { await fetch('http://192.0.2.1/steal'); fetched = true; } catch (e) { fetched = false; }
+    await new Promise((r) => setTimeout(r, 200));
+    return { stringRan: !!window.cspStringRan, inlineRan: !!window.cspInlineRan, fetched, violations };
+  });
+  check(!outcome.stringRan, 'the Content-Security-Policy refuses to run a string as code');
+  check(!outcome.inlineRan, 'the Content-Security-Policy refuses an inline script');
+  check(!outcome.fetched, 'the Content-Security-Policy blocks a fetch to another origin');
+  check(['script-src', 'script-src-elem', 'connect-src'].every((d) => outcome.violations.includes(d)),
+        `each was reported as a policy violation (${outcome.violations.join(', ')})`);
+  const provoked = s.problems.splice(before);
+  check(provoked.every((p) => /Content Security Policy|192\.0\.2\.1/.test(p)),
+        `the provoked violations are the only problems they added (${provoked.length})`);
+}
+
 // 1280x800 at devicePixelRatio 1: every tab, a gallery image, a dropped PNG, then the Korean page.
 async function mainSession(origin) {
   const s = await openSession(origin, { viewport: { width: 1280, height: 800 } });
@@ -122,6 +151,7 @@ async function mainSession(origin) {
     }, png.bytes.toString('base64')));
     check(maxDiff(dropped, png.pixels) < 1e-3, 'a dropped PNG becomes the input image');
     await s.page.screenshot({ path: path.join(outDir, 'dropped.png') });
+    await checkContentPolicy(s);
 
     // Hangul comes from the Nanum Gothic font merged into the atlas.
     if (await s.load('/index.html?lang=ko')) {
