@@ -390,13 +390,15 @@ async function run(lab) {
     // The page goes on: it draws a frame and answers a query within STEP_LIMIT_MS.
     const t0 = Date.now();
     const answered = await Promise.race([
-      page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(window.lab.query('state'))))),
+      page.evaluate(() => new Promise((resolve) => requestAnimationFrame(
+          () => resolve({ state: window.lab.query('state'), memory: window.lab.query('memory') })))),
       new Promise((resolve) => setTimeout(() => resolve(null), STEP_LIMIT_MS)),
     ]);
     const latency = Date.now() - t0;
     slowest = Math.max(slowest, latency);
-    console.log(`#${i} ${kind} ${detail}${latency > 1000 ? ` (answered after ${latency} ms)` : ''}`);
-    if (!answered || !answered.ready) {
+    const heap = answered ? ` [${mb(answered.memory.heap_in_use)}]` : '';
+    console.log(`#${i} ${kind} ${detail}${heap}${latency > 1000 ? ` (answered after ${latency} ms)` : ''}`);
+    if (!answered || !answered.state.ready) {
       throw new Error(`step #${i} (${kind}, seed ${seed}): the page did not draw a frame and answer within ` +
                       `${STEP_LIMIT_MS} ms`);
     }
