@@ -11,18 +11,21 @@
 // Checks: no console error, page error, failed request or request to another origin (the harness records them; this
 // test also prints the step each one happened in); after every step the page draws a frame and answers
 // lab.query("state") within STEP_LIMIT_MS; dropped files get the message they deserve (loaded, or an error naming the
-// file); and the wasm heap in use grows by at most 10 % from step 100 to the end.
+// file); and the wasm heap in use grows by at most 10 % from step 100 to the end. Each step's line ends with the heap in
+// use after it, so a climb points at the steps that caused it.
 //
 // The heap figure (lab.query("memory"): dlmalloc's bytes in use, the wasm memory's size, and the model store's loaded
 // models with the bytes of their weights). Two things grow on purpose and are bounded: the model store, which fetches
-// a checkpoint when a view first asks for it and never unloads it (22 checkpoints and 4 untrained models, ~1.5 MB of
-// weights each), and the job cache (ui/jobs.h: the newest kJobCachePerSlot results of each slot). Steady state is
+// a checkpoint when a view first asks for it and never unloads it (22 checkpoints and 4 untrained models, ~2.8 MB of
+// float32 weights each), and the job cache (ui/jobs.h: the newest kJobCachePerSlot results of each slot; results of
+// an earlier input are freed when it changes). Steady state is
 // reached by the first 100 steps doing what a student does first, trying the checkpoints: until step 100 a checkpoint
 // switch goes to a model not yet visited (so the store holds nearly every model by then), and a third of the steps are
-// such switches; gallery clicks, strokes and drops meanwhile fill the caches of the input-tied jobs. What the store
-// still loads after step 100 is not a leak either, so the check compares the heap in use less the store's weight
-// bytes at step 100 and at the end (both raw and net figures are printed). A leak of even a few hundred bytes per step
-// in a path the steps take (a drop, a link, a query, a frame) would show as a steady climb over 400 steps.
+// such switches. What the store still loads after step 100 is not a leak either, so the check compares the heap in use
+// less the store's weight bytes (both figures are printed). A running job holds working buffers while it runs (a CKA
+// minibatch of 100 images: ~80 MB for a few steps), so each end is measured as the lowest heap in use over WINDOW
+// steps: steps 100-119 and the last 20. That floor is what stays allocated; a leak in a path the steps take (a drop,
+// a link, a query, a frame, a finished job) raises it steadily over the 400 steps between.
 // usage: node tests/browser/long_use.mjs <page folder, e.g. build-wasm/web> [--seed N] [--count N]
 import { check, runPageTest } from './harness.mjs';
 import { encodeGrayPng, pngChunk } from './png.mjs';
@@ -30,6 +33,7 @@ import { encodeGrayPng, pngChunk } from './png.mjs';
 const STEP_LIMIT_MS = 5000;   // a frame drawn and a query answered after each step, or the page is stuck
 const WAIT_MS = 2000;         // for a widget to appear (a popup's items, a tab's first frame)
 const WARM_STEPS = 100;       // the heap is measured here and at the end
+const WINDOW = 20;            // ... as the lowest heap in use over this many steps (see the header)
 const MAX_GROWTH = 0.10;
 
 const args = process.argv.slice(2);
@@ -89,20 +93,24 @@ const targetName = (t) => t.control ? `rvitzero_${t.control}` : t.untrained ? `$
 // Link pieces: each key with values the views accept and values they must ignore.
 const LINK_VALUES = {
   'tab': [...TABS, 'nonsense', ''],
-  'attn.model': [...FAMILIES, 'resnet'], 'attn.data': [...SCALES, 'p050'], 'attn.cell': ['0.0', '2.1', '3.3', 'x.1', '99.99', '-1.0'],
+  'attn.model': [...FAMILIES, 'resnet'], 'attn.data': [...SCALES, 'p050'],
+  'attn.cell': ['0.0', '2.1', '3.3', 'x.1', '99.99', '-1.0'],
   'attn.rollout': ['0', '1', '2'], 'attn.compare': ['none', 'p001', 'p7'], 'attn.control': ['p003', 'p100', 'p010'],
   'attn.avg': ['100', '300', '-3', '1000000000'],
   'rf.model': [...FAMILIES, 'mlp'], 'rf.data': [...SCALES, 'p0'], 'rf.untrained': ['0', '1', 'yes'],
-  'rf.layer': ['stages.0.0', 'stages.2.1', 'blocks.1', 'embed', 'nonsense', ''], 'rf.unit': ['cls', '3,4', '99,99', 'a,b', '-1,2'],
-  'rf.avg': ['10', '100', '0', '-5', '100000'], 'rf.others': ['0', '1'], 'rf.calc': ['3-1-1,3-2-1', '5-1-2', 'x', '0-0-0', ''],
+  'rf.layer': ['stages.0.0', 'stages.2.1', 'blocks.1', 'embed', 'nonsense', ''],
+  'rf.unit': ['cls', '3,4', '99,99', 'a,b', '-1,2'], 'rf.avg': ['10', '100', '0', '-5', '100000'],
+  'rf.others': ['0', '1'], 'rf.calc': ['3-1-1,3-2-1', '5-1-2', 'x', '0-0-0', ''],
   'repr.a': ['vit_p100', 'cnn_p010', 'hybrid_p001', 'rvit', 'x_p100'], 'repr.b': ['cnn_p100', 'rvit_p030', '_'],
-  'repr.skip_model': ['vit_p003', 'hybrid_p100', 'cnn_p1'], 'repr.n': ['100', '200', '7'], 'repr.skip_n': ['100', '200', '-1'],
+  'repr.skip_model': ['vit_p003', 'hybrid_p100', 'cnn_p1'], 'repr.n': ['100', '200', '7'],
+  'repr.skip_n': ['100', '200', '-1'],
   'repr.eq_n': ['20', '100', '5'], 'repr.k': ['1', '4', '9', 'k'], 'repr.cka': ['0', '1', '2'], 'repr.skip': ['0', '1'],
   'repr.eq': ['0', '1'],
   'cmp.measure': ['0', '1', 'x'], 'cmp.acc': ['0', '100', '-1', '99999'],
 };
 const MALFORMED_LINKS = ['%', '%zz', '&&&', '=', '==&=', 'tab', 'tab=attention=1', '#tab=compare', 'tab=%00',
-                         '\u{1F600}=\u{1F600}', '탭=어텐션', 'a'.repeat(5000), '&tab=input&'.repeat(200), 'rf.calc=' + '3-1-1,'.repeat(300)];
+                         '\u{1F600}=\u{1F600}', '탭=어텐션', 'a'.repeat(5000), '&tab=input&'.repeat(200),
+                         'rf.calc=' + '3-1-1,'.repeat(300)];
 function randomLink() {
   if (rng.next() < 0.2) return rng.pick(MALFORMED_LINKS);
   const keys = Object.keys(LINK_VALUES);
@@ -209,15 +217,20 @@ async function run(lab) {
       const untrained = (await query('receptive_field')).untrained;
       clicks = ['receptive_field', `rf.model.${target.family}`, ...(untrained ? [] : ['rf.untrained'])];
     } else {
+      const { family, scale } = target;
+      const picker = rng.pick(['repr.a', 'repr.b', 'repr.skip']);
       const ways = [
-        ['predictions', `combo.scale.${target.family}`, `scale.${target.family}.${target.scale}`],
-        ['receptive_field', `rf.model.${target.family}`, `rf.scale.${target.scale}`],
-        ['representations', rng.pick(['repr.a', 'repr.b', 'repr.skip']), target.family, target.scale],
+        ['predictions', `combo.scale.${family}`, `scale.${family}.${scale}`],
+        ['receptive_field', `rf.model.${family}`, `rf.scale.${scale}`],
+        ['representations', `${picker}.${family}`, `${picker}.${scale}`],
       ];
-      if (target.family !== 'cnn') ways.push(['attention', `attention.model.${target.family}`, `attention.scale.${target.scale}`]);
+      // The Attention view has no checkpoint row for the cnn.
+      if (family !== 'cnn') ways.push(['attention', `attention.model.${family}`, `attention.scale.${scale}`]);
       clicks = rng.pick(ways);
-      if (clicks[0] === 'representations') clicks = [clicks[0], `${clicks[1]}.${clicks[2]}`, `${clicks[1]}.${clicks[3]}`];
-      if (clicks[0] === 'receptive_field' && (await query('receptive_field')).untrained) clicks.splice(1, 0, 'rf.untrained');
+      // The checkpoint radios are hidden while the untrained model is shown.
+      if (clicks[0] === 'receptive_field' && (await query('receptive_field')).untrained) {
+        clicks.splice(1, 0, 'rf.untrained');
+      }
     }
     if (!(await openTab(clicks[0]))) return `${name}: tab ${clicks[0]} not reached`;
     const missed = [];
@@ -280,10 +293,17 @@ async function run(lab) {
     return `${button} drag, ${segments} segments`;
   }
 
-  const JOB_START = /^(button\.accuracy|compare\.measure|compare\.remeasure|repr\.(cka|skip)\.compute|repr\.eq\.measure|(rf|attention)\.source\.average|(rf|attention)\.average\.\d+|rf\.others|repr\.n\.\d+|repr\.k\.\d+)$/;
+  // Buttons and radios that start jobs: accuracy, Compare's table and re-measure, CKA, skip ratios, equivariance, the
+  // averages of the Attention and Receptive field views, the other families' ERF growth, CKA image counts, shifts.
+  const JOB_START = new RegExp(`^(${[
+    'button\\.accuracy', 'compare\\.measure', 'compare\\.remeasure', 'repr\\.(cka|skip)\\.compute',
+    'repr\\.eq\\.measure', '(rf|attention)\\.source\\.average', '(rf|attention)\\.average\\.\\d+', 'rf\\.others',
+    'repr\\.n\\.\\d+', 'repr\\.k\\.\\d+',
+  ].join('|')})$`);
   const JOB_CANCEL = /(cancel$|^(rf|attention)\.source\.image$)/;
   const JOB_TABS = ['predictions', 'attention', 'receptive_field', 'representations', 'compare'];
-  const KEYS = ['1', '2', '3', '4', '5', '6', 'r', 'c', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Tab', 'Escape',
+  const KEYS = ['1', '2', '3', '4', '5', '6', 'r', 'c', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Tab',
+                'Escape',
                 'Enter', 'a', 'Backspace'];
   // Widgets never clicked at random: exports download files, the picker opens a dialog.
   const NOT_AT_RANDOM = /^(export\.|button\.load$)/;
@@ -364,22 +384,15 @@ async function run(lab) {
   };
   const table = (warm) => Object.entries(WEIGHTS).map(([k, w]) => [k, warm && k === 'checkpoint' ? 48 : w]);
 
-  const memory = async () => {
-    await frame();
-    return query('memory');
-  };
   const net = (m) => m.heap_in_use - m.model_weight_bytes;
   const mb = (n) => (n / 1048576).toFixed(1) + ' MB';
-  const describe = (m) => `heap in use ${mb(m.heap_in_use)} (models: ${m.models_loaded}, ${mb(m.model_weight_bytes)} of ` +
-                          `weights; without them ${mb(net(m))}), wasm memory ${mb(m.heap_size)}`;
-  let warm = null;
+  const describe = (m) => `heap in use ${mb(m.heap_in_use)} (models: ${m.models_loaded}, ` +
+                          `${mb(m.model_weight_bytes)} of weights; without them ${mb(net(m))}), ` +
+                          `wasm memory ${mb(m.heap_size)}`;
+  const heaps = [];  // lab.query("memory") after each step
   let slowest = 0;
   for (let i = 0; i < count; i++) {
     current = i;
-    if (i === WARM_STEPS) {
-      warm = await memory();
-      console.log(`after ${WARM_STEPS} steps: ${describe(warm)}`);
-    }
     const kind = rng.weighted(table(i < WARM_STEPS));
     let detail;
     try {
@@ -402,18 +415,27 @@ async function run(lab) {
       throw new Error(`step #${i} (${kind}, seed ${seed}): the page did not draw a frame and answer within ` +
                       `${STEP_LIMIT_MS} ms`);
     }
+    heaps.push(answered.memory);
   }
-  const end = await memory();
-  console.log(`after ${count} steps: ${describe(end)}`);
   check(true, `${count} random interactions, seed ${seed}; slowest answer after a step ${slowest} ms ` +
               `(limit ${STEP_LIMIT_MS} ms)`);
-  check(!firstProblem, `no console error, page error or failed request during the steps${firstProblem ? ' (first: ' + firstProblem + ')' : ''}`);
-  if (warm) {
+  check(!firstProblem, 'no console error, page error or failed request during the steps' +
+                       (firstProblem ? ` (first: ${firstProblem})` : ''));
+  // The floor of the heap over a window: what stays allocated, without a job's working buffers of the moment.
+  const floor = (from) => heaps.slice(from, from + WINDOW).reduce((a, b) => (net(b) < net(a) ? b : a));
+  if (count >= WARM_STEPS + 2 * WINDOW) {
+    const warm = floor(WARM_STEPS), end = floor(count - WINDOW);
+    const peak = heaps.reduce((a, b) => (b.heap_in_use > a.heap_in_use ? b : a));
+    console.log(`steps ${WARM_STEPS}-${WARM_STEPS + WINDOW - 1}, lowest: ${describe(warm)}`);
+    console.log(`steps ${count - WINDOW}-${count - 1}, lowest: ${describe(end)}`);
+    console.log(`highest after any step: ${describe(peak)}`);
     const raw = end.heap_in_use / warm.heap_in_use - 1, growth = net(end) / net(warm) - 1;
     check(growth <= MAX_GROWTH,
           `heap in use less model weights from step ${WARM_STEPS} to ${count}: ${mb(net(warm))} -> ${mb(net(end))} ` +
           `(${(100 * growth).toFixed(1)} %, limit ${100 * MAX_GROWTH} %; raw ${(100 * raw).toFixed(1)} %, models ` +
           `${warm.models_loaded} -> ${end.models_loaded})`);
+  } else {
+    console.log(`heap growth not checked: it needs --count >= ${WARM_STEPS + 2 * WINDOW}`);
   }
   console.log(`long use: ${((Date.now() - started) / 1000).toFixed(1)} s for ${count} steps`);
 }
