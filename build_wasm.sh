@@ -101,6 +101,8 @@ run_tests() {
     node tests/browser/representations.mjs build-wasm/web build/vitcnn build-wasm/representations-test
   step "browser: Compare view matches the native CLI (tests/browser/compare.mjs)" \
     node tests/browser/compare.mjs build-wasm/web build/vitcnn build-wasm/compare-test
+  step "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
+    node tests/browser/long_use.mjs build-wasm/web
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
     node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test

@@ -151,6 +151,10 @@
     event.preventDefault();
     if (window.labReady && event.dataTransfer) openFile(event.dataTransfer.files[0]);
   });
+  // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs.
+  window.addEventListener('hashchange', () => {
+    if (window.labReady) Module.labApplyView(decodeView(location.hash));
+  });
   window.addEventListener('error', (event) => fail('Script error: ' + event.message));
 
   const problem = browserProblem();

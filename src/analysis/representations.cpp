@@ -49,14 +49,19 @@ double hsic1(const HsicGram& K, const HsicGram& L) {
 // The Gram matrix of one minibatch of one layer, built as its rows arrive (a few images at a time, so a time-sliced
 // job's steps stay short): each new row block R [c, p] gives K[new, 0..filled + c) = R [X; R]^T by the table's GEMM,
 // mirrored into the upper triangle. Every row is stored minus the minibatch's first row (HSIC1 does not change: see
-// the header), so the float32 Gram holds how the images differ, not their large common part.
+// the header), so the float32 Gram holds how the images differ, not their large common part. The rows and the Gram
+// live only while a minibatch is filled (batch x p floats: tens of MB per model over 100 images): a finished
+// accumulator, which the lab keeps in its job cache, holds none.
 class GramBuilder {
  public:
-  GramBuilder(int batch, int64_t p)
-      : batch_(batch), p_(p), x_(static_cast<size_t>(batch) * p), k_(static_cast<size_t>(batch) * batch) {}
+  GramBuilder(int batch, int64_t p) : batch_(batch), p_(p) {}
   // Appends `count` rows [count, p] (filled() + count <= batch).
   void append(const KernelTable& k, const float* rows, int count) {
-    if (filled_ == 0) offset_.assign(rows, rows + p_);
+    if (filled_ == 0) {
+      offset_.assign(rows, rows + p_);
+      x_.resize(static_cast<size_t>(batch_) * p_);
+      k_.resize(static_cast<size_t>(batch_) * batch_);
+    }
     float* dst = x_.data() + static_cast<size_t>(filled_) * p_;
     for (int i = 0; i < count; ++i)
       for (int64_t c = 0; c < p_; ++c) dst[i * p_ + c] = rows[i * p_ + c] - offset_[c];
@@ -70,10 +75,16 @@ class GramBuilder {
       }
     filled_ = seen;
   }
-  // The full minibatch's Gram as HSIC1 reads it; the builder starts the next minibatch.
+  // The full minibatch's Gram as HSIC1 reads it; the builder frees its buffers and starts the next minibatch.
   HsicGram take() {
+    HsicGram g = hsic_gram(k_.data(), batch_);
     filled_ = 0;
-    return hsic_gram(k_.data(), batch_);
+    for (std::vector<float>* v : {&offset_, &x_, &k_}) std::vector<float>().swap(*v);
+    return g;
+  }
+  int64_t bytes() const {
+    const size_t floats = offset_.capacity() + x_.capacity() + k_.capacity();
+    return static_cast<int64_t>(floats * sizeof(float));
   }
 
  private:
@@ -217,6 +228,13 @@ void CkaAccumulator::finish_minibatch() {
     for (size_t c = 0; c < cols_.size(); ++c) hsic_ab_[r * cols_.size() + c] += hsic1(ga[r], cols[c]);
   images_ += batch_;
   pending_ = 0;
+}
+
+int64_t CkaAccumulator::buffer_bytes() const {
+  int64_t bytes = 0;
+  for (const std::vector<GramBuilder>* grams : {&grams_a_, &grams_b_})
+    for (const GramBuilder& g : *grams) bytes += g.bytes();
+  return bytes;
 }
 
 Result<std::vector<double>> CkaAccumulator::matrix() const {

@@ -62,6 +62,9 @@ class CkaAccumulator {
   int64_t images() const { return images_; }     // in completed minibatches (what matrix() covers)
   int64_t received() const { return images_ + pending_; }  // including the minibatch being filled
   int batch() const { return batch_; }
+  // Bytes held for the minibatch being filled (its rows and Grams); 0 between minibatches, so once the images are a
+  // multiple of the batch.
+  int64_t buffer_bytes() const;
   const std::vector<std::string>& rows() const { return rows_; }  // A's layer names
   const std::vector<std::string>& cols() const { return cols_; }  // B's layer names
   // [rows, cols] row-major; an error before the first completed minibatch.

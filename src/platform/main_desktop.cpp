@@ -1,5 +1,7 @@
 // The desktop lab: the same UI as the web page in a GLFW window (OpenGL 3.3 core). Files dropped on the
 // window open as input images. --frames N and --screenshot out.png make it scriptable, e.g. under xvfb-run.
+#include <malloc.h>
+
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -112,6 +114,11 @@ int run(const ShellOptions& options) {
       });
     };
     platform.save_file = save_in_current_folder;
+    // glibc's bytes in use (mmapped blocks included), and what it holds from the system.
+    platform.memory_use = [] {
+      const struct mallinfo2 m = mallinfo2();
+      return MemoryUse{static_cast<int64_t>(m.uordblks + m.hblkhd), static_cast<int64_t>(m.arena + m.hblkhd)};
+    };
     Shell shell;
     shell.backend().on_drop = [&shell](const std::vector<std::string>& paths) {
       for (const std::string& path : paths) {

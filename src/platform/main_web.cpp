@@ -2,7 +2,9 @@
 // canvas size, drops, the file picker); this file installs Module.lab* functions for it and calls back into it
 // through Module.onLab* hooks. Assets are fetched from assets/<path> relative to the page.
 #include <emscripten.h>
+#include <emscripten/heap.h>
 #include <emscripten/html5.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <cstdio>
@@ -46,6 +48,12 @@ EM_JS(void, js_install, (), {
     var answer = UTF8ToString(_vc_query(ptr));
     _free(ptr);
     return answer;
+  };
+  Module.labApplyView = function(view) {
+    var len = lengthBytesUTF8(view) + 1, ptr = _malloc(len);
+    stringToUTF8(view, ptr, len);
+    _vc_apply_view(ptr);
+    _free(ptr);
   };
   Module.labDeliver = function(id, bytes, error) {
     var ptr = _malloc(Math.max(bytes.length, 1));
@@ -125,6 +133,8 @@ EMSCRIPTEN_KEEPALIVE void vc_open_image(const uint8_t* bytes, int length, const 
   vc::g_lab->shell.open_image(std::span<const uint8_t>(bytes, static_cast<size_t>(length)), name);
 }
 
+EMSCRIPTEN_KEEPALIVE void vc_apply_view(const char* view) { vc::g_lab->shell.apply_view_state(view); }
+
 EMSCRIPTEN_KEEPALIVE const char* vc_query(const char* what) {
   vc::g_lab->query_answer = vc::g_lab->shell.query(what);
   return vc::g_lab->query_answer.c_str();
@@ -163,6 +173,10 @@ int main(int argc, char** argv) {
   platform.save_file = [](const std::string& name, std::span<const uint8_t> bytes) {
     js_save_file(name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
     return std::string();
+  };
+  // dlmalloc's bytes in use, and the wasm memory (it only grows).
+  platform.memory_use = [] {
+    return MemoryUse{static_cast<int64_t>(mallinfo().uordblks), static_cast<int64_t>(emscripten_get_heap_size())};
   };
   if (Status started = g_lab->shell.start(g_lab->window, std::move(platform), options->lab); !started) {
     js_fatal(started.error().message.c_str());

@@ -154,6 +154,10 @@ void Shell::open_image(std::span<const uint8_t> bytes, const std::string& name) 
   if (app_) lab_open_image(*app_, bytes, name);
 }
 
+void Shell::apply_view_state(const std::string& view) {
+  if (app_) lab_apply_view_state(*app_, view);
+}
+
 std::string Shell::query(const std::string& what) const {
   return app_ ? lab_query(*app_, what) : R"({"error": "the lab has not started"})";
 }

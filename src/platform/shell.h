@@ -37,6 +37,7 @@ class Shell {
   const std::string& error() const { return error_; }
 
   void open_image(std::span<const uint8_t> bytes, const std::string& name);
+  void apply_view_state(const std::string& view);
   std::string query(const std::string& what) const;
   std::string view_state() const;
 

@@ -78,10 +78,14 @@ void job_cancel(AppState& app, const std::string& slot) { app.jobs.running.erase
 
 void jobs_run(AppState& app) {
   JobsState& jobs = app.jobs;
-  std::erase_if(jobs.running, [&](const auto& item) {
-    const Job& job = item.second;
+  // Input versions only grow, so a job tied to an earlier input is never asked for again: running, it stops;
+  // finished, its cached result is freed.
+  const auto stale = [&](const Job& job) {
     return job.input_version >= 0 && static_cast<uint64_t>(job.input_version) != app.input.version;
-  });
+  };
+  std::erase_if(jobs.running, [&](const auto& item) { return stale(item.second); });
+  std::erase_if(jobs.finished_order, [&](const std::string& key) { return stale(jobs.finished.at(key)); });
+  std::erase_if(jobs.finished, [&](const auto& item) { return stale(item.second); });
   const double start = now(app);
   for (int steps = 0; steps < kMaxStepsPerFrame && !jobs.running.empty(); ++steps) {
     if (steps > 0 && now(app) - start >= jobs.budget_ms) break;

@@ -4,7 +4,9 @@
 //
 // A job has a slot (who wants it: one running job per slot) and a key (what it computes from: model names,
 // input version, settings). Requesting a slot with a different key cancels the old job; finished jobs are
-// cached by key (the newest kJobCachePerSlot of each slot), so going back to an earlier input is instant.
+// cached by key (the newest kJobCachePerSlot of each slot), so going back to earlier settings is instant. A job tied
+// to an input version is dropped, running or finished, as soon as the input changes: versions only grow, so its key
+// can never be asked for again.
 //
 // How to use it from a panel (every frame; the step is only used when the job starts):
 //   const std::string key = job_key("cka", "vit_p100", "v", app.input.version);  // "cka/vit_p100/v/7"
@@ -41,7 +43,8 @@ const Job* job_find(const AppState& app, const std::string& key);
 // The running job of a slot, or nullptr.
 const Job* job_running(const AppState& app, const std::string& slot);
 void job_cancel(AppState& app, const std::string& slot);
-// Runs job steps within the frame budget; drops jobs whose input changed. Called once per frame by lab_frame.
+// Runs job steps within the frame budget; drops jobs (running or finished) whose input changed. Called once per frame
+// by lab_frame.
 void jobs_run(AppState& app);
 
 // A job's cache key: what it computes from, the parts joined by '/'; numbers are written in decimal.

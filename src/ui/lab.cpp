@@ -27,7 +27,7 @@ constexpr const char* kTestImagesAsset = "data/t10k-images-idx3-ubyte.gz";
 constexpr const char* kTestLabelsAsset = "data/t10k-labels-idx1-ubyte.gz";
 
 // The queries lab.cpp answers itself; views add theirs through their registration rows (ui/views.cpp).
-constexpr const char* kLabQueries[] = {"input", "rects", "state", "gallery"};
+constexpr const char* kLabQueries[] = {"input", "rects", "state", "gallery", "memory"};
 
 int view_count() { return static_cast<int>(lab_views().size()); }
 
@@ -83,25 +83,6 @@ void handle_shortcuts(AppState& app) {
       {ImGuiKey_LeftArrow, -1, 0}, {ImGuiKey_RightArrow, 1, 0}, {ImGuiKey_UpArrow, 0, -1}, {ImGuiKey_DownArrow, 0, 1}};
   for (const Arrow& a : kArrows)
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(a.key))) shift_input(app, a.dx, a.dy);
-}
-
-void apply_view_state(AppState& app, const std::string& view) {
-  // "key=value&key=value": "tab" here, every other key to the view that owns it; unknown keys are ignored so
-  // old links keep working.
-  size_t pos = 0;
-  while (pos <= view.size()) {
-    const size_t end = std::min(view.find('&', pos), view.size());
-    const std::string item = view.substr(pos, end - pos);
-    const size_t eq = item.find('=');
-    const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
-    if (eq != std::string::npos && key == "tab") {
-      if (const int v = view_index(value); v >= 0) app.ui.requested_tab = v;
-    } else if (eq != std::string::npos) {
-      for (const ViewSpec& v : lab_views())
-        if (v.read_link && v.read_link(app, key, value)) break;
-    }
-    pos = end + 1;
-  }
 }
 
 void view_body(AppState& app, const ViewSpec& v) {
@@ -168,13 +149,32 @@ void panel_message(AppState& app) {
 
 }  // namespace
 
+void lab_apply_view_state(AppState& app, const std::string& view) {
+  // "key=value&key=value": "tab" here, every other key to the view that owns it; unknown keys are ignored so
+  // old links keep working.
+  size_t pos = 0;
+  while (pos <= view.size()) {
+    const size_t end = std::min(view.find('&', pos), view.size());
+    const std::string item = view.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (eq != std::string::npos && key == "tab") {
+      if (const int v = view_index(value); v >= 0) app.ui.requested_tab = v;
+    } else if (eq != std::string::npos) {
+      for (const ViewSpec& v : lab_views())
+        if (v.read_link && v.read_link(app, key, value)) break;
+    }
+    pos = end + 1;
+  }
+}
+
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options) {
   auto app = std::make_unique<AppState>();
   app->platform = std::move(platform);
   app->ui.language = options.language == "ko" ? Language::Ko : Language::En;
   // The first frame selects the tab from AppState (the first view unless the view state says otherwise).
   app->ui.requested_tab = 0;
-  apply_view_state(*app, options.view_state);
+  lab_apply_view_state(*app, options.view_state);
   if (app->platform.fetch) {
     app->gallery.images_fetch = start_fetch(app->platform, kTestImagesAsset);
     app->gallery.labels_fetch = start_fetch(app->platform, kTestLabelsAsset);
@@ -286,6 +286,17 @@ std::string lab_query(const AppState& app, const std::string& what) {
     json labels = json::array();
     for (int i : g.thumbnails) labels.push_back(g.test_set.labels[i]);
     out["labels"] = labels;
+  } else if (what == "memory") {
+    if (!app.platform.memory_use) {
+      out["error"] = "no allocator figures (Platform::memory_use is not set)";
+    } else {
+      const MemoryUse m = app.platform.memory_use();
+      out["heap_in_use"] = m.heap_in_use;
+      out["heap_size"] = m.heap_size;
+    }
+    const LoadedModels models = loaded_models(app);
+    out["models_loaded"] = models.count;
+    out["model_weight_bytes"] = models.weight_bytes;
   } else if (const ViewQuery* q = view_query(what)) {
     out = q->answer(app);
   } else {

@@ -13,6 +13,12 @@ namespace vc {
 
 struct AppState;  // defined in ui/app_state.h; owns everything mutable (no other global state)
 
+// The allocator's figures, for lab_query("memory").
+struct MemoryUse {
+  int64_t heap_in_use = 0;  // bytes malloc'd and not yet freed
+  int64_t heap_size = 0;    // bytes the process holds for its heap (the page: the wasm memory's size)
+};
+
 // Services supplied by the platform layer.
 struct Platform {
   // Asset access: paths are relative to the assets root ("data/t10k-images-idx3-ubyte.gz",
@@ -30,6 +36,8 @@ struct Platform {
   std::function<std::string(const std::string& file_name, std::span<const uint8_t> bytes)> save_file;
   // Monotonic milliseconds, for latency figures and time-sliced jobs.
   std::function<double()> now_ms;
+  // The allocator's figures now. May be empty: lab_query("memory") then answers an error.
+  std::function<MemoryUse()> memory_use;
 };
 
 struct LabOptions {
@@ -42,6 +50,9 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
 void lab_frame(AppState& app);
 // A file the user uploaded or dropped (PNG/JPEG...); a bad file sets a visible message, nothing more.
 void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
+// A view state ("tab=attention&att.layer=2", the URL hash / --view format) applied to the running lab: the keys it
+// names change, the others stay; unknown keys and bad values are ignored.
+void lab_apply_view_state(AppState& app, const std::string& view);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
@@ -61,7 +72,8 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
                       const std::string& error);
 // Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
-// views add ("predictions", ...). Unknown queries answer {"error": "..."}.
+// views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models).
+// Unknown queries answer {"error": "..."}.
 std::string lab_query(const AppState& app, const std::string& what);
 
 }  // namespace vc

@@ -114,6 +114,16 @@ const Model* untrained_model_or_request(AppState& app, int family) {
   return e.model.get();
 }
 
+LoadedModels loaded_models(const AppState& app) {
+  LoadedModels out;
+  for (const auto& [name, e] : app.models.entries) {
+    if (!e.model) continue;
+    out.count += 1;
+    out.weight_bytes += e.model->num_params() * static_cast<int64_t>(sizeof(float));
+  }
+  return out;
+}
+
 const ModelEntry* model_entry(const AppState& app, const std::string& name) {
   auto it = app.models.entries.find(name);
   return it == app.models.entries.end() ? nullptr : &it->second;

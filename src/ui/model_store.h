@@ -10,6 +10,7 @@
 // Models are never unloaded: a `const Model*` stays valid as long as the AppState (jobs may capture it).
 // Every model uses the kernel table named by app.models.backend ("simd" by default; set_backend switches).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -44,6 +45,12 @@ const Model* model_or_request(AppState& app, const std::string& name);
 // checkpoint (same backend switching, never unloaded). nullptr until made; model_status_text names what it waits for.
 std::string untrained_name(int family);
 const Model* untrained_model_or_request(AppState& app, int family);
+// The models in the store now (checkpoints and untrained ones) and the bytes of their float32 weights.
+struct LoadedModels {
+  int count = 0;
+  int64_t weight_bytes = 0;
+};
+LoadedModels loaded_models(const AppState& app);
 // The entry of a requested checkpoint, or nullptr if it was never requested.
 const ModelEntry* model_entry(const AppState& app, const std::string& name);
 // "" when ready, the translated "loading..." while loading, or the error message.

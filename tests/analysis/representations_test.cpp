@@ -245,8 +245,12 @@ TEST(CkaModels, ModelWithItselfHasUnitDiagonalAndTwoModelsAreTransposes) {
   for (const auto& [first, count] : {std::pair{0, 3}, {3, 1}, {4, 6}}) ASSERT_TRUE(chunked->add(set, first, count).ok());
   EXPECT_EQ(8, chunked->images());
   EXPECT_EQ(10, chunked->received());
+  EXPECT_GT(chunked->buffer_bytes(), 0);  // the second minibatch's rows and Grams
   ASSERT_TRUE(chunked->add(set, 10, 6).ok());
   EXPECT_EQ(16, chunked->images());
+  // Between minibatches nothing is held: a finished accumulator (a cached job in the lab) keeps only its sums.
+  EXPECT_EQ(0, chunked->buffer_bytes());
+  EXPECT_EQ(0, acc->buffer_bytes());
   const std::vector<double> m = *chunked->matrix();
   for (size_t i = 0; i < m.size(); ++i) EXPECT_NEAR(ab->matrix[i], m[i], 1e-6) << i;
 }

@@ -113,6 +113,23 @@ TEST_F(JobsTest, InputChangeAndCancelDropJobs) {
   EXPECT_EQ(job_running(app, "b"), nullptr);
 }
 
+// A finished result tied to an earlier input is freed at the next input change (its key can never come back); results
+// tied to no input, and to the current one, stay cached.
+TEST_F(JobsTest, InputChangeFreesTheResultsOfEarlierInputs) {
+  const auto version = [this] { return static_cast<int64_t>(app.input.version); };
+  job_request(app, "a", "a/v0", counting_step(&clock, 1, 1.0), version());
+  job_request(app, "b", "b/1", counting_step(&clock, 1, 1.0));
+  jobs_run(app);
+  ASSERT_NE(job_find(app, "a/v0"), nullptr);
+  ++app.input.version;
+  job_request(app, "a", "a/v1", counting_step(&clock, 1, 1.0), version());
+  jobs_run(app);
+  EXPECT_EQ(job_find(app, "a/v0"), nullptr);
+  EXPECT_NE(job_find(app, "a/v1"), nullptr);
+  EXPECT_NE(job_find(app, "b/1"), nullptr);
+  EXPECT_EQ(app.jobs.finished.size(), app.jobs.finished_order.size());
+}
+
 TEST_F(JobsTest, AFailingStepFinishesWithItsError) {
   job_request(app, "a", "a/1", [](Job& job) {
     job.error = "out of test images";

@@ -444,6 +444,47 @@ TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
   EXPECT_TRUE(query("nonsense").contains("error"));
 }
 
+// "memory" passes on the platform's allocator figures and counts the models in the store with their weights.
+TEST_F(LabTest, MemoryQueryGivesTheAllocatorFiguresAndTheLoadedModels) {
+  Platform p = assets_.platform();
+  p.memory_use = [] { return MemoryUse{1234, 65536}; };
+  app_ = lab_create(p, LabOptions{});
+  frames(2);
+  json m = query("memory");
+  EXPECT_EQ(m["heap_in_use"], 1234);
+  EXPECT_EQ(m["heap_size"], 65536);
+  int64_t weight_bytes = 0;
+  for (int f = 0; f < kFamilyCount; ++f)
+    weight_bytes += model_entry(*app_, checkpoint_name(f, kDataScaleCount - 1))->model->num_params() * 4;
+  EXPECT_EQ(m["models_loaded"], 4);
+  EXPECT_EQ(m["model_weight_bytes"], weight_bytes);
+  create();  // no Platform::memory_use: the figures are missing, the models still counted
+  frames(2);
+  m = query("memory");
+  EXPECT_TRUE(m.contains("error"));
+  EXPECT_FALSE(m.contains("heap_in_use"));
+  EXPECT_EQ(m["models_loaded"], 4);
+}
+
+// A link applied to the running lab (the page's hashchange) changes what it names and ignores what it cannot read.
+TEST_F(LabTest, AViewStateAppliedWhileRunningChangesWhatItNames) {
+  create();
+  frames(2);
+  lab_apply_view_state(*app_, "tab=attention&attn.model=cnn");
+  frames(2);
+  EXPECT_EQ(tab(), "attention");
+  EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=cnn");
+  for (const char* junk : {"", "&&", "=", "tab", "tab=", "tab=nonsense", "attn.model=resnet&x=1", "%zz=%00"}) {
+    lab_apply_view_state(*app_, junk);
+    frames(2);
+    EXPECT_EQ(lab_view_state(*app_), "tab=attention&attn.model=cnn") << junk;
+  }
+  lab_apply_view_state(*app_, "attn.data=p010&tab=predictions");
+  frames(2);
+  EXPECT_EQ(tab(), "predictions");
+  EXPECT_EQ(query("attention")["model"], "cnn_p010");
+}
+
 // The registry (ui/views.cpp): one row per tab, with unique keys and query names; every view's anchors are drawn
 // once the view is ready; the unknown-query error lists every known name; links reach the view that owns them.
 TEST_F(LabTest, EveryViewIsOneRowAndItsAnchorsAreDrawn) {
