@@ -19,7 +19,7 @@ readonly TARGETS=(fuzz_safetensors fuzz_idx fuzz_image fuzz_link fuzz_cli_args)
 readonly LIMITS=(-timeout=10 -malloc_limit_mb=512 -rss_limit_mb=2048)
 
 if (($# < 2)); then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 readonly seconds=$1 out=$2
