@@ -166,6 +166,17 @@ TEST(Image, RejectsHugeDeclaredSizeBeforeDecoding) {
   EXPECT_NE(big.error().message.find("too large"), std::string::npos) << big.error().message;
 }
 
+TEST(Image, RejectsPngChunkPastTheEnd) {
+  // A valid PNG whose IDAT declares 1 GB: stb_image would grow its buffer to that before reading (the fuzzer's find).
+  auto png = encode_png(12, 3, 1, gray_pixels(12, 3, [](int x, int) { return static_cast<uint8_t>(x * 20); }));
+  const size_t idat = 33;  // signature (8) + IHDR chunk (25)
+  ASSERT_TRUE(std::equal(&png[idat + 4], &png[idat + 8], "IDAT"));
+  png[idat] = 0x41;
+  auto bad = decode_image(png);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
+}
+
 TEST(Image, EmptyImageGivesBlankDigit) {
   const GrayImage d = to_digit_style(GrayImage{});
   ASSERT_EQ(d.pixels.size(), 28u * 28);
