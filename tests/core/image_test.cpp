@@ -116,8 +116,8 @@ TEST(Image, LetterboxEqualsResamplingThePaddedSquare) {
 }
 
 TEST(Image, ThinImageNeedsNoSquareBuffer) {
-  // 16384 x 1 and 1 x 16384 (allowed sizes; the fuzzer's find): the letterboxed square would be 1 GiB of floats,
-  // and building it took seconds. A one-line image is all border, so its level fills the whole digit.
+  // 16384 x 1 and 1 x 16384 (allowed sizes): the letterboxed square would be 1 GiB of floats, and building it took
+  // seconds. A one-line image is all border, so its level fills the whole digit.
   for (const bool wide : {true, false}) {
     const GrayImage img{wide ? 16384 : 1, wide ? 1 : 16384, std::vector<float>(16384, 0.2f)};
     const GrayImage d = to_digit_style(img);
