@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <utility>
 
 namespace vc {
@@ -175,6 +177,18 @@ TEST(Image, RejectsPngChunkPastTheEnd) {
   auto bad = decode_image(png);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
+}
+
+TEST(Image, RejectsJpegHuffmanCountsPast256) {
+  // The fuzzer's find: a JPEG whose Huffman table (DHT) has 16 code counts summing past 256. Debian's stb_image 2.27
+  // wrote past the end of the table; the build's copy has upstream 2.28's check (cmake/stb.cmake).
+  std::ifstream f(std::string(VITCNN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_image/regression_jpeg_dht_counts.jpg",
+                  std::ios::binary);
+  const std::vector<uint8_t> jpeg((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(jpeg.size(), 292u);
+  auto bad = decode_image(jpeg);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("bad DHT header"), std::string::npos) << bad.error().message;
 }
 
 TEST(Image, EmptyImageGivesBlankDigit) {
