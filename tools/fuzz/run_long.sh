@@ -51,12 +51,17 @@ for i in "${!TARGETS[@]}"; do
   printf '%-18s %ss  %s executions  %s\n' "$t" "$seconds" "${runs:-?}" "$status"
 done
 
-# Minimize: the smallest set of inputs (committed corpus + new ones) that keeps all the coverage.
+# Minimize, all targets at once: the smallest set of inputs (committed corpus + new ones) that keeps all the coverage.
+pids=()
 for t in "${TARGETS[@]}"; do
   rm -rf "$out/minimized/$t" && mkdir -p "$out/minimized/$t"
-  "$bin/$t" -merge=1 "${LIMITS[@]}" "$out/minimized/$t" "$corpus/$t" "$out/new/$t" >>"$out/$t.merge.log" 2>&1 ||
-    { echo "$t: merge failed (see $out/$t.merge.log)"; failed=1; }
-  printf '%-18s minimized corpus: %s files, %s\n' "$t" "$(find "$out/minimized/$t" -type f | wc -l)" \
-    "$(du -sh "$out/minimized/$t" | cut -f1)"
+  "$bin/$t" -merge=1 "${LIMITS[@]}" "$out/minimized/$t" "$corpus/$t" "$out/new/$t" >"$out/$t.merge.log" 2>&1 &
+  pids+=($!)
+done
+for i in "${!TARGETS[@]}"; do
+  t=${TARGETS[$i]}
+  wait "${pids[$i]}" || { echo "$t: merge failed (see $out/$t.merge.log)"; failed=1; }
+  printf '%-18s minimized corpus: %s files, %s bytes\n' "$t" "$(find "$out/minimized/$t" -type f | wc -l)" \
+    "$(du -sb --apparent-size "$out/minimized/$t" | cut -f1)"
 done
 exit "$failed"
