@@ -3,7 +3,8 @@
 #   ./build_wasm.sh          install, build the web page, serve it on http://127.0.0.1:8000 (PORT=... to change)
 #   ./build_wasm.sh build    install and build both trees: the page in build-wasm/web/, the desktop app build/vitcnn-lab
 #   ./build_wasm.sh test     install, build both trees, run every test (native, wasm under node, Dear ImGui 1.86
-#                            variant, headless Chromium, desktop under Xvfb); exits non-zero on any failure
+#                            variant, ASan + UBSan tree with 20 s fuzz runs, headless Chromium, desktop under Xvfb);
+#                            exits non-zero on any failure
 #   ./build_wasm.sh deps     install only
 # Dependencies: Debian packages listed in tools/apt-packages.txt, npm packages pinned in web/package-lock.json.
 set -euo pipefail
@@ -59,6 +60,13 @@ build_imgui186() {
     cmake --build build-imgui186 -j "$JOBS" --target ui_tests vitcnn-lab
 }
 
+# The sanitizer tree (cmake/sanitize.cmake): the libFuzzer targets of tests/fuzz and ui_tests under ASan + UBSan.
+build_asan() {
+  log "sanitizer build (build-asan/: fuzz targets and ui_tests, ASan + UBSan)"
+  cmake -G Ninja -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DVITCNN_SANITIZE=ON \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 && cmake --build build-asan -j "$JOBS"
+}
+
 serve() {
   log "serving the lab on http://127.0.0.1:$PORT (Ctrl-C stops)"
   exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory build-wasm/web
@@ -86,9 +94,13 @@ run_tests() {
   step "build: native" build_native
   step "build: wasm" build_wasm
   step "build: Dear ImGui 1.86 variant" build_imgui186
+  step "build: sanitizer tree" build_asan
   step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
   step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
   step "ctest ui against Dear ImGui 1.86" ctest --test-dir build-imgui186 -R '^ui_tests$' "${ctest_flags[@]}"
+  step "ctest ui under ASan + UBSan (build-asan/)" ctest --test-dir build-asan -R '^ui_tests$' "${ctest_flags[@]}"
+  step "fuzz: each target 20 s on its corpus (tools/fuzz/run_long.sh)" \
+    tools/fuzz/run_long.sh 20 build-asan/fuzz-smoke tests/fuzz/corpus build-asan/fuzz
   step "browser: headless Chromium (tests/browser)" \
     node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
   step "browser: Predictions match the native CLI (tests/browser/predictions.mjs)" \
@@ -120,7 +132,7 @@ case "${1:-serve}" in
   build) install_deps && build_native && build_wasm ;;
   test) install_deps && run_tests ;;
   serve) install_deps && build_wasm --target vitcnn-lab && serve ;;
-  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     echo "build_wasm.sh: unknown mode '$1' (modes: build, test, deps; none = serve)" >&2
     exit 2

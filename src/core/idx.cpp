@@ -62,6 +62,8 @@ Result<std::vector<uint8_t>> gunzip(std::span<const uint8_t> bytes) {
   if (pos >= end) return Error{"gzip header is truncated"};
   const uint32_t want_crc = read_le32(&bytes[end]);
   const size_t want_size = read_le32(&bytes[end + 4]);
+  // An IDX file is never empty; and stb's decoder would copy a stored block to the null data() of an empty buffer.
+  if (want_size == 0) return Error{"gzip data declares 0 bytes uncompressed (an empty file)"};
   if (want_size > kMaxInflated)
     return Error{"gzip data declares " + std::to_string(want_size) + " bytes uncompressed (limit " +
                  std::to_string(kMaxInflated) + ")"};

@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <climits>
+#include <iterator>
 #include <memory>
 #include <string>
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
+// The four formats decode_image promises, and no other stb decoder (PSD, TGA, PIC, PNM) to attack.
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_GIF
 #define STBI_NO_HDR
 #define STBI_NO_LINEAR
 #include <stb/stb_image.h>
@@ -17,6 +23,24 @@ namespace {
 
 constexpr int64_t kMaxSide = 16384;
 constexpr int64_t kMaxPixels = 64ll * 1024 * 1024;
+
+// Whether every chunk of a PNG (up to IEND) fits in the file; true for other formats. stb_image grows its IDAT
+// buffer to the length a chunk declares before reading it, so a forged length in a few bytes of PNG would allocate
+// up to 4 GB (the fuzzer's find).
+bool png_chunks_fit(std::span<const uint8_t> bytes) {
+  constexpr uint8_t kSignature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  constexpr size_t kChunkOverhead = 12;  // length, type, CRC
+  if (bytes.size() < sizeof kSignature || !std::equal(std::begin(kSignature), std::end(kSignature), bytes.begin()))
+    return true;
+  for (size_t pos = sizeof kSignature; pos + kChunkOverhead <= bytes.size();) {
+    const uint64_t length = (uint64_t{bytes[pos]} << 24) | (uint64_t{bytes[pos + 1]} << 16) |
+                            (uint64_t{bytes[pos + 2]} << 8) | uint64_t{bytes[pos + 3]};
+    if (length > bytes.size() - pos - kChunkOverhead) return false;
+    if (std::equal(&bytes[pos + 4], &bytes[pos + 8], "IEND")) return true;
+    pos += kChunkOverhead + length;
+  }
+  return true;  // ends inside a chunk header: stb_image reports the truncation
+}
 
 // Mean of the outermost rows and columns: the background level of a typical photo or drawing.
 float border_mean(const GrayImage& img) {
@@ -32,25 +56,26 @@ float border_mean(const GrayImage& img) {
   return n ? static_cast<float>(sum / n) : 0.0f;
 }
 
-// Area (box) resampling of `count` lines of length `in_len` (stride `in_step` between samples,
-// `in_line` between lines) to length `out_len`: each output sample is the coverage-weighted mean of
-// the input interval [i * in_len / out_len, (i + 1) * in_len / out_len).
+// Area (box) resampling of one line of length `in_len` (stride `in_step` between samples) to length `out_len`, output
+// sample i: the coverage-weighted mean of the input interval [i * in_len / out_len, (i + 1) * in_len / out_len).
+float resample_sample(const float* in, int in_len, int64_t in_step, int out_len, int i) {
+  const double scale = static_cast<double>(in_len) / out_len;
+  const double lo = i * scale, hi = (i + 1) * scale;
+  double acc = 0.0;
+  for (int k = static_cast<int>(lo); k < in_len && k < hi; ++k) {
+    const double cover = std::min<double>(hi, k + 1) - std::max<double>(lo, k);
+    acc += cover * in[k * in_step];
+  }
+  return static_cast<float>(acc / scale);
+}
+
+// resample_sample for every output sample of `count` lines (`in_line` between input lines, `out_step` between
+// output samples, `out_line` between output lines).
 void resample_axis(const float* in, int in_len, int64_t in_step, int64_t in_line, float* out, int out_len,
                    int64_t out_step, int64_t out_line, int count) {
-  const double scale = static_cast<double>(in_len) / out_len;
-  for (int line = 0; line < count; ++line) {
-    const float* src = in + line * in_line;
-    float* dst = out + line * out_line;
-    for (int i = 0; i < out_len; ++i) {
-      const double lo = i * scale, hi = (i + 1) * scale;
-      double acc = 0.0;
-      for (int k = static_cast<int>(lo); k < in_len && k < hi; ++k) {
-        const double cover = std::min<double>(hi, k + 1) - std::max<double>(lo, k);
-        acc += cover * src[k * in_step];
-      }
-      dst[i * out_step] = static_cast<float>(acc / scale);
-    }
-  }
+  for (int line = 0; line < count; ++line)
+    for (int i = 0; i < out_len; ++i)
+      out[line * out_line + i * out_step] = resample_sample(in + line * in_line, in_len, in_step, out_len, i);
 }
 
 }  // namespace
@@ -64,6 +89,7 @@ Result<GrayImage> decode_image(std::span<const uint8_t> bytes) {
   if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
     return Error{std::string("not a readable PNG/JPEG/BMP/GIF image (") + stbi_failure_reason() + ")"};
   if (w <= 0 || h <= 0) return Error{"image has no pixels"};
+  if (!png_chunks_fit(bytes)) return Error{"PNG data is truncated or corrupt (a chunk runs past the end of the file)"};
   if (w > kMaxSide || h > kMaxSide || static_cast<int64_t>(w) * h > kMaxPixels)
     return Error{"image is too large: " + std::to_string(w) + "x" + std::to_string(h) +
                  " (limit 16384 px per side, 64 Mpixel)"};
@@ -92,18 +118,28 @@ GrayImage to_digit_style(const GrayImage& img) {
   const float bg = border_mean(img);
   const bool invert = bg > 0.5f;
   const float fill = invert ? 1.0f - bg : bg;
-  // Letterbox onto a square filled with the background level, so the object keeps its proportions.
+  // Letterbox onto a square filled with the background level, so the object keeps its proportions, then a
+  // separable area resample: rows first (side x side -> side x 28), then columns (-> 28 x 28).
+  // The square is never built (a 16384 x 1 image would make it 1 GiB): a row of it is all fill, or one image row
+  // between fill, and only the output samples whose interval reaches the image are computed from the image.
   const int side = std::max(img.width, img.height);
   const int ox = (side - img.width) / 2, oy = (side - img.height) / 2;
-  std::vector<float> square(static_cast<size_t>(side) * side, fill);
-  for (int y = 0; y < img.height; ++y)
-    for (int x = 0; x < img.width; ++x) {
-      const float v = img.pixels[static_cast<size_t>(y) * img.width + x];
-      square[static_cast<size_t>(y + oy) * side + x + ox] = invert ? 1.0f - v : v;
-    }
-  // Separable area resample: rows first (side x side -> side x 28), then columns (-> 28 x 28).
+  std::vector<float> line(side, fill), fill_row(kDigitSize);
+  resample_axis(line.data(), side, 1, side, fill_row.data(), kDigitSize, 1, kDigitSize, 1);
+  const double scale = static_cast<double>(side) / kDigitSize;
   std::vector<float> rows(static_cast<size_t>(side) * kDigitSize);
-  resample_axis(square.data(), side, 1, side, rows.data(), kDigitSize, 1, kDigitSize, side);
+  for (int y = 0; y < side; ++y) {
+    float* dst = rows.data() + static_cast<size_t>(y) * kDigitSize;
+    std::copy(fill_row.begin(), fill_row.end(), dst);
+    if (y < oy || y >= oy + img.height) continue;
+    const float* src = img.pixels.data() + static_cast<size_t>(y - oy) * img.width;
+    for (int x = 0; x < img.width; ++x) line[x + ox] = invert ? 1.0f - src[x] : src[x];
+    // The output samples whose interval [i * scale, (i + 1) * scale) reaches the image's [ox, ox + width), and one
+    // more on each side against rounding (a sample that reads only fill equals fill_row's anyway).
+    const int first = std::max(0, static_cast<int>(ox / scale) - 1);
+    const int last = std::min(kDigitSize - 1, static_cast<int>((ox + img.width) / scale) + 1);
+    for (int i = first; i <= last; ++i) dst[i] = resample_sample(line.data(), side, 1, kDigitSize, i);
+  }
   resample_axis(rows.data(), side, kDigitSize, 1, out.pixels.data(), kDigitSize, kDigitSize, 1, kDigitSize);
   for (float& v : out.pixels) v = std::clamp(v, 0.0f, 1.0f);
   return out;

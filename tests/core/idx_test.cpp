@@ -85,6 +85,14 @@ TEST(Idx, RejectsHugeDeclaredGzipSize) {
   EXPECT_NE(arr.error().message.find("declares"), std::string::npos) << arr.error().message;
 }
 
+TEST(Idx, RejectsEmptyGzip) {
+  // A stored block of 0 bytes and ISIZE 0: stb's decoder would copy it to an empty buffer's null data() (the
+  // fuzzer's find under UBSan).
+  auto arr = parse_idx(make_gzip({}));
+  ASSERT_FALSE(arr.ok());
+  EXPECT_NE(arr.error().message.find("0 bytes"), std::string::npos) << arr.error().message;
+}
+
 TEST(Idx, RejectsWrongMagicAndType) {
   auto bad_magic = make_idx({12}, kPayload);
   bad_magic[0] = 0x50;

@@ -6,8 +6,12 @@
 #define STBI_WRITE_NO_STDIO
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <utility>
 
 namespace vc {
 namespace {
@@ -90,6 +94,40 @@ TEST(Image, WideImageIsLetterboxed) {
   EXPECT_LT(d.pixels[26 * 28 + 14], 0.2f);  // bottom band: padding
 }
 
+// The letterboxed square of an image with a dark (0) border: what to_digit_style pads it to.
+GrayImage padded_square(const GrayImage& img) {
+  const int side = std::max(img.width, img.height);
+  const int ox = (side - img.width) / 2, oy = (side - img.height) / 2;
+  GrayImage sq{side, side, std::vector<float>(static_cast<size_t>(side) * side, 0.0f)};
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x)
+      sq.pixels[static_cast<size_t>(y + oy) * side + x + ox] = img.pixels[static_cast<size_t>(y) * img.width + x];
+  return sq;
+}
+
+TEST(Image, LetterboxEqualsResamplingThePaddedSquare) {
+  // Wide and tall images with a dark border and a gradient inside give exactly what the padded square gives.
+  for (const auto& [w, h] : {std::pair{57, 23}, std::pair{23, 57}, std::pair{100, 3}, std::pair{5, 90}}) {
+    GrayImage img{w, h, std::vector<float>(static_cast<size_t>(w) * h, 0.0f)};
+    for (int y = 1; y + 1 < h; ++y)
+      for (int x = 1; x + 1 < w; ++x) img.pixels[static_cast<size_t>(y) * w + x] = static_cast<float>((x * 7 + y * 3) % 11) / 10;
+    const GrayImage got = to_digit_style(img), want = to_digit_style(padded_square(img));
+    for (size_t i = 0; i < want.pixels.size(); ++i)
+      ASSERT_EQ(got.pixels[i], want.pixels[i]) << w << "x" << h << " pixel " << i;
+  }
+}
+
+TEST(Image, ThinImageNeedsNoSquareBuffer) {
+  // 16384 x 1 and 1 x 16384 (allowed sizes): the letterboxed square would be 1 GiB of floats, and building it took
+  // seconds. A one-line image is all border, so its level fills the whole digit.
+  for (const bool wide : {true, false}) {
+    const GrayImage img{wide ? 16384 : 1, wide ? 1 : 16384, std::vector<float>(16384, 0.2f)};
+    const GrayImage d = to_digit_style(img);
+    ASSERT_EQ(d.pixels.size(), 28u * 28);
+    for (float v : d.pixels) ASSERT_NEAR(v, 0.2f, 1e-5f);
+  }
+}
+
 TEST(Image, TransparentBackgroundCountsAsPaper) {
   // Gray+alpha: fully transparent black background, opaque black stroke in the middle column band.
   std::vector<uint8_t> px;
@@ -128,6 +166,29 @@ TEST(Image, RejectsHugeDeclaredSizeBeforeDecoding) {
   auto big = decode_image(png_header_only(9000, 9000));
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.error().message.find("too large"), std::string::npos) << big.error().message;
+}
+
+TEST(Image, RejectsPngChunkPastTheEnd) {
+  // A valid PNG whose IDAT declares 1 GB: stb_image would grow its buffer to that before reading (the fuzzer's find).
+  auto png = encode_png(12, 3, 1, gray_pixels(12, 3, [](int x, int) { return static_cast<uint8_t>(x * 20); }));
+  const size_t idat = 33;  // signature (8) + IHDR chunk (25)
+  ASSERT_TRUE(std::equal(&png[idat + 4], &png[idat + 8], "IDAT"));
+  png[idat] = 0x41;
+  auto bad = decode_image(png);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
+}
+
+TEST(Image, RejectsJpegHuffmanCountsPast256) {
+  // The fuzzer's find: a JPEG whose Huffman table (DHT) has 16 code counts summing past 256. Debian's stb_image 2.27
+  // wrote past the end of the table; the build's copy has upstream 2.28's check (cmake/stb.cmake).
+  std::ifstream f(std::string(VITCNN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_image/regression_jpeg_dht_counts.jpg",
+                  std::ios::binary);
+  const std::vector<uint8_t> jpeg((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(jpeg.size(), 292u);
+  auto bad = decode_image(jpeg);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("bad DHT header"), std::string::npos) << bad.error().message;
 }
 
 TEST(Image, EmptyImageGivesBlankDigit) {
