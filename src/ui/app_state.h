@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/checkpoints.h"
 #include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "models/model.h"
@@ -21,6 +22,7 @@ namespace vc {
 
 constexpr int kInputSide = 28;
 constexpr int kInputPixels = kInputSide * kInputSide;
+constexpr int kClassCount = 10;  // Fashion-MNIST's classes: every model the lab shows predicts these
 using InputImage = std::array<float, kInputPixels>;  // row-major, values in [0, 1]
 
 struct BrushSettings {
@@ -74,7 +76,7 @@ struct UiState {
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
 };
 
-// One checkpoint in the model store (ui/model_store.h), by name "<arch>_p<NNN>".
+// One checkpoint in the model store (ui/model_store.h), by name: "<arch>_p<NNN>", or a user's file name.
 struct ModelEntry {
   enum class Status { Loading, Ready, Failed };
   Status status = Status::Loading;
@@ -86,6 +88,8 @@ struct ModelEntry {
 
 struct ModelsState {
   std::map<std::string, ModelEntry> entries;
+  // The user's own checkpoints (add_user_checkpoint), per family (kFamilies) in the order opened: their entry names.
+  std::array<std::vector<std::string>, kFamilyCount> user;
   std::string backend = "simd";  // kernel table of every model: "simd" or "ref"
 };
 
