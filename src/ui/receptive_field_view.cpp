@@ -77,10 +77,11 @@ const Model* loaded_model(const AppState& app, const std::string& checkpoint) {
   return e && e->status == ModelEntry::Status::Ready ? e->model.get() : nullptr;
 }
 
-// The theoretical receptive fields of a family (the same for every checkpoint and the untrained model: the config
-// is shared), from its p100 checkpoint when loaded.
+// The theoretical receptive fields of the family's shown model (rf_family_checkpoint); until that is loaded, of its
+// p100 checkpoint (the shipped checkpoints and the untrained model share its config; the user's own are always loaded).
 std::vector<TheoreticalRf> family_trf(const AppState& app, int family) {
-  const Model* m = loaded_model(app, checkpoint_name(family, kDefaultScale));
+  const Model* m = loaded_model(app, rf_family_checkpoint(app, family));
+  if (!m) m = loaded_model(app, checkpoint_name(family, kDefaultScale));
   Result<std::vector<TheoreticalRf>> rfs = m ? theoretical_rfs(*m) : Result<std::vector<TheoreticalRf>>(Error{""});
   return rfs ? *rfs : std::vector<TheoreticalRf>{};
 }

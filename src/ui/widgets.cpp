@@ -55,7 +55,9 @@ void checkpoint_selector(AppState& app, const std::string& id, int family, int* 
                          const CheckpointSelectorStyle& style) {
   const int count = family_slot_count(app, family);
   if (*slot >= count || *slot < (style.none_label ? -1 : 0)) *slot = kDefaultScale;
-  auto key = [](int s) { return is_shipped_slot(s) ? std::string(kDataScales[s]) : "user" + std::to_string(s - kDataScaleCount + 1); };
+  auto key = [](int s) {
+    return is_shipped_slot(s) ? std::string(kDataScales[s]) : "user" + std::to_string(s - kDataScaleCount + 1);
+  };
   ImGui::PushID(id.c_str());
   if (style.combo) {
     ImGui::SetNextItemWidth(-1.0f);

@@ -1664,7 +1664,7 @@ TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
 // A checkpoint of its own config (not the shipped ones: other depth, heads, widths, patch), with fresh weights, as a
 // file exported by tools/train; `side` and `pad`: the 28 x 28 image is padded to side + 2 pad, `channels` and `classes`
 // as the lab's input and Fashion-MNIST's unless a test wants a mismatch.
-std::vector<uint8_t> own_checkpoint(const std::string& arch, const std::string& config, int side = 28, int pad = 0,
+std::vector<uint8_t> own_checkpoint(const std::string& arch, const std::string& config, int side = 32, int pad = 2,
                                     int channels = 1, int classes = 10) {
   std::string names;
   for (int i = 0; i < classes; ++i) names += (i ? ",\"c" : "\"c") + std::to_string(i) + "\"";
@@ -1679,10 +1679,10 @@ std::vector<uint8_t> own_checkpoint(const std::string& arch, const std::string& 
   return st.ok() ? serialize_safetensors(*st) : std::vector<uint8_t>();
 }
 
-const char* const kOwnVitConfig = R"("patch": 7, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64)";
+const char* const kOwnVitConfig = R"("patch": 8, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64)";
 const char* const kOwnCnnConfig = R"("stem_width": 8, "widths": [8, 12], "strides": [1, 2], "blocks": [1, 1])";
-const char* const kOwnHybridConfig =
-    R"("stem_width": 8, "widths": [8, 16], "strides": [2, 2], "blocks": [1, 1], "dim": 16, "depth": 3, "heads": 4, "mlp_hidden": 32)";
+const char* const kOwnHybridConfig = R"("stem_width": 8, "widths": [8, 16], "strides": [2, 2], "blocks": [1, 1], )"
+                                     R"("dim": 16, "depth": 3, "heads": 4, "mlp_hidden": 32)";
 const char* const kOwnRvitConfig =
     R"("patch": 7, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64, "rel_bias_init": "locality")";
 
@@ -1692,9 +1692,9 @@ class OwnCheckpointTest : public RepresentationsViewTest {
   void open_own_checkpoints() {
     open("tab=predictions", "en", true);
     lab_open_file(*app_, own_checkpoint("vit", kOwnVitConfig), "my_vit.safetensors");
-    lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig, 32, 2), "my_cnn.safetensors");
-    lab_open_file(*app_, own_checkpoint("hybrid", kOwnHybridConfig, 32, 2), "my_hybrid.safetensors");
-    lab_open_file(*app_, own_checkpoint("rvit", kOwnRvitConfig), "my_rvit.safetensors");
+    lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig), "my_cnn.safetensors");
+    lab_open_file(*app_, own_checkpoint("hybrid", kOwnHybridConfig), "my_hybrid.safetensors");
+    lab_open_file(*app_, own_checkpoint("rvit", kOwnRvitConfig, 28, 0), "my_rvit.safetensors");
     EXPECT_FALSE(query("state")["message_is_error"].get<bool>()) << query("state")["message"];
   }
   template <class Done>
@@ -1729,7 +1729,8 @@ TEST_F(OwnCheckpointTest, EveryViewShowsTheUsersCheckpointsOfOtherConfigs) {
   frames(2);
   EXPECT_EQ(query("predictions")["models"][1]["name"], "my_cnn.safetensors");
 
-  // Attention: depth 2 x 2 heads on a 4 x 4 grid of 7 px patches, from the model, for the vit and the rvit.
+  // Attention: depth 2 x 2 heads on a 4 x 4 grid of 8 px patches (vit, 32 px input) or 7 px (rvit, 28 px), from the
+  // model.
   click("tab.attention");
   frames(2);
   for (const char* family : {"vit", "rvit"}) {
@@ -1741,7 +1742,7 @@ TEST_F(OwnCheckpointTest, EveryViewShowsTheUsersCheckpointsOfOtherConfigs) {
     EXPECT_EQ(a["layers"], 2);
     EXPECT_EQ(a["heads"], 2);
     EXPECT_EQ(a["grid"], 4);
-    EXPECT_EQ(a["cell_px"], 7);
+    EXPECT_EQ(a["cell_px"], std::string(family) == "vit" ? 8 : 7);
     frames(3);  // the maps, the distance plot and the locality lines drawn with it
   }
   click("attention.model.hybrid");
@@ -1773,7 +1774,8 @@ TEST_F(OwnCheckpointTest, EveryViewShowsTheUsersCheckpointsOfOtherConfigs) {
   click("repr.n.200");
   click("repr.cka.compute");
   click("repr.skip.compute");
-  const json r = run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
+  const json r =
+      run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
   ASSERT_EQ(r["cka"]["status"], "ready") << r["cka"].dump().substr(0, 300);
   EXPECT_EQ(r["cka"]["a"], "my_vit.safetensors");
   EXPECT_EQ(r["cka"]["b"], "my_cnn.safetensors");
@@ -1795,14 +1797,14 @@ TEST_F(OwnCheckpointTest, UnusableFilesAreMessagesAndTheLabGoesOn) {
   lab_open_file(*app_, std::vector<uint8_t>{'n', 'o', 't'}, "junk.safetensors");
   EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
   EXPECT_NE(message().find("junk.safetensors: "), std::string::npos) << message();
-  // A checkpoint for other images (32 x 32 x 3, 100 classes): expected and found.
-  lab_open_file(*app_, own_checkpoint("vit", kOwnVitConfig, 28, 0, 3, 100), "cifar_vit.safetensors");
+  // A checkpoint for other images (32 x 32 x 3 without padding, 100 classes; 32 x 32 padded): expected and found.
+  lab_open_file(*app_, own_checkpoint("vit", kOwnVitConfig, 32, 0, 3, 100), "cifar_vit.safetensors");
   EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
   EXPECT_NE(message().find("cifar_vit.safetensors: the lab's input is 28 x 28 x 1 (Fashion-MNIST) with 10 classes; "
-                           "this checkpoint takes 28 x 28 x 3 (input.size 28 with pad 0) with 100 classes"),
+                           "this checkpoint takes 32 x 32 x 3 (input.size 32 with pad 0) with 100 classes"),
             std::string::npos)
       << message();
-  lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig, 36, 2), "big.safetensors");
+  lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig, 36), "big.safetensors");
   EXPECT_NE(message().find("this checkpoint takes 32 x 32 x 1"), std::string::npos) << message();
   // Found by its header, whatever its name; the same name twice: "name (2)"; no more than kMaxUserCheckpoints.
   const std::vector<uint8_t> vit = own_checkpoint("vit", kOwnVitConfig);
