@@ -113,6 +113,8 @@ run_tests() {
     node tests/browser/representations.mjs build-wasm/web build/vitcnn build-wasm/representations-test
   step "browser: Compare view matches the native CLI (tests/browser/compare.mjs)" \
     node tests/browser/compare.mjs build-wasm/web build/vitcnn build-wasm/compare-test
+  step "browser: own checkpoints dropped and picked (tests/browser/own_checkpoint.mjs)" \
+    node tests/browser/own_checkpoint.mjs build-wasm/web build/vitcnn build-wasm/own-checkpoint-test
   step "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
     node tests/browser/long_use.mjs build-wasm/web
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test

@@ -1,6 +1,6 @@
 // ViT vs CNN Lab, the page around the WebAssembly module: checks the browser, downloads the module with a
 // progress bar, starts it, and connects it to the page (assets, file picker, drag and drop, URL hash).
-// Tests and scripts use window.lab (query, openImage, openFile) and wait for window.labReady.
+// Tests and scripts use window.lab (query, openBytes, openFile) and wait for window.labReady.
 'use strict';
 (function () {
   const overlay = document.getElementById('overlay');
@@ -83,7 +83,7 @@
 
   function openFile(file) {
     if (!file) return Promise.resolve();
-    return file.arrayBuffer().then((buffer) => Module.labOpenImage(new Uint8Array(buffer), file.name));
+    return file.arrayBuffer().then((buffer) => Module.labOpenFile(new Uint8Array(buffer), file.name));
   }
 
   // The hash holds the lab's view state; readable characters stay as they are so shared links stay legible.
@@ -138,7 +138,7 @@
 
   window.lab = {
     query: (what) => JSON.parse(Module.labQuery(what)),
-    openImage: (bytes, name) => Module.labOpenImage(bytes, name),
+    openBytes: (bytes, name) => Module.labOpenFile(bytes, name),
     openFile: openFile,
   };
 

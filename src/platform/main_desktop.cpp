@@ -122,9 +122,10 @@ int run(const ShellOptions& options) {
     Shell shell;
     shell.backend().on_drop = [&shell](const std::vector<std::string>& paths) {
       for (const std::string& path : paths) {
-        // An unreadable file arrives empty: the lab reports it like any undecodable image.
+        // An unreadable file arrives empty: the lab reports it like any undecodable image. A .safetensors file
+        // becomes one of the user's own checkpoints (lab_open_file).
         auto bytes = read_file(path);
-        shell.open_image(bytes ? *bytes : std::vector<uint8_t>(), path.substr(path.find_last_of('/') + 1));
+        shell.open_file(bytes ? *bytes : std::vector<uint8_t>(), path.substr(path.find_last_of('/') + 1));
       }
     };
     if (Status started = shell.start(window, std::move(platform), options.lab); !started) {

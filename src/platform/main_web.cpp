@@ -33,12 +33,12 @@ WebLab* g_lab = nullptr;
 
 // clang-format off
 EM_JS(void, js_install, (), {
-  Module.labOpenImage = function(bytes, name) {
+  Module.labOpenFile = function(bytes, name) {
     var ptr = _malloc(Math.max(bytes.length, 1));
     HEAPU8.set(bytes, ptr);
     var nameLen = lengthBytesUTF8(name) + 1, namePtr = _malloc(nameLen);
     stringToUTF8(name, namePtr, nameLen);
-    _vc_open_image(ptr, bytes.length, namePtr);
+    _vc_open_file(ptr, bytes.length, namePtr);
     _free(namePtr);
     _free(ptr);
   };
@@ -129,8 +129,8 @@ EMSCRIPTEN_KEEPALIVE void vc_fetch_done(int id, const uint8_t* bytes, int length
   done(std::vector<uint8_t>(bytes, bytes + length), error);
 }
 
-EMSCRIPTEN_KEEPALIVE void vc_open_image(const uint8_t* bytes, int length, const char* name) {
-  vc::g_lab->shell.open_image(std::span<const uint8_t>(bytes, static_cast<size_t>(length)), name);
+EMSCRIPTEN_KEEPALIVE void vc_open_file(const uint8_t* bytes, int length, const char* name) {
+  vc::g_lab->shell.open_file(std::span<const uint8_t>(bytes, static_cast<size_t>(length)), name);
 }
 
 EMSCRIPTEN_KEEPALIVE void vc_apply_view(const char* view) { vc::g_lab->shell.apply_view_state(view); }

@@ -150,8 +150,8 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
   ready_ = ready_ || lab_ready(*app_);
 }
 
-void Shell::open_image(std::span<const uint8_t> bytes, const std::string& name) {
-  if (app_) lab_open_image(*app_, bytes, name);
+void Shell::open_file(std::span<const uint8_t> bytes, const std::string& name) {
+  if (app_) lab_open_file(*app_, bytes, name);
 }
 
 void Shell::apply_view_state(const std::string& view) {

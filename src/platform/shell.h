@@ -36,7 +36,7 @@ class Shell {
   // A start-up failure the lab cannot show itself (fonts missing); empty while all is well.
   const std::string& error() const { return error_; }
 
-  void open_image(std::span<const uint8_t> bytes, const std::string& name);
+  void open_file(std::span<const uint8_t> bytes, const std::string& name);
   void apply_view_state(const std::string& view);
   std::string query(const std::string& what) const;
   std::string view_state() const;

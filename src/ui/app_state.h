@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/checkpoints.h"
 #include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "models/model.h"
@@ -21,6 +22,7 @@ namespace vc {
 
 constexpr int kInputSide = 28;
 constexpr int kInputPixels = kInputSide * kInputSide;
+constexpr int kClassCount = 10;  // Fashion-MNIST's classes: every model the lab shows predicts these
 using InputImage = std::array<float, kInputPixels>;  // row-major, values in [0, 1]
 
 struct BrushSettings {
@@ -74,7 +76,7 @@ struct UiState {
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
 };
 
-// One checkpoint in the model store (ui/model_store.h), by name "<arch>_p<NNN>".
+// One checkpoint in the model store (ui/model_store.h), by name: "<arch>_p<NNN>", or a user's file name.
 struct ModelEntry {
   enum class Status { Loading, Ready, Failed };
   Status status = Status::Loading;
@@ -86,6 +88,8 @@ struct ModelEntry {
 
 struct ModelsState {
   std::map<std::string, ModelEntry> entries;
+  // The user's own checkpoints (add_user_checkpoint), per family (kFamilies) in the order opened: their entry names.
+  std::array<std::vector<std::string>, kFamilyCount> user;
   std::string backend = "simd";  // kernel table of every model: "simd" or "ref"
 };
 
@@ -112,7 +116,7 @@ struct JobsState {
   double budget_ms = 8.0;                   // per frame
 };
 
-// The Predictions view: checkpoint per family (index into kDataScales) and the accuracy run.
+// The Predictions view: checkpoint per family (a slot, ui/model_store.h family_checkpoint) and the accuracy run.
 struct PredictionsState {
   std::array<int, 4> scale = {4, 4, 4, 4};  // vit, cnn, hybrid, rvit (kFamilies)
   int accuracy_images = 1000;  // the first N images of the test set
@@ -122,8 +126,8 @@ struct PredictionsState {
 // The Attention view: which checkpoint, the enlarged cell, display settings, and the patch under the mouse.
 struct AttentionViewState {
   int family = 0;            // index into kFamilies (ui/model_store.h): vit, cnn, hybrid, rvit
-  int scale = 4;             // checkpoint of the maps: index into kDataScales (p100)
-  int compare_scale = 0;     // checkpoint overlaid in the distance plot (p001); -1: none
+  int scale = 4;             // checkpoint of the maps: a slot (ui/model_store.h family_checkpoint), 4 = p100
+  int compare_scale = 0;     // checkpoint (slot) overlaid in the distance plot (p001); -1: none
   int control_scale = -1;    // rvit: its control (tables started at zero) overlaid, one of kControlScales; -1: none
   int layer = 0, head = 0;   // the enlarged cell of the layers x heads grid
   bool rollout = false;      // show the attention rollout instead of single heads
@@ -136,7 +140,7 @@ struct AttentionViewState {
 // The Receptive field view: the model, the layer and unit whose ERF is shown, the averaging, the calculator.
 struct ReceptiveFieldViewState {
   int family = 1;             // index into kFamilies (ui/model_store.h): the cnn
-  int scale = 4;              // checkpoint: index into kDataScales (p100)
+  int scale = 4;              // checkpoint: a slot (ui/model_store.h family_checkpoint), 4 = p100
   bool untrained = false;     // an untrained model of the family's config instead of the checkpoint
   std::string layer;          // an analysis layer of the model; "" (or a name the model lacks): its last layer
   std::optional<RfUnit> unit; // chosen on `layer`; none (or one outside its grid): the grid centre
@@ -161,8 +165,8 @@ struct CompareViewState {
 };
 
 // The Representations view: the two models of the CKA heatmap (A: rows, B: columns), the model of the skip-ratio
-// plot, the shift of the equivariance plot, and how many test images each uses (indices into kDataScales and
-// kFamilies, ui/model_store.h).
+// plot, the shift of the equivariance plot, and how many test images each uses (indices into kFamilies and checkpoint
+// slots, ui/model_store.h family_checkpoint).
 struct RepresentationsViewState {
   int a_family = 0, a_scale = 4;  // vit_p100
   int b_family = 1, b_scale = 4;  // cnn_p100

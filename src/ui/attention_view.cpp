@@ -48,7 +48,7 @@ nlohmann::json locality_json(const AppState& app) {
   if (v.family != kVitFamily && v.family != kRvitFamily) return out;
   nlohmann::json lines = nlohmann::json::object();
   for (int f : {kVitFamily, kRvitFamily}) {
-    const std::string name = checkpoint_name(f, v.scale);
+    const std::string name = attention_locality_checkpoint(app, f);
     const std::optional<Locality> l = image_locality(app, name);
     lines[kFamilies[f]] = l ? nlohmann::json{{"model", name},
                                              {"local_heads", l->local_heads},
@@ -147,13 +147,13 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
 bool attention_family_is_cnn(const AppState& app) { return std::string(kFamilies[app.attention.family]) == "cnn"; }
 
 std::string attention_checkpoint(const AppState& app) {
-  return checkpoint_name(app.attention.family, app.attention.scale);
+  return family_checkpoint(app, app.attention.family, app.attention.scale);
 }
 
 std::string attention_compare_checkpoint(const AppState& app) {
   const AttentionViewState& v = app.attention;
   if (v.compare_scale < 0 || v.compare_scale == v.scale) return "";
-  return checkpoint_name(v.family, v.compare_scale);
+  return family_checkpoint(app, v.family, v.compare_scale);
 }
 
 std::string attention_control_checkpoint(const AppState& app) {
@@ -164,7 +164,12 @@ std::string attention_control_checkpoint(const AppState& app) {
 std::string attention_other_checkpoint(const AppState& app) {
   const AttentionViewState& v = app.attention;
   if (v.family != kVitFamily && v.family != kRvitFamily) return "";
-  return checkpoint_name(v.family == kVitFamily ? kRvitFamily : kVitFamily, v.scale);
+  return checkpoint_name(v.family == kVitFamily ? kRvitFamily : kVitFamily,
+                         is_shipped_slot(v.scale) ? v.scale : kDefaultScale);
+}
+
+std::string attention_locality_checkpoint(const AppState& app, int family) {
+  return family == app.attention.family ? attention_checkpoint(app) : attention_other_checkpoint(app);
 }
 
 int position_patch(const AppState& app, int grid) {
@@ -184,11 +189,12 @@ std::string attention_view_state(const AppState& app) {
   const AttentionViewState defaults;
   std::string out;
   if (v.family != defaults.family) out += std::string("&attn.model=") + kFamilies[v.family];
-  if (v.scale != defaults.scale) out += std::string("&attn.data=") + kDataScales[v.scale];
+  // The user's own checkpoints are local to this page: links name shipped ones only.
+  if (v.scale != defaults.scale && is_shipped_slot(v.scale)) out += std::string("&attn.data=") + kDataScales[v.scale];
   if (v.layer != defaults.layer || v.head != defaults.head)
     out += "&attn.cell=" + std::to_string(v.layer) + "." + std::to_string(v.head);
   if (v.rollout) out += "&attn.rollout=1";
-  if (v.compare_scale != defaults.compare_scale)
+  if (v.compare_scale != defaults.compare_scale && (v.compare_scale < 0 || is_shipped_slot(v.compare_scale)))
     out += std::string("&attn.compare=") + (v.compare_scale < 0 ? "none" : kDataScales[v.compare_scale]);
   if (v.control_scale != defaults.control_scale) out += std::string("&attn.control=") + kDataScales[v.control_scale];
   if (v.average) out += "&attn.avg=" + std::to_string(v.average_images);

@@ -49,8 +49,11 @@ bool attention_family_is_cnn(const AppState& app);
 std::string attention_checkpoint(const AppState& app);
 std::string attention_compare_checkpoint(const AppState& app);
 std::string attention_control_checkpoint(const AppState& app);
-// For vit and rvit, the other of the two at the same data scale ("rvit_p100" while vit_p100 is shown); else "".
+// For vit and rvit, the other of the two at the same data scale ("rvit_p100" while vit_p100 is shown; at p100 while
+// one of the user's own checkpoints is shown); else "".
 std::string attention_other_checkpoint(const AppState& app);
+// The locality lines' checkpoint of vit or rvit: the shown one for the shown family, else the other one.
+std::string attention_locality_checkpoint(const AppState& app, int family);
 // The patch whose position-embedding similarity the view shows: the hovered one, else the centre of the grid.
 int position_patch(const AppState& app, int grid);
 // locality() of this image's distances through `checkpoint`, once its image job is ready (starts nothing).

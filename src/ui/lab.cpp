@@ -135,6 +135,11 @@ void panel_menu_bar(AppState& app) {
   ImGui::EndMenuBar();
 }
 
+// A safetensors file starts with its header's length (8 bytes, little-endian) and the header's JSON object.
+bool looks_like_checkpoint(std::span<const uint8_t> bytes, const std::string& name) {
+  return name.ends_with(kCheckpointExtension) || (bytes.size() > 8 && bytes[7] == 0 && bytes[8] == '{');
+}
+
 void panel_message(AppState& app) {
   if (app.ui.message.empty()) return;
   const ImVec4 color = app.ui.message_is_error ? ImVec4(1.0f, 0.35f, 0.35f, 1.0f)
@@ -237,6 +242,23 @@ void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::st
   std::copy(digit.pixels.begin(), digit.pixels.end(), img.begin());
   set_file_input(app, img, name);
   set_message(app, format_text(tr(L, TextId::InputLoaded), name.c_str(), decoded->width, decoded->height), false);
+}
+
+void lab_open_file(AppState& app, std::span<const uint8_t> bytes, const std::string& name) {
+  if (looks_like_checkpoint(bytes, name)) return lab_open_checkpoint(app, bytes, name);
+  lab_open_image(app, bytes, name);
+}
+
+void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& name) {
+  const Language L = app.ui.language;
+  Result<UserCheckpoint> added = add_user_checkpoint(app, bytes, name);
+  if (!added) {
+    set_message(app, format_text(tr(L, TextId::CheckpointOpenFailed), added.error().message.c_str()), true);
+    return;
+  }
+  app.predictions.scale[added->family] = added->slot;
+  const char* family = family_label(L, added->family);
+  set_message(app, format_text(tr(L, TextId::CheckpointOpened), added->name.c_str(), family, family), false);
 }
 
 std::optional<FigureCapture> lab_take_capture(AppState& app) { return std::exchange(app.ui.capture, std::nullopt); }

@@ -28,7 +28,8 @@ struct Platform {
   std::function<void(const std::string& path,
                      std::function<void(std::vector<uint8_t> bytes, std::string error)> done)>
       fetch;
-  // Opens the browser's / desktop's file picker; the chosen file arrives through lab_open_image.
+  // Opens the browser's / desktop's file picker (images and .safetensors checkpoints); the chosen file arrives
+  // through lab_open_file.
   // May be empty (no picker available): the UI then hides its button.
   std::function<void()> pick_image_file;
   // Hands an exported file (PNG figure, CSV table) to the user: the browser downloads it, the desktop app
@@ -48,11 +49,18 @@ struct LabOptions {
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options);
 // Between ImGui::NewFrame() and ImGui::Render(): draws the whole lab, runs time-sliced jobs.
 void lab_frame(AppState& app);
-// A file the user uploaded or dropped (PNG/JPEG...); a bad file sets a visible message, nothing more.
+// A file the user picked or dropped: a safetensors checkpoint (by its header, or a ".safetensors" name) goes to
+// lab_open_checkpoint, anything else to lab_open_image. Both platforms call this one.
+void lab_open_file(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
+// An image (PNG/JPEG...) becomes the input; a bad file sets a visible message, nothing more.
 void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
 // A view state ("tab=attention&att.layer=2", the URL hash / --view format) applied to the running lab: the keys it
 // names change, the others stay; unknown keys and bad values are ignored.
 void lab_apply_view_state(AppState& app, const std::string& view);
+// A checkpoint exported by tools/train joins its family's checkpoint choices in every view under its file name
+// (ui/model_store.h add_user_checkpoint) and becomes that family's model in the Predictions view; a file the engine
+// cannot use sets a visible message naming the file and the reason, nothing more.
+void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).

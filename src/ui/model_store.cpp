@@ -40,6 +40,54 @@ const char* family_label(Language lang, int family) {
   return family >= 0 && family < kFamilyCount ? tr(lang, kLabels[family]) : "?";
 }
 
+int family_slot_count(const AppState& app, int family) {
+  return kDataScaleCount + static_cast<int>(app.models.user[family].size());
+}
+
+bool is_shipped_slot(int slot) { return slot >= 0 && slot < kDataScaleCount; }
+
+std::string family_checkpoint(const AppState& app, int family, int slot) {
+  if (is_shipped_slot(slot)) return checkpoint_name(family, slot);
+  if (slot < 0 || slot >= family_slot_count(app, family)) return checkpoint_name(family, kDefaultScale);
+  return app.models.user[family][slot - kDataScaleCount];
+}
+
+std::string family_slot_label(const AppState& app, int family, int slot, const char* shipped_format) {
+  return is_shipped_slot(slot) ? format_text(shipped_format, data_scale_percent(slot))
+                               : family_checkpoint(app, family, slot);
+}
+
+Result<UserCheckpoint> add_user_checkpoint(AppState& app, std::span<const uint8_t> bytes,
+                                           const std::string& file_name) {
+  int open = 0;
+  for (const std::vector<std::string>& names : app.models.user) open += static_cast<int>(names.size());
+  if (open >= kMaxUserCheckpoints)
+    return Error{file_name + ": " + std::to_string(kMaxUserCheckpoints) +
+                 " checkpoints of your own are open already, the most the lab holds (reload the page to start over)"};
+  Result<std::unique_ptr<Model>> model = load_model_named(bytes, file_name);
+  if (!model) return model.error();
+  const Model& m = **model;
+  // The lab's 28 x 28 image is zero-padded by input.pad on each side to the model's input.size.
+  const int side = m.input_spec().size - 2 * m.input_spec().pad;
+  if (side != kInputSide || m.in_channels() != 1 || m.num_classes() != kClassCount)
+    return Error{file_name + ": the lab's input is " + std::to_string(kInputSide) + " x " + std::to_string(kInputSide) +
+                 " x 1 (Fashion-MNIST) with " + std::to_string(kClassCount) + " classes; this checkpoint takes " +
+                 std::to_string(side) + " x " + std::to_string(side) + " x " + std::to_string(m.in_channels()) +
+                 " (input.size " + std::to_string(m.input_spec().size) + " with pad " +
+                 std::to_string(m.input_spec().pad) + ") with " + std::to_string(m.num_classes()) + " classes"};
+  const std::string base = file_name.ends_with(kCheckpointExtension) ? file_name : file_name + kCheckpointExtension;
+  std::string name = base;
+  for (int k = 2; app.models.entries.count(name); ++k) name = base + " (" + std::to_string(k) + ")";
+  UserCheckpoint added{name, family_index(arch_name(m.arch())), 0};
+  ModelEntry& e = app.models.entries[name];
+  e.model = std::move(model).value();
+  e.model->set_kernels(backend_table(app));
+  e.status = ModelEntry::Status::Ready;
+  app.models.user[added.family].push_back(name);
+  added.slot = family_slot_count(app, added.family) - 1;
+  return added;
+}
+
 std::string control_checkpoint_name(int scale) { return std::string("rvitzero_") + kDataScales[scale]; }
 
 std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path) {

@@ -6,12 +6,18 @@
 // How to use it from a panel or a job:
 //   const Model* m = model_or_request(app, "vit_p010");  // nullptr until loaded; the first call starts the fetch
 //   if (!m) ImGui::TextUnformatted(model_status_text(app, "vit_p010").c_str());  // "loading..." or the error
+// A user's own checkpoint (a dropped or picked .safetensors, add_user_checkpoint) is an entry like the others, named
+// by its file name (".safetensors" appended when missing, so it never equals a shipped name; " (2)" for a second file
+// of the same name).
+// Views choose a family's checkpoint by slot (family_checkpoint): slots 0..kDataScaleCount-1 are the shipped data
+// scales (kDataScales), slots from kDataScaleCount on the user's checkpoints of that family in the order opened.
 // The four p100 models are requested by lab_create (models_start) and lab_ready waits for them.
 // Models are never unloaded: a `const Model*` stays valid as long as the AppState (jobs may capture it).
 // Every model uses the kernel table named by app.models.backend ("simd" by default; set_backend switches).
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "analysis/checkpoints.h"
@@ -27,6 +33,30 @@ inline constexpr int kControlScales[] = {1, 4};
 const char* family_label(Language lang, int family);
 // "rvitzero_p100" for scale 4 (one of kControlScales).
 std::string control_checkpoint_name(int scale);
+
+// The extension of a checkpoint file.
+inline constexpr const char* kCheckpointExtension = ".safetensors";
+// The most user checkpoints the store holds (all families together).
+inline constexpr int kMaxUserCheckpoints = 8;
+// Number of checkpoint slots of a family: the shipped scales, then the user's checkpoints of that family.
+int family_slot_count(const AppState& app, int family);
+// True for the slots of the shipped checkpoints (the ones links may name).
+bool is_shipped_slot(int slot);
+// The entry name of a family's slot; a slot out of range names the family's default (p100) checkpoint.
+std::string family_checkpoint(const AppState& app, int family, int slot);
+// A slot's label: `shipped_format` with the data share in % ("%d %%" -> "10 %") for a shipped slot, the file name
+// for a user's.
+std::string family_slot_label(const AppState& app, int family, int slot, const char* shipped_format);
+// Where add_user_checkpoint put a checkpoint.
+struct UserCheckpoint {
+  std::string name;  // its entry name
+  int family = 0;    // index into kFamilies
+  int slot = 0;      // its slot in that family
+};
+// Parses a user's checkpoint file and adds it to the store (backend switching, never unloaded). An Error
+// "<file_name>: <reason>" when the file is not a checkpoint the engine can build, when its input or classes differ
+// from the lab's (28 x 28 x 1 Fashion-MNIST images, 10 classes), or when kMaxUserCheckpoints are already open.
+Result<UserCheckpoint> add_user_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& file_name);
 
 // Starts one asynchronous asset fetch; the returned slot is filled when the answer arrives.
 std::shared_ptr<FetchSlot> start_fetch(const Platform& platform, const std::string& path);

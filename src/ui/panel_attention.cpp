@@ -68,22 +68,6 @@ bool job_error_line(const AppState& app, const JobView<T>& job) {
   return true;
 }
 
-// A row of radio buttons, one per data scale ("1 %" ... "100 %"), plus "none" when allow_none.
-void scale_radios(AppState& app, const char* id, int* scale, bool allow_none) {
-  ImGui::PushID(id);
-  if (allow_none) {
-    ImGui::RadioButton(tr(app.ui.language, AttentionText::None), scale, -1);
-    record_rect(app, std::string("attention.") + id + ".none");
-    ImGui::SameLine();
-  }
-  for (int s = 0; s < kDataScaleCount; ++s) {
-    ImGui::RadioButton(format_text("%d %%", data_scale_percent(s)).c_str(), scale, s);
-    record_rect(app, std::string("attention.") + id + "." + kDataScales[s]);
-    if (s + 1 < kDataScaleCount) ImGui::SameLine();
-  }
-  ImGui::PopID();
-}
-
 void model_row(AppState& app) {
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
@@ -96,7 +80,7 @@ void model_row(AppState& app) {
   if (attention_family_is_cnn(app)) return;
   ImGui::TextUnformatted(tr(L, AttentionText::Checkpoint));
   ImGui::SameLine();
-  scale_radios(app, "scale", &v.scale, false);
+  checkpoint_selector(app, "attention.scale", v.family, &v.scale);
 }
 
 // "32 x 32 image, 4 x 4 px cells -> 8 x 8 = 64 patch tokens + CLS = 65", from the model's own sizes.
@@ -316,7 +300,8 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
     record_rect(app, "attention.average." + std::to_string(n));
   }
   ImGui::TextUnformatted(tr(L, AttentionText::Compare));
-  scale_radios(app, "compare", &v.compare_scale, true);
+  checkpoint_selector(app, "attention.compare", v.family, &v.compare_scale,
+                      {.none_label = tr(L, AttentionText::None)});
   if (v.family == kRvitFamily) {
     ImGui::TextUnformatted(tr(L, AttentionText::Control));
     ImGui::PushID("control");
@@ -338,7 +323,7 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   auto add = [&](const std::string& role, const std::string& checkpoint, AttentionText label, int scale, ImU32 color) {
     const std::optional<AttentionDistance> d = distances_for(app, role, checkpoint);
     if (!d) return;
-    const std::string data = format_text(tr(L, label), data_scale_percent(scale));
+    const std::string data = family_slot_label(app, v.family, scale, tr(L, label));
     add_distance_series(series, app, *d, data, color);
     local_counts += (local_counts.empty() ? "" : ", ") +
                     format_text(tr(L, AttentionText::LocalCount), data.c_str(), local_heads(*d, kEarlyLayers, local_px),
@@ -382,7 +367,7 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   ImGui::SameLine();
   help_marker(tr(L, AttentionText::LocalityHelp));
   for (int f : {kVitFamily, kRvitFamily}) {
-    const std::string name = checkpoint_name(f, v.scale);
+    const std::string name = attention_locality_checkpoint(app, f);
     const char* family = family_label(L, f);
     const std::optional<Locality> l = image_locality(app, name);
     ImGui::Bullet();

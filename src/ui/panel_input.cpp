@@ -157,7 +157,9 @@ void input_tools(AppState& app) {
     if (ImGui::Button(tr(L, InputText::LoadImage))) app.platform.pick_image_file();
     record_rect(app, "button.load");
   }
-  ImGui::TextDisabled("%s", tr(L, InputText::DropNote));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr(L, InputText::DropNote));
+  ImGui::PopStyleColor();
 }
 
 }  // namespace

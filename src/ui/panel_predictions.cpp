@@ -37,7 +37,7 @@ struct Prediction {
 };
 
 std::string shown_name(const AppState& app, int family) {
-  return checkpoint_name(family, app.predictions.scale[family]);
+  return family_checkpoint(app, family, app.predictions.scale[family]);
 }
 
 std::string prediction_key(const AppState& app, const std::string& name) {
@@ -67,20 +67,10 @@ const Job& request_prediction(AppState& app, int family, const Model* model) {
 }
 
 void draw_scale_selector(AppState& app, int family) {
-  const Language L = app.ui.language;
-  int& scale = app.predictions.scale[family];
-  ImGui::SetNextItemWidth(-1.0f);
-  const std::string id = std::string("##scale_") + kFamilies[family];
-  const char* option = tr(L, PredictionsText::ScaleOption);
-  if (ImGui::BeginCombo(id.c_str(), format_text(option, data_scale_percent(scale)).c_str())) {
-    for (int s = 0; s < kDataScaleCount; ++s) {
-      if (ImGui::Selectable(format_text(option, data_scale_percent(s)).c_str(), s == scale))
-        scale = s;
-      record_rect(app, std::string("scale.") + kFamilies[family] + "." + kDataScales[s]);
-    }
-    ImGui::EndCombo();
-  }
-  record_rect(app, std::string("combo.scale.") + kFamilies[family]);
+  CheckpointSelectorStyle style;
+  style.shipped_format = tr(app.ui.language, PredictionsText::ScaleOption);
+  style.combo = true;
+  checkpoint_selector(app, std::string("scale.") + kFamilies[family], family, &app.predictions.scale[family], style);
 }
 
 void draw_prediction(AppState& app, int family, const Model* model) {

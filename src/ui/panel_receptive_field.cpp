@@ -72,11 +72,8 @@ void model_row(AppState& app) {
   help_marker(format_text(tr(L, RfText::UntrainedHelp), static_cast<int>(kUntrainedSeed)).c_str());
   if (v.untrained) return;
   ImGui::TextUnformatted(tr(L, RfText::Checkpoint));
-  for (int s = 0; s < kDataScaleCount; ++s) {
-    ImGui::SameLine();
-    ImGui::RadioButton(format_text("%d %%", data_scale_percent(s)).c_str(), &v.scale, s);
-    record_rect(app, std::string("rf.scale.") + kDataScales[s]);
-  }
+  ImGui::SameLine();
+  checkpoint_selector(app, "rf.scale", v.family, &v.scale);
 }
 
 // Makes `layer` the shown layer; a chosen unit moves to the unit of the new layer at the same place.

@@ -51,11 +51,8 @@ void model_picker(AppState& app, const char* label, const std::string& id, int* 
   }
   const bool wrap = ImGui::GetItemRectMax().x - ImGui::GetCursorScreenPos().x + ImGui::GetFontSize() * 22.0f > width;
   if (wrap) ImGui::Indent(ImGui::GetFontSize() * 2.0f);
-  for (int s = 0; s < kDataScaleCount; ++s) {
-    if (s > 0 || !wrap) ImGui::SameLine(0.0f, s == 0 ? ImGui::GetFontSize() : -1.0f);
-    if (ImGui::RadioButton(kDataScales[s], *scale == s)) *scale = s;
-    record_rect(app, id + "." + kDataScales[s]);
-  }
+  if (!wrap) ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  checkpoint_selector(app, id, *family, scale, {.shipped_format = "p%03d"});
   if (wrap) ImGui::Unindent(ImGui::GetFontSize() * 2.0f);
   ImGui::PopID();
 }

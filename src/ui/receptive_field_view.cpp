@@ -77,10 +77,11 @@ const Model* loaded_model(const AppState& app, const std::string& checkpoint) {
   return e && e->status == ModelEntry::Status::Ready ? e->model.get() : nullptr;
 }
 
-// The theoretical receptive fields of a family (the same for every checkpoint and the untrained model: the config
-// is shared), from its p100 checkpoint when loaded.
+// The theoretical receptive fields of the family's shown model (rf_family_checkpoint); until that is loaded, of its
+// p100 checkpoint (the shipped checkpoints and the untrained model share its config; the user's own are always loaded).
 std::vector<TheoreticalRf> family_trf(const AppState& app, int family) {
-  const Model* m = loaded_model(app, checkpoint_name(family, kDefaultScale));
+  const Model* m = loaded_model(app, rf_family_checkpoint(app, family));
+  if (!m) m = loaded_model(app, checkpoint_name(family, kDefaultScale));
   Result<std::vector<TheoreticalRf>> rfs = m ? theoretical_rfs(*m) : Result<std::vector<TheoreticalRf>>(Error{""});
   return rfs ? *rfs : std::vector<TheoreticalRf>{};
 }
@@ -108,14 +109,16 @@ nlohmann::json growth_json(const AppState& app, int family) {
 
 std::string rf_family_checkpoint(const AppState& app, int family) {
   const ReceptiveFieldViewState& v = app.receptive_field;
-  return v.untrained ? untrained_name(family) : checkpoint_name(family, v.scale);
+  // One of the user's own checkpoints belongs to one family: the other families show their p100 beside it.
+  const int slot = family == v.family || is_shipped_slot(v.scale) ? v.scale : kDefaultScale;
+  return v.untrained ? untrained_name(family) : family_checkpoint(app, family, slot);
 }
 
 std::string rf_checkpoint(const AppState& app) { return rf_family_checkpoint(app, app.receptive_field.family); }
 
 const Model* rf_model_or_request(AppState& app, int family) {
   return app.receptive_field.untrained ? untrained_model_or_request(app, family)
-                                       : model_or_request(app, checkpoint_name(family, app.receptive_field.scale));
+                                       : model_or_request(app, rf_family_checkpoint(app, family));
 }
 
 Result<RfSelection> rf_selection(const AppState& app, const Model& model) {
@@ -315,7 +318,8 @@ std::string receptive_field_view_state(const AppState& app) {
   const ReceptiveFieldViewState defaults;
   std::string out;
   if (v.family != defaults.family) out += std::string("&rf.model=") + kFamilies[v.family];
-  if (v.scale != defaults.scale) out += std::string("&rf.data=") + kDataScales[v.scale];
+  // The user's own checkpoints are local to this page: links name shipped ones only.
+  if (v.scale != defaults.scale && is_shipped_slot(v.scale)) out += std::string("&rf.data=") + kDataScales[v.scale];
   if (v.untrained) out += "&rf.untrained=1";
   // The layer and unit as settled against the model once it is loaded (the last layer and the centre unit are
   // the defaults); as the link gave them before.

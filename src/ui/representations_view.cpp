@@ -83,13 +83,13 @@ nlohmann::json shift_json(const Equivariance& e, int k) {
 }  // namespace
 
 std::string repr_a_checkpoint(const AppState& app) {
-  return checkpoint_name(app.representations.a_family, app.representations.a_scale);
+  return family_checkpoint(app, app.representations.a_family, app.representations.a_scale);
 }
 std::string repr_b_checkpoint(const AppState& app) {
-  return checkpoint_name(app.representations.b_family, app.representations.b_scale);
+  return family_checkpoint(app, app.representations.b_family, app.representations.b_scale);
 }
 std::string repr_skip_checkpoint(const AppState& app) {
-  return checkpoint_name(app.representations.skip_family, app.representations.skip_scale);
+  return family_checkpoint(app, app.representations.skip_family, app.representations.skip_scale);
 }
 std::string repr_eq_checkpoint(int family) { return checkpoint_name(family, kDefaultScale); }
 
@@ -189,10 +189,13 @@ std::string representations_view_state(const AppState& app) {
   const RepresentationsViewState& v = app.representations;
   const RepresentationsViewState d;
   std::string out;
-  if (v.a_family != d.a_family || v.a_scale != d.a_scale) out += "&repr.a=" + repr_a_checkpoint(app);
-  if (v.b_family != d.b_family || v.b_scale != d.b_scale) out += "&repr.b=" + repr_b_checkpoint(app);
+  // The user's own checkpoints are local to this page: links name shipped ones only.
+  if ((v.a_family != d.a_family || v.a_scale != d.a_scale) && is_shipped_slot(v.a_scale))
+    out += "&repr.a=" + repr_a_checkpoint(app);
+  if ((v.b_family != d.b_family || v.b_scale != d.b_scale) && is_shipped_slot(v.b_scale))
+    out += "&repr.b=" + repr_b_checkpoint(app);
   if (v.cka_images != d.cka_images) out += "&repr.n=" + std::to_string(v.cka_images);
-  if (v.skip_family != d.skip_family || v.skip_scale != d.skip_scale)
+  if ((v.skip_family != d.skip_family || v.skip_scale != d.skip_scale) && is_shipped_slot(v.skip_scale))
     out += "&repr.skip_model=" + repr_skip_checkpoint(app);
   if (v.skip_images != d.skip_images) out += "&repr.skip_n=" + std::to_string(v.skip_images);
   if (v.shift != d.shift) out += "&repr.k=" + std::to_string(v.shift);

@@ -67,6 +67,8 @@ enum class TextId {
   InputLoadFailed,
   GalleryLoading,
   ModelLoading,
+  CheckpointOpened,
+  CheckpointOpenFailed,
   // Exporting figures (widgets.h export_buttons)
   ExportPng,
   ExportPngHelp,

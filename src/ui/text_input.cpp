@@ -32,9 +32,12 @@ constexpr TextRow<InputText> kRows[] = {
     {InputText::Shift, "Shift", "이동"},
     {InputText::ShiftNote, "Shifting fills the uncovered edge with zeros (no wrap-around).",
      "이동하면 비게 된 가장자리는 0으로 채워집니다 (반대편으로 넘어가지 않음)."},
-    {InputText::LoadImage, "Load image...", "이미지 불러오기..."},
-    {InputText::DropNote, "You can also drop a PNG or JPEG file onto the window.",
-     "PNG나 JPEG 파일을 창에 끌어다 놓아도 됩니다."},
+    {InputText::LoadImage, "Load image or checkpoint...", "이미지나 체크포인트 불러오기..."},
+    {InputText::DropNote,
+     "You can also drop a PNG or JPEG file onto the window, or a .safetensors checkpoint exported by tools/train: "
+     "it joins its family's checkpoint choices in every view.",
+     "PNG나 JPEG 파일을 창에 끌어다 놓아도 됩니다. tools/train으로 내보낸 .safetensors 체크포인트를 놓으면 "
+     "모든 보기에서 그 계열의 체크포인트 선택지에 추가됩니다."},
     {InputText::SourceNone, "Source: blank", "출처: 빈 이미지"},
     {InputText::SourceGallery, "Source: test image #%d (%s)", "출처: 테스트 이미지 #%d (%s)"},
     {InputText::SourceFile, "Source: file %s", "출처: 파일 %s"},

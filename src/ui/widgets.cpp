@@ -6,6 +6,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "ui/model_store.h"
+
 namespace vc {
 
 void help_marker(const char* text) {
@@ -47,6 +49,38 @@ void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const flo
       x = end;
     }
   }
+}
+
+void checkpoint_selector(AppState& app, const std::string& id, int family, int* slot,
+                         const CheckpointSelectorStyle& style) {
+  const int count = family_slot_count(app, family);
+  if (*slot >= count || *slot < (style.none_label ? -1 : 0)) *slot = kDefaultScale;
+  auto key = [](int s) {
+    return is_shipped_slot(s) ? std::string(kDataScales[s]) : "user" + std::to_string(s - kDataScaleCount + 1);
+  };
+  ImGui::PushID(id.c_str());
+  if (style.combo) {
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::BeginCombo("##checkpoint", family_slot_label(app, family, *slot, style.shipped_format).c_str())) {
+      for (int s = 0; s < count; ++s) {
+        if (ImGui::Selectable(family_slot_label(app, family, s, style.shipped_format).c_str(), s == *slot)) *slot = s;
+        record_rect(app, id + "." + key(s));
+      }
+      ImGui::EndCombo();
+    }
+    record_rect(app, "combo." + id);
+  } else {
+    if (style.none_label) {
+      ImGui::RadioButton(style.none_label, slot, -1);
+      record_rect(app, id + ".none");
+    }
+    for (int s = 0; s < count; ++s) {
+      if (s > 0 || style.none_label) ImGui::SameLine();
+      ImGui::RadioButton(family_slot_label(app, family, s, style.shipped_format).c_str(), slot, s);
+      record_rect(app, id + "." + key(s));
+    }
+  }
+  ImGui::PopID();
 }
 
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }

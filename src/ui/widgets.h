@@ -25,6 +25,18 @@ float ui_scale();
 std::string format_text(const char* fmt, ...);
 // "%.9g" of v: a number in an exported CSV file.
 std::string csv_number(double v);
+// How checkpoint_selector draws a family's checkpoint choices (the slots of ui/model_store.h).
+struct CheckpointSelectorStyle {
+  const char* shipped_format = "%d %%";  // label of a shipped slot from its data share (family_slot_label)
+  bool combo = false;           // a combo filling the width (rect combo.<id>) instead of a row of radio buttons
+  const char* none_label = nullptr;  // radios: a first choice "none" (slot -1) with this label; nullptr: none
+};
+// The one checkpoint choice of every view: the shipped data scales, then the user's checkpoints of `family`.
+// *slot is the chosen slot; one out of range (a user slot of another family) becomes kDefaultScale. Rects:
+// <id>.<p001 .. p100> for the shipped scales, <id>.user<k> for the family's k-th own checkpoint (k = 1, 2, ...),
+// <id>.none.
+void checkpoint_selector(AppState& app, const std::string& id, int family, int* slot,
+                         const CheckpointSelectorStyle& style = {});
 // Sets the status line under the menu bar.
 void set_message(AppState& app, std::string text, bool is_error);
 // Export of a figure: "PNG" and "CSV" buttons on one line (none when the platform cannot save files). PNG saves the

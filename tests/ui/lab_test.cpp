@@ -29,6 +29,7 @@
 #include "analysis/representations.h"
 #include "analysis/representations_json.h"
 #include "core/idx.h"
+#include "core/safetensors.h"
 #include "ui/app_state.h"
 #include "ui/attention_view.h"
 #include "ui/input_edit.h"
@@ -1699,5 +1700,180 @@ TEST_F(RepresentationsViewTest, KoreanAndEveryControlKeepBeginEndBalanced) {
   EXPECT_EQ(r["equivariance"]["shift"], 3);
   EXPECT_EQ(query("state")["language"], "ko");
 }
+// ---- The user's own checkpoints ----
+
+// A checkpoint of its own config (not the shipped ones: other depth, heads, widths, patch), with fresh weights, as a
+// file exported by tools/train; `side` and `pad`: the 28 x 28 image is padded to side + 2 pad, `channels` and `classes`
+// as the lab's input and Fashion-MNIST's unless a test wants a mismatch.
+std::vector<uint8_t> own_checkpoint(const std::string& arch, const std::string& config, int side = 32, int pad = 2,
+                                    int channels = 1, int classes = 10) {
+  std::string names;
+  for (int i = 0; i < classes; ++i) names += (i ? ",\"c" : "\"c") + std::to_string(i) + "\"";
+  const std::string size = std::to_string(side);
+  const std::string meta = "{\"format_version\": 1, \"arch\": \"" + arch + "\", \"config\": {\"image_size\": " + size +
+                           ", \"in_channels\": " + std::to_string(channels) + ", \"num_classes\": " +
+                           std::to_string(classes) + ", " + config + "}, \"class_names\": [" + names +
+                           "], \"input\": {\"size\": " + size + ", \"pad\": " + std::to_string(pad) +
+                           ", \"mean\": 0.3, \"std\": 0.35}}";
+  Result<SafeTensors> st = init_weights(meta, 5);
+  EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+  return st.ok() ? serialize_safetensors(*st) : std::vector<uint8_t>();
+}
+
+const char* const kOwnVitConfig = R"("patch": 8, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64)";
+const char* const kOwnCnnConfig = R"("stem_width": 8, "widths": [8, 12], "strides": [1, 2], "blocks": [1, 1])";
+const char* const kOwnHybridConfig = R"("stem_width": 8, "widths": [8, 16], "strides": [2, 2], "blocks": [1, 1], )"
+                                     R"("dim": 16, "depth": 3, "heads": 4, "mlp_hidden": 32)";
+const char* const kOwnRvitConfig =
+    R"("patch": 7, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64, "rel_bias_init": "locality")";
+
+class OwnCheckpointTest : public RepresentationsViewTest {
+ protected:
+  // Opens the four families' own checkpoints (other configs than the shipped ones) through the platforms' entry.
+  void open_own_checkpoints() {
+    open("tab=predictions", "en", true);
+    lab_open_file(*app_, own_checkpoint("vit", kOwnVitConfig), "my_vit.safetensors");
+    lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig), "my_cnn.safetensors");
+    lab_open_file(*app_, own_checkpoint("hybrid", kOwnHybridConfig), "my_hybrid.safetensors");
+    lab_open_file(*app_, own_checkpoint("rvit", kOwnRvitConfig, 28, 0), "my_rvit.safetensors");
+    EXPECT_FALSE(query("state")["message_is_error"].get<bool>()) << query("state")["message"];
+  }
+  template <class Done>
+  json run_query_until(const std::string& what, Done done, int limit = 400) {
+    for (int i = 0; i < limit && !done(query(what)); ++i) frame();
+    return query(what);
+  }
+};
+
+TEST_F(OwnCheckpointTest, EveryViewShowsTheUsersCheckpointsOfOtherConfigs) {
+  open_own_checkpoints();
+  // Predictions: each family shows its newest own checkpoint, chosen in its combo.
+  const json pred = run_query_until("predictions", [](const json& p) {
+    for (const json& m : p["models"])
+      if (!m["ready"].get<bool>()) return false;
+    return true;
+  });
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const json& m = pred["models"][f];
+    EXPECT_EQ(m["name"], std::string("my_") + kFamilies[f] + ".safetensors");
+    ASSERT_TRUE(m["ready"].get<bool>()) << m.dump();
+    EXPECT_EQ(m["probs"].size(), 10u);
+  }
+  click("combo.scale.cnn");
+  frames(2);
+  click("scale.cnn.p100");
+  frames(2);
+  EXPECT_EQ(query("predictions")["models"][1]["name"], "cnn_p100");
+  click("combo.scale.cnn");
+  frames(2);
+  click("scale.cnn.user1");
+  frames(2);
+  EXPECT_EQ(query("predictions")["models"][1]["name"], "my_cnn.safetensors");
+
+  // Attention: depth 2 x 2 heads on a 4 x 4 grid of 8 px patches (vit, 32 px input) or 7 px (rvit, 28 px), from the
+  // model.
+  click("tab.attention");
+  frames(2);
+  for (const char* family : {"vit", "rvit"}) {
+    click(std::string("attention.model.") + family);
+    click("attention.scale.user1");
+    const json a = run_query_until("attention", [](const json& q) { return q["status"] == "ready"; });
+    ASSERT_EQ(a["status"], "ready") << a.dump().substr(0, 300);
+    EXPECT_EQ(a["model"], std::string("my_") + family + ".safetensors");
+    EXPECT_EQ(a["layers"], 2);
+    EXPECT_EQ(a["heads"], 2);
+    EXPECT_EQ(a["grid"], 4);
+    EXPECT_EQ(a["cell_px"], std::string(family) == "vit" ? 8 : 7);
+    frames(3);  // the maps, the distance plot and the locality lines drawn with it
+  }
+  click("attention.model.hybrid");
+  click("attention.scale.user1");
+  const json h = run_query_until("attention", [](const json& q) { return q["status"] == "ready"; });
+  EXPECT_EQ(h["heads"], 4) << h.dump().substr(0, 300);
+  EXPECT_EQ(h["layers"], 3);
+
+  // Receptive field: the cnn's and the hybrid's own layers.
+  click("tab.receptive_field");
+  frames(2);
+  for (const char* family : {"cnn", "hybrid", "vit"}) {
+    click(std::string("rf.model.") + family);
+    click("rf.scale.user1");
+    const json r = run_query_until("receptive_field", [](const json& q) { return q["status"] == "ready"; });
+    ASSERT_EQ(r["status"], "ready") << family << " " << r.dump().substr(0, 300);
+    EXPECT_EQ(r["model"], std::string("my_") + family + ".safetensors");
+  }
+
+  // Representations: CKA of the own vit against the own cnn, layer by layer of each.
+  click("tab.representations");
+  frames(2);
+  click("repr.a.vit");
+  click("repr.a.user1");
+  click("repr.b.cnn");
+  click("repr.b.user1");
+  click("repr.skip.rvit");
+  click("repr.skip.user1");
+  click("repr.n.200");
+  click("repr.cka.compute");
+  click("repr.skip.compute");
+  const json r =
+      run_until([](const json& q) { return q["cka"]["status"] == "ready" && q["skip"]["status"] == "ready"; });
+  ASSERT_EQ(r["cka"]["status"], "ready") << r["cka"].dump().substr(0, 300);
+  EXPECT_EQ(r["cka"]["a"], "my_vit.safetensors");
+  EXPECT_EQ(r["cka"]["b"], "my_cnn.safetensors");
+  EXPECT_EQ(r["cka"]["matrix"].size(), r["cka"]["rows"].size());
+  EXPECT_EQ(r["skip"]["model"], "my_rvit.safetensors");
+  EXPECT_EQ(r["skip"]["status"], "ready") << r["skip"].dump().substr(0, 300);
+
+  // Links name shipped checkpoints only: the own ones are local to this page.
+  const std::string link = lab_view_state(*app_);
+  EXPECT_EQ(link.find("my_"), std::string::npos) << link;
+  EXPECT_EQ(link.find("user"), std::string::npos) << link;
+  frames(2);
+}
+
+TEST_F(OwnCheckpointTest, UnusableFilesAreMessagesAndTheLabGoesOn) {
+  open("tab=predictions", "en", true);
+  auto message = [this] { return query("state")["message"].get<std::string>(); };
+  // Not a checkpoint at all, by its name: the loader's reason, with the file's name.
+  lab_open_file(*app_, std::vector<uint8_t>{'n', 'o', 't'}, "junk.safetensors");
+  EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
+  EXPECT_NE(message().find("junk.safetensors: "), std::string::npos) << message();
+  // A checkpoint for other images (32 x 32 x 3 without padding, 100 classes; 32 x 32 padded): expected and found.
+  lab_open_file(*app_, own_checkpoint("vit", kOwnVitConfig, 32, 0, 3, 100), "cifar_vit.safetensors");
+  EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
+  EXPECT_NE(message().find("cifar_vit.safetensors: the lab's input is 28 x 28 x 1 (Fashion-MNIST) with 10 classes; "
+                           "this checkpoint takes 32 x 32 x 3 (input.size 32 with pad 0) with 100 classes"),
+            std::string::npos)
+      << message();
+  lab_open_file(*app_, own_checkpoint("cnn", kOwnCnnConfig, 36), "big.safetensors");
+  EXPECT_NE(message().find("this checkpoint takes 32 x 32 x 1"), std::string::npos) << message();
+  // Found by its header, whatever its name; the same name twice: "name (2)"; no more than kMaxUserCheckpoints.
+  const std::vector<uint8_t> vit = own_checkpoint("vit", kOwnVitConfig);
+  lab_open_file(*app_, vit, "vit_p100");
+  EXPECT_FALSE(query("state")["message_is_error"].get<bool>()) << message();
+  lab_open_file(*app_, vit, "vit_p100.safetensors");
+  EXPECT_EQ(app_->models.user[kVitFamily],
+            (std::vector<std::string>{"vit_p100.safetensors", "vit_p100.safetensors (2)"}));
+  EXPECT_EQ(query("predictions")["models"][0]["name"], "vit_p100.safetensors (2)");
+  for (int i = 2; i < kMaxUserCheckpoints; ++i) lab_open_file(*app_, vit, "more.safetensors");
+  EXPECT_EQ(static_cast<int>(app_->models.user[kVitFamily].size()), kMaxUserCheckpoints);
+  lab_open_file(*app_, vit, "one_too_many.safetensors");
+  EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
+  EXPECT_NE(message().find("one_too_many.safetensors: 8 checkpoints of your own are open already"), std::string::npos)
+      << message();
+  // An image is still an image; the lab draws on.
+  lab_open_file(*app_, encode_png(28, 28, std::vector<uint8_t>(28 * 28, 200)), "grey.png");
+  EXPECT_FALSE(query("state")["message_is_error"].get<bool>()) << message();
+  EXPECT_EQ(app_->input.source, InputSource::File);
+  click("tab.attention");
+  frames(3);
+  // A link to a slot no page has (only shipped scales are link values) is ignored.
+  create("en", "tab=attention&attn.data=p005&rf.data=user1&repr.a=vit_user1");
+  frames(2);
+  EXPECT_EQ(app_->attention.scale, kDefaultScale);
+  EXPECT_EQ(app_->receptive_field.scale, kDefaultScale);
+  EXPECT_EQ(app_->representations.a_scale, kDefaultScale);
+}
+
 }  // namespace
 }  // namespace vc

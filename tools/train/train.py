@@ -32,6 +32,7 @@ gradients) on the CPU and, if present, the GPU; needs PyTorch 2.x.
 """
 import argparse
 import copy
+import json
 import math
 import os
 import subprocess
@@ -66,10 +67,16 @@ def run_name(arch, fraction):
     return "%s_p%03d" % (arch, fraction)
 
 
-def family_and_config(name):
-    """--archs name -> (models.ARCHS family, config)."""
+def family_and_config(name, overrides=()):
+    """--archs name and --config KEY=JSON entries -> (models.ARCHS family, config)."""
     family, changes = VARIANTS.get(name, (name, {}))
-    return family, dict(models.DEFAULT_CONFIGS[family], **changes)
+    cfg = dict(models.DEFAULT_CONFIGS[family], **changes)
+    for entry in overrides:
+        key, _, value = entry.partition("=")
+        if key not in cfg:
+            sys.exit("--config %s: %s has no config entry %r (entries: %s)" % (entry, family, key, ", ".join(cfg)))
+        cfg[key] = json.loads(value)
+    return family, cfg
 
 
 def name_of(family, cfg):
@@ -225,7 +232,7 @@ class Stepper:
 def train_one(name, fraction, args, dev):
     """Trains the --archs name `name` on `fraction` % and exports <out>/<name>_p<NNN>.safetensors."""
     cuda = dev.type == "cuda"
-    arch, cfg = family_and_config(name)
+    arch, cfg = family_and_config(name, args.config)
     torch.manual_seed(args.seed)
     gen = torch.Generator(device=dev)
     gen.manual_seed(args.seed)
@@ -386,6 +393,9 @@ def main():
     ap.add_argument("--fractions", nargs="+", type=int, default=[1, 3, 10, 30, 100], help="percent of the 55k")
     ap.add_argument("--epochs", nargs="+", default=["vit=80", "cnn=40", "hybrid=50", "rvit=80"],
                     help="family=epochs at 100 %% (a variant trains as long as its family)")
+    ap.add_argument("--config", nargs="+", default=[], metavar="KEY=JSON",
+                    help="config entries that differ from the family's default (models.DEFAULT_CONFIGS), "
+                         "e.g. depth=2 heads=2 dim=64 patch=8 or widths=[16,32] (values in JSON)")
     ap.add_argument("--min-steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
