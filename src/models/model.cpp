@@ -136,8 +136,8 @@ Status check_budget(const Model& m, const ModelConfig& c) {
     }
     for (int64_t n : sizes)
       if (n > kMaxActivation)
-        return Error{"layer '" + l.name + "' needs an activation of " + std::to_string(n) + " floats for one image (at most " +
-                     std::to_string(kMaxActivation) + ")"};
+        return Error{"layer '" + l.name + "' needs an activation of " + std::to_string(n) +
+                     " floats for one image (at most " + std::to_string(kMaxActivation) + ")"};
     macs += l.macs;
     if (macs > kMaxMacs)
       return Error{"the model needs more than " + std::to_string(kMaxMacs) + " multiply-adds per image (at layer '" +

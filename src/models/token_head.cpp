@@ -101,7 +101,8 @@ class TransformerBlock : public Step {
     if (rel) {
       // The initial table only when the binder creates weights: a loaded file's table is checked by shape alone.
       const Tensor initial = b.initializing() ? rel->initial_table(heads) : Tensor();
-      rel_table_ = bind(b, p + "attn.rel_bias", {heads, rel->side(), rel->side()}, b.initializing() ? &initial : nullptr);
+      rel_table_ =
+          bind(b, p + "attn.rel_bias", {heads, rel->side(), rel->side()}, b.initializing() ? &initial : nullptr);
     }
     n2g_ = bind(b, p + "norm2.weight", {dim});
     n2b_ = bind(b, p + "norm2.bias", {dim});

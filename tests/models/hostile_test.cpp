@@ -77,19 +77,26 @@ Bytes edit_meta(const std::function<void(json&)>& edit) {
   return with_meta_text(m.dump());
 }
 
-// A checkpoint whose metadata is `meta` and whose tensors are the tiny vit's: the config is judged on its own.
-Bytes config_file(const std::string& meta) { return with_meta_text(meta); }
-
-// A metadata JSON of `arch` with `config` (class names and input follow it).
-std::string meta_of(const std::string& arch, const json& config) {
+// A checkpoint of the tiny vit's tensors whose metadata is `arch` with `config` (class names and input follow
+// it): the config is judged on its own.
+Bytes config_file(const std::string& arch, const json& config) {
   json m = tiny_meta();
   m["arch"] = arch;
   m["config"] = config;
-  const int classes = config.value("num_classes", 3);
-  m["class_names"] = json::array();
-  for (int i = 0; i < classes && i < 100; ++i) m["class_names"].push_back("c" + std::to_string(i));
-  m["input"]["size"] = config.value("image_size", 6);
-  return m.dump();
+  m["class_names"] = {"c0", "c1", "c2"};
+  m["config"]["num_classes"] = 3;
+  m["input"]["size"] = config["image_size"];
+  return with_meta_text(m.dump());
+}
+
+Bytes vit_file(int image, int in_c, int patch, int dim, int depth, int heads, int hidden) {
+  return config_file("vit", {{"image_size", image}, {"in_channels", in_c}, {"patch", patch}, {"dim", dim},
+                             {"depth", depth}, {"heads", heads}, {"mlp_hidden", hidden}});
+}
+
+Bytes cnn_file(int image, int in_c, int stem, const json& widths, const json& strides, const json& blocks) {
+  return config_file("cnn", {{"image_size", image}, {"in_channels", in_c}, {"stem_width", stem}, {"widths", widths},
+                             {"strides", strides}, {"blocks", blocks}});
 }
 
 // The good weights with one tensor changed by `edit`.
@@ -245,56 +252,33 @@ std::vector<Case> cases() {
       {"input_std_0", "input.std 0", [] { return edit_meta([](json& m) { m["input"]["std"] = 0; }); },
        {"input.std must be positive"}},
       {"cnn_lists_inconsistent", "a cnn whose widths, strides and blocks differ in length",
-       [] {
-         return config_file(meta_of("cnn", {{"image_size", 6}, {"in_channels", 2}, {"stem_width", 4},
-                                            {"widths", {4, 8}}, {"strides", {1}}, {"blocks", {1, 1}},
-                                            {"num_classes", 3}}));
-       },
+       [] { return cnn_file(6, 2, 4, {4, 8}, {1}, {1, 1}); },
        {"widths, strides and blocks have different lengths (2, 1, 2)"}},
       {"cnn_lists_huge", "a cnn with 100 stages",
-       [] {
-         return config_file(meta_of("cnn", {{"image_size", 6}, {"in_channels", 2}, {"stem_width", 4},
-                                            {"widths", std::vector<int>(100, 4)}, {"strides", std::vector<int>(100, 1)},
-                                            {"blocks", std::vector<int>(100, 1)}, {"num_classes", 3}}));
-       },
+       [] { return cnn_file(6, 2, 4, std::vector<int>(100, 4), std::vector<int>(100, 1), std::vector<int>(100, 1)); },
        {"config.widths has 100 entries (at most 16)"}},
       {"hybrid_stride_not_dividing", "a hybrid whose strides do not divide the image",
        [] {
-         return config_file(meta_of("hybrid", {{"image_size", 6}, {"in_channels", 2}, {"stem_width", 4},
-                                               {"widths", {4}}, {"strides", {4}}, {"blocks", {1}}, {"dim", 6},
-                                               {"depth", 1}, {"heads", 2}, {"mlp_hidden", 5}, {"num_classes", 3}}));
+         return config_file("hybrid", {{"image_size", 6}, {"in_channels", 2}, {"stem_width", 4}, {"widths", {4}},
+                                       {"strides", {4}}, {"blocks", {1}}, {"dim", 6}, {"depth", 1}, {"heads", 2},
+                                       {"mlp_hidden", 5}});
        },
        {"hybrid feature side 6 is not divisible by stride 4"}},
       {"tokens_huge", "a vit of 4096 x 4096 pixels with patch 4 (a million tokens)",
-       [] {
-         return config_file(meta_of("vit", {{"image_size", 4096}, {"in_channels", 1}, {"patch", 4}, {"dim", 8},
-                                            {"depth", 1}, {"heads", 2}, {"mlp_hidden", 8}, {"num_classes", 3}}));
-       },
+       [] { return vit_file(4096, 1, 4, 8, 1, 2, 8); },
        {"1048576 patch tokens", "at most 1024"}},
       // --- the model budget (each field in range, the sum too large) ---
       {"budget_params", "a vit of dim 4096 and depth 64 (6.4 G parameters)",
-       [] {
-         return config_file(meta_of("vit", {{"image_size", 6}, {"in_channels", 2}, {"patch", 2}, {"dim", 4096},
-                                            {"depth", 64}, {"heads", 2}, {"mlp_hidden", 4096}, {"num_classes", 3}}));
-       },
+       [] { return vit_file(6, 2, 2, 4096, 64, 2, 4096); },
        {"parameters (at most 67108864)"}},
       {"budget_activation", "a cnn of 65536 stem channels on 32 x 32 pixels",
-       [] {
-         return config_file(meta_of("cnn", {{"image_size", 32}, {"in_channels", 1}, {"stem_width", 65536},
-                                            {"widths", {8}}, {"strides", {1}}, {"blocks", {1}}, {"num_classes", 3}}));
-       },
+       [] { return cnn_file(32, 1, 65536, {8}, {1}, {1}); },
        {"layer 'stem' needs an activation of 67108864 floats"}},
       {"budget_attention", "a vit of 1024 tokens and 64 heads (67 M attention scores)",
-       [] {
-         return config_file(meta_of("vit", {{"image_size", 128}, {"in_channels", 1}, {"patch", 4}, {"dim", 64},
-                                            {"depth", 1}, {"heads", 64}, {"mlp_hidden", 64}, {"num_classes", 3}}));
-       },
+       [] { return vit_file(128, 1, 4, 64, 1, 64, 64); },
        {"layer 'blocks.0' needs an activation of 67240000 floats"}},
       {"budget_macs", "a cnn of 64 channels on 512 x 512 pixels, 3 blocks (58 G MACs)",
-       [] {
-         return config_file(meta_of("cnn", {{"image_size", 512}, {"in_channels", 1}, {"stem_width", 64},
-                                            {"widths", {64}}, {"strides", {1}}, {"blocks", {3}}, {"num_classes", 3}}));
-       },
+       [] { return cnn_file(512, 1, 64, {64}, {1}, {3}); },
        {"more than 20000000000 multiply-adds per image"}},
       // --- the tensors against the config ---
       {"tensor_missing", "no tensor tokens.head.bias",
