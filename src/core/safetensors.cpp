@@ -1,12 +1,13 @@
 #include "core/safetensors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
 
-#include <nlohmann/json.hpp>
+#include "core/strict_json.h"
 
 namespace vc {
 
@@ -40,8 +41,8 @@ uint64_t read_u64_le(const uint8_t* p) {
   return v;
 }
 
-// Validates one header entry and decodes its bytes into a float32 tensor.
-Result<Tensor> decode_entry(const std::string& name, const json& e, std::span<const uint8_t> data) {
+// Validates one header entry against the data section (its bytes are not read).
+Result<TensorEntry> parse_entry(const std::string& name, const json& e, uint64_t data_size) {
   const std::string where = "safetensors tensor '" + name + "': ";
   if (!e.is_object()) return Error{where + "header entry is not an object"};
   if (!e.contains("dtype") || !e["dtype"].is_string()) return Error{where + "missing string \"dtype\""};
@@ -49,84 +50,157 @@ Result<Tensor> decode_entry(const std::string& name, const json& e, std::span<co
   if (!e.contains("data_offsets") || !e["data_offsets"].is_array() || e["data_offsets"].size() != 2)
     return Error{where + "missing \"data_offsets\" [begin, end]"};
   const std::string dtype = e["dtype"].get<std::string>();
-  size_t elem;
+  TensorEntry t;
   if (dtype == "F32") {
-    elem = 4;
+    t.elem_bytes = 4;
   } else if (dtype == "F16") {
-    elem = 2;
+    t.elem_bytes = 2;
   } else {
     return Error{where + "unsupported dtype \"" + dtype + "\" (only F32 and F16 are read)"};
   }
-  Tensor t;
+  if (e["shape"].size() > kMaxTensorRank)
+    return Error{where + "shape has " + std::to_string(e["shape"].size()) + " dimensions (at most " +
+                 std::to_string(kMaxTensorRank) + ")"};
   // Element count with an overflow guard: a hostile shape must not wrap around to a small number.
   uint64_t count = 1;
   for (const json& d : e["shape"]) {
     if (!d.is_number_unsigned()) return Error{where + "shape has a non-integer or negative dimension"};
     const uint64_t v = d.get<uint64_t>();
-    if (v != 0 && count > (uint64_t{1} << 40) / v) return Error{where + "shape is absurdly large"};
+    if (v != 0 && count > kMaxTensorElements / v)
+      return Error{where + "shape is absurdly large (more than 2^40 elements)"};
     count *= v;
     t.shape.push_back(static_cast<int64_t>(v));
   }
   const json& off = e["data_offsets"];
   if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned())
     return Error{where + "data_offsets are not non-negative integers"};
-  const uint64_t begin = off[0].get<uint64_t>(), end = off[1].get<uint64_t>();
-  if (begin > end) return Error{where + "data_offsets begin " + std::to_string(begin) + " > end " + std::to_string(end)};
-  if (end > data.size())
-    return Error{where + "data_offsets end " + std::to_string(end) + " is past the data section (" +
-                 std::to_string(data.size()) + " bytes): file truncated?"};
-  if (end - begin != count * elem)
-    return Error{where + "shape " + t.shape_str() + " " + dtype + " needs " + std::to_string(count * elem) +
-                 " bytes but data_offsets span " + std::to_string(end - begin)};
-  t.data.resize(count);
-  const uint8_t* src = data.data() + begin;
-  if (elem == 4) {
-    std::memcpy(t.data.data(), src, count * 4);
-  } else {
-    for (uint64_t i = 0; i < count; ++i) t.data[i] = half_to_float(static_cast<uint16_t>(src[2 * i] | (src[2 * i + 1] << 8)));
-  }
+  t.begin = off[0].get<uint64_t>();
+  t.end = off[1].get<uint64_t>();
+  if (t.begin > t.end)
+    return Error{where + "data_offsets begin " + std::to_string(t.begin) + " > end " + std::to_string(t.end)};
+  if (t.end > data_size)
+    return Error{where + "data_offsets end " + std::to_string(t.end) + " is past the data section (" +
+                 std::to_string(data_size) + " bytes): file truncated?"};
+  if (t.end - t.begin != count * t.elem_bytes)
+    return Error{where + "shape " + shape_string(t.shape) + " " + dtype + " needs " +
+                 std::to_string(count * t.elem_bytes) + " bytes but data_offsets span " +
+                 std::to_string(t.end - t.begin)};
   return t;
+}
+
+// The byte ranges must tile [0, data_size): sorted by begin, each starts where the previous one ended.
+Status check_tiling(const std::map<std::string, TensorEntry>& tensors, uint64_t data_size) {
+  std::vector<std::pair<const std::string*, const TensorEntry*>> order;
+  for (const auto& [name, t] : tensors) order.emplace_back(&name, &t);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.second->begin, a.second->end) < std::pair(b.second->begin, b.second->end);
+  });
+  const auto range = [](const TensorEntry& t) {
+    std::string r = "[";
+    return r.append(std::to_string(t.begin)).append(", ").append(std::to_string(t.end)).append(")");
+  };
+  uint64_t covered = 0;
+  const std::pair<const std::string*, const TensorEntry*>* last = nullptr;
+  for (const auto& cur : order) {
+    const TensorEntry& t = *cur.second;
+    if (t.begin < covered)
+      return Error{"safetensors: tensors '" + *last->first + "' (bytes " + range(*last->second) + ") and '" +
+                   *cur.first + "' (bytes " + range(t) + ") overlap"};
+    if (t.begin > covered)
+      return Error{"safetensors: bytes [" + std::to_string(covered) + ", " + std::to_string(t.begin) +
+                   ") of the data section belong to no tensor (the format allows no holes)"};
+    if (t.end > t.begin) {
+      covered = t.end;
+      last = &cur;
+    }
+  }
+  if (covered != data_size)
+    return Error{"safetensors: the data section has " + std::to_string(data_size - covered) +
+                 " bytes after the last tensor (the format allows no trailing data)"};
+  return {};
 }
 
 }  // namespace
 
-Result<SafeTensors> parse_safetensors(std::span<const uint8_t> bytes) {
+Result<SafeTensorsHeader> parse_safetensors_header(std::span<const uint8_t> bytes) {
   if (bytes.size() < 8)
     return Error{"safetensors: file is " + std::to_string(bytes.size()) + " bytes, shorter than the 8-byte header length"};
   const uint64_t header_len = read_u64_le(bytes.data());
+  if (header_len > kMaxHeaderBytes)
+    return Error{"safetensors: header length " + std::to_string(header_len) + " exceeds the limit of " +
+                 std::to_string(kMaxHeaderBytes) + " bytes"};
   if (header_len > bytes.size() - 8)
     return Error{"safetensors: header length " + std::to_string(header_len) + " runs past the end of the file (" +
                  std::to_string(bytes.size()) + " bytes): file truncated or not safetensors"};
-  const char* head = reinterpret_cast<const char*>(bytes.data() + 8);
-  const json header = json::parse(head, head + header_len, nullptr, false);
-  if (header.is_discarded()) return Error{"safetensors: header is not valid JSON"};
+  Result<json> parsed = parse_strict_json(
+      std::string_view(reinterpret_cast<const char*>(bytes.data() + 8), header_len), "safetensors: header");
+  if (!parsed) return parsed.error();
+  const json& header = parsed.value();
   if (!header.is_object()) return Error{"safetensors: header JSON is not an object"};
-  const std::span<const uint8_t> data = bytes.subspan(8 + header_len);
-  SafeTensors st;
+  SafeTensorsHeader out;
+  out.data = bytes.subspan(8 + header_len);
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
       if (!entry.is_object()) return Error{"safetensors: __metadata__ is not an object"};
       for (const auto& [key, value] : entry.items()) {
         if (!value.is_string()) return Error{"safetensors: __metadata__[\"" + key + "\"] is not a string"};
-        st.metadata[key] = value.get<std::string>();
+        out.metadata[key] = value.get<std::string>();
       }
       continue;
     }
-    Result<Tensor> t = decode_entry(name, entry, data);
+    Result<TensorEntry> t = parse_entry(name, entry, out.data.size());
     if (!t) return t.error();
-    st.tensors.emplace(name, std::move(t.value()));
+    out.tensors.emplace(name, std::move(t.value()));
+  }
+  if (Status s = check_tiling(out.tensors, out.data.size()); !s) return s.error();
+  return out;
+}
+
+SafeTensors decode_safetensors(const SafeTensorsHeader& header) {
+  SafeTensors st;
+  st.metadata = header.metadata;
+  for (const auto& [name, e] : header.tensors) {
+    Tensor t;
+    t.shape = e.shape;
+    const uint64_t count = (e.end - e.begin) / e.elem_bytes;
+    t.data.resize(count);
+    const uint8_t* src = header.data.data() + e.begin;
+    if (e.elem_bytes == 4) {
+      std::memcpy(t.data.data(), src, count * 4);
+    } else {
+      for (uint64_t i = 0; i < count; ++i)
+        t.data[i] = half_to_float(static_cast<uint16_t>(src[2 * i] | (src[2 * i + 1] << 8)));
+    }
+    st.tensors.emplace(name, std::move(t));
   }
   return st;
 }
 
-Result<SafeTensors> read_safetensors(const std::string& path) {
+Result<SafeTensors> parse_safetensors(std::span<const uint8_t> bytes) {
+  Result<SafeTensorsHeader> header = parse_safetensors_header(bytes);
+  if (!header) return header.error();
+  return decode_safetensors(header.value());
+}
+
+Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) return Error{"cannot open '" + path + "'"};
-  std::vector<uint8_t> bytes;
-  uint8_t buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;) bytes.insert(bytes.end(), buf, buf + n);
-  if (std::ferror(f.get())) return Error{"error reading '" + path + "'"};
-  Result<SafeTensors> st = parse_safetensors(bytes);
+  // The size first: a huge file is refused before anything is read or reserved.
+  if (std::fseek(f.get(), 0, SEEK_END) != 0) return Error{"error reading '" + path + "'"};
+  const long size = std::ftell(f.get());
+  if (size < 0 || std::fseek(f.get(), 0, SEEK_SET) != 0) return Error{"error reading '" + path + "'"};
+  if (static_cast<uint64_t>(size) > kMaxFileBytes)
+    return Error{path + ": file is " + std::to_string(size) + " bytes, more than the limit of " +
+                 std::to_string(kMaxFileBytes)};
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) return Error{"error reading '" + path + "'"};
+  return bytes;
+}
+
+Result<SafeTensors> read_safetensors(const std::string& path) {
+  Result<std::vector<uint8_t>> bytes = read_file_bytes(path);
+  if (!bytes) return bytes.error();
+  Result<SafeTensors> st = parse_safetensors(bytes.value());
   if (!st) return Error{path + ": " + st.error().message};
   return st;
 }

@@ -12,7 +12,9 @@ Tensor::Tensor(std::vector<int64_t> s, float fill) : shape(std::move(s)), data(n
 
 int64_t Tensor::numel() const { return numel_of(shape); }
 
-std::string Tensor::shape_str() const {
+std::string Tensor::shape_str() const { return shape_string(shape); }
+
+std::string shape_string(const std::vector<int64_t>& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";

@@ -26,5 +26,7 @@ struct Tensor {
 };
 
 int64_t numel_of(const std::vector<int64_t>& shape);
+// "[1, 64, 8, 8]", without allocating a tensor of that shape.
+std::string shape_string(const std::vector<int64_t>& shape);
 
 }  // namespace vc

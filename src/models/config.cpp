@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include <nlohmann/json.hpp>
+#include "core/strict_json.h"
 
 namespace vc {
 
@@ -52,6 +52,9 @@ Result<std::vector<int>> get_int_list(const json& obj, const char* key, int lo, 
   const std::string name = std::string("config.") + key;
   if (!obj.contains(key) || !obj[key].is_array() || obj[key].empty())
     return Error{"model metadata: " + name + " is missing or not a non-empty list"};
+  if (obj[key].size() > static_cast<size_t>(kMaxStages))
+    return Error{"model metadata: " + name + " has " + std::to_string(obj[key].size()) + " entries (at most " +
+                 std::to_string(kMaxStages) + ")"};
   std::vector<int> out;
   for (size_t i = 0; i < obj[key].size(); ++i) {
     Result<int> v = as_int(obj[key][i], name + "[" + std::to_string(i) + "]", lo, hi);
@@ -69,7 +72,15 @@ Result<std::vector<int>> get_int_list(const json& obj, const char* key, int lo, 
     out = std::move(r_.value());    \
   } while (0)
 
-constexpr int kMaxSize = 4096, kMaxWidth = 1 << 16, kMaxDepth = 1024;
+// A token grid of side x side patches: attention holds heads x T x T scores and rvit a T x T index.
+Status check_tokens(int side) {
+  const int64_t tokens = static_cast<int64_t>(side) * side;
+  if (tokens > kMaxTokens)
+    return Error{"model metadata: the config makes " + std::to_string(tokens) + " patch tokens (a " +
+                 std::to_string(side) + " x " + std::to_string(side) + " grid; at most " + std::to_string(kMaxTokens) +
+                 ")"};
+  return {};
+}
 
 Result<ModelConfig> parse_config(Arch arch, const json& c) {
   ModelConfig cfg;
@@ -77,12 +88,13 @@ Result<ModelConfig> parse_config(Arch arch, const json& c) {
   const std::string w = "config";
   VC_TRY_ASSIGN(cfg.image_size, get_int(c, "image_size", w, 1, kMaxSize));
   VC_TRY_ASSIGN(cfg.in_channels, get_int(c, "in_channels", w, 1, kMaxWidth));
-  VC_TRY_ASSIGN(cfg.num_classes, get_int(c, "num_classes", w, 1, kMaxWidth));
+  VC_TRY_ASSIGN(cfg.num_classes, get_int(c, "num_classes", w, 1, kMaxClasses));
   if (arch == Arch::Vit || arch == Arch::Rvit) {
     VC_TRY_ASSIGN(cfg.patch, get_int(c, "patch", w, 1, cfg.image_size));
     if (cfg.image_size % cfg.patch != 0)
       return Error{"model metadata: config.image_size " + std::to_string(cfg.image_size) +
                    " is not a multiple of config.patch " + std::to_string(cfg.patch)};
+    if (Status s = check_tokens(cfg.image_size / cfg.patch); !s) return s.error();
   } else {
     VC_TRY_ASSIGN(cfg.stem_width, get_int(c, "stem_width", w, 1, kMaxWidth));
     VC_TRY_ASSIGN(cfg.widths, get_int_list(c, "widths", 1, kMaxWidth));
@@ -102,6 +114,7 @@ Result<ModelConfig> parse_config(Arch arch, const json& c) {
                      std::to_string(s)};
       side /= s;
     }
+    if (Status s = check_tokens(side); !s) return s.error();
   }
   if (arch == Arch::Rvit) {
     // Optional (models.DEFAULT_CONFIGS["rvit"] has "locality"), validated when present.
@@ -128,8 +141,11 @@ Result<ModelConfig> parse_config(Arch arch, const json& c) {
 }  // namespace
 
 Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json) {
-  const json m = json::parse(vitcnn_json, nullptr, false);
-  if (m.is_discarded() || !m.is_object()) return Error{"model metadata: __metadata__[\"vitcnn\"] is not a JSON object"};
+  const std::string not_object = "model metadata: __metadata__[\"vitcnn\"] is not a JSON object";
+  Result<json> parsed = parse_strict_json(vitcnn_json, "its text");
+  if (!parsed) return Error{not_object + ": " + parsed.error().message};
+  const json& m = parsed.value();
+  if (!m.is_object()) return Error{not_object};
   ModelMeta meta;
   VC_TRY_ASSIGN(meta.format_version, get_int(m, "format_version", "vitcnn", 0, 1 << 30));
   if (meta.format_version != kMetaFormatVersion)
@@ -144,13 +160,16 @@ Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json) {
 
   if (!m.contains("class_names") || !m["class_names"].is_array())
     return Error{"model metadata: \"class_names\" is missing or not a list"};
+  if (m["class_names"].size() != static_cast<size_t>(meta.config.num_classes))
+    return Error{"model metadata: " + std::to_string(m["class_names"].size()) + " class_names for config.num_classes " +
+                 std::to_string(meta.config.num_classes)};
   for (const json& n : m["class_names"]) {
     if (!n.is_string()) return Error{"model metadata: class_names holds a non-string"};
+    if (n.get_ref<const std::string&>().size() > kMaxClassNameBytes)
+      return Error{"model metadata: a class name has " + std::to_string(n.get_ref<const std::string&>().size()) +
+                   " bytes (at most " + std::to_string(kMaxClassNameBytes) + ")"};
     meta.class_names.push_back(n.get<std::string>());
   }
-  if (static_cast<int>(meta.class_names.size()) != meta.config.num_classes)
-    return Error{"model metadata: " + std::to_string(meta.class_names.size()) + " class_names for config.num_classes " +
-                 std::to_string(meta.config.num_classes)};
 
   if (!m.contains("input") || !m["input"].is_object()) return Error{"model metadata: \"input\" is missing"};
   const json& in = m["input"];

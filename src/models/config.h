@@ -40,6 +40,18 @@ struct ModelMeta {
 
 constexpr int kMetaFormatVersion = 1;
 
+// Bounds of the metadata, checked by parse_model_meta before any model is built. They reject absurd values
+// (depth 10^6, dim 10^9, 0 or negative sizes) up front; the model budget (models/model.h) then bounds the
+// parameters, activations and MACs that the accepted values add up to.
+inline constexpr int kMaxSize = 4096;       // image side and strides, pixels
+inline constexpr int kMaxWidth = 1 << 16;   // channels, dim, mlp_hidden
+inline constexpr int kMaxDepth = 1024;      // transformer blocks; basic blocks per stage
+inline constexpr int kMaxStages = 16;       // entries of widths / strides / blocks
+inline constexpr int kMaxTokens = 1024;     // patch tokens (a 32 x 32 grid): attention keeps H x T x T scores and
+                                            // rvit a T x T index; the shipped models have 64
+inline constexpr int kMaxClasses = 10000;   // classes (the shipped ones have 10)
+inline constexpr size_t kMaxClassNameBytes = 256;  // one class name, as the UI shows it
+
 // Parses and validates the JSON text stored under __metadata__["vitcnn"].
 Result<ModelMeta> parse_model_meta(const std::string& vitcnn_json);
 

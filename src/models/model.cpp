@@ -1,5 +1,6 @@
 #include "models/model.h"
 
+#include <cmath>
 #include <utility>
 
 #include "models/network.h"
@@ -117,23 +118,75 @@ const Tensor* Model::weight(std::string_view name) const {
 
 namespace {
 
-Result<std::unique_ptr<Model>> build_model(SafeTensors st) {
-  auto it = st.metadata.find("vitcnn");
-  if (it == st.metadata.end()) return Error{"not a ViT vs CNN Lab weight file: __metadata__ has no \"vitcnn\" entry"};
-  std::string meta_json = it->second;
-  Result<ModelMeta> meta = parse_model_meta(meta_json);
-  if (!meta) return meta.error();
-  auto net = std::make_unique<Network>(std::move(meta.value()), std::move(meta_json), std::move(st));
-  if (Status s = net->build(); !s) return s.error();
-  return std::unique_ptr<Model>(std::move(net));
+// The structure's size at batch 1 against kMaxParams, kMaxActivation and kMaxMacs (model.h).
+Status check_budget(const Model& m, const ModelConfig& c) {
+  // The config's parameters: LayerInfo::params counts a weight the file lacks or mis-shapes at its config size.
+  const std::vector<LayerInfo> layers = m.layers();
+  int64_t params = 0, macs = 0;
+  for (const LayerInfo& l : layers) params += l.params;
+  if (params > kMaxParams)
+    return Error{"the model has " + std::to_string(params) + " parameters (at most " + std::to_string(kMaxParams) +
+                 ")"};
+  for (const LayerInfo& l : layers) {
+    // The step's output, and inside a transformer block the qkv [T, 3D], scores [H, T, T] and MLP [T, hidden].
+    std::vector<int64_t> sizes = {numel_of(l.out.dims())};
+    if (l.kind == LayerKind::TransformerBlock) {
+      const int64_t T = l.in.tokens();
+      sizes.insert(sizes.end(), {T * 3 * c.dim, T * T * c.heads, T * c.mlp_hidden});
+    }
+    for (int64_t n : sizes)
+      if (n > kMaxActivation)
+        return Error{"layer '" + l.name + "' needs an activation of " + std::to_string(n) +
+                     " floats for one image (at most " + std::to_string(kMaxActivation) + ")"};
+    macs += l.macs;
+    if (macs > kMaxMacs)
+      return Error{"the model needs more than " + std::to_string(kMaxMacs) + " multiply-adds per image (at layer '" +
+                   l.name + "')"};
+  }
+  return {};
+}
+
+// The first NaN or infinity of the weights, as an error.
+Status check_finite(const SafeTensors& st) {
+  for (const auto& [name, t] : st.tensors)
+    for (size_t i = 0; i < t.data.size(); ++i)
+      if (!std::isfinite(t.data[i]))
+        return Error{"tensor '" + name + "' holds " + (std::isnan(t.data[i]) ? "NaN" : "an infinity") +
+                     " at element " + std::to_string(i)};
+  return {};
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Model>> load_model(std::span<const uint8_t> safetensors_bytes) {
-  Result<SafeTensors> st = parse_safetensors(safetensors_bytes);
-  if (!st) return st.error();
-  return build_model(std::move(st.value()));
+  Result<SafeTensorsHeader> header = parse_safetensors_header(safetensors_bytes);
+  if (!header) return header.error();
+  auto it = header->metadata.find("vitcnn");
+  if (it == header->metadata.end())
+    return Error{"not a ViT vs CNN Lab weight file: __metadata__ has no \"vitcnn\" entry"};
+  const std::string& meta_json = it->second;
+  Result<ModelMeta> meta = parse_model_meta(meta_json);
+  if (!meta) return meta.error();
+  // The chain built on the header's shapes alone (no weight data): the budget, then missing, mis-shaped and
+  // unexpected tensors, are checked before anything is decoded.
+  SafeTensors shapes;
+  for (const auto& [name, e] : header->tensors) shapes.tensors[name].shape = e.shape;
+  Network plan(meta.value(), meta_json, std::move(shapes));
+  const Status bound = plan.build();
+  if (Status s = check_budget(plan, meta->config); !s) return s.error();
+  if (!bound) return bound.error();
+  SafeTensors weights = decode_safetensors(header.value());
+  if (Status s = check_finite(weights); !s) return s.error();
+  auto net = std::make_unique<Network>(std::move(meta.value()), meta_json, std::move(weights));
+  if (Status s = net->build(); !s) return s.error();
+  return std::unique_ptr<Model>(std::move(net));
+}
+
+Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> safetensors_bytes,
+                                                const std::string& file_name) {
+  Result<std::unique_ptr<Model>> model = load_model(safetensors_bytes);
+  if (!model) return Error{file_name + ": " + model.error().message};
+  return model;
 }
 
 Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> bytes, const std::string& file_name) {
@@ -153,11 +206,9 @@ Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed) 
 }
 
 Result<std::unique_ptr<Model>> load_model_file(const std::string& path) {
-  Result<SafeTensors> st = read_safetensors(path);
-  if (!st) return st.error();
-  Result<std::unique_ptr<Model>> model = build_model(std::move(st.value()));
-  if (!model) return Error{path + ": " + model.error().message};
-  return model;
+  Result<std::vector<uint8_t>> bytes = read_file_bytes(path);
+  if (!bytes) return bytes.error();
+  return load_model_named(bytes.value(), path);
 }
 
 }  // namespace vc

@@ -222,9 +222,25 @@ class Model {
   const KernelTable* k_ = &kernels_simd();
 };
 
-// Builds the model named by the file's metadata; a wrong, truncated or mismatched file
-// (missing tensor, wrong shape, unknown arch) gives an Error that says what is wrong.
+// The model budget of a loaded file, at batch 1, checked on the model's structure before any weight is decoded.
+// Every tensor of a forward pass fits the kernels' int indices with room, and the page (wasm, a 4 GiB heap at
+// most) can hold the model and run it: the shipped models have at most 0.4 M parameters, activations of 33 K
+// floats and 12 M MACs per image, so these limits leave room for models 100x larger than them.
+inline constexpr int64_t kMaxParams = int64_t{1} << 26;      // 64 M parameters: 256 MiB as float32
+inline constexpr int64_t kMaxActivation = int64_t{1} << 24;  // 16 M floats (64 MiB) in any one activation,
+                                                             // attention scores H x T x T included
+inline constexpr int64_t kMaxMacs = int64_t{20'000'000'000};  // multiply-adds per image: seconds in the page
+
+// Builds the model named by the file's metadata. The file is untrusted: in this order, the safetensors header
+// (core/safetensors.h), the metadata (parse_model_meta), every tensor's presence and exact shape against the
+// config, no unexpected tensor, the model budget above, then the weights are decoded and must all be finite.
+// Each failure is an Error that says what is wrong (docs/robustness.md lists them); nothing large is allocated
+// before the budget check.
 Result<std::unique_ptr<Model>> load_model(std::span<const uint8_t> safetensors_bytes);
+// load_model, with errors as "<file_name>: <reason>" (a file dropped on the page, picked in a dialog).
+Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> safetensors_bytes,
+                                                const std::string& file_name);
+// load_model_named on the file's bytes (at most kMaxFileBytes), errors as "<path>: <reason>".
 Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
 // load_model of a file the user handed over (a drop, a picker): the Error reads "<file_name>: <reason>".
 Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> bytes, const std::string& file_name);

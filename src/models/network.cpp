@@ -38,17 +38,19 @@ Weight WeightBinder::bind(const std::string& name, const std::vector<int64_t>& s
   if (it == tensors_.end() && init_) it = tensors_.emplace(name, initial ? *initial : init(name, shape)).first;
   if (it == tensors_.end()) {
     if (error_.empty()) error_ = "weight file has no tensor '" + name + "'";
-    return {};
+    return unbound(shape);
   }
   if (it->second.shape != shape) {
     if (error_.empty())
       error_ = "tensor '" + name + "' has shape " + it->second.shape_str() + ", the config needs " +
-               Tensor(shape).shape_str();
-    return {};
+               shape_string(shape);
+    return unbound(shape);
   }
   list_.emplace_back(name, &it->second);
   return {static_cast<int>(list_.size()) - 1, it->second.ptr(), it->second.numel()};
 }
+
+Weight WeightBinder::unbound(const std::vector<int64_t>& shape) { return {-1, nullptr, numel_of(shape)}; }
 
 Status WeightBinder::finish() const {
   if (!error_.empty()) return Error{error_};

@@ -37,11 +37,15 @@ class WeightBinder {
       : tensors_(tensors), list_(list), init_(init_seed != nullptr), rng_(init_seed ? *init_seed : 0) {}
   // With a seed, a missing tensor is created as `initial` when given, else as init_weights() describes.
   Weight bind(const std::string& name, const std::vector<int64_t>& shape, const Tensor* initial = nullptr);
+  // Whether missing tensors are created (a seed was given).
+  bool initializing() const { return init_; }
   // The first error, or an error naming a tensor of the file that no step used.
   Status finish() const;
 
  private:
   Tensor init(const std::string& name, const std::vector<int64_t>& shape);
+  // A weight that failed to bind: no data, but its size counts in Step::params() (the model budget's count).
+  static Weight unbound(const std::vector<int64_t>& shape);
   float uniform(float bound);  // U(-bound, bound) from a splitmix64 stream
 
   std::map<std::string, Tensor>& tensors_;

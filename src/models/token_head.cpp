@@ -2,7 +2,7 @@
 // vit's patch_embed, hybrid's 1x1 proj).
 #include <algorithm>
 #include <cmath>
-#include <optional>
+#include <memory>
 
 #include "models/network.h"
 #include "models/relative_bias.h"
@@ -79,7 +79,9 @@ class ConvTokens : public Step {
 // torch: models.Block
 class TransformerBlock : public Step {
  public:
-  TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden, const RelativePosition* rel)
+  // rel and rel_bias: rvit's relative position and its bias gather (one for all blocks), else null.
+  TransformerBlock(WeightBinder& b, int index, int dim, int heads, int hidden, const RelativePosition* rel,
+                   std::shared_ptr<const RelativeBias> rel_bias)
       : Step("blocks." + std::to_string(index), LayerKind::TransformerBlock),
         D_(dim),
         H_(heads),
@@ -87,7 +89,8 @@ class TransformerBlock : public Step {
         probs_name_(name() + ".attn.probs"),
         attn_name_(name() + ".attn.branch"),
         mid_name_(name() + ".mid"),
-        mlp_name_(name() + ".mlp.branch") {
+        mlp_name_(name() + ".mlp.branch"),
+        rel_bias_(std::move(rel_bias)) {
     const std::string p = "tokens." + name() + ".";
     n1g_ = bind(b, p + "norm1.weight", {dim});
     n1b_ = bind(b, p + "norm1.bias", {dim});
@@ -96,9 +99,10 @@ class TransformerBlock : public Step {
     proj_w_ = bind(b, p + "attn.proj.weight", {dim, dim});
     proj_b_ = bind(b, p + "attn.proj.bias", {dim});
     if (rel) {
-      const Tensor initial = rel->initial_table(heads);
-      rel_table_ = bind(b, p + "attn.rel_bias", initial.shape, &initial);
-      rel_bias_.emplace(*rel, heads);
+      // The initial table only when the binder creates weights: a loaded file's table is checked by shape alone.
+      const Tensor initial = b.initializing() ? rel->initial_table(heads) : Tensor();
+      rel_table_ =
+          bind(b, p + "attn.rel_bias", {heads, rel->side(), rel->side()}, b.initializing() ? &initial : nullptr);
     }
     n2g_ = bind(b, p + "norm2.weight", {dim});
     n2b_ = bind(b, p + "norm2.bias", {dim});
@@ -111,7 +115,8 @@ class TransformerBlock : public Step {
     const int64_t T = l.in.tokens();
     l.out = l.in;
     // qkv + proj + fc1 + fc2 linears per token, then QK^T and PV (T x T x D each).
-    l.macs = T * (3 * D_ * D_ + D_ * D_ + 2 * D_ * Hm_) + 2 * T * T * D_;
+    const int64_t D = D_, Hm = Hm_;  // int64: a hostile config's dim^2 overflows int
+    l.macs = T * (3 * D * D + D * D + 2 * D * Hm) + 2 * T * T * D;
     l.geometry = {{kIdentityPath}, true};
   }
   std::vector<std::string> inner_names() const override { return {probs_name_, attn_name_, mid_name_, mlp_name_}; }
@@ -259,7 +264,7 @@ class TransformerBlock : public Step {
   int D_, H_, Hm_;
   std::string probs_name_, attn_name_, mid_name_, mlp_name_;  // the inner traced tensors
   Weight n1g_, n1b_, qkv_w_, qkv_b_, proj_w_, proj_b_, n2g_, n2b_, fc1_w_, fc1_b_, fc2_w_, fc2_b_;
-  std::optional<RelativeBias> rel_bias_;  // rvit; its table [H, 2g-1, 2g-1] is rel_table_
+  std::shared_ptr<const RelativeBias> rel_bias_;  // rvit; its table [H, 2g-1, 2g-1] is rel_table_
   Weight rel_table_;
 };
 
@@ -326,8 +331,10 @@ void add_token_head(std::vector<std::unique_ptr<Step>>& steps, WeightBinder& b, 
   steps.push_back(std::make_unique<ConvTokens>(b, conv_prefix, in_c, c.dim, kernel, grid * grid));
   const RelativePosition rel{grid, kernel, c.rel_bias_init};
   const RelativePosition* rel_pos = c.arch == Arch::Rvit ? &rel : nullptr;
+  // The [N, N] gather index is the same in every block: built once.
+  const auto rel_bias = rel_pos ? std::make_shared<const RelativeBias>(rel, c.heads) : nullptr;
   for (int i = 0; i < c.depth; ++i)
-    steps.push_back(std::make_unique<TransformerBlock>(b, i, c.dim, c.heads, c.mlp_hidden, rel_pos));
+    steps.push_back(std::make_unique<TransformerBlock>(b, i, c.dim, c.heads, c.mlp_hidden, rel_pos, rel_bias));
   steps.push_back(std::make_unique<FinalNorm>(b, c.dim));
   steps.push_back(std::make_unique<ClsPool>());
   steps.push_back(make_head(b, "tokens.head.", c.dim, c.num_classes));
