@@ -189,12 +189,6 @@ Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> safeten
   return model;
 }
 
-Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> bytes, const std::string& file_name) {
-  Result<std::unique_ptr<Model>> model = load_model(bytes);
-  if (!model) return Error{file_name + ": " + model.error().message};
-  return model;
-}
-
 Result<SafeTensors> init_weights(const std::string& vitcnn_json, uint64_t seed) {
   Result<ModelMeta> meta = parse_model_meta(vitcnn_json);
   if (!meta) return meta.error();

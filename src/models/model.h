@@ -242,8 +242,6 @@ Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> safeten
                                                 const std::string& file_name);
 // load_model_named on the file's bytes (at most kMaxFileBytes), errors as "<path>: <reason>".
 Result<std::unique_ptr<Model>> load_model_file(const std::string& path);
-// load_model of a file the user handed over (a drop, a picker): the Error reads "<file_name>: <reason>".
-Result<std::unique_ptr<Model>> load_model_named(std::span<const uint8_t> bytes, const std::string& file_name);
 
 // Fresh weights for the model that a "vitcnn" metadata JSON describes, initialised like PyTorch's defaults
 // (conv/linear weight and bias ~ U(+-1/sqrt(fan_in)), LayerNorm 1 and 0, CLS token 0, position embedding
