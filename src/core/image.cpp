@@ -32,14 +32,15 @@ bool png_chunks_fit(std::span<const uint8_t> bytes) {
   constexpr size_t kChunkOverhead = 12;  // length, type, CRC
   if (bytes.size() < sizeof kSignature || !std::equal(std::begin(kSignature), std::end(kSignature), bytes.begin()))
     return true;
-  for (size_t pos = sizeof kSignature; pos + kChunkOverhead <= bytes.size();) {
+  constexpr size_t kChunkHeader = 8;      // length, type: what stb_image reads before it allocates
+  for (size_t pos = sizeof kSignature; pos + kChunkHeader <= bytes.size();) {
     const uint64_t length = (uint64_t{bytes[pos]} << 24) | (uint64_t{bytes[pos + 1]} << 16) |
                             (uint64_t{bytes[pos + 2]} << 8) | uint64_t{bytes[pos + 3]};
-    if (length > bytes.size() - pos - kChunkOverhead) return false;
+    if (length + kChunkOverhead > bytes.size() - pos) return false;
     if (std::equal(&bytes[pos + 4], &bytes[pos + 8], "IEND")) return true;
     pos += kChunkOverhead + length;
   }
-  return true;  // ends inside a chunk header: stb_image reports the truncation
+  return true;  // ends inside a chunk's length or type: stb_image reads no length and reports the truncation
 }
 
 // Mean of the outermost rows and columns: the background level of a typical photo or drawing.

@@ -179,6 +179,19 @@ TEST(Image, RejectsPngChunkPastTheEnd) {
   EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
 }
 
+TEST(Image, RejectsPngEndingAfterAChunksLengthAndType) {
+  // The 10-minute fuzz run's find: the file ends right after an IDAT's length (1.46 GB) and type, before its data and
+  // CRC; stb_image reads those 8 bytes and grows its buffer to the length.
+  auto png = encode_png(12, 3, 1, gray_pixels(12, 3, [](int x, int) { return static_cast<uint8_t>(x * 20); }));
+  const size_t idat = 33;  // signature (8) + IHDR chunk (25)
+  ASSERT_TRUE(std::equal(&png[idat + 4], &png[idat + 8], "IDAT"));
+  png.resize(idat + 8);
+  png[idat] = 0x57;
+  auto bad = decode_image(png);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
+}
+
 TEST(Image, RejectsJpegHuffmanCountsPast256) {
   // The fuzzer's find: a JPEG whose Huffman table (DHT) has 16 code counts summing past 256. Debian's stb_image 2.27
   // wrote past the end of the table; the build's copy has upstream 2.28's check (cmake/stb.cmake).
