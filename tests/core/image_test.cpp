@@ -168,28 +168,28 @@ TEST(Image, RejectsHugeDeclaredSizeBeforeDecoding) {
   EXPECT_NE(big.error().message.find("too large"), std::string::npos) << big.error().message;
 }
 
-TEST(Image, RejectsPngChunkPastTheEnd) {
-  // A valid PNG whose IDAT declares 1 GB: stb_image would grow its buffer to that before reading (the fuzzer's find).
+// A small valid PNG whose IDAT length gets `length_top` as its top byte (0x41: ~1.1 GB), then cut to `keep` bytes
+// (0: whole): decode_image must refuse it as a chunk running past the end, before stb_image grows a buffer to it.
+void expect_forged_idat_refused(uint8_t length_top, size_t keep) {
   auto png = encode_png(12, 3, 1, gray_pixels(12, 3, [](int x, int) { return static_cast<uint8_t>(x * 20); }));
   const size_t idat = 33;  // signature (8) + IHDR chunk (25)
   ASSERT_TRUE(std::equal(&png[idat + 4], &png[idat + 8], "IDAT"));
-  png[idat] = 0x41;
+  png[idat] = length_top;
+  if (keep) png.resize(keep);
   auto bad = decode_image(png);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
 }
 
+TEST(Image, RejectsPngChunkPastTheEnd) {
+  // A valid PNG whose IDAT declares 1 GB (the first fuzz run's find).
+  expect_forged_idat_refused(0x41, 0);
+}
+
 TEST(Image, RejectsPngEndingAfterAChunksLengthAndType) {
   // The 10-minute fuzz run's find: the file ends right after an IDAT's length (1.46 GB) and type, before its data and
   // CRC; stb_image reads those 8 bytes and grows its buffer to the length.
-  auto png = encode_png(12, 3, 1, gray_pixels(12, 3, [](int x, int) { return static_cast<uint8_t>(x * 20); }));
-  const size_t idat = 33;  // signature (8) + IHDR chunk (25)
-  ASSERT_TRUE(std::equal(&png[idat + 4], &png[idat + 8], "IDAT"));
-  png.resize(idat + 8);
-  png[idat] = 0x57;
-  auto bad = decode_image(png);
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("runs past the end"), std::string::npos) << bad.error().message;
+  expect_forged_idat_refused(0x57, 33 + 8);
 }
 
 TEST(Image, RejectsJpegHuffmanCountsPast256) {
