@@ -192,16 +192,34 @@ TEST(Image, RejectsPngEndingAfterAChunksLengthAndType) {
   expect_forged_idat_refused(0x57, 33 + 8);
 }
 
+// A regression input of the fuzz corpus (tests/fuzz/corpus/fuzz_image/<name>), which decode_image must refuse with a
+// message containing `reason`.
+void expect_corpus_image_refused(const std::string& name, size_t size, const std::string& reason) {
+  std::ifstream f(std::string(VITCNN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_image/" + name, std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(bytes.size(), size) << name;
+  auto bad = decode_image(bytes);
+  ASSERT_FALSE(bad.ok()) << name;
+  EXPECT_NE(bad.error().message.find(reason), std::string::npos) << name << ": " << bad.error().message;
+}
+
 TEST(Image, RejectsJpegHuffmanCountsPast256) {
   // The fuzzer's find: a JPEG whose Huffman table (DHT) has 16 code counts summing past 256. Debian's stb_image 2.27
-  // wrote past the end of the table; the build's copy has upstream 2.28's check (cmake/stb.cmake).
-  std::ifstream f(std::string(VITCNN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_image/regression_jpeg_dht_counts.jpg",
-                  std::ios::binary);
-  const std::vector<uint8_t> jpeg((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  ASSERT_EQ(jpeg.size(), 292u);
-  auto bad = decode_image(jpeg);
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("bad DHT header"), std::string::npos) << bad.error().message;
+  // wrote past the end of the table; the build's copy checks the sum (cmake/stb.cmake, fix "dht").
+  expect_corpus_image_refused("regression_jpeg_dht_counts.jpg", 292, "bad DHT header");
+}
+
+TEST(Image, RejectsJpegDcValueOutOfRange) {
+  // The fuzzer's finds: JPEGs whose running DC value times the quantizer overflowed int in stb_image 2.27 (UBSan);
+  // the build's copy refuses a DC value outside the 16-bit range (cmake/stb.cmake, fix "dc").
+  expect_corpus_image_refused("regression_jpeg_dc_overflow_1.jpg", 345, "bad DC value");
+  expect_corpus_image_refused("regression_jpeg_dc_overflow_2.jpg", 216, "bad DC value");
+}
+
+TEST(Image, RejectsJpegSymbolPastItsTable) {
+  // The 10-minute fuzz run's find: a JPEG whose Huffman table sends a code to a symbol index past the table's 256
+  // entries (stb_image 2.27 read past the end of the table); the build's copy refuses it (cmake/stb.cmake, "symbol").
+  expect_corpus_image_refused("regression_jpeg_symbol_past_table.jpg", 490, "bad huffman code");
 }
 
 TEST(Image, EmptyImageGivesBlankDigit) {
