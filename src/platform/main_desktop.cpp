@@ -12,6 +12,7 @@
 
 #include "platform/options.h"
 #include "platform/shell.h"
+#include "platform/native_malloc.h"
 
 namespace vc {
 namespace {
@@ -167,6 +168,7 @@ int run(const ShellOptions& options) {
 }  // namespace vc
 
 int main(int argc, char** argv) {
+  vc::keep_freed_memory_mapped();
   auto options = vc::parse_shell_options(std::vector<std::string>(argv + 1, argv + argc));
   if (!options) {
     std::fprintf(stderr, "vitcnn-lab: %s\n", options.error().message.c_str());

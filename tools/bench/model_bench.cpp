@@ -33,6 +33,7 @@
 #include "analysis/receptive_field.h"
 #include "analysis/representations.h"
 #include "models/model.h"
+#include "platform/native_malloc.h"
 
 namespace {
 
@@ -326,6 +327,7 @@ bool parse(int argc, char** argv, Options* o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vc::keep_freed_memory_mapped();
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
       "[--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
