@@ -2,9 +2,9 @@
 # ViT vs CNN Lab: install what is missing, build, then serve or test.
 #   ./build_wasm.sh          install, build the web page, serve it on http://127.0.0.1:8000 (PORT=... to change)
 #   ./build_wasm.sh build    install and build both trees: the page in build-wasm/web/, the desktop app build/vitcnn-lab
-#   ./build_wasm.sh test     install, build both trees, run every test (native, wasm under node, Dear ImGui 1.86
-#                            variant, ASan + UBSan tree with 20 s fuzz runs, headless Chromium, desktop under Xvfb);
-#                            exits non-zero on any failure
+#   ./build_wasm.sh test     install, build both trees, run every test (native, wasm under node, an ASan + UBSan
+#                            tree against Dear ImGui 1.86 with 20 s fuzz runs, headless Chromium, desktop under
+#                            Xvfb); exits non-zero on any failure
 #   ./build_wasm.sh deps     install only
 # Dependencies: Debian packages listed in tools/apt-packages.txt, npm packages pinned in web/package-lock.json.
 set -euo pipefail
@@ -49,21 +49,18 @@ build_native() {
 build_wasm() {
   log "wasm build (build-wasm/)"
   # emcmake's default test emulator passes a flag Node 20 rejects (docs/toolchain.md, E4).
+  # The parity goldens are shared with the native tree (PyTorch computes them once: CMakeLists.txt, models_goldens).
   emcmake cmake -G Ninja -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" && cmake --build build-wasm -j "$JOBS" "$@"
+    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" -DVITCNN_GOLDENS_DIR="$PWD/build/goldens" &&
+    cmake --build build-wasm -j "$JOBS" "$@"
 }
 
-# The lab against Debian's upstream Dear ImGui 1.86: proves the UI needs none of the npm fork's extensions.
-build_imgui186() {
-  log "Dear ImGui 1.86 variant (build-imgui186/)"
-  cmake -G Ninja -S . -B build-imgui186 -DCMAKE_BUILD_TYPE=Release -DVITCNN_IMGUI=system &&
-    cmake --build build-imgui186 -j "$JOBS" --target ui_tests vitcnn-lab
-}
-
-# The sanitizer tree (cmake/sanitize.cmake): the libFuzzer targets of tests/fuzz and ui_tests under ASan + UBSan.
+# The sanitizer tree (cmake/sanitize.cmake): the libFuzzer targets of tests/fuzz, ui_tests and the desktop app under
+# ASan + UBSan, against Debian's upstream Dear ImGui 1.86 (the other trees use the npm fork): this proves the UI
+# needs none of the fork's extensions.
 build_asan() {
-  log "sanitizer build (build-asan/: fuzz targets and ui_tests, ASan + UBSan)"
-  cmake -G Ninja -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DVITCNN_SANITIZE=ON \
+  log "sanitizer build (build-asan/: fuzz targets, ui_tests and vitcnn-lab; ASan + UBSan; Dear ImGui 1.86)"
+  cmake -G Ninja -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DVITCNN_SANITIZE=ON -DVITCNN_IMGUI=system \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 && cmake --build build-asan -j "$JOBS"
 }
 
@@ -93,12 +90,11 @@ run_tests() {
   [[ ${CI:-} == true ]] && ctest_flags+=(--verbose)
   step "build: native" build_native
   step "build: wasm" build_wasm
-  step "build: Dear ImGui 1.86 variant" build_imgui186
   step "build: sanitizer tree" build_asan
   step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
   step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
-  step "ctest ui against Dear ImGui 1.86" ctest --test-dir build-imgui186 -R '^ui_tests$' "${ctest_flags[@]}"
-  step "ctest ui under ASan + UBSan (build-asan/)" ctest --test-dir build-asan -R '^ui_tests$' "${ctest_flags[@]}"
+  step "ctest ui under ASan + UBSan, Dear ImGui 1.86 (build-asan/)" \
+    ctest --test-dir build-asan -R '^ui_tests' "${ctest_flags[@]}"
   step "fuzz: each target 20 s on its corpus (tools/fuzz/run_long.sh)" \
     tools/fuzz/run_long.sh 20 build-asan/fuzz-smoke tests/fuzz/corpus build-asan/fuzz
   step "browser: headless Chromium (tests/browser)" \
@@ -118,8 +114,8 @@ run_tests() {
   step "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
     node tests/browser/long_use.mjs build-wasm/web
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
-  step "desktop: Xvfb screenshot, Dear ImGui 1.86" \
-    node tests/desktop/xvfb_test.mjs build-imgui186/vitcnn-lab build-imgui186/desktop-test
+  step "desktop: Xvfb screenshot, ASan + UBSan, Dear ImGui 1.86" \
+    node tests/desktop/xvfb_test.mjs build-asan/vitcnn-lab build-asan/desktop-test
   log "summary"
   printf '%s\n' "${results[@]}"
   if ((failed)); then
