@@ -1,4 +1,4 @@
-# ${VITCNN_SYSDEPS}/stb: Debian's stb headers (links), except stb_image.h, a copy with four fixes for defects that
+# ${VITCNN_SYSDEPS}/stb: Debian's stb headers (links), except stb_image.h, a copy with five fixes for defects that
 # tests/fuzz/fuzz_image found in Debian's stb_image 2.27 (docs/robustness.md, "Fuzzing"); upstream 2.28 checks the
 # same conditions. Each fix is a text replacement that must match exactly (the configure step fails otherwise).
 #   dht   a JPEG Huffman table (DHT) whose 16 code counts sum past 256 wrote past the end of the table (heap
@@ -8,6 +8,8 @@
 #         bounds the sum and the product.
 #   symbol a JPEG whose Huffman table makes a code's symbol index land outside the table's 256 entries (read past the
 #         end of the table: heap memory read by a 200-byte file): the code is refused as a bad Huffman code.
+#   getn  a PNG whose IDAT chunk is empty: the chunk reader copied 0 bytes into the not yet allocated (null) data buffer
+#         (UBSan: null passed to memcpy): nothing is copied when there is nothing to copy.
 #   shift after a truncated JPEG's bits ran out the bit reader shifted its zero padding by 32 or more (UBSan): the
 #         zero is no longer shifted (OR-ing 0 changes nothing).
 # The copy is rewritten only when its content changes.
@@ -46,6 +48,8 @@ stb_fix(dc 2 "dc = j->img_comp[b].dc_pred + diff;\n"
         "dc = j->img_comp[b].dc_pred + diff;\n      if (dc < -32768 || dc > 32767) return stbi__err(\"bad DC value\",\"Corrupt JPEG\");\n")
 stb_fix(symbol 1 "   c = ((j->code_buffer >> (32 - k)) & stbi__bmask[k]) + h->delta[k];\n"
         "   c = ((j->code_buffer >> (32 - k)) & stbi__bmask[k]) + h->delta[k];\n   if (c < 0 || c >= 256) return -1;\n")
+stb_fix(getn 1 "      memcpy(buffer, s->img_buffer, n);\n"
+        "      if (n) memcpy(buffer, s->img_buffer, n);\n")
 stb_fix(shift 1 "      j->code_buffer |= b << (24 - j->code_bits);\n"
         "      if (b) j->code_buffer |= b << (24 - j->code_bits);\n")
 file(WRITE ${CMAKE_BINARY_DIR}/stb_image.h.new "${stb_image}")

@@ -79,6 +79,13 @@ void resample_axis(const float* in, int in_len, int64_t in_step, int64_t in_line
       out[line * out_line + i * out_step] = resample_sample(in + line * in_line, in_len, in_step, out_len, i);
 }
 
+// stb_image's reason for the last failure, in parentheses. It can be empty: an unknown PNG chunk's message starts
+// with the chunk's type bytes, and a type of four zero bytes ends the string at once.
+std::string stb_reason() {
+  const char* reason = stbi_failure_reason();
+  return std::string(" (") + (reason && *reason ? reason : "an unknown PNG chunk type, or no reason given") + ")";
+}
+
 }  // namespace
 
 Result<GrayImage> decode_image(std::span<const uint8_t> bytes) {
@@ -88,7 +95,7 @@ Result<GrayImage> decode_image(std::span<const uint8_t> bytes) {
   int w = 0, h = 0, comp = 0;
   // Read only the header first, so an absurd declared size is refused before any allocation.
   if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
-    return Error{std::string("not a readable PNG/JPEG/BMP/GIF image (") + stbi_failure_reason() + ")"};
+    return Error{"not a readable PNG/JPEG/BMP/GIF image" + stb_reason()};
   if (w <= 0 || h <= 0) return Error{"image has no pixels"};
   if (!png_chunks_fit(bytes)) return Error{"PNG data is truncated or corrupt (a chunk runs past the end of the file)"};
   if (w > kMaxSide || h > kMaxSide || static_cast<int64_t>(w) * h > kMaxPixels)
@@ -97,7 +104,7 @@ Result<GrayImage> decode_image(std::span<const uint8_t> bytes) {
   // Two channels: luminance and alpha; transparent areas are composited over white (paper).
   std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> px(stbi_load_from_memory(bytes.data(), len, &w, &h, &comp, 2),
                                                           &stbi_image_free);
-  if (!px) return Error{std::string("image data is corrupt (") + stbi_failure_reason() + ")"};
+  if (!px) return Error{"image data is corrupt" + stb_reason()};
   GrayImage img;
   img.width = w;
   img.height = h;

@@ -222,6 +222,13 @@ TEST(Image, RejectsJpegSymbolPastItsTable) {
   expect_corpus_image_refused("regression_jpeg_symbol_past_table.jpg", 490, "bad huffman code");
 }
 
+TEST(Image, RejectsPngWithAnEmptyIdatAndNoEnd) {
+  // The 10-minute fuzz run's find: an empty IDAT chunk made stb_image 2.27 copy 0 bytes to a null buffer (UBSan;
+  // cmake/stb.cmake, fix "getn"); the file then ends, and the zero bytes read past it make a chunk of type 0, whose
+  // message from stb is an empty string.
+  expect_corpus_image_refused("regression_png_empty_idat.png", 45, "(an unknown PNG chunk type, or no reason given)");
+}
+
 TEST(Image, EmptyImageGivesBlankDigit) {
   const GrayImage d = to_digit_style(GrayImage{});
   ASSERT_EQ(d.pixels.size(), 28u * 28);
