@@ -20,11 +20,16 @@ struct Conv2dShape {
   int out_w() const { return (in_w + 2 * pad - kernel) / stride + 1; }
 };
 
-// Every member after `name` is a function pointer (tests/kernels checks that none is null by reading them as
+// Every member from `gemm_f32` on is a function pointer (tests/kernels checks that none is null by reading them as
 // such); backends fill the table with designated initializers in declaration order, so entries of the same
 // signature cannot be swapped unnoticed.
 struct KernelTable {
   const char* name;
+  // For benchmark labels: the instruction set the backend was compiled for ("scalar", "WASM mul+add", "AVX2 FMA"),
+  // and the register tile of its GEMM microkernel, rows x columns of C ("4x16"), which linear and the
+  // convolutions also run on.
+  const char* isa;
+  const char* gemm_tile;
 
   // C[M,N] = beta * C + op(A)[M,K] @ op(B)[K,N]; op(A) = A^T when trans_a (then A is stored [K, M]).
   // torch: C = beta * C + A @ B

@@ -261,6 +261,8 @@ void global_avgpool_backward_nchw_f32(int BC, int HW, const float* dy, float* dx
 const KernelTable& kernels_ref() {
   static const KernelTable table = {
       .name = "ref",
+      .isa = "scalar",
+      .gemm_tile = "1x1",
       .gemm_f32 = gemm_f32,
       .linear_f32 = linear_f32,
       .conv2d_nchw_f32 = conv2d_nchw_f32,

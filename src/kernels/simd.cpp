@@ -1,5 +1,8 @@
 // The `simd` backend: Highway static dispatch (wasm simd128 under emscripten, AVX2 natively).
 // GEMM in simd_gemm.cpp, convolutions in simd_conv.cpp, the rest in simd_eltwise.cpp.
+#include <string>
+
+#include "hwy/targets.h"
 #include "kernels/simd_internal.h"
 
 namespace vc {
@@ -20,11 +23,20 @@ const MathConsts kMathConsts = {
     127,                   // float exponent bias
 };
 
+const char* isa_name() {
+  // On x86, Highway's AVX2 and better targets multiply-add with FMA; SSSE3/SSE4 and wasm simd128 multiply, then add.
+  static const std::string name =
+      std::string(hwy::TargetName(HWY_TARGET)) + (HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2 ? " FMA" : " mul+add");
+  return name.c_str();
+}
+
 }  // namespace simd
 
 const KernelTable& kernels_simd() {
   static const KernelTable table = {
       .name = "simd",
+      .isa = simd::isa_name(),
+      .gemm_tile = simd::gemm_tile(),
       .gemm_f32 = simd::gemm_f32,
       .linear_f32 = simd::linear_f32,
       .conv2d_nchw_f32 = simd::conv2d_nchw_f32,

@@ -3,6 +3,7 @@
 // epilogue (beta * C, bias, activation). gemm_f32 and linear_f32 are thin packers around it.
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "kernels/simd_internal.h"
@@ -201,6 +202,11 @@ float* scratch(ScratchSlot slot, size_t n) {
   std::vector<float>& buf = buffers[slot];
   if (buf.size() < n) buf.resize(n);
   return buf.data();
+}
+
+const char* gemm_tile() {
+  static const std::string tile = std::to_string(kMr) + "x" + std::to_string(kNr);
+  return tile.c_str();
 }
 
 }  // namespace vc::simd

@@ -1,6 +1,6 @@
 // Internals shared by the `simd` backend's translation units (not a public header).
 // Highway static dispatch: the target is fixed at compile time (WASM = simd128 under emscripten with
-// -msimd128; AVX2 natively with -mavx2 -mfma), so the code below is plain inline functions over hn::.
+// -msimd128; AVX2 natively with -march=haswell -maes, see CMakeLists.txt), so the code below is plain inline functions over hn::.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -121,6 +121,11 @@ struct Epilogue {
 
 constexpr size_t kLanes = hn::MaxLanes(D());
 constexpr int kNr = 2 * (int)kLanes;  // panel width: 8 floats in wasm simd128, 16 with AVX2
+// Highway's name of the compiled target and how it multiplies-adds: "WASM mul+add" (simd128 has no fused
+// multiply-add), "AVX2 FMA".
+const char* isa_name();
+// The GEMM microkernel's register tile, "<rows>x<columns>" of C (simd_gemm.cpp).
+const char* gemm_tile();
 
 void gemm(int M, int N, int K, const float* a, size_t a_row, size_t a_col, PackB pack_b, const void* b_ctx,
           float beta, float* C, size_t ldc, const Epilogue& ep);

@@ -358,7 +358,6 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
 // position-embedding similarity for the hovered patch (else the centre one), over the input.
 void locality_section(AppState& app, const Model& model, int* hover) {
   const Language L = app.ui.language;
-  const AttentionViewState& v = app.attention;
   const std::string other = attention_other_checkpoint(app);
   if (const Model* m = model_or_request(app, other)) request_attention_image(app, "other", m, other);
   ImGui::BeginGroup();

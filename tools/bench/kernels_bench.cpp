@@ -1,7 +1,10 @@
-// Kernel micro-benchmark: GFLOP/s of the `ref` and `simd` backends at the models' shapes.
+// Kernel micro-benchmark: GFLOP/s of the `ref` and `simd` backends at the models' shapes, beside this core's peak.
 // Prints one line per (kernel, shape, backend); asserts nothing. Native: ./kernels_bench; wasm:
 // node kernels_bench.js. Each figure is the median of >= 50 timed samples taken after a warm-up
 // (V8 first runs new wasm in its baseline tier, Liftoff: timing before TurboFan kicks in reads ~3x low).
+// The first line is the peak: an unrolled loop of independent vector multiply-adds, the GEMM's only arithmetic
+// (FMA natively, mul then add in wasm simd128), measured in the same run; every kernel with a flop count then
+// prints its median as a percentage of it. Backends are labelled with their ISA and GEMM register tile.
 // Usage: kernels_bench [--quick] [NAME]   (--quick: 10 samples, for smoke tests; NAME: only kernels whose
 // name starts with NAME, e.g. conv, gemm, linear)
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hwy/highway.h"
 #include "kernels/kernels.h"
 
 namespace {
@@ -54,10 +58,48 @@ Timing time_call(const std::function<void()>& fn, int samples) {
   return {t[samples / 2], *std::min_element(t.begin(), t.end())};
 }
 
+namespace hn = hwy::HWY_NAMESPACE;
+
+// kChains independent multiply-add chains over whole vectors, `iters` rounds: 2 * lanes * kChains * iters flops.
+// Enough chains hide the multiply-add's latency behind its throughput; the result goes to `sink` so that the
+// loop is not removed.
+template <int kChains>
+void muladd_chains(int iters, float* sink) {
+  const hn::ScalableTag<float> d;
+  const auto scale = hn::Set(d, 0.999999f), offset = hn::Set(d, 1e-7f);
+  hn::Vec<decltype(d)> acc[kChains];
+  for (int c = 0; c < kChains; ++c) acc[c] = hn::Set(d, (float)c);
+  for (int i = 0; i < iters; ++i)
+    for (int c = 0; c < kChains; ++c) acc[c] = hn::MulAdd(acc[c], scale, offset);
+  for (int c = 1; c < kChains; ++c) acc[0] = hn::Add(acc[0], acc[c]);
+  *sink += hn::GetLane(acc[0]);
+}
+
+// The peak multiply-add rate of one core in GFLOP/s (median), the better of 8 and 12 chains (the GEMM tiles keep
+// 8 accumulators; 12 still fit 16 vector registers).
+double peak_gflops(int samples) {
+  constexpr int kIters = 4096;
+  const double lanes = (double)hn::Lanes(hn::ScalableTag<float>());
+  float sink = 0.0f;
+  const Timing t8 = time_call([&] { muladd_chains<8>(kIters, &sink); }, samples);
+  const Timing t12 = time_call([&] { muladd_chains<12>(kIters, &sink); }, samples);
+  const double g8 = 2.0 * lanes * 8 * kIters / t8.median * 1e-9, g12 = 2.0 * lanes * 12 * kIters / t12.median * 1e-9;
+  std::printf("peak     %-28s %-22s median %7.2f GFLOP/s (8 chains %.2f, 12 chains %.2f; sink %g)\n",
+              "vector multiply-add loop", vc::kernels_simd().isa, std::max(g8, g12), g8, g12, sink);
+  std::fflush(stdout);
+  return std::max(g8, g12);
+}
+
+// "simd[AVX2 FMA 4x16]", "ref[scalar 1x1]".
+std::string backend_label(const vc::KernelTable& k) {
+  return std::string(k.name) + "[" + k.isa + " " + k.gemm_tile + "]";
+}
+
 // flops == 0: a memory-bound op, reported by time only.
-void report(const char* kernel, const std::string& shape, const vc::KernelTable& k, double flops, Timing t) {
-  std::printf("%-8s %-28s %-5s median %9.1f us", kernel, shape.c_str(), k.name, t.median * 1e6);
-  if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / t.median * 1e-9);
+void report(const char* kernel, const std::string& shape, const vc::KernelTable& k, double flops, Timing t,
+            double peak) {
+  std::printf("%-8s %-28s %-22s median %9.1f us", kernel, shape.c_str(), backend_label(k).c_str(), t.median * 1e6);
+  if (flops > 0) std::printf(" %7.2f GFLOP/s (%3.0f %% of peak)", flops / t.median * 1e-9, 100 * flops / t.median * 1e-9 / peak);
   std::printf("  best %9.1f us", t.best * 1e6);
   if (flops > 0) std::printf(" %7.2f GFLOP/s", flops / t.best * 1e-9);
   std::printf("\n");
@@ -78,6 +120,7 @@ int main(int argc, char** argv) {
   const int samples = quick ? 10 : 50;
   auto want = [&](const char* kernel) { return std::string(kernel).rfind(only, 0) == 0; };
   const vc::KernelTable* backends[] = {&vc::kernels_ref(), &vc::kernels_simd()};
+  const double peak = peak_gflops(samples);
 
   // GEMM at the ViT's linear layers (M = 65 tokens), one attention head (QK^T: 65x65x32, AV: 65x32x65),
   // and conv-as-GEMM shapes (im2col rows x Cout x Cin*9).
@@ -95,7 +138,7 @@ int main(int argc, char** argv) {
       const Timing sec =
           time_call([&] { k->gemm_f32(false, false, g.M, g.N, g.K, A.data(), g.K, B.data(), g.N, 0.0f, C.data(), g.N); },
                     samples);
-      report("gemm_nn", shape, *k, 2.0 * g.M * g.N * g.K, sec);
+      report("gemm_nn", shape, *k, 2.0 * g.M * g.N * g.K, sec, peak);
     }
     // linear_f32 = x @ W^T + b with GELU: the B panels come from a transposed W.
     for (const vc::KernelTable* k : backends) {
@@ -103,7 +146,7 @@ int main(int argc, char** argv) {
       const auto bias = random_vec(g.N, 3);
       const Timing sec = time_call(
           [&] { k->linear_f32(g.M, g.N, g.K, A.data(), B.data(), bias.data(), vc::Act::kGelu, C.data()); }, samples);
-      report("linear", shape + " gelu", *k, 2.0 * g.M * g.N * g.K, sec);
+      report("linear", shape + " gelu", *k, 2.0 * g.M * g.N * g.K, sec, peak);
     }
   }
 
@@ -129,18 +172,18 @@ int main(int argc, char** argv) {
       if (!want("conv")) break;
       const Timing sec =
           time_call([&] { k->conv2d_nchw_f32(s, x.data(), w.data(), b.data(), vc::Act::kRelu, y.data()); }, samples);
-      report("conv", c.name, *k, flops, sec);
+      report("conv", c.name, *k, flops, sec, peak);
     }
     for (const vc::KernelTable* k : backends) {
       if (!want("conv_dx")) break;
       const Timing sec = time_call([&] { k->conv2d_backward_input_nchw_f32(s, y.data(), w.data(), dx.data()); }, samples);
-      report("conv_dx", c.name, *k, flops, sec);
+      report("conv_dx", c.name, *k, flops, sec, peak);
     }
     for (const vc::KernelTable* k : backends) {
       if (!want("conv_dw")) break;
       const Timing sec =
           time_call([&] { k->conv2d_backward_weight_nchw_f32(s, x.data(), y.data(), dw.data(), nullptr); }, samples);
-      report("conv_dw", c.name, *k, flops, sec);
+      report("conv_dw", c.name, *k, flops, sec, peak);
     }
   }
 
@@ -154,19 +197,19 @@ int main(int argc, char** argv) {
       const Timing sec = time_call(
           [&] { k->layernorm_f32(rows, D, x.data(), g.data(), bt.data(), 1e-5f, y.data(), nullptr, nullptr); },
           samples);
-      report("lnorm", "65x128", *k, 0.0, sec);
+      report("lnorm", "65x128", *k, 0.0, sec, peak);
     }
     for (const vc::KernelTable* k : backends) {
       if (!want("gelu")) break;
       const Timing sec = time_call([&] { k->gelu_f32(rows * 256, x.data(), y.data()); }, samples);
-      report("gelu", "65x256", *k, 0.0, sec);
+      report("gelu", "65x256", *k, 0.0, sec, peak);
     }
     const auto s = random_vec(4 * 65 * 65, 10);
     std::vector<float> p(s.size());
     for (const vc::KernelTable* k : backends) {
       if (!want("softmax")) break;
       const Timing sec = time_call([&] { k->softmax_rows_f32(4 * 65, 65, s.data(), p.data()); }, samples);
-      report("softmax", "260x65", *k, 0.0, sec);
+      report("softmax", "260x65", *k, 0.0, sec, peak);
     }
   }
   return 0;
