@@ -71,6 +71,7 @@ struct UiState {
   std::string message;             // one status line under the menu bar
   bool message_is_error = false;
   bool ready = false;              // a frame was drawn with the gallery data
+  int64_t frames = 0;              // frames drawn (lab_frame calls)
   // Screen rectangles [x, y, w, h] of named widgets in the last frame, for tests and scripted clicks.
   std::map<std::string, std::array<float, 4>> rects;
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)

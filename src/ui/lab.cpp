@@ -192,6 +192,7 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
 }
 
 void lab_frame(AppState& app) {
+  ++app.ui.frames;
   app.ui.rects.clear();
   poll_gallery(app);
   models_poll(app);
@@ -270,6 +271,11 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
+bool lab_wants_frame(const AppState& app) {
+  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.capture.has_value() ||
+         app.compare.scroll_to_plot;
+}
+
 std::vector<float> lab_input_image(const AppState& app) {
   return std::vector<float>(app.input.image.begin(), app.input.image.end());
 }
@@ -298,6 +304,7 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["gallery_index"] = app.input.gallery_index;
     out["input_edited"] = app.input.edited;
     out["ready"] = app.ui.ready;
+    out["frames"] = app.ui.frames;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
     out["status"] = g.status == GalleryState::Status::Ready    ? "ready"
