@@ -305,6 +305,7 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["input_edited"] = app.input.edited;
     out["ready"] = app.ui.ready;
     out["frames"] = app.ui.frames;
+    out["job_budget_ms"] = app.jobs.frame_budget_ms;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
     out["status"] = g.status == GalleryState::Status::Ready    ? "ready"

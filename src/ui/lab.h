@@ -83,7 +83,8 @@ std::optional<FigureCapture> lab_take_capture(AppState& app);
 void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<const uint8_t> png,
                       const std::string& error);
 // Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image), "state" (view,
-// language, message, input version, readiness, and "frames": how many frames lab_frame has drawn),
+// language, message, input version, readiness, "frames": how many frames lab_frame has drawn, "job_budget_ms": the
+// jobs' time budget of the last frame that ran any, ui/jobs.h),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
 // views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models).
 // Unknown queries answer {"error": "..."}.
