@@ -68,6 +68,7 @@ struct UiState {
   Language language = Language::En;
   int tab = 0;                 // the view drawn last frame: index into lab_views() (ui/view.h)
   int requested_tab = -1;      // a view to select programmatically next frame (-1: none)
+  bool switching_tab = false;  // a view was selected programmatically last frame: the tab bar shows it this one
   std::string message;             // one status line under the menu bar
   bool message_is_error = false;
   bool ready = false;              // a frame was drawn with the gallery data

@@ -213,6 +213,7 @@ void lab_frame(AppState& app) {
   // to a tab left of it) gets it next frame.
   const int requested = app.ui.requested_tab;
   app.ui.requested_tab = -1;
+  app.ui.switching_tab = requested >= 0;
   if (ImGui::BeginTabBar("##views")) {
     for (int i = 0; i < view_count(); ++i) {
       const ViewSpec& v = lab_views()[i];
@@ -272,8 +273,8 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
 bool lab_wants_frame(const AppState& app) {
-  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.capture.has_value() ||
-         app.compare.scroll_to_plot;
+  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab ||
+         app.ui.capture.has_value() || app.compare.scroll_to_plot;
 }
 
 std::vector<float> lab_input_image(const AppState& app) {

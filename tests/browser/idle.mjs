@@ -40,7 +40,8 @@ function rendererCpuSeconds(profile) {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // from field 3 (state) on
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      procs.push({ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmdline });
+      const ticks = Number(fields[11]) + Number(fields[12]);  // utime + stime
+      procs.push({ pid: Number(pid), ppid: Number(fields[1]), ticks, cmdline });
     } catch {
       // the process ended meanwhile
     }
