@@ -39,14 +39,15 @@ function rendererCpuSeconds(profile) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // from field 3 (state) on
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      // Chromium rewrites its processes' titles: the arguments may be one string with spaces.
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       const ticks = Number(fields[11]) + Number(fields[12]);  // utime + stime
       procs.push({ pid: Number(pid), ppid: Number(fields[1]), ticks, cmdline });
     } catch {
       // the process ended meanwhile
     }
   }
-  const inBrowser = new Set(procs.filter((p) => p.cmdline.some((a) => a.includes(profile))).map((p) => p.pid));
+  const inBrowser = new Set(procs.filter((p) => p.cmdline.includes(profile)).map((p) => p.pid));
   for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) {
@@ -55,7 +56,7 @@ function rendererCpuSeconds(profile) {
       grew = true;
     }
   }
-  const renderers = procs.filter((p) => inBrowser.has(p.pid) && p.cmdline.includes('--type=renderer'));
+  const renderers = procs.filter((p) => inBrowser.has(p.pid) && p.cmdline.includes(' --type=renderer'));
   return { count: renderers.length, seconds: renderers.reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND };
 }
 
