@@ -273,8 +273,7 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
 bool lab_wants_frame(const AppState& app) {
-  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab ||
-         app.ui.capture.has_value() || app.compare.scroll_to_plot;
+  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab || app.ui.capture.has_value();
 }
 
 std::vector<float> lab_input_image(const AppState& app) {

@@ -63,8 +63,8 @@ void lab_apply_view_state(AppState& app, const std::string& view);
 void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
-// True while the frames to come have work without any input: a running job, a view switch or a scroll asked for,
-// a figure capture not yet taken. The platform keeps drawing while it holds (platform/frame_pacer.h); otherwise it
+// True while the frames to come have work without any input: a running job, a view switch asked for (until the tab
+// bar shows it), a figure capture not yet taken. The platform keeps drawing while it holds (platform/frame_pacer.h); otherwise it
 // draws only after input, a fetch answer, a link or a file.
 bool lab_wants_frame(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
