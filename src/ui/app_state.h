@@ -123,6 +123,7 @@ struct JobsState {
   double outside_ms = 0.0;
   double last_run_start_ms = -1.0;  // when the previous frame's steps started (-1: it ran none)
   double last_run_ms = 0.0;         // how long they took
+  double input_ms = -1e300;         // when the user last moved, clicked, scrolled or typed (lab_frame notes it)
 };
 
 // The Predictions view: checkpoint per family (a slot, ui/model_store.h family_checkpoint) and the accuracy run.

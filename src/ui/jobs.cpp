@@ -21,7 +21,8 @@ void update_frame_budget(JobsState& jobs, double start_ms) {
     const double outside = std::clamp(start_ms - jobs.last_run_start_ms - jobs.last_run_ms, 0.0, kMaxJobBudgetMs);
     jobs.outside_ms += 0.25 * (outside - jobs.outside_ms);
   }
-  const double grown = kJobShare / (1.0 - kJobShare) * jobs.outside_ms;
+  const bool interactive = start_ms - jobs.input_ms < kInteractiveMs;
+  const double grown = interactive ? 0.0 : kJobShare / (1.0 - kJobShare) * jobs.outside_ms;
   jobs.frame_budget_ms = std::max(jobs.budget_ms, std::min(grown, kMaxJobBudgetMs));
 }
 

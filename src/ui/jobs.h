@@ -7,7 +7,9 @@
 // steps (drawing, the browser's compositing, waiting for the display; smoothed), at most kMaxJobBudgetMs. Where a
 // frame costs 2 ms (a GPU) that is about a frame's interval; where it costs 40 ms (software WebGL in headless
 // Chromium) about 160 ms. Beyond budget_ms only short steps fill it: a step that took kLongStepMs or more last time
-// (a CKA chunk, an ERF map) runs alone in its frame, so such jobs still draw a frame per step.
+// (a CKA chunk, an ERF map) runs alone in its frame, so such jobs still draw a frame per step. Within kInteractiveMs
+// of the user's last input (JobsState::input_ms) the budget stays at budget_ms: the UI answers at full speed while
+// someone uses it, and jobs take their share when nobody does.
 //
 // A job has a slot (who wants it: one running job per slot) and a key (what it computes from: model names,
 // input version, settings). Requesting a slot with a different key cancels the old job; finished jobs are
@@ -43,6 +45,7 @@ inline constexpr size_t kJobCachePerSlot = 16;
 inline constexpr double kJobShare = 0.8;           // of the wall-clock time, while jobs run
 inline constexpr double kMaxJobBudgetMs = 250.0;   // a frame at least every quarter second (plus one step)
 inline constexpr double kLongStepMs = 25.0;
+inline constexpr double kInteractiveMs = 1000.0;
 
 // The job for `key`: the cached result if it finished before, the running one in `slot` if its key matches,
 // or a new job started with `step` (replacing the slot's job). input_version >= 0 ties it to that input.

@@ -66,6 +66,15 @@ void poll_gallery(AppState& app) {
   if (app.input.version == 0 && !g.thumbnails.empty()) choose_test_image(app, g.thumbnails[0]);
 }
 
+// The user moved the mouse, held a button or key, scrolled or typed since the last frame.
+bool user_input(const ImGuiIO& io) {
+  if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f || io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f ||
+      io.InputQueueCharacters.Size > 0)
+    return true;
+  return std::any_of(std::begin(io.MouseDown), std::end(io.MouseDown), [](bool d) { return d; }) ||
+         std::any_of(std::begin(io.KeysDown), std::end(io.KeysDown), [](bool d) { return d; });
+}
+
 // 1..N switch views, R resets, C clears, arrows shift; never while a text field has the keyboard.
 void handle_shortcuts(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
@@ -197,6 +206,7 @@ void lab_frame(AppState& app) {
   poll_gallery(app);
   models_poll(app);
   handle_shortcuts(app);
+  if (user_input(ImGui::GetIO())) app.jobs.input_ms = app.platform.now_ms ? app.platform.now_ms() : 0.0;
   jobs_run(app);
 
   const ImGuiIO& io = ImGui::GetIO();

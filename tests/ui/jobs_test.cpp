@@ -97,6 +97,26 @@ TEST_F(JobsTest, BudgetGrowsToGiveJobsTheirShareOfTheTime) {
   }
 }
 
+// While the user gives input the budget stays at budget_ms; a while after the last input it grows again.
+TEST_F(JobsTest, InputKeepsTheFloorBudget) {
+  job_request(app, "a", "a/1", counting_step(&clock, 1000000, 2.0));
+  const auto frames = [&](int n) {
+    for (int frame = 0; frame < n; ++frame) {
+      jobs_run(app);
+      clock += 40.0;
+    }
+  };
+  frames(40);
+  EXPECT_GT(app.jobs.frame_budget_ms, 100.0);
+  app.jobs.input_ms = clock;
+  frames(1);
+  EXPECT_DOUBLE_EQ(app.jobs.frame_budget_ms, app.jobs.budget_ms);
+  frames(static_cast<int>(kInteractiveMs / 48.0) - 2);  // frames of 8 + 40 ms
+  EXPECT_DOUBLE_EQ(app.jobs.frame_budget_ms, app.jobs.budget_ms);
+  frames(3);
+  EXPECT_GT(app.jobs.frame_budget_ms, 100.0);
+}
+
 // However large the budget grew, a step of kLongStepMs or more runs alone in its frame (past the floor), so such a
 // job draws a frame per step; a short step may still run before it within the floor.
 TEST_F(JobsTest, LongStepsRunOnePerFrame) {
