@@ -45,7 +45,7 @@ inline constexpr size_t kJobCachePerSlot = 16;
 inline constexpr double kJobShare = 0.8;           // of the wall-clock time, while jobs run
 inline constexpr double kMaxJobBudgetMs = 250.0;   // a frame at least every quarter second (plus one step)
 inline constexpr double kLongStepMs = 25.0;
-inline constexpr double kInteractiveMs = 1000.0;
+inline constexpr double kInteractiveMs = 500.0;
 
 // The job for `key`: the cached result if it finished before, the running one in `slot` if its key matches,
 // or a new job started with `step` (replacing the slot's job). input_version >= 0 ties it to that input.
