@@ -94,9 +94,14 @@ bool ImguiBackend::init(GLFWwindow* window, std::string* error) {
   });
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int c) { backend_of(w).char_event(c); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double dx, double dy) { backend_of(w).scroll_event(dx, dy); });
+  // The cursor's position is read each frame (new_frame); its moves only wake the pacer.
+  glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { backend_of(w).input_event(); });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { backend_of(w).input_event(); });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { backend_of(w).input_event(); });
 #ifndef __EMSCRIPTEN__
   glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
     ImguiBackend& self = backend_of(w);
+    self.input_event();
     if (self.on_drop) self.on_drop(std::vector<std::string>(paths, paths + count));
   });
 #endif
@@ -168,21 +173,31 @@ void ImguiBackend::upload_fonts() {
   io.Fonts->ClearTexData();
 }
 
+void ImguiBackend::input_event() {
+  if (on_input) on_input();
+}
+
 void ImguiBackend::mouse_button_event(int button, int action) {
+  input_event();
   double x = 0, y = 0;
   glfwGetCursorPos(window_, &x, &y);
   mouse_queue_.push_back({button, action == GLFW_PRESS, static_cast<float>(x), static_cast<float>(y)});
 }
 
 void ImguiBackend::key_event(int key, int action) {
+  input_event();
   // Key repeats keep the key down; ImGui derives its own repeat rate.
   if (action == GLFW_REPEAT) return;
   key_queue_.push_back({key, action == GLFW_PRESS, 0, 0});
 }
 
-void ImguiBackend::char_event(unsigned int codepoint) { ImGui::GetIO().AddInputCharacter(codepoint); }
+void ImguiBackend::char_event(unsigned int codepoint) {
+  input_event();
+  ImGui::GetIO().AddInputCharacter(codepoint);
+}
 
 void ImguiBackend::scroll_event(double dx, double dy) {
+  input_event();
   wheel_x_ += static_cast<float>(dx);
   wheel_y_ += static_cast<float>(dy);
 }

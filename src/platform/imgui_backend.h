@@ -34,8 +34,14 @@ class ImguiBackend {
 
   // Files dropped on the window (native GLFW; the web page handles drops in JavaScript).
   std::function<void(const std::vector<std::string>& paths)> on_drop;
+  // Called on every input event (mouse move, enter or leave, button, wheel, key, text, drop) and when the window
+  // needs redrawing: the shell's FramePacer wakes.
+  std::function<void()> on_input;
+  // A press or release not yet handed to ImGui (new_frame hands over at most one change per button or key).
+  bool has_pending_input() const { return !mouse_queue_.empty() || !key_queue_.empty(); }
 
-  // GLFW callbacks, reached through the window's user pointer.
+  // GLFW callbacks, reached through the window's user pointer. Each calls on_input.
+  void input_event();
   void mouse_button_event(int button, int action);
   void key_event(int key, int action);
   void char_event(unsigned int codepoint);

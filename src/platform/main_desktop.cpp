@@ -133,13 +133,21 @@ int run(const ShellOptions& options) {
       std::fprintf(stderr, "vitcnn-lab: %s\n", started.error().message.c_str());
       status = 1;
     }
-    for (int frame = 1; status == 0 && !glfwWindowShouldClose(window); ++frame) {
+    // Frames are drawn while Shell::wants_frame says so; in between the loop sleeps until the next event (input,
+    // a resize, a redraw request). Scripted runs (--frames N) draw N frames back to back.
+    for (int frame = 1; status == 0 && !glfwWindowShouldClose(window);) {
       glfwPollEvents();
       std::vector<std::function<void()>> due;
       due.swap(answers);
       for (auto& answer : due) answer();
+      if (!due.empty()) shell.wake();
       const FrameGeometry geometry = window_geometry(window);
-      shell.frame(geometry, glfwGetTime());
+      const double now_s = glfwGetTime();
+      if (options.frames == 0 && !shell.wants_frame(geometry, now_s)) {
+        glfwWaitEvents();
+        continue;
+      }
+      shell.frame(geometry, now_s);
       if (!shell.error().empty()) {
         std::fprintf(stderr, "vitcnn-lab: %s\n", shell.error().c_str());
         status = 1;
@@ -154,6 +162,7 @@ int run(const ShellOptions& options) {
       }
       glfwSwapBuffers(window);
       if (last) break;
+      ++frame;
     }
     if (status == 0 && options.frames > 0 && !shell.ready()) {
       std::fprintf(stderr, "vitcnn-lab: warning: the lab was not ready after %d frames\n", options.frames);

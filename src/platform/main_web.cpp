@@ -28,6 +28,7 @@ struct WebLab {
   std::string query_answer;  // keeps the last lab_query answer alive for JS to read
   bool announced_ready = false;
   bool announced_error = false;
+  bool paused = false;  // the main loop stopped while nothing can change (Shell::wants_frame); a wake resumes it
 };
 WebLab* g_lab = nullptr;
 
@@ -97,9 +98,18 @@ FrameGeometry canvas_geometry() {
   return g;
 }
 
+// One animation frame. When none is due the main loop pauses (no requestAnimationFrame at all: an empty one still
+// costs the page ~5 % of a core) until Shell::wake resumes it: input, a resize, a fetch answer, a link, a file.
 void frame(void*) {
   WebLab& lab = *g_lab;
-  lab.shell.frame(canvas_geometry(), glfwGetTime());
+  const FrameGeometry geometry = canvas_geometry();
+  const double now_s = glfwGetTime();
+  if (!lab.shell.wants_frame(geometry, now_s)) {
+    lab.paused = true;
+    emscripten_pause_main_loop();
+    return;
+  }
+  lab.shell.frame(geometry, now_s);
   if (!lab.shell.error().empty() && !lab.announced_error) {
     lab.announced_error = true;
     js_fatal(lab.shell.error().c_str());
@@ -127,6 +137,7 @@ EMSCRIPTEN_KEEPALIVE void vc_fetch_done(int id, const uint8_t* bytes, int length
   auto done = std::move(it->second);
   fetches.erase(it);
   done(std::vector<uint8_t>(bytes, bytes + length), error);
+  vc::g_lab->shell.wake();
 }
 
 EMSCRIPTEN_KEEPALIVE void vc_open_file(const uint8_t* bytes, int length, const char* name) {
@@ -182,6 +193,17 @@ int main(int argc, char** argv) {
     js_fatal(started.error().message.c_str());
     return 1;
   }
+  g_lab->shell.on_wake = [] {
+    if (!g_lab->paused) return;
+    g_lab->paused = false;
+    emscripten_resume_main_loop();
+  };
+  // The canvas follows the window: a resize (or a zoom, which changes devicePixelRatio) needs a frame.
+  emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false,
+                                 [](int, const EmscriptenUiEvent*, void*) -> EM_BOOL {
+                                   g_lab->shell.wake();
+                                   return EM_FALSE;
+                                 });
   // The page lives as long as the tab: WebLab is never destroyed.
   emscripten_set_main_loop_arg(frame, nullptr, 0, false);
   return 0;

@@ -81,6 +81,7 @@ Shell::~Shell() {
 Status Shell::start(GLFWwindow* window, Platform platform, const LabOptions& options) {
   std::string error;
   if (!backend_.init(window, &error)) return Error{error};
+  backend_.on_input = [this] { wake(); };
   platform.now_ms = [] { return glfwGetTime() * 1000.0; };
   for (const char* path : {kTextFont, kHangulFont}) {
     auto font = std::make_shared<FontFile>();
@@ -118,7 +119,20 @@ void Shell::build_fonts(float pixel_ratio) {
   font_ratio_ = pixel_ratio;
 }
 
+bool Shell::wants_frame(const FrameGeometry& g, double now_s) const {
+  const FrameGeometry& d = drawn_geometry_;
+  const bool same_geometry = g.logical_w == d.logical_w && g.logical_h == d.logical_h &&
+                             g.pixel_ratio == d.pixel_ratio && g.fb_w == d.fb_w && g.fb_h == d.fb_h;
+  return !same_geometry || pacer_.should_draw(now_s);
+}
+
+void Shell::wake() {
+  pacer_.wake();
+  if (on_wake) on_wake();
+}
+
 void Shell::frame(const FrameGeometry& geometry, double now_s) {
+  drawn_geometry_ = geometry;
   const float font_ratio = std::clamp(geometry.pixel_ratio, 1.0f, kMaxFontRatio);
   if (font_ratio_ == 0 && error_.empty()) {
     const bool all_done = std::all_of(fonts_.begin(), fonts_.end(), [](const auto& f) { return f->done; });
@@ -136,7 +150,10 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
   glViewport(0, 0, geometry.fb_w, geometry.fb_h);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  if (font_ratio_ == 0) return;
+  if (font_ratio_ == 0) {
+    pacer_.drawn(now_s, false);  // the fonts' fetch answers wake it
+    return;
+  }
 
   backend_.new_frame(geometry, now_s);
   ImGui::NewFrame();
@@ -148,14 +165,19 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
     lab_save_capture(*app_, *capture, png ? *png : std::vector<uint8_t>(), png ? "" : png.error().message);
   }
   ready_ = ready_ || lab_ready(*app_);
+  pacer_.drawn(now_s, lab_wants_frame(*app_) || backend_.has_pending_input());
 }
 
 void Shell::open_file(std::span<const uint8_t> bytes, const std::string& name) {
-  if (app_) lab_open_file(*app_, bytes, name);
+  if (!app_) return;
+  lab_open_file(*app_, bytes, name);
+  wake();
 }
 
 void Shell::apply_view_state(const std::string& view) {
-  if (app_) lab_apply_view_state(*app_, view);
+  if (!app_) return;
+  lab_apply_view_state(*app_, view);
+  wake();
 }
 
 std::string Shell::query(const std::string& what) const {

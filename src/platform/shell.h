@@ -2,12 +2,14 @@
 // The platform mains own the window and the event loop and supply the Platform services.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "platform/frame_pacer.h"
 #include "platform/imgui_backend.h"
 #include "ui/lab.h"
 
@@ -28,9 +30,18 @@ class Shell {
   // Needs the window's GL context current. Creates the lab and starts fetching the fonts through
   // platform.fetch (platform.now_ms is filled in here).
   Status start(GLFWwindow* window, Platform platform, const LabOptions& options);
+  // Whether a frame is due at now_s (the clock frame() gets): the FramePacer says so (input, a wake, the lab still
+  // busy, the settle period after them), or the geometry differs from the last drawn frame's. When it is not, the
+  // platform draws nothing: no ImGui frame, no GL call.
+  bool wants_frame(const FrameGeometry& geometry, double now_s) const;
   // Draws one frame; until the fonts have arrived it only clears the window. A figure export asked for in the frame
   // (lab_take_capture) is read back from the framebuffer and saved.
   void frame(const FrameGeometry& geometry, double now_s);
+  // Something outside the window's input may change what is shown (a fetch answer, a resize): frames are due again.
+  // Input events, open_file and apply_view_state wake it themselves. Calls on_wake.
+  void wake();
+  // Hears every wake (the web page resumes its paused main loop).
+  std::function<void()> on_wake;
   // lab_ready() held after a drawn frame.
   bool ready() const { return ready_; }
   // A start-up failure the lab cannot show itself (fonts missing); empty while all is well.
@@ -48,6 +59,8 @@ class Shell {
   void build_fonts(float pixel_ratio);
 
   ImguiBackend backend_;
+  FramePacer pacer_;
+  FrameGeometry drawn_geometry_;  // of the last drawn frame
   std::unique_ptr<AppState> app_;
   std::vector<std::shared_ptr<FontFile>> fonts_;
   float font_ratio_ = 0;  // pixel ratio the atlas was rasterized for (0: not built)

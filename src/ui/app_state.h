@@ -68,9 +68,11 @@ struct UiState {
   Language language = Language::En;
   int tab = 0;                 // the view drawn last frame: index into lab_views() (ui/view.h)
   int requested_tab = -1;      // a view to select programmatically next frame (-1: none)
+  bool switching_tab = false;  // a view was selected programmatically last frame: the tab bar shows it this one
   std::string message;             // one status line under the menu bar
   bool message_is_error = false;
   bool ready = false;              // a frame was drawn with the gallery data
+  int64_t frames = 0;              // frames drawn (lab_frame calls)
   // Screen rectangles [x, y, w, h] of named widgets in the last frame, for tests and scripted clicks.
   std::map<std::string, std::array<float, 4>> rects;
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
@@ -105,6 +107,7 @@ struct Job {
   std::string error;            // set by a step that failed
   std::any result;              // partial, then final result; the step decides its type
   double busy_ms = 0.0;         // time spent in its steps
+  double last_step_ms = 0.0;    // its latest step's time
   int64_t input_version = -1;   // >= 0: cancelled as soon as the input's version differs
 };
 
@@ -113,7 +116,14 @@ struct JobsState {
   std::map<std::string, Job> finished;      // by key
   std::vector<std::string> finished_order;  // oldest first, to bound the cache per slot
   std::string last_slot;                    // round-robin position
-  double budget_ms = 8.0;                   // per frame
+  double budget_ms = 8.0;                   // per frame, at least (jobs_run grows it: ui/jobs.h)
+  // The frame budget jobs_run used last (budget_ms or more), and what it measures to size it: the time between two
+  // frames that ran steps spent outside them (drawing, the browser, waiting for the display), smoothed.
+  double frame_budget_ms = 8.0;
+  double outside_ms = 0.0;
+  double last_run_start_ms = -1.0;  // when the previous frame's steps started (-1: it ran none)
+  double last_run_ms = 0.0;         // how long they took
+  double input_ms = -1e300;         // when the user last moved, clicked, scrolled or typed (lab_frame notes it)
 };
 
 // The Predictions view: checkpoint per family (a slot, ui/model_store.h family_checkpoint) and the accuracy run.

@@ -14,6 +14,18 @@ constexpr int kMaxStepsPerFrame = 256;
 
 double now(const AppState& app) { return app.platform.now_ms ? app.platform.now_ms() : 0.0; }
 
+// Sizes this frame's budget (jobs.h) from the time the previous frame spent outside its steps, when it ran any.
+void update_frame_budget(JobsState& jobs, double start_ms) {
+  if (jobs.last_run_start_ms >= 0.0) {
+    // One slow frame (a hidden tab, a collection) moves the estimate by a quarter of at most kMaxJobBudgetMs.
+    const double outside = std::clamp(start_ms - jobs.last_run_start_ms - jobs.last_run_ms, 0.0, kMaxJobBudgetMs);
+    jobs.outside_ms += 0.25 * (outside - jobs.outside_ms);
+  }
+  const bool interactive = start_ms - jobs.input_ms < kInteractiveMs;
+  const double grown = interactive ? 0.0 : kJobShare / (1.0 - kJobShare) * jobs.outside_ms;
+  jobs.frame_budget_ms = std::max(jobs.budget_ms, std::min(grown, kMaxJobBudgetMs));
+}
+
 // Keeps the newest kJobCachePerSlot finished jobs of each slot, so one busy view cannot evict another's.
 void cache_finished(JobsState& jobs, Job job) {
   const std::string key = job.key, slot = job.slot;
@@ -86,23 +98,35 @@ void jobs_run(AppState& app) {
   std::erase_if(jobs.running, [&](const auto& item) { return stale(item.second); });
   std::erase_if(jobs.finished_order, [&](const std::string& key) { return stale(jobs.finished.at(key)); });
   std::erase_if(jobs.finished, [&](const auto& item) { return stale(item.second); });
+  if (jobs.running.empty()) {
+    jobs.last_run_start_ms = -1.0;
+    return;
+  }
   const double start = now(app);
+  update_frame_budget(jobs, start);
   for (int steps = 0; steps < kMaxStepsPerFrame && !jobs.running.empty(); ++steps) {
-    if (steps > 0 && now(app) - start >= jobs.budget_ms) break;
     // Round robin: the first slot after the one stepped last.
     auto it = jobs.running.upper_bound(jobs.last_slot);
     if (it == jobs.running.end()) it = jobs.running.begin();
-    jobs.last_slot = it->first;
     Job& job = it->second;
+    if (steps > 0) {
+      const double elapsed = now(app) - start;
+      if (elapsed >= jobs.frame_budget_ms) break;
+      if (elapsed >= jobs.budget_ms && job.last_step_ms >= kLongStepMs) break;
+    }
+    jobs.last_slot = it->first;
     const double t0 = now(app);
     const bool finished = job.step(job);
-    job.busy_ms += now(app) - t0;
+    job.last_step_ms = now(app) - t0;
+    job.busy_ms += job.last_step_ms;
     if (!finished) continue;
     job.done = true;
     if (job.error.empty()) job.progress = 1.0f;
     cache_finished(jobs, std::move(job));
     jobs.running.erase(it);
   }
+  jobs.last_run_start_ms = start;
+  jobs.last_run_ms = now(app) - start;
 }
 
 }  // namespace vc

@@ -1,6 +1,15 @@
 // Time-sliced jobs: heavy work cut into bounded steps (one batch, one image, one layer) that lab_frame runs
-// within a per-frame time budget (JobsState::budget_ms, measured with Platform::now_ms), so the UI keeps its
-// frame rate. Every frame runs at least one step; running jobs take turns (round robin).
+// within a per-frame time budget (measured with Platform::now_ms), so the UI keeps drawing. Every frame runs at least
+// one step; running jobs take turns (round robin).
+//
+// The budget: at least JobsState::budget_ms, grown so that jobs get kJobShare of the wall-clock time whatever a frame
+// costs outside them: budget = kJobShare / (1 - kJobShare) x the time outside the steps between two frames that ran
+// steps (drawing, the browser's compositing, waiting for the display; smoothed), at most kMaxJobBudgetMs. Where a
+// frame costs 2 ms (a GPU) that is about a frame's interval; where it costs 40 ms (software WebGL in headless
+// Chromium) about 160 ms. Beyond budget_ms only short steps fill it: a step that took kLongStepMs or more last time
+// (a CKA chunk, an ERF map) runs alone in its frame, so such jobs still draw a frame per step. Within kInteractiveMs
+// of the user's last input (JobsState::input_ms) the budget stays at budget_ms: the UI answers at full speed while
+// someone uses it, and jobs take their share when nobody does.
 //
 // A job has a slot (who wants it: one running job per slot) and a key (what it computes from: model names,
 // input version, settings). Requesting a slot with a different key cancels the old job; finished jobs are
@@ -33,6 +42,10 @@
 namespace vc {
 
 inline constexpr size_t kJobCachePerSlot = 16;
+inline constexpr double kJobShare = 0.8;           // of the wall-clock time, while jobs run
+inline constexpr double kMaxJobBudgetMs = 250.0;   // a frame at least every quarter second (plus one step)
+inline constexpr double kLongStepMs = 25.0;
+inline constexpr double kInteractiveMs = 500.0;
 
 // The job for `key`: the cached result if it finished before, the running one in `slot` if its key matches,
 // or a new job started with `step` (replacing the slot's job). input_version >= 0 ties it to that input.
@@ -43,8 +56,8 @@ const Job* job_find(const AppState& app, const std::string& key);
 // The running job of a slot, or nullptr.
 const Job* job_running(const AppState& app, const std::string& slot);
 void job_cancel(AppState& app, const std::string& slot);
-// Runs job steps within the frame budget; drops jobs (running or finished) whose input changed. Called once per frame
-// by lab_frame.
+// Runs job steps within the frame budget (sized as above, kept in JobsState::frame_budget_ms); drops jobs (running or
+// finished) whose input changed. Called once per frame by lab_frame.
 void jobs_run(AppState& app);
 
 // A job's cache key: what it computes from, the parts joined by '/'; numbers are written in decimal.

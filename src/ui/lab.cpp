@@ -66,6 +66,15 @@ void poll_gallery(AppState& app) {
   if (app.input.version == 0 && !g.thumbnails.empty()) choose_test_image(app, g.thumbnails[0]);
 }
 
+// The user moved the mouse, held a button or key, scrolled or typed since the last frame.
+bool user_input(const ImGuiIO& io) {
+  if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f || io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f ||
+      io.InputQueueCharacters.Size > 0)
+    return true;
+  return std::any_of(std::begin(io.MouseDown), std::end(io.MouseDown), [](bool d) { return d; }) ||
+         std::any_of(std::begin(io.KeysDown), std::end(io.KeysDown), [](bool d) { return d; });
+}
+
 // 1..N switch views, R resets, C clears, arrows shift; never while a text field has the keyboard.
 void handle_shortcuts(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
@@ -192,10 +201,12 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
 }
 
 void lab_frame(AppState& app) {
+  ++app.ui.frames;
   app.ui.rects.clear();
   poll_gallery(app);
   models_poll(app);
   handle_shortcuts(app);
+  if (user_input(ImGui::GetIO())) app.jobs.input_ms = app.platform.now_ms ? app.platform.now_ms() : 0.0;
   jobs_run(app);
 
   const ImGuiIO& io = ImGui::GetIO();
@@ -212,6 +223,7 @@ void lab_frame(AppState& app) {
   // to a tab left of it) gets it next frame.
   const int requested = app.ui.requested_tab;
   app.ui.requested_tab = -1;
+  app.ui.switching_tab = requested >= 0;
   if (ImGui::BeginTabBar("##views")) {
     for (int i = 0; i < view_count(); ++i) {
       const ViewSpec& v = lab_views()[i];
@@ -270,6 +282,10 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
+bool lab_wants_frame(const AppState& app) {
+  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab || app.ui.capture.has_value();
+}
+
 std::vector<float> lab_input_image(const AppState& app) {
   return std::vector<float>(app.input.image.begin(), app.input.image.end());
 }
@@ -298,6 +314,8 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["gallery_index"] = app.input.gallery_index;
     out["input_edited"] = app.input.edited;
     out["ready"] = app.ui.ready;
+    out["frames"] = app.ui.frames;
+    out["job_budget_ms"] = app.jobs.frame_budget_ms;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
     out["status"] = g.status == GalleryState::Status::Ready    ? "ready"

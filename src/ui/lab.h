@@ -63,6 +63,10 @@ void lab_apply_view_state(AppState& app, const std::string& view);
 void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
+// True while the frames to come have work without any input: a running job, a view switch asked for (until the tab
+// bar shows it), a figure capture not yet taken. The platform keeps drawing while it holds (platform/frame_pacer.h); otherwise it
+// draws only after input, a fetch answer, a link or a file.
+bool lab_wants_frame(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
 std::vector<float> lab_input_image(const AppState& app);
 // Serialized view state for the URL hash (empty until views define any).
@@ -78,7 +82,9 @@ std::optional<FigureCapture> lab_take_capture(AppState& app);
 // Hands the capture's PNG to Platform::save_file, or reports `error` (the read-back failed), on the status line.
 void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<const uint8_t> png,
                       const std::string& error);
-// Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image),
+// Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image), "state" (view,
+// language, message, input version, readiness, "frames": how many frames lab_frame has drawn, "job_budget_ms": the
+// jobs' time budget of the last frame that ran any, ui/jobs.h),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
 // views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models).
 // Unknown queries answer {"error": "..."}.

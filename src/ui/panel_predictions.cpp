@@ -232,6 +232,7 @@ json accuracy_query(const AppState& app) {
                       {"n", r ? r->done : 0},
                       {"total", r ? r->total : 0},
                       {"done", job && job->done},
+                      {"compute_ms", job ? job->busy_ms : 0.0},
                       {"error", view.error}});
   }
   return json{{"requested", app.predictions.accuracy_requested}, {"models", models}};

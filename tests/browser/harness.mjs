@@ -42,7 +42,7 @@ export function serve(dir) {
 // Debian's Chromium, headless, in a fresh profile, with playwright context options (viewport, deviceScaleFactor...).
 // Every console error, page error, failed request and HTTP error lands in `problems`, and so does every request to
 // another origin than `origin` when it is given, and every request that is not a GET. close() closes the browser and
-// removes the profile.
+// removes the profile (`profile`: its folder, named on the browser's command line).
 export async function launch(contextOptions, origin = '') {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -66,6 +66,7 @@ export async function launch(contextOptions, origin = '') {
   return {
     page,
     problems,
+    profile,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
@@ -100,6 +101,7 @@ export async function openLab(origin, url, viewport) {
   const lab = {
     page,
     problems,
+    profile: browser.profile,
     ...labControls(page),
     waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout, polling: 100 }),
     async close() {

@@ -67,6 +67,86 @@ TEST_F(JobsTest, JobsTakeTurns) {
   EXPECT_EQ(*job_view<int>(job_running(app, "b")).value, 2);
 }
 
+// Frames that cost `outside_ms` besides their steps (drawing, the browser): the budget grows until jobs get kJobShare
+// of the time, and never past kMaxJobBudgetMs.
+TEST_F(JobsTest, BudgetGrowsToGiveJobsTheirShareOfTheTime) {
+  for (const double outside_ms : {2.0, 40.0, 200.0}) {
+    SCOPED_TRACE(outside_ms);
+    AppState fresh;
+    fresh.platform.now_ms = [this] { return clock; };
+    const std::string key = "a/" + std::to_string(outside_ms);
+    job_request(fresh, "a", key, counting_step(&clock, 1000000, 2.0));
+    for (int frame = 0; frame < 40; ++frame) {
+      jobs_run(fresh);
+      clock += outside_ms;
+    }
+    const double expected = std::min(kJobShare / (1.0 - kJobShare) * outside_ms, kMaxJobBudgetMs);
+    EXPECT_NEAR(fresh.jobs.frame_budget_ms, std::max(expected, fresh.jobs.budget_ms), 0.05 * expected + 2.0);
+    // Over the next 10 frames: the share of the time in steps.
+    const double t0 = clock, busy0 = job_running(fresh, "a")->busy_ms;
+    for (int frame = 0; frame < 10; ++frame) {
+      jobs_run(fresh);
+      clock += outside_ms;
+    }
+    const double share = (job_running(fresh, "a")->busy_ms - busy0) / (clock - t0);
+    if (outside_ms <= 40.0) {
+      EXPECT_GE(share, kJobShare - 0.02);
+    } else {
+      EXPECT_NEAR(share, kMaxJobBudgetMs / (kMaxJobBudgetMs + outside_ms), 0.02);
+    }
+  }
+}
+
+// While the user gives input the budget stays at budget_ms; a while after the last input it grows again.
+TEST_F(JobsTest, InputKeepsTheFloorBudget) {
+  job_request(app, "a", "a/1", counting_step(&clock, 1000000, 2.0));
+  const auto frames = [&](int n) {
+    for (int frame = 0; frame < n; ++frame) {
+      jobs_run(app);
+      clock += 40.0;
+    }
+  };
+  frames(40);
+  EXPECT_GT(app.jobs.frame_budget_ms, 100.0);
+  app.jobs.input_ms = clock;
+  frames(1);
+  EXPECT_DOUBLE_EQ(app.jobs.frame_budget_ms, app.jobs.budget_ms);
+  frames(static_cast<int>(kInteractiveMs / 48.0) - 2);  // frames of 8 + 40 ms
+  EXPECT_DOUBLE_EQ(app.jobs.frame_budget_ms, app.jobs.budget_ms);
+  frames(3);
+  EXPECT_GT(app.jobs.frame_budget_ms, 100.0);
+}
+
+// However large the budget grew, a step of kLongStepMs or more runs alone in its frame (past the floor), so such a
+// job draws a frame per step; a short step may still run before it within the floor.
+TEST_F(JobsTest, LongStepsRunOnePerFrame) {
+  job_request(app, "short", "short/1", counting_step(&clock, 1000000, 2.0));
+  for (int frame = 0; frame < 40; ++frame) {
+    jobs_run(app);
+    clock += 40.0;
+  }
+  ASSERT_GT(app.jobs.frame_budget_ms, 100.0);
+  job_cancel(app, "short");
+  job_request(app, "long", "long/1", counting_step(&clock, 100, 60.0));
+  for (int frame = 1; frame <= 5; ++frame) {
+    jobs_run(app);
+    clock += 40.0;
+    EXPECT_EQ(*job_view<int>(job_running(app, "long")).value, frame);
+  }
+}
+
+// Frames without jobs (the page idle) do not count as time outside the steps.
+TEST_F(JobsTest, IdleFramesDoNotGrowTheBudget) {
+  job_request(app, "a", "a/1", counting_step(&clock, 3, 1.0));
+  for (int frame = 0; frame < 3; ++frame) jobs_run(app);
+  EXPECT_EQ(job_running(app, "a"), nullptr);
+  clock += 60000.0;  // a minute idle, then a new job
+  job_request(app, "a", "a/2", counting_step(&clock, 100, 1.0));
+  jobs_run(app);
+  jobs_run(app);
+  EXPECT_DOUBLE_EQ(app.jobs.frame_budget_ms, app.jobs.budget_ms);
+}
+
 TEST_F(JobsTest, NewKeyReplacesTheSlotAndFinishedResultsAreCached) {
   job_request(app, "a", "a/1", counting_step(&clock, 100, 1.0));
   jobs_run(app);

@@ -582,6 +582,33 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   }
 }
 
+// The lab asks for frames while it has work of its own (the platform's FramePacer draws them): a job running, a tab
+// switch asked for; once that is drawn it asks for none. lab.query("state") counts the frames drawn.
+TEST_F(LabTest, WantsFramesOnlyWhileItHasWork) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  const int64_t before = query("state")["frames"].get<int64_t>();
+  EXPECT_EQ(before, 2);
+  int drawn = 0;
+  const auto frames_while_wanted = [&] {
+    for (int i = 0; i < 20 && lab_wants_frame(*app_); ++i, ++drawn) frame();
+    EXPECT_FALSE(lab_wants_frame(*app_));
+  };
+  frames_while_wanted();  // the first input's jobs
+  lab_apply_view_state(*app_, "tab=predictions");
+  EXPECT_TRUE(lab_wants_frame(*app_)) << "the tab switch waits for the next frame";
+  frames_while_wanted();
+  EXPECT_EQ(tab(), "predictions");
+  app_->predictions.accuracy_images = 30;
+  click("button.accuracy");
+  drawn += 3;
+  EXPECT_TRUE(lab_wants_frame(*app_)) << "the accuracy jobs run";
+  frames_while_wanted();
+  EXPECT_TRUE(query("accuracy")["models"][kFamilyCount - 1]["done"].get<bool>());
+  EXPECT_EQ(query("state")["frames"].get<int64_t>(), before + drawn);
+}
+
 TEST_F(LabTest, CheckpointSelectorLoadsOnDemandAndMissingFileIsAMessage) {
   create();
   frames(2);
