@@ -28,11 +28,14 @@ TEST(XnnpackParity, EveryShippedCheckpointMatchesRef) {
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = set->images[i] / 255.0f;
 
   const auto start = std::chrono::steady_clock::now();
+  std::vector<std::filesystem::path> checkpoints;
+  for (const auto& e : std::filesystem::directory_iterator(VITCNN_SOURCE_DIR "/assets/models"))
+    if (e.path().extension() == ".safetensors") checkpoints.push_back(e.path());
+  std::sort(checkpoints.begin(), checkpoints.end());
   int checked = 0;
-  for (const auto& e : std::filesystem::directory_iterator(VITCNN_SOURCE_DIR "/assets/models")) {
-    if (e.path().extension() != ".safetensors") continue;
-    SCOPED_TRACE(e.path().filename().string());
-    Result<std::unique_ptr<Model>> model = load_model_file(e.path().string());
+  for (const std::filesystem::path& path : checkpoints) {
+    SCOPED_TRACE(path.filename().string());
+    Result<std::unique_ptr<Model>> model = load_model_file(path.string());
     ASSERT_TRUE(model.ok()) << model.error().message;
     Model& m = **model;
     const Tensor x = make_input(pixels, kImages, m.input_spec());
@@ -48,7 +51,7 @@ TEST(XnnpackParity, EveryShippedCheckpointMatchesRef) {
       scale = std::max(scale, (double)std::fabs(want->data[i]));
     }
     EXPECT_LE(diff / scale, 1e-5) << "max |d logit| " << diff << ", max |logit| " << scale;
-    std::printf("[xnnpack parity] %-26s max |d logit| %.1e  relative %.1e\n", e.path().filename().c_str(), diff,
+    std::printf("[xnnpack parity] %-26s max |d logit| %.1e  relative %.1e\n", path.filename().c_str(), diff,
                 diff / scale);
     ++checked;
   }

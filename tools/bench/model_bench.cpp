@@ -85,7 +85,7 @@ void print_forward(const Options& o, const std::string& name, const char* backen
         "\"min_ms\":%.4f,\"per_image_ms\":%.4f}\n",
         name.c_str(), backend, batch, t.runs, t.median_ms, t.min_ms, t.median_ms / batch);
   else
-    std::printf("%-19s %-12s %-5s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
+    std::printf("%-19s %-12s %-7s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
                 "forward", name.c_str(), backend, batch, t.median_ms, t.min_ms, t.median_ms / batch, t.runs);
   std::fflush(stdout);
 }
@@ -140,7 +140,7 @@ void print_forward_ratio(const Options& o, const std::string& name, int batch, c
                 "\"simd_speedup\":%.4f}\n",
                 name.c_str(), batch, simd.median_ms, xnnpack.median_ms, ratio);
   else
-    std::printf("%-19s %-12s       batch %-3d simd %10.3f ms  xnnpack %10.3f ms  simd speed / xnnpack %.2fx\n",
+    std::printf("%-19s %-12s         batch %-3d simd %10.3f ms  xnnpack %10.3f ms  simd speed / xnnpack %.2fx\n",
                 "simd_vs_xnnpack", name.c_str(), batch, simd.median_ms, xnnpack.median_ms, ratio);
   std::fflush(stdout);
 }
