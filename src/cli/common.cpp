@@ -10,7 +10,16 @@
 namespace vc::cli {
 
 FlagSpec model_flag() { return {"model", "PATH", "weight file (.safetensors) of a vit, cnn or hybrid model"}; }
-FlagSpec backend_flag() { return {"backend", "NAME", "kernel backend: ref or simd (default simd)"}; }
+// "ref, simd or xnnpack": the names of kernel_tables().
+std::string backend_names() {
+  std::string names;
+  const auto tables = kernel_tables();
+  for (size_t i = 0; i < tables.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == tables.size() ? " or " : ", ") + std::string(tables[i]->name);
+  return names;
+}
+
+FlagSpec backend_flag() { return {"backend", "NAME", "kernel backend: " + backend_names() + " (default simd)"}; }
 FlagSpec data_flag() {
   return {"data", "DIR", std::string("Fashion-MNIST folder (default ") + kDefaultFashionMnistDir + ")"};
 }
@@ -25,14 +34,20 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   return bytes;
 }
 
-Result<std::unique_ptr<Model>> open_model(const Args& args, const std::string& flag) {
-  if (!args.has(flag)) return Error{"--" + flag + " PATH is required"};
+Result<const KernelTable*> kernels_from_args(const Args& args) {
   const std::string backend = args.get("backend", "simd");
   const KernelTable* k = kernels_by_name(backend);
-  if (!k) return Error{"unknown backend '" + backend + "' (ref or simd)"};
+  if (!k) return Error{"unknown backend '" + backend + "' (" + backend_names() + ")"};
+  return k;
+}
+
+Result<std::unique_ptr<Model>> open_model(const Args& args, const std::string& flag) {
+  if (!args.has(flag)) return Error{"--" + flag + " PATH is required"};
+  Result<const KernelTable*> k = kernels_from_args(args);
+  if (!k) return k.error();
   Result<std::unique_ptr<Model>> m = load_model_file(args.get(flag));
   if (!m) return Error{"cannot load model '" + args.get(flag) + "': " + m.error().message};
-  (*m)->set_kernels(*k);
+  (*m)->set_kernels(**k);
   return m;
 }
 

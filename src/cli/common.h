@@ -28,6 +28,8 @@ FlagSpec data_flag();
 FlagSpec image_flag();
 FlagSpec test_index_flag();
 
+// The kernel table named by --backend (default simd), or the error naming the backends.
+Result<const KernelTable*> kernels_from_args(const Args& args);
 // The model of --model (or of the flag named `flag`; required), kernels from --backend (default simd).
 Result<std::unique_ptr<Model>> open_model(const Args& args, const std::string& flag = "model");
 // The Fashion-MNIST test set from --data (default Debian's folder).

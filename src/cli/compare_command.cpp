@@ -62,9 +62,10 @@ Status write_text(const fs::path& path, const std::string& text) {
 Result<json> run_compare(const Args& args) {
   if (!args.has("out")) return Error{"--out DIR is required"};
   const fs::path out = args.get("out"), models = args.get("models-dir", "assets/models");
-  const std::string backend = args.get("backend", "simd");
-  const KernelTable* kernels = kernels_by_name(backend);
-  if (!kernels) return Error{"unknown backend '" + backend + "' (ref or simd)"};
+  Result<const KernelTable*> chosen = kernels_from_args(args);
+  if (!chosen) return chosen.error();
+  const KernelTable* kernels = *chosen;
+  const std::string backend = kernels->name;
   Result<LabeledImages> set = open_test_set(args);
   if (!set) return set.error();
   Result<int> images = args.get_int("images", kCompareImages, kCompareCkaBatch, set->count);

@@ -330,9 +330,10 @@ Result<json> run_figures(const Args& args) {
   if (!images) return images.error();
   Result<int> gallery = args.get_int("test-index", 0, 0, set->count - 1);
   if (!gallery) return gallery.error();
-  const std::string backend = args.get("backend", "simd");
-  const KernelTable* kernels = kernels_by_name(backend);
-  if (!kernels) return Error{"unknown backend '" + backend + "' (ref or simd)"};
+  Result<const KernelTable*> chosen = kernels_from_args(args);
+  if (!chosen) return chosen.error();
+  const KernelTable* kernels = *chosen;
+  const std::string backend = kernels->name;
 
   std::vector<Checkpoint> vits, others, rvits;
   for (const char* arch : {"vit", "hybrid", "rvit", "rvitzero"})

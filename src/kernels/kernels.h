@@ -1,5 +1,6 @@
 // One kernel table per backend. `ref` is scalar and readable: it is the spec. `simd` (Highway:
-// wasm simd128 and native) must match `ref` within the per-op tolerances of tests/kernels.
+// wasm simd128 and native) and, natively, `xnnpack` (Debian's XNNPACK for GEMM, linear and conv2d forward)
+// must match `ref` within the per-op tolerances of tests/kernels.
 // Names follow <op>_<layout>_<dtype>; the backend is the table. All tensors are contiguous
 // row-major float32; outputs never alias inputs unless a comment says so.
 #pragma once
@@ -79,9 +80,13 @@ static_assert(kKernelTableFirst + kKernelTableEntries * sizeof(void (*)()) == si
 
 const KernelTable& kernels_ref();
 const KernelTable& kernels_simd();
-// Every backend's table: ref, simd.
+#if VITCNN_XNNPACK
+// Native only: XNNPACK's GEMM, linear and conv2d forward, the simd kernels for the rest (src/kernels/native).
+const KernelTable& kernels_xnnpack();
+#endif
+// Every backend's table: ref, simd (and xnnpack natively).
 std::span<const KernelTable* const> kernel_tables();
-// The table of kernel_tables() named `name` ("ref", "simd"); null for an unknown name.
+// The table of kernel_tables() named `name` ("ref", "simd", natively "xnnpack"); null for an unknown name.
 const KernelTable* kernels_by_name(std::string_view name);
 
 }  // namespace vc

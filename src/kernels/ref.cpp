@@ -283,7 +283,11 @@ const KernelTable& kernels_ref() {
 }
 
 std::span<const KernelTable* const> kernel_tables() {
+#if VITCNN_XNNPACK
+  static const KernelTable* const tables[] = {&kernels_ref(), &kernels_simd(), &kernels_xnnpack()};
+#else
   static const KernelTable* const tables[] = {&kernels_ref(), &kernels_simd()};
+#endif
   return tables;
 }
 

@@ -92,7 +92,7 @@ struct ModelsState {
   std::map<std::string, ModelEntry> entries;
   // The user's own checkpoints (add_user_checkpoint), per family (kFamilies) in the order opened: their entry names.
   std::array<std::vector<std::string>, kFamilyCount> user;
-  std::string backend = "simd";  // kernel table of every model: "simd" or "ref"
+  std::string backend = "simd";  // kernel table of every model: a name of kernel_tables()
 };
 
 // One time-sliced job (ui/jobs.h).

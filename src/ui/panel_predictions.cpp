@@ -132,9 +132,9 @@ void panel_predictions(AppState& app) {
   ImGui::SameLine(0.0f, ImGui::GetFontSize() * 2.0f);
   ImGui::TextUnformatted(tr(L, PredictionsText::Backend));
   ImGui::SameLine();
-  for (const char* backend : {"simd", "ref"}) {
-    if (ImGui::RadioButton(backend, app.models.backend == backend)) set_backend(app, backend);
-    record_rect(app, std::string("backend.") + backend);
+  for (const KernelTable* t : kernel_tables()) {  // xnnpack only in the desktop app
+    if (ImGui::RadioButton(t->name, app.models.backend == t->name)) set_backend(app, t->name);
+    record_rect(app, std::string("backend.") + t->name);
     ImGui::SameLine();
   }
   help_marker(tr(L, PredictionsText::BackendHelp));

@@ -33,8 +33,10 @@ constexpr TextRow<PredictionsText> kRows[] = {
     {PredictionsText::Backend, "Kernels:", "커널:"},
     {PredictionsText::BackendHelp,
      "simd: vectorized kernels (WebAssembly SIMD in the browser). ref: plain scalar kernels, the readable "
-     "reference. Both compute the same model; only the speed differs.",
-     "simd: 벡터화된 커널 (브라우저에서는 WebAssembly SIMD). ref: 읽기 쉬운 스칼라 기준 커널. 둘 다 같은 모델을 "
+     "reference. xnnpack (desktop app only): Google's XNNPACK library for the matrix products and convolutions, "
+     "the native speed anchor. All compute the same model; only the speed differs.",
+     "simd: 벡터화된 커널 (브라우저에서는 WebAssembly SIMD). ref: 읽기 쉬운 스칼라 기준 커널. xnnpack (데스크톱 "
+     "앱 전용): 행렬 곱과 합성곱에 Google의 XNNPACK 라이브러리를 쓰는 네이티브 속도 기준. 모두 같은 모델을 "
      "계산하며 속도만 다릅니다."},
     {PredictionsText::AccTitle, "Accuracy on test images", "테스트 이미지 정확도"},
     {PredictionsText::AccHelp,

@@ -15,6 +15,7 @@
 #include "cli/raster.h"
 #include "core/image.h"
 #include "core/safetensors.h"
+#include "kernels/kernels.h"
 
 namespace vc::cli {
 namespace {
@@ -202,7 +203,8 @@ TEST_F(Cli, PredictMatchesTheReferenceAndSumsToOne) {
   const json want = expected();
   ASSERT_FALSE(want.is_discarded());
   for (const char* arch : {"vit", "cnn", "hybrid", "rvit"})
-    for (const char* backend : {"ref", "simd"}) {
+    for (const KernelTable* t : kernel_tables()) {  // ref, simd, xnnpack
+      const std::string backend = t->name;
       CliRun r = vitcnn({"predict", "--model", model(arch), "--test-index", "0", "--backend", backend});
       ASSERT_EQ(r.code, 0) << r.err;
       const json& probs = r.j["probs"];

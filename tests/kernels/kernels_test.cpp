@@ -57,7 +57,11 @@ void expect_close(const std::vector<float>& got, const std::vector<float>& want,
 }
 
 // The fast backends under test; each is compared with `ref`.
+#if VITCNN_XNNPACK
+std::vector<const KernelTable*> fast_backends() { return {&kernels_simd(), &kernels_xnnpack()}; }
+#else
 std::vector<const KernelTable*> fast_backends() { return {&kernels_simd()}; }
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Finite differences: for a scalar loss L(p) = sum_i r_i * f(p)_i (r fixed random weights, L summed in
@@ -182,13 +186,14 @@ size_t x_size(const Conv2dShape& s) { return (size_t)s.batch * s.in_c * s.in_h *
 size_t w_size(const Conv2dShape& s) { return (size_t)s.out_c * s.in_c * s.kernel * s.kernel; }
 size_t y_size(const Conv2dShape& s) { return (size_t)s.batch * s.out_c * s.out_h() * s.out_w(); }
 
-// batch, in_c, in_h, in_w, out_c, kernel, stride, pad: odd sizes, both strides and pads, kernels 1/3/4,
+// batch, in_c, in_h, in_w, out_c, kernel, stride, pad: odd sizes, both strides and pads, kernels 1/3/4, batch 2,
 // and the layers of the models (CNN stem and stages, ViT patch embedding, 1x1 downsample).
 const Conv2dShape kConvCases[] = {
     {1, 1, 1, 1, 1, 1, 1, 0},    {1, 3, 5, 5, 5, 3, 1, 1},    {3, 3, 7, 6, 5, 3, 2, 1},   {1, 5, 8, 8, 7, 1, 1, 0},
     {3, 17, 9, 9, 3, 1, 2, 0},   {1, 5, 17, 13, 3, 4, 2, 1},  {3, 2, 5, 7, 9, 3, 1, 0},   {1, 3, 4, 4, 1, 4, 4, 0},
     {1, 1, 32, 32, 32, 3, 1, 1}, {1, 32, 32, 32, 32, 3, 1, 1}, {1, 32, 32, 32, 64, 3, 2, 1}, {1, 64, 16, 16, 64, 3, 1, 1},
     {1, 64, 16, 16, 128, 1, 2, 0}, {3, 128, 8, 8, 128, 3, 1, 1}, {1, 1, 32, 32, 128, 4, 4, 0}, {1, 7, 3, 3, 5, 3, 1, 1},
+    {2, 5, 11, 9, 7, 4, 2, 1},   {2, 3, 9, 7, 5, 1, 1, 1},
 };
 
 // Same argument as GEMM with K = in_c * k * k terms; the bias adds one more rounding (in c0 below).
@@ -600,6 +605,10 @@ TEST(KernelsByName, FindsBackends) {
   EXPECT_STREQ(kernels_by_name("ref")->name, "ref");
   EXPECT_STREQ(kernels_by_name("simd")->name, "simd");
   EXPECT_EQ(kernels_by_name("cuda"), nullptr);
+#if VITCNN_XNNPACK
+  ASSERT_EQ(kernels_by_name("xnnpack"), &kernels_xnnpack());
+  EXPECT_STREQ(kernels_xnnpack().name, "xnnpack");
+#endif
 }
 
 // Indices of the null kernels of a table, read as the function pointers kernels.h says every member after `name` is.

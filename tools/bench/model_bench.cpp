@@ -1,5 +1,5 @@
 // Model benchmark: forward time of each p100 model (vit, cnn, hybrid) at batch 1 and batch 64 with the `ref`
-// and `simd` kernels, and the time of the gallery-averaged attention distance (mean_attention_distance over
+// and `simd` kernels (natively also `xnnpack`, with a simd-vs-xnnpack ratio row per model and batch), and the time of the gallery-averaged attention distance (mean_attention_distance over
 // the first 256 test images, batches of 64) for the five vit checkpoints, end to end and its analysis alone, and the
 // memory a traced batch of 64 holds (the bytes of the recorded tensors) for each p100 model when the trace records
 // everything and when it records the attention probabilities only. A benchmark prints numbers; it asserts nothing. Natively build/model_bench; the wasm build makes it a page (build-wasm/bench/model_bench.html,
@@ -13,8 +13,8 @@
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
-//                    [--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd]
-//                    [--batch N] [--json]
+//                    [--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME]
+//                    [--backend ref|simd|xnnpack] [--batch N] [--json]
 //   --rf-runs: timed runs of each 100-image mean ERF (default 3).
 //   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
 //   --json prints one JSON object per measurement instead of the table.
@@ -85,7 +85,7 @@ void print_forward(const Options& o, const std::string& name, const char* backen
         "\"min_ms\":%.4f,\"per_image_ms\":%.4f}\n",
         name.c_str(), backend, batch, t.runs, t.median_ms, t.min_ms, t.median_ms / batch);
   else
-    std::printf("%-19s %-12s %-5s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
+    std::printf("%-19s %-12s %-7s batch %-3d median %10.3f ms  min %10.3f ms  per image %8.3f ms  (%d runs)\n",
                 "forward", name.c_str(), backend, batch, t.median_ms, t.min_ms, t.median_ms / batch, t.runs);
   std::fflush(stdout);
 }
@@ -130,12 +130,29 @@ std::unique_ptr<vc::Model> open(const Options& o, const std::string& name) {
 
 bool wanted(const std::string& filter, const std::string& value) { return filter.empty() || filter == value; }
 
+// kind "forward_ratio" (native): per model and batch, the simd forward's speed relative to xnnpack's,
+// xnnpack median / simd median (> 1: simd is faster).
+void print_forward_ratio(const Options& o, const std::string& name, int batch, const Timing& simd,
+                         const Timing& xnnpack) {
+  const double ratio = xnnpack.median_ms / simd.median_ms;
+  if (o.json)
+    std::printf("{\"kind\":\"forward_ratio\",\"model\":\"%s\",\"batch\":%d,\"simd_ms\":%.4f,\"xnnpack_ms\":%.4f,"
+                "\"simd_speedup\":%.4f}\n",
+                name.c_str(), batch, simd.median_ms, xnnpack.median_ms, ratio);
+  else
+    std::printf("%-19s %-12s         batch %-3d simd %10.3f ms  xnnpack %10.3f ms  simd speed / xnnpack %.2fx\n",
+                "simd_vs_xnnpack", name.c_str(), batch, simd.median_ms, xnnpack.median_ms, ratio);
+  std::fflush(stdout);
+}
+
+// Every backend of kernel_tables() (ref, simd, natively xnnpack), then natively the simd / xnnpack ratio rows.
 int bench_forward(const Options& o, const vc::LabeledImages& set) {
   for (const char* name : {"vit_p100", "cnn_p100", "hybrid_p100"}) {
     if (!wanted(o.model, name)) continue;
     std::unique_ptr<vc::Model> model = open(o, name);
     if (!model) return 1;
-    for (const vc::KernelTable* k : {&vc::kernels_ref(), &vc::kernels_simd()}) {
+    Timing simd[2], xnnpack[2];  // medians at batch 1 and 64, when measured
+    for (const vc::KernelTable* k : vc::kernel_tables()) {
       if (!wanted(o.backend, k->name)) continue;
       model->set_kernels(*k);
       for (int batch : {1, 64}) {
@@ -152,8 +169,12 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
           return 1;
         }
         print_forward(o, name, k->name, batch, t);
+        if (k == &vc::kernels_simd()) simd[batch == 64] = t;
+        if (k == vc::kernels_by_name("xnnpack")) xnnpack[batch == 64] = t;
       }
     }
+    for (int i = 0; i < 2; ++i)
+      if (simd[i].runs && xnnpack[i].runs) print_forward_ratio(o, name, i ? 64 : 1, simd[i], xnnpack[i]);
   }
   return 0;
 }
@@ -179,7 +200,12 @@ int bench_attention(const Options& o, const vc::LabeledImages& set) {
     if (!wanted(o.model, name)) continue;
     std::unique_ptr<vc::Model> model = open(o, name);
     if (!model) return 1;
-    const vc::KernelTable& k = o.backend == "ref" ? vc::kernels_ref() : vc::kernels_simd();
+    const vc::KernelTable* chosen = vc::kernels_by_name(o.backend.empty() ? "simd" : o.backend);
+    if (!chosen) {
+      std::fprintf(stderr, "model_bench: unknown backend '%s'\n", o.backend.c_str());
+      return 1;
+    }
+    const vc::KernelTable& k = *chosen;
     model->set_kernels(k);
     const vc::Tensor x = vc::test_set_input(set, 0, kImages, model->input_spec());
     bool ok = true;
@@ -330,13 +356,16 @@ int main(int argc, char** argv) {
   vc::keep_freed_memory_mapped();
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
-      "[--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd] [--batch N] [--json]\n"
-      "  forward: forward time per model, backend and batch; attention: mean attention distance over 256 images;\n"
+      "[--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd|xnnpack]\n"
+      "  [--batch N] [--json]\n"
+      "  forward: forward time per model, backend and batch (natively with simd vs xnnpack rows);\n"
+      "  attention: mean attention distance over 256 images;\n"
       "  trace: memory held by a traced batch of 64, everything vs attention probabilities only;\n"
       "  rf: per checkpoint, one ERF map and the 100-image mean ERF, beside the batch-1 forward\n"
       "  cka: the CKA matrix of vit_p100 x cnn_p100 over 1000 test images, beside the two models' forwards\n"
       "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis,\n"
-      "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\"), cka\n";
+      "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\"), cka,\n"
+      "  forward_ratio (\"simd_ms\", \"xnnpack_ms\", \"simd_speedup\" = xnnpack / simd)\n";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
