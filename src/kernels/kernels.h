@@ -22,8 +22,8 @@ struct Conv2dShape {
 };
 
 // Every member from `gemm_f32` on is a function pointer (tests/kernels checks that none is null by reading them as
-// such); backends fill the table with designated initializers in declaration order, so entries of the same
-// signature cannot be swapped unnoticed.
+// such); ref and simd fill the table with designated initializers in declaration order, so entries of the same
+// signature cannot be swapped unnoticed (xnnpack starts from a copy of simd's table and replaces the entries it runs).
 struct KernelTable {
   const char* name;
   // For benchmark labels: the instruction set the backend was compiled for ("scalar", "WASM mul+add", "AVX2 FMA"),
