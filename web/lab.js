@@ -81,6 +81,22 @@
     return bytes;
   }
 
+  // After the first visit the page works offline (web/sw.js.in). The worker starts once the lab is ready, so it takes
+  // nothing from the first load; it is handed the files fetched before it ran (the browser's HTTP cache still has
+  // them) and keeps the ones fetched later itself. window.labOffline = number of files kept, once it has them.
+  function keepOffline() {
+    if (!('serviceWorker' in navigator)) return;  // not a secure context (http to another host than this one)
+    navigator.serviceWorker.register('sw.js')
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        const urls = [location.href].concat(performance.getEntriesByType('resource').map((entry) => entry.name));
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => { window.labOffline = event.data.cached; };
+        registration.active.postMessage({ cache: urls }, [channel.port2]);
+      })
+      .catch((error) => console.warn('vitcnn-lab: no offline copy: ' + error.message));
+  }
+
   function openFile(file) {
     if (!file) return Promise.resolve();
     return file.arrayBuffer().then((buffer) => Module.labOpenFile(new Uint8Array(buffer), file.name));
@@ -125,6 +141,7 @@
       window.labReady = true;
       overlay.hidden = true;
       canvas.focus();
+      keepOffline();
     },
     onLabError: fail,
     onLabViewState: function (state) {
