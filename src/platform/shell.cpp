@@ -66,9 +66,8 @@ struct Shell::FontFile {
   bool reported = false;  // a failure was shown on the lab's status line
 
   bool loaded() const { return done && error.empty() && !bytes.empty(); }
-  std::string problem() const {
-    return std::string("cannot load font ") + path + ": " + (error.empty() ? "empty file" : error);
-  }
+  // The platform's message ("cannot load <path>: <reason>"), or one for an empty file.
+  std::string problem() const { return error.empty() ? std::string("cannot load ") + path + ": empty file" : error; }
 };
 
 Shell::Shell() {
@@ -90,9 +89,10 @@ Status Shell::start(GLFWwindow* window, Platform platform, const LabOptions& opt
   backend_.on_input = [this] { wake(); };
   platform.now_ms = [] { return glfwGetTime() * 1000.0; };
   fetch_ = platform.fetch;
+  platform_ = std::move(platform);
+  options_ = options;
   text_font_ = fetch_font(kTextFont);
   names_font_ = fetch_font(kLanguageNamesFont);
-  app_ = lab_create(std::move(platform), options);
   return {};
 }
 
@@ -108,14 +108,9 @@ std::shared_ptr<Shell::FontFile> Shell::fetch_font(const char* path) {
 }
 
 void Shell::update_fonts(float pixel_ratio) {
-  const bool korean = lab_language(*app_) == "ko";
-  if (hangul_font_ && hangul_font_->done && !hangul_font_->loaded()) {
-    if (!korean) {
-      hangul_font_.reset();  // the next switch to Korean asks again
-    } else if (!hangul_font_->reported) {
-      lab_show_error(*app_, hangul_font_->problem());  // the lab goes on without Hangul glyphs
-      hangul_font_->reported = true;
-    }
+  const bool korean = (app_ ? lab_language(*app_) : options_.language) == "ko";
+  if (!korean && hangul_font_ && hangul_font_->done && !hangul_font_->loaded()) {
+    hangul_font_.reset();  // the next switch to Korean asks again
   }
   if (korean && !hangul_font_) hangul_font_ = fetch_font(kHangulFont);
   for (const FontFile* font : {text_font_.get(), names_font_.get()}) {
@@ -123,7 +118,15 @@ void Shell::update_fonts(float pixel_ratio) {
   }
   if (!error_.empty() || !text_font_->done || !names_font_->done) return;
   // A Korean page waits for its font before the first frame; a switch to Korean later shows the old atlas meanwhile.
-  if (font_ratio_ == 0 && hangul_font_ && !hangul_font_->done) return;
+  if (!app_ && hangul_font_ && !hangul_font_->done) return;
+  // The lab, and with it the downloads of its test set and models, starts once its first frame can be drawn: the
+  // fonts have had the network to themselves, and the lab is usable while the rest arrives.
+  if (!app_) app_ = lab_create(std::move(platform_), options_);
+  if (hangul_font_ && hangul_font_->done && !hangul_font_->loaded() && !hangul_font_->reported) {
+    // The lab goes on, its Korean text drawn as '?' meanwhile.
+    lab_show_error(*app_, hangul_font_->problem() + " (the Korean font)");
+    hangul_font_->reported = true;
+  }
   FontFile& hangul = hangul_font_ && hangul_font_->loaded() ? *hangul_font_ : *names_font_;
   if (font_ratio_ != pixel_ratio || atlas_hangul_ != &hangul) build_fonts(pixel_ratio, hangul);
 }

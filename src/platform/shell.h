@@ -27,8 +27,8 @@ class Shell {
   Shell(const Shell&) = delete;
   Shell& operator=(const Shell&) = delete;
 
-  // Needs the window's GL context current. Creates the lab and starts fetching the fonts through
-  // platform.fetch (platform.now_ms is filled in here); the Hangul font is fetched once Korean is shown.
+  // Needs the window's GL context current. Starts fetching the fonts through platform.fetch (platform.now_ms is
+  // filled in here); the lab is created once they have arrived, the Hangul font fetched once Korean is shown.
   Status start(GLFWwindow* window, Platform platform, const LabOptions& options);
   // Whether a frame is due at now_s (the clock frame() gets): the FramePacer says so (input, a wake, the lab still
   // busy, the settle period after them), or the geometry differs from the last drawn frame's. When it is not, the
@@ -42,6 +42,8 @@ class Shell {
   void wake();
   // Hears every wake (the web page resumes its paused main loop).
   std::function<void()> on_wake;
+  // A frame of the lab has been drawn: it takes input while its data and models may still be loading.
+  bool shown() const { return font_ratio_ > 0; }
   // lab_ready() held after a drawn frame.
   bool ready() const { return ready_; }
   // A start-up failure the lab cannot show itself (fonts missing); empty while all is well.
@@ -67,7 +69,9 @@ class Shell {
   ImguiBackend backend_;
   FramePacer pacer_;
   FrameGeometry drawn_geometry_;  // of the last drawn frame
-  std::unique_ptr<AppState> app_;
+  std::unique_ptr<AppState> app_;  // null until the fonts have arrived
+  Platform platform_;              // for lab_create, until then
+  LabOptions options_;
   decltype(Platform::fetch) fetch_;
   std::shared_ptr<FontFile> text_font_, names_font_;
   std::shared_ptr<FontFile> hangul_font_;  // null until Korean is shown (again after a failed fetch)
