@@ -1,13 +1,18 @@
 // Browser test of the offline page and the lazy Korean font (issue #12 item 7; headless Debian Chromium, npm
 // playwright-core). http://127.0.0.1 is a secure context, so the service worker (web/sw.js.in) runs.
-// English session: the first visit never asks for the Korean font (only the language names' subset); predictions of
-// the default input and of a gallery image are noted; a switch to Korean fetches the font and rebuilds the atlas with
-// every syllable. Then the browser goes offline and the server stops: the page opened again is answered by the service
-// worker alone, becomes ready, shows the same predictions, a gallery click works, and Korean (fetched once) too.
+// English session (on a copy of the page folder): the first visit never asks for the Korean font (only the language
+// names' subset); predictions of the default input and of a gallery image are noted; a switch to Korean fetches the
+// font and rebuilds the atlas with every syllable. A new build (sw.js changed) replaces the old build's cache with one
+// holding the same files and the page loads again by itself. Then the browser goes offline and the server stops: the
+// page opened again is answered by the service worker alone, becomes ready, shows the same predictions, a gallery
+// click works, and Korean too.
 // Korean session (?lang=ko, fresh profile, the font's download made to fail): the page still becomes ready, says which
 // font it could not load, and a later switch to Korean loads it.
 // Any other console error, page error or failed request fails.
 // usage: node tests/browser/offline.mjs <page folder, e.g. build-wasm/web>
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { READY_TIMEOUT_MS, check, failures, labControls, launch, serve } from './harness.mjs';
 
 const HANGUL_FONT = '/assets/fonts/nanum/NanumGothic.ttf';
@@ -68,8 +73,19 @@ async function waitForAllSyllables(lab) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+// A new build as the browser sees it: sw.js names another cache.
+function newBuild(dir) {
+  const sw = path.join(dir, 'sw.js');
+  const text = fs.readFileSync(sw, 'utf8');
+  const next = text.replace(/(const CACHE = PREFIX \+ ')([0-9a-f]+)'/, '$1$2next\'');
+  if (next === text) throw new Error('sw.js names no cache version');
+  fs.writeFileSync(sw, next);
+}
+
 async function englishThenOffline() {
-  let { server, origin } = await serve(pageDir);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-offline-'));
+  fs.cpSync(pageDir, copy, { recursive: true });
+  let { server, origin } = await serve(copy);
   const browser = await launch({ viewport: { width: 1280, height: 800 } }, origin);
   try {
     const lab = await open(browser, origin, '/index.html?lang=en');
@@ -92,6 +108,16 @@ async function englishThenOffline() {
     await lab.waitFor(() => window.labOffline > 0);
     check(true, `the service worker keeps ${await page.evaluate(() => window.labOffline)} files`);
 
+    const [oldCache] = await page.evaluate(() => caches.keys());
+    newBuild(copy);
+    await page.goto(origin + '/index.html?lang=en');  // answered from the old copy; the browser finds the new sw.js
+    await page.waitForFunction(() => performance.getEntriesByType('navigation')[0].type === 'reload' &&
+                                     window.labReady === true, null, { timeout: READY_TIMEOUT_MS, polling: 100 });
+    await lab.waitFor(() => window.labOffline > 0);
+    const caches = await page.evaluate(() => caches.keys());
+    check(caches.length === 1 && caches[0] === oldCache + 'next',
+          `a new build's worker replaces the cache ${oldCache} by ${caches.join(', ')} and the page loads again`);
+
     // Offline: no network for the browser, and no server either.
     await browser.page.context().setOffline(true);
     server.kill();
@@ -112,6 +138,7 @@ async function englishThenOffline() {
     for (const problem of browser.problems) check(false, problem);
     await browser.close();
     if (server) server.kill();
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 }
 
