@@ -70,6 +70,8 @@ const mb = (n) => (n / 1e6).toFixed(2).padStart(6) + ' MB';
 const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
 
 function report(dir, lang, { at, files }) {
+  // A page without window.labShown (before issue #12) hid its loading overlay only once ready.
+  at.labShown ??= at.labReady;
   const shown = files.filter((f) => f.end > 0 && f.end <= at.labShown).sort((a, b) => b.bytes - a.bytes);
   const ready = files.filter((f) => f.end > 0 && f.end <= at.labReady);
   console.log(`\n${lang === 'ko' ? 'Korean' : 'English'} session (?lang=${lang}), 10 Mbit/s: first interactive ` +
