@@ -113,6 +113,8 @@ run_tests() {
     node tests/browser/own_checkpoint.mjs build-wasm/web build/vitcnn build-wasm/own-checkpoint-test
   step "browser: an idle page draws nothing, input wakes it (tests/browser/idle.mjs)" \
     node tests/browser/idle.mjs build-wasm/web
+  step "browser: offline after the first visit, Korean font only when shown (tests/browser/offline.mjs)" \
+    node tests/browser/offline.mjs build-wasm/web
   step "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
     node tests/browser/long_use.mjs build-wasm/web
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
@@ -133,7 +135,7 @@ case "${1:-serve}" in
   deps) install_deps ;;
   build) install_deps && build_native && build_wasm ;;
   test) install_deps && run_tests ;;
-  serve) install_deps && build_wasm --target vitcnn-lab && serve ;;
+  serve) install_deps && build_wasm --target web_version && serve ;;
   -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     echo "build_wasm.sh: unknown mode '$1' (modes: build, test, deps; none = serve)" >&2

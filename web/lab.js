@@ -1,6 +1,7 @@
 // ViT vs CNN Lab, the page around the WebAssembly module: checks the browser, downloads the module with a
 // progress bar, starts it, and connects it to the page (assets, file picker, drag and drop, URL hash).
-// Tests and scripts use window.lab (query, openBytes, openFile) and wait for window.labReady.
+// Tests and scripts use window.lab (query, openBytes, openFile) and wait for window.labReady (the test set and the
+// default models are in; window.labShown: the first frame, the overlay gone).
 'use strict';
 (function () {
   const overlay = document.getElementById('overlay');
@@ -81,6 +82,27 @@
     return bytes;
   }
 
+  // After the first visit the page works offline (web/sw.js.in). The worker starts once the lab is ready, so it takes
+  // nothing from the first load; it is handed the files fetched before it ran (the browser's HTTP cache still has
+  // them) and keeps the ones fetched later itself. window.labOffline = number of files kept, once it has them.
+  function keepOffline() {
+    if (!('serviceWorker' in navigator)) return;  // not a secure context (http to another host than this one)
+    navigator.serviceWorker.register('sw.js')
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        const urls = [location.href].concat(performance.getEntriesByType('resource').map((entry) => entry.name));
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => { window.labOffline = event.data.cached; };
+        registration.active.postMessage({ cache: urls }, [channel.port2]);
+      })
+      .catch((error) => console.warn('vitcnn-lab: no offline copy: ' + error.message));
+  }
+
+  // A new build's worker took over from the one that answered this load (from the old build's copy): load it again.
+  if ('serviceWorker' in navigator && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload());
+  }
+
   function openFile(file) {
     if (!file) return Promise.resolve();
     return file.arrayBuffer().then((buffer) => Module.labOpenFile(new Uint8Array(buffer), file.name));
@@ -121,10 +143,15 @@
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60000);
     },
-    onLabReady: function () {
-      window.labReady = true;
+    // The first frame: the lab takes input while its test set and models arrive (it says what is loading).
+    onLabShown: function () {
+      window.labShown = true;
       overlay.hidden = true;
       canvas.focus();
+    },
+    onLabReady: function () {
+      window.labReady = true;
+      keepOffline();
     },
     onLabError: fail,
     onLabViewState: function (state) {
@@ -149,11 +176,11 @@
   window.addEventListener('dragover', (event) => event.preventDefault());
   window.addEventListener('drop', (event) => {
     event.preventDefault();
-    if (window.labReady && event.dataTransfer) openFile(event.dataTransfer.files[0]);
+    if (window.labShown && event.dataTransfer) openFile(event.dataTransfer.files[0]);
   });
   // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs.
   window.addEventListener('hashchange', () => {
-    if (window.labReady) Module.labApplyView(decodeView(location.hash));
+    if (window.labShown) Module.labApplyView(decodeView(location.hash));
   });
   window.addEventListener('error', (event) => fail('Script error: ' + event.message));
 

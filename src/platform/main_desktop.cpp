@@ -19,14 +19,15 @@ namespace {
 
 // Native asset rule (the web serves the same relative paths under assets/): with --assets DIR every path
 // resolves under DIR; otherwise by its first folder: models/ and anything else under the repository's
-// assets/, data/ under Debian's Fashion-MNIST folder, fonts/ under Debian's TrueType fonts.
+// assets/, data/ under Debian's Fashion-MNIST folder, fonts/ under the build tree's fonts/ (Debian's fonts subset at
+// build time: cmake/platform.cmake).
 std::string resolve_asset(const std::string& root, const std::string& path) {
   if (!root.empty()) return root + "/" + path;
   const auto under = [&](const std::string& folder, const std::string& dir) -> std::string {
     return path.rfind(folder, 0) == 0 ? dir + path.substr(folder.size()) : std::string();
   };
   if (auto p = under("data/", "/usr/share/datasets/fashion-mnist/"); !p.empty()) return p;
-  if (auto p = under("fonts/", "/usr/share/fonts/truetype/"); !p.empty()) return p;
+  if (auto p = under("fonts/", VITCNN_FONTS_DIR "/"); !p.empty()) return p;
   return std::string(VITCNN_SOURCE_DIR) + "/assets/" + path;
 }
 

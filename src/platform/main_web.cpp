@@ -26,6 +26,7 @@ struct WebLab {
   std::map<int, std::function<void(std::vector<uint8_t>, std::string)>> fetches;
   std::string view_state;
   std::string query_answer;  // keeps the last lab_query answer alive for JS to read
+  bool announced_shown = false;
   bool announced_ready = false;
   bool announced_error = false;
   bool paused = false;  // the main loop stopped while nothing can change (Shell::wants_frame); a wake resumes it
@@ -71,6 +72,7 @@ EM_JS(void, js_pick_file, (), { Module.labPickFile(); });
 EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int length), {
   Module.labSaveFile(UTF8ToString(name), HEAPU8.slice(bytes, bytes + length));
 });
+EM_JS(void, js_shown, (), { Module.onLabShown(); });
 EM_JS(void, js_ready, (), { Module.onLabReady(); });
 EM_JS(void, js_fatal, (const char* message), { Module.onLabError(UTF8ToString(message)); });
 EM_JS(void, js_set_view_state, (const char* state), { Module.onLabViewState(UTF8ToString(state)); });
@@ -113,6 +115,10 @@ void frame(void*) {
   if (!lab.shell.error().empty() && !lab.announced_error) {
     lab.announced_error = true;
     js_fatal(lab.shell.error().c_str());
+  }
+  if (lab.shell.shown() && !lab.announced_shown) {
+    lab.announced_shown = true;
+    js_shown();
   }
   if (lab.shell.ready() && !lab.announced_ready) {
     lab.announced_ready = true;

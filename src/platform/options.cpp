@@ -26,7 +26,7 @@ std::string shell_usage() {
          "  --screenshot FILE   write the last frame as PNG before quitting\n"
          "  --assets DIR        read every asset under DIR (e.g. build-wasm/web/assets) instead of\n"
          "                      models/ -> <repo>/assets/models, data/ -> /usr/share/datasets/fashion-mnist,\n"
-         "                      fonts/ -> /usr/share/fonts/truetype\n"
+         "                      fonts/ -> the build tree's fonts/\n"
          "  --size WxH          window size (default 1280x800)\n"
          "  --help              this text\n";
 }

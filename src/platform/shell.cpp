@@ -17,15 +17,15 @@ constexpr float kFontSize = 15.0f;
 // Above this pixel ratio the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas instead.
 constexpr float kMaxFontRatio = 2.0f;
 
-// Font files, as asset paths; the second one is merged into the first for Hangul.
+// Font files, as asset paths (cmake/platform.cmake subsets them at build time). The text font is the base; one of the
+// Hangul fonts is merged into it: the language names' few glyphs until Korean is shown, then every syllable.
 constexpr const char* kTextFont = "fonts/dejavu/DejaVuSans.ttf";
+constexpr const char* kLanguageNamesFont = "fonts/nanum/NanumGothic-names.ttf";
 constexpr const char* kHangulFont = "fonts/nanum/NanumGothic.ttf";
 
-// Latin, Greek, punctuation, super/subscripts, arrows, math operators and geometric shapes (formulas, UI marks).
-constexpr ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x209F, 0x2190, 0x22FF,
-                                   0x25A0, 0x25FF, 0};
-// Hangul compatibility jamo and every precomposed syllable.
-constexpr ImWchar kHangulRanges[] = {0x3131, 0x3163, 0xAC00, 0xD7A3, 0};
+// The characters of the atlas, the same ranges the font files were subset to (cmake/platform.cmake lab_*_ranges).
+constexpr ImWchar kTextRanges[] = {VITCNN_TEXT_RANGES, 0};
+constexpr ImWchar kHangulRanges[] = {VITCNN_HANGUL_RANGES, 0};
 
 // The capture's logical rectangle in device pixels, clipped to the framebuffer, as a PNG.
 Result<std::vector<uint8_t>> capture_png(const FigureCapture& c, const FrameGeometry& g) {
@@ -63,6 +63,11 @@ struct Shell::FontFile {
   bool done = false;
   std::vector<uint8_t> bytes;
   std::string error;
+  bool reported = false;  // a failure was shown on the lab's status line
+
+  bool loaded() const { return done && error.empty() && !bytes.empty(); }
+  // The platform's message ("cannot load <path>: <reason>"), or one for an empty file.
+  std::string problem() const { return error.empty() ? std::string("cannot load ") + path + ": empty file" : error; }
 };
 
 Shell::Shell() {
@@ -83,27 +88,56 @@ Status Shell::start(GLFWwindow* window, Platform platform, const LabOptions& opt
   if (!backend_.init(window, &error)) return Error{error};
   backend_.on_input = [this] { wake(); };
   platform.now_ms = [] { return glfwGetTime() * 1000.0; };
-  for (const char* path : {kTextFont, kHangulFont}) {
-    auto font = std::make_shared<FontFile>();
-    font->path = path;
-    fonts_.push_back(font);
-    platform.fetch(path, [font](std::vector<uint8_t> bytes, std::string fetch_error) {
-      font->bytes = std::move(bytes);
-      font->error = std::move(fetch_error);
-      font->done = true;
-    });
-  }
-  app_ = lab_create(std::move(platform), options);
+  fetch_ = platform.fetch;
+  platform_ = std::move(platform);
+  options_ = options;
+  text_font_ = fetch_font(kTextFont);
+  names_font_ = fetch_font(kLanguageNamesFont);
   return {};
 }
 
-void Shell::build_fonts(float pixel_ratio) {
+std::shared_ptr<Shell::FontFile> Shell::fetch_font(const char* path) {
+  auto font = std::make_shared<FontFile>();
+  font->path = path;
+  fetch_(path, [font](std::vector<uint8_t> bytes, std::string fetch_error) {
+    font->bytes = std::move(bytes);
+    font->error = std::move(fetch_error);
+    font->done = true;
+  });
+  return font;
+}
+
+void Shell::update_fonts(float pixel_ratio) {
+  const bool korean = (app_ ? lab_language(*app_) : options_.language) == "ko";
+  if (!korean && hangul_font_ && hangul_font_->done && !hangul_font_->loaded()) {
+    hangul_font_.reset();  // the next switch to Korean asks again
+  }
+  if (korean && !hangul_font_) hangul_font_ = fetch_font(kHangulFont);
+  for (const FontFile* font : {text_font_.get(), names_font_.get()}) {
+    if (font->done && !font->loaded()) error_ = font->problem();
+  }
+  if (!error_.empty() || !text_font_->done || !names_font_->done) return;
+  // A Korean page waits for its font before the first frame; a switch to Korean later shows the old atlas meanwhile.
+  if (!app_ && hangul_font_ && !hangul_font_->done) return;
+  // The lab, and with it the downloads of its test set and models, starts once its first frame can be drawn: the
+  // fonts have had the network to themselves, and the lab is usable while the rest arrives.
+  if (!app_) app_ = lab_create(std::move(platform_), options_);
+  if (hangul_font_ && hangul_font_->done && !hangul_font_->loaded() && !hangul_font_->reported) {
+    // The lab goes on, its Korean text drawn as '?' meanwhile.
+    lab_show_error(*app_, hangul_font_->problem() + " (the Korean font)");
+    hangul_font_->reported = true;
+  }
+  FontFile& hangul = hangul_font_ && hangul_font_->loaded() ? *hangul_font_ : *names_font_;
+  if (font_ratio_ != pixel_ratio || atlas_hangul_ != &hangul) build_fonts(pixel_ratio, hangul);
+}
+
+void Shell::build_fonts(float pixel_ratio, FontFile& hangul_font) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const float size = kFontSize * pixel_ratio;
   ImFontConfig text;
   text.FontDataOwnedByAtlas = false;
-  io.Fonts->AddFontFromMemoryTTF(fonts_[0]->bytes.data(), static_cast<int>(fonts_[0]->bytes.size()), size, &text,
+  io.Fonts->AddFontFromMemoryTTF(text_font_->bytes.data(), static_cast<int>(text_font_->bytes.size()), size, &text,
                                  kTextRanges);
   ImFontConfig hangul;
   hangul.FontDataOwnedByAtlas = false;
@@ -111,12 +145,14 @@ void Shell::build_fonts(float pixel_ratio) {
   // Thousands of CJK glyphs: no horizontal oversampling keeps the atlas a quarter the size.
   hangul.OversampleH = 1;
   hangul.PixelSnapH = true;
-  io.Fonts->AddFontFromMemoryTTF(fonts_[1]->bytes.data(), static_cast<int>(fonts_[1]->bytes.size()), size, &hangul,
+  // Codepoints the file lacks (the names font has three syllables) are skipped by the atlas builder.
+  io.Fonts->AddFontFromMemoryTTF(hangul_font.bytes.data(), static_cast<int>(hangul_font.bytes.size()), size, &hangul,
                                  kHangulRanges);
   // Glyphs are rasterized for device pixels and drawn at logical size.
   io.FontGlobalScale = 1.0f / pixel_ratio;
   backend_.upload_fonts();
   font_ratio_ = pixel_ratio;
+  atlas_hangul_ = &hangul_font;
 }
 
 bool Shell::wants_frame(const FrameGeometry& g, double now_s) const {
@@ -133,19 +169,7 @@ void Shell::wake() {
 
 void Shell::frame(const FrameGeometry& geometry, double now_s) {
   drawn_geometry_ = geometry;
-  const float font_ratio = std::clamp(geometry.pixel_ratio, 1.0f, kMaxFontRatio);
-  if (font_ratio_ == 0 && error_.empty()) {
-    const bool all_done = std::all_of(fonts_.begin(), fonts_.end(), [](const auto& f) { return f->done; });
-    for (const auto& font : fonts_) {
-      if (font->done && (!font->error.empty() || font->bytes.empty())) {
-        const std::string reason = font->error.empty() ? "empty file" : font->error;
-        error_ = std::string("cannot load font ") + font->path + ": " + reason;
-      }
-    }
-    if (all_done && error_.empty()) build_fonts(font_ratio);
-  } else if (font_ratio_ != font_ratio) {
-    build_fonts(font_ratio);
-  }
+  if (error_.empty()) update_fonts(std::clamp(geometry.pixel_ratio, 1.0f, kMaxFontRatio));
 
   glViewport(0, 0, geometry.fb_w, geometry.fb_h);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
@@ -181,7 +205,16 @@ void Shell::apply_view_state(const std::string& view) {
 }
 
 std::string Shell::query(const std::string& what) const {
+  if (what == "fonts") return fonts_json();
   return app_ ? lab_query(*app_, what) : R"({"error": "the lab has not started"})";
+}
+
+std::string Shell::fonts_json() const {
+  const ImGuiIO& io = ImGui::GetIO();
+  const int glyphs = font_ratio_ > 0 && !io.Fonts->Fonts.empty() ? io.Fonts->Fonts[0]->Glyphs.Size : 0;
+  const std::string hangul = atlas_hangul_ ? atlas_hangul_->path : "";
+  return R"({"glyphs": )" + std::to_string(glyphs) + R"(, "hangul_font": ")" + hangul + R"(", "pixel_ratio": )" +
+         std::to_string(font_ratio_) + "}";
 }
 
 std::string Shell::view_state() const { return app_ ? lab_view_state(*app_) : std::string(); }

@@ -27,8 +27,8 @@ class Shell {
   Shell(const Shell&) = delete;
   Shell& operator=(const Shell&) = delete;
 
-  // Needs the window's GL context current. Creates the lab and starts fetching the fonts through
-  // platform.fetch (platform.now_ms is filled in here).
+  // Needs the window's GL context current. Starts fetching the fonts through platform.fetch (platform.now_ms is
+  // filled in here); the lab is created once they have arrived, the Hangul font fetched once Korean is shown.
   Status start(GLFWwindow* window, Platform platform, const LabOptions& options);
   // Whether a frame is due at now_s (the clock frame() gets): the FramePacer says so (input, a wake, the lab still
   // busy, the settle period after them), or the geometry differs from the last drawn frame's. When it is not, the
@@ -42,6 +42,8 @@ class Shell {
   void wake();
   // Hears every wake (the web page resumes its paused main loop).
   std::function<void()> on_wake;
+  // A frame of the lab has been drawn: it takes input while its data and models may still be loading.
+  bool shown() const { return font_ratio_ > 0; }
   // lab_ready() held after a drawn frame.
   bool ready() const { return ready_; }
   // A start-up failure the lab cannot show itself (fonts missing); empty while all is well.
@@ -49,6 +51,8 @@ class Shell {
 
   void open_file(std::span<const uint8_t> bytes, const std::string& name);
   void apply_view_state(const std::string& view);
+  // lab_query's answers, and "fonts": the atlas's glyph count, the Hangul font merged into it (its asset path, empty
+  // before the first atlas) and the pixel ratio it was rasterized for.
   std::string query(const std::string& what) const;
   std::string view_state() const;
 
@@ -56,14 +60,23 @@ class Shell {
 
  private:
   struct FontFile;
-  void build_fonts(float pixel_ratio);
+  std::shared_ptr<FontFile> fetch_font(const char* path);
+  // Fetches the Hangul font once Korean is shown; (re)builds the atlas when the pixel ratio or its Hangul font changes.
+  void update_fonts(float pixel_ratio);
+  void build_fonts(float pixel_ratio, FontFile& hangul_font);
+  std::string fonts_json() const;
 
   ImguiBackend backend_;
   FramePacer pacer_;
   FrameGeometry drawn_geometry_;  // of the last drawn frame
-  std::unique_ptr<AppState> app_;
-  std::vector<std::shared_ptr<FontFile>> fonts_;
-  float font_ratio_ = 0;  // pixel ratio the atlas was rasterized for (0: not built)
+  std::unique_ptr<AppState> app_;  // null until the fonts have arrived
+  Platform platform_;              // for lab_create, until then
+  LabOptions options_;
+  decltype(Platform::fetch) fetch_;
+  std::shared_ptr<FontFile> text_font_, names_font_;
+  std::shared_ptr<FontFile> hangul_font_;  // null until Korean is shown (again after a failed fetch)
+  float font_ratio_ = 0;                   // pixel ratio the atlas was rasterized for (0: not built)
+  const FontFile* atlas_hangul_ = nullptr;  // the Hangul font merged into the atlas
   bool ready_ = false;
   std::string error_;
 };

@@ -280,6 +280,10 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
   save_export(app, capture.file_name, png, error);
 }
 
+std::string lab_language(const AppState& app) { return language_code(app.ui.language); }
+
+void lab_show_error(AppState& app, const std::string& message) { set_message(app, message, true); }
+
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
 bool lab_wants_frame(const AppState& app) {

@@ -61,6 +61,10 @@ void lab_apply_view_state(AppState& app, const std::string& view);
 // (ui/model_store.h add_user_checkpoint) and becomes that family's model in the Predictions view; a file the engine
 // cannot use sets a visible message naming the file and the reason, nothing more.
 void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
+// The interface language now, "en" | "ko" (the platform fetches the Hangul font once it is "ko").
+std::string lab_language(const AppState& app);
+// A problem of the platform's own that the lab survives (a font that did not load), shown on the status line.
+void lab_show_error(AppState& app, const std::string& message);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // True while the frames to come have work without any input: a running job, a view switch asked for (until the tab
