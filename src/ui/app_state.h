@@ -78,6 +78,7 @@ struct UiState {
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
   bool start_card = false;   // the start card is shown (a first visit, or Help -> Tour; ui/tour.h)
   bool tour_reveal = false;  // the current tour step's answer is shown
+  bool tour_scroll = false;  // the view scrolls the tour step's widget into sight once it is drawn
 };
 
 // One checkpoint in the model store (ui/model_store.h), by name: "<arch>_p<NNN>", or a user's file name.

@@ -96,7 +96,10 @@ void handle_shortcuts(AppState& app) {
 }
 
 void view_body(AppState& app, const ViewSpec& v) {
-  if (!v.input_strip) return v.draw(app);
+  if (!v.input_strip) {
+    v.draw(app);
+    return tour_scroll_to_anchor(app);
+  }
   // Every other view has the input strip on its left, so the input can change from anywhere.
   const float strip_w = ImGui::GetFontSize() * 13.0f;
   ImGui::BeginChild("##input_strip", ImVec2(strip_w, 0.0f), true);
@@ -105,6 +108,7 @@ void view_body(AppState& app, const ViewSpec& v) {
   ImGui::SameLine();
   ImGui::BeginChild("##view", ImVec2(0.0f, 0.0f), false);
   v.draw(app);
+  tour_scroll_to_anchor(app);
   ImGui::EndChild();
 }
 

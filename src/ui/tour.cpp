@@ -77,7 +77,7 @@ constexpr TourStep kSteps[] = {
      {"The ViT gives its top class %s %%. It was trained with label smoothing eps = %s (its file records it): the "
       "target for the right class was %s %%, never 100 %%, so it learned to stop there.",
       "ViT는 1위 클래스에 %s %%를 줍니다. 이 모델은 레이블 스무딩 eps = %s로 학습했습니다 (파일에 기록되어 "
-      "있습니다). 정답 클래스의 목표가 100 %%가 아니라 %s %%였으므로 거기서 멈추도록 배웠습니다."},
+      "있습니다). 정답 클래스의 목표가 %s %%였고 100 %%가 아니었으므로 거기서 멈추도록 배웠습니다."},
      {{"predictions", "/models/0/top_probs/0", 100.0, "%.1f"},
       {"predictions", "/models/0/label_smoothing/epsilon", 1.0, "%.2f"},
       {"predictions", "/models/0/label_smoothing/target", 100.0, "%.1f"}}},
@@ -130,8 +130,8 @@ constexpr TourStep kSteps[] = {
       "데이터를 조금만 본 ViT도 가까운 곳을 보는 헤드를 배울까요?"},
      {"In the first %s layers, %s heads are local with all the data and %s with 1 %% of it. Locality is not built "
       "into a ViT: whatever it has, it learned from the data.",
-      "처음 %s개 층에서 가까운 곳을 보는 헤드는 데이터를 모두 쓰면 %s개, 1 %%만 쓰면 %s개입니다. ViT에는 "
-      "지역성이 내장되어 있지 않아서, 있다면 데이터에서 배운 것입니다."},
+      "처음 %s개 층에서 가까운 곳을 보는 헤드는 데이터를 모두 쓰면 %s개, 적게 쓰면 %s개입니다 (데이터의 1 %%). "
+      "ViT에는 지역성이 내장되어 있지 않아서, 있다면 데이터에서 배운 것입니다."},
      {{"attention", "/early_layers", 1.0, "%.0f"},
       {"attention", "/local_heads_early", 1.0, "%.0f"},
       {"attention", "/compare/local_heads_early", 1.0, "%.0f"}}},
@@ -387,6 +387,7 @@ void tour_go(AppState& app, int step) {
   app.tour_step = std::clamp(step, 0, step_count() - 1);
   app.ui.tour_reveal = false;
   app.ui.start_card = false;
+  app.ui.tour_scroll = true;
   lab_apply_view_state(app, kSteps[app.tour_step].view);
 }
 
@@ -412,6 +413,20 @@ void panel_tour(AppState& app) {
   else
     start_card(app);
   ImGui::Separator();
+}
+
+void tour_scroll_to_anchor(AppState& app) {
+  if (!app.ui.tour_scroll || app.tour_step < 0 || app.tour_step >= step_count()) return;
+  const auto it = app.ui.rects.find(kSteps[app.tour_step].anchor);
+  if (it == app.ui.rects.end()) return;  // not drawn yet (the tab switches next frame, or a job still runs)
+  const float top = it->second[1], bottom = top + it->second[3];
+  const float window_top = ImGui::GetWindowPos().y, window_bottom = window_top + ImGui::GetWindowHeight();
+  if (top >= window_top && bottom <= window_bottom) {
+    app.ui.tour_scroll = false;  // in sight: from now on the student scrolls
+    return;
+  }
+  // Again in the next frames until it is in sight: the view's layout may still grow while its jobs finish.
+  ImGui::SetScrollY(ImGui::GetScrollY() + top - window_top - ImGui::GetFontSize());
 }
 
 void tour_highlight(AppState& app) {

@@ -62,6 +62,9 @@ std::optional<std::string> tour_reveal_text(const AppState& app, int step);
 // Under the menu bar: the start card, or the tour's current step with its question, answer and Back / Next.
 // Rects: tour.card, tour.start, tour.explore, tour.panel, tour.back, tour.next, tour.reveal, tour.end.
 void panel_tour(AppState& app);
+// At the end of the view's window (its scrolling region), after a step opened: scrolls the step's widget into sight
+// when it was drawn outside the window, until it is in sight once.
+void tour_scroll_to_anchor(AppState& app);
 // After the views are drawn: outlines the current step's anchor over everything.
 void tour_highlight(AppState& app);
 
