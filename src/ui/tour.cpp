@@ -17,7 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCardSeenKey = "start_card_seen";
 constexpr ImU32 kHighlightColor = IM_COL32(255, 170, 40, 255);
 
 // The steps. Every step's view state names all the settings its answer depends on, so Back and Next land on the
@@ -304,7 +303,7 @@ std::string fill(const char* format, const std::vector<std::string>& args) {
 
 void remember_card_seen(AppState& app) {
   app.ui.start_card = false;
-  if (app.platform.setting_set) app.platform.setting_set(kCardSeenKey, "1");
+  if (app.platform.setting_set) app.platform.setting_set(kStartCardSeenKey, "1");
 }
 
 void start_card(AppState& app) {
@@ -338,6 +337,7 @@ void step_panel(AppState& app) {
   } else {
     if (ImGui::Button(tr(L, TourText::Reveal))) app.ui.tour_reveal = true;
     record_rect(app, "tour.reveal");
+    ImGui::SameLine();
   }
   if (i > 0) {
     if (ImGui::Button(tr(L, TourText::Back))) tour_go(app, i - 1);
@@ -375,7 +375,7 @@ std::span<const TourNumber> tour_numbers(const TourStep& step) {
 }
 
 void tour_init(AppState& app) {
-  app.ui.start_card = !app.platform.setting_get || app.platform.setting_get(kCardSeenKey).empty();
+  app.ui.start_card = !app.platform.setting_get || app.platform.setting_get(kStartCardSeenKey).empty();
 }
 
 void tour_show_card(AppState& app) {

@@ -17,6 +17,9 @@
 
 namespace vc {
 
+// The setting that remembers a visit ("1" once the card was answered).
+inline constexpr const char* kStartCardSeenKey = "start_card_seen";
+
 // One live number of a step's answer: the value at `pointer` in the answer of the view query `query`, times `scale`,
 // printed with `format`; format nullptr: the value is a class index, printed as the class's name.
 struct TourNumber {

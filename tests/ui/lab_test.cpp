@@ -104,6 +104,8 @@ struct FakeAssets {
     };
     p.pick_image_file = [this] { ++picker_calls; };
     p.now_ms = [] { return 0.0; };
+    // A returning visitor: no start card above the views (TourTest gives the lab a store of its own).
+    p.setting_get = [](const std::string& key) { return std::string(key == kStartCardSeenKey ? "1" : ""); };
     return p;
   }
 };
@@ -1882,7 +1884,9 @@ TEST_F(TourTest, TheStartCardShowsOnAFirstVisitOnlyAndHelpTourShowsItAgain) {
   EXPECT_EQ(app_->tour_step, 0);
   EXPECT_EQ(tab(), "input");
   // Without a settings store (nothing remembered), every start is a first visit.
-  create();
+  Platform forgetful = assets_.platform();
+  forgetful.setting_get = nullptr;
+  app_ = lab_create(std::move(forgetful), LabOptions{"en", ""});
   frames(2);
   EXPECT_TRUE(tour()["card"].get<bool>());
   // A step beyond the table (a hand-edited link) ends the tour instead of drawing nothing.
