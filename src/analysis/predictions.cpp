@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 namespace vc {
@@ -39,6 +40,18 @@ Tensor test_set_input(const LabeledImages& set, int first, int count, const Inpu
   std::vector<float> pixels(px * count);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = set.images[first * px + i] / 255.0f;
   return make_input(pixels, count, spec);
+}
+
+Result<LabelSmoothing> recorded_label_smoothing(const std::string& metadata_json, int classes) {
+  using nlohmann::json;
+  if (classes < 1) return Error{"a model without classes has no label smoothing"};
+  const json meta = json::parse(metadata_json, nullptr, false);
+  const json::json_pointer where("/train/recipe/label_smoothing");
+  if (meta.is_discarded() || !meta.is_object() || !meta.contains(where) || !meta[where].is_number())
+    return Error{"the metadata records no train.recipe.label_smoothing"};
+  const double eps = meta[where].get<double>();
+  if (eps < 0.0 || eps > 1.0) return Error{"the recorded label smoothing is outside [0, 1]"};
+  return LabelSmoothing{eps, 1.0 - eps + eps / classes};
 }
 
 }  // namespace vc

@@ -2,8 +2,10 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/idx.h"
 #include "core/image.h"
 #include "core/tensor.h"
@@ -18,5 +20,16 @@ std::vector<int> top_classes(std::span<const double> probs, int k);
 int count_correct(const Tensor& logits, std::span<const uint8_t> labels);
 // Test images [first, first + count) of `set` (bytes / 255) as model input [count, 1, S, S].
 Tensor test_set_input(const LabeledImages& set, int first, int count, const InputSpec& spec);
+
+// Label smoothing in training: the loss's target keeps 1 - eps on the true class and spreads eps evenly over the K
+// classes, so the true class is trained towards 1 - eps + eps / K (0.91 for eps = 0.1, K = 10) and a trained model's
+// top probability settles near that instead of 1.  torch: F.cross_entropy(logits, y, label_smoothing=eps)
+struct LabelSmoothing {
+  double epsilon = 0.0;  // eps
+  double target = 1.0;   // 1 - eps + eps / K
+};
+// eps as a "vitcnn" metadata JSON records it (train.recipe.label_smoothing, written by tools/train/train.py), for a
+// model of `classes` outputs; an error when the file records none (a checkpoint made elsewhere) or K < 1.
+Result<LabelSmoothing> recorded_label_smoothing(const std::string& metadata_json, int classes);
 
 }  // namespace vc

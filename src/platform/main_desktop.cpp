@@ -6,6 +6,8 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -121,6 +123,13 @@ int run(const ShellOptions& options) {
       const struct mallinfo2 m = mallinfo2();
       return MemoryUse{static_cast<int64_t>(m.uordblks + m.hblkhd), static_cast<int64_t>(m.arena + m.hblkhd)};
     };
+    // The lab's settings live for this run only: every start of the desktop app is a first visit.
+    auto settings = std::make_shared<std::map<std::string, std::string>>();
+    platform.setting_get = [settings](const std::string& key) {
+      const auto it = settings->find(key);
+      return it == settings->end() ? std::string() : it->second;
+    };
+    platform.setting_set = [settings](const std::string& key, const std::string& value) { (*settings)[key] = value; };
     Shell shell;
     shell.backend().on_drop = [&shell](const std::vector<std::string>& paths) {
       for (const std::string& path : paths) {

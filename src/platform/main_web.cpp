@@ -7,6 +7,7 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -75,6 +76,23 @@ EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int length), 
 EM_JS(void, js_shown, (), { Module.onLabShown(); });
 EM_JS(void, js_ready, (), { Module.onLabReady(); });
 EM_JS(void, js_fatal, (const char* message), { Module.onLabError(UTF8ToString(message)); });
+// The lab's settings in localStorage under "vitcnn.<key>"; a browser that refuses storage (a privacy mode) forgets.
+EM_JS(char*, js_setting_get, (const char* key), {
+  var value = '';
+  try {
+    value = window.localStorage.getItem('vitcnn.' + UTF8ToString(key)) || '';
+  } catch (e) {
+  }
+  var len = lengthBytesUTF8(value) + 1, ptr = _malloc(len);
+  stringToUTF8(value, ptr, len);
+  return ptr;
+});
+EM_JS(void, js_setting_set, (const char* key, const char* value), {
+  try {
+    window.localStorage.setItem('vitcnn.' + UTF8ToString(key), UTF8ToString(value));
+  } catch (e) {
+  }
+});
 EM_JS(void, js_set_view_state, (const char* state), { Module.onLabViewState(UTF8ToString(state)); });
 // clang-format on
 
@@ -194,6 +212,15 @@ int main(int argc, char** argv) {
   // dlmalloc's bytes in use, and the wasm memory (it only grows).
   platform.memory_use = [] {
     return MemoryUse{static_cast<int64_t>(mallinfo().uordblks), static_cast<int64_t>(emscripten_get_heap_size())};
+  };
+  platform.setting_get = [](const std::string& key) {
+    char* value = js_setting_get(key.c_str());
+    std::string out(value);
+    std::free(value);
+    return out;
+  };
+  platform.setting_set = [](const std::string& key, const std::string& value) {
+    js_setting_set(key.c_str(), value.c_str());
   };
   if (Status started = g_lab->shell.start(g_lab->window, std::move(platform), options->lab); !started) {
     js_fatal(started.error().message.c_str());

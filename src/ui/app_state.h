@@ -76,6 +76,9 @@ struct UiState {
   // Screen rectangles [x, y, w, h] of named widgets in the last frame, for tests and scripted clicks.
   std::map<std::string, std::array<float, 4>> rects;
   std::optional<FigureCapture> capture;  // a figure to save as PNG after this frame (lab_take_capture)
+  bool start_card = false;   // the start card is shown (a first visit, or Help -> Tour; ui/tour.h)
+  bool tour_reveal = false;  // the current tour step's answer is shown
+  bool tour_scroll = false;  // the view scrolls the tour step's widget into sight once it is drawn
 };
 
 // One checkpoint in the model store (ui/model_store.h), by name: "<arch>_p<NNN>", or a user's file name.
@@ -131,6 +134,7 @@ struct PredictionsState {
   std::array<int, 4> scale = {4, 4, 4, 4};  // vit, cnn, hybrid, rvit (kFamilies)
   int accuracy_images = 1000;  // the first N images of the test set
   bool accuracy_requested = false;
+  bool all_classes = false;    // every class's probability instead of the top 3
 };
 
 // The Attention view: which checkpoint, the enlarged cell, display settings, and the patch under the mouse.
@@ -145,6 +149,7 @@ struct AttentionViewState {
   bool average = false;      // distance plot: the first average_images test images instead of this image
   int average_images = 100;
   int hover_patch = -1;      // patch under the mouse in the last frame, -1: none
+  bool shared_scale = false; // every map on one colour scale (0 .. the largest value of all maps shown)
 };
 
 // The Receptive field view: the model, the layer and unit whose ERF is shown, the averaging, the calculator.
@@ -202,6 +207,7 @@ struct AppState {
   ReceptiveFieldViewState receptive_field;
   CompareViewState compare;
   RepresentationsViewState representations;
+  int tour_step = -1;  // the guided tour's step (index into tour_steps(), ui/tour.h); -1: no tour running
 };
 
 }  // namespace vc

@@ -144,6 +144,17 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
   return nullptr;
 }
 
+float attention_shared_max(const AttentionImage& a, const AttentionViewState& v, int patch) {
+  float top = 0.0f;
+  auto add = [&](const Result<Tensor>& m) {
+    if (m && !m->data.empty()) top = std::max(top, *std::max_element(m->data.begin(), m->data.end()));
+  };
+  for (int l = 0; l < a.distance.layers; ++l)
+    for (int h = 0; h < a.distance.heads; ++h) add(attention_map(a, l, h, false, patch));
+  add(attention_map(a, v.layer, v.head, v.rollout, patch));
+  return top;
+}
+
 bool attention_family_is_cnn(const AppState& app) { return std::string(kFamilies[app.attention.family]) == "cnn"; }
 
 std::string attention_checkpoint(const AppState& app) {
@@ -198,6 +209,7 @@ std::string attention_view_state(const AppState& app) {
     out += std::string("&attn.compare=") + (v.compare_scale < 0 ? "none" : kDataScales[v.compare_scale]);
   if (v.control_scale != defaults.control_scale) out += std::string("&attn.control=") + kDataScales[v.control_scale];
   if (v.average) out += "&attn.avg=" + std::to_string(v.average_images);
+  if (v.shared_scale) out += "&attn.shared=1";
   return out;
 }
 
@@ -223,6 +235,8 @@ bool apply_attention_view_key(AppState& app, const std::string& key, const std::
       v.layer = layer;
       v.head = head;
     }
+  } else if (key == "attn.shared") {
+    if (value == "0" || value == "1") v.shared_scale = value == "1";
   } else if (key == "attn.rollout") {
     v.rollout = value == "1";
   } else if (key == "attn.avg") {
@@ -246,7 +260,8 @@ nlohmann::json attention_query(const AppState& app) {
               {"rollout", v.rollout},
               {"hover_patch", v.hover_patch},
               {"average_images", v.average_images},
-              {"show_average", v.average}});
+              {"show_average", v.average},
+              {"shared_scale", v.shared_scale}});
   const std::string compare = attention_compare_checkpoint(app), control = attention_control_checkpoint(app);
   out["compare"] = compare.empty() ? nlohmann::json(nullptr) : checkpoint_json(app, compare);
   out["control"] = control.empty() ? nlohmann::json(nullptr) : checkpoint_json(app, control);
@@ -268,6 +283,7 @@ nlohmann::json attention_query(const AppState& app) {
     out["status"] = "ready";  // the sizes and distances came with checkpoint_json
     Result<Tensor> m = attention_map(*image.value, v.layer, v.head, v.rollout, v.hover_patch);
     if (m) out["cls_map"] = m->data;
+    if (v.shared_scale) out["shared_max"] = attention_shared_max(*image.value, v, v.hover_patch);
   }
   return out;
 }

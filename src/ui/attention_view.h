@@ -42,6 +42,10 @@ JobView<AttentionAverage> attention_average_job(const AppState& app, const std::
 // (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 
+// The colour range's top shared by every map of the view when AttentionViewState::shared_scale is on: the largest
+// value of all heads' maps (CLS, or `patch`'s row when >= 0) and of the enlarged map (the rollout when shown).
+float attention_shared_max(const AttentionImage& a, const AttentionViewState& v, int patch);
+
 // True when the chosen family is the cnn (no attention to show).
 bool attention_family_is_cnn(const AppState& app);
 // The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none, and rvit's
@@ -62,14 +66,14 @@ std::optional<Locality> image_locality(const AppState& app, const std::string& c
 // The view's settings in a link (URL hash / --view), only those that differ from the defaults, each as
 // "&attn.<key>=<value>": model (vit|cnn|hybrid|rvit), data (p001..p100), cell (layer.head), rollout (1),
 // compare (p001..p100|none), control (p003|p100: rvit's control overlaid), avg (N: the distance plot averages the
-// first N test images).
+// first N test images), shared (1: all maps on one colour scale).
 // attn.cell is machine state and stays 0-based ("0.0" is the first layer's first head, shown as "layer 1,
 // head 1"), like the JSON indices and the rect names attention.cell.<l>.<h>; links made before keep working.
 std::string attention_view_state(const AppState& app);
 // Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
 bool apply_attention_view_key(AppState& app, const std::string& key, const std::string& value);
 
-// lab_query("attention"): model, selection, hover, per-head distances and the shown map (see lab.h); "compare" and
+// lab_query("attention"): model, selection, hover, shared_scale (and shared_max, the shared range's top, once ready), per-head distances and the shown map (see lab.h); "compare" and
 // "control" (the overlays' distances, or null); for rvit "kernels" ([layer][head] relative_bias_kernel, flattened);
 // for vit and rvit "position_similarity" (position_embedding_similarity of the hovered patch, else of the centre
 // patch, with "position_patch") and "locality" (per family vit and rvit at this data scale: the locality() of this

@@ -15,6 +15,7 @@
 #include "ui/input_view.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
+#include "ui/tour.h"
 #include "ui/view.h"
 #include "ui/widgets.h"
 
@@ -27,7 +28,7 @@ constexpr const char* kTestImagesAsset = "data/t10k-images-idx3-ubyte.gz";
 constexpr const char* kTestLabelsAsset = "data/t10k-labels-idx1-ubyte.gz";
 
 // The queries lab.cpp answers itself; views add theirs through their registration rows (ui/views.cpp).
-constexpr const char* kLabQueries[] = {"input", "rects", "state", "gallery", "memory"};
+constexpr const char* kLabQueries[] = {"input", "rects", "state", "gallery", "memory", "tour"};
 
 int view_count() { return static_cast<int>(lab_views().size()); }
 
@@ -95,7 +96,10 @@ void handle_shortcuts(AppState& app) {
 }
 
 void view_body(AppState& app, const ViewSpec& v) {
-  if (!v.input_strip) return v.draw(app);
+  if (!v.input_strip) {
+    v.draw(app);
+    return tour_scroll_to_anchor(app);
+  }
   // Every other view has the input strip on its left, so the input can change from anywhere.
   const float strip_w = ImGui::GetFontSize() * 13.0f;
   ImGui::BeginChild("##input_strip", ImVec2(strip_w, 0.0f), true);
@@ -104,6 +108,7 @@ void view_body(AppState& app, const ViewSpec& v) {
   ImGui::SameLine();
   ImGui::BeginChild("##view", ImVec2(0.0f, 0.0f), false);
   v.draw(app);
+  tour_scroll_to_anchor(app);
   ImGui::EndChild();
 }
 
@@ -134,6 +139,9 @@ void panel_menu_bar(AppState& app) {
   const bool help_open = ImGui::BeginMenu(tr(L, TextId::MenuHelp));
   record_rect(app, "menu.help");
   if (help_open) {
+    if (ImGui::MenuItem(tour_menu_label(L))) tour_show_card(app);
+    record_rect(app, "menu.tour");
+    ImGui::Separator();
     ImGui::TextDisabled("%s", tr(L, TextId::HelpShortcuts));
     ImGui::BulletText("%s", format_text(tr(L, TextId::ShortcutTabs), view_count()).c_str());
     for (TextId line : {TextId::ShortcutArrows, TextId::ShortcutReset, TextId::ShortcutClear,
@@ -188,6 +196,7 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
   app->ui.language = options.language == "ko" ? Language::Ko : Language::En;
   // The first frame selects the tab from AppState (the first view unless the view state says otherwise).
   app->ui.requested_tab = 0;
+  tour_init(*app);
   lab_apply_view_state(*app, options.view_state);
   if (app->platform.fetch) {
     app->gallery.images_fetch = start_fetch(app->platform, kTestImagesAsset);
@@ -219,6 +228,7 @@ void lab_frame(AppState& app) {
   ImGui::Begin((std::string(tr(app.ui.language, TextId::AppTitle)) + "###lab").c_str(), nullptr, kMainFlags);
   panel_menu_bar(app);
   panel_message(app);
+  panel_tour(app);
   // SetSelected takes effect within the frame it is passed in; a view asking for another while it is drawn (a link
   // to a tab left of it) gets it next frame.
   const int requested = app.ui.requested_tab;
@@ -239,6 +249,7 @@ void lab_frame(AppState& app) {
     ImGui::EndTabBar();
   }
   ImGui::End();
+  tour_highlight(app);
   if (app.gallery.status == GalleryState::Status::Ready && default_models_ready(app)) app.ui.ready = true;
 }
 
@@ -316,6 +327,7 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["message_is_error"] = app.ui.message_is_error;
     out["input_version"] = app.input.version;
     out["gallery_index"] = app.input.gallery_index;
+    out["gallery_label"] = app.input.gallery_label;
     out["input_edited"] = app.input.edited;
     out["ready"] = app.ui.ready;
     out["frames"] = app.ui.frames;
@@ -341,6 +353,8 @@ std::string lab_query(const AppState& app, const std::string& what) {
     const LoadedModels models = loaded_models(app);
     out["models_loaded"] = models.count;
     out["model_weight_bytes"] = models.weight_bytes;
+  } else if (what == "tour") {
+    out = tour_query(app);
   } else if (const ViewQuery* q = view_query(what)) {
     out = q->answer(app);
   } else {

@@ -39,6 +39,11 @@ struct Platform {
   std::function<double()> now_ms;
   // The allocator's figures now. May be empty: lab_query("memory") then answers an error.
   std::function<MemoryUse()> memory_use;
+  // A small store of the lab's own settings that outlives the page (e.g. "start_card_seen" = "1"): the browser's
+  // localStorage, memory only in the desktop app. get answers "" for a key never set. Both may be empty: then
+  // nothing is remembered beyond this run.
+  std::function<std::string(const std::string& key)> setting_get;
+  std::function<void(const std::string& key, const std::string& value)> setting_set;
 };
 
 struct LabOptions {
@@ -90,7 +95,8 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 // language, message, input version, readiness, "frames": how many frames lab_frame has drawn, "job_budget_ms": the
 // jobs' time budget of the last frame that ran any, ui/jobs.h),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
-// views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models).
+// views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models),
+// "tour" (the start card and the guided tour's step, ui/tour.h).
 // Unknown queries answer {"error": "..."}.
 std::string lab_query(const AppState& app, const std::string& what);
 

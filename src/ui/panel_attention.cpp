@@ -35,15 +35,20 @@ struct MapPlacement {
   float side = 0;
 };
 
-// Draws the model input (the 28x28 image zero-padded as the model sees it) with `map` over it, and outlines
-// `patch` when it is >= 0.
+// The top of a map's colour range: the shared one when every map uses one scale, else the map's own largest value.
+float colour_max(const Tensor& map, std::optional<float> shared) {
+  if (shared) return *shared;
+  return map.data.empty() ? 0.0f : *std::max_element(map.data.begin(), map.data.end());
+}
+
+// Draws the model input (the 28x28 image zero-padded as the model sees it) with `map` over it, coloured from 0 to
+// `vmax`, and outlines `patch` when it is >= 0.
 void draw_map_over_input(ImDrawList* dl, const MapPlacement& at, const AppState& app, const InputSpec& spec,
-                         const Tensor& map, int grid, int patch) {
+                         const Tensor& map, float vmax, int grid, int patch) {
   const float px = at.side / static_cast<float>(spec.size);
   dl->AddRectFilled(at.origin, ImVec2(at.origin.x + at.side, at.origin.y + at.side), IM_COL32(0, 0, 0, 255));
   draw_gray_image(dl, ImVec2(at.origin.x + spec.pad * px, at.origin.y + spec.pad * px), px, app.input.image.data(),
                   kInputSide);
-  const float vmax = map.data.empty() ? 0.0f : *std::max_element(map.data.begin(), map.data.end());
   draw_heatmap(dl, at.origin, at.side, map.data, grid, vmax, app.attention.opacity);
   if (patch < 0) return;
   const float cell = at.side / static_cast<float>(grid);
@@ -123,7 +128,8 @@ void bias_kernel_image(AppState& app, const Tensor& kernel, int layer, int head,
 
 // The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover. For an rvit,
 // each map has its head's bias kernel beside it.
-void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, std::optional<float> shared,
+              int* hover) {
   const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
@@ -171,7 +177,7 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
                           format_text(tr(L, AttentionText::DistanceValue), d.px[l * d.heads + h]).c_str());
       }
       Result<Tensor> map = attention_map(a, l, h, false, shown_patch);
-      if (map) draw_map_over_input(dl, at, app, model.input_spec(), *map, d.grid, shown_patch);
+      if (map) draw_map_over_input(dl, at, app, model.input_spec(), *map, colour_max(*map, shared), d.grid, shown_patch);
       if (l == v.layer && h == v.head)
         dl->AddRect(ImVec2(at.origin.x - 2, at.origin.y - 2), ImVec2(at.origin.x + side + 2, at.origin.y + side + 2),
                     ImGui::GetColorU32(ImGuiCol_PlotHistogram), 0.0f, 0, 2.0f);
@@ -187,7 +193,8 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
 }
 
 // The selected cell (or the rollout) enlarged, with its legend, the opacity slider and the rollout toggle.
-void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, int* hover) {
+void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch,
+                  std::optional<float> shared, int* hover) {
   const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
@@ -204,8 +211,11 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
   if (const int p = hovered_patch(at, d.grid); p >= 0) *hover = p;
   Result<Tensor> map = attention_map(a, v.layer, v.head, v.rollout, shown_patch);
   if (map) {
-    draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, d.grid, shown_patch);
-    colormap_legend("##legend", 0.0f, *std::max_element(map->data.begin(), map->data.end()), "%.3f", side);
+    const float vmax = colour_max(*map, shared);
+    draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *map, vmax, d.grid, shown_patch);
+    if (shared) ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::SharedScaleLegend), vmax).c_str());
+    colormap_legend("##legend", 0.0f, vmax, "%.3f", side);
+    record_rect(app, "attention.legend");
   }
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::ShowingCls)
                                            : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid,
@@ -216,6 +226,10 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
   record_rect(app, "attention.rollout");
   ImGui::SameLine();
   help_marker(tr(L, AttentionText::RolloutHelp));
+  ImGui::Checkbox(tr(L, AttentionText::SharedScale), &v.shared_scale);
+  record_rect(app, "attention.shared_scale");
+  ImGui::SameLine();
+  help_marker(tr(L, AttentionText::SharedScaleHelp));
   notice_caption(app, tr(app.ui.language, v.rollout ? AttentionText::RolloutNotice : AttentionText::MapNotice));
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();
@@ -397,7 +411,8 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   record_rect(app, "attention.position_similarity");
   if (const int p = hovered_patch(at, *grid); p >= 0) *hover = p;
   for (float& s : similarity->data) s = 0.5f * (s + 1.0f);  // cosine [-1, 1] onto the colormap's [0, 1]
-  draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *similarity, *grid, patch);
+  // The patch's similarity with itself is 1, the range's top.
+  draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *similarity, 1.0f, *grid, patch);
   colormap_legend("##position_legend", -1.0f, 1.0f, "%.0f", side);
   notice_caption(app, tr(L, AttentionText::PosSimNotice));
   ImGui::PopTextWrapPos();
@@ -441,10 +456,12 @@ void panel_attention(AppState& app) {
   v.head = std::clamp(v.head, 0, a->distance.heads - 1);
   token_line(app, *model, *a);
   const int patch = shown_patch < a->distance.grid * a->distance.grid ? shown_patch : -1;
-  map_grid(app, *model, *a, patch, &hover);
+  const std::optional<float> shared =
+      v.shared_scale ? std::optional<float>(attention_shared_max(*a, v, patch)) : std::nullopt;
+  map_grid(app, *model, *a, patch, shared, &hover);
   const float gap = ImGui::GetFontSize() * 1.5f;
   ImGui::SameLine(0.0f, gap);
-  enlarged_map(app, *model, *a, patch, &hover);
+  enlarged_map(app, *model, *a, patch, shared, &hover);
   // The distance plot in a third column when it fits, else below the maps.
   const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x - gap;
   if (room >= ImGui::GetFontSize() * 24.0f) {

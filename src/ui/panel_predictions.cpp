@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "ui/predictions_view.h"
 
@@ -66,6 +69,36 @@ const Job& request_prediction(AppState& app, int family, const Model* model) {
       static_cast<int64_t>(app.input.version));
 }
 
+// The classes whose bars are drawn: the top 3, largest first, or all 10 in class order (the same rows in every
+// column, so the models can be read across).
+std::vector<int> shown_classes(const AppState& app, const std::vector<double>& probs) {
+  if (!app.predictions.all_classes) return top_classes(probs, kTopK);
+  std::vector<int> all(probs.size());
+  for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
+  return all;
+}
+
+// The label smoothing a shown model was trained with, from its file (none for a file that records none).
+std::optional<LabelSmoothing> smoothing_of(const AppState& app, int family) {
+  const ModelEntry* e = model_entry(app, shown_name(app, family));
+  if (!e || !e->model) return std::nullopt;
+  const Result<LabelSmoothing> s = recorded_label_smoothing(e->model->metadata_json(), e->model->num_classes());
+  return s ? std::optional<LabelSmoothing>(*s) : std::nullopt;
+}
+
+// The help of the table: plain words and the formula, then why the top bar stops short of 100 %, with the label
+// smoothing of the first shown model whose file records it.
+std::string predictions_help(const AppState& app) {
+  const Language L = app.ui.language;
+  std::string help = tr(L, PredictionsText::Help);
+  for (int f = 0; f < kFamilyCount; ++f)
+    if (const std::optional<LabelSmoothing> s = smoothing_of(app, f))
+      return help + "\n\n" +
+             format_text(tr(L, PredictionsText::SmoothingHelp), 100.0 * s->target, family_label(L, f),
+                         shown_name(app, f).c_str(), s->epsilon, kClassCount, 100.0 * s->target);
+  return help;
+}
+
 void draw_scale_selector(AppState& app, int family) {
   CheckpointSelectorStyle style;
   style.shipped_format = tr(app.ui.language, PredictionsText::ScaleOption);
@@ -88,13 +121,16 @@ void draw_prediction(AppState& app, int family, const Model* model) {
   }
   const Prediction* p = view.value;
   const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
-  for (int c : top_classes(p->probs, kTopK)) {
+  for (int c : shown_classes(app, p->probs)) {
     const bool correct = c == truth;
     if (correct) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.25f, 0.65f, 0.3f, 1.0f));
     const std::string overlay = format_text("%s  %.1f %%", class_name(L, c), 100.0 * p->probs[c]);
     ImGui::ProgressBar(static_cast<float>(p->probs[c]), ImVec2(-1.0f, 0.0f), overlay.c_str());
     if (correct) ImGui::PopStyleColor();
   }
+  if (app.predictions.all_classes)
+    if (const std::optional<LabelSmoothing> s = smoothing_of(app, family))
+      ImGui::TextWrapped(tr(L, PredictionsText::SmoothingLine), 100.0 * s->target, s->epsilon);
   const ModelEntry* e = model_entry(app, name);
   ImGui::TextDisabled(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
                       e ? static_cast<int>(e->forward_ms.size()) : 0);
@@ -126,9 +162,12 @@ void draw_accuracy(AppState& app, int family, const Model* model) {
 
 void panel_predictions(AppState& app) {
   const Language L = app.ui.language;
-  ImGui::TextUnformatted(tr(L, PredictionsText::Title));
+  ImGui::TextUnformatted(tr(L, app.predictions.all_classes ? PredictionsText::TitleAll : PredictionsText::Title));
   ImGui::SameLine();
-  help_marker(tr(L, PredictionsText::Help));
+  help_marker(predictions_help(app).c_str());
+  ImGui::SameLine();
+  ImGui::Checkbox(tr(L, PredictionsText::AllClasses), &app.predictions.all_classes);
+  record_rect(app, "predictions.all_classes");
   ImGui::SameLine(0.0f, ImGui::GetFontSize() * 2.0f);
   ImGui::TextUnformatted(tr(L, PredictionsText::Backend));
   ImGui::SameLine();
@@ -207,17 +246,23 @@ json predictions_query(const AppState& app) {
     json m = {{"name", name}, {"input_version", app.input.version}, {"backend", app.models.backend}};
     const JobView<Prediction> view = job_view<Prediction>(job_find(app, prediction_key(app, name)));
     const Prediction* p = view.value;
+    if (const std::optional<LabelSmoothing> s = smoothing_of(app, f))
+      m["label_smoothing"] = {{"epsilon", s->epsilon}, {"target", s->target}};
     m["ready"] = view.ready();
     if (view.failed()) m["error"] = view.error;
     if (view.ready()) {
       m["probs"] = p->probs;
-      m["top"] = top_classes(p->probs, kTopK);
+      const std::vector<int> top = top_classes(p->probs, kTopK);
+      m["top"] = top;
+      json top_probs = json::array();
+      for (int c : top) top_probs.push_back(p->probs[c]);
+      m["top_probs"] = top_probs;
       m["ms"] = p->ms;
       m["median_ms"] = median_forward_ms(app, name);
     }
     models.push_back(m);
   }
-  return json{{"models", models}};
+  return json{{"models", models}, {"all_classes", app.predictions.all_classes}};
 }
 
 json accuracy_query(const AppState& app) {

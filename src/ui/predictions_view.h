@@ -1,4 +1,4 @@
-// The Predictions view (panel_predictions.cpp): the top-3 classes of a ViT, a CNN, a hybrid and an rvit for the
+// The Predictions view (panel_predictions.cpp): the top-3 classes (or all 10) of a ViT, a CNN, a hybrid and an rvit for the
 // current input with their forward times, a checkpoint selector per family, and the accuracy run on test images.
 #pragma once
 #include <nlohmann/json.hpp>
@@ -10,7 +10,8 @@
 namespace vc {
 
 void panel_predictions(AppState& app);
-// lab_query("predictions"): per shown model {name, ready, probs[10], top[3], ms, median_ms, input_version, error}.
+// lab_query("predictions"): per shown model {name, ready, probs[10], top[3], top_probs[3] (their probabilities), ms,
+// median_ms, input_version, error, label_smoothing {epsilon, target} (when its file records it)}, and all_classes.
 nlohmann::json predictions_query(const AppState& app);
 // lab_query("accuracy"): per shown model {name, correct, n (images done), total, done, error}.
 nlohmann::json accuracy_query(const AppState& app);
@@ -29,7 +30,7 @@ JobView<AccuracyRun> accuracy_job(const AppState& app, const std::string& checkp
 
 inline constexpr ViewQuery kPredictionsQueries[] = {{"predictions", predictions_query}, {"accuracy", accuracy_query}};
 inline constexpr const char* kPredictionsAnchors[] = {"predictions.table", "combo.scale.vit", "backend.simd",
-                                                      "accuracy.table"};
+                                                      "accuracy.table", "predictions.all_classes"};
 std::span<const TextPair> predictions_texts();
 
 }  // namespace vc

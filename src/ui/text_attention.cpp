@@ -44,15 +44,18 @@ constexpr TextRow<AttentionText> kRows[] = {
      "Where patch (row %d, column %d) looks: layers x heads",
      "패치 (%d행, %d열)이 보는 곳: 층 x 헤드"},
     {AttentionText::GridHelp,
-     "Each head computes A = softmax(Q K^T / sqrt(d)) over all tokens; row i of A says how much token i takes from "
+     "Each small map shows where the CLS token looks in one head of one layer: the brighter a patch, the more of it goes into the CLS token. Hover a patch to see where that patch looks instead.\n"
+     "Formula: " "Each head computes A = softmax(Q K^T / sqrt(d)) over all tokens; row i of A says how much token i takes from "
      "every token. A cell shows row 0 (the CLS token) over the patch tokens, A[l, h, 0, 1:], laid on the patch grid "
      "over the input. Hovering a patch p shows its own row, A[l, h, p + 1, 1:], in every cell instead. Colours are "
-     "scaled per map: the brightest patch is that map's largest weight. Click a cell to enlarge it.",
-     "각 헤드는 모든 토큰에 대해 A = softmax(Q K^T / sqrt(d))를 계산합니다. A의 i번째 행은 "
+     "scaled per map (the brightest patch is that map's largest weight) unless \"One colour scale for all maps\" is "
+     "on. Click a cell to enlarge it.",
+     "작은 맵 하나는 한 층의 한 헤드에서 CLS 토큰이 어디를 보는지 보여 줍니다. 밝은 패치일수록 CLS 토큰에 많이 들어갑니다. 패치 위에 마우스를 올리면 그 패치가 어디를 보는지로 바뀝니다.\n"
+     "수식: " "각 헤드는 모든 토큰에 대해 A = softmax(Q K^T / sqrt(d))를 계산합니다. A의 i번째 행은 "
      "토큰 i가 각 토큰에서 얼마나 가져오는지입니다. 칸마다 0번 행(CLS 토큰)을 패치 "
      "토큰에 대해, 즉 A[l, h, 0, 1:]를 입력 위 패치 격자에 그립니다. 패치 p 위에 마우스를 "
-     "올리면 모든 칸이 그 패치의 행 A[l, h, p + 1, 1:]로 바뀝니다. 색은 맵마다 따로 "
-     "맞춰서 가장 밝은 패치가 그 맵의 최대 가중치입니다. 칸을 클릭하면 크게 "
+     "올리면 모든 칸이 그 패치의 행 A[l, h, p + 1, 1:]로 바뀝니다. \"모든 맵에 같은 색 척도\"를 켜지 않으면 색은 "
+     "맵마다 따로 맞춰서 가장 밝은 패치가 그 맵의 최대 가중치입니다. 칸을 클릭하면 크게 "
      "보입니다."},
     {AttentionText::GridNotice, "compare the heads of one layer: do they all look at the same places?",
      "같은 층의 헤드들을 비교해 보세요: 모두 같은 곳을 보나요?"},
@@ -69,14 +72,26 @@ constexpr TextRow<AttentionText> kRows[] = {
     {AttentionText::Opacity, "Map opacity", "맵 불투명도"},
     {AttentionText::Rollout, "Rollout (all heads, layers 1..l)", "롤아웃 (모든 헤드, 1..l층)"},
     {AttentionText::RolloutHelp,
-     "Attention rollout (Abnar & Zuidema 2020) follows attention through the residual connections: R_l = Abar_l ... "
+     "The rollout follows the attention through all the layers up to this one at once, counting the skip connections too: it shows which patches end up in the CLS token.\n"
+     "Formula: " "Attention rollout (Abnar & Zuidema 2020) follows attention through the residual connections: R_l = Abar_l ... "
      "Abar_1 with Abar = rownorm(0.5 * mean_h A + 0.5 * I). The 0.5 * I stands for the skip connection. Row 0 of R_l "
      "says how much of each patch reached the CLS token by layer l. For the hybrid it covers the transformer blocks "
      "only: its conv trunk has no attention to follow.",
-     "어텐션 롤아웃(Abnar & Zuidema 2020)은 잔차 연결을 거치는 어텐션의 흐름을 "
+     "롤아웃은 이 층까지의 모든 층을 한꺼번에 거쳐 가는 어텐션을, 건너뛰기 연결까지 세어 따라갑니다. 결국 어떤 패치가 CLS 토큰에 들어가는지 보여 줍니다.\n"
+     "수식: " "어텐션 롤아웃(Abnar & Zuidema 2020)은 잔차 연결을 거치는 어텐션의 흐름을 "
      "따라갑니다: R_l = Abar_l ... Abar_1, Abar = rownorm(0.5 * mean_h A + 0.5 * I). 0.5 * I가 스킵 "
      "연결을 나타냅니다. R_l의 0번 행은 l층까지 각 패치가 CLS 토큰에 얼마나 "
      "전달됐는지를 뜻합니다. 하이브리드에서는 트랜스포머 블록만 포함합니다: 합성곱 줄기에는 따라갈 어텐션이 없습니다."},
+    {AttentionText::SharedScale, "One colour scale for all maps", "모든 맵에 같은 색 척도"},
+    {AttentionText::SharedScaleHelp,
+     "Off: each map is coloured from 0 to its own largest value, so every map uses all its colours and a weak head "
+     "looks as bright as a strong one. On: every map of this view (the grid and the enlarged one) uses the same "
+     "range, 0 to the largest attention weight among them, so the colours can be compared from map to map.",
+     "끄면 각 맵을 0부터 그 맵의 최댓값까지로 칠하므로, 약한 헤드도 강한 헤드만큼 밝아 보입니다. 켜면 이 화면의 "
+     "모든 맵(격자와 확대한 맵)이 같은 범위, 곧 0부터 그 맵들 가운데 가장 큰 어텐션 가중치까지를 쓰므로 맵끼리 "
+     "색을 비교할 수 있습니다."},
+    {AttentionText::SharedScaleLegend, "One colour scale for every map of this view: 0 to %.3f",
+     "이 화면의 모든 맵에 같은 색 척도: 0 ~ %.3f"},
     {AttentionText::MapNotice, "move the mouse over the object: does a patch look mostly at its neighbours, or far away?",
      "물체 위로 마우스를 움직여 보세요: 패치가 주로 이웃을 보나요, 먼 곳을 보나요?"},
     {AttentionText::RolloutNotice,
@@ -84,12 +99,14 @@ constexpr TextRow<AttentionText> kRows[] = {
      "마지막 층으로 갈수록 흐름이 배경보다 물체 쪽에 모이는지 살펴보세요."},
     {AttentionText::DistanceTitle, "Mean attention distance of every head", "헤드별 평균 어텐션 거리"},
     {AttentionText::DistanceHelp,
-     "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j] over the patch tokens i, j (the CLS "
+     "How far each head looks: the average distance, in input pixels, between a patch and the patches it attends to, weighted by the attention. Small: the head looks nearby like a small convolution; large: it looks across the image.\n"
+     "Formula: " "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j] over the patch tokens i, j (the CLS "
      "token is left out), pos = the centre of a patch cell in input pixels (a cell is %g px wide). A small d: the "
      "head looks near (like a small convolution); a large d: it looks far. Dots: heads; line: their mean. Dashed: "
      "what uniform attention would give, %.2f px, the mean distance between two cells of the %d x %d grid. Dotted: the "
      "local threshold; heads below it count as local.",
-     "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j], i와 j는 패치 토큰 (CLS 토큰 "
+     "각 헤드가 얼마나 멀리 보는지: 패치와 그 패치가 주의를 주는 패치들 사이의 거리(입력 픽셀)를 어텐션으로 가중한 평균입니다. 작으면 작은 합성곱처럼 가까이, 크면 그림 전체를 봅니다.\n"
+     "수식: " "d[l, h] = sum_ij A[l, h, i, j] * ||pos_i - pos_j|| / sum_ij A[l, h, i, j], i와 j는 패치 토큰 (CLS 토큰 "
      "제외), pos는 패치 칸 중심의 입력 픽셀 좌표 (칸 너비 %g 픽셀). d가 작으면 헤드가 "
      "가까운 곳을 (작은 합성곱처럼), 크면 먼 곳을 봅니다. 점: 헤드, 선: 헤드 평균. "
      "점선: 균일한 어텐션일 때의 값 %.2f 픽셀 (%d x %d 격자에서 두 칸 사이 거리의 평균). 점이 촘촘한 선: "

@@ -86,13 +86,15 @@ constexpr TextRow<CompareText> kRows[] = {
      "읽는 법: 모델 계열마다 한 열(전체 데이터로 학습한 p100 모델), 측정마다 한 줄이며 지금 이 페이지에서 계산합니다(정확도는 "
      "가중치 파일에 기록된 값). — : 아직 재지 않았거나 해당 없음."},
     {CompareText::MeasuredHelp,
-     "Multiply-adds: sum over the layers for one 32 x 32 image. Forward: batch 1, the median of 15 runs after 3 "
+     "Every number in this table is measured here, on these four small models: their size, their speed, their accuracy and what their analyses find.\n"
+     "Formula: " "Multiply-adds: sum over the layers for one 32 x 32 image. Forward: batch 1, the median of 15 runs after 3 "
      "warm-up runs. Accuracy ± standard error sqrt(p (1 - p) / n), n = 10000. Attention distance: sum_ij A_ij "
      "||pos_i - pos_j|| per head, the heads' mean. The per-image rows: the mean over the first %d test images. ERF "
      "r90: radius holding 90 %% of "
      "|dy/dx| around the centre unit. Equivariance error: ||F(shift x) - shift F(x)|| / ||shift F(x)||. CKA = "
      "HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), K = X X^T, L = Y Y^T.",
-     "곱셈-덧셈: 32 x 32 이미지 한 장에 대해 모든 층의 합. 순전파: 배치 1, 예열 3회 후 15회의 중앙값. 정확도 ± 표준오차 "
+     "이 표의 숫자는 모두 이 네 작은 모델을 여기서 직접 잰 것입니다: 크기, 속도, 정확도, 그리고 분석 결과입니다.\n"
+     "수식: " "곱셈-덧셈: 32 x 32 이미지 한 장에 대해 모든 층의 합. 순전파: 배치 1, 예열 3회 후 15회의 중앙값. 정확도 ± 표준오차 "
      "sqrt(p (1 - p) / n), n = 10000. 어텐션 거리: 헤드마다 sum_ij A_ij ||pos_i - pos_j||, 헤드 평균. 이미지별 "
      "측정은 처음 %d장의 테스트 이미지에 대한 평균. ERF r90: 중심 유닛 둘레에서 |dy/dx|의 90 %%를 담는 반지름. "
      "등변성 오차: ||F(shift x) - shift "
@@ -167,9 +169,11 @@ constexpr TextRow<CompareText> kRows[] = {
      "읽는 법: 선 하나가 모델 계열 하나이고, 점 하나는 60000장의 학습 이미지 중 그 비율로 학습한 모델입니다(로그 눈금). "
      "막대는 ± 표준오차 하나입니다."},
     {CompareText::PlotHelp,
-     "Accuracy p = correct / n on the test images; standard error sqrt(p (1 - p) / n). Recorded: all n = 10000 "
+     "Each point is a checkpoint's share of test images classified correctly, against the share of the training images it learned from; the bars show how uncertain that share is.\n"
+     "Formula: " "Accuracy p = correct / n on the test images; standard error sqrt(p (1 - p) / n). Recorded: all n = 10000 "
      "test images, measured at export. Gain = p(100 %) - p(1 %), its standard error sqrt(se_1^2 + se_100^2).",
-     "정확도 p = 맞힌 수 / n (테스트 이미지); 표준오차 sqrt(p (1 - p) / n). 기록값: 내보낼 때 테스트 이미지 n = 10000장 "
+     "점 하나는 한 체크포인트가 테스트 이미지를 맞힌 비율이고, 가로축은 학습에 쓴 학습 이미지의 비율입니다. 막대는 그 비율이 얼마나 불확실한지 보여 줍니다.\n"
+     "수식: " "정확도 p = 맞힌 수 / n (테스트 이미지); 표준오차 sqrt(p (1 - p) / n). 기록값: 내보낼 때 테스트 이미지 n = 10000장 "
      "전부로 잰 값. 향상 = p(100 %) - p(1 %), 그 표준오차 sqrt(se_1^2 + se_100^2)."},
     {CompareText::AxisShare, "% of the training data (log scale)", "학습 데이터 비율 % (로그 눈금)"},
     {CompareText::AxisAccuracy, "test accuracy %", "테스트 정확도 %"},

@@ -23,9 +23,11 @@ constexpr TextRow<InputText> kRows[] = {
     {InputText::BrushRadius, "Brush radius (px)", "붓 반지름 (픽셀)"},
     {InputText::BrushSoftness, "Soft edge", "부드러운 가장자리"},
     {InputText::BrushHelp,
-     "A pixel at distance d from the brush centre gets coverage a = clamp((r - d) / (r * s), 0, 1) for radius r "
+     "The brush paints white (or erases to black when Erase is on); a soft edge fades out towards the rim instead of stopping sharply.\n"
+     "Formula: " "A pixel at distance d from the brush centre gets coverage a = clamp((r - d) / (r * s), 0, 1) for radius r "
      "and soft edge s (s = 0: a hard disc). Drawing sets the pixel to max(x, a); erasing to min(x, 1 - a).",
-     "붓 중심에서 거리 d인 픽셀의 덮임 정도는 a = clamp((r - d) / (r * s), 0, 1) 입니다 (r: 반지름, s: 부드러운 "
+     "붓은 흰색을 칠합니다 (지우기를 켜면 검게 지웁니다). 부드러운 가장자리는 경계에서 뚝 끊기지 않고 서서히 흐려집니다.\n"
+     "수식: " "붓 중심에서 거리 d인 픽셀의 덮임 정도는 a = clamp((r - d) / (r * s), 0, 1) 입니다 (r: 반지름, s: 부드러운 "
      "가장자리, s = 0이면 경계가 뚜렷한 원). 그리기는 픽셀을 max(x, a)로, 지우기는 min(x, 1 - a)로 바꿉니다."},
     {InputText::Reset, "Reset", "되돌리기"},
     {InputText::Clear, "Clear", "지우기"},

@@ -9,7 +9,11 @@ namespace vc {
 
 enum class PredictionsText {
   Title,
+  TitleAll,
+  AllClasses,
   Help,
+  SmoothingHelp,
+  SmoothingLine,
   Notice,
   ScaleOption,
   Computing,

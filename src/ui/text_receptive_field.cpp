@@ -48,12 +48,14 @@ constexpr TextRow<RfText> kRows[] = {
      "읽는 법: 밝은 픽셀일수록 그 픽셀을 바꿀 때 유닛이 크게 바뀝니다. 흰 상자: 이론적 수용 영역(유닛이 볼 수 있는 전부). "
      "빨간 점: 유닛의 중심. 주황색 원: 기울기의 50 %(안쪽)와 90 %(바깥쪽)를 담는 반지름."},
     {RfText::MapHelp,
-     "ERF(x) = |∂y/∂x| summed over the input channels, where y is the sum of the unit's channels (Luo et al. 2016): "
+     "Which input pixels move this unit's output: bright pixels change it most when they change. The box is the largest area the unit could see at all (its theoretical receptive field).\n"
+     "Formula: " "ERF(x) = |∂y/∂x| summed over the input channels, where y is the sum of the unit's channels (Luo et al. 2016): "
      "one backward pass through the model. Colour = √(value / the map's maximum), so weak but wide gradients show. "
      "r50, r90: radius of the smallest disc around the unit's centre holding 50 % / 90 % of the gradient mass. The "
      "box: r_l = r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l through every convolution on the way (kernel k, "
      "stride s, dilation d; a residual block sees the union of its paths), the whole image after attention.",
-     "ERF(x) = 입력 채널에 대해 더한 |∂y/∂x|, y는 유닛의 채널을 모두 더한 값입니다 (Luo et al. 2016). 모델을 한 번 "
+     "어떤 입력 픽셀이 이 유닛의 출력을 움직이는지: 밝은 픽셀일수록 바뀌었을 때 출력을 가장 많이 바꿉니다. 상자는 유닛이 볼 수 있는 가장 넓은 영역(이론적 수용 영역)입니다.\n"
+     "수식: " "ERF(x) = 입력 채널에 대해 더한 |∂y/∂x|, y는 유닛의 채널을 모두 더한 값입니다 (Luo et al. 2016). 모델을 한 번 "
      "역전파해서 구합니다. 색 = √(값 / 맵의 최댓값): 약하지만 넓게 퍼진 기울기도 보이게 합니다. r50, r90: 유닛 중심을 "
      "둘러싼 원 가운데 기울기 총량의 50 % / 90 %를 담는 가장 작은 원의 반지름. 상자: 지나온 모든 합성곱에 대해 r_l = "
      "r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l (커널 k, 스트라이드 s, 팽창 d; 잔차 블록은 경로들의 합집합), "
@@ -118,11 +120,13 @@ constexpr TextRow<RfText> kRows[] = {
      "읽는 법: x = 층 (1이 입력에 가장 가까움), y = 픽셀. 실선: 이론적 상자의 한 변, 모델 계열마다 한 색. 파선: 유효 "
      "수용 영역의 90 % 지름 (2 r90), 점선: 50 % 지름 (2 r50). 모두 각 층 가운데 유닛의 값입니다."},
     {RfText::GrowthHelp,
-     "Box side: r_l = r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l, r_0 = j_0 = 1 (kernel k, stride s, dilation "
+     "How wide a unit's view of the input is at each layer: the box it could see at most, and the part that really matters (effective field).\n"
+     "Formula: " "Box side: r_l = r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l, r_0 = j_0 = 1 (kernel k, stride s, dilation "
      "d; the jump j is the input distance between two neighbouring units). After attention the box is the whole "
      "image. Effective field: 2 r50 and 2 r90 of the layer's centre unit (radii as in the map's help), doubled to "
      "compare with the box's side.",
-     "상자 한 변: r_l = r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l, r_0 = j_0 = 1 (커널 k, 스트라이드 s, 팽창 "
+     "층마다 유닛이 입력을 얼마나 넓게 보는지: 볼 수 있는 최대 상자와, 실제로 중요한 부분(유효 수용 영역)입니다.\n"
+     "수식: " "상자 한 변: r_l = r_(l-1) + (k_l - 1) d_l j_(l-1), j_l = j_(l-1) s_l, r_0 = j_0 = 1 (커널 k, 스트라이드 s, 팽창 "
      "d; 점프 j는 이웃한 두 유닛 사이의 입력 거리). 어텐션 뒤로는 상자가 이미지 전체입니다. 유효 수용 영역: 층 가운데 "
      "유닛의 2 r50과 2 r90 (반지름은 맵 도움말과 같음), 상자 한 변과 비교하도록 두 배로 그렸습니다."},
     {RfText::GrowthFromImage, "Effective fields from this image.", "유효 수용 영역: 이 이미지에서 잰 값."},
@@ -157,11 +161,13 @@ constexpr TextRow<RfText> kRows[] = {
      "합성곱을 쌓으며 상자가 커지는 것을 보세요: 각 행은 윗 행의 출력에 적용하는 합성곱 하나입니다 (크기를 유지하는 "
      "\"same\" 패딩). 행 번호를 클릭하면 그 행의 상자가 입력 위에 그려집니다."},
     {RfText::CalcHelp,
-     "r_l = r_(l-1) + (k_l - 1) d_l j_(l-1),  j_l = j_(l-1) s_l,  r_0 = j_0 = 1. Kernel k, stride s, dilation d; the "
+     "Stack your own convolutions and see how wide a unit's view grows: every layer widens it by its kernel, and a stride makes every later layer widen it faster.\n"
+     "Formula: " "r_l = r_(l-1) + (k_l - 1) d_l j_(l-1),  j_l = j_(l-1) s_l,  r_0 = j_0 = 1. Kernel k, stride s, dilation d; the "
      "jump j is the input distance between two neighbouring units, so a stride multiplies what every later layer "
      "adds. Padding p = floor(d (k - 1) / 2) places the box: start_l = start_(l-1) + ((k_l - 1) d_l / 2 - p_l) "
      "j_(l-1). The same code computes the real models' boxes in this view.",
-     "r_l = r_(l-1) + (k_l - 1) d_l j_(l-1),  j_l = j_(l-1) s_l,  r_0 = j_0 = 1. 커널 k, 스트라이드 s, 팽창 d; 점프 "
+     "직접 합성곱을 쌓아 유닛의 시야가 얼마나 넓어지는지 보세요. 층마다 커널만큼 넓어지고, 스트라이드가 있으면 뒤따르는 층들이 더 빨리 넓힙니다.\n"
+     "수식: " "r_l = r_(l-1) + (k_l - 1) d_l j_(l-1),  j_l = j_(l-1) s_l,  r_0 = j_0 = 1. 커널 k, 스트라이드 s, 팽창 d; 점프 "
      "j는 이웃한 두 유닛 사이의 입력 거리라서, 스트라이드는 뒤따르는 모든 층이 더하는 양을 곱절로 만듭니다. 패딩 p = "
      "floor(d (k - 1) / 2)가 상자의 위치를 정합니다: start_l = start_(l-1) + ((k_l - 1) d_l / 2 - p_l) j_(l-1). "
      "이 화면의 실제 모델 상자도 같은 코드로 계산합니다."},

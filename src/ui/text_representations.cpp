@@ -21,11 +21,13 @@ constexpr TextRow<ReprText> kRows[] = {
     {ReprText::Progress, "%d of %d images", "이미지 %d / %d장"},
     {ReprText::CkaTitle, "Layer similarity (linear CKA)", "층 사이의 유사도 (선형 CKA)"},
     {ReprText::CkaHelp,
-     "X, Y: the outputs of a layer of A and of B for the same n images, one row per image (flattened). K = X X^T, "
+     "How alike two layers represent the same test images: 1 means the same representation up to a rotation and a scale, 0 unrelated.\n"
+     "Formula: " "X, Y: the outputs of a layer of A and of B for the same n images, one row per image (flattened). K = X X^T, "
      "L = Y Y^T. CKA = HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), HSIC the unbiased estimate; summed over "
      "minibatches of 100 images (Nguyen et al. 2021). 1: the two layers represent the images alike (up to a rotation "
      "and a scale); 0: unrelated.",
-     "X, Y: 같은 n장의 이미지에 대한 A의 한 층과 B의 한 층의 출력, 이미지마다 한 행(펼침). K = X X^T, L = Y Y^T. "
+     "두 층이 같은 테스트 이미지들을 얼마나 비슷하게 표현하는지: 1은 회전과 크기만 다른 같은 표현, 0은 관계없는 표현입니다.\n"
+     "수식: " "X, Y: 같은 n장의 이미지에 대한 A의 한 층과 B의 한 층의 출력, 이미지마다 한 행(펼침). K = X X^T, L = Y Y^T. "
      "CKA = HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)), HSIC는 불편 추정량이며 이미지 100장씩의 미니배치에 걸쳐 "
      "더합니다(Nguyen 외 2021). 1: 두 층이 이미지를 (회전과 배율을 빼면) 똑같이 표현함, 0: 관련 없음."},
     {ReprText::CkaHow,
@@ -88,10 +90,12 @@ constexpr TextRow<ReprText> kRows[] = {
      "이미지가 더해질수록 안정됩니다."},
     {ReprText::SkipTitle, "Skip ratio per branch and token", "가지와 토큰별 스킵 비율"},
     {ReprText::SkipHelp,
-     "For each residual branch y = x + f(x) and token t: ratio = ||x_t|| / ||x_t + f(x_t)|| (norms over the "
+     "How much each block changes a token: near 1, what came in through the skip connection dominates and the block adds little; small, the block rewrites the token.\n"
+     "Formula: " "For each residual branch y = x + f(x) and token t: ratio = ||x_t|| / ||x_t + f(x_t)|| (norms over the "
      "features), the mean over the test images. Branches: each transformer block's attention and MLP, each basic "
      "block of the CNN. Large: the skip path dominates, the branch changes the token little.",
-     "각 잔차 가지 y = x + f(x)와 토큰 t에 대해: 비율 = ||x_t|| / ||x_t + f(x_t)|| (특징 차원에 대한 노름), 테스트 "
+     "각 블록이 토큰을 얼마나 바꾸는지: 1에 가까우면 건너뛰기 연결로 들어온 값이 지배하고 블록은 조금만 더합니다. 작으면 블록이 토큰을 새로 씁니다.\n"
+     "수식: " "각 잔차 가지 y = x + f(x)와 토큰 t에 대해: 비율 = ||x_t|| / ||x_t + f(x_t)|| (특징 차원에 대한 노름), 테스트 "
      "이미지에 대한 평균. 가지: 트랜스포머 블록마다 어텐션과 MLP, CNN의 기본 블록마다 하나. 크면 스킵 경로가 "
      "지배하고 가지는 토큰을 거의 바꾸지 않습니다."},
     {ReprText::SkipHow,
@@ -135,11 +139,13 @@ constexpr TextRow<ReprText> kRows[] = {
      "아직 계산하지 않았습니다: 테스트 이미지마다 순전파 한 번이 필요합니다."},
     {ReprText::EqTitle, "Translation equivariance by depth", "깊이에 따른 평행 이동 등변성"},
     {ReprText::EqHelp,
-     "T_k: the image shifted right by k px (zero fill). For a layer with a grid of s px per cell, when k / s is an "
+     "Shift the image a few pixels: if a layer's features shift along with it, the error is 0 (equivariance); the larger the error, the less they follow.\n"
+     "Formula: " "T_k: the image shifted right by k px (zero fill). For a layer with a grid of s px per cell, when k / s is an "
      "integer c: err = sqrt(sum ||F(T_k x) - shift_c F(x)||^2) / sqrt(sum ||shift_c F(x)||^2) over the columns both "
      "define, summed over the images. 0: the features move exactly with the input. A layer whose cells are wider "
      "than k px has no value.",
-     "T_k: 이미지를 오른쪽으로 k 픽셀 옮긴 것(빈 곳은 0). 칸당 s 픽셀인 격자를 가진 층에서 k / s가 정수 c일 때: "
+     "그림을 몇 픽셀 옮겼을 때 층의 특징도 함께 옮겨 가면 오차는 0입니다 (등변성). 오차가 클수록 덜 따라갑니다.\n"
+     "수식: " "T_k: 이미지를 오른쪽으로 k 픽셀 옮긴 것(빈 곳은 0). 칸당 s 픽셀인 격자를 가진 층에서 k / s가 정수 c일 때: "
      "err = sqrt(sum ||F(T_k x) - shift_c F(x)||^2) / sqrt(sum ||shift_c F(x)||^2), 둘 다 정의된 열에서 이미지에 걸쳐 "
      "더합니다. 0: 특징이 입력과 정확히 함께 움직임. 칸이 k 픽셀보다 넓은 층은 값이 없습니다."},
     {ReprText::EqHow,

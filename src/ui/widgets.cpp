@@ -10,6 +10,10 @@
 
 namespace vc {
 
+namespace {
+const ImVec4 kNoticeLabelColor(0.55f, 0.8f, 1.0f, 1.0f);  // light blue, on the dark theme
+}  // namespace
+
 void help_marker(const char* text) {
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered()) {
@@ -21,10 +25,12 @@ void help_marker(const char* text) {
   }
 }
 
+// The label in an accent colour, the sentence in the normal text colour: the caption is meant to be read, so it is
+// never drawn in the dimmed (disabled) colour of secondary text.
 void notice_caption(const AppState& app, const char* notice) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s %s", tr(app.ui.language, TextId::WhatToNotice), notice);
-  ImGui::PopStyleColor();
+  ImGui::TextColored(kNoticeLabelColor, "%s", tr(app.ui.language, TextId::WhatToNotice));
+  ImGui::SameLine();
+  ImGui::TextWrapped("%s", notice);
 }
 
 void record_rect(AppState& app, const std::string& id) {

@@ -60,6 +60,31 @@ TEST(Compare, RecordedAccuracyComesFromTheMetadata) {
   }
 }
 
+TEST(Predictions, LabelSmoothingComesFromTheTrainingRecipe) {
+  const Result<LabelSmoothing> a = recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 0.1}}})", 10);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->epsilon, 0.1);
+  EXPECT_DOUBLE_EQ(a->target, 0.91);  // 1 - 0.1 + 0.1 / 10
+  const Result<LabelSmoothing> b = recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 0.2}}})", 4);
+  ASSERT_TRUE(b.ok());
+  EXPECT_DOUBLE_EQ(b->target, 0.85);  // 1 - 0.2 + 0.2 / 4
+  EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {}}})", 10).ok());
+  EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 1.5}}})", 10).ok());
+  EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": "0.1"}}})", 10).ok());
+  EXPECT_FALSE(recorded_label_smoothing("not json", 10).ok());
+  EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 0.1}}})", 0).ok());
+  // Every shipped p100 checkpoint records the smoothing it was trained with; the target follows the model's classes.
+  for (int f = 0; f < kFamilyCount; ++f) {
+    std::unique_ptr<Model> m = load(checkpoint_name(f, kDefaultScale));
+    ASSERT_TRUE(m);
+    const json recipe = json::parse(m->metadata_json())["train"]["recipe"];
+    const Result<LabelSmoothing> r = recorded_label_smoothing(m->metadata_json(), m->num_classes());
+    ASSERT_TRUE(r.ok()) << kFamilies[f];
+    EXPECT_EQ(r->epsilon, recipe["label_smoothing"].get<double>());
+    EXPECT_DOUBLE_EQ(r->target, 1.0 - r->epsilon + r->epsilon / m->num_classes());
+  }
+}
+
 DataScaleCurve curve(int family, double lo, double hi) {
   DataScaleCurve c{family, {}};
   c.points.front() = MeasuredAccuracy{lo, 10000, accuracy_standard_error(lo, 10000)};

@@ -93,11 +93,13 @@ export function labControls(page) {
   };
 }
 
-// Opens origin + url in a fresh browser and waits for window.labReady; returns helpers. close() reports every
-// recorded problem as a failed check.
+// Opens origin + url in a fresh browser as a returning visitor (localStorage says the start card was seen, so the
+// views' layout is the everyday one; lab_test.mjs checks the first visit) and waits for window.labReady; returns
+// helpers. close() reports every recorded problem as a failed check.
 export async function openLab(origin, url, viewport) {
   const browser = await launch({ viewport }, origin);
   const { page, problems } = browser;
+  await page.addInitScript(() => localStorage.setItem('vitcnn.start_card_seen', '1'));
   const lab = {
     page,
     problems,

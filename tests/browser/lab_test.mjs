@@ -1,5 +1,6 @@
 // Browser end-to-end test of the built page in Debian's Chromium (headless, driven by npm playwright-core):
-// serves the page on a free local port, waits for window.labReady, clicks every tab and a gallery image,
+// serves the page on a free local port, waits for window.labReady, checks the start card of a first visit and
+// walks the tour's first steps forth and back, clicks every tab and a gallery image,
 // drops a PNG, and reads the input image back through lab.query("input") after each change; checks the
 // Content-Security-Policy is in force; then, at devicePixelRatio 2, checks canvas sizing, resizing, the URL hash
 // and the file picker. Any console error, page error, failed request, request to another origin or non-GET
@@ -117,6 +118,29 @@ async function checkContentPolicy(s) {
         `the provoked violations are the only problems they added (${provoked.length})`);
 }
 
+// The first visit shows the start card; "Start the tour" opens step 1 (the Input view), Next the Attention view of
+// step 2, Back step 1 again; the end hides the tour and localStorage remembers the visit.
+async function tourSteps(s) {
+  const tour = () => s.query('tour');
+  check((await tour()).card && !!(await s.query('rects'))['tour.card'], 'the first visit shows the start card');
+  const at = (step, tab) => s.waitFor(([n, key]) => window.lab.query('tour').step === n &&
+                                                    window.lab.query('state').tab === key, [step, tab]);
+  await s.click('tour.start');
+  await at(0, 'input');
+  await s.page.screenshot({ path: path.join(outDir, 'tour-step1.png') });
+  await s.click('tour.next');
+  await at(1, 'attention');
+  check(true, 'Next opens step 2 in the Attention view');
+  await s.click('tour.back');
+  await at(0, 'input');
+  check(true, 'Back returns to step 1 in the Input view');
+  await s.click('tour.end');
+  await s.waitFor(() => window.lab.query('tour').step === -1);
+  check(!(await tour()).card, 'the tour ends and the card stays closed');
+  check(await s.page.evaluate(() => localStorage.getItem('vitcnn.start_card_seen')) === '1',
+        'localStorage remembers the visit');
+}
+
 // 1280x800 at devicePixelRatio 1: every tab, a gallery image, a dropped PNG, then the Korean page.
 async function mainSession(origin) {
   const s = await openSession(origin, { viewport: { width: 1280, height: 800 } });
@@ -124,6 +148,7 @@ async function mainSession(origin) {
     if (!(await s.load('/index.html'))) return;
     await s.page.screenshot({ path: path.join(outDir, 'ready.png') });
     if (docsFile) await s.page.screenshot({ path: docsFile });
+    await tourSteps(s);
 
     const tabs = Object.keys(await s.query('rects')).filter((k) => k.startsWith('tab.')).map((k) => k.slice(4));
     check(tabs.length >= 6, `the tab bar has ${tabs.length} tabs`);
@@ -156,6 +181,8 @@ async function mainSession(origin) {
     // Hangul comes from the Nanum Gothic font merged into the atlas.
     if (await s.load('/index.html?lang=ko')) {
       check((await s.state()).language === 'ko', '?lang=ko opens the lab in Korean');
+      check(!(await s.query('tour')).card && !(await s.query('rects'))['tour.card'],
+            'the second visit shows no start card (localStorage remembers the first)');
       await s.page.screenshot({ path: path.join(outDir, 'ready-ko.png') });
     }
   } finally {

@@ -36,7 +36,9 @@
 #include "ui/model_store.h"
 #include "ui/receptive_field_view.h"
 #include "ui/representations_view.h"
+#include "ui/tour.h"
 #include "ui/view.h"
+#include "ui/widgets.h"
 
 namespace vc {
 namespace {
@@ -102,6 +104,8 @@ struct FakeAssets {
     };
     p.pick_image_file = [this] { ++picker_calls; };
     p.now_ms = [] { return 0.0; };
+    // A returning visitor: no start card above the views (TourTest gives the lab a store of its own).
+    p.setting_get = [](const std::string& key) { return std::string(key == kStartCardSeenKey ? "1" : ""); };
     return p;
   }
 };
@@ -582,6 +586,41 @@ TEST_F(LabTest, PredictionsForEveryModelAndAccuracyJob) {
   }
 }
 
+// All 10 classes on demand (the same rows in every column, in class order), and the label smoothing each model was
+// trained with, read from its file for the help text and the query.
+TEST_F(LabTest, PredictionsShowAllClassesOnDemandAndTheTrainingsLabelSmoothing) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.predictions");
+  frames(2);
+  EXPECT_FALSE(query("predictions")["all_classes"].get<bool>());
+  click("predictions.all_classes");
+  EXPECT_TRUE(app_->predictions.all_classes);
+  const json pred = query("predictions");
+  EXPECT_TRUE(pred["all_classes"].get<bool>());
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const json& m = pred["models"][f];
+    ASSERT_TRUE(m["ready"].get<bool>()) << m["name"];
+    const Model* model = model_or_request(*app_, m["name"].get<std::string>());
+    ASSERT_NE(model, nullptr);
+    const Result<LabelSmoothing> s = recorded_label_smoothing(model->metadata_json(), model->num_classes());
+    ASSERT_TRUE(s.ok()) << m["name"];
+    EXPECT_EQ(m["label_smoothing"]["epsilon"].get<double>(), s->epsilon);
+    EXPECT_EQ(m["label_smoothing"]["target"].get<double>(), s->target);
+    // top_probs are the probabilities of the top classes.
+    for (int k = 0; k < 3; ++k)
+      EXPECT_EQ(m["top_probs"][k].get<double>(), m["probs"][m["top"][k].get<int>()].get<double>());
+  }
+  for (const char* language : {"en", "ko"}) {
+    create(language);
+    app_->predictions.all_classes = true;
+    frames(3);
+    click("tab.predictions");
+    frames(3);
+  }
+}
+
 // The lab asks for frames while it has work of its own (the platform's FramePacer draws them): a job running, a tab
 // switch asked for; once that is drawn it asks for none. lab.query("state") counts the frames drawn.
 TEST_F(LabTest, WantsFramesOnlyWhileItHasWork) {
@@ -995,6 +1034,45 @@ TEST_F(AttentionViewTest, ALinkRestoresTheViewAndTheViewMakesTheLink) {
 
 // The view's maps, summaries and growth data checked against the analysis functions run directly on the same model
 // and input; its controls driven with the mouse.
+// One colour scale for all maps: off, every map has its own range; on, the query's shared_max is the largest value
+// of every head's map and of the enlarged one, and a link keeps the choice.
+TEST_F(AttentionViewTest, OneSharedColourScaleCoversEveryMap) {
+  create();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  json a = ready_attention();
+  EXPECT_FALSE(a["shared_scale"].get<bool>());
+  EXPECT_FALSE(a.contains("shared_max"));
+  click("attention.shared_scale");
+  a = ready_attention();
+  ASSERT_TRUE(a["shared_scale"].get<bool>());
+  EXPECT_TRUE(query("rects").contains("attention.legend"));
+  Trace trace({TraceKind::AttnProbs});
+  const AttentionStack s = direct_stack("vit_p100", &trace);
+  float top = 0.0f;
+  for (int l = 0; l < 6; ++l)
+    for (int h = 0; h < 4; ++h) {
+      const std::vector<float> m = cls_map(s, 0, l, h)->data;
+      top = std::max(top, *std::max_element(m.begin(), m.end()));
+    }
+  EXPECT_EQ(a["shared_max"].get<float>(), top);
+  EXPECT_NE(lab_view_state(*app_).find("&attn.shared=1"), std::string::npos);
+  // The rollout joins the shared range while it is shown (through the last layer: the whole rollout).
+  app_->attention.layer = 5;
+  app_->attention.rollout = true;
+  a = ready_attention();
+  const std::vector<float> r = rollout_cls_map(s, 0)->data;
+  EXPECT_EQ(a["shared_max"].get<float>(), std::max(top, *std::max_element(r.begin(), r.end())));
+  // A link turns it on and off.
+  lab_apply_view_state(*app_, "attn.shared=0");
+  EXPECT_FALSE(app_->attention.shared_scale);
+  lab_apply_view_state(*app_, "attn.shared=yes");
+  EXPECT_FALSE(app_->attention.shared_scale);
+  lab_apply_view_state(*app_, "attn.shared=1");
+  EXPECT_TRUE(app_->attention.shared_scale);
+}
+
 class ReceptiveFieldViewTest : public LabTest {
  protected:
   // Files handed to Platform::save_file.
@@ -1753,6 +1831,136 @@ const char* const kOwnHybridConfig = R"("stem_width": 8, "widths": [8, 16], "str
                                      R"("dim": 16, "depth": 3, "heads": 4, "mlp_hidden": 32)";
 const char* const kOwnRvitConfig =
     R"("patch": 7, "dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64, "rel_bias_init": "locality")";
+
+// The start card and the guided tour (ui/tour.h).
+class TourTest : public RepresentationsViewTest {
+ protected:
+  std::map<std::string, std::string> settings_;  // the platform's settings store, kept across lab_create calls
+  // A laptop's window: the tour scrolls a step's widget into sight where the view is taller.
+  void open_with_settings(const std::string& view = "") {
+    ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 800.0f);
+    Platform p = platform_with_saving(true);
+    p.setting_get = [this](const std::string& key) { return settings_.count(key) ? settings_[key] : std::string(); };
+    p.setting_set = [this](const std::string& key, const std::string& value) { settings_[key] = value; };
+    app_ = lab_create(std::move(p), LabOptions{"en", view});
+    frames(2);
+    ASSERT_TRUE(lab_ready(*app_));
+  }
+  json tour() { return query("tour"); }
+  // The key=value items of a view state, in order.
+  static std::vector<std::string> items(const std::string& view) {
+    std::vector<std::string> out;
+    for (size_t pos = 0; pos <= view.size();) {
+      const size_t end = std::min(view.find('&', pos), view.size());
+      out.push_back(view.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    return out;
+  }
+};
+
+TEST_F(TourTest, TheStartCardShowsOnAFirstVisitOnlyAndHelpTourShowsItAgain) {
+  open_with_settings();
+  EXPECT_TRUE(tour()["card"].get<bool>());
+  EXPECT_EQ(tour()["step"], -1);
+  for (const char* id : {"tour.card", "tour.start", "tour.explore"}) EXPECT_TRUE(query("rects").contains(id)) << id;
+  click("tour.explore");
+  frame();  // the card was drawn in the frame its button was released
+  EXPECT_FALSE(tour()["card"].get<bool>());
+  EXPECT_FALSE(query("rects").contains("tour.card"));
+  EXPECT_EQ(settings_["start_card_seen"], "1");
+  // The second visit remembers the first.
+  open_with_settings();
+  EXPECT_FALSE(tour()["card"].get<bool>());
+  EXPECT_FALSE(query("rects").contains("tour.card"));
+  // Help -> Tour shows the card again; "Start the tour" opens the first step.
+  click("menu.help");
+  click("menu.tour");
+  EXPECT_TRUE(tour()["card"].get<bool>());
+  click("tour.start");
+  frames(2);
+  EXPECT_FALSE(tour()["card"].get<bool>());
+  EXPECT_EQ(tour()["step"], 0);
+  EXPECT_EQ(app_->tour_step, 0);
+  EXPECT_EQ(tab(), "input");
+  // Without a settings store (nothing remembered), every start is a first visit.
+  Platform forgetful = assets_.platform();
+  forgetful.setting_get = nullptr;
+  app_ = lab_create(std::move(forgetful), LabOptions{"en", ""});
+  frames(2);
+  EXPECT_TRUE(tour()["card"].get<bool>());
+  // A step beyond the table (a hand-edited link) ends the tour instead of drawing nothing.
+  app_->tour_step = 1000;
+  frames(2);
+  EXPECT_EQ(tour()["step"], -1);
+}
+
+// Every step, walked with the mouse: its view state is applied (applying it again changes nothing), its widget is
+// drawn on screen and outlined, and once the view's jobs have finished its answer quotes the numbers of the views'
+// queries. Back returns to the previous step's view; the end hides the panel.
+TEST_F(TourTest, EveryStepOpensItsViewShowsItsWidgetAndAnswersWithLiveNumbers) {
+  open_with_settings();
+  ASSERT_GE(tour_steps().size(), 10u);
+  for (const TourStep& step : tour_steps()) {
+    const std::vector<std::string> it = items(step.view);
+    ASSERT_TRUE(!it.empty() && it.front().rfind("tab=", 0) == 0) << step.view;
+    EXPECT_GE(view_index(it.front().substr(4)), 0) << step.view << ": a step for a view that does not exist";
+  }
+  click("tour.start");
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  for (size_t i = 0; i < tour_steps().size(); ++i) {
+    const TourStep& step = tour_steps()[i];
+    frames(3);
+    ASSERT_EQ(tour()["step"], static_cast<int>(i));
+    const std::string tab_item = items(step.view).front();
+    EXPECT_EQ("tab=" + tab(), tab_item) << step.view;
+    const std::string state = lab_view_state(*app_);
+    lab_apply_view_state(*app_, step.view);
+    EXPECT_EQ(lab_view_state(*app_), state) << step.view;
+    // The outlined widget, drawn and scrolled on screen (once its view has what it needs to draw it).
+    auto on_screen = [&](const json& rects) {
+      if (!rects.contains(step.anchor)) return false;
+      const json& r = rects[step.anchor];
+      return r[0].get<float>() >= 0.0f && r[1].get<float>() >= 0.0f &&
+             r[0].get<float>() + r[2].get<float>() <= display.x && r[1].get<float>() + r[3].get<float>() <= display.y;
+    };
+    for (int k = 0; k < 400 && !on_screen(query("rects")); ++k) frame();
+    EXPECT_TRUE(on_screen(query("rects"))) << step.anchor << " " << query("rects").value(step.anchor, json()).dump();
+    EXPECT_TRUE(tour()["anchor_drawn"].get<bool>());
+    // The answer, once the numbers are there.
+    click("tour.reveal");
+    EXPECT_TRUE(tour()["reveal_open"].get<bool>());
+    for (int k = 0; k < 3000 && tour()["answer"].is_null(); ++k) frame();
+    const json answer = tour()["answer"];
+    ASSERT_TRUE(answer.is_string()) << step.view << ": no answer";
+    const std::string text = answer.get<std::string>();
+    for (const TourNumber& n : tour_numbers(step)) {
+      const json value = query(n.query)[json::json_pointer(n.pointer)];
+      ASSERT_TRUE(value.is_number()) << n.pointer;
+      const std::string shown = n.format ? format_text(n.format, value.get<double>() * n.scale)
+                                         : std::string(class_name(Language::En, value.get<int>()));
+      EXPECT_NE(text.find(shown), std::string::npos) << text << " lacks " << shown << " (" << n.pointer << ")";
+    }
+    EXPECT_EQ(text.find("%s"), std::string::npos) << text;  // every conversion filled
+    std::optional<std::string> korean;
+    app_->ui.language = Language::Ko;
+    korean = tour_reveal_text(*app_, static_cast<int>(i));
+    app_->ui.language = Language::En;
+    EXPECT_TRUE(korean && *korean != text) << step.view;
+    if (i + 1 < tour_steps().size()) click("tour.next");
+  }
+  // Back to the previous step: its view again, its answer hidden.
+  click("tour.back");
+  frames(2);
+  EXPECT_EQ(tour()["step"], static_cast<int>(tour_steps().size()) - 2);
+  EXPECT_FALSE(tour()["reveal_open"].get<bool>());
+  EXPECT_EQ("tab=" + tab(), items(tour_steps()[tour_steps().size() - 2].view).front());
+  click("tour.end");
+  frame();
+  EXPECT_EQ(tour()["step"], -1);
+  EXPECT_EQ(app_->tour_step, -1);
+  EXPECT_FALSE(query("rects").contains("tour.panel"));
+}
 
 class OwnCheckpointTest : public RepresentationsViewTest {
  protected:

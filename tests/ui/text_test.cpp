@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ui/text.h"
+#include "ui/tour.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -45,11 +46,28 @@ TEST(Text, ConversionsAreFoundInOrder) {
 
 TEST(Text, EnglishAndKoreanHaveTheSamePlaceholdersInEveryTable) {
   expect_same_conversions(common_texts(), "common (ui/text.cpp)");
+  expect_same_conversions(tour_texts(), "tour (ui/tour.cpp)");
   for (const ViewSpec& v : lab_views()) {
     expect_same_conversions(std::span<const TextPair>(&v.label, 1), std::string("tab label of ") + v.key);
     ASSERT_NE(v.texts, nullptr) << v.key;
     expect_same_conversions(v.texts(), std::string("strings of view ") + v.key);
     EXPECT_FALSE(v.texts().empty()) << v.key;
+  }
+}
+
+// A tour step's answer is filled with its numbers, one %s each, in both languages; its other strings are shown as
+// they are (no conversions).
+TEST(Text, TourAnswersHaveOneStringPerNumber) {
+  for (const TourStep& step : tour_steps()) {
+    const std::vector<std::string> expected(tour_numbers(step).size(), "%s");
+    std::vector<std::string> en;
+    for (const std::string& c : conversions(step.reveal.en))
+      if (c != "%%") en.push_back(c);
+    EXPECT_EQ(en, expected) << step.reveal.en;
+    for (const TextPair& plain : {step.text, step.question}) {
+      EXPECT_TRUE(conversions(plain.en).empty()) << plain.en;
+      EXPECT_TRUE(conversions(plain.ko).empty()) << plain.ko;
+    }
   }
 }
 
