@@ -8,13 +8,16 @@
 
 #include "imgui.h"
 #include "ui/app_state.h"
+#include "ui/scale.h"
 
 namespace vc {
 namespace {
 
-// Logical font size in pixels; the atlas is rasterized at this size times the pixel ratio.
+// Logical font size in pixels at presenter scale 1; the atlas is rasterized at this size times the pixel ratio
+// times the presenter scale (ui/scale.h), so text is crisp at every scale.
 constexpr float kFontSize = 15.0f;
-// Above this pixel ratio the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas instead.
+// Above this ratio (pixel ratio x scale) the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas
+// instead (a 1080p projector at scale 1.5 stays at 1.5: crisp).
 constexpr float kMaxFontRatio = 2.0f;
 
 // Font files, as asset paths; the second one is merged into the first for Hangul.
@@ -70,6 +73,7 @@ Shell::Shell() {
   ImGui::CreateContext();
   // The lab keeps its own view state (URL hash, --view): no imgui.ini next to the program.
   ImGui::GetIO().IniFilename = nullptr;
+  base_style_ = ImGui::GetStyle();
 }
 
 Shell::~Shell() {
@@ -113,8 +117,6 @@ void Shell::build_fonts(float pixel_ratio) {
   hangul.PixelSnapH = true;
   io.Fonts->AddFontFromMemoryTTF(fonts_[1]->bytes.data(), static_cast<int>(fonts_[1]->bytes.size()), size, &hangul,
                                  kHangulRanges);
-  // Glyphs are rasterized for device pixels and drawn at logical size.
-  io.FontGlobalScale = 1.0f / pixel_ratio;
   backend_.upload_fonts();
   font_ratio_ = pixel_ratio;
 }
@@ -133,7 +135,8 @@ void Shell::wake() {
 
 void Shell::frame(const FrameGeometry& geometry, double now_s) {
   drawn_geometry_ = geometry;
-  const float font_ratio = std::clamp(geometry.pixel_ratio, 1.0f, kMaxFontRatio);
+  const float scale = lab_scale(*app_, geometry.logical_w);
+  const float font_ratio = std::clamp(geometry.pixel_ratio * scale, kMinScale, kMaxFontRatio);
   if (font_ratio_ == 0 && error_.empty()) {
     const bool all_done = std::all_of(fonts_.begin(), fonts_.end(), [](const auto& f) { return f->done; });
     for (const auto& font : fonts_) {
@@ -155,6 +158,14 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
     return;
   }
 
+  // Glyphs are rasterized for device pixels at the presenter scale and drawn at logical size; paddings, spacings
+  // and roundings follow the scale too.
+  ImGui::GetIO().FontGlobalScale = scale / font_ratio_;
+  if (style_scale_ != scale) {
+    ImGui::GetStyle() = base_style_;
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    style_scale_ = scale;
+  }
   backend_.new_frame(geometry, now_s);
   ImGui::NewFrame();
   lab_frame(*app_);

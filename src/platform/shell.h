@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "imgui.h"
 #include "platform/frame_pacer.h"
 #include "platform/imgui_backend.h"
 #include "ui/lab.h"
@@ -63,7 +64,9 @@ class Shell {
   FrameGeometry drawn_geometry_;  // of the last drawn frame
   std::unique_ptr<AppState> app_;
   std::vector<std::shared_ptr<FontFile>> fonts_;
-  float font_ratio_ = 0;  // pixel ratio the atlas was rasterized for (0: not built)
+  float font_ratio_ = 0;  // pixel ratio x presenter scale the atlas was rasterized for (0: not built)
+  ImGuiStyle base_style_;  // ImGui's style at scale 1
+  float style_scale_ = 0;  // the scale ImGui's style has now (0: not scaled yet)
   bool ready_ = false;
   std::string error_;
 };
