@@ -113,10 +113,11 @@ void input_canvas(AppState& app, float cell, const char* id) {
   }
 }
 
-// Erase toggle, Reset and Clear: the editing buttons of the Input view and of the strip beside every other view.
-void edit_buttons(AppState& app) {
+// Erase toggle, Reset and Clear: the editing buttons of the Input view and (`short_labels`) of the strip beside
+// every other view.
+void edit_buttons(AppState& app, bool short_labels) {
   const Language L = app.ui.language;
-  ImGui::Checkbox(tr(L, InputText::Erase), &app.input.brush.erase);
+  ImGui::Checkbox(tr(L, short_labels ? InputText::StripErase : InputText::Erase), &app.input.brush.erase);
   record_rect(app, "button.erase");
   if (ImGui::Button(tr(L, InputText::Reset))) reset_input(app);
   record_rect(app, "button.reset");
@@ -130,7 +131,7 @@ void input_tools(AppState& app) {
   InputState& in = app.input;
   source_line(app);
   ImGui::TextDisabled("%s", tr(L, InputText::MouseHint));
-  edit_buttons(app);
+  edit_buttons(app, false);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
   ImGui::SliderFloat(tr(L, InputText::BrushRadius), &in.brush.radius, 0.5f, 4.0f, "%.1f");
   record_rect(app, "slider.radius");
@@ -237,7 +238,7 @@ void panel_input_strip(AppState& app) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", tr(L, InputText::StripHint));
   ImGui::PopStyleColor();
-  edit_buttons(app);
+  edit_buttons(app, true);
   ImGui::Separator();
   if (!gallery_available(app)) return;
   const float thumb_cell = std::max(1.0f, std::round(s));

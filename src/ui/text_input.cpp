@@ -55,6 +55,7 @@ constexpr TextRow<InputText> kRows[] = {
     {InputText::StripTitle, "Input", "입력"},
     {InputText::StripHint, "Draw here: left button draws, right button erases. Brush and shifts: Input view (key 1).",
      "여기에 그리세요: 왼쪽 버튼은 그리기, 오른쪽 버튼은 지우기. 붓과 이동: 입력 화면(1번 키)."},
+    {InputText::StripErase, "Erase", "지우개"},
 };
 constexpr auto kTexts = text_table(kRows);
 

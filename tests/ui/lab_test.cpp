@@ -2089,18 +2089,38 @@ class LayoutTest : public LabTest {
     ImVec4 clip;  // its draw command's clip rectangle
     const ImGuiWindow* window;
     int index;    // its first vertex in the window's draw list
+    unsigned codepoint;  // '?' for a glyph cut by the CPU
   };
+
+  // The line of text glyph i belongs to (its neighbours drawn one after another), for the failure message.
+  static std::string line_of(const std::vector<Glyph>& all, size_t i) {
+    size_t first = i, last = i;
+    const auto joined = [&](size_t a, size_t b) {
+      return all[a].window == all[b].window && all[b].index == all[a].index + 4 && all[a].box.y == all[b].box.y;
+    };
+    while (first > 0 && joined(first - 1, first)) --first;
+    while (last + 1 < all.size() && joined(last, last + 1)) ++last;
+    std::string out;
+    for (size_t k = first; k <= last; ++k) {
+      const unsigned c = all[k].codepoint;
+      if (c < 0x80) out += static_cast<char>(c);
+      else if (c < 0x800) out += {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+      else out += {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                   static_cast<char>(0x80 | (c & 0x3F))};
+    }
+    return "\"" + out + "\"";
+  }
 
   // Every glyph quad of the last frame's visible windows (not tooltips or popups): four vertices forming an
   // axis-aligned rectangle with a textured (font atlas) uv rectangle. `cut` gets those whose uv rectangle is not a
   // whole glyph's: text clipped by the CPU at a frame's edge (a button, a tab, a combo too narrow for its label).
   std::vector<Glyph> glyphs(std::vector<std::string>* cut) {
     const ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
-    std::set<std::array<float, 4>> whole;
-    for (const ImFontGlyph& g : font->Glyphs) whole.insert({g.U0, g.V0, g.U1, g.V1});
+    std::map<std::array<float, 4>, unsigned> whole;  // uv rectangle -> codepoint
+    for (const ImFontGlyph& g : font->Glyphs) whole[{g.U0, g.V0, g.U1, g.V1}] = g.Codepoint;
     std::vector<Glyph> out;
     for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
-      if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup))) continue;
+      if (!w->Active || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup))) continue;
       const ImDrawList& dl = *w->DrawList;
       std::vector<int> owner(dl.VtxBuffer.Size, -1);  // draw command of each vertex
       for (int c = 0; c < dl.CmdBuffer.Size; ++c) {
@@ -2117,10 +2137,11 @@ class LayoutTest : public LabTest {
                           v[2].uv.y == v[3].uv.y && v[3].uv.x == v[0].uv.x && v[0].uv.x < v[2].uv.x &&
                           v[0].uv.y < v[2].uv.y && v[0].pos.x < v[2].pos.x && owner[k] >= 0;
         if (!quad) continue;
-        Glyph g{ImVec4(v[0].pos.x, v[0].pos.y, v[2].pos.x, v[2].pos.y), dl.CmdBuffer[owner[k]].ClipRect, w, k};
-        if (!whole.count({v[0].uv.x, v[0].uv.y, v[2].uv.x, v[2].uv.y}))
-          cut->push_back(std::string(w->Name) + ": a glyph cut at x " + std::to_string(g.box.x));
+        const auto known = whole.find({v[0].uv.x, v[0].uv.y, v[2].uv.x, v[2].uv.y});
+        Glyph g{ImVec4(v[0].pos.x, v[0].pos.y, v[2].pos.x, v[2].pos.y), dl.CmdBuffer[owner[k]].ClipRect, w, k,
+                known == whole.end() ? '?' : known->second};
         out.push_back(g);
+        if (known == whole.end()) cut->push_back(std::to_string(out.size() - 1));
         k += 3;
       }
     }
@@ -2130,15 +2151,19 @@ class LayoutTest : public LabTest {
   // What is wrong with the text of the last frame: glyphs cut or outside their clip rectangle horizontally,
   // overlapping text, named widgets beyond the window's width.
   std::vector<std::string> text_problems() {
-    std::vector<std::string> problems;
-    std::vector<Glyph> all = glyphs(&problems);
+    std::vector<std::string> problems, cut;
+    std::vector<Glyph> all = glyphs(&cut);
+    for (const std::string& i : cut)
+      problems.push_back(std::string(all[std::stoul(i)].window->Name) + ": cut to fit its frame: " +
+                         line_of(all, std::stoul(i)));
     constexpr float kSlack = 1.5f;  // glyph boxes carry a pixel of padding
-    for (const Glyph& g : all) {
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Glyph& g = all[i];
       const bool rows_visible = g.box.w > g.clip.y && g.box.y < g.clip.w;
       if (rows_visible && (g.box.x < g.clip.x - kSlack || g.box.z > g.clip.z + kSlack))
         problems.push_back(std::string(g.window->Name) + ": text clipped at x " + std::to_string(g.box.x) + ".." +
                            std::to_string(g.box.z) + " (window " + std::to_string(g.clip.x) + ".." +
-                           std::to_string(g.clip.z) + ")");
+                           std::to_string(g.clip.z) + "): " + line_of(all, i));
     }
     // Overlap of the visible parts; neighbours in one string may touch.
     std::vector<ImVec4> seen(all.size());
@@ -2163,7 +2188,8 @@ class LayoutTest : public LabTest {
         const float smaller = std::min((a.z - a.x) * (a.w - a.y), (b.z - b.x) * (b.w - b.y));
         if (ox * oy > 0.3f * smaller)
           problems.push_back(std::string(ga.window->Name) + " / " + gb.window->Name + ": text overlaps at (" +
-                             std::to_string(a.x) + ", " + std::to_string(a.y) + ")");
+                             std::to_string(a.x) + ", " + std::to_string(a.y) + "): " + line_of(all, order[oi]) +
+                             " and " + line_of(all, order[oj]));
       }
     }
     const float width = ImGui::GetIO().DisplaySize.x;
@@ -2186,8 +2212,8 @@ TEST_F(LayoutTest, EveryViewsTextLiesInsideItsWindowsAtEverySizeAndScale) {
     ImGui::GetIO().DisplaySize = ImVec2(c.w, c.h);
     for (const char* language : {"en", "ko"}) {
       // The Representations figures computed on a few images, so that every figure is drawn.
-      app_ = lab_create(assets_.platform(), LabOptions{language, "repr.n=100&repr.skip_n=4&repr.eq_n=4&repr.cka=1&"
-                                                                 "repr.skip=1&repr.eq=1", c.scale});
+      app_ = lab_create(assets_.platform(), LabOptions{language, "repr.n=100&repr.eq_n=20&repr.cka=1&repr.skip=1&"
+                                                                 "repr.eq=1", c.scale});
       for (int t = 0; t < static_cast<int>(std::size(kTabKeys)); ++t) {
         app_->ui.requested_tab = t;
         for (int i = 0; i < 600 && (i < 4 || lab_wants_frame(*app_)); ++i) frame();
