@@ -566,7 +566,7 @@ void calculator(AppState& app, const Model& model, float width) {
                        RfText::ColJump, RfText::ColGrid})
       ImGui::TableSetupColumn(tr(L, col));
     ImGui::TableSetupColumn("");
-    table_headers_wrapped();
+    ImGui::TableHeadersRow();
     for (int i = 0; i < n; ++i) {
       ConvGeometry& c = v.calc[i];
       ImGui::TableNextRow();

@@ -1467,7 +1467,7 @@ TEST_F(ReceptiveFieldViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   EXPECT_TRUE(r["others"].get<bool>());
   ASSERT_EQ(r["calculator"]["rows"].size(), 2u);
   EXPECT_EQ(r["calculator"]["rows"][1]["dilation"], 2);
-  EXPECT_EQ(lab_view_state(*app_), link);
+  EXPECT_EQ(view_link(), link);
   rf_cancel_average(*app_);
 
   // Each bad value is ignored: unknown model, scale, layer; a unit off the grid, negative, or CLS on a conv layer;
@@ -1840,7 +1840,7 @@ TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
       "&repr.k=1&repr.eq_n=20&repr.cka=1&repr.skip=1&repr.eq=1";
   create("en", link);
   frames(2);
-  EXPECT_EQ(lab_view_state(*app_), link);
+  EXPECT_EQ(view_link(), link);
   const json r = repr();
   EXPECT_EQ(r["cka"]["a"], "cnn_p010");
   EXPECT_TRUE(r["cka"]["requested"].get<bool>());
