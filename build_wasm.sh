@@ -111,6 +111,8 @@ run_tests() {
     node tests/browser/compare.mjs build-wasm/web build/vitcnn build-wasm/compare-test
   step "browser: own checkpoints dropped and picked (tests/browser/own_checkpoint.mjs)" \
     node tests/browser/own_checkpoint.mjs build-wasm/web build/vitcnn build-wasm/own-checkpoint-test
+  step "browser: links reopen the same view, Copy link, screenshots of every view (tests/browser/links.mjs)" \
+    node tests/browser/links.mjs build-wasm/web build-wasm/links-test
   step "browser: an idle page draws nothing, input wakes it (tests/browser/idle.mjs)" \
     node tests/browser/idle.mjs build-wasm/web
   step "browser: offline after the first visit, Korean font only when shown (tests/browser/offline.mjs)" \

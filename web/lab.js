@@ -154,12 +154,30 @@
       keepOffline();
     },
     onLabError: fail,
+    // The hash follows the view state at most every 200 ms (browsers limit replaceState calls; drawing changes the
+    // state every frame).
     onLabViewState: function (state) {
-      const url = location.pathname + location.search + (state ? '#' + encodeView(state) : '');
-      history.replaceState(null, '', url);
+      hashState.latest = state;
+      if (hashState.timer) return;
+      const write = () => {
+        const url = location.pathname + location.search + (hashState.latest ? '#' + encodeView(hashState.latest) : '');
+        history.replaceState(null, '', url);
+      };
+      write();
+      hashState.timer = setTimeout(() => { hashState.timer = null; write(); }, 200);
+    },
+    // "Copy link" (src/platform/main_web.cpp): this page's link to the state, put on the clipboard; '' without one.
+    labShareLink: function (state) {
+      if (!navigator.clipboard) return '';
+      const link = location.origin + location.pathname + '#' + encodeView(state);
+      navigator.clipboard.writeText(link).catch((e) => console.warn('vitcnn-lab: clipboard: ' + e.message));
+      return link;
     },
   };
-  const view = decodeView(location.hash);
+  const hashState = { latest: '', timer: null };
+  // ?scale=1.5 is a view key like the hash's (a bad value is ignored there); the hash's own scale= wins.
+  const scale = new URLSearchParams(location.search).get('scale');
+  const view = (scale ? 'scale=' + scale + '&' : '') + decodeView(location.hash);
   if (view) Module.arguments.push('--view', view);
   window.Module = Module;
 

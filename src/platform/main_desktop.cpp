@@ -118,6 +118,16 @@ int run(const ShellOptions& options) {
       });
     };
     platform.save_file = save_in_current_folder;
+    // "Copy link": the command line that opens this view, on the clipboard and printed.
+    platform.share_link = [window](const std::string& state, std::string*) {
+      std::string quoted;  // inside single quotes for a POSIX shell: ' becomes '\''
+      for (char c : state) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      const std::string link = "vitcnn-lab --view '" + quoted + "'";
+      glfwSetClipboardString(window, link.c_str());
+      std::printf("vitcnn-lab: link: %s\n", link.c_str());
+      std::fflush(stdout);
+      return link;
+    };
     // glibc's bytes in use (mmapped blocks included), and what it holds from the system.
     platform.memory_use = [] {
       const struct mallinfo2 m = mallinfo2();

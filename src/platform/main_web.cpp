@@ -7,8 +7,8 @@
 #include <malloc.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -74,6 +74,14 @@ EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int length), 
   Module.labSaveFile(UTF8ToString(name), HEAPU8.slice(bytes, bytes + length));
 });
 EM_JS(void, js_shown, (), { Module.onLabShown(); });
+// The page's link for a view state (web/lab.js labShareLink, which also puts it on the clipboard), malloc'd; an
+// empty string when the page has no clipboard.
+EM_JS(char*, js_share_link, (const char* state), {
+  var link = Module.labShareLink(UTF8ToString(state));
+  var len = lengthBytesUTF8(link) + 1, ptr = _malloc(len);
+  stringToUTF8(link, ptr, len);
+  return ptr;
+});
 EM_JS(void, js_ready, (), { Module.onLabReady(); });
 EM_JS(void, js_fatal, (const char* message), { Module.onLabError(UTF8ToString(message)); });
 // The lab's settings in localStorage under "vitcnn.<key>"; a browser that refuses storage (a privacy mode) forgets.
@@ -208,6 +216,13 @@ int main(int argc, char** argv) {
   platform.save_file = [](const std::string& name, std::span<const uint8_t> bytes) {
     js_save_file(name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
     return std::string();
+  };
+  platform.share_link = [](const std::string& state, std::string* error) {
+    char* answer = js_share_link(state.c_str());
+    std::string link = answer;
+    std::free(answer);
+    if (link.empty()) *error = "this page has no clipboard access (the address bar holds the same link)";
+    return link;
   };
   // dlmalloc's bytes in use, and the wasm memory (it only grows).
   platform.memory_use = [] {

@@ -1,6 +1,9 @@
 #include "platform/options.h"
 
 #include <charconv>
+#include <optional>
+
+#include "ui/scale.h"
 
 namespace vc {
 namespace {
@@ -22,6 +25,8 @@ std::string shell_usage() {
   return "usage: vitcnn-lab [options]\n"
          "  --lang en|ko        interface language (default en)\n"
          "  --view STATE        view state to open (the part after '#' in a shared lab link)\n"
+         "  --scale S           presenter scale, 0.5 to 3 (default: automatic, 1.25 from 1600 and 1.5 from\n"
+         "                      1900 logical pixels wide; A- / A+ in the menu bar change it)\n"
          "  --frames N          quit after N frames (for scripted and headless runs)\n"
          "  --screenshot FILE   write the last frame as PNG before quitting\n"
          "  --assets DIR        read every asset under DIR (e.g. build-wasm/web/assets) instead of\n"
@@ -39,7 +44,7 @@ Result<ShellOptions> parse_shell_options(const std::vector<std::string>& args) {
       options.help = true;
       continue;
     }
-    const bool takes_value = flag == "--lang" || flag == "--view" || flag == "--frames" ||
+    const bool takes_value = flag == "--lang" || flag == "--view" || flag == "--scale" || flag == "--frames" ||
                              flag == "--screenshot" || flag == "--assets" || flag == "--size";
     if (!takes_value) return Error{"unknown option '" + flag + "' (see --help)"};
     if (i + 1 >= args.size()) return Error{flag + " needs a value (see --help)"};
@@ -49,6 +54,10 @@ Result<ShellOptions> parse_shell_options(const std::vector<std::string>& args) {
       options.lab.language = value;
     } else if (flag == "--view") {
       options.lab.view_state = value;
+    } else if (flag == "--scale") {
+      const std::optional<float> scale = parse_scale(value);
+      if (!scale) return Error{"--scale wants a number from 0.5 to 3, not '" + value + "'"};
+      options.lab.scale = *scale;
     } else if (flag == "--frames") {
       auto frames = parse_int(flag, value, 1, 1000000);
       if (!frames) return frames.error();

@@ -8,13 +8,16 @@
 
 #include "imgui.h"
 #include "ui/app_state.h"
+#include "ui/scale.h"
 
 namespace vc {
 namespace {
 
-// Logical font size in pixels; the atlas is rasterized at this size times the pixel ratio.
+// Logical font size in pixels at presenter scale 1; the atlas is rasterized at this size times the pixel ratio
+// times the presenter scale (ui/scale.h), so text is crisp at every scale.
 constexpr float kFontSize = 15.0f;
-// Above this pixel ratio the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas instead.
+// Above this ratio (pixel ratio x scale) the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas
+// instead (a 1080p projector at scale 1.5 stays at 1.5: crisp).
 constexpr float kMaxFontRatio = 2.0f;
 
 // Font files, as asset paths (cmake/platform.cmake subsets them at build time). The text font is the base; one of the
@@ -75,6 +78,7 @@ Shell::Shell() {
   ImGui::CreateContext();
   // The lab keeps its own view state (URL hash, --view): no imgui.ini next to the program.
   ImGui::GetIO().IniFilename = nullptr;
+  base_style_ = ImGui::GetStyle();
 }
 
 Shell::~Shell() {
@@ -107,7 +111,7 @@ std::shared_ptr<Shell::FontFile> Shell::fetch_font(const char* path) {
   return font;
 }
 
-void Shell::update_fonts(float pixel_ratio) {
+void Shell::update_fonts(const FrameGeometry& geometry) {
   const bool korean = (app_ ? lab_language(*app_) : options_.language) == "ko";
   if (!korean && hangul_font_ && hangul_font_->done && !hangul_font_->loaded()) {
     hangul_font_.reset();  // the next switch to Korean asks again
@@ -128,7 +132,8 @@ void Shell::update_fonts(float pixel_ratio) {
     hangul_font_->reported = true;
   }
   FontFile& hangul = hangul_font_ && hangul_font_->loaded() ? *hangul_font_ : *names_font_;
-  if (font_ratio_ != pixel_ratio || atlas_hangul_ != &hangul) build_fonts(pixel_ratio, hangul);
+  const float ratio = std::clamp(geometry.pixel_ratio * lab_scale(*app_, geometry.logical_w), kMinScale, kMaxFontRatio);
+  if (font_ratio_ != ratio || atlas_hangul_ != &hangul) build_fonts(ratio, hangul);
 }
 
 void Shell::build_fonts(float pixel_ratio, FontFile& hangul_font) {
@@ -148,8 +153,6 @@ void Shell::build_fonts(float pixel_ratio, FontFile& hangul_font) {
   // Codepoints the file lacks (the names font has three syllables) are skipped by the atlas builder.
   io.Fonts->AddFontFromMemoryTTF(hangul_font.bytes.data(), static_cast<int>(hangul_font.bytes.size()), size, &hangul,
                                  kHangulRanges);
-  // Glyphs are rasterized for device pixels and drawn at logical size.
-  io.FontGlobalScale = 1.0f / pixel_ratio;
   backend_.upload_fonts();
   font_ratio_ = pixel_ratio;
   atlas_hangul_ = &hangul_font;
@@ -169,7 +172,7 @@ void Shell::wake() {
 
 void Shell::frame(const FrameGeometry& geometry, double now_s) {
   drawn_geometry_ = geometry;
-  if (error_.empty()) update_fonts(std::clamp(geometry.pixel_ratio, 1.0f, kMaxFontRatio));
+  if (error_.empty()) update_fonts(geometry);
 
   glViewport(0, 0, geometry.fb_w, geometry.fb_h);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
@@ -179,6 +182,15 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
     return;
   }
 
+  // Glyphs are rasterized for device pixels at the presenter scale and drawn at logical size; paddings, spacings
+  // and roundings follow the scale too.
+  const float scale = lab_scale(*app_, geometry.logical_w);
+  ImGui::GetIO().FontGlobalScale = scale / font_ratio_;
+  if (style_scale_ != scale) {
+    ImGui::GetStyle() = base_style_;
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    style_scale_ = scale;
+  }
   backend_.new_frame(geometry, now_s);
   ImGui::NewFrame();
   lab_frame(*app_);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "imgui.h"
 #include "platform/frame_pacer.h"
 #include "platform/imgui_backend.h"
 #include "ui/lab.h"
@@ -62,7 +63,7 @@ class Shell {
   struct FontFile;
   std::shared_ptr<FontFile> fetch_font(const char* path);
   // Fetches the Hangul font once Korean is shown; (re)builds the atlas when the pixel ratio or its Hangul font changes.
-  void update_fonts(float pixel_ratio);
+  void update_fonts(const FrameGeometry& geometry);
   void build_fonts(float pixel_ratio, FontFile& hangul_font);
   std::string fonts_json() const;
 
@@ -75,8 +76,10 @@ class Shell {
   decltype(Platform::fetch) fetch_;
   std::shared_ptr<FontFile> text_font_, names_font_;
   std::shared_ptr<FontFile> hangul_font_;  // null until Korean is shown (again after a failed fetch)
-  float font_ratio_ = 0;                   // pixel ratio the atlas was rasterized for (0: not built)
+  float font_ratio_ = 0;  // pixel ratio x presenter scale the atlas was rasterized for (0: not built)
   const FontFile* atlas_hangul_ = nullptr;  // the Hangul font merged into the atlas
+  ImGuiStyle base_style_;  // ImGui's style at scale 1
+  float style_scale_ = 0;  // the scale ImGui's style has now (0: not scaled yet)
   bool ready_ = false;
   std::string error_;
 };

@@ -45,6 +45,12 @@ struct InputState {
   BrushSettings brush;
   bool stroke_active = false;  // a drag on the canvas is under way
   float stroke_x = 0, stroke_y = 0;  // last brush position of the stroke, in input pixels
+  // The input a link named (keys img= and px=, ui/link.h), held until the test set has arrived.
+  struct LinkInput {
+    int gallery_index = -1;            // img=: a test-set index, -1: none
+    std::optional<InputImage> image;   // px=: the image itself
+  };
+  std::optional<LinkInput> link;
 };
 
 // One asynchronous Platform::fetch: the callback fills it, lab_frame consumes it. Shared with the callback,
@@ -71,6 +77,13 @@ struct UiState {
   bool switching_tab = false;  // a view was selected programmatically last frame: the tab bar shows it this one
   std::string message;             // one status line under the menu bar
   bool message_is_error = false;
+  // The presenter scale chosen with A- / A+, a link's scale= or --scale; 0: the automatic rule (ui/scale.h).
+  float scale = 0.0f;
+  float drawn_scale = 1.0f;        // the scale of the last frame (the chosen one or the automatic rule's)
+  // The guided tour's step, an index into tour_steps() (ui/tour.h; link key tour=<n>, ui/link.h); -1: no tour shown.
+  // The tour treats a step past its last one as -1.
+  int tour_step = -1;
+  std::string shared_link;         // the last link "Copy link" gave the platform
   bool ready = false;              // a frame was drawn with the gallery data
   int64_t frames = 0;              // frames drawn (lab_frame calls)
   // Screen rectangles [x, y, w, h] of named widgets in the last frame, for tests and scripted clicks.
@@ -207,7 +220,6 @@ struct AppState {
   ReceptiveFieldViewState receptive_field;
   CompareViewState compare;
   RepresentationsViewState representations;
-  int tour_step = -1;  // the guided tour's step (index into tour_steps(), ui/tour.h); -1: no tour running
 };
 
 }  // namespace vc

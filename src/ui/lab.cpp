@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -14,7 +15,10 @@
 #include "ui/input_edit.h"
 #include "ui/input_view.h"
 #include "ui/jobs.h"
+#include "ui/link.h"
 #include "ui/model_store.h"
+#include "ui/scale.h"
+#include "ui/text_menu.h"
 #include "ui/tour.h"
 #include "ui/view.h"
 #include "ui/widgets.h"
@@ -63,8 +67,9 @@ void poll_gallery(AppState& app) {
       }
   }
   g.status = GalleryState::Status::Ready;
-  // Start from the first thumbnail unless the student already made an input.
-  if (app.input.version == 0 && !g.thumbnails.empty()) choose_test_image(app, g.thumbnails[0]);
+  // Start from the link's image, else from the first thumbnail unless the student already made an input.
+  if (!apply_link_input(app) && app.input.version == 0 && !g.thumbnails.empty())
+    choose_test_image(app, g.thumbnails[0]);
 }
 
 // The user moved the mouse, held a button or key, scrolled or typed since the last frame.
@@ -120,6 +125,28 @@ const ViewQuery* view_query(const std::string& name) {
   return nullptr;
 }
 
+// "Copy link": the platform's link of this exact view, on the clipboard; the status line says so.
+void copy_link(AppState& app) {
+  const Language L = app.ui.language;
+  std::string error;
+  const std::string link = app.platform.share_link(lab_view_state(app), &error);
+  if (!error.empty()) return set_message(app, format_text(tr(L, MenuText::LinkCopyFailed), error.c_str()), true);
+  app.ui.shared_link = link;
+  set_message(app, format_text(tr(L, MenuText::LinkCopied), static_cast<int>(link.size())), false);
+}
+
+// A- / A+ and the scale drawn now; the first press leaves the automatic rule for the step next to its scale.
+void scale_buttons(AppState& app) {
+  const Language L = app.ui.language;
+  const float now = app.ui.drawn_scale;
+  if (ImGui::MenuItem(tr(L, MenuText::ScaleDown))) app.ui.scale = next_scale(now, -1);
+  record_rect(app, "menu.scale_down");
+  ImGui::TextDisabled("%d%%", static_cast<int>(std::lround(now * 100.0f)));
+  if (ImGui::MenuItem(tr(L, MenuText::ScaleUp))) app.ui.scale = next_scale(now, 1);
+  record_rect(app, "menu.scale_up");
+  help_marker(tr(L, MenuText::ScaleHelp));
+}
+
 void panel_menu_bar(AppState& app) {
   const Language L = app.ui.language;
   if (!ImGui::BeginMenuBar()) return;
@@ -149,6 +176,14 @@ void panel_menu_bar(AppState& app) {
       ImGui::BulletText("%s", tr(L, line));
     ImGui::EndMenu();
   }
+  ImGui::Separator();
+  scale_buttons(app);
+  if (app.platform.share_link) {
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr(L, MenuText::CopyLink))) copy_link(app);
+    record_rect(app, "menu.copy_link");
+    help_marker(tr(L, MenuText::CopyLinkHelp));
+  }
   ImGui::EndMenuBar();
 }
 
@@ -172,8 +207,8 @@ void panel_message(AppState& app) {
 }  // namespace
 
 void lab_apply_view_state(AppState& app, const std::string& view) {
-  // "key=value&key=value": "tab" here, every other key to the view that owns it; unknown keys are ignored so
-  // old links keep working.
+  // "key=value&key=value": "tab" here, the lab-wide keys to ui/link.h, every other key to the view that owns it;
+  // unknown keys are ignored so old links keep working.
   size_t pos = 0;
   while (pos <= view.size()) {
     const size_t end = std::min(view.find('&', pos), view.size());
@@ -182,18 +217,20 @@ void lab_apply_view_state(AppState& app, const std::string& view) {
     const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
     if (eq != std::string::npos && key == "tab") {
       if (const int v = view_index(value); v >= 0) app.ui.requested_tab = v;
-    } else if (eq != std::string::npos) {
+    } else if (eq != std::string::npos && !apply_link_key(app, key, value)) {
       for (const ViewSpec& v : lab_views())
         if (v.read_link && v.read_link(app, key, value)) break;
     }
     pos = end + 1;
   }
+  apply_link_input(app);
 }
 
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options) {
   auto app = std::make_unique<AppState>();
   app->platform = std::move(platform);
   app->ui.language = options.language == "ko" ? Language::Ko : Language::En;
+  if (options.scale > 0) app->ui.scale = std::clamp(options.scale, kMinScale, kMaxScale);
   // The first frame selects the tab from AppState (the first view unless the view state says otherwise).
   app->ui.requested_tab = 0;
   tour_init(*app);
@@ -219,6 +256,7 @@ void lab_frame(AppState& app) {
   jobs_run(app);
 
   const ImGuiIO& io = ImGui::GetIO();
+  app.ui.drawn_scale = lab_scale(app, io.DisplaySize.x);
   ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
   ImGui::SetNextWindowSize(io.DisplaySize);
   constexpr ImGuiWindowFlags kMainFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -306,7 +344,7 @@ std::vector<float> lab_input_image(const AppState& app) {
 }
 
 std::string lab_view_state(const AppState& app) {
-  std::string out = std::string("tab=") + lab_views()[app.ui.tab].key;
+  std::string out = std::string("tab=") + lab_views()[app.ui.tab].key + link_state(app);
   for (const ViewSpec& v : lab_views())
     if (v.write_link) out += v.write_link(app);
   return out;
@@ -332,6 +370,11 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["ready"] = app.ui.ready;
     out["frames"] = app.ui.frames;
     out["job_budget_ms"] = app.jobs.frame_budget_ms;
+    out["scale"] = app.ui.drawn_scale;
+    out["scale_chosen"] = app.ui.scale;
+    out["tour_step"] = app.ui.tour_step;
+    out["view_state"] = lab_view_state(app);
+    out["shared_link"] = app.ui.shared_link;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
     out["status"] = g.status == GalleryState::Status::Ready    ? "ready"

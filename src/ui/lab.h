@@ -44,11 +44,16 @@ struct Platform {
   // nothing is remembered beyond this run.
   std::function<std::string(const std::string& key)> setting_get;
   std::function<void(const std::string& key, const std::string& value)> setting_set;
+  // "Copy link": turns a view state (lab_view_state) into the platform's link, the page's URL with the state in its
+  // hash or the desktop app's command line with --view, and hands it to the user (the clipboard; the desktop app
+  // also prints it). Returns the link, or an error message in `error`. May be empty: the button is then hidden.
+  std::function<std::string(const std::string& view_state, std::string* error)> share_link;
 };
 
 struct LabOptions {
   std::string language = "en";  // "en" | "ko"
   std::string view_state;        // URL hash / --view string to restore, empty for defaults
+  float scale = 0.0f;            // presenter scale (--scale, the page's ?scale=); 0: automatic (ui/scale.h)
 };
 
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options);
@@ -78,7 +83,8 @@ bool lab_ready(const AppState& app);
 bool lab_wants_frame(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
 std::vector<float> lab_input_image(const AppState& app);
-// Serialized view state for the URL hash (empty until views define any).
+// Serialized view state for the URL hash: "tab=<view>", the lab-wide keys (ui/link.h: input image, language,
+// scale, tour step), then every view's settings that differ from their defaults.
 std::string lab_view_state(const AppState& app);
 // PNG export of a figure: an export button (ui/widgets.h export_buttons) asks for the screen rectangle of the figure
 // (logical units, as lab_query("rects") gives them); the platform reads those pixels back once the frame is drawn.

@@ -113,7 +113,7 @@ void concepts(AppState& app) {
     ImGui::TableSetupColumn(tr(L, CompareText::ColCnn), ImGuiTableColumnFlags_WidthStretch, 2.0f);
     ImGui::TableSetupColumn(tr(L, CompareText::ColVit), ImGuiTableColumnFlags_WidthStretch, 2.0f);
     ImGui::TableSetupColumn(tr(L, CompareText::ColSee), ImGuiTableColumnFlags_WidthStretch, 0.7f);
-    ImGui::TableHeadersRow();
+    table_headers_wrapped();
     for (const Concept& c : kConcepts) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -194,7 +194,7 @@ void measured(AppState& app, const CompareProgress& p) {
     for (int f = 0; f < kFamilyCount; ++f)
       ImGui::TableSetupColumn(format_text("%s (%s)", family_label(L, f), table.checkpoints[f].c_str()).c_str(),
                               ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
+    table_headers_wrapped();
     for (size_t r = 0; r < table.rows.size(); ++r) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -231,7 +231,7 @@ void cited(AppState& app, float width) {
     for (CompareText c : {CompareText::ColModel, CompareText::ColParams, CompareText::ColGmacs, CompareText::ColTop1,
                           CompareText::ColTrainedOn, CompareText::ColSource})
       ImGui::TableSetupColumn(tr(L, c));
-    ImGui::TableHeadersRow();
+    table_headers_wrapped();
     const TextTable t = cited_table();
     for (const std::vector<std::string>& row : t.rows) {
       ImGui::TableNextRow();

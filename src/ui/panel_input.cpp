@@ -70,15 +70,15 @@ bool gallery_available(const AppState& app) {
   return false;
 }
 
-// The 28x28 drawing canvas: left drag draws (erases with the Erase toggle), right drag erases.
-void input_canvas(AppState& app, float cell) {
+// The 28x28 drawing canvas: left drag draws (erases with the Erase toggle), right drag erases. Its rect: `id`.
+void input_canvas(AppState& app, float cell, const char* id) {
   InputState& in = app.input;
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float side = kInputSide * cell;
   ImGui::InvisibleButton("##canvas", ImVec2(side, side),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  record_rect(app, "canvas");
+  record_rect(app, id);
   // Mouse position in input-pixel units.
   const float mx = (io.MousePos.x - p0.x) / cell, my = (io.MousePos.y - p0.y) / cell;
   if (ImGui::IsItemActive() && (io.MouseDown[0] || io.MouseDown[1])) {
@@ -113,13 +113,25 @@ void input_canvas(AppState& app, float cell) {
   }
 }
 
+// Erase toggle, Reset and Clear: the editing buttons of the Input view and (`short_labels`) of the strip beside
+// every other view.
+void edit_buttons(AppState& app, bool short_labels) {
+  const Language L = app.ui.language;
+  ImGui::Checkbox(tr(L, short_labels ? InputText::StripErase : InputText::Erase), &app.input.brush.erase);
+  record_rect(app, "button.erase");
+  if (ImGui::Button(tr(L, InputText::Reset))) reset_input(app);
+  record_rect(app, "button.reset");
+  ImGui::SameLine();
+  if (ImGui::Button(tr(L, InputText::Clear))) clear_input(app);
+  record_rect(app, "button.clear");
+}
+
 void input_tools(AppState& app) {
   const Language L = app.ui.language;
   InputState& in = app.input;
   source_line(app);
   ImGui::TextDisabled("%s", tr(L, InputText::MouseHint));
-  ImGui::Checkbox(tr(L, InputText::Erase), &in.brush.erase);
-  record_rect(app, "button.erase");
+  edit_buttons(app, false);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
   ImGui::SliderFloat(tr(L, InputText::BrushRadius), &in.brush.radius, 0.5f, 4.0f, "%.1f");
   record_rect(app, "slider.radius");
@@ -128,12 +140,6 @@ void input_tools(AppState& app) {
   record_rect(app, "slider.softness");
   ImGui::SameLine();
   help_marker(tr(L, InputText::BrushHelp));
-
-  if (ImGui::Button(tr(L, InputText::Reset))) reset_input(app);
-  record_rect(app, "button.reset");
-  ImGui::SameLine();
-  if (ImGui::Button(tr(L, InputText::Clear))) clear_input(app);
-  record_rect(app, "button.clear");
 
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(tr(L, InputText::Shift));
@@ -175,7 +181,7 @@ void panel_input(AppState& app) {
   ImGui::TextUnformatted(tr(L, InputText::CanvasTitle));
   ImGui::SameLine();
   help_marker(tr(L, InputText::CanvasHelp));
-  input_canvas(app, cell);
+  input_canvas(app, cell, "canvas");
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kInputSide * cell);
   notice_caption(app, tr(app.ui.language, InputText::CanvasNotice));
   ImGui::PopTextWrapPos();
@@ -224,14 +230,15 @@ void panel_input_strip(AppState& app) {
   ImGui::TextUnformatted(tr(L, InputText::StripTitle));
   ImGui::SameLine();
   help_marker(tr(L, InputText::CanvasHelp));
+  // The editor itself, as wide as the strip: predictions and maps follow the pen in the view beside it.
   const float s = ui_scale();
-  const float cell = std::round(4.0f * s);
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(kInputSide * cell, kInputSide * cell));
-  record_rect(app, "strip.image");
-  draw_gray_image(ImGui::GetWindowDrawList(), p0, cell, app.input.image.data(), kInputSide);
+  const float cell = std::max(3.0f, std::floor(ImGui::GetContentRegionAvail().x / kInputSide));
+  input_canvas(app, cell, "strip.image");
   source_line(app);
-  ImGui::TextDisabled("%s", tr(L, InputText::StripHint));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr(L, InputText::StripHint));
+  ImGui::PopStyleColor();
+  edit_buttons(app, true);
   ImGui::Separator();
   if (!gallery_available(app)) return;
   const float thumb_cell = std::max(1.0f, std::round(s));

@@ -132,8 +132,11 @@ void draw_prediction(AppState& app, int family, const Model* model) {
     if (const std::optional<LabelSmoothing> s = smoothing_of(app, family))
       ImGui::TextWrapped(tr(L, PredictionsText::SmoothingLine), 100.0 * s->target, s->epsilon);
   const ModelEntry* e = model_entry(app, name);
-  ImGui::TextDisabled(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
-                      e ? static_cast<int>(e->forward_ms.size()) : 0);
+  // Wrapped: a column is narrower than the line in narrow windows and at large scales.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
+                     e ? static_cast<int>(e->forward_ms.size()) : 0);
+  ImGui::PopStyleColor();
 }
 
 void draw_accuracy(AppState& app, int family, const Model* model) {

@@ -664,11 +664,13 @@ void panel_receptive_field(AppState& app) {
   map_column(app, *model, name, *sel, side, &hover);
   ImGui::SameLine(0.0f, gap);
   ImGui::BeginGroup();
-  growth_plot(app, *model, *sel, plot_w);
+  // What is left right of the map column (its controls may be wider than the map): nothing drawn past the window.
+  const float left = ImGui::GetContentRegionAvail().x - (three ? gap + calc_w : 0.0f);
+  growth_plot(app, *model, *sel, std::min(plot_w, left));
   if (!three) {
     ImGui::Spacing();
     ImGui::Separator();
-    calculator(app, *model, std::max(rest, plot_w));
+    calculator(app, *model, std::min(std::max(rest, plot_w), left));
   }
   ImGui::EndGroup();
   if (three) {

@@ -55,7 +55,9 @@ constexpr TextRow<InputText> kRows[] = {
      "셔츠, 티셔츠, 풀오버처럼 사람이 봐도 헷갈리는 클래스가 있습니다."},
     {InputText::GalleryFailed, "The test images could not be loaded: %s", "테스트 이미지를 불러오지 못했습니다: %s"},
     {InputText::StripTitle, "Input", "입력"},
-    {InputText::StripHint, "Draw or shift in the Input view (key 1).", "그리기와 이동은 입력 화면(1번 키)에서 합니다."},
+    {InputText::StripHint, "Draw here: left button draws, right button erases. Brush and shifts: Input view (key 1).",
+     "여기에 그리세요: 왼쪽 버튼은 그리기, 오른쪽 버튼은 지우기. 붓과 이동: 입력 화면(1번 키)."},
+    {InputText::StripErase, "Erase", "지우개"},
 };
 constexpr auto kTexts = text_table(kRows);
 

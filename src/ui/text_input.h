@@ -33,6 +33,7 @@ enum class InputText {
   GalleryFailed,
   StripTitle,
   StripHint,
+  StripErase,
   Count
 };
 

@@ -324,7 +324,7 @@ void start_card(AppState& app) {
 
 void step_panel(AppState& app) {
   const Language L = app.ui.language;
-  const int i = app.tour_step;
+  const int i = app.ui.tour_step;
   const TourStep& step = kSteps[i];
   ImGui::BeginGroup();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kHighlightColor), "%s",
@@ -384,15 +384,15 @@ void tour_show_card(AppState& app) {
 }
 
 void tour_go(AppState& app, int step) {
-  app.tour_step = std::clamp(step, 0, step_count() - 1);
+  app.ui.tour_step = std::clamp(step, 0, step_count() - 1);
   app.ui.tour_reveal = false;
   app.ui.start_card = false;
   app.ui.tour_scroll = true;
-  lab_apply_view_state(app, kSteps[app.tour_step].view);
+  lab_apply_view_state(app, kSteps[app.ui.tour_step].view);
 }
 
 void tour_end(AppState& app) {
-  app.tour_step = -1;
+  app.ui.tour_step = -1;
   app.ui.tour_reveal = false;
 }
 
@@ -406,9 +406,9 @@ std::optional<std::string> tour_reveal_text(const AppState& app, int step) {
 }
 
 void panel_tour(AppState& app) {
-  if (app.tour_step >= step_count()) tour_end(app);  // a link's step beyond the table
-  if (app.tour_step < 0 && !app.ui.start_card) return;
-  if (app.tour_step >= 0)
+  if (app.ui.tour_step >= step_count()) tour_end(app);  // a link's step beyond the table
+  if (app.ui.tour_step < 0 && !app.ui.start_card) return;
+  if (app.ui.tour_step >= 0)
     step_panel(app);
   else
     start_card(app);
@@ -416,8 +416,8 @@ void panel_tour(AppState& app) {
 }
 
 void tour_scroll_to_anchor(AppState& app) {
-  if (!app.ui.tour_scroll || app.tour_step < 0 || app.tour_step >= step_count()) return;
-  const auto it = app.ui.rects.find(kSteps[app.tour_step].anchor);
+  if (!app.ui.tour_scroll || app.ui.tour_step < 0 || app.ui.tour_step >= step_count()) return;
+  const auto it = app.ui.rects.find(kSteps[app.ui.tour_step].anchor);
   if (it == app.ui.rects.end()) return;  // not drawn yet (the tab switches next frame, or a job still runs)
   const float top = it->second[1], bottom = top + it->second[3];
   const float window_top = ImGui::GetWindowPos().y, window_bottom = window_top + ImGui::GetWindowHeight();
@@ -430,8 +430,8 @@ void tour_scroll_to_anchor(AppState& app) {
 }
 
 void tour_highlight(AppState& app) {
-  if (app.tour_step < 0 || app.tour_step >= step_count()) return;
-  const auto it = app.ui.rects.find(kSteps[app.tour_step].anchor);
+  if (app.ui.tour_step < 0 || app.ui.tour_step >= step_count()) return;
+  const auto it = app.ui.rects.find(kSteps[app.ui.tour_step].anchor);
   if (it == app.ui.rects.end()) return;
   const auto& [x, y, w, h] = it->second;
   const float pad = 3.0f;
@@ -441,12 +441,12 @@ void tour_highlight(AppState& app) {
 
 json tour_query(const AppState& app) {
   json out = {{"card", app.ui.start_card},
-              {"step", app.tour_step},
+              {"step", app.ui.tour_step},
               {"steps", step_count()},
               {"reveal_open", app.ui.tour_reveal}};
-  if (app.tour_step < 0 || app.tour_step >= step_count()) return out;
-  const TourStep& step = kSteps[app.tour_step];
-  const std::optional<std::string> answer = tour_reveal_text(app, app.tour_step);
+  if (app.ui.tour_step < 0 || app.ui.tour_step >= step_count()) return out;
+  const TourStep& step = kSteps[app.ui.tour_step];
+  const std::optional<std::string> answer = tour_reveal_text(app, app.ui.tour_step);
   out.update({{"view", step.view},
               {"anchor", step.anchor},
               {"anchor_drawn", app.ui.rects.count(step.anchor) > 0},

@@ -5,7 +5,7 @@
 // distance and locality -> receptive fields -> representations -> data scale -> hybrids. A step opens a view state
 // (lab_apply_view_state's format), outlines one widget by its rect name (lab_query("rects")), asks a question, and
 // reveals an answer that quotes live numbers: values of the views' own lab_query answers (computed by src/analysis
-// through the views' jobs), addressed by JSON pointers. The step shown is AppState::tour_step (-1: none).
+// through the views' jobs), addressed by JSON pointers. The step shown is UiState::tour_step (-1: none).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -17,7 +17,8 @@ namespace {
 // key, label {en, ko}, draw, input strip, link writer, link reader, queries, anchors, strings
 constexpr ViewSpec kViews[] = {
     {"input", {"Input", "입력"}, panel_input, false, nullptr, nullptr, {}, kInputAnchors, input_texts},
-    {"predictions", {"Predictions", "예측"}, panel_predictions, true, nullptr, nullptr, kPredictionsQueries,
+    {"predictions", {"Predictions", "예측"}, panel_predictions, true, predictions_view_state,
+     apply_predictions_view_key, kPredictionsQueries,
      kPredictionsAnchors, predictions_texts},
     {"attention", {"Attention", "어텐션"}, panel_attention, true, attention_view_state, apply_attention_view_key,
      kAttentionQueries, kAttentionAnchors, attention_texts},

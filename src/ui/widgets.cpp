@@ -89,6 +89,14 @@ void checkpoint_selector(AppState& app, const std::string& id, int family, int* 
   ImGui::PopID();
 }
 
+void table_headers_wrapped() {
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int c = 0; c < ImGui::TableGetColumnCount(); ++c) {
+    ImGui::TableSetColumnIndex(c);
+    ImGui::TextWrapped("%s", ImGui::TableGetColumnName(c));
+  }
+}
+
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }
 
 std::string csv_number(double v) { return format_text("%.9g", v); }

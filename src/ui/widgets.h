@@ -37,6 +37,9 @@ struct CheckpointSelectorStyle {
 // <id>.none.
 void checkpoint_selector(AppState& app, const std::string& id, int family, int* slot,
                          const CheckpointSelectorStyle& style = {});
+// A table's header row (after TableSetupColumn) whose labels wrap inside their columns, so a narrow column at a
+// large scale shows its whole label instead of cutting it.
+void table_headers_wrapped();
 // Sets the status line under the menu bar.
 void set_message(AppState& app, std::string text, bool is_error);
 // Export of a figure: "PNG" and "CSV" buttons on one line (none when the platform cannot save files). PNG saves the

@@ -203,6 +203,8 @@ async function highDpiSession(origin) {
     check(true, 'the canvas follows a window resize');
 
     await s.openTab('attention');
+    // The page writes the hash at most every 200 ms (web/lab.js).
+    await s.waitFor(() => location.hash.includes('attention')).catch(() => {});
     const hash = await s.page.evaluate(() => location.hash);
     check(hash.includes('attention'), `the URL hash follows the view (${hash})`);
     // A new query string makes it a fresh page load, not a jump within the page.

@@ -9,6 +9,7 @@
 
 #include "ui/text.h"
 #include "ui/tour.h"
+#include "ui/text_menu.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -47,6 +48,7 @@ TEST(Text, ConversionsAreFoundInOrder) {
 TEST(Text, EnglishAndKoreanHaveTheSamePlaceholdersInEveryTable) {
   expect_same_conversions(common_texts(), "common (ui/text.cpp)");
   expect_same_conversions(tour_texts(), "tour (ui/tour.cpp)");
+  expect_same_conversions(menu_texts(), "menu (ui/text_menu.cpp)");
   for (const ViewSpec& v : lab_views()) {
     expect_same_conversions(std::span<const TextPair>(&v.label, 1), std::string("tab label of ") + v.key);
     ASSERT_NE(v.texts, nullptr) << v.key;
