@@ -17,8 +17,9 @@
 // extra lanes into the next tile row's first columns (overwritten right after) or the kLanes floats of slack at the
 // end of each V row; those lanes' products are never read back into y.
 //
-// Scratch (per thread, simd_internal.h): U (alpha^2 x Cout x Cin floats, transformed on every call: a few percent of
-// a batch-1 call, see docs/benchmarks.md), V and M of one chunk, one row copy.
+// Scratch (per thread, simd_internal.h, so the kernel is reentrant): U (alpha^2 x Cout x Cin floats, transformed on
+// every call: at batch 1 this is why F(2x2) only ties im2col on 8 px images with 64-128 channels), V and M of one
+// chunk (alpha^2 x (Cin + Cout) x (~128 + kLanes) floats: 1.1 MiB at 128 channels with F(2x2)), one row copy.
 #include <algorithm>
 #include <cstring>
 
@@ -143,7 +144,8 @@ struct Tiling {
         out_row_w(groups * kL * F::kM) {}
 };
 
-// Tile rows per chunk: enough for ~kChunkTiles tiles (docs/benchmarks.md: wider chunks gained nothing), at least one.
+// Tile rows per chunk: enough for ~kChunkTiles tiles, at least one: 8 (AVX2) or 16 (wasm) B panels per GEMM, while V
+// and M of a chunk stay near 1 MiB at 128 channels (not tuned further).
 constexpr int kChunkTiles = 128;
 int chunk_rows(int tiles_x) { return std::max(1, kChunkTiles / tiles_x); }
 
@@ -302,8 +304,17 @@ bool winograd_fits(ConvAlgo algo, const Conv2dShape& s) {
   return floats <= kWinogradMaxScratchFloats;
 }
 
+// The rule, from kernels_bench's "wino" rows and a CPU-time run of the same shapes (docs/benchmarks.md, "3x3
+// convolutions: Winograd"), natively (AVX2) and in wasm simd128 under node: F(2x2,3x3) for every 3x3 stride-1
+// convolution with at least kWinogradMinInChannels input channels. It won or tied at every such layer of the models
+// (32 to 128 channels at 32, 16 and 8 px; batch 1 and 64). With one input channel (the stem) the GEMMs have K = 1 and
+// the transforms dominate: im2col was 2.5-3x faster. F(4x4,3x3) was slower than F(2x2) natively at every layer
+// but 32->32 at 32 px, and in wasm won some layers and lost others (8 px images have 4 tiles per image, a quarter of
+// the GEMM's panel); one rule on both platforms keeps the page's numbers equal to the CLI's.
+constexpr int kWinogradMinInChannels = 8;
+
 ConvAlgo simd_conv_algo(const Conv2dShape& s) {
-  if (winograd_fits(ConvAlgo::kWinograd2, s) && s.in_c >= 8) return ConvAlgo::kWinograd2;
+  if (s.in_c >= kWinogradMinInChannels && winograd_fits(ConvAlgo::kWinograd2, s)) return ConvAlgo::kWinograd2;
   return ConvAlgo::kIm2col;
 }
 

@@ -328,23 +328,32 @@ const Conv2dShape kConv3x3Cases[] = {
 };
 
 TEST(Conv2d, SimdAlgorithmsMatchRef) {
-  for (ConvAlgo algo : {ConvAlgo::kIm2col, ConvAlgo::kWinograd2, ConvAlgo::kWinograd4})
-    for (const Conv2dShape& s : kConv3x3Cases)
-      for (Act act : {Act::kNone, Act::kRelu, Act::kGelu})
-        for (bool bias : {false, true}) {
-          ASSERT_TRUE(algo == ConvAlgo::kIm2col || winograd_fits(algo, s)) << conv_name(s);
-          const auto x = random_vec(x_size(s), 17), w = random_vec(w_size(s), 18), b = random_vec(s.out_c, 19);
-          std::vector<float> want(y_size(s)), got(y_size(s), std::nanf(""));
-          R.conv2d_nchw_f32(s, x.data(), w.data(), bias ? b.data() : nullptr, act, want.data());
-          simd_conv2d_nchw_f32(algo, s, x.data(), w.data(), bias ? b.data() : nullptr, act, got.data());
-          std::vector<float> tol = conv_tolerance_for(algo, s, x, w, bias ? b.data() : nullptr);
+  const ConvAlgo algos[] = {ConvAlgo::kIm2col, ConvAlgo::kWinograd2, ConvAlgo::kWinograd4};
+  for (const Conv2dShape& s : kConv3x3Cases) {
+    const auto x = random_vec(x_size(s), 17), w = random_vec(w_size(s), 18), b = random_vec(s.out_c, 19);
+    for (bool bias : {false, true}) {
+      const float* bp = bias ? b.data() : nullptr;
+      std::vector<std::vector<float>> tols;
+      for (ConvAlgo algo : algos) {
+        ASSERT_TRUE(algo == ConvAlgo::kIm2col || winograd_fits(algo, s)) << conv_name(s);
+        tols.push_back(conv_tolerance_for(algo, s, x, w, bp));
+      }
+      for (Act act : {Act::kNone, Act::kRelu, Act::kGelu}) {
+        std::vector<float> want(y_size(s));
+        R.conv2d_nchw_f32(s, x.data(), w.data(), bp, act, want.data());
+        for (size_t a = 0; a < std::size(algos); ++a) {
+          std::vector<float> got(y_size(s), std::nanf("")), tol = tols[a];
+          simd_conv2d_nchw_f32(algos[a], s, x.data(), w.data(), bp, act, got.data());
           // GELU is 1.13-Lipschitz, and the simd GELU is within 2e-6 (1 + |y|) of ref's (Gelu.FastMatchesRef).
           if (act == Act::kGelu)
             for (size_t i = 0; i < tol.size(); ++i) tol[i] = 1.13f * tol[i] + 2e-6f + 2e-6f * std::fabs(want[i]);
           expect_close(got, want, tol,
-                       std::string(conv_algo_name(algo)) + " " + conv_name(s) + " act=" + std::to_string((int)act) +
-                           " bias=" + std::to_string(bias));
+                       std::string(conv_algo_name(algos[a])) + " " + conv_name(s) +
+                           " act=" + std::to_string((int)act) + " bias=" + std::to_string(bias));
         }
+      }
+    }
+  }
 }
 
 // The table's conv2d is the algorithm of the rule, bit for bit; Winograd takes only 3x3 stride-1 shapes, and no

@@ -6,7 +6,7 @@
 // (FMA natively, mul then add in wasm simd128), measured in the same run; every kernel with a flop count then
 // prints its median as a percentage of it. Backends are labelled with their ISA and GEMM register tile.
 // Usage: kernels_bench [--quick] [NAME]   (--quick: 10 samples, for smoke tests; NAME: only kernels whose
-// name starts with NAME, e.g. conv, gemm, linear)
+// name starts with NAME, e.g. conv, gemm, linear, wino: the simd conv2d algorithms at the 3x3 stride-1 layers)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
