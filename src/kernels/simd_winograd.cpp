@@ -307,7 +307,7 @@ bool winograd_fits(ConvAlgo algo, const Conv2dShape& s) {
 // The rule, from kernels_bench's "wino" rows and a CPU-time run of the same shapes (docs/benchmarks.md, "3x3
 // convolutions: Winograd"), natively (AVX2) and in wasm simd128 under node: F(2x2,3x3) for every 3x3 stride-1
 // convolution with at least kWinogradMinInChannels input channels. It won or tied at every such layer of the models
-// (32 to 128 channels at 32, 16 and 8 px; batch 1 and 64). With one input channel (the stem) the GEMMs have K = 1 and
+// (32 to 128 channels at 32, 16 and 8 px; batch 1 and 64; natively the 8 px layers only tie). With one input channel (the stem) the GEMMs have K = 1 and
 // the transforms dominate: im2col was 2.5-3x faster. F(4x4,3x3) was slower than F(2x2) natively at every layer
 // but 32->32 at 32 px, and in wasm won some layers and lost others (8 px images have 4 tiles per image, a quarter of
 // the GEMM's panel); one rule on both platforms keeps the page's numbers equal to the CLI's.
