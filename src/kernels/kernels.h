@@ -41,7 +41,7 @@ struct KernelTable {
   void (*linear_f32)(int M, int N, int K, const float* x, const float* W, const float* b, Act act, float* y);
 
   // y[B,Cout,Ho,Wo] = act(conv2d(x[B,Cin,H,W], w[Cout,Cin,k,k], b[Cout])); b may be null.
-  // torch: act(F.conv2d(x, w, b, stride, pad))
+  // torch: act(F.conv2d(x, w, b, stride, pad)). simd: im2col + GEMM, or Winograd for 3x3 stride-1 (kernels/conv_algo.h)
   void (*conv2d_nchw_f32)(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y);
   // dx[B,Cin,H,W] = conv2d input-gradient of dy[B,Cout,Ho,Wo] through w.  torch: conv_transpose2d
   void (*conv2d_backward_input_nchw_f32)(const Conv2dShape& s, const float* dy, const float* w, float* dx);

@@ -1,4 +1,5 @@
-// conv2d of the `simd` backend, all through the GEMM core of simd_gemm.cpp. Per image n, with
+// conv2d of the `simd` backend through the GEMM core of simd_gemm.cpp (3x3 stride-1 forwards may take Winograd
+// instead: simd_winograd.cpp). Per image n, with
 // col[K, P] the im2col matrix (K = Cin*k*k rows indexed (c, ky, kx), P = Ho*Wo columns indexed (oy, ox)):
 //   forward          y_n[Cout, P]  = W[Cout, K] @ col[K, P]      (col packed straight from x: no col buffer)
 //   backward input   dcol[K, P]    = W^T @ dy_n[Cout, P], then col2im scatters dcol into dx_n
@@ -106,7 +107,7 @@ void pack_b_im2col(const void* ctx, int k0, int kc, int j0, float* dst) {
 
 // x[B,Cin,H,W], w[Cout,Cin,k,k], b[Cout] or null -> y[B,Cout,Ho,Wo] = act(conv2d(x, w) + b)
 // torch: act(F.conv2d(x, w, b, stride, pad))
-void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y) {
+void conv2d_im2col(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y) {
   const int K = s.in_c * s.kernel * s.kernel, P = s.out_h() * s.out_w();
   const Epilogue ep{b, true, act};
   for (int n = 0; n < s.batch; ++n) {

@@ -16,7 +16,8 @@ using V = hn::Vec<D>;
 
 // Reusable per-thread scratch memory: slot s keeps its buffer between calls, so hot paths allocate only
 // when a call needs more than any earlier one. Distinct slots may be used at the same time.
-enum ScratchSlot { kPackB, kBias, kCol, kPad, kNumSlots };
+// Winograd (simd_winograd.cpp) uses its own slots: transformed weights, input tiles, products, row copies.
+enum ScratchSlot { kPackB, kBias, kCol, kPad, kWinoU, kWinoV, kWinoM, kWinoRows, kNumSlots };
 float* scratch(ScratchSlot slot, size_t n);
 
 // Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead
@@ -89,6 +90,10 @@ void gemm_f32(bool trans_a, bool trans_b, int M, int N, int K, const float* A, i
 void linear_f32(int M, int N, int K, const float* x, const float* W, const float* b, Act act, float* y);
 void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act,
                      float* y);                                                                      // simd_conv.cpp
+// conv2d forward as im2col + GEMM (simd_conv.cpp) and as Winograd F(m x m, 3 x 3), m = 2 or 4, for 3x3 stride-1
+// convolutions (simd_winograd.cpp); conv2d_nchw_f32 runs the one simd_conv_algo (kernels/conv_algo.h) picks.
+void conv2d_im2col(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y);
+void conv2d_winograd(int m, const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y);
 void conv2d_backward_input_nchw_f32(const Conv2dShape& s, const float* dy, const float* w, float* dx);
 void conv2d_backward_weight_nchw_f32(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db);
 void layernorm_f32(int rows, int D, const float* x, const float* gamma, const float* beta, float eps, float* y,

@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "kernels/conv_algo.h"
 #include "kernels/kernels.h"
 
 namespace vc {
@@ -211,6 +212,96 @@ std::vector<float> conv_tolerance(const Conv2dShape& s, const std::vector<float>
   return tol;
 }
 
+// Winograd F(m x m, 3 x 3) (kernels/conv_algo.h) sums other terms than the direct convolution: per output tile
+//   y = A^T [sum over c of (G g_c G^T) .* (B^T d_c B)] A,
+// whose matrix products expand into terms (coefficients) x w x x with the absolute sum
+//   E = |A^T| [sum over c of (|G| |g_c| |G^T|) .* (|B^T| |d_c| |B|)] |A|   (computed below in double).
+// Each term passes through at most Cin + 24 roundings in simd_winograd.cpp (weight transform: a rounded constant
+// such as 1/6, a product, two additions, per dimension; input transform: 3 operations per dimension; the Cin-term
+// channel sum; output transform: 4 additions per dimension; the bias), so |got - exact| <= gamma_{Cin+24} (E + |b|),
+// plus ref's own error bound (conv_tolerance). The transform matrices are Lavin & Gray's (simd_winograd.cpp).
+struct WinogradMatrices {
+  int m, alpha;
+  std::vector<double> BT, G, AT;  // [alpha x alpha], [alpha x 3], [m x alpha], absolute values
+};
+
+WinogradMatrices winograd_abs_matrices(ConvAlgo algo) {
+  if (algo == ConvAlgo::kWinograd2)
+    return {2, 4, {1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1},
+            {1, 0, 0, .5, .5, .5, .5, .5, .5, 0, 0, 1},
+            {1, 1, 1, 0, 0, 1, 1, 1}};
+  return {4, 6,
+          {4, 0, 5, 0, 1, 0, 0, 4, 4, 1, 1, 0, 0, 4, 4, 1, 1, 0, 0, 2, 1, 2, 1, 0, 0, 2, 1, 2, 1, 0, 0, 4, 0, 5, 0, 1},
+          {1. / 4, 0, 0, 1. / 6, 1. / 6, 1. / 6, 1. / 6, 1. / 6, 1. / 6, 1. / 24, 1. / 12, 1. / 6, 1. / 24, 1. / 12,
+           1. / 6, 0, 0, 1},
+          {1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 4, 4, 0, 0, 1, 1, 8, 8, 1}};
+}
+
+// P[r x c] = L[r x k] X[k x k'] R^T for R [c x k'].
+std::vector<double> sandwich(const std::vector<double>& L, const std::vector<double>& X, const std::vector<double>& Rm,
+                             int r, int k, int kk, int c) {
+  std::vector<double> LX((size_t)r * kk, 0.0), P((size_t)r * c, 0.0);
+  for (int i = 0; i < r; ++i)
+    for (int q = 0; q < k; ++q)
+      for (int j = 0; j < kk; ++j) LX[i * kk + j] += L[i * k + q] * X[q * kk + j];
+  for (int i = 0; i < r; ++i)
+    for (int j = 0; j < c; ++j)
+      for (int q = 0; q < kk; ++q) P[i * c + j] += LX[i * kk + q] * Rm[j * kk + q];
+  return P;
+}
+
+std::vector<float> winograd_tolerance(ConvAlgo algo, const Conv2dShape& s, const std::vector<float>& x,
+                                      const std::vector<float>& w, const float* b) {
+  const WinogradMatrices t = winograd_abs_matrices(algo);
+  const int m = t.m, a = t.alpha, Ho = s.out_h(), Wo = s.out_w();
+  // |G| |g_c| |G^T| for every (o, c), and per image, channel and tile |B^T| |d| |B|, then E per output.
+  std::vector<std::vector<double>> U((size_t)s.out_c * s.in_c);
+  for (int o = 0; o < s.out_c; ++o)
+    for (int c = 0; c < s.in_c; ++c) {
+      std::vector<double> g(9);
+      for (int i = 0; i < 9; ++i) g[i] = std::fabs(w[((size_t)o * s.in_c + c) * 9 + i]);
+      U[(size_t)o * s.in_c + c] = sandwich(t.G, g, t.G, a, 3, 3, a);
+    }
+  const double gamma = (s.in_c + 24) * (double)kU / (1 - (s.in_c + 24) * (double)kU);
+  std::vector<float> tol = conv_tolerance(s, x, w, b);
+  std::vector<double> d((size_t)a * a);
+  for (int n = 0; n < s.batch; ++n)
+    for (int ty = 0; ty * m < Ho; ++ty)
+      for (int tx = 0; tx * m < Wo; ++tx) {
+        std::vector<std::vector<double>> Vc(s.in_c);
+        for (int c = 0; c < s.in_c; ++c) {
+          for (int i = 0; i < a; ++i)
+            for (int j = 0; j < a; ++j) {
+              const int iy = ty * m - s.pad + i, ix = tx * m - s.pad + j;
+              const bool in = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
+              d[i * a + j] = in ? std::fabs(x[(((size_t)n * s.in_c + c) * s.in_h + iy) * s.in_w + ix]) : 0.0;
+            }
+          Vc[c] = sandwich(t.BT, d, t.BT, a, a, a, a);
+        }
+        for (int o = 0; o < s.out_c; ++o) {
+          std::vector<double> M((size_t)a * a, 0.0);
+          for (int c = 0; c < s.in_c; ++c)
+            for (int i = 0; i < a * a; ++i) M[i] += U[(size_t)o * s.in_c + c][i] * Vc[c][i];
+          const std::vector<double> E = sandwich(t.AT, M, t.AT, m, a, a, m);
+          for (int i = 0; i < m && ty * m + i < Ho; ++i)
+            for (int j = 0; j < m && tx * m + j < Wo; ++j)
+              tol[(((size_t)n * s.out_c + o) * Ho + ty * m + i) * Wo + tx * m + j] +=
+                  (float)(gamma * (E[i * m + j] + (b ? std::fabs(b[o]) : 0.0)));
+        }
+      }
+  return tol;
+}
+
+// The algorithm `T` runs for s: simd's rule (kernels/conv_algo.h); other fast tables compute like im2col.
+ConvAlgo conv_algo_of(const KernelTable* T, const Conv2dShape& s) {
+  return T == &kernels_simd() ? simd_conv_algo(s) : ConvAlgo::kIm2col;
+}
+
+std::vector<float> conv_tolerance_for(ConvAlgo algo, const Conv2dShape& s, const std::vector<float>& x,
+                                      const std::vector<float>& w, const float* b) {
+  return algo == ConvAlgo::kIm2col ? conv_tolerance(s, x, w, b) : winograd_tolerance(algo, s, x, w, b);
+}
+
 TEST(Conv2d, FastMatchesRef) {
   for (const KernelTable* T : fast_backends())
     for (const Conv2dShape& s : kConvCases)
@@ -220,10 +311,71 @@ TEST(Conv2d, FastMatchesRef) {
           std::vector<float> want(y_size(s)), got(y_size(s), std::nanf(""));
           R.conv2d_nchw_f32(s, x.data(), w.data(), bias ? b.data() : nullptr, act, want.data());
           T->conv2d_nchw_f32(s, x.data(), w.data(), bias ? b.data() : nullptr, act, got.data());
-          expect_close(got, want, conv_tolerance(s, x, w, bias ? b.data() : nullptr),
-                       std::string(T->name) + " " + conv_name(s) + " act=" + std::to_string((int)act) +
-                           " bias=" + std::to_string(bias));
+          const ConvAlgo algo = conv_algo_of(T, s);
+          expect_close(got, want, conv_tolerance_for(algo, s, x, w, bias ? b.data() : nullptr),
+                       std::string(T->name) + " " + conv_name(s) + " " + conv_algo_name(algo) +
+                           " act=" + std::to_string((int)act) + " bias=" + std::to_string(bias));
         }
+}
+
+// Every algorithm of the simd conv2d forward against ref, whatever the rule picks: odd sizes (odd H and W, channel
+// counts off the vector width, 1x1 outputs), pads 0 / 1 / 2, batches whose tiles span several chunks of tile rows
+// (9 images of 8x8), a row wider than a chunk, and the models' 3x3 layers.
+const Conv2dShape kConv3x3Cases[] = {
+    {2, 3, 7, 5, 5, 3, 1, 1},    {3, 5, 9, 11, 7, 3, 1, 0},   {1, 17, 13, 6, 9, 3, 1, 1},  {2, 9, 3, 3, 3, 3, 1, 1},
+    {1, 4, 3, 3, 2, 3, 1, 0},    {2, 33, 10, 19, 17, 3, 1, 2}, {9, 6, 8, 8, 10, 3, 1, 1},  {1, 3, 5, 301, 4, 3, 1, 1},
+    {1, 1, 32, 32, 32, 3, 1, 1}, {1, 32, 32, 32, 32, 3, 1, 1}, {1, 64, 16, 16, 64, 3, 1, 1}, {2, 128, 8, 8, 128, 3, 1, 1},
+};
+
+TEST(Conv2d, SimdAlgorithmsMatchRef) {
+  const ConvAlgo algos[] = {ConvAlgo::kIm2col, ConvAlgo::kWinograd2, ConvAlgo::kWinograd4};
+  for (const Conv2dShape& s : kConv3x3Cases) {
+    const auto x = random_vec(x_size(s), 17), w = random_vec(w_size(s), 18), b = random_vec(s.out_c, 19);
+    for (bool bias : {false, true}) {
+      const float* bp = bias ? b.data() : nullptr;
+      std::vector<std::vector<float>> tols;
+      for (ConvAlgo algo : algos) {
+        ASSERT_TRUE(algo == ConvAlgo::kIm2col || winograd_fits(algo, s)) << conv_name(s);
+        tols.push_back(conv_tolerance_for(algo, s, x, w, bp));
+      }
+      for (Act act : {Act::kNone, Act::kRelu, Act::kGelu}) {
+        std::vector<float> want(y_size(s));
+        R.conv2d_nchw_f32(s, x.data(), w.data(), bp, act, want.data());
+        for (size_t a = 0; a < std::size(algos); ++a) {
+          std::vector<float> got(y_size(s), std::nanf("")), tol = tols[a];
+          simd_conv2d_nchw_f32(algos[a], s, x.data(), w.data(), bp, act, got.data());
+          // GELU is 1.13-Lipschitz, and the simd GELU is within 2e-6 (1 + |y|) of ref's (Gelu.FastMatchesRef).
+          if (act == Act::kGelu)
+            for (size_t i = 0; i < tol.size(); ++i) tol[i] = 1.13f * tol[i] + 2e-6f + 2e-6f * std::fabs(want[i]);
+          expect_close(got, want, tol,
+                       std::string(conv_algo_name(algos[a])) + " " + conv_name(s) +
+                           " act=" + std::to_string((int)act) + " bias=" + std::to_string(bias));
+        }
+      }
+    }
+  }
+}
+
+// The table's conv2d is the algorithm of the rule, bit for bit; Winograd takes only 3x3 stride-1 shapes, and no
+// shape whose scratch would pass kWinogradMaxScratchFloats.
+TEST(Conv2d, SimdRuleAndWinogradLimits) {
+  for (const Conv2dShape& s : kConv3x3Cases) {
+    const auto x = random_vec(x_size(s), 20), w = random_vec(w_size(s), 21), b = random_vec(s.out_c, 22);
+    std::vector<float> table(y_size(s)), direct(y_size(s));
+    kernels_simd().conv2d_nchw_f32(s, x.data(), w.data(), b.data(), Act::kRelu, table.data());
+    simd_conv2d_nchw_f32(simd_conv_algo(s), s, x.data(), w.data(), b.data(), Act::kRelu, direct.data());
+    EXPECT_EQ(0, std::memcmp(table.data(), direct.data(), sizeof(float) * table.size())) << conv_name(s);
+  }
+  for (ConvAlgo algo : {ConvAlgo::kWinograd2, ConvAlgo::kWinograd4}) {
+    EXPECT_FALSE(winograd_fits(algo, {1, 8, 9, 9, 8, 3, 2, 1})) << "stride 2";
+    EXPECT_FALSE(winograd_fits(algo, {1, 8, 9, 9, 8, 1, 1, 0})) << "1x1";
+    EXPECT_FALSE(winograd_fits(algo, {1, 8, 1, 1, 8, 3, 1, 0})) << "no output";
+    EXPECT_FALSE(winograd_fits(algo, {1, 1024, 8, 8, 1024, 3, 1, 1})) << "transformed weights over the limit";
+    EXPECT_FALSE(winograd_fits(algo, {1, 256, 3, 16384, 256, 3, 1, 1})) << "one tile row over the limit";
+  }
+  EXPECT_FALSE(winograd_fits(ConvAlgo::kIm2col, {1, 8, 9, 9, 8, 3, 1, 1}));
+  for (const Conv2dShape& s : kConvCases)
+    if (s.kernel != 3 || s.stride != 1) EXPECT_EQ(simd_conv_algo(s), ConvAlgo::kIm2col) << conv_name(s);
 }
 
 // Backward kernels sum the same products as the forward in another order: dx sums out_c * k * k / stride^2

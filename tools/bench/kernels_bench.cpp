@@ -6,7 +6,7 @@
 // (FMA natively, mul then add in wasm simd128), measured in the same run; every kernel with a flop count then
 // prints its median as a percentage of it. Backends are labelled with their ISA and GEMM register tile.
 // Usage: kernels_bench [--quick] [NAME]   (--quick: 10 samples, for smoke tests; NAME: only kernels whose
-// name starts with NAME, e.g. conv, gemm, linear)
+// name starts with NAME, e.g. conv, gemm, linear, wino: the simd conv2d algorithms at the 3x3 stride-1 layers)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hwy/highway.h"
+#include "kernels/conv_algo.h"
 #include "kernels/kernels.h"
 
 namespace {
@@ -186,6 +187,39 @@ int main(int argc, char** argv) {
       report("conv_dw", c.name, *k, flops, sec, peak);
     }
   }
+
+  // The simd backend's conv2d algorithms at the models' 3x3 stride-1 layers (cnn: stem and stages at 32/16/8 px;
+  // hybrid: stem, 32->32 at 16 px, 64->64 at 8 px), batch 1 and 64: im2col + GEMM, Winograd F(2x2,3x3) and
+  // F(4x4,3x3). GFLOP/s counts the direct convolution's 2 * Cout * Cin * 9 flops per output pixel for every
+  // algorithm (an equivalent rate: Winograd does fewer); "x" is im2col's median time over this algorithm's; "<- rule"
+  // marks what simd_conv_algo picks (kernels_simd().conv2d_nchw_f32 runs it).
+  const Conv conv3x3[] = {
+      {"stem 1->32 @32", {1, 1, 32, 32, 32, 3, 1, 1}},   {"32->32 @32", {1, 32, 32, 32, 32, 3, 1, 1}},
+      {"32->32 @16", {1, 32, 16, 16, 32, 3, 1, 1}},      {"64->64 @16", {1, 64, 16, 16, 64, 3, 1, 1}},
+      {"64->64 @8", {1, 64, 8, 8, 64, 3, 1, 1}},         {"128->128 @8", {1, 128, 8, 8, 128, 3, 1, 1}},
+  };
+  for (const Conv& c : conv3x3)
+    for (int batch : {1, 64}) {
+      if (!want("wino")) break;
+      vc::Conv2dShape s = c.s;
+      s.batch = batch;
+      const auto x = random_vec((size_t)s.batch * s.in_c * s.in_h * s.in_w, 4);
+      const auto w = random_vec((size_t)s.out_c * s.in_c * 9, 5), b = random_vec(s.out_c, 6);
+      std::vector<float> y((size_t)s.batch * s.out_c * s.out_h() * s.out_w());
+      const double flops = 2.0 * y.size() * s.in_c * 9;
+      const std::string shape = std::string(c.name) + " b" + std::to_string(batch);
+      double im2col_median = 0;
+      for (vc::ConvAlgo algo : {vc::ConvAlgo::kIm2col, vc::ConvAlgo::kWinograd2, vc::ConvAlgo::kWinograd4}) {
+        const Timing t = time_call(
+            [&] { vc::simd_conv2d_nchw_f32(algo, s, x.data(), w.data(), b.data(), vc::Act::kRelu, y.data()); },
+            samples);
+        if (algo == vc::ConvAlgo::kIm2col) im2col_median = t.median;
+        std::printf("wino     %-28s %-22s median %9.1f us %7.2f GFLOP/s-eq  x%.2f  best %9.1f us%s\n", shape.c_str(),
+                    vc::conv_algo_name(algo), t.median * 1e6, flops / t.median * 1e-9, im2col_median / t.median,
+                    t.best * 1e6, vc::simd_conv_algo(s) == algo ? "  <- rule" : "");
+        std::fflush(stdout);
+      }
+    }
 
   // Row-wise ops at the ViT's sizes: layernorm and GELU over 65 x 128 / 65 x 256, softmax over 4 heads x 65 x 65.
   {
