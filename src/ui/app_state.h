@@ -33,6 +33,13 @@ struct BrushSettings {
 
 enum class InputSource { Blank, Gallery, File };
 
+// The input a link names (keys img= and px=, ui/link.h). At namespace scope: clang 14 does not see a nested struct
+// with default member initializers as default-constructible inside its enclosing class (std::optional::emplace).
+struct LinkInput {
+  int gallery_index = -1;           // img=: a test-set index, -1: none
+  std::optional<InputImage> image;  // px=: the image itself
+};
+
 struct InputState {
   InputImage image{};        // the current model input
   InputImage reset_image{};  // what Reset restores: the last gallery image chosen (blank before any)
@@ -46,10 +53,6 @@ struct InputState {
   bool stroke_active = false;  // a drag on the canvas is under way
   float stroke_x = 0, stroke_y = 0;  // last brush position of the stroke, in input pixels
   // The input a link named (keys img= and px=, ui/link.h), held until the test set has arrived.
-  struct LinkInput {
-    int gallery_index = -1;            // img=: a test-set index, -1: none
-    std::optional<InputImage> image;   // px=: the image itself
-  };
   std::optional<LinkInput> link;
 };
 

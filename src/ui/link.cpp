@@ -70,7 +70,7 @@ std::string scale_text(float scale) {
   return s;
 }
 
-InputState::LinkInput& link_input(AppState& app) {
+LinkInput& link_input(AppState& app) {
   if (!app.input.link) app.input.link.emplace();
   return *app.input.link;
 }
@@ -150,7 +150,7 @@ bool apply_link_key(AppState& app, const std::string& key, const std::string& va
 bool apply_link_input(AppState& app) {
   InputState& in = app.input;
   if (!in.link) return false;
-  const InputState::LinkInput l = *in.link;
+  const LinkInput l = *in.link;
   const bool wants_gallery = l.gallery_index >= 0;
   if (wants_gallery && app.gallery.status == GalleryState::Status::Loading) return false;
   in.link.reset();
