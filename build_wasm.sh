@@ -71,23 +71,47 @@ serve() {
 
 results=()
 failed=0
-# Runs one test step, records PASS/FAIL, and keeps going so the summary lists every failure.
+background_name='' background_pid='' background_log='' background_start=0
+# Runs one test step, records PASS/FAIL and its time, and keeps going so the summary lists every failure.
 step() {
-  local name=$1
+  local name=$1 start=${step_start:-$SECONDS}
   shift
   log "test: $name"
   if "$@"; then
-    results+=("PASS  $name")
+    results+=("PASS  $name ($((SECONDS - start)) s)")
   else
-    results+=("FAIL  $name")
+    results+=("FAIL  $name ($((SECONDS - start)) s)")
     failed=1
   fi
 }
+
+# Starts one test step in the background, its output kept in a file; finish_background waits for it, prints that
+# output and records the step. The browser tests each keep about one core busy (the page's main thread), so the
+# longest of them runs beside the others on a 2-core machine.
+start_background() {
+  background_name=$1
+  shift
+  background_log=$(mktemp)
+  log "test (started, runs beside the steps below): $background_name"
+  "$@" >"$background_log" 2>&1 &
+  background_pid=$!
+  background_start=$SECONDS
+}
+wait_background() {
+  local rc=0
+  wait "$background_pid" || rc=$?
+  cat "$background_log"
+  rm -f "$background_log"
+  return "$rc"
+}
+# Its time in the summary counts from its start.
+finish_background() { step_start=$background_start step "$background_name" wait_background; }
 
 run_tests() {
   # Tests run two at a time (JOBS): the 10k-image evals and the PyTorch reference checks are single-process.
   local ctest_flags=(--output-on-failure -j "$JOBS")
   [[ ${CI:-} == true ]] && ctest_flags+=(--verbose)
+  local tests_start=$SECONDS
   step "build: native" build_native
   step "build: wasm" build_wasm
   step "build: sanitizer tree" build_asan
@@ -97,6 +121,8 @@ run_tests() {
     ctest --test-dir build-asan -R '^ui_tests' "${ctest_flags[@]}"
   step "fuzz: each target 20 s on its corpus (tools/fuzz/run_long.sh)" \
     tools/fuzz/run_long.sh 20 build-asan/fuzz-smoke tests/fuzz/corpus build-asan/fuzz
+  start_background "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
+    node tests/browser/long_use.mjs build-wasm/web
   step "browser: headless Chromium (tests/browser)" \
     node tests/browser/lab_test.mjs build-wasm/web build-wasm/browser-test
   step "browser: Predictions match the native CLI (tests/browser/predictions.mjs)" \
@@ -117,15 +143,15 @@ run_tests() {
     node tests/browser/idle.mjs build-wasm/web
   step "browser: offline after the first visit, Korean font only when shown (tests/browser/offline.mjs)" \
     node tests/browser/offline.mjs build-wasm/web
-  step "browser: 500 random interactions, bounded heap (tests/browser/long_use.mjs)" \
-    node tests/browser/long_use.mjs build-wasm/web
   step "desktop: Xvfb screenshot (tests/desktop)" node tests/desktop/xvfb_test.mjs build/vitcnn-lab build/desktop-test
   # Without LeakSanitizer here: Mesa's GL driver, loaded and unloaded by libGL, leaves a few allocations of its own at
   # exit (no symbols: "<unknown module>"). Our code's leaks are checked by the UI tests in the same tree.
   step "desktop: Xvfb screenshot, ASan + UBSan, Dear ImGui 1.86" \
     env ASAN_OPTIONS=detect_leaks=0 node tests/desktop/xvfb_test.mjs build-asan/vitcnn-lab build-asan/desktop-test
+  finish_background
   log "summary"
   printf '%s\n' "${results[@]}"
+  echo "total: $((SECONDS - tests_start)) s"
   if ((failed)); then
     echo "SOME TESTS FAILED"
     return 1

@@ -19,6 +19,9 @@ constexpr float kFontSize = 15.0f;
 // Above this ratio (pixel ratio x scale) the atlas (every Hangul syllable) grows past 32 MB: scale up a 2x atlas
 // instead (a 1080p projector at scale 1.5 stays at 1.5: crisp).
 constexpr float kMaxFontRatio = 2.0f;
+// A window unused this long (a tab not shown) gives back its draw buffers, which grow to the largest frame it drew
+// (a view of heatmaps drawn cell by cell: a few MB). Dear ImGui's default is 60 s.
+constexpr float kCompactUnusedWindowsS = 5.0f;
 
 // Font files, as asset paths (cmake/platform.cmake subsets them at build time). The text font is the base; one of the
 // Hangul fonts is merged into it: the language names' few glyphs until Korean is shown, then every syllable.
@@ -78,6 +81,7 @@ Shell::Shell() {
   ImGui::CreateContext();
   // The lab keeps its own view state (URL hash, --view): no imgui.ini next to the program.
   ImGui::GetIO().IniFilename = nullptr;
+  ImGui::GetIO().ConfigMemoryCompactTimer = kCompactUnusedWindowsS;
   base_style_ = ImGui::GetStyle();
 }
 

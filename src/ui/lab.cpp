@@ -3,6 +3,7 @@
 #include "ui/lab.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +29,26 @@ namespace vc {
 namespace {
 
 constexpr int kGalleryPerClass = 3;
+
+template <class T>
+int64_t capacity_bytes(const ImVector<T>& v) {
+  return static_cast<int64_t>(v.Capacity) * static_cast<int64_t>(sizeof(T));
+}
+
+// Bytes Dear ImGui's windows hold for their draw lists: vertices, indices, commands and the splitter channels. They
+// grow to the largest frame a window has drawn and are freed when the window goes unused for
+// io.ConfigMemoryCompactTimer seconds, so they rise and fall with what was on screen lately.
+int64_t imgui_draw_buffer_bytes() {
+  int64_t bytes = 0;
+  for (const ImGuiWindow* window : GImGui->Windows) {
+    const ImDrawList& d = window->DrawListInst;
+    bytes += capacity_bytes(d.CmdBuffer) + capacity_bytes(d.IdxBuffer) + capacity_bytes(d.VtxBuffer) +
+             capacity_bytes(d._Path) + capacity_bytes(d._Splitter._Channels);
+    for (const ImDrawChannel& c : d._Splitter._Channels)
+      bytes += capacity_bytes(c._CmdBuffer) + capacity_bytes(c._IdxBuffer);
+  }
+  return bytes;
+}
 constexpr const char* kTestImagesAsset = "data/t10k-images-idx3-ubyte.gz";
 constexpr const char* kTestLabelsAsset = "data/t10k-labels-idx1-ubyte.gz";
 
@@ -396,6 +417,9 @@ std::string lab_query(const AppState& app, const std::string& what) {
     const LoadedModels models = loaded_models(app);
     out["models_loaded"] = models.count;
     out["model_weight_bytes"] = models.weight_bytes;
+    out["imgui_draw_buffer_bytes"] = imgui_draw_buffer_bytes();
+    out["jobs_cached"] = app.jobs.finished.size();
+    out["jobs_running"] = app.jobs.running.size();
   } else if (what == "tour") {
     out = tour_query(app);
   } else if (const ViewQuery* q = view_query(what)) {

@@ -101,7 +101,8 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 // language, message, input version, readiness, "frames": how many frames lab_frame has drawn, "job_budget_ms": the
 // jobs' time budget of the last frame that ran any, ui/jobs.h),
 // "rects" (screen rectangles of named widgets, so browser tests can click them), and whatever later
-// views add ("predictions", ...), "memory" (Platform::memory_use's figures and the model store's loaded models),
+// views add ("predictions", ...), "memory" (Platform::memory_use's figures, the model store's loaded models and their weight bytes,
+// the bytes of Dear ImGui's draw buffers, the jobs cached and running),
 // "tour" (the start card and the guided tour's step, ui/tour.h).
 // Unknown queries answer {"error": "..."}.
 std::string lab_query(const AppState& app, const std::string& what);

@@ -587,7 +587,8 @@ TEST_F(LabTest, QueryAnswersKnownAndUnknown) {
   EXPECT_TRUE(query("nonsense").contains("error"));
 }
 
-// "memory" passes on the platform's allocator figures and counts the models in the store with their weights.
+// "memory" passes on the platform's allocator figures and counts the models in the store with their weights, the
+// bytes of Dear ImGui's draw buffers and the jobs.
 TEST_F(LabTest, MemoryQueryGivesTheAllocatorFiguresAndTheLoadedModels) {
   Platform p = assets_.platform();
   p.memory_use = [] { return MemoryUse{1234, 65536}; };
@@ -601,6 +602,11 @@ TEST_F(LabTest, MemoryQueryGivesTheAllocatorFiguresAndTheLoadedModels) {
     weight_bytes += model_entry(*app_, checkpoint_name(f, kDataScaleCount - 1))->model->num_params() * 4;
   EXPECT_EQ(m["models_loaded"], 4);
   EXPECT_EQ(m["model_weight_bytes"], weight_bytes);
+  // Two frames drew the lab: its windows hold vertices, at least 20 bytes each.
+  EXPECT_GE(m["imgui_draw_buffer_bytes"].get<int64_t>(), int64_t{20} * ImGui::GetDrawData()->TotalVtxCount);
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  EXPECT_EQ(m["jobs_cached"], app_->jobs.finished.size());
+  EXPECT_EQ(m["jobs_running"], app_->jobs.running.size());
   create();  // no Platform::memory_use: the figures are missing, the models still counted
   frames(2);
   m = query("memory");
