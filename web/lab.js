@@ -114,9 +114,13 @@
     try { return decodeURI(hash.replace(/^#/, '')); } catch (e) { return ''; }
   }
 
+  // The language of the first frame: a link's lang= (the hash, as Copy link writes it), then ?lang=, then the
+  // browser's. The shell waits for the Korean font before a Korean first frame (src/platform/shell.cpp).
   function language() {
-    const asked = new URLSearchParams(location.search).get('lang');
-    if (asked === 'en' || asked === 'ko') return asked;
+    for (const asked of [new URLSearchParams(location.hash.slice(1)).get('lang'),
+                         new URLSearchParams(location.search).get('lang')]) {
+      if (asked === 'en' || asked === 'ko') return asked;
+    }
     return (navigator.language || '').toLowerCase().startsWith('ko') ? 'ko' : 'en';
   }
 

@@ -1,5 +1,7 @@
 #include "analysis/attention_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vc {
 
 nlohmann::json layer_head_json(const std::vector<double>& v, int layers, int heads) {

@@ -4,7 +4,7 @@
 // nlohmann::json is the project's JSON library from core up (safetensors headers, model metadata), so the
 // writer lives here, next to the definitions, and the ui and cli layers share it.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "analysis/attention.h"

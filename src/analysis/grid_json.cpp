@@ -1,5 +1,7 @@
 #include "analysis/grid_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vc {
 
 nlohmann::json grid_json(const Tensor& t) {

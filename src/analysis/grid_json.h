@@ -1,7 +1,7 @@
 // A 2-D tensor as nested JSON arrays, for the maps the analyses print (`vitcnn attention`'s CLS maps, the ERF map of
 // `vitcnn rf` and of the lab's lab_query("receptive_field")).
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/tensor.h"
 

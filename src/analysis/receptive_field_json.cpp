@@ -1,5 +1,7 @@
 #include "analysis/receptive_field_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vc {
 
 nlohmann::json pixel_box_json(const PixelBox& b) {

@@ -2,7 +2,7 @@
 // lab's lab_query("receptive_field") answers with it, and tests/cli and tests/browser read it. Grid positions and
 // layer indices are 0-based; pixel coordinates are those of analysis/receptive_field.h.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "analysis/grid_json.h"
 #include "analysis/receptive_field.h"

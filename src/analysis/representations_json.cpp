@@ -1,5 +1,7 @@
 #include "analysis/representations_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vc {
 
 nlohmann::json cka_json(const CkaResult& r) {

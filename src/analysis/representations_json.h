@@ -2,7 +2,7 @@
 // reader: `vitcnn cka | skip | equivariance` print it, the lab answers with it, and tests/cli, tests/browser and
 // tools/analysis_ref read it. Indices are 0-based; rows and columns follow Model::layer_names().
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "analysis/representations.h"
 

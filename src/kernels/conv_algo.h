@@ -11,7 +11,9 @@ namespace vc {
 enum class ConvAlgo {
   kIm2col,     // y_n[Cout, P] = W[Cout, Cin*k*k] @ col[Cin*k*k, P]: any kernel, stride and pad
   kWinograd2,  // Winograd F(2x2, 3x3): 4 multiply-adds per output and input channel instead of 9
-  kWinograd4,  // Winograd F(4x4, 3x3): 2.25 instead of 9, with larger transforms and rounding error
+  kWinograd4,  // Winograd F(4x4, 3x3): 2.25 instead of 9, with larger transforms and rounding error; the rule below
+               // never picks it: the kernel tests and kernels_bench's "wino" rows run it, so it is measured again
+               // whenever the kernels change (docs/benchmarks.md)
 };
 
 // "im2col", "winograd F(2x2,3x3)", "winograd F(4x4,3x3)".

@@ -89,7 +89,7 @@ void gemm_f32(bool trans_a, bool trans_b, int M, int N, int K, const float* A, i
               float beta, float* C, int ldc);                                                        // simd_gemm.cpp
 void linear_f32(int M, int N, int K, const float* x, const float* W, const float* b, Act act, float* y);
 void conv2d_nchw_f32(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act,
-                     float* y);                                                                      // simd_conv.cpp
+                     float* y);                                                                  // simd_winograd.cpp
 // conv2d forward as im2col + GEMM (simd_conv.cpp) and as Winograd F(m x m, 3 x 3), m = 2 or 4, for 3x3 stride-1
 // convolutions (simd_winograd.cpp); conv2d_nchw_f32 runs the one simd_conv_algo (kernels/conv_algo.h) picks.
 void conv2d_im2col(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y);

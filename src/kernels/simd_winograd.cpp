@@ -19,7 +19,7 @@
 //
 // Scratch (per thread, simd_internal.h, so the kernel is reentrant): U (alpha^2 x Cout x Cin floats, transformed on
 // every call: at batch 1 this is why F(2x2) only ties im2col on 8 px images with 64-128 channels), V and M of one
-// chunk (alpha^2 x (Cin + Cout) x (~128 + kLanes) floats: 1.1 MiB at 128 channels with F(2x2)), one row copy.
+// chunk (alpha^2 x (Cin + Cout) x (~128 + kLanes) floats: about 2.1 MiB at 128 channels with F(2x2)), one row copy.
 #include <algorithm>
 #include <cstring>
 
@@ -308,9 +308,8 @@ bool winograd_fits(ConvAlgo algo, const Conv2dShape& s) {
 // convolutions: Winograd"), natively (AVX2) and in wasm simd128 under node: F(2x2,3x3) for every 3x3 stride-1
 // convolution with at least kWinogradMinInChannels input channels. It won or tied at every such layer of the models
 // (32 to 128 channels at 32, 16 and 8 px; batch 1 and 64; natively the 8 px layers only tie). With one input channel (the stem) the GEMMs have K = 1 and
-// the transforms dominate: im2col was 2.5-3x faster. F(4x4,3x3) was slower than F(2x2) natively at every layer
-// but 32->32 at 32 px, and in wasm won some layers and lost others (8 px images have 4 tiles per image, a quarter of
-// the GEMM's panel); one rule on both platforms keeps the page's numbers equal to the CLI's.
+// the transforms dominate: im2col was 2.5-4x faster. F(4x4,3x3) won more in wasm, lost badly on 8 px images at batch 1
+// (4 tiles per image fill a quarter of a GEMM panel) and lost to F(2x2) natively at most layers; one rule on both platforms keeps the page's numbers equal to the CLI's.
 constexpr int kWinogradMinInChannels = 8;
 
 ConvAlgo simd_conv_algo(const Conv2dShape& s) {

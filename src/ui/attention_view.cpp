@@ -1,6 +1,7 @@
 #include "ui/attention_view.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "analysis/attention_json.h"
 #include "analysis/position.h"

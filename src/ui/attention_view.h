@@ -3,7 +3,7 @@
 // first test images, both computed by time-sliced jobs (ui/jobs.h) with analysis/attention.h; the view's settings
 // in links; and its lab_query("attention") answer.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>

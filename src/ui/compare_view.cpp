@@ -1,6 +1,7 @@
 #include "ui/compare_view.h"
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "ui/model_store.h"
 #include "ui/predictions_view.h"

@@ -4,7 +4,7 @@
 // the view's settings in links, and its lab_query("compare") answer.
 #pragma once
 #include <array>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 

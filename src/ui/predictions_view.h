@@ -1,7 +1,7 @@
 // The Predictions view (panel_predictions.cpp): the top-3 classes (or all 10) of a ViT, a CNN, a hybrid and an rvit for the
 // current input with their forward times, a checkpoint selector per family, and the accuracy run on test images.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 
 #include "ui/jobs.h"

@@ -1,6 +1,7 @@
 #include "ui/receptive_field_view.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "analysis/predictions.h"
 #include "analysis/receptive_field_json.h"

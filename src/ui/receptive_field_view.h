@@ -3,7 +3,7 @@
 // the model, the time-sliced jobs (ui/jobs.h) that compute effective receptive fields with
 // analysis/receptive_field.h, the view's settings in links, and its lab_query("receptive_field") answer.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>

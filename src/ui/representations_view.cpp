@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "analysis/predictions.h"
 #include "analysis/representation_summary.h"

@@ -5,7 +5,7 @@
 // the view's settings in links, and its lab_query("representations") answer.
 #pragma once
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 

@@ -7,7 +7,7 @@
 // reveals an answer that quotes live numbers: values of the views' own lab_query answers (computed by src/analysis
 // through the views' jobs), addressed by JSON pointers. The step shown is UiState::tour_step (-1: none).
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>

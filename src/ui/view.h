@@ -2,7 +2,7 @@
 // (ui/views.cpp). lab.cpp draws the tabs, reads and writes links, and answers lab_query from the table alone,
 // so a new view is its own files plus one row. The recipe: docs/architecture.md, "Add a view".
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 

@@ -42,6 +42,10 @@ TEST(LinkPixels, TheDocumentedSizes) {
   InputImage full;
   full.fill(1.0f);
   EXPECT_EQ(encode_pixels(full).size(), 1046u);  // 784 bytes, ceil(784 * 4 / 3)
+  // The longest: every other pixel zero, each zero a run of one (2 bytes): 392 + 784 bytes, ceil(1176 * 4 / 3).
+  InputImage alternating{};
+  for (size_t i = 0; i < alternating.size(); i += 2) alternating[i] = 1.0f;
+  EXPECT_EQ(encode_pixels(alternating).size(), 1568u);
   // Only base64url characters: a link needs no escaping.
   for (char c : encode_pixels(random_bytes_image(7, 0.5f)))
     EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << c;
