@@ -45,14 +45,6 @@ Rgb mix(Rgb a, Rgb b, float t) {
   return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
 }
 
-Rgb colormap(float t) {
-  static constexpr Rgb kAnchors[] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
-  constexpr int n = sizeof(kAnchors) / sizeof(kAnchors[0]);
-  t = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f) * (n - 1);
-  const int i = std::min(static_cast<int>(t), n - 2);
-  return mix(kAnchors[i], kAnchors[i + 1], t - i);
-}
-
 Canvas::Canvas(int width, int height, Rgb background) : w_(width), h_(height), rgb_(3 * size_t(width) * height) {
   fill_rect(0, 0, width, height, background);
 }

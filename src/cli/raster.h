@@ -1,20 +1,15 @@
 // A tiny RGB rasterizer for the figures of `vitcnn figures`: filled rectangles, dots, thick lines,
-// digits and a few letters from a 3x5 bitmap font, a perceptual colormap, and PNG output (stb_image_write).
+// digits and a few letters from a 3x5 bitmap font, and PNG output (stb_image_write).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "figures/figure.h"  // Rgb, colormap: the slide figures' colours
 
 namespace vc::cli {
 
-struct Rgb {
-  uint8_t r = 0, g = 0, b = 0;
-};
-
-// t in [0, 1] (clamped) -> a dark-purple-to-yellow ramp (piecewise linear through viridis-like anchors).
-Rgb colormap(float t);
 Rgb mix(Rgb a, Rgb b, float t);  // (1 - t) * a + t * b
 
 class Canvas {

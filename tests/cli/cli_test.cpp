@@ -15,6 +15,7 @@
 #include "cli/raster.h"
 #include "core/image.h"
 #include "core/safetensors.h"
+#include "figures/representation_figures.h"
 #include "kernels/kernels.h"
 
 namespace vc::cli {
@@ -546,6 +547,32 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_EQ(r.j["representations"]["cka"]["vit_vit"]["images"], 8);
   EXPECT_EQ(r.j["representations"]["skip"]["vit"]["images"], 2);
   EXPECT_TRUE(r.j["representations"]["cka"]["vit_cnn"].is_null());
+  // The slide figures are 1600 px wide, and the CKA figure is byte for byte what the lab's PNG export draws of the
+  // same result: the builder of figures/representation_figures.h rendered with the lab's fonts (platform/shell.cpp).
+  for (const char* png : {"cka_vit_vit.png", "skip_ratio.png", "equivariance.png"}) {
+    std::ifstream f(out / png, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    Result<GrayImage> img = decode_image(bytes);
+    ASSERT_TRUE(img.ok()) << png;
+    EXPECT_EQ(img->width, kFigureMinWidth) << png;
+  }
+  const json& cka = r.j["representations"]["cka"]["vit_vit"];
+  CkaResult shown{cka["rows"].get<std::vector<std::string>>(), cka["cols"].get<std::vector<std::string>>(), {},
+                  cka["images"].get<int64_t>(), cka["batch"].get<int>()};
+  for (const json& row : cka["matrix"])
+    for (const json& v : row) shown.matrix.push_back(v.get<double>());
+  const std::vector<uint8_t> text = *read_file(VITCNN_FONTS_DIR "/dejavu/DejaVuSans.ttf");
+  const std::vector<uint8_t> hangul = *read_file(VITCNN_FONTS_DIR "/nanum/NanumGothic.ttf");
+  Result<std::vector<uint8_t>> lab_png =
+      render_png(cka_figure(shown, "vit_p100", "vit_p100", Language::En), FigureFonts{text, hangul});
+  ASSERT_TRUE(lab_png.ok()) << lab_png.error().message;
+  Result<std::vector<uint8_t>> cli_png = read_file((out / "cka_vit_vit.png").string());
+  ASSERT_TRUE(cli_png.ok());
+  EXPECT_TRUE(*lab_png == *cli_png) << "the lab's export and vitcnn figures differ";
+  CliRun no_fonts = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4",
+                            "--fonts", (out / "no_fonts").string()});
+  EXPECT_EQ(no_fonts.code, 1);
+  EXPECT_NE(no_fonts.err.find("figure fonts"), std::string::npos) << no_fonts.err;
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
