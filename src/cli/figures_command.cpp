@@ -348,7 +348,7 @@ Result<json> run_figures(const Args& args) {
   }
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
-  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
+  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels, fonts->fonts());
   if (!rf) return rf.error();
   Result<int> cka_images = args.get_int("cka-images", 1000, 1, set->count);
   if (!cka_images) return cka_images.error();
@@ -357,7 +357,7 @@ Result<json> run_figures(const Args& args) {
   Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels,
                                                                 fonts->fonts());
   if (!repr) return repr.error();
-  Result<DataScaleFigure> scale = data_scale_figure(models, out);
+  Result<DataScaleFigure> scale = data_scale_figure(models, out, fonts->fonts());
   if (!scale) return scale.error();
   std::ofstream md(out / "summary.md");
   md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown

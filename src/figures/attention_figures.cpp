@@ -8,20 +8,18 @@
 namespace vc {
 
 Figure distance_figure(std::span<const Measured<AttentionDistance>> models, double uniform_px, int images, Language L) {
-  Figure f;
-  f.title = pick(L, "How far does each head look? Mean attention distance by layer",
-                 "각 헤드는 얼마나 멀리 보나? 층별 평균 어텐션 거리");
-  const std::string over = images > 0 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
-                                            pick(L, " test images", "개의 평균")
-                                      : std::string(pick(L, "for the image shown", "보이는 이미지 하나"));
-  f.how_to_read = std::string(pick(L, "The attention-weighted distance in input pixels between each patch and the "
-                                      "patches it attends to (CLS excluded), ",
-                                   "각 패치와 그 패치가 주목하는 패치 사이의 어텐션 가중 거리(입력 픽셀, CLS 제외), ")) +
-                  over + pick(L, ". Line: the mean over the heads; dots: each head. Below the local threshold, a head "
-                                 "looks near its patch.",
-                              ". 선: 헤드 평균, 점: 각 헤드. 지역 기준보다 아래면 헤드가 가까운 곳을 봅니다.");
-  f.x_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
-  f.y_label = pick(L, "mean attention distance, px", "평균 어텐션 거리, 픽셀");
+  Figure f = labelled_figure(
+      L, {"How far does each head look? Mean attention distance by layer", "각 헤드는 얼마나 멀리 보나? 층별 평균 어텐션 거리"},
+      {"The attention-weighted distance in input pixels between each patch and the patches it attends to (CLS "
+       "excluded), ",
+       "각 패치와 그 패치가 주목하는 패치 사이의 어텐션 가중 거리(입력 픽셀, CLS 제외), "},
+      {"layer (1 = nearest the input)", "층 (1 = 입력 쪽)"}, {"mean attention distance, px", "평균 어텐션 거리, 픽셀"});
+  f.how_to_read += (images > 0 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
+                                     pick(L, " test images", "개의 평균")
+                               : std::string(pick(L, "for the image shown", "보이는 이미지 하나"))) +
+                   pick(L, ". Line: the mean over the heads; dots: each head. Below the local threshold, a head looks "
+                           "near its patch.",
+                        ". 선: 헤드 평균, 점: 각 헤드. 지역 기준보다 아래면 헤드가 가까운 곳을 봅니다.");
   int layers = 0;
   for (const Measured<AttentionDistance>& m : models) {
     const AttentionDistance& d = *m.result;

@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace vc {
+#include "figures/language.h"
 
-// The language of the lab's texts and of a figure's words.
-enum class Language { En, Ko };
+namespace vc {
 
 struct Rgb {
   uint8_t r = 0, g = 0, b = 0;
@@ -39,6 +38,9 @@ struct Series {
   // Per x category, more values drawn as small dots spread a little around it, without a line (e.g. one per head
   // around the heads' mean); empty: none.
   std::vector<std::vector<double>> spread = {};
+  // Per x category, an error bar of +- this much around y (NaN or missing: none), e.g. a standard error.
+  std::vector<double> error = {};
+  bool dashed = false;  // a dashed line (e.g. the same measure of untrained weights)
 };
 
 // A reference level across a line plot: a dashed grey line, named in the legend.

@@ -73,6 +73,17 @@ class Canvas {
   std::vector<uint8_t> rgb_;
 };
 
+// A line from (x0, y0) to (x1, y1): solid when dash is 0, else in dashes `dash` px long, `gap` px apart.
+void segment(Canvas& c, double x0, double y0, double x1, double y1, double width, Rgb color, double dash, double gap) {
+  const double len = std::hypot(x1 - x0, y1 - y0);
+  if (dash <= 0.0 || len <= 0.0) return c.line(x0, y0, x1, y1, width, color);
+  const double ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+  for (double t = 0.0; t < len; t += dash + gap) {
+    const double e = std::min(t + dash, len);
+    c.line(x0 + ux * t, y0 + uy * t, x0 + ux * e, y0 + uy * e, width, color);
+  }
+}
+
 // One line of text as coverage in [0, 1]; `baseline` px below its top.
 struct TextMask {
   int w = 0, h = 0;
@@ -347,6 +358,8 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
     for (const std::vector<double>& values : se.spread)
       for (double v : values)
         if (!std::isnan(v)) peak = std::max(peak, v);
+    for (size_t i = 0; i < se.error.size() && i < se.y.size(); ++i)
+      if (!std::isnan(se.y[i] + se.error[i])) peak = std::max(peak, se.y[i] + se.error[i]);
   }
   for (const Level& level : f.levels) peak = std::max(peak, level.y);
   int decimals = 0;
@@ -389,12 +402,9 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
   for (size_t k = 0; k < f.levels.size(); ++k) {
     // Long dashes for the first level, shorter ones for each next.
     const double y = ypos(f.levels[k].y), ly = legend_y(f.series.size() + k);
-    const double dash = 16 * s.u / (1 + k), period = dash + 9 * s.u;
-    auto dashed = [&](double x0, double x1, double at) {
-      for (double x = x0; x < x1; x += period) w.canvas.line(x, at, std::min(x + dash, x1), at, 2.5 * s.u, kMuted);
-    };
-    dashed(left, right, y);
-    dashed(lx, lx + 48 * s.u, ly);
+    const double dash = 16 * s.u / (1 + k);
+    segment(w.canvas, left, y, right, y, 2.5 * s.u, kMuted, dash, 9 * s.u);
+    segment(w.canvas, lx, ly, lx + 48 * s.u, ly, 2.5 * s.u, kMuted, dash, 9 * s.u);
     w.text(f.levels[k].name, s.tick, lx + 60 * s.u, ly - tick_h / 2, kInk);
   }
   for (size_t k = 0; k < f.series.size(); ++k) {
@@ -405,14 +415,21 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
         if (!std::isnan(se.spread[i][j]))
           w.canvas.dot(xpos(i + 0.25 * ((j + 0.5) / se.spread[i].size() - 0.5)), ypos(se.spread[i][j]), 4.0 * s.u,
                        se.color);
+    for (size_t i = 0; i < se.error.size() && i < se.y.size(); ++i) {
+      if (std::isnan(se.y[i] + se.error[i])) continue;
+      const double lo = ypos(std::max(f.y_min, se.y[i] - se.error[i])), hi = ypos(se.y[i] + se.error[i]);
+      w.canvas.line(xpos(i), lo, xpos(i), hi, 2.0 * s.u, se.color);
+      for (double y : {lo, hi}) w.canvas.line(xpos(i) - 8 * s.u, y, xpos(i) + 8 * s.u, y, 2.0 * s.u, se.color);
+    }
     for (size_t i = 0; i < se.y.size(); ++i) {
       if (std::isnan(se.y[i])) continue;
       if (i + 1 < se.y.size() && !std::isnan(se.y[i + 1]))
-        w.canvas.line(xpos(i), ypos(se.y[i]), xpos(i + 1), ypos(se.y[i + 1]), width, se.color);
+        segment(w.canvas, xpos(i), ypos(se.y[i]), xpos(i + 1), ypos(se.y[i + 1]), width, se.color,
+                se.dashed ? 14 * s.u : 0.0, 9 * s.u);
       w.canvas.dot(xpos(i), ypos(se.y[i]), radius, se.color);
     }
     const double ly = legend_y(k);
-    w.canvas.line(lx, ly, lx + 48 * s.u, ly, width, se.color);
+    segment(w.canvas, lx, ly, lx + 48 * s.u, ly, width, se.color, se.dashed ? 14 * s.u : 0.0, 9 * s.u);
     w.canvas.dot(lx + 24 * s.u, ly, radius, se.color);
     w.text(se.name, s.tick, lx + 60 * s.u, ly - tick_h / 2, kInk);
   }

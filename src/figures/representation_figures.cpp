@@ -37,18 +37,16 @@ Figure cka_figure(const CkaResult& r, const std::string& a, const std::string& b
 }
 
 Figure skip_figure(std::span<const Measured<SkipRatios>> models, Language L) {
-  Figure f;
-  f.title = pick(L, "How much does each residual branch change its input? Skip ratio by branch",
-                 "잔차 가지는 입력을 얼마나 바꾸나? 가지별 스킵 비율");
-  f.how_to_read = pick(L,
-                       "Skip ratio = ||x|| / ||x + f(x)|| of a branch y = x + f(x): near 1, the branch changes little; "
-                       "above 1, it points against its input. Thick: the mean over the spatial tokens; thin: the CLS "
-                       "token.",
-                       "스킵 비율 = 가지 y = x + f(x)의 ||x|| / ||x + f(x)||: 1에 가까우면 가지가 거의 바꾸지 않고, 1보다 "
-                       "크면 입력과 반대쪽을 향합니다. 굵은 선: 공간 토큰의 평균, 가는 선: CLS 토큰.");
-  f.x_label = pick(L, "residual branch, in forward order (1 = nearest the input)",
-                   "잔차 가지, 순전파 순서 (1 = 입력 쪽)");
-  f.y_label = pick(L, "skip ratio", "스킵 비율");
+  Figure f = labelled_figure(
+      L,
+      {"How much does each residual branch change its input? Skip ratio by branch",
+       "잔차 가지는 입력을 얼마나 바꾸나? 가지별 스킵 비율"},
+      {"Skip ratio = ||x|| / ||x + f(x)|| of a branch y = x + f(x): near 1, the branch changes little; above 1, it "
+       "points against its input. Thick: the mean over the spatial tokens; thin: the CLS token.",
+       "스킵 비율 = 가지 y = x + f(x)의 ||x|| / ||x + f(x)||: 1에 가까우면 가지가 거의 바꾸지 않고, 1보다 크면 입력과 "
+       "반대쪽을 향합니다. 굵은 선: 공간 토큰의 평균, 가는 선: CLS 토큰."},
+      {"residual branch, in forward order (1 = nearest the input)", "잔차 가지, 순전파 순서 (1 = 입력 쪽)"},
+      {"skip ratio", "스킵 비율"});
   size_t count = 0;
   for (const Measured<SkipRatios>& m : models) {
     const std::string name = checkpoint_words(m.checkpoint, L);
@@ -69,19 +67,14 @@ Figure skip_figure(std::span<const Measured<SkipRatios>> models, Language L) {
 }
 
 Figure equivariance_figure(std::span<const Measured<Equivariance>> models, int k, Language L) {
-  Figure f;
-  const std::string shift = std::to_string(k);
-  f.title = pick(L, "Do the features move with the image? Equivariance error for a shift of ",
-                 "특징이 이미지와 함께 움직이나? 이동 ") +
-            shift + pick(L, " px", " px의 등변성 오차");
-  f.how_to_read = pick(L,
-                       "The image shifted right vs the features shifted the same way, by layer: 0 % = the features "
-                       "move exactly with the image. No point where the shift is not a whole number of the layer's "
-                       "cells.",
-                       "오른쪽으로 이동한 이미지의 특징과 같은 만큼 이동한 특징을 층마다 비교합니다: 0 % = 특징이 "
-                       "이미지와 정확히 함께 움직임. 이동이 층의 칸 크기의 정수배가 아닌 곳에는 점이 없습니다.");
-  f.x_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
-  f.y_label = pick(L, "equivariance error, %", "등변성 오차, %");
+  Figure f = labelled_figure(
+      L, {"Do the features move with the image? Equivariance error for a shift of ", "특징이 이미지와 함께 움직이나? 이동 "},
+      {"The image shifted right vs the features shifted the same way, by layer: 0 % = the features move exactly with "
+       "the image. No point where the shift is not a whole number of the layer's cells.",
+       "오른쪽으로 이동한 이미지의 특징과 같은 만큼 이동한 특징을 층마다 비교합니다: 0 % = 특징이 이미지와 정확히 함께 "
+       "움직임. 이동이 층의 칸 크기의 정수배가 아닌 곳에는 점이 없습니다."},
+      {"layer (1 = nearest the input)", "층 (1 = 입력 쪽)"}, {"equivariance error, %", "등변성 오차, %"});
+  f.title += std::to_string(k) + pick(L, " px", " px의 등변성 오차");
   size_t count = 0;
   for (const Measured<Equivariance>& m : models) {
     Series s{checkpoint_words(m.checkpoint, L), checkpoint_color(m.checkpoint), {}, false};

@@ -44,6 +44,21 @@ std::string checkpoint_words(const std::string& checkpoint, Language L) {
                            : std::string(w->en) + ", " + percent + " % of the data";
 }
 
+std::string family_words(const std::string& family, Language L) {
+  for (const FamilyWords& w : kFamilyWords)
+    if (family == w.key) return L == Language::Ko ? w.ko : w.en;
+  return family;
+}
+
+Figure labelled_figure(Language L, Words title, Words how_to_read, Words x_label, Words y_label) {
+  Figure f;
+  f.title = pick(L, title.en, title.ko);
+  f.how_to_read = pick(L, how_to_read.en, how_to_read.ko);
+  f.x_label = pick(L, x_label.en, x_label.ko);
+  f.y_label = pick(L, y_label.en, y_label.ko);
+  return f;
+}
+
 Rgb checkpoint_color(const std::string& checkpoint) {
   int scale = 0;
   const FamilyWords* w = shipped(checkpoint, &scale);

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <span>
 
-#include "figures/figure.h"  // Language
+#include "figures/language.h"
 
 namespace vc {
 

@@ -9,6 +9,8 @@
 #include <iterator>
 
 #include "figures/attention_figures.h"
+#include "figures/compare_figures.h"
+#include "figures/receptive_field_figures.h"
 #include "figures/render.h"
 #include "figures/representation_figures.h"
 #include "figures/words.h"
@@ -221,6 +223,48 @@ TEST(FigureBuilders, DistanceHasHeadsMeansLevelsAndWords) {
   EXPECT_NE(f.how_to_read.find("256 test images"), std::string::npos);
   EXPECT_NE(distance_figure(models, 10.0, 0, Language::En).how_to_read.find("image shown"), std::string::npos);
   EXPECT_NE(distance_figure(models, 10.0, 0, Language::Ko).series[0].name.find("데이터의 100 %"), std::string::npos);
+}
+
+TEST(FigureBuilders, ReceptiveFieldGrowthNamesBoxAndDiameters) {
+  const RfCurves models[] = {{"cnn_p100", false, {3, 7, 15}, {1.0, 2.5, 4.0}, {0.5, 1.0, 2.0}},
+                             {"cnn_p100", true, {}, {1.5, 3.0, 6.0}, {}}};
+  const Figure f = rf_growth_figure(models, 32, 100, Language::En);
+  ASSERT_EQ(f.series.size(), 4u);  // box, 2 r90, 2 r50 of the trained; 2 r90 of the untrained
+  EXPECT_EQ(f.series[0].name, "CNN, 100 % of the data: box (theoretical)");
+  EXPECT_EQ(f.series[1].name, "CNN, 100 % of the data: 2 r90 (effective)");
+  EXPECT_EQ(f.series[1].y, (std::vector<double>{2.0, 5.0, 8.0}));  // diameters
+  EXPECT_EQ(f.series[3].name, "CNN, untrained: 2 r90 (effective)");
+  EXPECT_TRUE(f.series[3].dashed);
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2", "3"}));
+  ASSERT_EQ(f.levels.size(), 1u);
+  EXPECT_EQ(f.levels[0].y, 32.0);
+  EXPECT_NE(f.how_to_read.find("100 test images"), std::string::npos);
+}
+
+TEST(FigureBuilders, DataScaleHasErrorBarsAndSharesInPercent) {
+  DataScaleCurve vit{kVitFamily, {}};
+  vit.points[0] = MeasuredAccuracy{0.745, 10000, 0.0044};
+  vit.points[4] = MeasuredAccuracy{0.9, 10000, 0.003};
+  const DataScaleCurve empty{kCnnFamily, {}};
+  const DataScaleCurve recorded[] = {vit, empty};
+  const Figure f = data_scale_figure(recorded, {}, Language::En);
+  ASSERT_EQ(f.series.size(), 1u);  // the cnn has no point
+  EXPECT_EQ(f.series[0].name, "ViT, recorded (10000 test images)");
+  EXPECT_DOUBLE_EQ(f.series[0].y[0], 74.5);
+  EXPECT_TRUE(std::isnan(f.series[0].y[1]));
+  EXPECT_DOUBLE_EQ(f.series[0].error[4], 0.3);
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1 %", "3 %", "10 %", "30 %", "100 %"}));
+  EXPECT_EQ(f.y_min, 70.0);  // the lowest bar, rounded down to 5
+}
+
+TEST_F(FigureTest, DashesErrorBarsAndLevelsDraw) {
+  Figure f = line_figure("t");
+  f.series[0].dashed = true;
+  f.series[0].error = {0.2, 0.2, NAN};
+  f.levels = {{"uniform", 1.0}};
+  Result<FigureImage> im = render_figure(f, fonts());
+  ASSERT_TRUE(im.ok()) << im.error().message;
+  EXPECT_EQ(im->width, 1600);
 }
 
 }  // namespace

@@ -1080,6 +1080,7 @@ TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
   const std::string csv(saved["attention_distance.csv"].begin(), saved["attention_distance.csv"].end());
   EXPECT_EQ(csv.rfind("model,layer,head,distance_px\nvit_p100,1,1,", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 6 * 4);
+  frame();  // the status line the CSV export wrote moves the buttons: their rects settle in a frame
   click("export.attention_distance.png");
   const std::optional<FigureCapture> capture = lab_take_capture(*app_);
   ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
@@ -1820,9 +1821,23 @@ TEST_F(CompareViewTest, RemeasuredPointsCountTheTestImagesAndLinksKeepThem) {
   const std::string csv(saved_["compare_data_scale.csv"].begin(), saved_["compare_data_scale.csv"].end());
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * kFamilyCount * kDataScaleCount) << csv;
   EXPECT_NE(csv.find("\nvit,1,recorded,0.745,"), std::string::npos) << csv;
+  // The PNG: the slide figure (figures/compare_figures.h) of both kinds, a line per family and kind.
+  click("export.compare_data_scale.png");
+  std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  ASSERT_EQ(capture->figure->series.size(), 2u * kFamilyCount);
+  EXPECT_EQ(capture->figure->series[0].name, "ViT, recorded (10000 test images)");
+  EXPECT_EQ(capture->figure->series[kFamilyCount].name, "ViT, measured here (10 test images)");
+  EXPECT_DOUBLE_EQ(capture->figure->series[0].y[0], 74.5);
+  EXPECT_EQ(capture->figure->x_ticks.front(), "1 %");
   click("language.ko");
   frames(3);
   EXPECT_EQ(query("state")["language"], "ko");
+  scroll_into_view("export.compare_data_scale.png");
+  click("export.compare_data_scale.png");
+  capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  EXPECT_EQ(capture->figure->series[0].name, "ViT, 기록값 (10000장)");
 }
 
 
