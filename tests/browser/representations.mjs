@@ -91,6 +91,9 @@ async function run(lab) {
         text.trim().split('\n').length === 1 + cka.rows.length * cka.cols.length,
         `CSV export: ${csv.suggestedFilename()}, ${text.trim().split('\n').length - 1} rows`);
   // The PNG: the slide figure drawn by the lab's renderer (src/figures), at least 1600 px wide, whatever the window.
+  // The CSV's "saved" line moved the buttons down: the click waits for a frame drawn since.
+  const drawnBefore = (await query('state')).frames;
+  await waitFor((n) => window.lab.query('state').frames > n + 1, drawnBefore);
   const [png] = await Promise.all([page.waitForEvent('download'), click('export.cka_vit_p100_cnn_p100.png')]);
   const slide = decodePng(fs.readFileSync(await png.path()));
   check(png.suggestedFilename() === 'cka_vit_p100_cnn_p100.png' && slide.width >= 1600 &&
