@@ -25,6 +25,9 @@ FlagSpec data_flag() {
 }
 FlagSpec image_flag() { return {"image", "PATH", "input image (PNG/JPEG; grayscale, resized to 28x28)"}; }
 FlagSpec test_index_flag() { return {"test-index", "N", "use image N of the Fashion-MNIST test set instead"}; }
+FlagSpec fonts_flag() {
+  return {"fonts", "DIR", std::string("the lab's font folder, with dejavu/DejaVuSans.ttf (default ") + VITCNN_FONTS_DIR + ")"};
+}
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -32,6 +35,24 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (f.bad()) return Error{"cannot read '" + path + "'"};
   return bytes;
+}
+
+Result<FigureFontFiles> read_figure_fonts(const Args& args) {
+  const std::string dir = args.get("fonts", VITCNN_FONTS_DIR);
+  Result<std::vector<uint8_t>> text = read_file(dir + "/dejavu/DejaVuSans.ttf");
+  if (!text) return Error{"figure fonts: " + text.error().message + " (--fonts DIR)"};
+  FigureFontFiles files{std::move(*text), {}};
+  if (Result<std::vector<uint8_t>> hangul = read_file(dir + "/nanum/NanumGothic.ttf"); hangul) files.hangul = std::move(*hangul);
+  return files;
+}
+
+Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::string& path) {
+  Result<std::vector<uint8_t>> png = render_png(figure, fonts);
+  if (!png) return Error{path + ": " + png.error().message};
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(png->data()), static_cast<std::streamsize>(png->size()));
+  if (!f) return Error{"cannot write PNG '" + path + "'"};
+  return {};
 }
 
 Result<const KernelTable*> kernels_from_args(const Args& args) {

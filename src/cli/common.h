@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/idx.h"
 #include "core/tensor.h"
+#include "figures/render.h"
 #include "models/model.h"
 
 namespace vc::cli {
@@ -27,6 +28,7 @@ FlagSpec backend_flag();
 FlagSpec data_flag();
 FlagSpec image_flag();
 FlagSpec test_index_flag();
+FlagSpec fonts_flag();
 
 // The kernel table named by --backend (default simd), or the error naming the backends.
 Result<const KernelTable*> kernels_from_args(const Args& args);
@@ -44,6 +46,16 @@ struct InputImage {
 Result<InputImage> input_from_args(const Model& model, const Args& args);
 
 Result<std::vector<uint8_t>> read_file(const std::string& path);
+
+// The slide figures' fonts, the lab's own files (cmake/platform.cmake subsets them): --fonts DIR (default the
+// build's fonts folder) holding dejavu/DejaVuSans.ttf and, for Korean, nanum/NanumGothic.ttf (optional).
+struct FigureFontFiles {
+  std::vector<uint8_t> text, hangul;
+  FigureFonts fonts() const { return {text, hangul}; }
+};
+Result<FigureFontFiles> read_figure_fonts(const Args& args);
+// `figure` drawn by render_png (figures/render.h), written to `path`.
+Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::string& path);
 // v with `digits` decimals ("%.{digits}f"), for figure labels and summary text.
 std::string fixed(double v, int digits);
 

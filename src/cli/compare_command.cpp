@@ -12,7 +12,7 @@
 #include <span>
 
 #include "cli/cli.h"
-#include "cli/raster.h"
+#include "figures/compare_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -118,71 +118,9 @@ Result<json> run_compare(const Args& args) {
               {"data_scale", data_scale_json(curves)}};
 }
 
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225};
-// One colour per family, in kFamilies order.
-constexpr Rgb kFamilyColors[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
-static_assert(std::size(kFamilyColors) == kFamilyCount);
-
-// Accuracy (%) against the share of training data (log x from 1 to 100 %), a line per family through its points,
-// each point with its standard-error bar (+- se, capped).
-Status draw_data_scale(std::span<const DataScaleCurve> curves, const std::string& path) {
-  const int w = 760, h = 480, left = 70, right = 140, top = 40, bottom = 60;
-  double lo = 100.0, hi = 0.0;
-  for (const DataScaleCurve& c : curves)
-    for (const std::optional<MeasuredAccuracy>& p : c.points)
-      if (p) {
-        lo = std::min(lo, 100.0 * (p->accuracy - p->standard_error));
-        hi = std::max(hi, 100.0 * (p->accuracy + p->standard_error));
-      }
-  if (lo > hi) lo = 0.0, hi = 100.0;  // no point: an empty frame
-  const double y0 = std::max(0.0, std::floor(lo / 5.0) * 5.0);
-  const double y1 = std::max(y0 + 5.0, std::min(100.0, std::ceil(hi / 5.0) * 5.0));
-  const double step = y1 - y0 > 30.0 ? 10.0 : 5.0;
-  Canvas c(w, h, kWhite);
-  // log10 of the share, from 0.7 % to 140 %: the 1 % and 100 % points clear of the frame.
-  const double x0 = std::log10(0.7), x1 = std::log10(140.0);
-  auto x = [&](double percent) { return left + (std::log10(percent) - x0) / (x1 - x0) * (w - left - right); };
-  auto y = [&](double acc) { return h - bottom - (acc - y0) / std::max(y1 - y0, 1e-9) * (h - top - bottom); };
-  for (double v = y0; v <= y1 + 1e-9; v += step) {
-    c.line(left, y(v), w - right, y(v), 1.0, kGrid);
-    const std::string label = std::to_string(static_cast<long long>(std::llround(v)));
-    c.text(left - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(y(v)) - 5, label, 2, kInk);
-  }
-  c.line(left, top - 10, left, h - bottom, 2.0, kInk);
-  c.line(left, h - bottom, w - right, h - bottom, 2.0, kInk);
-  for (int s = 0; s < kDataScaleCount; ++s) {
-    const double px = x(data_scale_percent(s));
-    c.line(px, h - bottom, px, h - bottom + 6, 2.0, kInk);
-    const std::string label = std::to_string(data_scale_percent(s));
-    c.text(static_cast<int>(px) - 4 * static_cast<int>(label.size()), h - bottom + 12, label, 2, kInk);
-  }
-  c.text((left + w - right) / 2 - 100, h - 24, "% of training data", 3, kInk);
-  c.text(8, 10, "test accuracy %", 2, kInk);
-  for (const DataScaleCurve& curve : curves) {
-    const Rgb color = kFamilyColors[curve.family];
-    std::optional<std::pair<double, double>> prev;
-    for (int s = 0; s < kDataScaleCount; ++s) {
-      const std::optional<MeasuredAccuracy>& p = curve.points[s];
-      if (!p) continue;
-      const double px = x(data_scale_percent(s)), py = y(100.0 * p->accuracy);
-      if (prev) c.line(prev->first, prev->second, px, py, 2.5, color);
-      prev = {px, py};
-      const double e0 = y(100.0 * (p->accuracy - p->standard_error)), e1 = y(100.0 * (p->accuracy + p->standard_error));
-      c.line(px, e0, px, e1, 2.0, color);
-      c.line(px - 5, e0, px + 5, e0, 2.0, color);
-      c.line(px - 5, e1, px + 5, e1, 2.0, color);
-      c.dot(px, py, 4.5, color);
-    }
-    const int ly = top + 24 * curve.family;
-    c.dot(w - right + 24, ly + 5, 5.0, color);
-    c.text(w - right + 36, ly, kFamilies[curve.family], 2, kInk);
-  }
-  return c.save_png(path);
-}
-
 }  // namespace
 
-Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path& out) {
+Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path& out, const FigureFonts& fonts) {
   Result<Checkpoints> checkpoints = load_checkpoints(models, kernels_simd());
   if (!checkpoints) return checkpoints.error();
   const std::array<DataScaleCurve, kFamilyCount> all = data_scale_curves(recorded_measures(*checkpoints));
@@ -196,7 +134,7 @@ Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path
       }
   DataScaleFigure fig;
   fig.file = (out / "data_scale.png").string();
-  if (Status s = draw_data_scale(curves, fig.file); !s) return s.error();
+  if (Status s = write_figure(vc::data_scale_figure(curves, {}, Language::En), fonts, fig.file); !s) return s.error();
   TextTable t{{"family"}, {}};
   for (int s = 0; s < kDataScaleCount; ++s) t.header.push_back(std::to_string(data_scale_percent(s)) + " %");
   for (const DataScaleCurve& c : curves) {

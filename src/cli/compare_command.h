@@ -15,9 +15,11 @@ struct DataScaleFigure {
   std::string markdown;  // the summary section: the accuracies and what the curve shows
   json numbers;          // data_scale_json, and the finding
 };
-// Draws data_scale.png into `out` from the checkpoints' recorded accuracies in `models` (accuracy against the share
-// of training data, log x, standard-error bars, one line per family) and writes the finding. A missing checkpoint
-// is a missing point; an error when the vit's or the cnn's 1 % or 100 % checkpoint is missing.
-Result<DataScaleFigure> data_scale_figure(const std::filesystem::path& models, const std::filesystem::path& out);
+// Draws data_scale.png into `out` from the checkpoints' recorded accuracies in `models` (figures/compare_figures.h:
+// accuracy against the share of training data, standard-error bars, one line per family; rendered with `fonts`) and
+// writes the finding. A missing checkpoint is a missing point; an error when the vit's or the cnn's 1 % or 100 %
+// checkpoint is missing.
+Result<DataScaleFigure> data_scale_figure(const std::filesystem::path& models, const std::filesystem::path& out,
+                                          const FigureFonts& fonts);
 
 }  // namespace vc::cli

@@ -16,6 +16,7 @@
 #include "cli/raster.h"
 #include "cli/representation_figures.h"
 #include "cli/rf_figures.h"
+#include "figures/attention_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -23,8 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kFractions[] = {"001", "003", "010", "030", "100"};
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225}, kDash{150, 150, 150};
-constexpr Rgb kHighData{31, 119, 180}, kLowData{230, 120, 20};
+constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40};
 
 struct Checkpoint {
   std::string name;  // e.g. "vit_p100"
@@ -73,40 +73,11 @@ Status draw_attention_grid(const Model& model, const Tensor& x, const std::strin
   return c.save_png(path);
 }
 
-// One dot per head at (layer, distance px), offset left for `a` and right for `b`, with head-mean lines and the
-// legend labels label_a / label_b (the raster font's letters); dashed grey: the distance of uniform attention and
-// the "local" threshold (half of it).
-Status draw_distance_scatter(const Checkpoint& a, const Checkpoint& b, const std::string& label_a,
-                             const std::string& label_b, double uniform_px, const std::string& path) {
-  const int w = 760, h = 460, left = 70, right = 24, top = 44, bottom = 56;
-  Canvas c(w, h, kWhite);
-  const int layers = a.distance.layers;
-  double peak = uniform_px;
-  for (const Checkpoint* k : {&a, &b})
-    for (double v : k->distance.px) peak = std::max(peak, v);
-  const double step = peak > 40 ? 10.0 : 5.0, ymax = std::max(step, std::ceil(peak / step) * step);
-  const PlotFrame frame(w, h, left, right, top, bottom, layers, ymax);
-  auto xpos = [&](double layer) { return frame.x(layer); };
-  auto ypos = [&](double px) { return frame.y(px); };
-  frame.draw(c, step, "layer", "mean distance px", kInk, kGrid);
-  for (double level : {uniform_px, kLocalFraction * uniform_px})
-    c.dashed_line(left, ypos(level), w - right, ypos(level), 1.5, 9, 7, kDash);
-  const std::tuple<const Checkpoint*, Rgb, const std::string*> series[] = {{&a, kHighData, &label_a},
-                                                                           {&b, kLowData, &label_b}};
-  for (int k = 0; k < 2; ++k) {
-    const auto& [cp, color, label] = series[k];
-    const double dx = k == 0 ? -0.12 : 0.12;
-    for (int l = 0; l + 1 < layers; ++l)
-      c.line(xpos(l + dx), ypos(layer_head_mean(cp->distance, l)), xpos(l + 1 + dx), ypos(layer_head_mean(cp->distance, l + 1)),
-             2.5, color);
-    for (int l = 0; l < layers; ++l)
-      for (int hd = 0; hd < cp->distance.heads; ++hd)
-        c.dot(xpos(l + dx), ypos(cp->distance.px[l * cp->distance.heads + hd]), 5.0, color);
-    const int lx = w - right - 200, ly = 12 + 20 * k;
-    c.dot(lx, ly + 5, 5.0, color);
-    c.text(lx + 14, ly, *label, 2, kInk);
-  }
-  return c.save_png(path);
+// distance_figure (figures/attention_figures.h) of checkpoints a and b, averaged over `images` test images.
+Status write_distance_figure(const Checkpoint& a, const Checkpoint& b, double uniform_px, int images,
+                             const FigureFonts& fonts, const std::string& path) {
+  const Measured<AttentionDistance> models[] = {{a.name, &a.distance}, {b.name, &b.distance}};
+  return write_figure(distance_figure(models, uniform_px, images, Language::En), fonts, path);
 }
 
 // The nearest head of layers [0, first_layers).
@@ -313,10 +284,10 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   md << locality_markdown(vits, rvits);
   md << "\nFigures: `attention_grid.png` (CLS maps of " << (vits.empty() ? "" : vits.back().name)
      << ", layers down, heads across, first column the input), `distance_scatter.png` (one dot per head, "
-        "x = layer, y = mean distance in px, lines = head means; blue = high data, orange = low data; dashed: uniform "
-        "attention and the local threshold)";
+        "x = layer from 1, y = mean distance in px, lines = head means; dark blue = 100 % of the data, light blue = 1 %; "
+        "dashed: uniform attention and the local threshold; drawn by the lab's renderer, src/figures)";
   if (has_rvit_pair(rvits))
-    md << ", `distance_scatter_rvit.png` (the same for rvit_p100, blue, and its control rvitzero_p100, orange)";
+    md << ", `distance_scatter_rvit.png` (the same for rvit_p100, purple, and its control rvitzero_p100, brown)";
   md << ".\n";
   return md.str();
 }
@@ -334,6 +305,8 @@ Result<json> run_figures(const Args& args) {
   if (!chosen) return chosen.error();
   const KernelTable* kernels = *chosen;
   const std::string backend = kernels->name;
+  Result<FigureFontFiles> fonts = read_figure_fonts(args);
+  if (!fonts) return fonts.error();
 
   std::vector<Checkpoint> vits, others, rvits;
   for (const char* arch : {"vit", "hybrid", "rvit", "rvitzero"})
@@ -364,26 +337,27 @@ Result<json> run_figures(const Args& args) {
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
   json files = {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string()};
-  if (Status st = draw_distance_scatter(high, low, "p100", "p001", *uniform, files[1].get<std::string>()); !st)
+  if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), files[1].get<std::string>()); !st)
     return st.error();
   if (has_rvit_pair(rvits)) {
     files.push_back((out / "distance_scatter_rvit.png").string());
-    if (Status st = draw_distance_scatter(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
-                                          "rvit p100", "control p100", *uniform, files.back().get<std::string>());
+    if (Status st = write_distance_figure(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
+                                          *uniform, *images, fonts->fonts(), files.back().get<std::string>());
         !st)
       return st.error();
   }
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
-  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels);
+  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels, fonts->fonts());
   if (!rf) return rf.error();
   Result<int> cka_images = args.get_int("cka-images", 1000, 1, set->count);
   if (!cka_images) return cka_images.error();
   Result<int> repr_images = args.get_int("repr-images", 100, 1, set->count);
   if (!repr_images) return repr_images.error();
-  Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels);
+  Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels,
+                                                                fonts->fonts());
   if (!repr) return repr.error();
-  Result<DataScaleFigure> scale = data_scale_figure(models, out);
+  Result<DataScaleFigure> scale = data_scale_figure(models, out, fonts->fonts());
   if (!scale) return scale.error();
   std::ofstream md(out / "summary.md");
   md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown
@@ -429,7 +403,7 @@ Command figures_command() {
            {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
            {"cka-images", "N", "test images of the CKA matrices (default 1000, minibatches of 100 or N)"},
            {"repr-images", "N", "test images of the skip ratios and the equivariance (default 100)"},
-           data_flag(), backend_flag()},
+           data_flag(), backend_flag(), fonts_flag()},
           run_figures};
 }
 

@@ -45,14 +45,6 @@ Rgb mix(Rgb a, Rgb b, float t) {
   return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
 }
 
-Rgb colormap(float t) {
-  static constexpr Rgb kAnchors[] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
-  constexpr int n = sizeof(kAnchors) / sizeof(kAnchors[0]);
-  t = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f) * (n - 1);
-  const int i = std::min(static_cast<int>(t), n - 2);
-  return mix(kAnchors[i], kAnchors[i + 1], t - i);
-}
-
 Canvas::Canvas(int width, int height, Rgb background) : w_(width), h_(height), rgb_(3 * size_t(width) * height) {
   fill_rect(0, 0, width, height, background);
 }
@@ -94,16 +86,6 @@ void Canvas::line(double x0, double y0, double x1, double y1, double width, Rgb 
     }
 }
 
-void Canvas::dashed_line(double x0, double y0, double x1, double y1, double width, double dash, double gap, Rgb c) {
-  const double len = std::hypot(x1 - x0, y1 - y0);
-  if (len <= 0) return;
-  const double ux = (x1 - x0) / len, uy = (y1 - y0) / len;
-  for (double t = 0; t < len; t += dash + gap) {
-    const double e = std::min(t + dash, len);
-    line(x0 + ux * t, y0 + uy * t, x0 + ux * e, y0 + uy * e, width, c);
-  }
-}
-
 int Canvas::text(int x, int y, const std::string& s, int scale, Rgb c) {
   int cx = x;
   for (char ch : s) {
@@ -114,32 +96,6 @@ int Canvas::text(int x, int y, const std::string& s, int scale, Rgb c) {
     cx += 4 * scale;
   }
   return cx - x;
-}
-
-void PlotFrame::draw(Canvas& c, double step, const std::string& x_title, const std::string& y_title, Rgb ink,
-                     Rgb grid) const {
-  for (double v = 0.0; v <= ymax_ + 1e-9; v += step) {
-    c.line(left_, y(v), x_end(), y(v), 1.0, grid);
-    const std::string label = std::to_string(static_cast<long long>(std::llround(v)));
-    c.text(left_ - 10 - 8 * static_cast<int>(label.size()), static_cast<int>(y(v)) - 5, label, 2, ink);
-  }
-  c.line(left_, top_ - 10, left_, h_ - bottom_, 2.0, ink);
-  c.line(left_, h_ - bottom_, x_end(), h_ - bottom_, 2.0, ink);
-  for (int i = 0; i < count_; ++i) {
-    c.line(x(i), h_ - bottom_, x(i), h_ - bottom_ + 6, 2.0, ink);
-    c.text(static_cast<int>(x(i)) - 3, h_ - bottom_ + 12, std::to_string(i + 1), 2, ink);
-  }
-  c.text((left_ + x_end()) / 2 - 6 * static_cast<int>(x_title.size()), h_ - 22, x_title, 3, ink);
-  c.text(8, 10, y_title, 2, ink);
-}
-
-int draw_swatches(Canvas& c, int x, int y, const std::vector<std::pair<std::string, Rgb>>& items, Rgb ink) {
-  for (const auto& [name, color] : items) {
-    c.fill_rect(x, y + 2, 24, 6, color);
-    c.text(x + 32, y, name, 2, ink);
-    y += 20;
-  }
-  return y;
 }
 
 Status Canvas::save_png(const std::string& path) const {

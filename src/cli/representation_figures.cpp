@@ -8,18 +8,15 @@
 #include "analysis/representation_summary.h"
 #include "analysis/representations.h"
 #include "analysis/representations_json.h"
-#include "cli/raster.h"
+#include "figures/representation_figures.h"
 
 namespace vc::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225};
-
 struct Family {
   std::string name;  // "vit", "cnn", "hybrid"
-  Rgb color;
   std::unique_ptr<Model> model;
   SkipRatios skip;
   Equivariance equivariance;
@@ -29,108 +26,6 @@ const Family* find(const std::vector<Family>& fs, const std::string& name) {
   for (const Family& f : fs)
     if (f.name == name) return &f;
   return nullptr;
-}
-
-// The families' colours, then a thick line labelled `thick` and a thin one with a dot labelled `thin`.
-void draw_legend(Canvas& c, const std::vector<Family>& families, int x, int y, const std::string& thick,
-                 const std::string& thin) {
-  std::vector<std::pair<std::string, Rgb>> swatches;
-  for (const Family& f : families) swatches.emplace_back(f.name, f.color);
-  y = draw_swatches(c, x, y, swatches, kInk);
-  c.line(x, y + 15, x + 24, y + 15, 3.0, kInk);
-  c.text(x + 32, y + 10, thick, 2, kInk);
-  c.line(x, y + 35, x + 24, y + 35, 1.5, kInk);
-  c.dot(x + 12, y + 35, 3.5, kInk);
-  c.text(x + 32, y + 30, thin, 2, kInk);
-}
-
-// Rows x cols cells coloured by CKA in [0, 1], each with its value; row names on the left, column names below
-// (alternating between two lines so that long names do not overlap).
-Status draw_cka(const CkaResult& r, const std::string& row_title, const std::string& col_title,
-                const std::string& path) {
-  const int cw = 92, ch = 44, left = 120, top = 40, bottom = 70;
-  const int rows = static_cast<int>(r.rows.size()), cols = static_cast<int>(r.cols.size());
-  Canvas c(left + cols * cw + 20, top + rows * ch + bottom, kWhite);
-  c.text(8, 10, row_title + " rows  " + col_title + " columns  linear cka", 2, kInk);
-  for (int i = 0; i < rows; ++i) {
-    c.text(6, top + i * ch + ch / 2 - 5, r.rows[i], 2, kInk);
-    for (int j = 0; j < cols; ++j) {
-      const double v = r.matrix[static_cast<size_t>(i) * cols + j];
-      const int x0 = left + j * cw, y0 = top + i * ch;
-      c.fill_rect(x0, y0, cw - 2, ch - 2, colormap(static_cast<float>(v)));
-      c.text(x0 + cw / 2 - 16, y0 + ch / 2 - 5, fixed(v, 2), 2, v > 0.6 ? kInk : kWhite);
-    }
-  }
-  for (int j = 0; j < cols; ++j)
-    c.text(left + j * cw + 4, top + rows * ch + 8 + (j % 2) * 16, r.cols[j], 2, kInk);
-  return c.save_png(path);
-}
-
-// One family's two curves over x = 0, 1, ...: a value per x, NaN where it has none.
-struct Curves {
-  const Family* family;
-  std::vector<double> thick, thin;
-};
-
-// Per family its thick and thin curve, with dots; y from 0 to the largest value (at least `floor`) rounded up to
-// `step`, grid lines every `step` (2 steps when that makes more than 8).
-Status draw_curves(const std::vector<Family>& families, const std::vector<Curves>& curves, double floor, double step,
-                   const std::string& x_title, const std::string& y_title, const std::string& thick,
-                   const std::string& thin, const std::string& path) {
-  const int w = 860, h = 480, left = 70, right = 220, top = 40, bottom = 56;
-  size_t count = 0;
-  double peak = floor;
-  for (const Curves& cv : curves) {
-    count = std::max(count, cv.thick.size());
-    for (const std::vector<double>* v : {&cv.thick, &cv.thin})
-      for (double y : *v)
-        if (!std::isnan(y)) peak = std::max(peak, y);
-  }
-  const double ymax = std::ceil(peak / step) * step;
-  const PlotFrame frame(w, h, left, right, top, bottom, static_cast<int>(count), ymax);
-  Canvas c(w, h, kWhite);
-  frame.draw(c, ymax > 8 * step ? 2 * step : step, x_title, y_title, kInk, kGrid);
-  for (const Curves& cv : curves)
-    for (const auto& [v, width] : {std::pair{&cv.thick, 3.0}, std::pair{&cv.thin, 1.5}})
-      for (size_t i = 0; i < v->size(); ++i) {
-        if (std::isnan((*v)[i])) continue;
-        c.dot(frame.x(i), frame.y((*v)[i]), width + 1.0, cv.family->color);
-        if (i + 1 < v->size() && !std::isnan((*v)[i + 1]))
-          c.line(frame.x(i), frame.y((*v)[i]), frame.x(i + 1), frame.y((*v)[i + 1]), width, cv.family->color);
-      }
-  draw_legend(c, families, w - right + 20, top, thick, thin);
-  return c.save_png(path);
-}
-
-// Skip ratio by branch (x = the branch's index in forward order): per family the spatial mean (thick) and, for the
-// token families, the CLS token (thin).
-Status draw_skip(const std::vector<Family>& families, const std::string& path) {
-  std::vector<Curves> curves;
-  for (const Family& f : families) {
-    Curves cv{&f, {}, {}};
-    for (const SkipBranch& b : f.skip.branches) {
-      cv.thick.push_back(b.spatial_mean);
-      cv.thin.push_back(b.has_cls ? b.cls : NAN);
-    }
-    curves.push_back(std::move(cv));
-  }
-  return draw_curves(families, curves, 1.0, 1.0, "residual branch", "skip ratio", "spatial mean", "cls token", path);
-}
-
-// Equivariance error in % by layer depth, per family: shifts of 4 px (thick; defined at every layer of our models)
-// and 1 px (thin, where a whole number of cells).
-Status draw_equivariance(const std::vector<Family>& families, const std::string& path) {
-  std::vector<Curves> curves;
-  for (const Family& f : families) {
-    Curves cv{&f, {}, {}};
-    for (const EquivarianceLayer& l : f.equivariance.layers) {
-      cv.thick.push_back(l.defined[kMaxShift - 1] ? 100.0 * l.error[kMaxShift - 1] : NAN);
-      cv.thin.push_back(l.defined[0] ? 100.0 * l.error[0] : NAN);
-    }
-    curves.push_back(std::move(cv));
-  }
-  return draw_curves(families, curves, 10.0, 20.0, "layer depth", "equivariance error %", "shift 4 px", "shift 1 px",
-                     path);
 }
 
 const char* likeness_word(Likeness l) {
@@ -215,10 +110,9 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
 
 Result<RepresentationFigures> representation_figures(const fs::path& models, const fs::path& out,
                                                      const LabeledImages& set, int cka_images, int images,
-                                                     const KernelTable& kernels) {
-  const std::pair<const char*, Rgb> names[] = {{"vit", {31, 119, 180}}, {"cnn", {214, 39, 40}}, {"hybrid", {44, 160, 44}}};
+                                                     const KernelTable& kernels, const FigureFonts& fonts) {
   std::vector<Family> families;
-  for (const auto& [name, color] : names) {
+  for (const char* name : {"vit", "cnn", "hybrid"}) {
     const fs::path path = models / (std::string(name) + "_p100.safetensors");
     if (!fs::exists(path)) continue;
     Result<std::unique_ptr<Model>> m = load_model_file(path.string());
@@ -228,7 +122,7 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     if (!s) return Error{path.string() + ": " + s.error().message};
     Result<Equivariance> e = equivariance_on_test_set(**m, set, 0, images);
     if (!e) return Error{path.string() + ": " + e.error().message};
-    families.push_back({name, color, std::move(*m), std::move(*s), std::move(*e)});
+    families.push_back({name, std::move(*m), std::move(*s), std::move(*e)});
   }
   if (families.empty()) return Error{"no vit, cnn or hybrid p100 checkpoint in '" + models.string() + "'"};
 
@@ -245,7 +139,8 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     if (!r) return Error{"CKA " + a->name + " x " + b->name + ": " + r.error().message};
     const std::string key = a->name + "_" + b->name;
     fig.files.push_back((out / ("cka_" + key + ".png")).string());
-    if (Status st = draw_cka(*r, a->name + "_p100", b->name + "_p100", fig.files.back()); !st) return st.error();
+    const Figure cka = cka_figure(*r, a->name + "_p100", b->name + "_p100", Language::En);
+    if (Status st = write_figure(cka, fonts, fig.files.back()); !st) return st.error();
     fig.numbers["cka"][key] = cka_json(*r);
     ckas.emplace_back(key, std::move(*r));
   }
@@ -254,10 +149,18 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
       if (k == key) return &r;
     return nullptr;
   };
+  std::vector<Measured<SkipRatios>> skips;
+  std::vector<Measured<Equivariance>> equivariances;
+  for (const Family& f : families) {
+    skips.push_back({f.name + "_p100", &f.skip});
+    equivariances.push_back({f.name + "_p100", &f.equivariance});
+  }
   fig.files.push_back((out / "skip_ratio.png").string());
-  if (Status st = draw_skip(families, fig.files.back()); !st) return st.error();
+  if (Status st = write_figure(skip_figure(skips, Language::En), fonts, fig.files.back()); !st) return st.error();
   fig.files.push_back((out / "equivariance.png").string());
-  if (Status st = draw_equivariance(families, fig.files.back()); !st) return st.error();
+  if (Status st = write_figure(equivariance_figure(equivariances, kMaxShift, Language::En), fonts, fig.files.back());
+      !st)
+    return st.error();
   for (const Family& f : families) {
     fig.numbers["skip"][f.name] = skip_ratios_json(f.skip);
     fig.numbers["equivariance"][f.name] = equivariance_json(f.equivariance);
@@ -273,10 +176,11 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   md << claims_markdown(families, cka_of("vit_vit"), cka_of("cnn_cnn"), cka_of("vit_cnn"));
   md << "\nFigures: ";
   for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png` ";
-  md << "(layer x layer CKA, rows and columns named), `skip_ratio.png` (x = residual branch in forward order, thick = "
-        "mean over the spatial tokens / positions, thin with dots = the CLS token), `equivariance.png` (relative error "
-        "of the features of the input shifted right vs the shifted features, by layer; thick = 4 px, thin = 1 px "
-        "where a whole number of cells).\n";
+  md << "(layer x layer CKA, layers numbered from 1, with a colour bar), `skip_ratio.png` (x = residual branch in "
+        "forward order, thick = mean over the spatial tokens / positions, thin = the CLS token), `equivariance.png` "
+        "(relative error of the features of the input shifted right by " << kMaxShift << " px vs the shifted features, "
+        "by layer, where a whole number of cells). Each PNG is " << kFigureMinWidth << " px wide, drawn by the lab's "
+        "renderer (src/figures) with its fonts: the lab's PNG export of the same result gives the same picture.\n";
   fig.markdown = md.str();
   return fig;
 }

@@ -1,6 +1,7 @@
 // The representation part of `vitcnn figures`: cka_vit_vit.png, cka_cnn_cnn.png, cka_vit_cnn.png (layer x layer
-// heatmaps), skip_ratio.png, equivariance.png, and a summary section stating what our p100 models show for each seed
-// claim (analysis/representations.h), whichever way it falls.
+// heatmaps with a colour bar), skip_ratio.png, equivariance.png (slide figures of figures/render.h, 1600 px wide),
+// and a summary section stating what our p100 models show for each seed claim (analysis/representations.h),
+// whichever way it falls.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "cli/common.h"
 #include "core/idx.h"
+#include "figures/render.h"
 #include "kernels/kernels.h"
 
 namespace vc::cli {
@@ -20,9 +22,11 @@ struct RepresentationFigures {
 
 // The p100 checkpoints of vit, cnn and hybrid found in `models` (families without one are left out; an error when
 // none has one): CKA over the test images [0, cka_images) in minibatches of min(kCkaBatch, cka_images), skip ratios
-// and equivariance over [0, images).
+// and equivariance over [0, images). The PNGs are drawn by figures/render.h with `fonts`
+// (figures/representation_figures.h builds them, in English).
 Result<RepresentationFigures> representation_figures(const std::filesystem::path& models,
                                                      const std::filesystem::path& out, const LabeledImages& set,
-                                                     int cka_images, int images, const KernelTable& kernels);
+                                                     int cka_images, int images, const KernelTable& kernels,
+                                                     const FigureFonts& fonts);
 
 }  // namespace vc::cli

@@ -6,13 +6,14 @@
 
 #include "analysis/receptive_field.h"
 #include "cli/raster.h"
+#include "figures/receptive_field_figures.h"
 
 namespace vc::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40}, kGrid{225, 225, 225}, kDash{150, 150, 150};
+constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40};
 
 // The ERF of every analysis layer's centre unit for one set of weights.
 struct Variant {
@@ -78,57 +79,21 @@ Result<std::vector<Family>> measure_families(const fs::path& models, const Label
   return out;
 }
 
-// TRF side and ERF 90 % diameter (2 r90) by depth, one colour per family; p100 thick, p001 light, untrained dashed.
-Status draw_growth(const std::vector<Family>& families, int image_size, const std::string& path) {
-  const int w = 860, h = 500, left = 70, right = 230, top = 40, bottom = 56;
-  size_t depth = 0;
-  double peak = image_size;
-  for (const Family& f : families) {
-    depth = std::max(depth, f.trf.size());
-    for (const TheoreticalRf& rf : f.trf) peak = std::max(peak, rf.size_px);
-    for (const Variant& v : f.variants)
-      for (const Erf& e : v.erfs) peak = std::max(peak, 2 * e.summary.r90_px);
-  }
-  const double ymax = std::ceil(peak / 10) * 10;
-  Canvas c(w, h, kWhite);
-  const PlotFrame frame(w, h, left, right, top, bottom, static_cast<int>(depth), ymax);
-  auto xpos = [&](double d) { return frame.x(d); };
-  auto ypos = [&](double px) { return frame.y(px); };
-  frame.draw(c, 10, "depth layer index", "px  trf side  and  erf 2 r90", kInk, kGrid);
-  c.dashed_line(left, ypos(image_size), w - right, ypos(image_size), 1.5, 9, 7, kDash);
-  c.text(w - right - 70, static_cast<int>(ypos(image_size)) - 14, "image", 2, kDash);
-  for (const Family& f : families) {
-    for (size_t d = 0; d < f.trf.size(); ++d) {
-      if (d + 1 < f.trf.size())
-        c.line(xpos(d), ypos(f.trf[d].size_px), xpos(d + 1), ypos(f.trf[d + 1].size_px), 1.5, f.color);
-      c.dot(xpos(d), ypos(f.trf[d].size_px), 3.5, f.color);
+// rf_growth_figure (figures/receptive_field_figures.h): per family and weights the ERF's 2 r90 by depth, the TRF side
+// once per family (with its best-trained weights, p100 else p001).
+Status write_growth(const std::vector<Family>& families, int image_size, int images, const FigureFonts& fonts,
+                    const std::string& path) {
+  std::vector<RfCurves> curves;
+  for (const Family& f : families)
+    for (const Variant& v : f.variants) {
+      const bool untrained = v.label == "untrained";
+      RfCurves c{f.name + "_" + (untrained ? "p100" : v.label), untrained, {}, {}, {}};
+      if (&v == &f.variants.back())
+        for (const TheoreticalRf& rf : f.trf) c.trf_px.push_back(rf.size_px);
+      for (const Erf& e : v.erfs) c.r90_px.push_back(e.summary.r90_px);
+      curves.push_back(std::move(c));
     }
-    for (const Variant& v : f.variants)
-      for (size_t d = 0; d + 1 < v.erfs.size(); ++d) {
-        const double x0 = xpos(d), y0 = ypos(2 * v.erfs[d].summary.r90_px), x1 = xpos(d + 1),
-                     y1 = ypos(2 * v.erfs[d + 1].summary.r90_px);
-        if (v.label == "untrained")
-          c.dashed_line(x0, y0, x1, y1, 2.0, 7, 5, f.color);
-        else
-          c.line(x0, y0, x1, y1, v.label == "p100" ? 3.5 : 2.0,
-                 v.label == "p100" ? f.color : mix(f.color, kWhite, 0.45f));
-      }
-  }
-  // Legend: families, then line styles.
-  const int lx = w - right + 20;
-  std::vector<std::pair<std::string, Rgb>> swatches;
-  for (const Family& f : families) swatches.emplace_back(f.name, f.color);
-  const int ly = draw_swatches(c, lx, top, swatches, kInk) + 10;
-  c.line(lx, ly + 5, lx + 24, ly + 5, 1.5, kInk);
-  c.dot(lx + 12, ly + 5, 3.5, kInk);
-  c.text(lx + 32, ly, "trf side", 2, kInk);
-  c.line(lx, ly + 25, lx + 24, ly + 25, 3.5, kInk);
-  c.text(lx + 32, ly + 20, "2 r90 p100", 2, kInk);
-  c.line(lx, ly + 45, lx + 24, ly + 45, 2.0, mix(kInk, kWhite, 0.45f));
-  c.text(lx + 32, ly + 40, "2 r90 p001", 2, kInk);
-  c.dashed_line(lx, ly + 65, lx + 24, ly + 65, 2.0, 7, 5, kInk);
-  c.text(lx + 32, ly + 60, "2 r90 untrained", 2, kInk);
-  return c.save_png(path);
+  return write_figure(rf_growth_figure(curves, image_size, images, Language::En), fonts, path);
 }
 
 // One row per family and weights, one column per depth: the ERF map (colour = sqrt(value / the map's maximum), so
@@ -305,13 +270,13 @@ json numbers_json(const std::vector<Family>& families) {
 }  // namespace
 
 Result<RfFigures> receptive_field_figures(const fs::path& models, const fs::path& out, const LabeledImages& set,
-                                          int images, const KernelTable& kernels) {
+                                          int images, const KernelTable& kernels, const FigureFonts& fonts) {
   Result<std::vector<Family>> families = measure_families(models, set, images, kernels);
   if (!families) return families.error();
   const int image_size = static_cast<int>(std::lround(std::sqrt(families->front().variants[0].erfs[0].map.numel())));
   RfFigures r;
   r.files = {(out / "rf_growth.png").string(), (out / "erf_grid.png").string()};
-  if (Status s = draw_growth(*families, image_size, r.files[0]); !s) return s.error();
+  if (Status s = write_growth(*families, image_size, images, fonts, r.files[0]); !s) return s.error();
   if (Status s = draw_grid(*families, image_size, r.files[1]); !s) return s.error();
   r.markdown = table_markdown(*families, images, image_size);
   r.numbers = numbers_json(*families);

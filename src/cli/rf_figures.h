@@ -19,8 +19,10 @@ struct RfFigures {
 
 // For every family (vit, cnn, hybrid) with a p001 or p100 checkpoint in `models`: the TRF of each analysis layer
 // and the mean ERF of its centre unit over test images [0, images) of `set`, for p001, p100 and an untrained model of
-// the same config (seed 0). Families without checkpoints are left out; an error when none has one.
+// the same config (seed 0). Families without checkpoints are left out; an error when none has one. rf_growth.png is
+// a slide figure (figures/receptive_field_figures.h) rendered with `fonts`; erf_grid.png is still drawn by cli/raster.h.
 Result<RfFigures> receptive_field_figures(const std::filesystem::path& models, const std::filesystem::path& out,
-                                          const LabeledImages& set, int images, const KernelTable& kernels);
+                                          const LabeledImages& set, int images, const KernelTable& kernels,
+                                          const FigureFonts& fonts);
 
 }  // namespace vc::cli

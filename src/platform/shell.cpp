@@ -6,6 +6,7 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
+#include "figures/render.h"
 #include "imgui.h"
 #include "ui/app_state.h"
 #include "ui/scale.h"
@@ -162,6 +163,11 @@ void Shell::build_fonts(float pixel_ratio, FontFile& hangul_font) {
   atlas_hangul_ = &hangul_font;
 }
 
+FigureFonts Shell::figure_fonts() const {
+  const FontFile* hangul = hangul_font_ && hangul_font_->loaded() ? hangul_font_.get() : names_font_.get();
+  return {text_font_->bytes, hangul->bytes};
+}
+
 bool Shell::wants_frame(const FrameGeometry& g, double now_s) const {
   const FrameGeometry& d = drawn_geometry_;
   const bool same_geometry = g.logical_w == d.logical_w && g.logical_h == d.logical_h &&
@@ -201,7 +207,8 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
   ImGui::Render();
   backend_.render(*ImGui::GetDrawData(), geometry);
   if (const std::optional<FigureCapture> capture = lab_take_capture(*app_)) {
-    Result<std::vector<uint8_t>> png = capture_png(*capture, geometry);
+    Result<std::vector<uint8_t>> png =
+        capture->figure ? render_png(*capture->figure, figure_fonts()) : capture_png(*capture, geometry);
     lab_save_capture(*app_, *capture, png ? *png : std::vector<uint8_t>(), png ? "" : png.error().message);
   }
   ready_ = ready_ || lab_ready(*app_);

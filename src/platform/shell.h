@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "figures/render.h"
 #include "imgui.h"
 #include "platform/frame_pacer.h"
 #include "platform/imgui_backend.h"
@@ -66,6 +67,8 @@ class Shell {
   void update_fonts(const FrameGeometry& geometry);
   void build_fonts(float pixel_ratio, FontFile& hangul_font);
   std::string fonts_json() const;
+  // The fonts of the slide figures (figures/render.h): the text font, and the Hangul font merged into the atlas.
+  FigureFonts figure_fonts() const;
 
   ImguiBackend backend_;
   FramePacer pacer_;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "figures/figure.h"
+
 namespace vc {
 
 struct AppState;  // defined in ui/app_state.h; owns everything mutable (no other global state)
@@ -86,11 +88,14 @@ std::vector<float> lab_input_image(const AppState& app);
 // Serialized view state for the URL hash: "tab=<view>", the lab-wide keys (ui/link.h: input image, language,
 // scale, tour step), then every view's settings that differ from their defaults.
 std::string lab_view_state(const AppState& app);
-// PNG export of a figure: an export button (ui/widgets.h export_buttons) asks for the screen rectangle of the figure
-// (logical units, as lab_query("rects") gives them); the platform reads those pixels back once the frame is drawn.
+// PNG export of a figure: an export button (ui/widgets.h export_buttons) hands over the slide figure (figures/
+// figure.h), which the platform draws with figures/render.h and the lab's fonts, as `vitcnn figures` does; a view that
+// has no slide figure yet asks for the screen rectangle of the figure instead (logical units, as lab_query("rects")
+// gives them), whose pixels the platform reads back once the frame is drawn.
 struct FigureCapture {
   std::string file_name;  // "receptive_field_map.png"
   float x = 0, y = 0, w = 0, h = 0;
+  std::optional<Figure> figure;  // drawn by render_png instead of read back from the screen
 };
 // The capture asked for in the last frame, if any; the call clears it.
 std::optional<FigureCapture> lab_take_capture(AppState& app);

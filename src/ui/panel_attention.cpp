@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/position.h"
+#include "figures/attention_figures.h"
 #include "ui/attention_view.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
@@ -257,6 +258,17 @@ void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, cons
   out.push_back(std::move(heads));
 }
 
+// The plotted distances as CSV: one row per checkpoint, layer and head (numbered from 1).
+std::string distance_csv(const std::vector<std::pair<std::string, AttentionDistance>>& plotted) {
+  std::string out = "model,layer,head,distance_px\n";
+  for (const auto& [checkpoint, d] : plotted)
+    for (int l = 0; l < d.layers; ++l)
+      for (int h = 0; h < d.heads; ++h)
+        out += checkpoint + "," + std::to_string(l + 1) + "," + std::to_string(h + 1) + "," +
+               csv_number(d.px[static_cast<size_t>(l) * d.heads + h]) + "\n";
+  return out;
+}
+
 // The distances of one checkpoint for the plot's source (this image, or the running test-set mean); nullopt
 // while they are not available, with a status line or progress bar drawn instead.
 std::optional<AttentionDistance> distances_for(AppState& app, const std::string& role, const std::string& name) {
@@ -334,9 +346,11 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   std::string local_counts;  // "100 % of the data: 1 of 8, ..."
   const std::string name = attention_checkpoint(app), compare = attention_compare_checkpoint(app),
                     control = attention_control_checkpoint(app);
+  std::vector<std::pair<std::string, AttentionDistance>> plotted;  // for the export
   auto add = [&](const std::string& role, const std::string& checkpoint, AttentionText label, int scale, ImU32 color) {
     const std::optional<AttentionDistance> d = distances_for(app, role, checkpoint);
     if (!d) return;
+    plotted.emplace_back(checkpoint, *d);
     const std::string data = family_slot_label(app, v.family, scale, tr(L, label));
     add_distance_series(series, app, *d, data, color);
     local_counts += (local_counts.empty() ? "" : ", ") +
@@ -360,6 +374,14 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   plot_series("##distance", ImVec2(std::min(width, ImGui::GetFontSize() * 46.0f), ImGui::GetFontSize() * 17.0f), axes,
               series);
   record_rect(app, "attention.distance_plot");
+  if (!plotted.empty())
+    export_buttons(
+        app, "attention.distance_plot", "attention_distance", [plotted] { return distance_csv(plotted); },
+        [plotted, uniform_px, images = v.average ? v.average_images : 0, L] {
+          std::vector<Measured<AttentionDistance>> models;
+          for (const auto& [checkpoint, d] : plotted) models.push_back({checkpoint, &d});
+          return distance_figure(models, uniform_px, images, L);
+        });
   if (!local_counts.empty())
     ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::LocalHeads), kEarlyLayers, local_px,
                                          local_counts.c_str()).c_str());

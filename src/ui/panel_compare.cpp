@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "figures/compare_figures.h"
 #include "ui/compare_view.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
@@ -339,9 +340,9 @@ void data_scale_plot(AppState& app, const CompareMeasures& m, float width) {
   for (int i = 0; i < kDataScaleCount; ++i) axes.x_ticks.push_back(data_scale_percent(i));
   plot_series("##data_scale", ImVec2(width, ImGui::GetFontSize() * 20.0f), axes, series);
   record_rect(app, "compare.data_scale");
-  export_buttons(app, "compare.data_scale", "compare_data_scale", [recorded, here] {
-    return data_scale_csv(recorded, here);
-  });
+  export_buttons(
+      app, "compare.data_scale", "compare_data_scale", [recorded, here] { return data_scale_csv(recorded, here); },
+      [recorded, here, L] { return data_scale_figure(recorded, here, L); });
   remeasure_row(app, here);
   ImGui::TextWrapped("%s", tr(L, CompareText::PlotQuestion));
   if (Result<DataScaleFinding> f = data_scale_finding(recorded[kVitFamily], recorded[kCnnFamily]); f) {

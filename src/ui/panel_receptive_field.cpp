@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "figures/receptive_field_figures.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
 #include "ui/receptive_field_view.h"
@@ -356,6 +357,25 @@ std::string growth_csv(const AppState& app, const std::vector<FamilyGrowth>& fam
   return out;
 }
 
+// The growth plot's slide figure (figures/receptive_field_figures.h): every family's box side, its 2 r90 when
+// computed, and 2 r50 for the shown family, as drawn here.
+Figure growth_figure(const AppState& app, const std::vector<FamilyGrowth>& families, int image_px) {
+  std::vector<RfCurves> curves;
+  int images = 1;
+  for (const FamilyGrowth& g : families) {
+    RfCurves c{rf_family_checkpoint(app, g.family), false, {}, {}, {}};
+    for (const TheoreticalRf& rf : g.trf) c.trf_px.push_back(rf.size_px);
+    if (g.erf)
+      for (const ErfSummary& e : g.erf->layers) {
+        c.r90_px.push_back(e.r90_px);
+        if (g.family == app.receptive_field.family) c.r50_px.push_back(e.r50_px);
+      }
+    if (g.erf && g.family == app.receptive_field.family) images = g.erf->images;
+    curves.push_back(std::move(c));
+  }
+  return rf_growth_figure(curves, image_px, images, app.ui.language);
+}
+
 // The growth section: TRF side of every family, 2 r50 / 2 r90 of the shown family's (and, with `others`, the other
 // families') centre units, by depth; the source line, the claim and what was measured.
 void growth_plot(AppState& app, const Model& model, const RfSelection& sel, float width) {
@@ -440,7 +460,9 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
       tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, std::ceil(y_max * 1.05 / 10.0) * 10.0, true};
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
-  export_buttons(app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); });
+  export_buttons(
+      app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); },
+      [&] { return growth_figure(app, families, image_px); });
 
   const FamilyGrowth* main = nullptr;
   for (const FamilyGrowth& g : families)

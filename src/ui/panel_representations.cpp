@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "analysis/representation_summary.h"
+#include "figures/representation_figures.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
 #include "ui/representations_view.h"
@@ -253,7 +255,9 @@ void cka_section(AppState& app, float width) {
     ImGui::TextDisabled("%s", tr(L, v.cka_requested ? ReprText::Computing : ReprText::CkaNotStarted));
   ImGui::EndGroup();
   record_rect(app, "repr.cka");
-  if (shown) export_buttons(app, "repr.cka", "cka_" + a + "_" + b, [r = *shown] { return cka_csv(r); });
+  if (shown)
+    export_buttons(app, "repr.cka", "cka_" + a + "_" + b, [r = *shown] { return cka_csv(r); },
+                   [r = *shown, a, b, L] { return cka_figure(r, a, b, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::CkaHow));
   if (shown) {
     ImGui::Spacing();
@@ -390,7 +394,9 @@ void skip_section(AppState& app, float width) {
   }
   ImGui::EndGroup();
   record_rect(app, "repr.skip");
-  if (shown) export_buttons(app, "repr.skip", "skip_ratio_" + name, [shown] { return skip_csv(*shown); });
+  if (shown)
+    export_buttons(app, "repr.skip", "skip_ratio_" + name, [shown] { return skip_csv(*shown); },
+                   [shown, name, L] { return skip_figure(std::array{Measured<SkipRatios>{name, shown}}, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::SkipHow));
   if (shown) {
     ImGui::Spacing();
@@ -487,7 +493,12 @@ void eq_section(AppState& app, float width) {
                       y_max > 0.0 ? nice_ceiling(y_max) : 1.0, true};
   plot_series("##eq_plot", ImVec2(width, ImGui::GetFontSize() * 13.0f), axes, series);
   record_rect(app, "repr.eq");
-  if (!shown.empty()) export_buttons(app, "repr.eq", "equivariance", [shown] { return eq_csv(shown); });
+  if (!shown.empty())
+    export_buttons(app, "repr.eq", "equivariance", [shown] { return eq_csv(shown); }, [shown, k = v.shift, L] {
+      std::vector<Measured<Equivariance>> models;
+      for (const auto& [f, e] : shown) models.push_back({repr_eq_checkpoint(f), e});
+      return equivariance_figure(models, k, L);
+    });
   ImGui::TextWrapped("%s", tr(L, ReprText::EqHow));
   if (!shown.empty()) {
     ImGui::Spacing();

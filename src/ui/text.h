@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <span>
 
-namespace vc {
+#include "figures/language.h"
 
-enum class Language { En, Ko };
+namespace vc {
 
 // One string in both languages.
 struct TextPair {

@@ -90,6 +90,16 @@ async function run(lab) {
   check(text.startsWith('a_layer,a_name,b_layer,b_name,cka,images') &&
         text.trim().split('\n').length === 1 + cka.rows.length * cka.cols.length,
         `CSV export: ${csv.suggestedFilename()}, ${text.trim().split('\n').length - 1} rows`);
+  // The PNG: the slide figure drawn by the lab's renderer (src/figures), at least 1600 px wide, whatever the window.
+  // The CSV's "saved" line moved the buttons down: the click waits for a frame drawn since.
+  const drawnBefore = (await query('state')).frames;
+  await waitFor((n) => window.lab.query('state').frames > n + 1, drawnBefore);
+  const [png] = await Promise.all([page.waitForEvent('download'), click('export.cka_vit_p100_cnn_p100.png')]);
+  const slide = decodePng(fs.readFileSync(await png.path()));
+  check(png.suggestedFilename() === 'cka_vit_p100_cnn_p100.png' && slide.width >= 1600 &&
+        imageStats(slide).colours > 50,
+        `PNG export: ${png.suggestedFilename()}, ${slide.width} x ${slide.height} px slide figure`);
+  fs.copyFileSync(await png.path(), path.join(outDir, 'export-cka_vit_p100_cnn_p100.png'));
   await screenshot(page, 'representations-1280x800.png', '1280x800');
 
   // Speed: 1000 images, timed from the click to the finished job, frames counted meanwhile.

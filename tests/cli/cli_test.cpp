@@ -15,6 +15,7 @@
 #include "cli/raster.h"
 #include "core/image.h"
 #include "core/safetensors.h"
+#include "figures/representation_figures.h"
 #include "kernels/kernels.h"
 
 namespace vc::cli {
@@ -42,6 +43,11 @@ json expected() {
   std::stringstream ss;
   ss << f.rdbuf();
   return json::parse(ss.str(), nullptr, false);
+}
+
+// The lab's fonts of the slide figures, as `vitcnn figures` reads them by default.
+FigureFontFiles lab_fonts() {
+  return {*read_file(VITCNN_FONTS_DIR "/dejavu/DejaVuSans.ttf"), *read_file(VITCNN_FONTS_DIR "/nanum/NanumGothic.ttf")};
 }
 
 // A fresh empty folder under the system temp dir.
@@ -546,6 +552,30 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_EQ(r.j["representations"]["cka"]["vit_vit"]["images"], 8);
   EXPECT_EQ(r.j["representations"]["skip"]["vit"]["images"], 2);
   EXPECT_TRUE(r.j["representations"]["cka"]["vit_cnn"].is_null());
+  // The slide figures are 1600 px wide, and the CKA figure is byte for byte what the lab's PNG export draws of the
+  // same result: the builder of figures/representation_figures.h rendered with the lab's fonts (platform/shell.cpp).
+  for (const char* png : {"cka_vit_vit.png", "skip_ratio.png", "equivariance.png"}) {
+    std::ifstream f(out / png, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    Result<GrayImage> img = decode_image(bytes);
+    ASSERT_TRUE(img.ok()) << png;
+    EXPECT_EQ(img->width, kFigureMinWidth) << png;
+  }
+  const json& cka = r.j["representations"]["cka"]["vit_vit"];
+  CkaResult shown{cka["rows"].get<std::vector<std::string>>(), cka["cols"].get<std::vector<std::string>>(), {},
+                  cka["images"].get<int64_t>(), cka["batch"].get<int>()};
+  for (const json& row : cka["matrix"])
+    for (const json& v : row) shown.matrix.push_back(v.get<double>());
+  const FigureFontFiles fonts = lab_fonts();
+  Result<std::vector<uint8_t>> lab_png = render_png(cka_figure(shown, "vit_p100", "vit_p100", Language::En), fonts.fonts());
+  ASSERT_TRUE(lab_png.ok()) << lab_png.error().message;
+  Result<std::vector<uint8_t>> cli_png = read_file((out / "cka_vit_vit.png").string());
+  ASSERT_TRUE(cli_png.ok());
+  EXPECT_TRUE(*lab_png == *cli_png) << "the lab's export and vitcnn figures differ";
+  CliRun no_fonts = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4",
+                            "--fonts", (out / "no_fonts").string()});
+  EXPECT_EQ(no_fonts.code, 1);
+  EXPECT_NE(no_fonts.err.find("figure fonts"), std::string::npos) << no_fonts.err;
 
   fs::remove(models / "vit_p001.safetensors");
   CliRun missing = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4"});
@@ -674,13 +704,14 @@ TEST_F(Cli, CompareBadInputsAreErrors) {
 // The data-scale figure: accuracies recorded in the files (here the shipped vit and cnn at 1 % and 100 %).
 TEST_F(Cli, DataScaleFigureAndItsFinding) {
   const fs::path out = scratch("data_scale");
-  Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out);
+  const FigureFontFiles fonts = lab_fonts();
+  Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out, fonts.fonts());
   ASSERT_TRUE(fig.ok()) << fig.error().message;
   std::ifstream f(fig->file, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   Result<GrayImage> img = decode_image(bytes);
   ASSERT_TRUE(img.ok());
-  EXPECT_GT(img->width, 400);
+  EXPECT_EQ(img->width, kFigureMinWidth);
   EXPECT_EQ(fig->numbers["shares_percent"], json({1, 3, 10, 30, 100}));
   EXPECT_EQ(fig->numbers["families"][0], "vit");
   EXPECT_EQ(fig->numbers["samples"][0][4], 10000);
@@ -692,7 +723,7 @@ TEST_F(Cli, DataScaleFigureAndItsFinding) {
   // Without the cnn's checkpoints the finding is not measured, and the figure is still drawn.
   const fs::path lone = scratch("data_scale_vit");
   fs::copy_file(VITCNN_SOURCE_DIR "/assets/models/vit_p001.safetensors", lone / "vit_p001.safetensors");
-  Result<DataScaleFigure> part = data_scale_figure(lone, lone);
+  Result<DataScaleFigure> part = data_scale_figure(lone, lone, fonts.fonts());
   ASSERT_TRUE(part.ok()) << part.error().message;
   EXPECT_NE(part->markdown.find("not measured"), std::string::npos);
   EXPECT_FALSE(part->numbers.contains("finding"));

@@ -1,5 +1,6 @@
 // The lab driven frame by frame with Dear ImGui's null renderer (no GL): every view in every input state,
 // simulated mouse and keyboard input, and Begin/End balance checked after every frame.
+#include "figures/representation_figures.h"
 #include "ui/lab.h"
 
 #include <gtest/gtest.h>
@@ -1039,6 +1040,11 @@ TEST_F(AttentionViewTest, RvitKernelsPositionSimilarityLocalityAndControl) {
 TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
   Platform p = assets_.platform();
   p.now_ms = [t = 0.0]() mutable { return t += 5.0; };  // every step looks 5 ms long: a few steps per frame
+  std::map<std::string, std::vector<uint8_t>> saved;
+  p.save_file = [&saved](const std::string& name, std::span<const uint8_t> bytes) {
+    saved[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+    return std::string();
+  };
   app_ = lab_create(p, LabOptions{});
   frames(2);
   ASSERT_TRUE(lab_ready(*app_));
@@ -1077,6 +1083,24 @@ TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
   EXPECT_EQ(a["compare"]["model"], "vit_p001");
   ASSERT_TRUE(a["compare"]["average"]["finished"].get<bool>());
   EXPECT_NE(a["compare"]["average"]["distance_px"], a["average"]["distance_px"]);
+  // Export: the plotted distances as CSV (a row per checkpoint, layer and head), and the slide figure of both
+  // checkpoints (figures/attention_figures.h), rendered by the platform shell.
+  click("export.attention_distance.csv");
+  ASSERT_TRUE(saved.count("attention_distance.csv"));
+  const std::string csv(saved["attention_distance.csv"].begin(), saved["attention_distance.csv"].end());
+  EXPECT_EQ(csv.rfind("model,layer,head,distance_px\nvit_p100,1,1,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 6 * 4);
+  frame();  // the status line the CSV export wrote moves the buttons: their rects settle in a frame
+  click("export.attention_distance.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  const Figure& slide = *capture->figure;
+  ASSERT_EQ(slide.series.size(), 2u);
+  EXPECT_EQ(slide.series[0].name, "ViT, 100 % of the data");
+  EXPECT_EQ(slide.series[1].name, "ViT, 1 % of the data");
+  EXPECT_NEAR(slide.series[0].spread[0][0], batch->px[0], 1e-4 * batch->px[0]);
+  EXPECT_NE(slide.how_to_read.find("100 test images"), std::string::npos) << slide.how_to_read;
+  EXPECT_EQ(slide.x_ticks.front(), "1");
   // Choosing "none" removes the overlay; the finished averages stay cached.
   click("attention.compare.none");
   EXPECT_TRUE(query("attention")["compare"].is_null());
@@ -1807,9 +1831,23 @@ TEST_F(CompareViewTest, RemeasuredPointsCountTheTestImagesAndLinksKeepThem) {
   const std::string csv(saved_["compare_data_scale.csv"].begin(), saved_["compare_data_scale.csv"].end());
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * kFamilyCount * kDataScaleCount) << csv;
   EXPECT_NE(csv.find("\nvit,1,recorded,0.745,"), std::string::npos) << csv;
+  // The PNG: the slide figure (figures/compare_figures.h) of both kinds, a line per family and kind.
+  click("export.compare_data_scale.png");
+  std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  ASSERT_EQ(capture->figure->series.size(), 2u * kFamilyCount);
+  EXPECT_EQ(capture->figure->series[0].name, "ViT, recorded (10000 test images)");
+  EXPECT_EQ(capture->figure->series[kFamilyCount].name, "ViT, measured here (10 test images)");
+  EXPECT_DOUBLE_EQ(capture->figure->series[0].y[0], 74.5);
+  EXPECT_EQ(capture->figure->x_ticks.front(), "1 %");
   click("language.ko");
   frames(3);
   EXPECT_EQ(query("state")["language"], "ko");
+  scroll_into_view("export.compare_data_scale.png");
+  click("export.compare_data_scale.png");
+  capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  EXPECT_EQ(capture->figure->series[0].name, "ViT, 기록값 (10000장)");
 }
 
 
@@ -1868,6 +1906,18 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
   EXPECT_EQ(csv.rfind("a_layer,a_name,b_layer,b_name,cka,images\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'),
             static_cast<long>(want->rows.size() * want->cols.size() + 1));
+  // PNG: the slide figure of the same result (figures/representation_figures.h), rendered by the platform shell as
+  // `vitcnn figures` renders it; no screen capture.
+  click("export.cka_vit_p100_vit_p100.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  EXPECT_EQ(capture->file_name, "cka_vit_p100_vit_p100.png");
+  const Figure slide = cka_figure(*want, "vit_p100", "vit_p100", Language::En);
+  EXPECT_EQ(capture->figure->title, slide.title);
+  EXPECT_NE(capture->figure->title.find("ViT, 100 % of the data"), std::string::npos);
+  ASSERT_TRUE(capture->figure->heatmap.has_value());
+  EXPECT_EQ(capture->figure->heatmap->values, want->matrix);
+  EXPECT_EQ(capture->figure->y_ticks, slide.y_ticks);
   // A preset switches both models (their job starts once vit_p001 has loaded); going back finds the finished one.
   click("repr.preset.vit_data");
   EXPECT_EQ(repr()["cka"]["b"], "vit_p001");

@@ -1,0 +1,71 @@
+// A slide figure described without pixels: a title, a line on how to read it, axis labels and tick labels, and
+// either a heatmap (with its colour bar's range) or line series (with legend names in words). render_png
+// (figures/render.h) draws it; the lab's PNG export and `vitcnn figures` build the same Figure from the same
+// analysis result (figures/representation_figures.h), so they give the same picture. No GL, no ImGui.
+// Numbers a person reads (layers, heads, branches) count from 1: the builders write the tick labels.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "figures/language.h"
+
+namespace vc {
+
+struct Rgb {
+  uint8_t r = 0, g = 0, b = 0;
+};
+
+// t in [0, 1] (clamped) -> a dark-purple-to-yellow ramp (piecewise linear through viridis-like anchors).
+Rgb colormap(float t);
+
+// rows x cols cells coloured by value on [vmin, vmax]; the colour bar beside it spans that range.
+struct Heatmap {
+  int rows = 0, cols = 0;
+  std::vector<double> values;  // [rows, cols] row-major
+  double vmin = 0.0, vmax = 1.0;
+  std::string value_label;     // the colour bar's title, e.g. "CKA"
+  int decimals = 2;            // each cell shows its value with this many decimals; -1: no numbers in the cells
+};
+
+// One line of a line plot: a value per x category (NaN: none there), drawn with dots.
+struct Series {
+  std::string name;  // the legend, in words: "ViT, 100 % of the data"
+  Rgb color;
+  std::vector<double> y;
+  bool thin = false;  // a thin line (the second measure of the same model) instead of a thick one
+  // Per x category, more values drawn as small dots spread a little around it, without a line (e.g. one per head
+  // around the heads' mean); empty: none.
+  std::vector<std::vector<double>> spread = {};
+  // Per x category, an error bar of +- this much around y (NaN or missing: none), e.g. a standard error.
+  std::vector<double> error = {};
+  bool dashed = false;  // a dashed line (e.g. the same measure of untrained weights)
+};
+
+// A reference level across a line plot: a dashed grey line, named in the legend.
+struct Level {
+  std::string name;  // "uniform attention"
+  double y = 0.0;
+};
+
+// One checkpoint's analysis result, for a builder of figures that compare checkpoints.
+template <class T>
+struct Measured {
+  std::string checkpoint;  // "vit_p100"
+  const T* result;
+};
+
+struct Figure {
+  std::string title;        // one line
+  std::string how_to_read;  // one or two lines under the title
+  std::string x_label, y_label;
+  // Heatmap: the column and row names (rows from the top); line plot: the x categories' names.
+  std::vector<std::string> x_ticks, y_ticks;
+  std::optional<Heatmap> heatmap;
+  std::vector<Series> series;  // a line plot when there is no heatmap; y from y_min up to the largest value
+  std::vector<Level> levels;   // of the line plot
+  double y_min = 0.0;
+};
+
+}  // namespace vc

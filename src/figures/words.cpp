@@ -1,0 +1,72 @@
+#include "figures/words.h"
+
+#include <cmath>
+#include <string>
+
+#include "analysis/checkpoints.h"
+
+namespace vc {
+namespace {
+
+struct FamilyWords {
+  const char* key;  // the checkpoint name's prefix
+  const char* en;
+  const char* ko;
+  Rgb color;
+};
+// The lab's family names (ui/text.cpp Family*), and rvit's control.
+constexpr FamilyWords kFamilyWords[] = {
+    {"vit", "ViT", "ViT", {31, 119, 180}},
+    {"cnn", "CNN", "CNN", {214, 39, 40}},
+    {"hybrid", "Hybrid", "하이브리드", {44, 160, 44}},
+    {"rvit", "ViT + rel. bias", "ViT + 상대 편향", {148, 103, 189}},
+    {"rvitzero", "ViT + rel. bias from zero", "ViT + 0에서 시작한 상대 편향", {140, 86, 75}}};
+
+// The family row of a shipped checkpoint name and its data scale's index; nullptr for another name.
+const FamilyWords* shipped(const std::string& checkpoint, int* scale) {
+  const size_t cut = checkpoint.rfind('_');
+  if (cut == std::string::npos) return nullptr;
+  *scale = data_scale_index(checkpoint.substr(cut + 1));
+  if (*scale < 0) return nullptr;
+  for (const FamilyWords& w : kFamilyWords)
+    if (checkpoint.compare(0, cut, w.key) == 0 && std::char_traits<char>::length(w.key) == cut) return &w;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string checkpoint_words(const std::string& checkpoint, Language L) {
+  int scale = 0;
+  const FamilyWords* w = shipped(checkpoint, &scale);
+  if (!w) return checkpoint;
+  const std::string percent = std::to_string(data_scale_percent(scale));
+  return L == Language::Ko ? std::string(w->ko) + ", 데이터의 " + percent + " %"
+                           : std::string(w->en) + ", " + percent + " % of the data";
+}
+
+std::string family_words(const std::string& family, Language L) {
+  for (const FamilyWords& w : kFamilyWords)
+    if (family == w.key) return L == Language::Ko ? w.ko : w.en;
+  return family;
+}
+
+Figure labelled_figure(Language L, Words title, Words how_to_read, Words x_label, Words y_label) {
+  Figure f;
+  f.title = pick(L, title.en, title.ko);
+  f.how_to_read = pick(L, how_to_read.en, how_to_read.ko);
+  f.x_label = pick(L, x_label.en, x_label.ko);
+  f.y_label = pick(L, y_label.en, y_label.ko);
+  return f;
+}
+
+Rgb checkpoint_color(const std::string& checkpoint) {
+  int scale = 0;
+  const FamilyWords* w = shipped(checkpoint, &scale);
+  if (!w) return {120, 120, 120};
+  // Less data, lighter: p100 the family's colour, p001 half way to white.
+  const double t = 0.5 * (kDataScaleCount - 1 - scale) / (kDataScaleCount - 1);
+  auto lighter = [t](uint8_t c) { return static_cast<uint8_t>(std::lround(c + (255 - c) * t)); };
+  return {lighter(w->color.r), lighter(w->color.g), lighter(w->color.b)};
+}
+
+}  // namespace vc
