@@ -17,7 +17,8 @@ struct Rgb {
   uint8_t r = 0, g = 0, b = 0;
 };
 
-// t in [0, 1] (clamped) -> a dark-purple-to-yellow ramp (piecewise linear through viridis-like anchors).
+// t in [0, 1] (clamped; NaN -> 0) -> matplotlib's viridis, dark purple to yellow; the lab's screen uses it too
+// (ui/plot.h viridis).
 Rgb colormap(float t);
 
 // rows x cols cells coloured by value on [vmin, vmax]; the colour bar beside it spans that range.

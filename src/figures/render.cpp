@@ -21,8 +21,10 @@
 namespace vc {
 
 Rgb colormap(float t) {
-  static constexpr std::array<Rgb, 5> kAnchors = {
-      Rgb{68, 1, 84}, Rgb{59, 82, 139}, Rgb{33, 145, 140}, Rgb{94, 201, 98}, Rgb{253, 231, 37}};
+  // viridis sampled at t = 0, 1/8, ..., 1 (sRGB); colours in between are interpolated linearly.
+  static constexpr std::array<Rgb, 9> kAnchors = {
+      Rgb{0x44, 0x01, 0x54}, Rgb{0x47, 0x2D, 0x7B}, Rgb{0x3B, 0x52, 0x8B}, Rgb{0x2C, 0x72, 0x8E}, Rgb{0x21, 0x90, 0x8C},
+      Rgb{0x27, 0xAD, 0x81}, Rgb{0x5D, 0xC8, 0x63}, Rgb{0xAA, 0xDC, 0x32}, Rgb{0xFD, 0xE7, 0x25}};
   t = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f) * (kAnchors.size() - 1);
   const size_t i = std::min(static_cast<size_t>(t), kAnchors.size() - 2);
   const float f = t - static_cast<float>(i);

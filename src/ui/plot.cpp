@@ -6,14 +6,12 @@
 #include <iterator>
 #include <limits>
 
+#include "figures/figure.h"
+
 namespace vc {
 
 namespace {
 
-// viridis sampled at t = 0, 1/8, ..., 1 (sRGB, 0..255); colours in between are interpolated linearly.
-constexpr unsigned char kViridis[9][3] = {{0x44, 0x01, 0x54}, {0x47, 0x2D, 0x7B}, {0x3B, 0x52, 0x8B},
-                                          {0x2C, 0x72, 0x8E}, {0x21, 0x90, 0x8C}, {0x27, 0xAD, 0x81},
-                                          {0x5D, 0xC8, 0x63}, {0xAA, 0xDC, 0x32}, {0xFD, 0xE7, 0x25}};
 
 // Tick values from lo to hi at a "nice" step giving about `target` intervals.
 std::vector<double> ticks(double lo, double hi, int target) {
@@ -48,13 +46,8 @@ std::string tick_text(double v) {
 }  // namespace
 
 ImU32 viridis(float t, float alpha) {
-  const float u = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f) * 8.0f;
-  const int i = std::min(static_cast<int>(u), 7);
-  const float f = u - static_cast<float>(i);
-  auto channel = [&](int c) {
-    return static_cast<int>(kViridis[i][c] + (kViridis[i + 1][c] - kViridis[i][c]) * f + 0.5f);
-  };
-  return IM_COL32(channel(0), channel(1), channel(2), static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f));
+  const Rgb c = colormap(t);
+  return IM_COL32(c.r, c.g, c.b, static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f));
 }
 
 ImU32 family_color(int family) {
