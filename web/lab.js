@@ -174,7 +174,9 @@
     labShareLink: function (state) {
       if (!navigator.clipboard) return '';
       const link = location.origin + location.pathname + '#' + encodeView(state);
-      navigator.clipboard.writeText(link).catch((e) => console.warn('vitcnn-lab: clipboard: ' + e.message));
+      // The clipboard answers later; a refusal (no permission, the page not focused) replaces the status line's
+      // "Link copied".
+      navigator.clipboard.writeText(link).catch((e) => Module.labLinkCopyFailed(e.message || String(e)));
       return link;
     },
   };

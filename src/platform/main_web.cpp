@@ -58,6 +58,12 @@ EM_JS(void, js_install, (), {
     _vc_apply_view(ptr);
     _free(ptr);
   };
+  Module.labLinkCopyFailed = function(reason) {
+    var len = lengthBytesUTF8(reason) + 1, ptr = _malloc(len);
+    stringToUTF8(reason, ptr, len);
+    _vc_link_copy_failed(ptr);
+    _free(ptr);
+  };
   Module.labDeliver = function(id, bytes, error) {
     var ptr = _malloc(Math.max(bytes.length, 1));
     HEAPU8.set(bytes, ptr);
@@ -75,7 +81,8 @@ EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int length), 
 });
 EM_JS(void, js_shown, (), { Module.onLabShown(); });
 // The page's link for a view state (web/lab.js labShareLink, which also puts it on the clipboard), malloc'd; an
-// empty string when the page has no clipboard.
+// empty string when the page has no clipboard. The clipboard answers later: a refusal comes back through
+// Module.labLinkCopyFailed.
 EM_JS(char*, js_share_link, (const char* state), {
   var link = Module.labShareLink(UTF8ToString(state));
   var len = lengthBytesUTF8(link) + 1, ptr = _malloc(len);
@@ -177,6 +184,8 @@ EMSCRIPTEN_KEEPALIVE void vc_open_file(const uint8_t* bytes, int length, const c
 }
 
 EMSCRIPTEN_KEEPALIVE void vc_apply_view(const char* view) { vc::g_lab->shell.apply_view_state(view); }
+
+EMSCRIPTEN_KEEPALIVE void vc_link_copy_failed(const char* reason) { vc::g_lab->shell.link_copy_failed(reason); }
 
 EMSCRIPTEN_KEEPALIVE const char* vc_query(const char* what) {
   vc::g_lab->query_answer = vc::g_lab->shell.query(what);

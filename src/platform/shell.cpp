@@ -221,6 +221,12 @@ void Shell::open_file(std::span<const uint8_t> bytes, const std::string& name) {
   wake();
 }
 
+void Shell::link_copy_failed(const std::string& reason) {
+  if (!app_) return;
+  lab_link_copy_failed(*app_, reason);
+  wake();
+}
+
 void Shell::apply_view_state(const std::string& view) {
   if (!app_) return;
   lab_apply_view_state(*app_, view);

@@ -53,6 +53,8 @@ class Shell {
 
   void open_file(std::span<const uint8_t> bytes, const std::string& name);
   void apply_view_state(const std::string& view);
+  // The clipboard refused a link that share_link handed over (lab_link_copy_failed).
+  void link_copy_failed(const std::string& reason);
   // lab_query's answers, and "fonts": the atlas's glyph count, the Hangul font merged into it (its asset path, empty
   // before the first atlas) and the pixel ratio it was rasterized for.
   std::string query(const std::string& what) const;

@@ -151,7 +151,7 @@ void copy_link(AppState& app) {
   const Language L = app.ui.language;
   std::string error;
   const std::string link = app.platform.share_link(lab_view_state(app), &error);
-  if (!error.empty()) return set_message(app, format_text(tr(L, MenuText::LinkCopyFailed), error.c_str()), true);
+  if (!error.empty()) return lab_link_copy_failed(app, error);
   app.ui.shared_link = link;
   set_message(app, format_text(tr(L, MenuText::LinkCopied), static_cast<int>(link.size())), false);
 }
@@ -353,6 +353,10 @@ void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<con
 std::string lab_language(const AppState& app) { return language_code(app.ui.language); }
 
 void lab_show_error(AppState& app, const std::string& message) { set_message(app, message, true); }
+
+void lab_link_copy_failed(AppState& app, const std::string& reason) {
+  set_message(app, format_text(tr(app.ui.language, MenuText::LinkCopyFailed), reason.c_str()), true);
+}
 
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 

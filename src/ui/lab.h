@@ -77,6 +77,8 @@ void lab_open_checkpoint(AppState& app, std::span<const uint8_t> bytes, const st
 std::string lab_language(const AppState& app);
 // A problem of the platform's own that the lab survives (a font that did not load), shown on the status line.
 void lab_show_error(AppState& app, const std::string& message);
+// "Copy link" did not reach the clipboard (the page learns it after share_link answered): the status line says why.
+void lab_link_copy_failed(AppState& app, const std::string& reason);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // True while the frames to come have work without any input: a running job, a view switch asked for (until the tab

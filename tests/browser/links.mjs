@@ -2,7 +2,8 @@
 // 1. Links round-trip: each link opens a page; its "Copy link" (menu bar) puts a link on the clipboard; that link
 //    opened in a second page gives the identical lab.query("state") (tab, language, input image and its source,
 //    scale, tour step, every view's settings) and identical predictions of the four models. One link is made in the
-//    page itself by drawing on the input strip of the Predictions tab.
+//    page itself by drawing on the input strip of the Predictions tab. A refused clipboard is reported on the status
+//    line.
 // 2. Malformed links (bad base64, wrong lengths, out-of-range values, unknown keys), in the hash of a fresh page and
 //    applied to a running one, fall back to the defaults with no error.
 // 3. Screenshots of every view at 1280 x 800 (scale 1) and 1920 x 1080 (scale 1.5, the automatic rule) in English
@@ -108,6 +109,17 @@ try {
   });
   check(drawn.kept.input_edited && drawn.kept.view_state.includes('&px='),
         'drawing on the strip of another tab edits the input, and the link carries its pixels');
+
+  // A clipboard that refuses (permission denied): the status line says the link was not copied, and why.
+  const refused = await open('/index.html#tab=input');
+  await refused.page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new Error('denied by the test'));
+  });
+  await refused.click('menu.copy_link');
+  await refused.page.waitForFunction(() => window.lab.query('state').message_is_error, null, { timeout: STEP_TIMEOUT_MS });
+  const refusal = (await refused.query('state')).message;
+  check(refusal.includes('denied by the test'), `a refused clipboard is reported: "${refusal}"`);
+  await refused.page.close();
 
   // 2. Malformed links: a fresh page, then the same page's hash.
   const defaults = await open('/index.html');
