@@ -230,19 +230,14 @@ void panel_message(AppState& app) {
 void lab_apply_view_state(AppState& app, const std::string& view) {
   // "key=value&key=value": "tab" here, the lab-wide keys to ui/link.h, every other key to the view that owns it;
   // unknown keys are ignored so old links keep working.
-  size_t pos = 0;
-  while (pos <= view.size()) {
-    const size_t end = std::min(view.find('&', pos), view.size());
-    const std::string item = view.substr(pos, end - pos);
-    const size_t eq = item.find('=');
-    const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
-    if (eq != std::string::npos && key == "tab") {
+  for (const auto& [key, value, has_value] : split_view_state(view)) {
+    if (!has_value) continue;
+    if (key == "tab") {
       if (const int v = view_index(value); v >= 0) app.ui.requested_tab = v;
-    } else if (eq != std::string::npos && !apply_link_key(app, key, value)) {
+    } else if (!apply_link_key(app, key, value)) {
       for (const ViewSpec& v : lab_views())
         if (v.read_link && v.read_link(app, key, value)) break;
     }
-    pos = end + 1;
   }
   apply_link_input(app);
 }

@@ -112,6 +112,21 @@ std::optional<InputImage> decode_pixels(std::string_view text) {
   return image;
 }
 
+std::vector<ViewItem> split_view_state(std::string_view view) {
+  std::vector<ViewItem> out;
+  for (size_t pos = 0; pos <= view.size();) {
+    const size_t end = std::min(view.find('&', pos), view.size());
+    const std::string_view item = view.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos)
+      out.push_back({std::string(item), "", false});
+    else
+      out.push_back({std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)), true});
+    pos = end + 1;
+  }
+  return out;
+}
+
 std::string link_state(const AppState& app) {
   const InputState& in = app.input;
   std::string out;

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ui/app_state.h"
 
@@ -24,6 +26,14 @@ std::string encode_pixels(const InputImage& image);
 // The image of encode_pixels' text (byte / 255), or nothing when the text is not base64url, a zero run has no
 // length or a length 0, or the pixels are not exactly 28 x 28.
 std::optional<InputImage> decode_pixels(std::string_view text);
+
+// The items of a view state "key=value&key=value" in order, each as (key, value); an item without '=' has an empty
+// value and `has_value` false (lab_apply_view_state ignores it).
+struct ViewItem {
+  std::string key, value;
+  bool has_value = false;
+};
+std::vector<ViewItem> split_view_state(std::string_view view);
 
 // The lab-wide keys of the current state, each "&key=value".
 std::string link_state(const AppState& app);

@@ -219,17 +219,10 @@ class LabTest : public ::testing::Test {
   // lab_view_state without the lab-wide keys of ui/link.h (input image, language, scale, tour step): the tab and the
   // views' settings.
   std::string view_link() {
-    const std::string state = lab_view_state(*app_);
     std::string out;
-    size_t pos = 0;
-    while (pos <= state.size()) {
-      const size_t end = std::min(state.find('&', pos), state.size());
-      const std::string item = state.substr(pos, end - pos);
-      const std::string key = item.substr(0, item.find('='));
-      if (key != "img" && key != "px" && key != "lang" && key != "scale" && key != "tour")
-        out += (out.empty() ? "" : "&") + item;
-      pos = end + 1;
-    }
+    for (const ViewItem& item : split_view_state(lab_view_state(*app_)))
+      if (item.key != "img" && item.key != "px" && item.key != "lang" && item.key != "scale" && item.key != "tour")
+        out += (out.empty() ? "" : "&") + item.key + "=" + item.value;
     return out;
   }
   // Scrolls the view with the mouse wheel until the widget `id` lies inside the window (a view taller than the
@@ -2048,11 +2041,7 @@ class TourTest : public RepresentationsViewTest {
   // The key=value items of a view state, in order.
   static std::vector<std::string> items(const std::string& view) {
     std::vector<std::string> out;
-    for (size_t pos = 0; pos <= view.size();) {
-      const size_t end = std::min(view.find('&', pos), view.size());
-      out.push_back(view.substr(pos, end - pos));
-      pos = end + 1;
-    }
+    for (const ViewItem& item : split_view_state(view)) out.push_back(item.key + "=" + item.value);
     return out;
   }
 };

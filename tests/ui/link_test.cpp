@@ -8,6 +8,8 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "ui/scale.h"
 
@@ -22,6 +24,21 @@ InputImage random_bytes_image(uint32_t seed, float zero_share) {
   InputImage img{};
   for (float& v : img) v = u(rng) < zero_share ? 0.0f : byte(rng) / 255.0f;
   return img;
+}
+
+TEST(LinkItems, SplitsAtEveryAmpersandAndTheFirstEquals) {
+  const std::vector<ViewItem> items = split_view_state("tab=attention&attn.cell=1.2&&flag&px=a=b&");
+  ASSERT_EQ(items.size(), 6u);
+  const std::vector<std::tuple<std::string, std::string, bool>> want = {
+      {"tab", "attention", true}, {"attn.cell", "1.2", true}, {"", "", false},
+      {"flag", "", false},        {"px", "a=b", true},        {"", "", false}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(items[i].key, std::get<0>(want[i])) << i;
+    EXPECT_EQ(items[i].value, std::get<1>(want[i])) << i;
+    EXPECT_EQ(items[i].has_value, std::get<2>(want[i])) << i;
+  }
+  ASSERT_EQ(split_view_state("").size(), 1u);
+  EXPECT_FALSE(split_view_state("")[0].has_value);
 }
 
 TEST(LinkPixels, RoundTripIsExactForByteValuedImages) {
