@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/checkpoints.h"
+#include "analysis/predictions.h"
 #include "analysis/receptive_field.h"
 #include "core/idx.h"
 #include "models/model.h"
@@ -103,6 +104,8 @@ struct ModelEntry {
   Status status = Status::Loading;
   std::shared_ptr<FetchSlot> fetch;
   std::unique_ptr<Model> model;    // set once Ready; never replaced, so a const Model* stays valid
+  // The label smoothing the file records (analysis/predictions.h), read once when Ready; none if it records none.
+  std::optional<LabelSmoothing> label_smoothing;
   std::string error;               // when Failed: what went wrong, with the asset path
   std::vector<double> forward_ms;  // recent batch-1 forward times (a short window for a running median)
 };

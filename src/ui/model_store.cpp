@@ -19,6 +19,14 @@ const KernelTable& backend_table(const AppState& app) {
   return k ? *k : kernels_simd();
 }
 
+// The entry holds `model` from now on, with what the views read of its file once.
+void set_ready(ModelEntry& e, std::unique_ptr<Model> model) {
+  e.model = std::move(model);
+  const Result<LabelSmoothing> s = recorded_label_smoothing(e.model->metadata_json(), e.model->num_classes());
+  e.label_smoothing = s ? std::optional<LabelSmoothing>(*s) : std::nullopt;
+  e.status = ModelEntry::Status::Ready;
+}
+
 ModelEntry& request(AppState& app, const std::string& name) {
   auto [it, inserted] = app.models.entries.try_emplace(name);
   ModelEntry& e = it->second;
@@ -80,9 +88,8 @@ Result<UserCheckpoint> add_user_checkpoint(AppState& app, std::span<const uint8_
   for (int k = 2; app.models.entries.count(name); ++k) name = base + " (" + std::to_string(k) + ")";
   UserCheckpoint added{name, family_index(arch_name(m.arch())), 0};
   ModelEntry& e = app.models.entries[name];
-  e.model = std::move(model).value();
+  set_ready(e, std::move(model).value());
   e.model->set_kernels(backend_table(app));
-  e.status = ModelEntry::Status::Ready;
   app.models.user[added.family].push_back(name);
   added.slot = family_slot_count(app, added.family) - 1;
   return added;
@@ -119,9 +126,8 @@ void models_poll(AppState& app) {
       e.error = asset_path(name) + ": " + model.error().message;
       continue;
     }
-    e.model = std::move(model).value();
+    set_ready(e, std::move(model).value());
     e.model->set_kernels(backend_table(app));
-    e.status = ModelEntry::Status::Ready;
   }
 }
 
@@ -157,8 +163,7 @@ const Model* untrained_model_or_request(AppState& app, int family) {
     e.error = name + ": " + m.error().message;
     return nullptr;
   }
-  e.model = std::move(m).value();
-  e.status = ModelEntry::Status::Ready;
+  set_ready(e, std::move(m).value());
   return e.model.get();
 }
 

@@ -78,12 +78,10 @@ std::vector<int> shown_classes(const AppState& app, const std::vector<double>& p
   return all;
 }
 
-// The label smoothing a shown model was trained with, from its file (none for a file that records none).
+// The label smoothing a shown model was trained with, as its file records it (none for a file that records none).
 std::optional<LabelSmoothing> smoothing_of(const AppState& app, int family) {
   const ModelEntry* e = model_entry(app, shown_name(app, family));
-  if (!e || !e->model) return std::nullopt;
-  const Result<LabelSmoothing> s = recorded_label_smoothing(e->model->metadata_json(), e->model->num_classes());
-  return s ? std::optional<LabelSmoothing>(*s) : std::nullopt;
+  return e ? e->label_smoothing : std::nullopt;
 }
 
 // The help of the table: plain words and the formula, then why the top bar stops short of 100 %, with the label
