@@ -2319,21 +2319,24 @@ class LayoutTest : public LabTest {
     if (!error.empty()) GTEST_SKIP() << error << " (apt packages fonts-dejavu-core, fonts-nanum)";
   }
 
-  // The atlas at the scaled size, with the shell's settings for Hangul (no horizontal oversampling, snapped
-  // advances), and the default style times the scale.
+  // The atlas at the scaled size, with the shell's glyph ranges (cmake/platform.cmake) and its settings for Hangul
+  // (no horizontal oversampling, snapped advances), and the default style times the scale.
   void use_scale(float scale) {
+    static constexpr ImWchar kTextRanges[] = {VITCNN_TEXT_RANGES, 0};
+    static constexpr ImWchar kHangulRanges[] = {VITCNN_HANGUL_RANGES, 0};
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig text;
     text.FontDataOwnedByAtlas = false;
-    io.Fonts->AddFontFromMemoryTTF(text_font_.data(), static_cast<int>(text_font_.size()), 15.0f * scale, &text);
+    io.Fonts->AddFontFromMemoryTTF(text_font_.data(), static_cast<int>(text_font_.size()), 15.0f * scale, &text,
+                                   kTextRanges);
     ImFontConfig hangul;
     hangul.FontDataOwnedByAtlas = false;
     hangul.MergeMode = true;
     hangul.OversampleH = 1;
     hangul.PixelSnapH = true;
     io.Fonts->AddFontFromMemoryTTF(hangul_font_.data(), static_cast<int>(hangul_font_.size()), 15.0f * scale,
-                                   &hangul, io.Fonts->GetGlyphRangesKorean());
+                                   &hangul, kHangulRanges);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
