@@ -32,5 +32,7 @@ struct FigureImage {
 Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts, int width = kFigureMinWidth);
 // The same as PNG bytes.
 Result<std::vector<uint8_t>> render_png(const Figure& figure, const FigureFonts& fonts, int width = kFigureMinWidth);
+// An RGB image as PNG bytes; an error when its pixels do not match its size.
+Result<std::vector<uint8_t>> encode_png(const FigureImage& image);
 
 }  // namespace vc

@@ -99,8 +99,6 @@ void table_headers_wrapped() {
 
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }
 
-std::string csv_number(double v) { return format_text("%.9g", v); }
-
 std::string format_text(const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);

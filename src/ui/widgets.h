@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "figures/csv.h"  // csv_number, for the views' CSV exports
 #include "ui/app_state.h"
 
 struct ImDrawList;
@@ -23,8 +24,6 @@ void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const flo
 float ui_scale();
 // printf-style formatting into a std::string (for translated format strings).
 std::string format_text(const char* fmt, ...);
-// "%.9g" of v: a number in an exported CSV file.
-std::string csv_number(double v);
 // How checkpoint_selector draws a family's checkpoint choices (the slots of ui/model_store.h).
 struct CheckpointSelectorStyle {
   const char* shipped_format = "%d %%";  // label of a shipped slot from its data share (family_slot_label)
