@@ -41,17 +41,6 @@ Figure distance_figure(std::span<const Measured<AttentionDistance>> models, doub
   return f;
 }
 
-std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec) {
-  std::vector<double> out(static_cast<size_t>(spec.size) * spec.size, 0.0);
-  for (int y = 0; y < image_side; ++y)
-    for (int x = 0; x < image_side; ++x) {
-      const int oy = y + spec.pad, ox = x + spec.pad;
-      if (oy < spec.size && ox < spec.size && static_cast<size_t>(y) * image_side + x < image.size())
-        out[static_cast<size_t>(oy) * spec.size + ox] = image[static_cast<size_t>(y) * image_side + x];
-    }
-  return out;
-}
-
 namespace {
 
 // "Where the CLS token looks" / "Where patch (row 2, column 5) looks" (rows and columns from 1).

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "analysis/attention.h"
-#include "core/image.h"
 #include "figures/figure.h"
 
 namespace vc {
@@ -17,10 +16,6 @@ namespace vc {
 // it); dashed: the distance of uniform attention (uniform_px) and the local threshold (kLocalFraction of it).
 // `images`: how many test images the distances are averaged over, 0 for the one image shown.
 Figure distance_figure(std::span<const Measured<AttentionDistance>> models, double uniform_px, int images, Language L);
-
-// The input under the attention maps as the model sees it: the image_side x image_side image (values in [0, 1],
-// row-major) zero-padded by spec.pad on each side -> [spec.size, spec.size].
-std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec);
 
 // What the Attention view's maps show: one image's attention (analysis/attention.h) through one checkpoint.
 struct AttentionMaps {

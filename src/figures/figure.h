@@ -1,16 +1,18 @@
 // A slide figure described without pixels: a title, a line on how to read it, axis labels and tick labels, and
 // either a heatmap (with its colour bar's range), a grid of maps over an image (with its colour bar) or line series
-// (with legend names in words). render_png
-// (figures/render.h) draws it; the lab's PNG export and `vitcnn figures` build the same Figure from the same
-// analysis result (figures/representation_figures.h), so they give the same picture. No GL, no ImGui.
+// (with legend names in words). render_png (figures/render.h) draws it; the lab's PNG export and `vitcnn figures`
+// build the same Figure from the same analysis result (the builders: figures/*_figures.h), so they give the same
+// picture. No GL, no ImGui.
 // Numbers a person reads (layers, heads, branches) count from 1: the builders write the tick labels.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/image.h"
 #include "figures/language.h"
 
 namespace vc {
@@ -58,6 +60,10 @@ struct MapGrid {
   double vmax = 1.0;           // Shared: the top of the colour range (from 0)
   std::string value_label;     // the colour bar's title, e.g. "attention weight"
 };
+
+// The image under a MapGrid's maps as a model sees its input: the image_side x image_side image (values in [0, 1],
+// row-major) zero-padded by spec.pad on each side -> [spec.size, spec.size].
+std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec);
 
 // One line of a line plot: a value per x category (NaN: none there), drawn with dots.
 struct Series {

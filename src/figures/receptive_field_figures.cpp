@@ -6,6 +6,15 @@
 #include "figures/words.h"
 
 namespace vc {
+namespace {
+
+// The dashed level of the image's side on a plot in px.
+Level image_side_level(int image_px, Language L) {
+  return {std::string(pick(L, "image side (", "이미지 한 변 (")) + std::to_string(image_px) + pick(L, " px)", " 픽셀)"),
+          static_cast<double>(image_px)};
+}
+
+}  // namespace
 
 Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int images, Language L) {
   Figure f = labelled_figure(
@@ -40,8 +49,7 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
       }
   }
   for (size_t l = 0; l < depth; ++l) f.x_ticks.push_back(std::to_string(l + 1));
-  f.levels = {{std::string(pick(L, "image side (", "이미지 한 변 (")) + std::to_string(image_px) + pick(L, " px)", " 픽셀)"),
-               static_cast<double>(image_px)}};
+  f.levels = {image_side_level(image_px, L)};
   return f;
 }
 
@@ -110,6 +118,32 @@ Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
     }
   }
   for (int d = 0; d < g.cols; ++d) f.x_ticks.push_back(std::to_string(d + 1));
+  return f;
+}
+
+Figure rf_calculator_figure(std::span<const ConvGeometry> stack, std::span<const TheoreticalRf> rows, int image_px,
+                            Language L) {
+  Figure f = labelled_figure(
+      L, {"Receptive field calculator: how a stack of convolutions widens a unit's view",
+          "수용 영역 계산기: 합성곱을 쌓으면 유닛의 시야가 얼마나 넓어지나"},
+      {"Each row is one convolution (k kernel, s stride, d dilation; \"same\" padding) applied to the row before. Box "
+       "side: the input pixels one unit can see, r = r_prev + (k - 1) d j_prev. Jump: the input distance between two "
+       "neighbouring units, j = j_prev s; a stride multiplies what every later row adds.",
+       "각 행은 앞 행의 출력에 적용하는 합성곱 하나입니다(k 커널, s 스트라이드, d 팽창, \"same\" 패딩). 상자 한 변: "
+       "유닛 하나가 볼 수 있는 입력 픽셀, r = r_prev + (k - 1) d j_prev. 점프: 이웃한 두 유닛 사이의 입력 거리, "
+       "j = j_prev s. 스트라이드는 뒤따르는 모든 행이 더하는 양을 곱합니다."},
+      {"convolution (1 = applied to the input)", "합성곱 (1 = 입력에 적용)"}, {"px", "픽셀"});
+  Series box{pick(L, "box side (theoretical receptive field)", "상자 한 변 (이론 수용 영역)"), {214, 39, 40}, {}};
+  Series jump{pick(L, "jump between neighbouring units", "이웃 유닛 사이 점프"), {31, 119, 180}, {}, true};
+  for (size_t i = 0; i < rows.size() && i < stack.size(); ++i) {
+    box.y.push_back(rows[i].size_px);
+    jump.y.push_back(rows[i].jump_px);
+    const ConvGeometry& c = stack[i];
+    f.x_ticks.push_back(std::to_string(i + 1) + ": k" + std::to_string(c.kernel) + " s" + std::to_string(c.stride) +
+                        (c.dilation != 1 ? " d" + std::to_string(c.dilation) : ""));
+  }
+  f.series = {box, jump};
+  f.levels = {image_side_level(image_px, L)};
   return f;
 }
 

@@ -53,4 +53,10 @@ struct ErfMap {
 };
 Figure erf_map_figure(const ErfMap& m, Language L);
 
+// The Receptive field view's calculator: a stack of convolutions (stack[i] applied to row i - 1's output) and the
+// theoretical receptive field after each (analysis/receptive_field.h theoretical_rfs); per row the box side (thick)
+// and the jump (thin) in px, named "1: k3 s1" (kernel, stride, dilation when not 1); dashed: the image side.
+Figure rf_calculator_figure(std::span<const ConvGeometry> stack, std::span<const TheoreticalRf> rows, int image_px,
+                            Language L);
+
 }  // namespace vc

@@ -34,6 +34,17 @@ Rgb colormap(float t) {
           lerp(kAnchors[i].b, kAnchors[i + 1].b)};
 }
 
+std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec) {
+  std::vector<double> out(static_cast<size_t>(spec.size) * spec.size, 0.0);
+  for (int y = 0; y < image_side; ++y)
+    for (int x = 0; x < image_side; ++x) {
+      const int oy = y + spec.pad, ox = x + spec.pad;
+      if (oy < spec.size && ox < spec.size && static_cast<size_t>(y) * image_side + x < image.size())
+        out[static_cast<size_t>(oy) * spec.size + ox] = image[static_cast<size_t>(y) * image_side + x];
+    }
+  return out;
+}
+
 namespace {
 
 constexpr Rgb kWhite{255, 255, 255}, kInk{30, 30, 30}, kMuted{90, 90, 90}, kGrid{222, 222, 222};
@@ -581,11 +592,16 @@ double draw_body(const Writer& w, const Figure& f, const Sizes& s, double top, b
                    : draw_lines(w, f, s, top, draw);
 }
 
+Status check_width(int width) {
+  if (width < kFigureMinWidth)
+    return Error{"a figure is at least " + std::to_string(kFigureMinWidth) + " px wide, not " + std::to_string(width)};
+  return {};
+}
+
 }  // namespace
 
 Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts, int width) {
-  if (width < kFigureMinWidth)
-    return Error{"a figure is at least " + std::to_string(kFigureMinWidth) + " px wide, not " + std::to_string(width)};
+  if (Status st = check_width(width); !st) return st.error();
   if (figure.heatmap && (figure.heatmap->rows < 1 || figure.heatmap->cols < 1 ||
                          figure.heatmap->values.size() !=
                              static_cast<size_t>(figure.heatmap->rows) * figure.heatmap->cols))
@@ -610,6 +626,14 @@ Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts
   const Writer writer{canvas, face};
   draw_body(writer, figure, sizes, draw_header(writer, figure, sizes, true), true);
   return FigureImage{canvas.width(), canvas.height(), canvas.take()};
+}
+
+Result<std::vector<std::string>> title_lines(const Figure& figure, const FigureFonts& fonts, int width) {
+  if (Status st = check_width(width); !st) return st.error();
+  Typeface face;
+  if (Status st = face.init(fonts); !st) return st.error();
+  const Sizes s(width);
+  return wrap(face, figure.title, s.title, width - 2 * s.pad);
 }
 
 Result<std::vector<uint8_t>> render_png(const Figure& figure, const FigureFonts& fonts, int width) {
