@@ -201,7 +201,7 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
     }
   }
   const auto grid_figure = [&] { return attention_grid_figure(shown_maps(app, model, a, shown_patch, shared), L); };
-  export_buttons(app, "attention.grid", "attention_grid", [&] { return maps_csv(grid_figure()); }, grid_figure);
+  export_buttons(app, "attention_grid", [&] { return maps_csv(grid_figure()); }, grid_figure);
   notice_caption(app, tr(app.ui.language, AttentionText::GridNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -234,7 +234,7 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
     const auto map_figure = [&] {
       return attention_map_figure(shown_maps(app, model, a, shown_patch, shared), v.layer, v.head, v.rollout, L);
     };
-    export_buttons(app, "attention.map", "attention_map", [&] { return maps_csv(map_figure()); }, map_figure);
+    export_buttons(app, "attention_map", [&] { return maps_csv(map_figure()); }, map_figure);
   }
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::ShowingCls)
                                            : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid,
@@ -394,7 +394,7 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   record_rect(app, "attention.distance_plot");
   if (!plotted.empty())
     export_buttons(
-        app, "attention.distance_plot", "attention_distance", [plotted] { return distance_csv(plotted); },
+        app, "attention_distance", [plotted] { return distance_csv(plotted); },
         [plotted, uniform_px, images = v.average ? v.average_images : 0, L] {
           std::vector<Measured<AttentionDistance>> models;
           for (const auto& [checkpoint, d] : plotted) models.push_back({checkpoint, &d});
