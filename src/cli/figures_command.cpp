@@ -17,6 +17,7 @@
 #include "cli/rf_figures.h"
 #include "figures/attention_figures.h"
 #include "figures/csv.h"
+#include "figures/prediction_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -46,6 +47,31 @@ Status write_attention_grid(const Checkpoint& cp, const LabeledImages& set, int 
   const Figure f = attention_grid_figure(maps, L);
   if (Status st = write_figure(f, fonts, stem + ".png"); !st) return st;
   return write_text(stem + ".csv", maps_csv(f));
+}
+
+// predictions_figure (figures/prediction_figures.h) of test image `index` through the p100 checkpoint of every family
+// in `models` (those without one left out; classes named by the first one's file), as <stem>.png and <stem>.csv.
+Status write_predictions(const fs::path& models, const LabeledImages& set, int index, const KernelTable& kernels,
+                         const FigureFonts& fonts, Language L, const std::string& stem) {
+  std::vector<std::string> names, classes;
+  std::vector<std::vector<double>> probs;
+  for (const char* family : {"vit", "cnn", "hybrid", "rvit"}) {
+    const fs::path path = models / (std::string(family) + "_p100.safetensors");
+    if (!fs::exists(path)) continue;
+    Result<std::unique_ptr<Model>> m = load_model_file(path.string());
+    if (!m) return Error{"cannot load '" + path.string() + "': " + m.error().message};
+    (*m)->set_kernels(kernels);
+    Result<Tensor> logits = (*m)->forward(test_set_input(set, index, 1, (*m)->input_spec()), nullptr);
+    if (!logits) return Error{path.string() + ": " + logits.error().message};
+    if (classes.empty()) classes = (*m)->class_names();
+    names.push_back(std::string(family) + "_p100");
+    probs.push_back(softmax_probs(logits->data));
+  }
+  std::vector<Measured<std::vector<double>>> shown;
+  for (size_t i = 0; i < names.size(); ++i) shown.push_back({names[i], &probs[i]});
+  if (Status st = write_figure(predictions_figure(shown, classes, set.labels[index], L), fonts, stem + ".png"); !st)
+    return st;
+  return write_text(stem + ".csv", predictions_csv(shown, classes));
 }
 
 // distance_figure (figures/attention_figures.h) of checkpoints a and b, averaged over `images` test images.
@@ -340,6 +366,9 @@ Result<json> run_figures(const Args& args) {
   if (!repr) return repr.error();
   Result<DataScaleFigure> scale = data_scale_figure(models, out, fonts->fonts(), *lang);
   if (!scale) return scale.error();
+  if (Status st = write_predictions(models, *set, *gallery, *kernels, fonts->fonts(), *lang, (out / "predictions").string());
+      !st)
+    return st.error();
   std::ofstream md(out / "summary.md");
   md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown
      << scale->markdown;
@@ -358,6 +387,7 @@ Result<json> run_figures(const Args& args) {
   for (const std::string& f : rf->files) files.push_back(f);
   for (const std::string& f : repr->files) files.push_back(f);
   files.push_back(scale->file);
+  for (const char* f : {"predictions.png", "predictions.csv"}) files.push_back((out / f).string());
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -377,11 +407,12 @@ Result<json> run_figures(const Args& args) {
 
 Command figures_command() {
   return {"figures",
-          "attention, receptive-field, representation and data-scale PNGs plus summary.md with the measured numbers",
+          "attention, receptive-field, representation, data-scale and prediction PNGs (map grids and predictions with "
+          "their CSV) plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
-           {"test-index", "N", "test image shown in the attention grid (default 0)"},
+           {"test-index", "N", "test image shown in the attention grid and the predictions (default 0)"},
            {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
            {"cka-images", "N", "test images of the CKA matrices (default 1000, minibatches of 100 or N)"},
            {"repr-images", "N", "test images of the skip ratios and the equivariance (default 100)"},

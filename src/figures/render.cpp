@@ -360,9 +360,16 @@ void paint_cells(Canvas& c, double x0, double y0, double width, double height, i
              colour(i, j), alpha);
 }
 
+// The column names' height under a grid of columns `size` px wide: each name wrapped to that width.
+double column_names_height(const Typeface& face, const Figure& f, const Sizes& s, double size) {
+  size_t lines = 1;
+  for (const std::string& t : f.x_ticks) lines = std::max(lines, wrap(face, t, s.tick, size).size());
+  return lines * face.line_height(s.tick);
+}
+
 // The axis names and the row / column names around a plot [left, right) x [top, bottom): row i's name centred on
-// [top + i * step, + size), column j's below [left + j * step, + size), the x label below the column names, the y
-// label turned along the left.
+// [top + i * step, + size), column j's below [left + j * step, + size) (wrapped to that width), the x label below
+// the column names, the y label turned along the left.
 struct Cells {
   double step, size;
 };
@@ -371,9 +378,13 @@ void draw_axes_names(const Writer& w, const Figure& f, const Sizes& s, double le
   const double tick_h = w.face.line_height(s.tick), label_h = w.face.line_height(s.label);
   for (size_t i = 0; i < f.y_ticks.size(); ++i)
     w.text(f.y_ticks[i], s.tick, left - 14 * s.u, top + i * rows.step + (rows.size - tick_h) / 2, kInk, Align::Right);
-  for (size_t j = 0; j < f.x_ticks.size(); ++j)
-    w.text(f.x_ticks[j], s.tick, left + j * cols.step + cols.size / 2, bottom + 10 * s.u, kInk, Align::Center);
-  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + tick_h + 14 * s.u, kInk, Align::Center);
+  for (size_t j = 0; j < f.x_ticks.size(); ++j) {
+    double y = bottom + 10 * s.u;
+    for (const std::string& line : wrap(w.face, f.x_ticks[j], s.tick, cols.size))
+      y += w.text(line, s.tick, left + j * cols.step + cols.size / 2, y, kInk, Align::Center) - 2;
+  }
+  const double names_h = column_names_height(w.face, f, s, cols.size);
+  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + names_h + 14 * s.u, kInk, Align::Center);
   w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
 }
 
@@ -384,7 +395,7 @@ double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top
   const int bar_decimals = hm.decimals >= 0 ? hm.decimals : 2;
   ColourBar bar{hm.value_label, {}};
   for (int k = 0; k <= 4; ++k) bar.ticks.push_back(number(hm.vmin + (hm.vmax - hm.vmin) * k / 4.0, bar_decimals));
-  const double label_h = face.line_height(s.label), tick_h = face.line_height(s.tick);
+  const double label_h = face.line_height(s.label);
   const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
   const double right_reserved = colour_bar_width(face, s, bar) + s.pad;
   const double cell_w = (w.canvas.width() - left - right_reserved) / std::max(hm.cols, 1);
@@ -392,7 +403,7 @@ double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top
   const double cell_h =
       std::min(cell_w, std::max(64 * s.u, (face.width(f.y_label, s.label) + 24 * s.u) / std::max(hm.rows, 1)));
   const double bottom = top + cell_h * hm.rows;
-  const double below = bottom + 10 * s.u + tick_h + 14 * s.u + label_h;
+  const double below = bottom + 10 * s.u + column_names_height(face, f, s, cell_w) + 14 * s.u + label_h;
   if (!draw) return below;
   auto shade = [&hm](double v) {
     return static_cast<float>(hm.vmax > hm.vmin ? (v - hm.vmin) / (hm.vmax - hm.vmin) : 0.0);
@@ -479,12 +490,12 @@ double draw_maps(const Writer& w, const Figure& f, const Sizes& s, double top, b
   const MapGrid& g = *f.maps;
   const Typeface& face = w.face;
   const ColourBar bar = map_colour_bar(g);
-  const double label_h = face.line_height(s.label), tick_h = face.line_height(s.tick), gap = 12 * s.u;
+  const double label_h = face.line_height(s.label), gap = 12 * s.u;
   const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
   const double room = w.canvas.width() - left - colour_bar_width(face, s, bar) - s.pad;
   const double side = std::min((room - gap * (g.cols - 1)) / g.cols, 760 * s.u);
   const double bottom = top + g.rows * side + (g.rows - 1) * gap;
-  const double below = bottom + 10 * s.u + tick_h + 14 * s.u + label_h;
+  const double below = bottom + 10 * s.u + column_names_height(face, f, s, side) + 14 * s.u + label_h;
   if (!draw) return below;
   for (int i = 0; i < g.rows; ++i)
     for (int j = 0; j < g.cols; ++j)

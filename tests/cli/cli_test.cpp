@@ -556,7 +556,7 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   // The slide figures are 1600 px wide, and the CKA figure is byte for byte what the lab's PNG export draws of the
   // same result: the builder of figures/representation_figures.h rendered with the lab's fonts (platform/shell.cpp).
   for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png",
-                          "cka_vit_vit.png", "skip_ratio.png", "equivariance.png"}) {
+                          "cka_vit_vit.png", "skip_ratio.png", "equivariance.png", "predictions.png"}) {
     std::ifstream f(out / png, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     Result<GrayImage> img = decode_image(bytes);
@@ -590,6 +590,10 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   ASSERT_TRUE(grid_png.ok()) << grid_png.error().message;
   EXPECT_TRUE(*grid_png == *read_file((out / "attention_grid.png").string())) << "attention_grid.png differs";
   // Each map figure writes its numbers beside it: a row per panel and cell, panels numbered from 1.
+  // The predictions of the p100 checkpoints found (here the vit) for the same test image, classes in words.
+  std::stringstream predictions;
+  predictions << std::ifstream(out / "predictions.csv").rdbuf();
+  EXPECT_EQ(predictions.str().rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << predictions.str();
   for (const char* csv : {"attention_grid.csv", "erf_grid.csv"}) {
     std::stringstream text;
     text << std::ifstream(out / csv).rdbuf();

@@ -11,6 +11,7 @@
 #include "figures/attention_figures.h"
 #include "figures/compare_figures.h"
 #include "figures/csv.h"
+#include "figures/prediction_figures.h"
 #include "figures/receptive_field_figures.h"
 #include "figures/render.h"
 #include "figures/representation_figures.h"
@@ -443,6 +444,26 @@ TEST_F(FigureTest, TitlesNeverBreakBetweenANumberAndItsPercent) {
   }
   EXPECT_TRUE(broke_at_number) << "no title put a line end at \"100 %\"";
   EXPECT_FALSE(title_lines(f, fonts(), 1000).ok());
+}
+
+TEST(FigureBuilders, PredictionsSideBySideWithClassesInWords) {
+  const std::vector<double> vit = {0.7, 0.2, 0.1}, cnn = {0.1, 0.1, 0.8};
+  const Measured<std::vector<double>> models[] = {{"vit_p100", &vit}, {"cnn_p001", &cnn}};
+  const std::vector<std::string> classes = {"T-shirt/top", "Trouser", "Bag, small"};
+  const Figure f = predictions_figure(models, classes, 2, Language::En);
+  ASSERT_TRUE(f.heatmap.has_value());
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"ViT, 100 % of the data", "CNN, 1 % of the data"}));
+  EXPECT_EQ(f.y_ticks, classes);
+  EXPECT_EQ(f.heatmap->rows, 3);
+  EXPECT_EQ(f.heatmap->cols, 2);
+  EXPECT_DOUBLE_EQ(f.heatmap->values[2 * 2 + 1], 80.0);  // cnn's "Bag, small", in %
+  EXPECT_EQ(f.heatmap->vmax, 100.0);
+  EXPECT_EQ(f.heatmap->value_label, "probability, %");
+  EXPECT_NE(f.how_to_read.find("true class: Bag, small."), std::string::npos) << f.how_to_read;
+  EXPECT_EQ(predictions_figure(models, classes, -1, Language::En).how_to_read.find("true class"), std::string::npos);
+  const std::string csv = predictions_csv(models, classes);
+  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,T-shirt/top,0.7\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\ncnn_p001,3,\"Bag, small\",0.8\n"), std::string::npos) << csv;
 }
 
 }  // namespace

@@ -770,6 +770,46 @@ TEST_F(LabTest, PredictionsShowAllClassesOnDemandAndTheTrainingsLabelSmoothing) 
   }
 }
 
+// The predictions' export: the shown models' probabilities side by side (figures/prediction_figures.h), the classes
+// named in the lab's language, and the same numbers as CSV.
+TEST_F(LabTest, PredictionsExportTheShownModelsSideBySide) {
+  Platform p = assets_.platform();
+  std::map<std::string, std::vector<uint8_t>> saved;
+  p.save_file = [&saved](const std::string& name, std::span<const uint8_t> bytes) {
+    saved[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+    return std::string();
+  };
+  app_ = lab_create(p, LabOptions{});
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("gallery.0");
+  click("tab.predictions");
+  frames(3);
+  const json pred = query("predictions");
+  click("export.predictions.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "predictions.png");
+  const Figure& f = capture->figure;
+  ASSERT_TRUE(f.heatmap.has_value());
+  ASSERT_EQ(f.heatmap->cols, kFamilyCount);
+  ASSERT_EQ(f.heatmap->rows, kClassCount);
+  EXPECT_EQ(f.x_ticks[0], "ViT, 100 % of the data");
+  EXPECT_EQ(f.y_ticks[9], class_name(Language::En, 9));
+  EXPECT_NE(f.how_to_read.find(std::string("true class: ") + class_name(Language::En, app_->input.gallery_label)),
+            std::string::npos) << f.how_to_read;
+  for (int m = 0; m < kFamilyCount; ++m)
+    for (int c = 0; c < kClassCount; ++c)
+      EXPECT_DOUBLE_EQ(f.heatmap->values[static_cast<size_t>(c) * kFamilyCount + m],
+                       100.0 * pred["models"][m]["probs"][c].get<double>());
+  frame();
+  click("export.predictions.csv");
+  ASSERT_TRUE(saved.count("predictions.csv"));
+  const std::string csv(saved["predictions.csv"].begin(), saved["predictions.csv"].end());
+  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + kFamilyCount * kClassCount);
+}
+
 // The lab asks for frames while it has work of its own (the platform's FramePacer draws them): a job running, a tab
 // switch asked for; once that is drawn it asks for none. lab.query("state") counts the frames drawn.
 TEST_F(LabTest, WantsFramesOnlyWhileItHasWork) {
