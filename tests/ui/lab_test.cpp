@@ -147,6 +147,16 @@ class LabTest : public ::testing::Test {
   void create(const std::string& language = "en", const std::string& view = "") {
     app_ = lab_create(assets_.platform(), LabOptions{language, view});
   }
+  // Creates the lab (English) with a platform whose save_file keeps the files in saved_files_.
+  void create_saving() {
+    Platform p = assets_.platform();
+    p.save_file = [this](const std::string& name, std::span<const uint8_t> bytes) {
+      saved_files_[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+      return std::string();
+    };
+    app_ = lab_create(p, LabOptions{});
+  }
+  std::map<std::string, std::vector<uint8_t>> saved_files_;
 
   // One frame; fails the test if any Begin/End, Push/Pop or group was left unbalanced.
   void frame() {
@@ -773,13 +783,7 @@ TEST_F(LabTest, PredictionsShowAllClassesOnDemandAndTheTrainingsLabelSmoothing) 
 // The predictions' export: the shown models' probabilities side by side (figures/prediction_figures.h), the classes
 // named in the lab's language, and the same numbers as CSV.
 TEST_F(LabTest, PredictionsExportTheShownModelsSideBySide) {
-  Platform p = assets_.platform();
-  std::map<std::string, std::vector<uint8_t>> saved;
-  p.save_file = [&saved](const std::string& name, std::span<const uint8_t> bytes) {
-    saved[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
-    return std::string();
-  };
-  app_ = lab_create(p, LabOptions{});
+  create_saving();
   frames(2);
   ASSERT_TRUE(lab_ready(*app_));
   click("gallery.0");
@@ -804,8 +808,8 @@ TEST_F(LabTest, PredictionsExportTheShownModelsSideBySide) {
                        100.0 * pred["models"][m]["probs"][c].get<double>());
   frame();
   click("export.predictions.csv");
-  ASSERT_TRUE(saved.count("predictions.csv"));
-  const std::string csv(saved["predictions.csv"].begin(), saved["predictions.csv"].end());
+  ASSERT_TRUE(saved_files_.count("predictions.csv"));
+  const std::string csv(saved_files_["predictions.csv"].begin(), saved_files_["predictions.csv"].end());
   EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + kFamilyCount * kClassCount);
 }
@@ -991,13 +995,7 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
 // The maps' exports: the grid and the enlarged map as slide figures (figures/attention_figures.h) of the analysis'
 // maps, numbered from 1, with their numbers as CSV.
 TEST_F(AttentionViewTest, MapExportsAreSlideFiguresOfTheShownMaps) {
-  Platform p = assets_.platform();
-  std::map<std::string, std::vector<uint8_t>> saved;
-  p.save_file = [&saved](const std::string& name, std::span<const uint8_t> bytes) {
-    saved[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
-    return std::string();
-  };
-  app_ = lab_create(p, LabOptions{});
+  create_saving();
   frames(2);
   ASSERT_TRUE(lab_ready(*app_));
   click("tab.attention");
@@ -1024,8 +1022,8 @@ TEST_F(AttentionViewTest, MapExportsAreSlideFiguresOfTheShownMaps) {
   const std::vector<float> cls = cls_map(s, 0, 3, 2)->data;
   EXPECT_EQ(grid.maps->panels[3 * 4 + 2].map, std::vector<double>(cls.begin(), cls.end()));
   click("export.attention_grid.csv");
-  ASSERT_TRUE(saved.count("attention_grid.csv"));
-  const std::string csv(saved["attention_grid.csv"].begin(), saved["attention_grid.csv"].end());
+  ASSERT_TRUE(saved_files_.count("attention_grid.csv"));
+  const std::string csv(saved_files_["attention_grid.csv"].begin(), saved_files_["attention_grid.csv"].end());
   EXPECT_EQ(csv, maps_csv(grid));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 6 * 4 * 64);
   // The enlarged map (layer 4, head 3), on the shared scale once chosen: its colour bar spans that range.
