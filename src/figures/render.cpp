@@ -367,12 +367,13 @@ double column_names_height(const Typeface& face, const Figure& f, const Sizes& s
   return lines * face.line_height(s.tick);
 }
 
-// The axis names and the row / column names around a plot [left, right) x [top, bottom): row i's name centred on
-// [top + i * step, + size), column j's below [left + j * step, + size) (wrapped to that width), the x label below
-// the column names, the y label turned along the left.
+// Rows or columns of a grid: one every `step` px, each `size` px wide.
 struct Cells {
   double step, size;
 };
+// The axis names and the row / column names around a plot [left, right) x [top, bottom): row i's name centred on
+// [top + i * step, + size), column j's below [left + j * step, + size) (wrapped to that width), the x label below
+// the column names, the y label turned along the left.
 void draw_axes_names(const Writer& w, const Figure& f, const Sizes& s, double left, double right, double top,
                      double bottom, Cells rows, Cells cols) {
   const double tick_h = w.face.line_height(s.tick), label_h = w.face.line_height(s.label);
