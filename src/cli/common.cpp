@@ -55,6 +55,22 @@ Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::s
   return {};
 }
 
+Status write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f) return Error{"cannot write '" + path + "'"};
+  return {};
+}
+
+FlagSpec lang_flag() { return {"lang", "en|ko", "the language of the figures' words (default en)"}; }
+
+Result<Language> figure_language(const Args& args) {
+  const std::string lang = args.get("lang", "en");
+  if (lang == "en") return Language::En;
+  if (lang == "ko") return Language::Ko;
+  return Error{"unknown --lang '" + lang + "' (en or ko)"};
+}
+
 Result<const KernelTable*> kernels_from_args(const Args& args) {
   const std::string backend = args.get("backend", "simd");
   const KernelTable* k = kernels_by_name(backend);

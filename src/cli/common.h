@@ -56,6 +56,11 @@ struct FigureFontFiles {
 Result<FigureFontFiles> read_figure_fonts(const Args& args);
 // `figure` drawn by render_png (figures/render.h), written to `path`.
 Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::string& path);
+// `text` written to `path` as it is.
+Status write_text(const std::string& path, const std::string& text);
+// --lang en|ko (default en): the language of the figures' words; an error naming the choices for another value.
+Result<Language> figure_language(const Args& args);
+FlagSpec lang_flag();
 // v with `digits` decimals ("%.{digits}f"), for figure labels and summary text.
 std::string fixed(double v, int digits);
 

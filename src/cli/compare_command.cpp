@@ -52,13 +52,6 @@ double now_ms() {
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-Status write_text(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f) return Error{"cannot write '" + path.string() + "'"};
-  return {};
-}
-
 Result<json> run_compare(const Args& args) {
   if (!args.has("out")) return Error{"--out DIR is required"};
   const fs::path out = args.get("out"), models = args.get("models-dir", "assets/models");
@@ -120,7 +113,8 @@ Result<json> run_compare(const Args& args) {
 
 }  // namespace
 
-Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path& out, const FigureFonts& fonts) {
+Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path& out, const FigureFonts& fonts,
+                                          Language L) {
   Result<Checkpoints> checkpoints = load_checkpoints(models, kernels_simd());
   if (!checkpoints) return checkpoints.error();
   const std::array<DataScaleCurve, kFamilyCount> all = data_scale_curves(recorded_measures(*checkpoints));
@@ -134,7 +128,7 @@ Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path
       }
   DataScaleFigure fig;
   fig.file = (out / "data_scale.png").string();
-  if (Status s = write_figure(vc::data_scale_figure(curves, {}, Language::En), fonts, fig.file); !s) return s.error();
+  if (Status s = write_figure(vc::data_scale_figure(curves, {}, L), fonts, fig.file); !s) return s.error();
   TextTable t{{"family"}, {}};
   for (int s = 0; s < kDataScaleCount; ++s) t.header.push_back(std::to_string(data_scale_percent(s)) + " %");
   for (const DataScaleCurve& c : curves) {

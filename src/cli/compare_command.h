@@ -18,8 +18,8 @@ struct DataScaleFigure {
 // Draws data_scale.png into `out` from the checkpoints' recorded accuracies in `models` (figures/compare_figures.h:
 // accuracy against the share of training data, standard-error bars, one line per family; rendered with `fonts`) and
 // writes the finding. A missing checkpoint is a missing point; an error when the vit's or the cnn's 1 % or 100 %
-// checkpoint is missing.
+// checkpoint is missing. The figure's words in L.
 Result<DataScaleFigure> data_scale_figure(const std::filesystem::path& models, const std::filesystem::path& out,
-                                          const FigureFonts& fonts);
+                                          const FigureFonts& fonts, Language L);
 
 }  // namespace vc::cli

@@ -1,6 +1,6 @@
 // vitcnn figures: slide figures for the attention analyses (and, through cli/rf_figures.h and
-// cli/representation_figures.h, the receptive fields and the representations), drawn with cli/raster.h, and
-// summary.md with the measured numbers behind them.
+// cli/representation_figures.h, the receptive fields and the representations), built by src/figures and drawn by its
+// renderer as the lab's PNG export draws them, and summary.md with the measured numbers behind them.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -13,10 +13,11 @@
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/compare_command.h"
-#include "cli/raster.h"
 #include "cli/representation_figures.h"
 #include "cli/rf_figures.h"
 #include "figures/attention_figures.h"
+#include "figures/csv.h"
+#include "figures/prediction_figures.h"
 
 namespace vc::cli {
 namespace {
@@ -24,7 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kFractions[] = {"001", "003", "010", "030", "100"};
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40};
 
 struct Checkpoint {
   std::string name;  // e.g. "vit_p100"
@@ -33,51 +33,52 @@ struct Checkpoint {
   AttentionDistance distance;  // mean over the evaluation images
 };
 
-// "h1", "l1": a letter and a number; `i` is 0-based, the label counts from 1 as people read layers and heads.
-std::string tag(char letter, int i) { return std::string(1, letter).append(std::to_string(i + 1)); }
-
-// Layers x heads grid of CLS maps over the input image; column 0 is the image itself.
-Status draw_attention_grid(const Model& model, const Tensor& x, const std::string& path) {
-  Result<AttentionImage> a = analyse_attention(model, x, false);
+// attention_grid_figure (figures/attention_figures.h) of the CLS maps of test image `index` through `model`, every
+// map on its own scale, as <stem>.png and its numbers as <stem>.csv.
+Status write_attention_grid(const Checkpoint& cp, const LabeledImages& set, int index, const FigureFonts& fonts,
+                            Language L, const std::string& stem) {
+  const InputSpec& spec = cp.model->input_spec();
+  Result<AttentionImage> a = analyse_attention(*cp.model, test_set_input(set, index, 1, spec), false);
   if (!a) return a.error();
-  const AttentionDistance& d = a->distance;
-  const int size = model.image_size(), scale = 4, cell = size * scale, gap = 6, left = 30, top = 26;
-  const int cols = 1 + d.heads;
-  Canvas c(left + cols * (cell + gap), top + d.layers * (cell + gap), kWhite);
-  const InputSpec& spec = model.input_spec();
-  auto gray = [&](int px, int py) {
-    const float v = std::clamp(x.data[static_cast<size_t>(py) * size + px] * spec.std + spec.mean, 0.0f, 1.0f);
-    const uint8_t g = static_cast<uint8_t>(std::lround(255 * v));
-    return Rgb{g, g, g};
-  };
-  c.text(left + cell / 2 - 10, 6, "img", 3, kInk);
-  for (int h = 0; h < d.heads; ++h) c.text(left + (1 + h) * (cell + gap) + cell / 2 - 10, 6, tag('h', h), 3, kInk);
-  for (int l = 0; l < d.layers; ++l) {
-    const int y0 = top + l * (cell + gap);
-    c.text(2, y0 + cell / 2 - 7, tag('l', l), 3, kInk);
-    for (int py = 0; py < cell; ++py)
-      for (int px = 0; px < cell; ++px) c.set(left + px, y0 + py, gray(px / scale, py / scale));
-    for (int h = 0; h < d.heads; ++h) {
-      Result<Tensor> m = attention_map(*a, l, h, false, -1);
-      if (!m) return m.error();
-      const float peak = *std::max_element(m->data.begin(), m->data.end());
-      const int x0 = left + (1 + h) * (cell + gap);
-      const int patch_px = cell / d.grid;
-      for (int py = 0; py < cell; ++py)
-        for (int px = 0; px < cell; ++px) {
-          const float w = m->data[(py / patch_px) * d.grid + px / patch_px] / (peak > 0 ? peak : 1.0f);
-          c.set(x0 + px, y0 + py, mix(gray(px / scale, py / scale), colormap(w), 0.6f));
-        }
-    }
+  const size_t pixels = static_cast<size_t>(set.rows) * set.cols;
+  std::vector<float> image(pixels);
+  for (size_t i = 0; i < pixels; ++i) image[i] = set.images[index * pixels + i] / 255.0f;
+  const AttentionMaps maps{&*a, cp.name, model_view(image, set.cols, spec), spec.size, -1, std::nullopt};
+  const Figure f = attention_grid_figure(maps, L);
+  if (Status st = write_figure(f, fonts, stem + ".png"); !st) return st;
+  return write_text(stem + ".csv", maps_csv(f));
+}
+
+// predictions_figure (figures/prediction_figures.h) of test image `index` through the p100 checkpoint of every family
+// in `models` (those without one left out; classes named by the first one's file), as <stem>.png and <stem>.csv.
+Status write_predictions(const fs::path& models, const LabeledImages& set, int index, const KernelTable& kernels,
+                         const FigureFonts& fonts, Language L, const std::string& stem) {
+  std::vector<std::string> names, classes;
+  std::vector<std::vector<double>> probs;
+  for (const char* family : {"vit", "cnn", "hybrid", "rvit"}) {
+    const fs::path path = models / (std::string(family) + "_p100.safetensors");
+    if (!fs::exists(path)) continue;
+    Result<std::unique_ptr<Model>> m = load_model_file(path.string());
+    if (!m) return Error{"cannot load '" + path.string() + "': " + m.error().message};
+    (*m)->set_kernels(kernels);
+    Result<Tensor> logits = (*m)->forward(test_set_input(set, index, 1, (*m)->input_spec()), nullptr);
+    if (!logits) return Error{path.string() + ": " + logits.error().message};
+    if (classes.empty()) classes = (*m)->class_names();
+    names.push_back(std::string(family) + "_p100");
+    probs.push_back(softmax_probs(logits->data));
   }
-  return c.save_png(path);
+  std::vector<Measured<std::vector<double>>> shown;
+  for (size_t i = 0; i < names.size(); ++i) shown.push_back({names[i], &probs[i]});
+  if (Status st = write_figure(predictions_figure(shown, classes, set.labels[index], L), fonts, stem + ".png"); !st)
+    return st;
+  return write_text(stem + ".csv", predictions_csv(shown, classes));
 }
 
 // distance_figure (figures/attention_figures.h) of checkpoints a and b, averaged over `images` test images.
 Status write_distance_figure(const Checkpoint& a, const Checkpoint& b, double uniform_px, int images,
-                             const FigureFonts& fonts, const std::string& path) {
+                             const FigureFonts& fonts, Language L, const std::string& path) {
   const Measured<AttentionDistance> models[] = {{a.name, &a.distance}, {b.name, &b.distance}};
-  return write_figure(distance_figure(models, uniform_px, images, Language::En), fonts, path);
+  return write_figure(distance_figure(models, uniform_px, images, L), fonts, path);
 }
 
 // The nearest head of layers [0, first_layers).
@@ -283,7 +284,8 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
   }
   md << locality_markdown(vits, rvits);
   md << "\nFigures: `attention_grid.png` (CLS maps of " << (vits.empty() ? "" : vits.back().name)
-     << ", layers down, heads across, first column the input), `distance_scatter.png` (one dot per head, "
+     << ", layers down, heads across, each map over the input on its own colour scale; its numbers in "
+        "`attention_grid.csv`), `distance_scatter.png` (one dot per head, "
         "x = layer from 1, y = mean distance in px, lines = head means; dark blue = 100 % of the data, light blue = 1 %; "
         "dashed: uniform attention and the local threshold; drawn by the lab's renderer, src/figures)";
   if (has_rvit_pair(rvits))
@@ -307,6 +309,8 @@ Result<json> run_figures(const Args& args) {
   const std::string backend = kernels->name;
   Result<FigureFontFiles> fonts = read_figure_fonts(args);
   if (!fonts) return fonts.error();
+  Result<Language> lang = figure_language(args);
+  if (!lang) return lang.error();
 
   std::vector<Checkpoint> vits, others, rvits;
   for (const char* arch : {"vit", "hybrid", "rvit", "rvitzero"})
@@ -331,34 +335,40 @@ Result<json> run_figures(const Args& args) {
   if (ec) return Error{"cannot create '" + out.string() + "': " + ec.message()};
   const Checkpoint& high = vits.back();
   const Checkpoint& low = vits.front();
-  const Tensor x = test_set_input(*set, *gallery, 1, high.model->input_spec());
-  if (Status st = draw_attention_grid(*high.model, x, (out / "attention_grid.png").string()); !st) return st.error();
+  if (Status st = write_attention_grid(high, *set, *gallery, fonts->fonts(), *lang, (out / "attention_grid").string());
+      !st)
+    return st.error();
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
-  json files = {(out / "attention_grid.png").string(), (out / "distance_scatter.png").string()};
-  if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), files[1].get<std::string>()); !st)
+  json files = {(out / "attention_grid.png").string(), (out / "attention_grid.csv").string(),
+                (out / "distance_scatter.png").string()};
+  if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), *lang, files[2].get<std::string>());
+      !st)
     return st.error();
   if (has_rvit_pair(rvits)) {
     files.push_back((out / "distance_scatter_rvit.png").string());
     if (Status st = write_distance_figure(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
-                                          *uniform, *images, fonts->fonts(), files.back().get<std::string>());
+                                          *uniform, *images, fonts->fonts(), *lang, files.back().get<std::string>());
         !st)
       return st.error();
   }
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
-  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels, fonts->fonts());
+  Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels, fonts->fonts(), *lang);
   if (!rf) return rf.error();
   Result<int> cka_images = args.get_int("cka-images", 1000, 1, set->count);
   if (!cka_images) return cka_images.error();
   Result<int> repr_images = args.get_int("repr-images", 100, 1, set->count);
   if (!repr_images) return repr_images.error();
   Result<RepresentationFigures> repr = representation_figures(models, out, *set, *cka_images, *repr_images, *kernels,
-                                                                fonts->fonts());
+                                                                fonts->fonts(), *lang);
   if (!repr) return repr.error();
-  Result<DataScaleFigure> scale = data_scale_figure(models, out, fonts->fonts());
+  Result<DataScaleFigure> scale = data_scale_figure(models, out, fonts->fonts(), *lang);
   if (!scale) return scale.error();
+  if (Status st = write_predictions(models, *set, *gallery, *kernels, fonts->fonts(), *lang, (out / "predictions").string());
+      !st)
+    return st.error();
   std::ofstream md(out / "summary.md");
   md << summary_markdown(vits, others, rvits, *images, *uniform, cell, backend) << rf->markdown << repr->markdown
      << scale->markdown;
@@ -373,9 +383,11 @@ Result<json> run_figures(const Args& args) {
                                {"heads", l->heads},
                                {"farthest_from_uniform_px", l->farthest_from_uniform_px}};
     }
-  for (const std::string& f : {(out / "summary.md").string(), rf->files[0], rf->files[1]}) files.push_back(f);
+  files.push_back((out / "summary.md").string());
+  for (const std::string& f : rf->files) files.push_back(f);
   for (const std::string& f : repr->files) files.push_back(f);
   files.push_back(scale->file);
+  for (const char* f : {"predictions.png", "predictions.csv"}) files.push_back((out / f).string());
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -395,15 +407,16 @@ Result<json> run_figures(const Args& args) {
 
 Command figures_command() {
   return {"figures",
-          "attention, receptive-field, representation and data-scale PNGs plus summary.md with the measured numbers",
+          "attention, receptive-field, representation, data-scale and prediction PNGs (map grids and predictions with "
+          "their CSV) plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},
-           {"test-index", "N", "test image shown in the attention grid (default 0)"},
+           {"test-index", "N", "test image shown in the attention grid and the predictions (default 0)"},
            {"rf-images", "N", "test images the effective receptive fields are averaged over (default 100)"},
            {"cka-images", "N", "test images of the CKA matrices (default 1000, minibatches of 100 or N)"},
            {"repr-images", "N", "test images of the skip ratios and the equivariance (default 100)"},
-           data_flag(), backend_flag(), fonts_flag()},
+           data_flag(), backend_flag(), fonts_flag(), lang_flag()},
           run_figures};
 }
 

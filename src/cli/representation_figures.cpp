@@ -110,7 +110,8 @@ std::string claims_markdown(const std::vector<Family>& families, const CkaResult
 
 Result<RepresentationFigures> representation_figures(const fs::path& models, const fs::path& out,
                                                      const LabeledImages& set, int cka_images, int images,
-                                                     const KernelTable& kernels, const FigureFonts& fonts) {
+                                                     const KernelTable& kernels, const FigureFonts& fonts,
+                                                     Language L) {
   std::vector<Family> families;
   for (const char* name : {"vit", "cnn", "hybrid"}) {
     const fs::path path = models / (std::string(name) + "_p100.safetensors");
@@ -139,7 +140,7 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     if (!r) return Error{"CKA " + a->name + " x " + b->name + ": " + r.error().message};
     const std::string key = a->name + "_" + b->name;
     fig.files.push_back((out / ("cka_" + key + ".png")).string());
-    const Figure cka = cka_figure(*r, a->name + "_p100", b->name + "_p100", Language::En);
+    const Figure cka = cka_figure(*r, a->name + "_p100", b->name + "_p100", L);
     if (Status st = write_figure(cka, fonts, fig.files.back()); !st) return st.error();
     fig.numbers["cka"][key] = cka_json(*r);
     ckas.emplace_back(key, std::move(*r));
@@ -156,9 +157,9 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     equivariances.push_back({f.name + "_p100", &f.equivariance});
   }
   fig.files.push_back((out / "skip_ratio.png").string());
-  if (Status st = write_figure(skip_figure(skips, Language::En), fonts, fig.files.back()); !st) return st.error();
+  if (Status st = write_figure(skip_figure(skips, L), fonts, fig.files.back()); !st) return st.error();
   fig.files.push_back((out / "equivariance.png").string());
-  if (Status st = write_figure(equivariance_figure(equivariances, kMaxShift, Language::En), fonts, fig.files.back());
+  if (Status st = write_figure(equivariance_figure(equivariances, kMaxShift, L), fonts, fig.files.back());
       !st)
     return st.error();
   for (const Family& f : families) {

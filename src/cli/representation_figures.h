@@ -23,10 +23,10 @@ struct RepresentationFigures {
 // The p100 checkpoints of vit, cnn and hybrid found in `models` (families without one are left out; an error when
 // none has one): CKA over the test images [0, cka_images) in minibatches of min(kCkaBatch, cka_images), skip ratios
 // and equivariance over [0, images). The PNGs are drawn by figures/render.h with `fonts`
-// (figures/representation_figures.h builds them, in English).
+// (figures/representation_figures.h builds them, their words in L).
 Result<RepresentationFigures> representation_figures(const std::filesystem::path& models,
                                                      const std::filesystem::path& out, const LabeledImages& set,
                                                      int cka_images, int images, const KernelTable& kernels,
-                                                     const FigureFonts& fonts);
+                                                     const FigureFonts& fonts, Language L);
 
 }  // namespace vc::cli

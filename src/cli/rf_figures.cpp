@@ -5,15 +5,13 @@
 #include <sstream>
 
 #include "analysis/receptive_field.h"
-#include "cli/raster.h"
+#include "figures/csv.h"
 #include "figures/receptive_field_figures.h"
 
 namespace vc::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr Rgb kWhite{255, 255, 255}, kInk{40, 40, 40};
 
 // The ERF of every analysis layer's centre unit for one set of weights.
 struct Variant {
@@ -23,7 +21,6 @@ struct Variant {
 
 struct Family {
   std::string name;  // "vit", "cnn", "hybrid"
-  Rgb color;
   std::vector<TheoreticalRf> trf;
   std::vector<Variant> variants;  // untrained, then p001 and p100 when present
   const Variant* find(const std::string& label) const {
@@ -46,11 +43,9 @@ Result<Variant> measure(const Model& model, const std::string& label, const std:
 
 Result<std::vector<Family>> measure_families(const fs::path& models, const LabeledImages& set, int images,
                                              const KernelTable& kernels) {
-  const std::pair<const char*, Rgb> families[] = {
-      {"vit", {31, 119, 180}}, {"cnn", {214, 39, 40}}, {"hybrid", {44, 160, 44}}};
   std::vector<Family> out;
-  for (const auto& [name, color] : families) {
-    Family f{name, color, {}, {}};
+  for (const char* name : {"vit", "cnn", "hybrid"}) {
+    Family f{name, {}, {}};
     std::unique_ptr<Model> first;
     for (const char* fraction : {"p001", "p100"}) {
       const fs::path path = models / (std::string(name) + "_" + fraction + ".safetensors");
@@ -82,7 +77,7 @@ Result<std::vector<Family>> measure_families(const fs::path& models, const Label
 // rf_growth_figure (figures/receptive_field_figures.h): per family and weights the ERF's 2 r90 by depth, the TRF side
 // once per family (with its best-trained weights, p100 else p001).
 Status write_growth(const std::vector<Family>& families, int image_size, int images, const FigureFonts& fonts,
-                    const std::string& path) {
+                    Language L, const std::string& path) {
   std::vector<RfCurves> curves;
   for (const Family& f : families)
     for (const Variant& v : f.variants) {
@@ -93,49 +88,27 @@ Status write_growth(const std::vector<Family>& families, int image_size, int ima
       for (const Erf& e : v.erfs) c.r90_px.push_back(e.summary.r90_px);
       curves.push_back(std::move(c));
     }
-  return write_figure(rf_growth_figure(curves, image_size, images, Language::En), fonts, path);
+  return write_figure(rf_growth_figure(curves, image_size, images, L), fonts, path);
 }
 
-// One row per family and weights, one column per depth: the ERF map (colour = sqrt(value / the map's maximum), so
-// that weak but wide gradients show beside the peak), the
-// clipped TRF box in white (none once global), the unit centre as a white dot.
-Status draw_grid(const std::vector<Family>& families, int image_size, const std::string& path) {
-  const int scale = 3, cell = image_size * scale, gap = 6, left = 140, top = 26;
-  size_t depth = 0, rows = 0;
-  for (const Family& f : families) {
-    depth = std::max(depth, f.trf.size());
-    rows += f.variants.size();
-  }
-  Canvas c(left + static_cast<int>(depth) * (cell + gap), top + static_cast<int>(rows) * (cell + gap), kWhite);
-  for (size_t d = 0; d < depth; ++d)
-    c.text(left + static_cast<int>(d) * (cell + gap) + cell / 2 - 4, 6, std::to_string(d), 3, kInk);
-  int row = 0;
+// erf_grid_figure (figures/receptive_field_figures.h): one row per family and weights (best-trained first), one
+// column per depth, as <stem>.png and its numbers as <stem>.csv.
+Status write_grid(const std::vector<Family>& families, int images, const FigureFonts& fonts, Language L,
+                  const std::string& stem) {
+  std::vector<ErfRow> rows;
   for (const Family& f : families)
-    for (auto it = f.variants.rbegin(); it != f.variants.rend(); ++it, ++row) {
-      const int y0 = top + row * (cell + gap);
-      c.text(4, y0 + cell / 2 - 12, f.name, 2, f.color);
-      c.text(4, y0 + cell / 2 + 2, it->label, 2, kInk);
+    for (auto it = f.variants.rbegin(); it != f.variants.rend(); ++it) {
+      const bool untrained = it->label == "untrained";
+      ErfRow r{f.name + "_" + (untrained ? "p100" : it->label), untrained, {}, {}};
       for (size_t d = 0; d < it->erfs.size(); ++d) {
-        const Erf& e = it->erfs[d];
-        const int x0 = left + static_cast<int>(d) * (cell + gap);
-        const float peak = *std::max_element(e.map.data.begin(), e.map.data.end());
-        for (int py = 0; py < cell; ++py)
-          for (int px = 0; px < cell; ++px)
-            c.set(x0 + px, y0 + py,
-                  colormap(std::sqrt(e.map.data[(py / scale) * image_size + px / scale] / (peak > 0 ? peak : 1.0f))));
-        const PixelBox& b = e.field.clipped;
-        if (!f.trf[d].global && b.area() > 0) {
-          const double bx0 = x0 + b.left * scale, by0 = y0 + b.top * scale, bx1 = x0 + b.right * scale - 1,
-                       by1 = y0 + b.bottom * scale - 1;
-          c.line(bx0, by0, bx1, by0, 1.0, kWhite);
-          c.line(bx0, by1, bx1, by1, 1.0, kWhite);
-          c.line(bx0, by0, bx0, by1, 1.0, kWhite);
-          c.line(bx1, by0, bx1, by1, 1.0, kWhite);
-        }
-        c.dot(x0 + e.field.centre_col * scale, y0 + e.field.centre_row * scale, 2.0, kWhite);
+        r.erfs.push_back(&it->erfs[d]);
+        r.global.push_back(f.trf[d].global);
       }
+      rows.push_back(std::move(r));
     }
-  return c.save_png(path);
+  const Figure fig = erf_grid_figure(rows, images, L);
+  if (Status st = write_figure(fig, fonts, stem + ".png"); !st) return st;
+  return write_text(stem + ".csv", maps_csv(fig));
 }
 
 // r90 of `label` at depth d, or "-".
@@ -240,9 +213,9 @@ std::string table_markdown(const std::vector<Family>& families, int images, int 
   md << claims_markdown(families, image_size)
      << "\nFigures: `rf_growth.png` (x = depth, y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
         "p100 (thick), p001 (light) and untrained (dashed) weights; blue vit, red cnn, green hybrid; dashed grey: the "
-        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth, colour "
-        "= "
-        "sqrt(value / the map's maximum); white: the clipped TRF box and the unit centre).\n";
+        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth from 1, colour "
+        "= sqrt(value / the map's maximum); white: the clipped TRF box and the unit centre; its numbers in "
+        "`erf_grid.csv`).\n";
   return md.str();
 }
 
@@ -270,14 +243,15 @@ json numbers_json(const std::vector<Family>& families) {
 }  // namespace
 
 Result<RfFigures> receptive_field_figures(const fs::path& models, const fs::path& out, const LabeledImages& set,
-                                          int images, const KernelTable& kernels, const FigureFonts& fonts) {
+                                          int images, const KernelTable& kernels, const FigureFonts& fonts,
+                                          Language L) {
   Result<std::vector<Family>> families = measure_families(models, set, images, kernels);
   if (!families) return families.error();
   const int image_size = static_cast<int>(std::lround(std::sqrt(families->front().variants[0].erfs[0].map.numel())));
   RfFigures r;
-  r.files = {(out / "rf_growth.png").string(), (out / "erf_grid.png").string()};
-  if (Status s = write_growth(*families, image_size, images, fonts, r.files[0]); !s) return s.error();
-  if (Status s = draw_grid(*families, image_size, r.files[1]); !s) return s.error();
+  r.files = {(out / "rf_growth.png").string(), (out / "erf_grid.png").string(), (out / "erf_grid.csv").string()};
+  if (Status s = write_growth(*families, image_size, images, fonts, L, r.files[0]); !s) return s.error();
+  if (Status s = write_grid(*families, images, fonts, L, (out / "erf_grid").string()); !s) return s.error();
   r.markdown = table_markdown(*families, images, image_size);
   r.numbers = numbers_json(*families);
   return r;

@@ -1,6 +1,7 @@
 #include "figures/attention_figures.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "figures/words.h"
@@ -37,6 +38,88 @@ Figure distance_figure(std::span<const Measured<AttentionDistance>> models, doub
   std::snprintf(local, sizeof local, pick(L, "local threshold (%.0f %% of uniform)", "지역 기준 (균일 값의 %.0f %%)"),
                 100.0 * kLocalFraction);
   f.levels = {{pick(L, "uniform attention", "균일한 어텐션"), uniform_px}, {local, kLocalFraction * uniform_px}};
+  return f;
+}
+
+namespace {
+
+// "Where the CLS token looks" / "Where patch (row 2, column 5) looks" (rows and columns from 1).
+std::string whose(const AttentionMaps& m, Language L) {
+  if (m.patch < 0) return pick(L, "Where the CLS token looks", "CLS 토큰이 보는 곳");
+  const int grid = m.attention->distance.grid;
+  const std::string row = std::to_string(m.patch / grid + 1), col = std::to_string(m.patch % grid + 1);
+  return L == Language::Ko ? "패치 (" + row + "행, " + col + "열)이 보는 곳"
+                           : "Where patch (row " + row + ", column " + col + ") looks";
+}
+
+// The grid's image, colour scale and labels; the caller adds the panels.
+Figure maps_figure(const AttentionMaps& m, const std::string& title, Language L) {
+  Figure f;
+  f.title = title;
+  const std::string scale =
+      m.shared_max ? pick(L, "Every map is coloured on one scale, from 0 to the largest weight shown.",
+                          "모든 맵이 한 척도로, 0부터 보이는 가장 큰 가중치까지 칠해집니다.")
+                   : pick(L, "Each map is coloured from 0 to its own largest weight.",
+                          "맵마다 0부터 그 맵의 가장 큰 가중치까지 칠해집니다.");
+  f.how_to_read = std::string(pick(L, "The attention weights over the patch grid, laid over the input (",
+                                   "패치 격자 위의 어텐션 가중치를 입력 위에 겹쳤습니다 (")) +
+                  checkpoint_words(m.checkpoint, L) + pick(L, "): the brighter a patch, the more of it is taken. ",
+                                                           "). 밝은 패치일수록 많이 가져옵니다. ") +
+                  scale;
+  MapGrid g;
+  g.image_side = m.image_side;
+  g.image = m.image;
+  g.map_side = m.attention->distance.grid;
+  g.opacity = m.opacity;
+  g.scale = m.shared_max ? MapScale::Shared : MapScale::OwnMax;
+  g.vmax = m.shared_max.value_or(1.0);
+  g.value_label = m.shared_max ? pick(L, "attention weight", "어텐션 가중치")
+                               : pick(L, "share of the map's largest weight", "맵 최대 가중치에 대한 비율");
+  f.maps = std::move(g);
+  return f;
+}
+
+// A map as a panel; an empty one when attention_map fails (a layer or head out of range).
+Panel map_panel(const AttentionMaps& m, int layer, int head, bool rollout) {
+  Result<Tensor> map = attention_map(*m.attention, layer, head, rollout, m.patch);
+  Panel p;
+  if (map) p.map.assign(map->data.begin(), map->data.end());
+  if (m.patch >= 0) {
+    // The attending patch outlined, in image px.
+    const int grid = m.attention->distance.grid;
+    const double cell = static_cast<double>(m.image_side) / grid;
+    const double x = (m.patch % grid) * cell, y = (m.patch / grid) * cell;
+    p.box = std::array{x, y, x + cell, y + cell};
+  }
+  return p;
+}
+
+}  // namespace
+
+Figure attention_grid_figure(const AttentionMaps& m, Language L) {
+  const AttentionDistance& d = m.attention->distance;
+  Figure f = maps_figure(m, whose(m, L) + pick(L, ": every layer and head", ": 모든 층과 헤드"), L);
+  f.x_label = pick(L, "head", "헤드");
+  f.y_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
+  f.maps->rows = d.layers;
+  f.maps->cols = d.heads;
+  for (int l = 0; l < d.layers; ++l) {
+    f.y_ticks.push_back(std::to_string(l + 1));
+    for (int h = 0; h < d.heads; ++h) f.maps->panels.push_back(map_panel(m, l, h, false));
+  }
+  for (int h = 0; h < d.heads; ++h) f.x_ticks.push_back(std::to_string(h + 1));
+  return f;
+}
+
+Figure attention_map_figure(const AttentionMaps& m, int layer, int head, bool rollout, Language L) {
+  const std::string l = std::to_string(layer + 1), h = std::to_string(head + 1);
+  const std::string which = rollout ? (L == Language::Ko ? l + "층까지의 롤아웃" : "rollout through layer " + l)
+                                    : (L == Language::Ko ? l + "층, " + h + "번 헤드" : "layer " + l + ", head " + h);
+  Figure f = maps_figure(m, whose(m, L) + ": " + which, L);
+  f.x_label = pick(L, "patch column (1 = left)", "패치 열 (1 = 왼쪽)");
+  f.y_label = pick(L, "patch row (1 = top)", "패치 행 (1 = 위)");
+  f.maps->rows = f.maps->cols = 1;
+  f.maps->panels.push_back(map_panel(m, layer, head, rollout));
   return f;
 }
 

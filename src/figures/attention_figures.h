@@ -1,7 +1,11 @@
 // The slide figures of the Attention view (analysis/attention.h), as Figures (figures/figure.h) for the lab's PNG
-// export and `vitcnn figures` alike. Checkpoints are named in words (figures/words.h); layers count from 1.
+// export and `vitcnn figures` alike: the distance plot, the layers x heads grid of maps and one map enlarged.
+// Checkpoints are named in words (figures/words.h); layers, heads and patch rows / columns count from 1.
 #pragma once
+#include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "analysis/attention.h"
 #include "figures/figure.h"
@@ -12,5 +16,22 @@ namespace vc {
 // it); dashed: the distance of uniform attention (uniform_px) and the local threshold (kLocalFraction of it).
 // `images`: how many test images the distances are averaged over, 0 for the one image shown.
 Figure distance_figure(std::span<const Measured<AttentionDistance>> models, double uniform_px, int images, Language L);
+
+// What the Attention view's maps show: one image's attention (analysis/attention.h) through one checkpoint.
+struct AttentionMaps {
+  const AttentionImage* attention = nullptr;
+  std::string checkpoint;     // "vit_p100", named in words
+  std::vector<double> image;  // model_view of the input
+  int image_side = 0;         // its side: the model input's
+  int patch = -1;             // whose attention: -1 the CLS token's, else that patch's (row-major on the grid)
+  std::optional<double> shared_max;  // every map coloured from 0 to this; nullopt: each map from 0 to its own max
+  double opacity = 0.65;             // of the maps over the image
+};
+
+// The layers x heads grid of maps (layer 1 at the top, head 1 on the left), each the row of attention_map over the
+// patch grid laid over the input, with a colour bar (the shared range, else the share of each map's largest weight).
+Figure attention_grid_figure(const AttentionMaps& maps, Language L);
+// One map enlarged: (layer, head), or with `rollout` the rollout through `layer` (0-based; shown from 1).
+Figure attention_map_figure(const AttentionMaps& maps, int layer, int head, bool rollout, Language L);
 
 }  // namespace vc

@@ -1,14 +1,18 @@
 // A slide figure described without pixels: a title, a line on how to read it, axis labels and tick labels, and
-// either a heatmap (with its colour bar's range) or line series (with legend names in words). render_png
-// (figures/render.h) draws it; the lab's PNG export and `vitcnn figures` build the same Figure from the same
-// analysis result (figures/representation_figures.h), so they give the same picture. No GL, no ImGui.
+// either a heatmap (with its colour bar's range), a grid of maps over an image (with its colour bar) or line series
+// (with legend names in words). render_png (figures/render.h) draws it; the lab's PNG export and `vitcnn figures`
+// build the same Figure from the same analysis result (the builders: figures/*_figures.h), so they give the same
+// picture. No GL, no ImGui.
 // Numbers a person reads (layers, heads, branches) count from 1: the builders write the tick labels.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/image.h"
 #include "figures/language.h"
 
 namespace vc {
@@ -29,6 +33,37 @@ struct Heatmap {
   std::string value_label;     // the colour bar's title, e.g. "CKA"
   int decimals = 2;            // each cell shows its value with this many decimals; -1: no numbers in the cells
 };
+
+// One panel of a MapGrid: a map over the grid's image, with optional marks (in image px).
+struct Panel {
+  std::vector<double> map;  // [map_side, map_side] row-major; empty: the panel is left blank
+  std::optional<std::array<double, 4>> box;  // an outline: left, top, right, bottom (right and bottom exclusive)
+  std::optional<std::array<double, 2>> dot;  // a dot: x, y
+  std::vector<double> rings = {};            // circles of these radii around the dot (thick first, then thin)
+};
+
+// How a MapGrid's maps are coloured. Shared: every map from 0 to vmax (the colour bar shows that range). OwnMax:
+// each map from 0 to its own largest value (the colour bar shows the share of it, 0 to 1). OwnMaxSqrt: the same
+// with colour = sqrt(share), so weak but wide values show beside the peak (the colour bar's ticks are shares).
+enum class MapScale { Shared, OwnMax, OwnMaxSqrt };
+
+// rows x cols panels (rows from the top), each a map_side x map_side map drawn over an image_side x image_side grey
+// image; the colour bar beside them.
+struct MapGrid {
+  int rows = 0, cols = 0;
+  int image_side = 0;          // px of each panel's image (and of the marks' coordinates)
+  std::vector<double> image;   // [image_side, image_side] grey in [0, 1] under every map; empty: the maps alone
+  int map_side = 0;            // cells of a map's side, each image_side / map_side px
+  std::vector<Panel> panels;   // [rows, cols] row-major
+  double opacity = 1.0;        // of the maps over the image
+  MapScale scale = MapScale::Shared;
+  double vmax = 1.0;           // Shared: the top of the colour range (from 0)
+  std::string value_label;     // the colour bar's title, e.g. "attention weight"
+};
+
+// The image under a MapGrid's maps as a model sees its input: the image_side x image_side image (values in [0, 1],
+// row-major) zero-padded by spec.pad on each side -> [spec.size, spec.size].
+std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec);
 
 // One line of a line plot: a value per x category (NaN: none there), drawn with dots.
 struct Series {
@@ -64,7 +99,8 @@ struct Figure {
   // Heatmap: the column and row names (rows from the top); line plot: the x categories' names.
   std::vector<std::string> x_ticks, y_ticks;
   std::optional<Heatmap> heatmap;
-  std::vector<Series> series;  // a line plot when there is no heatmap; y from y_min up to the largest value
+  std::optional<MapGrid> maps;  // panels of maps: x_ticks name the columns, y_ticks the rows
+  std::vector<Series> series;  // a line plot when there is neither heatmap nor maps; y from y_min up to the largest value
   std::vector<Level> levels;   // of the line plot
   double y_min = 0.0;
 };

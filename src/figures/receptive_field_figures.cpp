@@ -1,10 +1,20 @@
 #include "figures/receptive_field_figures.h"
 
 #include <algorithm>
+#include <array>
 
 #include "figures/words.h"
 
 namespace vc {
+namespace {
+
+// The dashed level of the image's side on a plot in px.
+Level image_side_level(int image_px, Language L) {
+  return {std::string(pick(L, "image side (", "이미지 한 변 (")) + std::to_string(image_px) + pick(L, " px)", " 픽셀)"),
+          static_cast<double>(image_px)};
+}
+
+}  // namespace
 
 Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int images, Language L) {
   Figure f = labelled_figure(
@@ -39,8 +49,126 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
       }
   }
   for (size_t l = 0; l < depth; ++l) f.x_ticks.push_back(std::to_string(l + 1));
-  f.levels = {{std::string(pick(L, "image side (", "이미지 한 변 (")) + std::to_string(image_px) + pick(L, " px)", " 픽셀)"),
-               static_cast<double>(image_px)}};
+  f.levels = {image_side_level(image_px, L)};
+  return f;
+}
+
+Panel erf_panel(const Erf& e, bool global_trf, bool rings) {
+  Panel p;
+  p.map.assign(e.map.data.begin(), e.map.data.end());
+  const PixelBox& b = e.field.clipped;
+  if (!global_trf && b.area() > 0)
+    p.box = std::array{static_cast<double>(b.left), static_cast<double>(b.top), static_cast<double>(b.right),
+                       static_cast<double>(b.bottom)};
+  if (e.field.sees_input) {
+    p.dot = std::array{e.field.centre_col, e.field.centre_row};  // px from the image's top-left corner
+    if (rings) p.rings = {e.summary.r90_px, e.summary.r50_px};
+  }
+  return p;
+}
+
+namespace {
+
+// An ERF grid or map figure with its colour scale and words; the caller adds the panels.
+Figure erf_figure(Language L, const std::string& title, const std::string& averaged) {
+  Figure f;
+  f.title = title;
+  f.how_to_read =
+      std::string(pick(L, "How strongly each input pixel moves the unit: |dy/dx|, ", "각 입력 픽셀이 유닛을 얼마나 움직이나: |dy/dx|, ")) +
+      averaged +
+      pick(L, ". Colour: sqrt(value / the map's largest), so weak but wide gradients show. White box: the theoretical "
+              "receptive field (none once it is the whole image); dot: the unit's centre.",
+           ". 색: sqrt(값 / 맵의 최댓값)이라 약하지만 넓은 기울기도 보입니다. 흰 상자: 이론 수용 영역(이미지 전체가 되면 "
+           "없음), 점: 유닛의 중심.");
+  MapGrid g;
+  g.scale = MapScale::OwnMaxSqrt;
+  g.value_label = pick(L, "share of the map's largest gradient", "맵 최대 기울기에 대한 비율");
+  f.maps = std::move(g);
+  return f;
+}
+
+std::string averaged_over(int images, Language L) {
+  return images > 1 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
+                          pick(L, " test images", "개의 평균")
+                    : std::string(pick(L, "for the image shown", "보이는 이미지 하나"));
+}
+
+}  // namespace
+
+Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
+  Figure f = erf_figure(L, pick(L, "Effective receptive fields of the centre unit, by layer",
+                                "층별 가운데 유닛의 유효 수용 영역"),
+                        averaged_over(images, L));
+  f.x_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
+  f.y_label = pick(L, "model", "모델");
+  MapGrid& g = *f.maps;
+  for (const ErfRow& r : rows) g.cols = std::max(g.cols, static_cast<int>(r.erfs.size()));
+  g.rows = static_cast<int>(rows.size());
+  for (const ErfRow& r : rows) {
+    const std::string family = r.checkpoint.substr(0, r.checkpoint.rfind('_'));
+    f.y_ticks.push_back(r.untrained ? family_words(family, L) + pick(L, ", untrained", ", 학습 전")
+                                    : checkpoint_words(r.checkpoint, L));
+    for (int d = 0; d < g.cols; ++d) {
+      if (d < static_cast<int>(r.erfs.size()) && r.erfs[d]) {
+        g.panels.push_back(erf_panel(*r.erfs[d], d < static_cast<int>(r.global.size()) && r.global[d], false));
+        g.map_side = g.image_side = static_cast<int>(r.erfs[d]->map.dim(0));
+      } else {
+        g.panels.emplace_back();
+      }
+    }
+  }
+  for (int d = 0; d < g.cols; ++d) f.x_ticks.push_back(std::to_string(d + 1));
+  return f;
+}
+
+Figure rf_calculator_figure(std::span<const ConvGeometry> stack, std::span<const TheoreticalRf> rows, int image_px,
+                            Language L) {
+  Figure f = labelled_figure(
+      L, {"Receptive field calculator: how a stack of convolutions widens a unit's view",
+          "수용 영역 계산기: 합성곱을 쌓으면 유닛의 시야가 얼마나 넓어지나"},
+      {"Each row is one convolution (k kernel, s stride, d dilation; \"same\" padding) applied to the row before. Box "
+       "side: the input pixels one unit can see, r = r_prev + (k - 1) d j_prev. Jump: the input distance between two "
+       "neighbouring units, j = j_prev s; a stride multiplies what every later row adds.",
+       "각 행은 앞 행의 출력에 적용하는 합성곱 하나입니다(k 커널, s 스트라이드, d 팽창, \"same\" 패딩). 상자 한 변: "
+       "유닛 하나가 볼 수 있는 입력 픽셀, r = r_prev + (k - 1) d j_prev. 점프: 이웃한 두 유닛 사이의 입력 거리, "
+       "j = j_prev s. 스트라이드는 뒤따르는 모든 행이 더하는 양을 곱합니다."},
+      {"convolution (1 = applied to the input)", "합성곱 (1 = 입력에 적용)"}, {"px", "픽셀"});
+  Series box{pick(L, "box side (theoretical receptive field)", "상자 한 변 (이론 수용 영역)"), {214, 39, 40}, {}};
+  Series jump{pick(L, "jump between neighbouring units", "이웃 유닛 사이 점프"), {31, 119, 180}, {}, true};
+  for (size_t i = 0; i < rows.size() && i < stack.size(); ++i) {
+    box.y.push_back(rows[i].size_px);
+    jump.y.push_back(rows[i].jump_px);
+    const ConvGeometry& c = stack[i];
+    f.x_ticks.push_back(std::to_string(i + 1) + ": k" + std::to_string(c.kernel) + " s" + std::to_string(c.stride) +
+                        (c.dilation != 1 ? " d" + std::to_string(c.dilation) : ""));
+  }
+  f.series = {box, jump};
+  f.levels = {image_side_level(image_px, L)};
+  return f;
+}
+
+Figure erf_map_figure(const ErfMap& m, Language L) {
+  const std::string layer = std::to_string(m.layer + 1);
+  const UnitField& u = m.erf->field;
+  const std::string unit =
+      u.unit.cls ? std::string(pick(L, "the CLS token", "CLS 토큰"))
+                 : (L == Language::Ko ? "유닛 (" + std::to_string(u.unit.row + 1) + "행, " + std::to_string(u.unit.col + 1) + "열)"
+                                      : "unit (row " + std::to_string(u.unit.row + 1) + ", column " +
+                                            std::to_string(u.unit.col + 1) + ")");
+  const std::string title = L == Language::Ko ? checkpoint_words(m.checkpoint, L) + ", " + layer + "층 " + unit + "의 유효 수용 영역"
+                                              : "Effective receptive field of " + unit + ", layer " + layer + " (" +
+                                                    checkpoint_words(m.checkpoint, L) + ")";
+  Figure f = erf_figure(L, title, averaged_over(m.images, L));
+  f.how_to_read += pick(L, " Circles: the radii r90 (thick) and r50 (thin) holding 90 % / 50 % of the mass.",
+                        " 원: 질량의 90 % / 50 %를 담는 반지름 r90(굵게)과 r50(가늘게).");
+  f.x_label = pick(L, "input column, px (1 = left)", "입력 열, 픽셀 (1 = 왼쪽)");
+  f.y_label = pick(L, "input row, px (1 = top)", "입력 행, 픽셀 (1 = 위)");
+  MapGrid& g = *f.maps;
+  g.rows = g.cols = 1;
+  g.map_side = g.image_side = static_cast<int>(m.erf->map.dim(0));
+  g.image = m.image;
+  g.opacity = m.opacity;
+  g.panels.push_back(erf_panel(*m.erf, m.global_trf, true));
   return f;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 
 // stb's C-style code trips -Wmissing-field-initializers and friends; the headers are third-party. Both are compiled
 // static here (STBTT_STATIC, STB_IMAGE_WRITE_STATIC), so they never clash with another copy in the same program.
@@ -33,6 +34,17 @@ Rgb colormap(float t) {
           lerp(kAnchors[i].b, kAnchors[i + 1].b)};
 }
 
+std::vector<double> model_view(std::span<const float> image, int image_side, const InputSpec& spec) {
+  std::vector<double> out(static_cast<size_t>(spec.size) * spec.size, 0.0);
+  for (int y = 0; y < image_side; ++y)
+    for (int x = 0; x < image_side; ++x) {
+      const int oy = y + spec.pad, ox = x + spec.pad;
+      if (oy < spec.size && ox < spec.size && static_cast<size_t>(y) * image_side + x < image.size())
+        out[static_cast<size_t>(oy) * spec.size + ox] = image[static_cast<size_t>(y) * image_side + x];
+    }
+  return out;
+}
+
 namespace {
 
 constexpr Rgb kWhite{255, 255, 255}, kInk{30, 30, 30}, kMuted{90, 90, 90}, kGrid{222, 222, 222};
@@ -52,10 +64,10 @@ class Canvas {
     const uint8_t v[3] = {c.r, c.g, c.b};
     for (int k = 0; k < 3; ++k) p[k] = static_cast<uint8_t>(std::lround(p[k] + (v[k] - p[k]) * a));
   }
-  // The pixels whose centres lie in [x0, x1) x [y0, y1).
-  void fill(double x0, double y0, double x1, double y1, Rgb c) {
+  // The pixels whose centres lie in [x0, x1) x [y0, y1), painted with coverage a.
+  void fill(double x0, double y0, double x1, double y1, Rgb c, float a = 1.0f) {
     for (int y = static_cast<int>(std::lround(y0)); y < std::lround(y1); ++y)
-      for (int x = static_cast<int>(std::lround(x0)); x < std::lround(x1); ++x) blend(x, y, c, 1.0f);
+      for (int x = static_cast<int>(std::lround(x0)); x < std::lround(x1); ++x) blend(x, y, c, a);
   }
   // A segment `width` px thick with round ends, anti-aliased by the distance of each pixel centre.
   void line(double x0, double y0, double x1, double y1, double width, Rgb c) {
@@ -231,13 +243,21 @@ struct Writer {
   }
 };
 
+// The end of the word of s starting at i: the next space, except that a number and a "%" after it ("100 %") stay
+// one word.
+size_t word_end(const std::string& s, size_t i) {
+  size_t end = std::min(s.find(' ', i), s.size());
+  while (end + 1 < s.size() && s[end + 1] == '%') end = std::min(s.find(' ', end + 1), s.size());
+  return end;
+}
+
 // Words of s in lines no wider than `width` px.
 std::vector<std::string> wrap(const Typeface& face, const std::string& s, double px, double width) {
   std::vector<std::string> lines;
   std::string line;
   size_t i = 0;
   while (i < s.size()) {
-    const size_t end = std::min(s.find(' ', i), s.size());
+    const size_t end = word_end(s, i);
     const std::string word = s.substr(i, end - i);
     const std::string tried = line.empty() ? word : line + " " + word;
     if (!line.empty() && face.width(tried, px) > width) {
@@ -297,55 +317,194 @@ double widest(const Typeface& face, const std::vector<std::string>& v, double px
   return m;
 }
 
-// The plot's height for a layout; `draw` false only measures. Returns the y below everything drawn.
-double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
-  const Heatmap& hm = *f.heatmap;
-  const Typeface& face = w.face;
-  const int bar_decimals = hm.decimals >= 0 ? hm.decimals : 2;
-  std::vector<std::string> bar_ticks;
-  for (int k = 0; k <= 4; ++k) bar_ticks.push_back(number(hm.vmin + (hm.vmax - hm.vmin) * k / 4.0, bar_decimals));
-  const double label_h = face.line_height(s.label), tick_h = face.line_height(s.tick);
-  const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
-  const double right_reserved =
-      48 * s.u + 36 * s.u + 12 * s.u + widest(face, bar_ticks, s.tick) + 16 * s.u + label_h + s.pad;
-  const double cell_w = (w.canvas.width() - left - right_reserved) / std::max(hm.cols, 1);
-  // Square cells up to 64 px high, and at least tall enough for the y label along the rows.
-  const double cell_h =
-      std::min(cell_w, std::max(64 * s.u, (face.width(f.y_label, s.label) + 24 * s.u) / std::max(hm.rows, 1)));
-  const double bottom = top + cell_h * hm.rows;
-  const double below = bottom + 10 * s.u + tick_h + 14 * s.u + label_h;
-  if (!draw) return below;
-  for (int i = 0; i < hm.rows; ++i)
-    for (int j = 0; j < hm.cols; ++j) {
-      const double v = hm.values[static_cast<size_t>(i) * hm.cols + j];
-      const float t = static_cast<float>(hm.vmax > hm.vmin ? (v - hm.vmin) / (hm.vmax - hm.vmin) : 0.0);
-      const double x0 = left + j * cell_w, y0 = top + i * cell_h;
-      w.canvas.fill(x0 + 1, y0 + 1, x0 + cell_w - 1, y0 + cell_h - 1, colormap(t));
-      const double px = std::min(22 * s.u, cell_h * 0.42);
-      if (hm.decimals >= 0 && face.width(number(v, hm.decimals), px) < cell_w - 4)
-        w.text(number(v, hm.decimals), px, x0 + cell_w / 2, y0 + (cell_h - face.line_height(px)) / 2,
-               t > 0.55f ? kInk : kWhite, Align::Center);
-    }
-  for (int i = 0; i < hm.rows && i < static_cast<int>(f.y_ticks.size()); ++i)
-    w.text(f.y_ticks[i], s.tick, left - 14 * s.u, top + i * cell_h + (cell_h - tick_h) / 2, kInk, Align::Right);
-  for (int j = 0; j < hm.cols && j < static_cast<int>(f.x_ticks.size()); ++j)
-    w.text(f.x_ticks[j], s.tick, left + (j + 0.5) * cell_w, bottom + 10 * s.u, kInk, Align::Center);
-  const double plot_right = left + cell_w * hm.cols;
-  w.text(f.x_label, s.label, (left + plot_right) / 2, bottom + 10 * s.u + tick_h + 14 * s.u, kInk, Align::Center);
-  w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
-  // The colour bar: vmax at the top, vmin at the bottom, five labelled ticks.
+// A colour bar right of a plot: its title and its five tick labels, from the range's bottom to its top.
+struct ColourBar {
+  std::string label;
+  std::vector<std::string> ticks;
+};
+
+// The width a colour bar takes right of the plot (with the gap before it).
+double colour_bar_width(const Typeface& face, const Sizes& s, const ColourBar& bar) {
+  return 48 * s.u + 36 * s.u + 12 * s.u + widest(face, bar.ticks, s.tick) + 16 * s.u + face.line_height(s.label);
+}
+
+// The colour bar beside a plot whose right edge is plot_right, from top to bottom: the colormap's top at the top,
+// the ticks evenly spaced.
+void draw_colour_bar(const Writer& w, const Sizes& s, const ColourBar& bar, double plot_right, double top,
+                     double bottom) {
+  const double label_h = w.face.line_height(s.label), tick_h = w.face.line_height(s.tick);
   const double bx = plot_right + 48 * s.u, bw = 36 * s.u;
   for (int y = static_cast<int>(std::lround(top)); y < std::lround(bottom); ++y) {
     const float t = static_cast<float>((bottom - (y + 0.5)) / (bottom - top));
     w.canvas.fill(bx, y, bx + bw, y + 1, colormap(t));
   }
-  for (int k = 0; k <= 4; ++k) {
-    const double y = bottom - (bottom - top) * k / 4.0;
+  const size_t n = bar.ticks.size();
+  for (size_t k = 0; k < n; ++k) {
+    const double y = bottom - (bottom - top) * k / std::max<size_t>(n - 1, 1);
     w.canvas.line(bx + bw, y, bx + bw + 8 * s.u, y, 2 * s.u, kInk);
-    w.text(bar_ticks[k], s.tick, bx + bw + 12 * s.u, y - tick_h / 2, kInk);
+    w.text(bar.ticks[k], s.tick, bx + bw + 12 * s.u, y - tick_h / 2, kInk);
   }
-  const double label_x = bx + bw + 12 * s.u + widest(face, bar_ticks, s.tick) + 16 * s.u + label_h / 2;
-  w.vertical(hm.value_label, s.label, label_x, (top + bottom) / 2, kInk);
+  const double label_x = bx + bw + 12 * s.u + widest(w.face, bar.ticks, s.tick) + 16 * s.u + label_h / 2;
+  w.vertical(bar.label, s.label, label_x, (top + bottom) / 2, kInk);
+}
+
+// rows x cols cells tiling [x0, x0 + width) x [y0, y0 + height), cell (i, j) (rows from the top) painted
+// colour(i, j) with coverage alpha, `inset` px inside its edges.
+template <class Colour>
+void paint_cells(Canvas& c, double x0, double y0, double width, double height, int rows, int cols, double inset,
+                 float alpha, Colour colour) {
+  const double cw = width / cols, ch = height / rows;
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j)
+      c.fill(x0 + j * cw + inset, y0 + i * ch + inset, x0 + (j + 1) * cw - inset, y0 + (i + 1) * ch - inset,
+             colour(i, j), alpha);
+}
+
+// The column names' height under a grid of columns `size` px wide: each name wrapped to that width.
+double column_names_height(const Typeface& face, const Figure& f, const Sizes& s, double size) {
+  size_t lines = 1;
+  for (const std::string& t : f.x_ticks) lines = std::max(lines, wrap(face, t, s.tick, size).size());
+  return lines * face.line_height(s.tick);
+}
+
+// Rows or columns of a grid: one every `step` px, each `size` px wide.
+struct Cells {
+  double step, size;
+};
+// The axis names and the row / column names around a plot [left, right) x [top, bottom): row i's name centred on
+// [top + i * step, + size), column j's below [left + j * step, + size) (wrapped to that width), the x label below
+// the column names, the y label turned along the left.
+void draw_axes_names(const Writer& w, const Figure& f, const Sizes& s, double left, double right, double top,
+                     double bottom, Cells rows, Cells cols) {
+  const double tick_h = w.face.line_height(s.tick), label_h = w.face.line_height(s.label);
+  for (size_t i = 0; i < f.y_ticks.size(); ++i)
+    w.text(f.y_ticks[i], s.tick, left - 14 * s.u, top + i * rows.step + (rows.size - tick_h) / 2, kInk, Align::Right);
+  for (size_t j = 0; j < f.x_ticks.size(); ++j) {
+    double y = bottom + 10 * s.u;
+    for (const std::string& line : wrap(w.face, f.x_ticks[j], s.tick, cols.size))
+      y += w.text(line, s.tick, left + j * cols.step + cols.size / 2, y, kInk, Align::Center) - 2;
+  }
+  const double names_h = column_names_height(w.face, f, s, cols.size);
+  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + names_h + 14 * s.u, kInk, Align::Center);
+  w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
+}
+
+// The plot's height for a layout; `draw` false only measures. Returns the y below everything drawn.
+double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
+  const Heatmap& hm = *f.heatmap;
+  const Typeface& face = w.face;
+  const int bar_decimals = hm.decimals >= 0 ? hm.decimals : 2;
+  ColourBar bar{hm.value_label, {}};
+  for (int k = 0; k <= 4; ++k) bar.ticks.push_back(number(hm.vmin + (hm.vmax - hm.vmin) * k / 4.0, bar_decimals));
+  const double label_h = face.line_height(s.label);
+  const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
+  const double right_reserved = colour_bar_width(face, s, bar) + s.pad;
+  const double cell_w = (w.canvas.width() - left - right_reserved) / std::max(hm.cols, 1);
+  // Square cells up to 64 px high, and at least tall enough for the y label along the rows.
+  const double cell_h =
+      std::min(cell_w, std::max(64 * s.u, (face.width(f.y_label, s.label) + 24 * s.u) / std::max(hm.rows, 1)));
+  const double bottom = top + cell_h * hm.rows;
+  const double below = bottom + 10 * s.u + column_names_height(face, f, s, cell_w) + 14 * s.u + label_h;
+  if (!draw) return below;
+  auto shade = [&hm](double v) {
+    return static_cast<float>(hm.vmax > hm.vmin ? (v - hm.vmin) / (hm.vmax - hm.vmin) : 0.0);
+  };
+  paint_cells(w.canvas, left, top, cell_w * hm.cols, cell_h * hm.rows, hm.rows, hm.cols, 1.0, 1.0f,
+              [&](int i, int j) { return colormap(shade(hm.values[static_cast<size_t>(i) * hm.cols + j])); });
+  for (int i = 0; i < hm.rows; ++i)
+    for (int j = 0; j < hm.cols; ++j) {
+      const double v = hm.values[static_cast<size_t>(i) * hm.cols + j];
+      const float t = shade(v);
+      const double x0 = left + j * cell_w, y0 = top + i * cell_h;
+      const double px = std::min(22 * s.u, cell_h * 0.42);
+      if (hm.decimals >= 0 && face.width(number(v, hm.decimals), px) < cell_w - 4)
+        w.text(number(v, hm.decimals), px, x0 + cell_w / 2, y0 + (cell_h - face.line_height(px)) / 2,
+               t > 0.55f ? kInk : kWhite, Align::Center);
+    }
+  const double plot_right = left + cell_w * hm.cols;
+  draw_axes_names(w, f, s, left, plot_right, top, bottom, {cell_h, cell_h}, {cell_w, cell_w});
+  draw_colour_bar(w, s, bar, plot_right, top, bottom);
+  return below;
+}
+
+// The colour bar of a map grid: the weights' range when shared, else shares of each map's largest value (for
+// OwnMaxSqrt the share at each tick, the colour being its square root).
+ColourBar map_colour_bar(const MapGrid& g) {
+  ColourBar bar{g.value_label, {}};
+  const int decimals = g.vmax > 0 ? std::max(2, 1 - static_cast<int>(std::floor(std::log10(g.vmax)))) : 2;
+  for (int k = 0; k <= 4; ++k) {
+    const double t = k / 4.0;
+    bar.ticks.push_back(g.scale == MapScale::Shared       ? number(g.vmax * t, decimals)
+                        : g.scale == MapScale::OwnMaxSqrt ? number(t * t, 2)
+                                                          : number(t, 2));
+  }
+  return bar;
+}
+
+// A value's place on the colormap under the grid's scale; `peak`: its map's largest value.
+float map_shade(const MapGrid& g, double v, double peak) {
+  const double top = g.scale == MapScale::Shared ? g.vmax : peak;
+  const double share = top > 0 ? std::clamp(v / top, 0.0, 1.0) : 0.0;
+  return static_cast<float>(g.scale == MapScale::OwnMaxSqrt ? std::sqrt(share) : share);
+}
+
+// One panel `side` px square at (x0, y0): the grid's image in grey, the map over it, then the marks in white.
+void draw_panel(const Writer& w, const MapGrid& g, const Panel& p, const Sizes& s, double x0, double y0, double side) {
+  const int n = g.image_side;
+  const bool with_image = !g.image.empty();
+  if (with_image)
+    paint_cells(w.canvas, x0, y0, side, side, n, n, 0.0, 1.0f, [&](int i, int j) {
+      const uint8_t v = static_cast<uint8_t>(std::lround(255 * std::clamp(g.image[static_cast<size_t>(i) * n + j], 0.0, 1.0)));
+      return Rgb{v, v, v};
+    });
+  if (p.map.empty()) return;
+  const double peak = *std::max_element(p.map.begin(), p.map.end());
+  paint_cells(w.canvas, x0, y0, side, side, g.map_side, g.map_side, 0.0,
+              with_image ? static_cast<float>(g.opacity) : 1.0f,
+              [&](int i, int j) { return colormap(map_shade(g, p.map[static_cast<size_t>(i) * g.map_side + j], peak)); });
+  const double px = side / std::max(n, 1);
+  if (p.box) {
+    const auto [l, t, r, b] = *p.box;
+    const double xa = x0 + l * px, ya = y0 + t * px, xb = x0 + r * px, yb = y0 + b * px, lw = 2 * s.u;
+    for (const std::array<double, 4>& e : {std::array{xa, ya, xb, ya}, std::array{xa, yb, xb, yb},
+                                           std::array{xa, ya, xa, yb}, std::array{xb, ya, xb, yb}})
+      w.canvas.line(e[0], e[1], e[2], e[3], lw, kWhite);
+  }
+  if (!p.dot) return;
+  const double cx = x0 + (*p.dot)[0] * px, cy = y0 + (*p.dot)[1] * px;
+  w.canvas.dot(cx, cy, 3.5 * s.u, kWhite);
+  for (size_t k = 0; k < p.rings.size(); ++k) {
+    // A polygon of 96 sides, clipped to the panel.
+    const double r = p.rings[k] * px, lw = (k == 0 ? 2.5 : 1.2) * s.u;
+    for (int i = 0; i < 96; ++i) {
+      const double a0 = 2 * std::numbers::pi * i / 96, a1 = 2 * std::numbers::pi * (i + 1) / 96;
+      const double xa = cx + r * std::cos(a0), ya = cy + r * std::sin(a0), xb = cx + r * std::cos(a1),
+                   yb = cy + r * std::sin(a1);
+      const auto inside = [&](double x, double y) { return x >= x0 && x <= x0 + side && y >= y0 && y <= y0 + side; };
+      if (inside(xa, ya) && inside(xb, yb)) w.canvas.line(xa, ya, xb, yb, lw, kWhite);
+    }
+  }
+}
+
+// A grid of map panels with row and column names and the colour bar; `draw` false only measures.
+double draw_maps(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
+  const MapGrid& g = *f.maps;
+  const Typeface& face = w.face;
+  const ColourBar bar = map_colour_bar(g);
+  const double label_h = face.line_height(s.label), gap = 12 * s.u;
+  const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
+  const double room = w.canvas.width() - left - colour_bar_width(face, s, bar) - s.pad;
+  const double side = std::min((room - gap * (g.cols - 1)) / g.cols, 760 * s.u);
+  const double bottom = top + g.rows * side + (g.rows - 1) * gap;
+  const double below = bottom + 10 * s.u + column_names_height(face, f, s, side) + 14 * s.u + label_h;
+  if (!draw) return below;
+  for (int i = 0; i < g.rows; ++i)
+    for (int j = 0; j < g.cols; ++j)
+      draw_panel(w, g, g.panels[static_cast<size_t>(i) * g.cols + j], s, left + j * (side + gap),
+                 top + i * (side + gap), side);
+  const double plot_right = left + g.cols * side + (g.cols - 1) * gap;
+  draw_axes_names(w, f, s, left, plot_right, top, bottom, {side + gap, side}, {side + gap, side});
+  draw_colour_bar(w, s, bar, plot_right, top, bottom);
   return below;
 }
 
@@ -440,18 +599,34 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
 
 // Everything below the header; `draw` false only measures. Returns the y below it.
 double draw_body(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
-  return f.heatmap ? draw_heatmap(w, f, s, top, draw) : draw_lines(w, f, s, top, draw);
+  return f.heatmap ? draw_heatmap(w, f, s, top, draw)
+         : f.maps  ? draw_maps(w, f, s, top, draw)
+                   : draw_lines(w, f, s, top, draw);
+}
+
+Status check_width(int width) {
+  if (width < kFigureMinWidth)
+    return Error{"a figure is at least " + std::to_string(kFigureMinWidth) + " px wide, not " + std::to_string(width)};
+  return {};
 }
 
 }  // namespace
 
 Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts, int width) {
-  if (width < kFigureMinWidth)
-    return Error{"a figure is at least " + std::to_string(kFigureMinWidth) + " px wide, not " + std::to_string(width)};
+  if (Status st = check_width(width); !st) return st.error();
   if (figure.heatmap && (figure.heatmap->rows < 1 || figure.heatmap->cols < 1 ||
                          figure.heatmap->values.size() !=
                              static_cast<size_t>(figure.heatmap->rows) * figure.heatmap->cols))
     return Error{"heatmap values do not match its rows x cols"};
+  if (figure.maps) {
+    const MapGrid& g = *figure.maps;
+    bool ok = g.rows >= 1 && g.cols >= 1 && g.image_side >= 1 && g.map_side >= 1 &&
+              g.panels.size() == static_cast<size_t>(g.rows) * g.cols &&
+              (g.image.empty() || g.image.size() == static_cast<size_t>(g.image_side) * g.image_side);
+    for (const Panel& p : g.panels)
+      ok = ok && (p.map.empty() || p.map.size() == static_cast<size_t>(g.map_side) * g.map_side);
+    if (!ok) return Error{"map grid panels, image or maps do not match its sizes"};
+  }
   Typeface face;
   if (Status st = face.init(fonts); !st) return st.error();
   const Sizes sizes(width);
@@ -465,15 +640,29 @@ Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts
   return FigureImage{canvas.width(), canvas.height(), canvas.take()};
 }
 
+Result<std::vector<std::string>> title_lines(const Figure& figure, const FigureFonts& fonts, int width) {
+  if (Status st = check_width(width); !st) return st.error();
+  Typeface face;
+  if (Status st = face.init(fonts); !st) return st.error();
+  const Sizes s(width);
+  return wrap(face, figure.title, s.title, width - 2 * s.pad);
+}
+
 Result<std::vector<uint8_t>> render_png(const Figure& figure, const FigureFonts& fonts, int width) {
   Result<FigureImage> image = render_figure(figure, fonts, width);
   if (!image) return image.error();
+  return encode_png(*image);
+}
+
+Result<std::vector<uint8_t>> encode_png(const FigureImage& image) {
+  if (image.width < 1 || image.height < 1 || image.rgb.size() != static_cast<size_t>(image.width) * image.height * 3)
+    return Error{"the image's pixels do not match its size"};
   std::vector<uint8_t> png;
   auto append = [](void* ctx, void* data, int size) {
     auto* out = static_cast<std::vector<uint8_t>*>(ctx);
     out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
   };
-  if (!stbi_write_png_to_func(append, &png, image->width, image->height, 3, image->rgb.data(), 3 * image->width))
+  if (!stbi_write_png_to_func(append, &png, image.width, image.height, 3, image.rgb.data(), 3 * image.width))
     return Error{"PNG encoding failed"};
   return png;
 }

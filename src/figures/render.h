@@ -32,5 +32,11 @@ struct FigureImage {
 Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts, int width = kFigureMinWidth);
 // The same as PNG bytes.
 Result<std::vector<uint8_t>> render_png(const Figure& figure, const FigureFonts& fonts, int width = kFigureMinWidth);
+// The lines the title of `figure` is drawn in at `width` px: words wrapped at spaces, a number and the "%" after it
+// ("100 %") kept on one line. Errors: those of render_figure.
+Result<std::vector<std::string>> title_lines(const Figure& figure, const FigureFonts& fonts,
+                                             int width = kFigureMinWidth);
+// An RGB image as PNG bytes; an error when its pixels do not match its size.
+Result<std::vector<uint8_t>> encode_png(const FigureImage& image);
 
 }  // namespace vc

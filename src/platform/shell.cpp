@@ -34,16 +34,6 @@ constexpr const char* kHangulFont = "fonts/nanum/NanumGothic.ttf";
 constexpr ImWchar kTextRanges[] = {VITCNN_TEXT_RANGES, 0};
 constexpr ImWchar kHangulRanges[] = {VITCNN_HANGUL_RANGES, 0};
 
-// The capture's logical rectangle in device pixels, clipped to the framebuffer, as a PNG.
-Result<std::vector<uint8_t>> capture_png(const FigureCapture& c, const FrameGeometry& g) {
-  const float r = g.pixel_ratio;
-  const int x0 = std::clamp(static_cast<int>(std::floor(c.x * r)), 0, g.fb_w);
-  const int y0 = std::clamp(static_cast<int>(std::floor(c.y * r)), 0, g.fb_h);
-  const int x1 = std::clamp(static_cast<int>(std::ceil((c.x + c.w) * r)), 0, g.fb_w);
-  const int y1 = std::clamp(static_cast<int>(std::ceil((c.y + c.h) * r)), 0, g.fb_h);
-  return framebuffer_png(x0, y0, x1 - x0, y1 - y0, g.fb_h);
-}
-
 }  // namespace
 
 Result<std::vector<uint8_t>> framebuffer_png(int x, int y, int w, int h, int fb_h) {
@@ -207,8 +197,7 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
   ImGui::Render();
   backend_.render(*ImGui::GetDrawData(), geometry);
   if (const std::optional<FigureCapture> capture = lab_take_capture(*app_)) {
-    Result<std::vector<uint8_t>> png =
-        capture->figure ? render_png(*capture->figure, figure_fonts()) : capture_png(*capture, geometry);
+    Result<std::vector<uint8_t>> png = render_png(capture->figure, figure_fonts());
     lab_save_capture(*app_, *capture, png ? *png : std::vector<uint8_t>(), png ? "" : png.error().message);
   }
   ready_ = ready_ || lab_ready(*app_);

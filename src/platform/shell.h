@@ -37,7 +37,7 @@ class Shell {
   // platform draws nothing: no ImGui frame, no GL call.
   bool wants_frame(const FrameGeometry& geometry, double now_s) const;
   // Draws one frame; until the fonts have arrived it only clears the window. A figure export asked for in the frame
-  // (lab_take_capture) is read back from the framebuffer and saved.
+  // (lab_take_capture) is drawn by figures/render.h and saved.
   void frame(const FrameGeometry& geometry, double now_s);
   // Something outside the window's input may change what is shown (a fetch answer, a resize): frames are due again.
   // Input events, open_file and apply_view_state wake it themselves. Calls on_wake.

@@ -91,17 +91,15 @@ std::vector<float> lab_input_image(const AppState& app);
 // scale, tour step), then every view's settings that differ from their defaults.
 std::string lab_view_state(const AppState& app);
 // PNG export of a figure: an export button (ui/widgets.h export_buttons) hands over the slide figure (figures/
-// figure.h), which the platform draws with figures/render.h and the lab's fonts, as `vitcnn figures` does; a view that
-// has no slide figure yet asks for the screen rectangle of the figure instead (logical units, as lab_query("rects")
-// gives them), whose pixels the platform reads back once the frame is drawn.
+// figure.h), which the platform draws with figures/render.h and the lab's fonts once the frame is drawn, as
+// `vitcnn figures` does.
 struct FigureCapture {
   std::string file_name;  // "receptive_field_map.png"
-  float x = 0, y = 0, w = 0, h = 0;
-  std::optional<Figure> figure;  // drawn by render_png instead of read back from the screen
+  Figure figure;
 };
 // The capture asked for in the last frame, if any; the call clears it.
 std::optional<FigureCapture> lab_take_capture(AppState& app);
-// Hands the capture's PNG to Platform::save_file, or reports `error` (the read-back failed), on the status line.
+// Hands the capture's PNG to Platform::save_file, or reports `error` (the drawing failed), on the status line.
 void lab_save_capture(AppState& app, const FigureCapture& capture, std::span<const uint8_t> png,
                       const std::string& error);
 // Test and scripting hook: JSON answers about the current state, e.g. "input" (the 28x28 image), "state" (view,

@@ -127,6 +127,18 @@ void bias_kernel_image(AppState& app, const Tensor& kernel, int layer, int head,
                                       kernel.data[y * n + x], w.data[y * n + x]).c_str());
 }
 
+// What the maps show, for their slide figures (figures/attention_figures.h).
+AttentionMaps shown_maps(const AppState& app, const Model& model, const AttentionImage& a, int shown_patch,
+                         std::optional<float> shared) {
+  return {&a,
+          attention_checkpoint(app),
+          model_view(app.input.image, kInputSide, model.input_spec()),
+          model.input_spec().size,
+          shown_patch,
+          shared ? std::optional<double>(*shared) : std::nullopt,
+          app.attention.opacity};
+}
+
 // The layers x heads grid of small maps; a click enlarges a cell, hovering a patch sets *hover. For an rvit,
 // each map has its head's bias kernel beside it.
 void map_grid(AppState& app, const Model& model, const AttentionImage& a, int shown_patch, std::optional<float> shared,
@@ -188,6 +200,8 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
       }
     }
   }
+  const auto grid_figure = [&] { return attention_grid_figure(shown_maps(app, model, a, shown_patch, shared), L); };
+  export_buttons(app, "attention_grid", [&] { return maps_csv(grid_figure()); }, grid_figure);
   notice_caption(app, tr(app.ui.language, AttentionText::GridNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -217,6 +231,10 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
     if (shared) ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::SharedScaleLegend), vmax).c_str());
     colormap_legend("##legend", 0.0f, vmax, "%.3f", side);
     record_rect(app, "attention.legend");
+    const auto map_figure = [&] {
+      return attention_map_figure(shown_maps(app, model, a, shown_patch, shared), v.layer, v.head, v.rollout, L);
+    };
+    export_buttons(app, "attention_map", [&] { return maps_csv(map_figure()); }, map_figure);
   }
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::ShowingCls)
                                            : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid,
@@ -376,7 +394,7 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   record_rect(app, "attention.distance_plot");
   if (!plotted.empty())
     export_buttons(
-        app, "attention.distance_plot", "attention_distance", [plotted] { return distance_csv(plotted); },
+        app, "attention_distance", [plotted] { return distance_csv(plotted); },
         [plotted, uniform_px, images = v.average ? v.average_images : 0, L] {
           std::vector<Measured<AttentionDistance>> models;
           for (const auto& [checkpoint, d] : plotted) models.push_back({checkpoint, &d});

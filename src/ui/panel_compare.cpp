@@ -341,7 +341,7 @@ void data_scale_plot(AppState& app, const CompareMeasures& m, float width) {
   plot_series("##data_scale", ImVec2(width, ImGui::GetFontSize() * 20.0f), axes, series);
   record_rect(app, "compare.data_scale");
   export_buttons(
-      app, "compare.data_scale", "compare_data_scale", [recorded, here] { return data_scale_csv(recorded, here); },
+      app, "compare_data_scale", [recorded, here] { return data_scale_csv(recorded, here); },
       [recorded, here, L] { return data_scale_figure(recorded, here, L); });
   remeasure_row(app, here);
   ImGui::TextWrapped("%s", tr(L, CompareText::PlotQuestion));

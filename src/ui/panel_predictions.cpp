@@ -15,6 +15,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/predictions.h"
+#include "figures/prediction_figures.h"
 #include "ui/jobs.h"
 #include "ui/model_store.h"
 #include "ui/text_predictions.h"
@@ -104,18 +105,19 @@ void draw_scale_selector(AppState& app, int family) {
   checkpoint_selector(app, std::string("scale.") + kFamilies[family], family, &app.predictions.scale[family], style);
 }
 
-void draw_prediction(AppState& app, int family, const Model* model) {
+// The family's column: its classes' bars, forward time and label smoothing; returns the prediction once ready.
+const Prediction* draw_prediction(AppState& app, int family, const Model* model) {
   const Language L = app.ui.language;
   const std::string name = shown_name(app, family);
   const Job& job = request_prediction(app, family, model);
   const JobView<Prediction> view = job_view<Prediction>(job);
   if (view.failed()) {
     ImGui::TextWrapped("%s", format_text(tr(L, PredictionsText::Failed), view.error.c_str()).c_str());
-    return;
+    return nullptr;
   }
   if (!view.ready()) {
     ImGui::TextDisabled("%s", tr(L, PredictionsText::Computing));
-    return;
+    return nullptr;
   }
   const Prediction* p = view.value;
   const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
@@ -135,6 +137,17 @@ void draw_prediction(AppState& app, int family, const Model* model) {
   ImGui::TextWrapped(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
                      e ? static_cast<int>(e->forward_ms.size()) : 0);
   ImGui::PopStyleColor();
+  return p;
+}
+
+// The PNG and CSV export of the shown models' probabilities (figures/prediction_figures.h).
+void prediction_export(AppState& app, const std::vector<Measured<std::vector<double>>>& shown) {
+  const Language L = app.ui.language;
+  std::vector<std::string> classes;
+  for (int c = 0; c < kClassCount; ++c) classes.emplace_back(class_name(L, c));
+  const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
+  export_buttons(app, "predictions", [&] { return predictions_csv(shown, classes); },
+                 [&] { return predictions_figure(shown, classes, truth, L); });
 }
 
 void draw_accuracy(AppState& app, int family, const Model* model) {
@@ -182,6 +195,7 @@ void panel_predictions(AppState& app) {
     ImGui::TextDisabled(tr(L, PredictionsText::TrueClass), class_name(L, app.input.gallery_label),
                         app.input.gallery_index);
 
+  std::vector<Measured<std::vector<double>>> shown;  // the ready predictions, for the export
   ImGui::BeginGroup();
   if (ImGui::BeginTable("##predictions", kFamilyCount, kTableFlags)) {
     for (int f = 0; f < kFamilyCount; ++f) {
@@ -191,16 +205,18 @@ void panel_predictions(AppState& app) {
       ImGui::SameLine();
       ImGui::TextDisabled("(%s)", shown_name(app, f).c_str());
       draw_scale_selector(app, f);
-      if (const Model* model = model_or_request(app, shown_name(app, f)))
-        draw_prediction(app, f, model);
-      else
+      if (const Model* model = model_or_request(app, shown_name(app, f))) {
+        if (const Prediction* p = draw_prediction(app, f, model)) shown.push_back({shown_name(app, f), &p->probs});
+      } else {
         ImGui::TextWrapped("%s", model_status_text(app, shown_name(app, f)).c_str());
+      }
       ImGui::PopID();
     }
     ImGui::EndTable();
   }
   ImGui::EndGroup();
   record_rect(app, "predictions.table");
+  if (!shown.empty()) prediction_export(app, shown);
   notice_caption(app, tr(app.ui.language, PredictionsText::Notice));
 
   ImGui::Separator();

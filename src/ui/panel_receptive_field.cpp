@@ -295,7 +295,17 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::EndGroup();
   record_rect(app, "rf.figure.map");
   if (erf) {
-    export_buttons(app, "rf.figure.map", "receptive_field_map", [erf] { return map_csv(*erf); });
+    export_buttons(app, "receptive_field_map", [erf] { return map_csv(*erf); }, [&] {
+      // The mean over test images is about no image in particular: drawn alone, as on screen.
+      const ErfMap m{erf,
+                     sel.layers[sel.layer].global,
+                     name,
+                     sel.layer,
+                     v.average ? std::vector<double>() : model_view(app.input.image, kInputSide, model.input_spec()),
+                     static_cast<int>(erf->images),
+                     v.opacity};
+      return erf_map_figure(m, L);
+    });
     ImGui::SameLine(0.0f, ImGui::GetFontSize());
   }
   ImGui::SetNextItemWidth(side * 0.35f);
@@ -461,7 +471,7 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
   export_buttons(
-      app, "rf.growth_plot", "receptive_field_growth", [&] { return growth_csv(app, families); },
+      app, "receptive_field_growth", [&] { return growth_csv(app, families); },
       [&] { return growth_figure(app, families, image_px); });
 
   const FamilyGrowth* main = nullptr;
@@ -642,7 +652,8 @@ void calculator(AppState& app, const Model& model, float width) {
   ImGui::EndGroup();
   ImGui::EndGroup();
   record_rect(app, "rf.calculator");
-  export_buttons(app, "rf.calculator", "receptive_field_calculator", [&] { return calculator_csv(v.calc, rows); });
+  export_buttons(app, "receptive_field_calculator", [&] { return calculator_csv(v.calc, rows); },
+                 [&] { return rf_calculator_figure(v.calc, rows, model.image_size(), L); });
   notice_caption(app, tr(L, RfText::CalcNotice));
   ImGui::PopTextWrapPos();
 }

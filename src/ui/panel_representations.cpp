@@ -256,7 +256,7 @@ void cka_section(AppState& app, float width) {
   ImGui::EndGroup();
   record_rect(app, "repr.cka");
   if (shown)
-    export_buttons(app, "repr.cka", "cka_" + a + "_" + b, [r = *shown] { return cka_csv(r); },
+    export_buttons(app, "cka_" + a + "_" + b, [r = *shown] { return cka_csv(r); },
                    [r = *shown, a, b, L] { return cka_figure(r, a, b, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::CkaHow));
   if (shown) {
@@ -395,7 +395,7 @@ void skip_section(AppState& app, float width) {
   ImGui::EndGroup();
   record_rect(app, "repr.skip");
   if (shown)
-    export_buttons(app, "repr.skip", "skip_ratio_" + name, [shown] { return skip_csv(*shown); },
+    export_buttons(app, "skip_ratio_" + name, [shown] { return skip_csv(*shown); },
                    [shown, name, L] { return skip_figure(std::array{Measured<SkipRatios>{name, shown}}, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::SkipHow));
   if (shown) {
@@ -494,7 +494,7 @@ void eq_section(AppState& app, float width) {
   plot_series("##eq_plot", ImVec2(width, ImGui::GetFontSize() * 13.0f), axes, series);
   record_rect(app, "repr.eq");
   if (!shown.empty())
-    export_buttons(app, "repr.eq", "equivariance", [shown] { return eq_csv(shown); }, [shown, k = v.shift, L] {
+    export_buttons(app, "equivariance", [shown] { return eq_csv(shown); }, [shown, k = v.shift, L] {
       std::vector<Measured<Equivariance>> models;
       for (const auto& [f, e] : shown) models.push_back({repr_eq_checkpoint(f), e});
       return equivariance_figure(models, k, L);

@@ -99,8 +99,6 @@ void table_headers_wrapped() {
 
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }
 
-std::string csv_number(double v) { return format_text("%.9g", v); }
-
 std::string format_text(const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);
@@ -136,24 +134,15 @@ bool export_button(AppState& app, TextId label, TextId help, const std::string& 
 
 }  // namespace
 
-void export_buttons(AppState& app, const std::string& figure, const std::string& file,
-                    const std::function<std::string()>& csv, const std::function<Figure()>& slide) {
+void export_buttons(AppState& app, const std::string& file, const std::function<std::string()>& csv,
+                    const std::function<Figure()>& slide) {
   if (!app.platform.save_file) return;
   ImGui::PushID(file.c_str());
   const bool png = export_button(app, TextId::ExportPng, TextId::ExportPngHelp, file, "png");
   ImGui::SameLine();
   const bool table = export_button(app, TextId::ExportCsv, TextId::ExportCsvHelp, file, "csv");
   ImGui::PopID();
-  if (png && slide) {
-    app.ui.capture = FigureCapture{file + ".png", 0, 0, 0, 0, slide()};
-  } else if (png) {
-    if (auto it = app.ui.rects.find(figure); it != app.ui.rects.end()) {
-      const std::array<float, 4>& r = it->second;
-      app.ui.capture = FigureCapture{file + ".png", r[0], r[1], r[2], r[3], std::nullopt};
-    } else {
-      save_export(app, file + ".png", {}, "no figure '" + figure + "' on screen");
-    }
-  }
+  if (png) app.ui.capture = FigureCapture{file + ".png", slide()};
   if (table) save_text_export(app, file + ".csv", csv());
 }
 

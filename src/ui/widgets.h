@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "figures/csv.h"  // csv_number, for the views' CSV exports
 #include "ui/app_state.h"
 
 struct ImDrawList;
@@ -23,8 +24,6 @@ void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const flo
 float ui_scale();
 // printf-style formatting into a std::string (for translated format strings).
 std::string format_text(const char* fmt, ...);
-// "%.9g" of v: a number in an exported CSV file.
-std::string csv_number(double v);
 // How checkpoint_selector draws a family's checkpoint choices (the slots of ui/model_store.h).
 struct CheckpointSelectorStyle {
   const char* shipped_format = "%d %%";  // label of a shipped slot from its data share (family_slot_label)
@@ -44,11 +43,10 @@ void table_headers_wrapped();
 void set_message(AppState& app, std::string text, bool is_error);
 // Export of a figure: "PNG" and "CSV" buttons on one line (none when the platform cannot save files). PNG saves
 // slide() drawn by figures/render.h (the picture `vitcnn figures` draws of the same result) once the frame is drawn
-// (lab_take_capture); a figure without slide() saves the screen pixels of the rect `figure` (recorded with
-// record_rect earlier in this frame) instead. CSV saves csv() at once. Both go through Platform::save_file as
-// <file>.png / <file>.csv. The buttons' rects: export.<file>.png and export.<file>.csv.
-void export_buttons(AppState& app, const std::string& figure, const std::string& file,
-                    const std::function<std::string()>& csv, const std::function<Figure()>& slide = {});
+// (lab_take_capture); CSV saves csv() at once. Both go through Platform::save_file as <file>.png / <file>.csv. The
+// buttons' rects: export.<file>.png and export.<file>.csv.
+void export_buttons(AppState& app, const std::string& file, const std::function<std::string()>& csv,
+                    const std::function<Figure()>& slide);
 // Export of a table: "CSV" and "Markdown" buttons on one line (none when the platform cannot save files), saving
 // csv() as <file>.csv and markdown() as <file>.md through Platform::save_file. The buttons' rects:
 // export.<file>.csv and export.<file>.md.

@@ -9,12 +9,14 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/compare_command.h"
 #include "cli/npy.h"
-#include "cli/raster.h"
 #include "core/image.h"
 #include "core/safetensors.h"
+#include "figures/attention_figures.h"
+#include "figures/csv.h"
 #include "figures/representation_figures.h"
 #include "kernels/kernels.h"
 
@@ -234,14 +236,13 @@ TEST_F(Cli, PredictFromAPngEqualsTheTestIndex) {
   // Test image 0 written as a 28x28 PNG decodes back to the same pixels (dark background: no inversion).
   Result<LabeledImages> set = load_fashion_mnist(kDefaultFashionMnistDir, "t10k");
   ASSERT_TRUE(set.ok()) << set.error().message;
-  Canvas c(28, 28, Rgb{});
-  for (int y = 0; y < 28; ++y)
-    for (int x = 0; x < 28; ++x) {
-      const uint8_t v = set->images[y * 28 + x];
-      c.set(x, y, Rgb{v, v, v});
-    }
+  FigureImage image{28, 28, {}};
+  for (int i = 0; i < 28 * 28; ++i) image.rgb.insert(image.rgb.end(), 3, set->images[i]);
+  Result<std::vector<uint8_t>> bytes = encode_png(image);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().message;
   const std::string png = (scratch("png") / "test0.png").string();
-  ASSERT_TRUE(c.save_png(png).ok());
+  std::ofstream(png, std::ios::binary).write(reinterpret_cast<const char*>(bytes->data()),
+                                             static_cast<std::streamsize>(bytes->size()));
   CliRun a = vitcnn({"predict", "--model", model("vit"), "--image", png});
   CliRun b = vitcnn({"predict", "--model", model("vit"), "--test-index", "0"});
   ASSERT_EQ(a.code, 0) << a.err;
@@ -554,7 +555,8 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   EXPECT_TRUE(r.j["representations"]["cka"]["vit_cnn"].is_null());
   // The slide figures are 1600 px wide, and the CKA figure is byte for byte what the lab's PNG export draws of the
   // same result: the builder of figures/representation_figures.h rendered with the lab's fonts (platform/shell.cpp).
-  for (const char* png : {"cka_vit_vit.png", "skip_ratio.png", "equivariance.png"}) {
+  for (const char* png : {"attention_grid.png", "distance_scatter.png", "rf_growth.png", "erf_grid.png",
+                          "cka_vit_vit.png", "skip_ratio.png", "equivariance.png", "predictions.png"}) {
     std::ifstream f(out / png, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     Result<GrayImage> img = decode_image(bytes);
@@ -572,6 +574,44 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   Result<std::vector<uint8_t>> cli_png = read_file((out / "cka_vit_vit.png").string());
   ASSERT_TRUE(cli_png.ok());
   EXPECT_TRUE(*lab_png == *cli_png) << "the lab's export and vitcnn figures differ";
+  // The attention grid too: the builder the lab's export uses (figures/attention_figures.h), over test image 0.
+  Result<std::unique_ptr<Model>> vit = load_model_file(model("vit"));
+  ASSERT_TRUE(vit.ok());
+  Result<LabeledImages> set = load_fashion_mnist(kDefaultFashionMnistDir, "t10k");
+  ASSERT_TRUE(set.ok());
+  const InputSpec& spec = (*vit)->input_spec();
+  Result<AttentionImage> a = analyse_attention(**vit, test_set_input(*set, 0, 1, spec), false);
+  ASSERT_TRUE(a.ok());
+  std::vector<float> image0(28 * 28);
+  for (size_t i = 0; i < image0.size(); ++i) image0[i] = set->images[i] / 255.0f;
+  const Figure grid =
+      attention_grid_figure({&*a, "vit_p100", model_view(image0, 28, spec), spec.size, -1, std::nullopt}, Language::En);
+  Result<std::vector<uint8_t>> grid_png = render_png(grid, fonts.fonts());
+  ASSERT_TRUE(grid_png.ok()) << grid_png.error().message;
+  EXPECT_TRUE(*grid_png == *read_file((out / "attention_grid.png").string())) << "attention_grid.png differs";
+  // Each map figure writes its numbers beside it: a row per panel and cell, panels numbered from 1.
+  // The predictions of the p100 checkpoints found (here the vit) for the same test image, classes in words.
+  std::stringstream predictions;
+  predictions << std::ifstream(out / "predictions.csv").rdbuf();
+  EXPECT_EQ(predictions.str().rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << predictions.str();
+  for (const char* csv : {"attention_grid.csv", "erf_grid.csv"}) {
+    std::stringstream text;
+    text << std::ifstream(out / csv).rdbuf();
+    EXPECT_EQ(text.str().rfind("row,column,cell_row,cell_column,value\n", 0), 0u) << csv;
+  }
+  std::stringstream grid_csv;
+  grid_csv << std::ifstream(out / "attention_grid.csv").rdbuf();
+  EXPECT_EQ(grid_csv.str(), maps_csv(grid));
+  EXPECT_NE(grid_csv.str().find("\n1,1,1,1,"), std::string::npos);
+  std::stringstream erf_csv;
+  erf_csv << std::ifstream(out / "erf_grid.csv").rdbuf();
+  EXPECT_NE(erf_csv.str().find("\n\"ViT, 100 % of the data\",1,1,1,"), std::string::npos)
+      << "erf_grid.csv names its rows in words";
+  for (const std::string lang : {"de", "EN"}) {
+    CliRun bad = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--lang", lang});
+    EXPECT_EQ(bad.code, 1) << lang;
+    EXPECT_NE(bad.err.find("unknown --lang '" + lang + "' (en or ko)"), std::string::npos) << bad.err;
+  }
   CliRun no_fonts = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--images", "4",
                             "--fonts", (out / "no_fonts").string()});
   EXPECT_EQ(no_fonts.code, 1);
@@ -615,22 +655,6 @@ TEST_F(Cli, FiguresSummarizesRvitAndItsControl) {
   EXPECT_NE(md.find("- rvit: every checkpoint keeps local heads"), std::string::npos) << md;
   EXPECT_NE(md.find("rvit's locality comes from the prior, not from the data"), std::string::npos) << md;
   EXPECT_NE(md.find("distance_scatter_rvit.png"), std::string::npos);
-}
-
-TEST(CliRaster, ShapesLandOnTheirPixels) {
-  Canvas c(20, 10, Rgb{255, 255, 255});
-  c.line(2, 5.5, 17, 5.5, 1.0, Rgb{0, 0, 0});
-  c.dot(10.5, 2.5, 1.0, Rgb{255, 0, 0});
-  EXPECT_EQ(c.get(2, 5).r, 0);
-  EXPECT_EQ(c.get(16, 5).r, 0);
-  EXPECT_EQ(c.get(2, 7).r, 255);
-  EXPECT_EQ(c.get(10, 2).g, 0);
-  EXPECT_EQ(c.get(10, 2).r, 255);
-  EXPECT_EQ(c.get(13, 2).g, 255);
-  const Rgb lo = colormap(0.0f), hi = colormap(1.0f);
-  EXPECT_LT(lo.r + lo.g + lo.b, hi.r + hi.g + hi.b);  // dark to light
-  EXPECT_EQ(colormap(-3.0f).r, lo.r);
-  EXPECT_EQ(colormap(7.0f).g, hi.g);
 }
 
 // vitcnn compare on the tiny models copied in as the four p100 checkpoints (untrained: no recorded accuracy), over
@@ -705,7 +729,7 @@ TEST_F(Cli, CompareBadInputsAreErrors) {
 TEST_F(Cli, DataScaleFigureAndItsFinding) {
   const fs::path out = scratch("data_scale");
   const FigureFontFiles fonts = lab_fonts();
-  Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out, fonts.fonts());
+  Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out, fonts.fonts(), Language::En);
   ASSERT_TRUE(fig.ok()) << fig.error().message;
   std::ifstream f(fig->file, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -723,7 +747,7 @@ TEST_F(Cli, DataScaleFigureAndItsFinding) {
   // Without the cnn's checkpoints the finding is not measured, and the figure is still drawn.
   const fs::path lone = scratch("data_scale_vit");
   fs::copy_file(VITCNN_SOURCE_DIR "/assets/models/vit_p001.safetensors", lone / "vit_p001.safetensors");
-  Result<DataScaleFigure> part = data_scale_figure(lone, lone, fonts.fonts());
+  Result<DataScaleFigure> part = data_scale_figure(lone, lone, fonts.fonts(), Language::En);
   ASSERT_TRUE(part.ok()) << part.error().message;
   EXPECT_NE(part->markdown.find("not measured"), std::string::npos);
   EXPECT_FALSE(part->numbers.contains("finding"));

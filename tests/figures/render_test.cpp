@@ -1,5 +1,5 @@
-// The slide figures' renderer (figures/render.h) and the Representations view's figure builders
-// (figures/representation_figures.h), drawn with the lab's subset fonts (VITCNN_FONTS_DIR).
+// The slide figures' renderer (figures/render.h) and the views' figure builders (figures/*_figures.h), drawn with
+// the lab's subset fonts (VITCNN_FONTS_DIR).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +10,8 @@
 
 #include "figures/attention_figures.h"
 #include "figures/compare_figures.h"
+#include "figures/csv.h"
+#include "figures/prediction_figures.h"
 #include "figures/receptive_field_figures.h"
 #include "figures/render.h"
 #include "figures/representation_figures.h"
@@ -265,6 +267,203 @@ TEST_F(FigureTest, DashesErrorBarsAndLevelsDraw) {
   Result<FigureImage> im = render_figure(f, fonts());
   ASSERT_TRUE(im.ok()) << im.error().message;
   EXPECT_EQ(im->width, 1600);
+}
+
+// A made-up attention of 2 layers x 2 heads over a 2 x 2 patch grid (5 tokens): every row of A[l, h] is the same,
+// CLS and patch rows alike, (0.2, w1, w2, w3, w4) with weights that differ by layer and head.
+AttentionImage toy_attention() {
+  AttentionImage a;
+  a.distance.layers = a.distance.heads = a.distance.grid = 2;
+  a.distance.cell_px = 4.0;
+  for (int l = 0; l < 2; ++l) {
+    Tensor p({1, 2, 5, 5});
+    for (int h = 0; h < 2; ++h)
+      for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j)
+          p.data[((h * 5) + i) * 5 + j] = j == 0 ? 0.2f : 0.1f * (j + l + h) / (4.0f + l + h) + 0.05f * (j == 4);
+    a.probs.push_back(std::move(p));
+  }
+  return a;
+}
+
+TEST(FigureBuilders, AttentionGridNumbersLayersAndHeadsFromOne) {
+  const AttentionImage a = toy_attention();
+  const InputSpec spec{8, 2, 0.0f, 1.0f};
+  const AttentionMaps maps{&a, "vit_p001", model_view(std::vector<float>(4 * 4, 1.0f), 4, spec), 8, -1, std::nullopt};
+  ASSERT_EQ(maps.image.size(), 64u);
+  EXPECT_EQ(maps.image[0], 0.0);                 // the zero pad
+  EXPECT_EQ(maps.image[2 * 8 + 2], 1.0);         // the image, pad px in
+  const Figure f = attention_grid_figure(maps, Language::En);
+  ASSERT_TRUE(f.maps.has_value());
+  EXPECT_EQ(f.maps->rows, 2);
+  EXPECT_EQ(f.maps->cols, 2);
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(f.x_label, "head");
+  EXPECT_EQ(f.y_label, "layer (1 = nearest the input)");
+  EXPECT_NE(f.how_to_read.find("ViT, 1 % of the data"), std::string::npos) << f.how_to_read;
+  // Each map is the analysis' own (attention_map), coloured on its own scale.
+  Result<Tensor> m = attention_map(a, 1, 0, false, -1);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(f.maps->panels[2].map, std::vector<double>(m->data.begin(), m->data.end()));
+  EXPECT_EQ(f.maps->scale, MapScale::OwnMax);
+  EXPECT_EQ(f.maps->value_label, "share of the map's largest weight");
+  // One shared scale: the colour bar spans it; a patch's attention outlines that patch, named from 1.
+  AttentionMaps shared = maps;
+  shared.shared_max = 0.3;
+  shared.patch = 3;
+  const Figure g = attention_grid_figure(shared, Language::En);
+  EXPECT_EQ(g.maps->scale, MapScale::Shared);
+  EXPECT_EQ(g.maps->vmax, 0.3);
+  EXPECT_EQ(g.maps->value_label, "attention weight");
+  EXPECT_EQ(g.title.rfind("Where patch (row 2, column 2) looks", 0), 0u) << g.title;
+  ASSERT_TRUE(g.maps->panels[0].box.has_value());
+  EXPECT_EQ(*g.maps->panels[0].box, (std::array<double, 4>{4.0, 4.0, 8.0, 8.0}));
+  // The enlarged map: one panel, its layer and head from 1; the rollout named as such.
+  const Figure one = attention_map_figure(maps, 1, 0, false, Language::En);
+  EXPECT_EQ(one.maps->rows * one.maps->cols, 1);
+  EXPECT_NE(one.title.find("layer 2, head 1"), std::string::npos) << one.title;
+  EXPECT_FALSE(one.x_label.empty());
+  EXPECT_FALSE(one.y_label.empty());
+  EXPECT_NE(attention_map_figure(maps, 0, 0, false, Language::Ko).title.find("1층, 1번 헤드"), std::string::npos);
+  EXPECT_TRUE(attention_map_figure(maps, 0, 0, true, Language::En).maps->panels[0].map.empty())
+      << "no rollouts computed: the panel is left blank";
+}
+
+TEST(FigureBuilders, MapsCsvNamesPanelsAndCellsFromOne) {
+  const AttentionImage a = toy_attention();
+  const AttentionMaps maps{&a, "vit_p100", {}, 8, -1, std::nullopt};
+  const Figure f = attention_grid_figure(maps, Language::En);
+  const std::string csv = maps_csv(f);
+  EXPECT_EQ(csv.rfind("row,column,cell_row,cell_column,value\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 2 * 4);  // header, then 4 panels x 4 cells
+  EXPECT_NE(csv.find("\n2,1,2,2," + csv_number(f.maps->panels[2].map[3]) + "\n"), std::string::npos) << csv;
+  EXPECT_EQ(maps_csv(Figure{}), "");
+}
+
+// An ERF of a 4 x 4 input with its unit at (2, 2), TRF box rows / cols [1, 3).
+Erf toy_erf(float peak) {
+  Erf e;
+  e.map = Tensor({4, 4});
+  e.map.data[2 * 4 + 2] = peak;
+  e.map.data[1 * 4 + 2] = peak / 4;
+  e.field.centre_row = e.field.centre_col = 2.0;
+  e.field.clipped = PixelBox{1, 1, 3, 3};
+  e.summary.r50_px = 0.5;
+  e.summary.r90_px = 1.5;
+  return e;
+}
+
+TEST(FigureBuilders, ErfGridRowsInWordsColumnsFromOne) {
+  const Erf a = toy_erf(2.0f), b = toy_erf(8.0f);
+  const ErfRow rows[] = {{"cnn_p100", false, {&a, &b}, {false, true}}, {"cnn_p100", true, {&a}, {false}}};
+  const Figure f = erf_grid_figure(rows, 100, Language::En);
+  ASSERT_TRUE(f.maps.has_value());
+  EXPECT_EQ(f.maps->rows, 2);
+  EXPECT_EQ(f.maps->cols, 2);
+  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"CNN, 100 % of the data", "CNN, untrained"}));
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(f.x_label, "layer (1 = nearest the input)");
+  EXPECT_EQ(f.maps->scale, MapScale::OwnMaxSqrt);
+  EXPECT_NE(f.how_to_read.find("100 test images"), std::string::npos);
+  ASSERT_TRUE(f.maps->panels[0].box.has_value());
+  EXPECT_EQ(*f.maps->panels[0].box, (std::array<double, 4>{1.0, 1.0, 3.0, 3.0}));
+  EXPECT_FALSE(f.maps->panels[1].box.has_value()) << "a global TRF has no box";
+  EXPECT_TRUE(f.maps->panels[3].map.empty()) << "the untrained row has one layer: the second panel is blank";
+  EXPECT_EQ(f.maps->panels[1].map[2 * 4 + 2], 8.0);
+  // The view's single map: the unit named from 1, its r90 / r50 circles.
+  const Figure one = erf_map_figure({&a, false, "vit_p100", 2, {}, 1, 0.75}, Language::En);
+  EXPECT_NE(one.title.find("unit (row 1, column 1), layer 3 (ViT, 100 % of the data)"), std::string::npos)
+      << one.title;
+  EXPECT_EQ(one.maps->panels[0].rings, (std::vector<double>{1.5, 0.5}));
+  EXPECT_NE(one.how_to_read.find("for the image shown"), std::string::npos);
+}
+
+TEST(FigureBuilders, CalculatorFigureNamesEachConvolution) {
+  const ConvGeometry stack[] = {{3, 1, 1, 1}, {3, 2, 2, 2}};
+  TheoreticalRf r1, r2;
+  r1.size_px = 3;
+  r2.size_px = 7;
+  r2.jump_px = 2;
+  const TheoreticalRf rows[] = {r1, r2};
+  const Figure f = rf_calculator_figure(stack, rows, 32, Language::En);
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1: k3 s1", "2: k3 s2 d2"}));
+  ASSERT_EQ(f.series.size(), 2u);
+  EXPECT_EQ(f.series[0].y, (std::vector<double>{3, 7}));
+  EXPECT_EQ(f.series[1].y, (std::vector<double>{1, 2}));
+  ASSERT_EQ(f.levels.size(), 1u);
+  EXPECT_EQ(f.levels[0].name, "image side (32 px)");
+}
+
+TEST_F(FigureTest, MapGridDrawsPanelsAndAColourBar) {
+  const Erf a = toy_erf(2.0f);
+  const ErfRow rows[] = {{"vit_p100", false, {&a, &a, &a}, {false, false, true}}};
+  Figure f = erf_grid_figure(rows, 10, Language::En);
+  Result<FigureImage> im = render_figure(f, fonts());
+  ASSERT_TRUE(im.ok()) << im.error().message;
+  EXPECT_GE(im->width, kFigureMinWidth);
+  // Shared scale over (0, 1) with values inside (0.3, 0.6): only the colour bar holds the colour map's top and bottom.
+  f.maps->scale = MapScale::Shared;
+  f.maps->vmax = 1.0;
+  for (Panel& p : f.maps->panels) std::fill(p.map.begin(), p.map.end(), 0.45);
+  Result<FigureImage> bar = render_figure(f, fonts());
+  ASSERT_TRUE(bar.ok());
+  int top = 0, bottom = 0, mid = 0;
+  for (size_t i = 0; i + 2 < bar->rgb.size(); i += 3) {
+    top += near(&bar->rgb[i], colormap(1.0f));
+    bottom += near(&bar->rgb[i], colormap(0.0f));
+    mid += near(&bar->rgb[i], colormap(0.45f));
+  }
+  EXPECT_GT(top, 20);
+  EXPECT_GT(bottom, 20);
+  EXPECT_GT(mid, 3 * 100 * 100) << "the three panels in the colour of 0.45";
+  // Panels, image or maps that do not match the grid's sizes are errors.
+  Figure bad = f;
+  bad.maps->panels.pop_back();
+  EXPECT_FALSE(render_figure(bad, fonts()).ok());
+  bad = f;
+  bad.maps->image = {0.5};
+  EXPECT_FALSE(render_figure(bad, fonts()).ok());
+  bad = f;
+  bad.maps->panels[0].map.push_back(1.0);
+  EXPECT_FALSE(render_figure(bad, fonts()).ok());
+}
+
+TEST_F(FigureTest, TitlesNeverBreakBetweenANumberAndItsPercent) {
+  // Find a title whose line ends right after a number, then check that "%" stays with it.
+  Figure f = line_figure("");
+  bool broke_at_number = false;
+  for (int n = 1; n < 120 && !broke_at_number; ++n) {
+    f.title = std::string(static_cast<size_t>(n), 'x') + " The share of the data is 100 % and then more words";
+    Result<std::vector<std::string>> lines = title_lines(f, fonts());
+    ASSERT_TRUE(lines.ok());
+    for (size_t i = 0; i + 1 < lines->size(); ++i) {
+      EXPECT_NE((*lines)[i + 1].rfind("%", 0), 0u) << "a line starts with %: " << (*lines)[i + 1];
+      broke_at_number |= (*lines)[i].ends_with("100 %");
+    }
+  }
+  EXPECT_TRUE(broke_at_number) << "no title put a line end at \"100 %\"";
+  EXPECT_FALSE(title_lines(f, fonts(), 1000).ok());
+}
+
+TEST(FigureBuilders, PredictionsSideBySideWithClassesInWords) {
+  const std::vector<double> vit = {0.7, 0.2, 0.1}, cnn = {0.1, 0.1, 0.8};
+  const Measured<std::vector<double>> models[] = {{"vit_p100", &vit}, {"cnn_p001", &cnn}};
+  const std::vector<std::string> classes = {"T-shirt/top", "Trouser", "Bag, small"};
+  const Figure f = predictions_figure(models, classes, 2, Language::En);
+  ASSERT_TRUE(f.heatmap.has_value());
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"ViT, 100 % of the data", "CNN, 1 % of the data"}));
+  EXPECT_EQ(f.y_ticks, classes);
+  EXPECT_EQ(f.heatmap->rows, 3);
+  EXPECT_EQ(f.heatmap->cols, 2);
+  EXPECT_DOUBLE_EQ(f.heatmap->values[2 * 2 + 1], 80.0);  // cnn's "Bag, small", in %
+  EXPECT_EQ(f.heatmap->vmax, 100.0);
+  EXPECT_EQ(f.heatmap->value_label, "probability, %");
+  EXPECT_NE(f.how_to_read.find("true class: Bag, small."), std::string::npos) << f.how_to_read;
+  EXPECT_EQ(predictions_figure(models, classes, -1, Language::En).how_to_read.find("true class"), std::string::npos);
+  const std::string csv = predictions_csv(models, classes);
+  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,T-shirt/top,0.7\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\ncnn_p001,3,\"Bag, small\",0.8\n"), std::string::npos) << csv;
 }
 
 }  // namespace

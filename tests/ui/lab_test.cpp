@@ -147,6 +147,16 @@ class LabTest : public ::testing::Test {
   void create(const std::string& language = "en", const std::string& view = "") {
     app_ = lab_create(assets_.platform(), LabOptions{language, view});
   }
+  // Creates the lab (English) with a platform whose save_file keeps the files in saved_files_.
+  void create_saving() {
+    Platform p = assets_.platform();
+    p.save_file = [this](const std::string& name, std::span<const uint8_t> bytes) {
+      saved_files_[name] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+      return std::string();
+    };
+    app_ = lab_create(p, LabOptions{});
+  }
+  std::map<std::string, std::vector<uint8_t>> saved_files_;
 
   // One frame; fails the test if any Begin/End, Push/Pop or group was left unbalanced.
   void frame() {
@@ -763,6 +773,40 @@ TEST_F(LabTest, PredictionsShowAllClassesOnDemandAndTheTrainingsLabelSmoothing) 
   }
 }
 
+// The predictions' export: the shown models' probabilities side by side (figures/prediction_figures.h), the classes
+// named in the lab's language, and the same numbers as CSV.
+TEST_F(LabTest, PredictionsExportTheShownModelsSideBySide) {
+  create_saving();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("gallery.0");
+  click("tab.predictions");
+  frames(3);
+  const json pred = query("predictions");
+  click("export.predictions.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "predictions.png");
+  const Figure& f = capture->figure;
+  ASSERT_TRUE(f.heatmap.has_value());
+  ASSERT_EQ(f.heatmap->cols, kFamilyCount);
+  ASSERT_EQ(f.heatmap->rows, kClassCount);
+  EXPECT_EQ(f.x_ticks[0], "ViT, 100 % of the data");
+  EXPECT_EQ(f.y_ticks[9], class_name(Language::En, 9));
+  EXPECT_NE(f.how_to_read.find(std::string("true class: ") + class_name(Language::En, app_->input.gallery_label)),
+            std::string::npos) << f.how_to_read;
+  for (int m = 0; m < kFamilyCount; ++m)
+    for (int c = 0; c < kClassCount; ++c)
+      EXPECT_DOUBLE_EQ(f.heatmap->values[static_cast<size_t>(c) * kFamilyCount + m],
+                       100.0 * pred["models"][m]["probs"][c].get<double>());
+  frame();
+  click("export.predictions.csv");
+  ASSERT_TRUE(saved_files_.count("predictions.csv"));
+  const std::string csv(saved_files_["predictions.csv"].begin(), saved_files_["predictions.csv"].end());
+  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + kFamilyCount * kClassCount);
+}
+
 // The lab asks for frames while it has work of its own (the platform's FramePacer draws them): a job running, a tab
 // switch asked for; once that is drawn it asks for none. lab.query("state") counts the frames drawn.
 TEST_F(LabTest, WantsFramesOnlyWhileItHasWork) {
@@ -941,6 +985,59 @@ TEST_F(AttentionViewTest, MapsHoverRolloutAndModelsMatchTheAnalysis) {
   EXPECT_EQ(a["distance_px"][5][3].get<double>(), attention_distance(s2, 0, 4.0)->px[23]);
 }
 
+// The maps' exports: the grid and the enlarged map as slide figures (figures/attention_figures.h) of the analysis'
+// maps, numbered from 1, with their numbers as CSV.
+TEST_F(AttentionViewTest, MapExportsAreSlideFiguresOfTheShownMaps) {
+  create_saving();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  ready_attention();
+  click("attention.cell.3.2");
+  ImGui::GetIO().MousePos = ImVec2(1.0f, 1.0f);
+  frames(2);
+  Trace trace({TraceKind::AttnProbs});
+  AttentionStack s = direct_stack("vit_p100", &trace);
+  click("export.attention_grid.png");
+  std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "attention_grid.png");
+  const Figure grid = capture->figure;
+  ASSERT_TRUE(grid.maps.has_value());
+  EXPECT_EQ(grid.maps->rows, 6);
+  EXPECT_EQ(grid.maps->cols, 4);
+  EXPECT_EQ(grid.y_ticks.front(), "1");
+  EXPECT_EQ(grid.x_ticks.back(), "4");
+  EXPECT_EQ(grid.x_label, "head");
+  EXPECT_EQ(grid.maps->image_side, 32);
+  EXPECT_EQ(grid.maps->scale, MapScale::OwnMax);
+  EXPECT_NE(grid.how_to_read.find("ViT, 100 % of the data"), std::string::npos);
+  const std::vector<float> cls = cls_map(s, 0, 3, 2)->data;
+  EXPECT_EQ(grid.maps->panels[3 * 4 + 2].map, std::vector<double>(cls.begin(), cls.end()));
+  click("export.attention_grid.csv");
+  ASSERT_TRUE(saved_files_.count("attention_grid.csv"));
+  const std::string csv(saved_files_["attention_grid.csv"].begin(), saved_files_["attention_grid.csv"].end());
+  EXPECT_EQ(csv, maps_csv(grid));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 6 * 4 * 64);
+  // The enlarged map (layer 4, head 3), on the shared scale once chosen: its colour bar spans that range.
+  frame();  // the CSV's status line moved the controls: their rects settle in a frame
+  click("attention.shared_scale");
+  ImGui::GetIO().MousePos = ImVec2(1.0f, 1.0f);
+  frames(2);
+  ASSERT_TRUE(query("attention")["shared_scale"].get<bool>());
+  click("export.attention_map.png");
+  capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  const Figure& map = capture->figure;
+  EXPECT_NE(map.title.find("layer 4, head 3"), std::string::npos) << map.title;
+  ASSERT_TRUE(map.maps.has_value());
+  EXPECT_EQ(map.maps->rows * map.maps->cols, 1);
+  EXPECT_EQ(map.maps->scale, MapScale::Shared);
+  EXPECT_FLOAT_EQ(static_cast<float>(map.maps->vmax), query("attention")["shared_max"].get<float>());
+  EXPECT_EQ(map.maps->panels[0].map, std::vector<double>(cls.begin(), cls.end()));
+  EXPECT_EQ(map.maps->value_label, "attention weight");
+}
+
 // rvit: the same maps and distances as the analysis, its bias kernels beside the maps, the position-embedding
 // similarity of the hovered (else the centre) patch, the locality lines of vit and rvit, and the control overlay.
 TEST_F(AttentionViewTest, RvitKernelsPositionSimilarityLocalityAndControl) {
@@ -1086,8 +1183,8 @@ TEST_F(AttentionViewTest, AveragingJobRunsInStepsThenMatchesTheBatchMean) {
   frame();  // the status line the CSV export wrote moves the buttons: their rects settle in a frame
   click("export.attention_distance.png");
   const std::optional<FigureCapture> capture = lab_take_capture(*app_);
-  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
-  const Figure& slide = *capture->figure;
+  ASSERT_TRUE(capture.has_value());
+  const Figure& slide = capture->figure;
   ASSERT_EQ(slide.series.size(), 2u);
   EXPECT_EQ(slide.series[0].name, "ViT, 100 % of the data");
   EXPECT_EQ(slide.series[1].name, "ViT, 1 % of the data");
@@ -1598,7 +1695,7 @@ TEST_F(ReceptiveFieldViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   EXPECT_EQ(view_link(), "tab=receptive_field&rf.layer=stem");
 }
 
-TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndAsksThePlatformForThePng) {
+TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndHandsThePlatformTheSlideFigures) {
   open();
   ready_rf();
   for (int i = 0; i < 10; ++i) frame();
@@ -1613,19 +1710,33 @@ TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndAsksThePlatformForThePng) {
   EXPECT_NE(growth.find("\ncnn_p100,7,stages.2.1,53,0,1,"), std::string::npos) << growth;
   click("export.receptive_field_calculator.csv");
   EXPECT_TRUE(saved_.count("receptive_field_calculator.csv"));
-  // PNG: the button asks for the figure's rectangle; the platform reads it back after the frame.
+  // PNG: the slide figure (figures/receptive_field_figures.h) of the shown map, drawn by the platform after the
+  // frame: the map over the input, its TRF box, centre and circles, numbered from 1.
   click("export.receptive_field_map.png");
   const std::optional<FigureCapture> capture = lab_take_capture(*app_);
   ASSERT_TRUE(capture.has_value());
   EXPECT_EQ(capture->file_name, "receptive_field_map.png");
-  const json fig = query("rects")["rf.figure.map"];
-  EXPECT_EQ(capture->x, fig[0].get<float>());
-  EXPECT_EQ(capture->w, fig[2].get<float>());
+  const Figure& map = capture->figure;
+  ASSERT_TRUE(map.maps.has_value());
+  EXPECT_EQ(map.maps->rows * map.maps->cols, 1);
+  EXPECT_EQ(map.maps->image_side, 32);
+  EXPECT_EQ(map.maps->image.size(), 32u * 32u) << "this image's map is drawn over the input";
+  EXPECT_EQ(map.maps->panels[0].map.size(), 32u * 32u);
+  EXPECT_EQ(map.maps->panels[0].rings.size(), 2u);
+  EXPECT_NE(map.title.find("CNN, 100 % of the data"), std::string::npos) << map.title;
+  EXPECT_FALSE(map.maps->value_label.empty());
   EXPECT_FALSE(lab_take_capture(*app_).has_value());
   const std::vector<uint8_t> png = {0x89, 'P', 'N', 'G'};
   lab_save_capture(*app_, *capture, png, "");
   EXPECT_EQ(saved_["receptive_field_map.png"], png);
-  lab_save_capture(*app_, *capture, {}, "the figure is not on screen");
+  // The calculator's figure: box side and jump per convolution, named "1: k3 s1".
+  click("export.receptive_field_calculator.png");
+  const std::optional<FigureCapture> calc = lab_take_capture(*app_);
+  ASSERT_TRUE(calc.has_value());
+  ASSERT_EQ(calc->figure.series.size(), 2u);
+  EXPECT_EQ(calc->figure.x_ticks.front().rfind("1: k", 0), 0u) << calc->figure.x_ticks.front();
+  EXPECT_EQ(calc->figure.series[0].y.size(), calc->figure.x_ticks.size());
+  lab_save_capture(*app_, *capture, {}, "the figure could not be drawn");
   EXPECT_TRUE(query("state")["message_is_error"].get<bool>());
 }
 
@@ -1827,20 +1938,20 @@ TEST_F(CompareViewTest, RemeasuredPointsCountTheTestImagesAndLinksKeepThem) {
   // The PNG: the slide figure (figures/compare_figures.h) of both kinds, a line per family and kind.
   click("export.compare_data_scale.png");
   std::optional<FigureCapture> capture = lab_take_capture(*app_);
-  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
-  ASSERT_EQ(capture->figure->series.size(), 2u * kFamilyCount);
-  EXPECT_EQ(capture->figure->series[0].name, "ViT, recorded (10000 test images)");
-  EXPECT_EQ(capture->figure->series[kFamilyCount].name, "ViT, measured here (10 test images)");
-  EXPECT_DOUBLE_EQ(capture->figure->series[0].y[0], 74.5);
-  EXPECT_EQ(capture->figure->x_ticks.front(), "1 %");
+  ASSERT_TRUE(capture.has_value());
+  ASSERT_EQ(capture->figure.series.size(), 2u * kFamilyCount);
+  EXPECT_EQ(capture->figure.series[0].name, "ViT, recorded (10000 test images)");
+  EXPECT_EQ(capture->figure.series[kFamilyCount].name, "ViT, measured here (10 test images)");
+  EXPECT_DOUBLE_EQ(capture->figure.series[0].y[0], 74.5);
+  EXPECT_EQ(capture->figure.x_ticks.front(), "1 %");
   click("language.ko");
   frames(3);
   EXPECT_EQ(query("state")["language"], "ko");
   scroll_into_view("export.compare_data_scale.png");
   click("export.compare_data_scale.png");
   capture = lab_take_capture(*app_);
-  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
-  EXPECT_EQ(capture->figure->series[0].name, "ViT, 기록값 (10000장)");
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->figure.series[0].name, "ViT, 기록값 (10000장)");
 }
 
 
@@ -1903,14 +2014,14 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
   // `vitcnn figures` renders it; no screen capture.
   click("export.cka_vit_p100_vit_p100.png");
   const std::optional<FigureCapture> capture = lab_take_capture(*app_);
-  ASSERT_TRUE(capture.has_value() && capture->figure.has_value());
+  ASSERT_TRUE(capture.has_value());
   EXPECT_EQ(capture->file_name, "cka_vit_p100_vit_p100.png");
   const Figure slide = cka_figure(*want, "vit_p100", "vit_p100", Language::En);
-  EXPECT_EQ(capture->figure->title, slide.title);
-  EXPECT_NE(capture->figure->title.find("ViT, 100 % of the data"), std::string::npos);
-  ASSERT_TRUE(capture->figure->heatmap.has_value());
-  EXPECT_EQ(capture->figure->heatmap->values, want->matrix);
-  EXPECT_EQ(capture->figure->y_ticks, slide.y_ticks);
+  EXPECT_EQ(capture->figure.title, slide.title);
+  EXPECT_NE(capture->figure.title.find("ViT, 100 % of the data"), std::string::npos);
+  ASSERT_TRUE(capture->figure.heatmap.has_value());
+  EXPECT_EQ(capture->figure.heatmap->values, want->matrix);
+  EXPECT_EQ(capture->figure.y_ticks, slide.y_ticks);
   // A preset switches both models (their job starts once vit_p001 has loaded); going back finds the finished one.
   click("repr.preset.vit_data");
   EXPECT_EQ(repr()["cka"]["b"], "vit_p001");
