@@ -18,6 +18,7 @@
 #include "figures/attention_figures.h"
 #include "figures/csv.h"
 #include "figures/prediction_figures.h"
+#include "figures/words.h"
 
 namespace vc::cli {
 namespace {
@@ -50,7 +51,7 @@ Status write_attention_grid(const Checkpoint& cp, const LabeledImages& set, int 
 }
 
 // predictions_figure (figures/prediction_figures.h) of test image `index` through the p100 checkpoint of every family
-// in `models` (those without one left out; classes named by the first one's file), as <stem>.png and <stem>.csv.
+// in `models` (those without one left out; classes named in L's words), as <stem>.png and <stem>.csv.
 Status write_predictions(const fs::path& models, const LabeledImages& set, int index, const KernelTable& kernels,
                          const FigureFonts& fonts, Language L, const std::string& stem) {
   std::vector<std::string> names, classes;
@@ -63,10 +64,12 @@ Status write_predictions(const fs::path& models, const LabeledImages& set, int i
     (*m)->set_kernels(kernels);
     Result<Tensor> logits = (*m)->forward(test_set_input(set, index, 1, (*m)->input_spec()), nullptr);
     if (!logits) return Error{path.string() + ": " + logits.error().message};
-    if (classes.empty()) classes = (*m)->class_names();
     names.push_back(std::string(family) + "_p100");
     probs.push_back(softmax_probs(logits->data));
   }
+  // The test set's classes in L's words (figures/words.h), as the lab names them.
+  for (size_t c = 0; !probs.empty() && c < probs.front().size(); ++c)
+    classes.emplace_back(class_words(static_cast<int>(c), L));
   std::vector<Measured<std::vector<double>>> shown;
   for (size_t i = 0; i < names.size(); ++i) shown.push_back({names[i], &probs[i]});
   if (Status st = write_figure(predictions_figure(shown, classes, set.labels[index], L), fonts, stem + ".png"); !st)

@@ -1,6 +1,7 @@
 #include "figures/words.h"
 
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "analysis/checkpoints.h"
@@ -14,7 +15,7 @@ struct FamilyWords {
   const char* ko;
   Rgb color;
 };
-// The lab's family names (ui/text.cpp Family*), and rvit's control.
+// The families of ui/model_store.h kFamilies, and rvit's control.
 constexpr FamilyWords kFamilyWords[] = {
     {"vit", "ViT", "ViT", {31, 119, 180}},
     {"cnn", "CNN", "CNN", {214, 39, 40}},
@@ -44,10 +45,24 @@ std::string checkpoint_words(const std::string& checkpoint, Language L) {
                            : std::string(w->en) + ", " + percent + " % of the data";
 }
 
-std::string family_words(const std::string& family, Language L) {
+const char* known_family_words(const std::string& family, Language L) {
   for (const FamilyWords& w : kFamilyWords)
-    if (family == w.key) return L == Language::Ko ? w.ko : w.en;
-  return family;
+    if (family == w.key) return pick(L, w.en, w.ko);
+  return nullptr;
+}
+
+std::string family_words(const std::string& family, Language L) {
+  const char* words = known_family_words(family, L);
+  return words ? words : family;
+}
+
+const char* class_words(int label, Language L) {
+  static constexpr Words kClasses[] = {{"T-shirt/top", "티셔츠/상의"}, {"Trouser", "바지"},      {"Pullover", "풀오버"},
+                                       {"Dress", "드레스"},            {"Coat", "코트"},         {"Sandal", "샌들"},
+                                       {"Shirt", "셔츠"},              {"Sneaker", "운동화"},     {"Bag", "가방"},
+                                       {"Ankle boot", "앵클 부츠"}};
+  if (label < 0 || label >= static_cast<int>(std::size(kClasses))) return "?";
+  return pick(L, kClasses[label].en, kClasses[label].ko);
 }
 
 Figure labelled_figure(Language L, Words title, Words how_to_read, Words x_label, Words y_label) {

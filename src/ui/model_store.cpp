@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "analysis/receptive_field.h"
+#include "figures/words.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -43,9 +44,8 @@ ModelEntry& request(AppState& app, const std::string& name) {
 }  // namespace
 
 const char* family_label(Language lang, int family) {
-  constexpr TextId kLabels[] = {TextId::FamilyVit, TextId::FamilyCnn, TextId::FamilyHybrid, TextId::FamilyRvit};
-  static_assert(std::size(kLabels) == kFamilyCount, "a label for every family");
-  return family >= 0 && family < kFamilyCount ? tr(lang, kLabels[family]) : "?";
+  const char* words = family >= 0 && family < kFamilyCount ? known_family_words(kFamilies[family], lang) : nullptr;
+  return words ? words : "?";
 }
 
 int family_slot_count(const AppState& app, int family) {

@@ -29,7 +29,7 @@ namespace vc {
 // rvit's control: the same architecture with its relative-bias tables started at zero (no locality prior),
 // trained at these data scales (indices into kDataScales: 3 % and 100 %).
 inline constexpr int kControlScales[] = {1, 4};
-// A family's name as people read it ("ViT", "CNN", ...), in the UI language.
+// A family's name as people read it ("ViT", "CNN", ...), in the UI language: figures/words.h's table.
 const char* family_label(Language lang, int family);
 // "rvitzero_p100" for scale 4 (one of kControlScales).
 std::string control_checkpoint_name(int scale);

@@ -1,5 +1,7 @@
 #include "ui/text.h"
 
+#include "figures/words.h"
+
 namespace vc {
 
 namespace {
@@ -38,20 +40,6 @@ constexpr TextRow<TextId> kRows[] = {
      "이 표를 Markdown 표로 저장합니다 (슬라이드와 노트용)."},
     {TextId::Saved, "Saved %s.", "%s 파일을 저장했습니다."},
     {TextId::SaveFailed, "Could not save %s: %s", "%s 파일을 저장하지 못했습니다: %s"},
-    {TextId::FamilyVit, "ViT", "ViT"},
-    {TextId::FamilyCnn, "CNN", "CNN"},
-    {TextId::FamilyHybrid, "Hybrid", "하이브리드"},
-    {TextId::FamilyRvit, "ViT + rel. bias", "ViT + 상대 편향"},
-    {TextId::Class0, "T-shirt/top", "티셔츠/상의"},
-    {TextId::Class1, "Trouser", "바지"},
-    {TextId::Class2, "Pullover", "풀오버"},
-    {TextId::Class3, "Dress", "드레스"},
-    {TextId::Class4, "Coat", "코트"},
-    {TextId::Class5, "Sandal", "샌들"},
-    {TextId::Class6, "Shirt", "셔츠"},
-    {TextId::Class7, "Sneaker", "운동화"},
-    {TextId::Class8, "Bag", "가방"},
-    {TextId::Class9, "Ankle boot", "앵클 부츠"},
 };
 constexpr auto kTexts = text_table(kRows);
 
@@ -63,10 +51,7 @@ const char* tr(Language lang, TextId id) { return text_of(kTexts, lang, static_c
 
 std::span<const TextPair> common_texts() { return kTexts; }
 
-const char* class_name(Language lang, int label) {
-  if (label < 0 || label > 9) return "?";
-  return tr(lang, static_cast<TextId>(static_cast<int>(TextId::Class0) + label));
-}
+const char* class_name(Language lang, int label) { return class_words(label, lang); }
 
 const char* language_code(Language lang) { return lang == Language::Ko ? "ko" : "en"; }
 const char* language_name(Language lang) { return lang == Language::Ko ? "한국어" : "English"; }

@@ -79,29 +79,13 @@ enum class TextId {
   ExportMarkdownHelp,
   Saved,
   SaveFailed,
-  // The model families, as every view names them
-  FamilyVit,
-  FamilyCnn,
-  FamilyHybrid,
-  FamilyRvit,
-  // Fashion-MNIST classes 0..9
-  Class0,
-  Class1,
-  Class2,
-  Class3,
-  Class4,
-  Class5,
-  Class6,
-  Class7,
-  Class8,
-  Class9,
   Count
 };
 
 const char* tr(Language lang, TextId id);
 // The shared table, for tests.
 std::span<const TextPair> common_texts();
-// Name of Fashion-MNIST class 0..9 ("?" outside).
+// Name of Fashion-MNIST class 0..9 ("?" outside): figures/words.h class_words.
 const char* class_name(Language lang, int label);
 const char* language_code(Language lang);  // "en" | "ko"
 const char* language_name(Language lang);  // "English" | "한국어" (always in its own language)

@@ -593,7 +593,7 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   // The predictions of the p100 checkpoints found (here the vit) for the same test image, classes in words.
   std::stringstream predictions;
   predictions << std::ifstream(out / "predictions.csv").rdbuf();
-  EXPECT_EQ(predictions.str().rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << predictions.str();
+  EXPECT_EQ(predictions.str().rfind("model,class,class_name,probability\nvit_p100,1,T-shirt/top,", 0), 0u) << predictions.str();
   for (const char* csv : {"attention_grid.csv", "erf_grid.csv"}) {
     std::stringstream text;
     text << std::ifstream(out / csv).rdbuf();

@@ -151,6 +151,17 @@ TEST(FigureWords, CheckpointsInWords) {
   EXPECT_NE(checkpoint_color("vit_p001").b, checkpoint_color("cnn_p001").b);
 }
 
+TEST(FigureWords, FamiliesAndClassesInWords) {
+  EXPECT_EQ(family_words("hybrid", Language::Ko), "하이브리드");
+  EXPECT_EQ(family_words("rvit", Language::En), "ViT + rel. bias");
+  EXPECT_EQ(family_words("mlp", Language::En), "mlp");  // not a family of the table: as it is
+  EXPECT_EQ(known_family_words("mlp", Language::En), nullptr);
+  EXPECT_STREQ(class_words(0, Language::En), "T-shirt/top");
+  EXPECT_STREQ(class_words(9, Language::Ko), "앵클 부츠");
+  EXPECT_STREQ(class_words(10, Language::En), "?");
+  EXPECT_STREQ(class_words(-1, Language::Ko), "?");
+}
+
 TEST(FigureBuilders, CkaHasWordsNumbersFromOneAndAColourBar) {
   CkaResult r{{"embed", "blocks.0", "blocks.1"}, {"stem", "stages.0.0"}, {1, 0.5, 0.5, 1, 0.2, 0.3}, 200, 100};
   const Figure f = cka_figure(r, "vit_p100", "cnn_p001", Language::En);
