@@ -323,6 +323,17 @@ Result<Tensor> attention_map(const AttentionImage& a, int layer, int head, bool 
   return patch < 0 ? cls_map(*s, 0, layer, head) : token_map(*s, 0, layer, head, patch);
 }
 
+float shared_map_max(const AttentionImage& a, int layer, int head, bool use_rollout, int patch) {
+  float top = 0.0f;
+  const auto add = [&](const Result<Tensor>& m) {
+    if (m && !m->data.empty()) top = std::max(top, *std::max_element(m->data.begin(), m->data.end()));
+  };
+  for (int l = 0; l < a.distance.layers; ++l)
+    for (int h = 0; h < a.distance.heads; ++h) add(attention_map(a, l, h, false, patch));
+  add(attention_map(a, layer, head, use_rollout, patch));
+  return top;
+}
+
 Result<AttentionDistance> mean_attention_distance(const Model& model, const Tensor& x, int batch) {
   if (x.rank() != 4 || x.dim(0) == 0) return Error{"input must be [N, C, S, S] with N > 0, got " + x.shape_str()};
   if (batch <= 0) return Error{"batch must be positive"};

@@ -115,6 +115,9 @@ Result<AttentionImage> analyse_attention(const Model& model, const Tensor& x, bo
 // The grid x grid map for (layer, head): the CLS row, or the row of `patch` (>= 0); with `use_rollout`, the same
 // row of the rollout through `layer` (then `head` is not used).
 Result<Tensor> attention_map(const AttentionImage& a, int layer, int head, bool use_rollout, int patch);
+// The top of one colour scale shared by every map shown of the row of `patch` (as attention_map): the largest value
+// of all layers x heads maps and of the enlarged map (layer, head, use_rollout); 0 when none can be drawn.
+float shared_map_max(const AttentionImage& a, int layer, int head, bool use_rollout, int patch);
 
 // Runs `model` over x [N, C, S, S] in batches of `batch` images, tracing only the attention, and
 // returns the mean over the N images of the per-image attention distance. An error for a cnn.

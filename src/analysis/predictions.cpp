@@ -35,11 +35,15 @@ int count_correct(const Tensor& logits, std::span<const uint8_t> labels) {
   return correct;
 }
 
-Tensor test_set_input(const LabeledImages& set, int first, int count, const InputSpec& spec) {
+std::vector<float> test_set_pixels(const LabeledImages& set, int first, int count) {
   const size_t px = static_cast<size_t>(set.rows) * set.cols;
   std::vector<float> pixels(px * count);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = set.images[first * px + i] / 255.0f;
-  return make_input(pixels, count, spec);
+  return pixels;
+}
+
+Tensor test_set_input(const LabeledImages& set, int first, int count, const InputSpec& spec) {
+  return make_input(test_set_pixels(set, first, count), count, spec);
 }
 
 Result<LabelSmoothing> recorded_label_smoothing(const std::string& metadata_json, int classes) {

@@ -18,7 +18,9 @@ std::vector<double> softmax_probs(std::span<const float> logits);
 std::vector<int> top_classes(std::span<const double> probs, int k);
 // Rows of logits [B, K] whose argmax (first maximum) equals labels[b].
 int count_correct(const Tensor& logits, std::span<const uint8_t> labels);
-// Test images [first, first + count) of `set` (bytes / 255) as model input [count, 1, S, S].
+// Test images [first, first + count) of `set` as pixels in [0, 1] (bytes / 255), [count, rows, cols] row-major.
+std::vector<float> test_set_pixels(const LabeledImages& set, int first, int count);
+// The same images as model input [count, 1, S, S].
 Tensor test_set_input(const LabeledImages& set, int first, int count, const InputSpec& spec);
 
 // Label smoothing in training: the loss's target keeps 1 - eps on the true class and spreads eps evenly over the K

@@ -449,8 +449,7 @@ Status EquivarianceAccumulator::add(const LabeledImages& set, int first, int cou
   const size_t px = static_cast<size_t>(kDigitSize) * kDigitSize;
   for (int b0 = first; b0 < first + count; b0 += kEquivarianceBatch) {
     const int m = std::min(kEquivarianceBatch, first + count - b0);
-    std::vector<float> pixels(px * m);
-    for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = set.images[b0 * px + i] / 255.0f;
+    const std::vector<float> pixels = test_set_pixels(set, b0, m);
     Trace base({TraceKind::Layer});
     Result<Tensor> y0 = model.forward(make_input(pixels, m, model.input_spec()), &base);
     if (!y0) return y0.error();

@@ -41,10 +41,8 @@ Status write_attention_grid(const Checkpoint& cp, const LabeledImages& set, int 
   const InputSpec& spec = cp.model->input_spec();
   Result<AttentionImage> a = analyse_attention(*cp.model, test_set_input(set, index, 1, spec), false);
   if (!a) return a.error();
-  const size_t pixels = static_cast<size_t>(set.rows) * set.cols;
-  std::vector<float> image(pixels);
-  for (size_t i = 0; i < pixels; ++i) image[i] = set.images[index * pixels + i] / 255.0f;
-  const AttentionMaps maps{&*a, cp.name, model_view(image, set.cols, spec), spec.size, -1, std::nullopt};
+  const AttentionMaps maps{&*a, cp.name, model_view(test_set_pixels(set, index, 1), set.cols, spec), spec.size, -1,
+                           std::nullopt};
   const Figure f = attention_grid_figure(maps, L);
   if (Status st = write_figure(f, fonts, stem + ".png"); !st) return st;
   return write_text(stem + ".csv", maps_csv(f));

@@ -111,6 +111,38 @@ Figure attention_grid_figure(const AttentionMaps& m, Language L) {
   return f;
 }
 
+Figure bias_kernels_figure(const BiasKernels& k, const std::string& checkpoint, Language L) {
+  Figure f = labelled_figure(
+      L, {"Learned relative-position bias: every layer and head", "학습된 상대 위치 편향: 모든 층과 헤드"},
+      {"Each small map is one head's bias over where a key patch lies relative to the query patch (the dot): the "
+       "brighter a cell, the more that offset's attention is kept before the content is compared; 1 = the offset "
+       "the head favours most.",
+       "작은 맵 하나는 한 헤드의 편향입니다. 질의 패치(점)를 기준으로 키 패치가 놓인 위치마다, 밝을수록 내용을 "
+       "비교하기 전에 그 위치의 어텐션이 더 많이 남습니다. 1 = 그 헤드가 가장 선호하는 위치입니다."},
+      {"head", "헤드"}, {"layer (1 = nearest the input)", "층 (1 = 입력 쪽)"});
+  f.title += " (" + checkpoint_words(checkpoint, L) + ")";
+  MapGrid g;
+  g.rows = k.layers;
+  g.cols = k.heads;
+  g.map_side = k.kernels.empty() ? 0 : static_cast<int>(k.kernels.front().dim(-1));
+  g.image_side = g.map_side;  // no image under the kernels: the marks are in cells
+  g.scale = MapScale::Shared;
+  g.vmax = 1.0;
+  g.value_label = pick(L, "factor exp(b - max b)", "배율 exp(b - max b)");
+  const double centre = g.map_side / 2.0;  // the middle of the odd side's centre cell: offset 0
+  for (const Tensor& kernel : k.kernels) {
+    const Tensor w = relative_bias_weights(kernel);
+    Panel p;
+    p.map.assign(w.data.begin(), w.data.end());
+    p.dot = std::array{centre, centre};
+    g.panels.push_back(std::move(p));
+  }
+  for (int l = 0; l < k.layers; ++l) f.y_ticks.push_back(std::to_string(l + 1));
+  for (int h = 0; h < k.heads; ++h) f.x_ticks.push_back(std::to_string(h + 1));
+  f.maps = std::move(g);
+  return f;
+}
+
 Figure attention_map_figure(const AttentionMaps& m, int layer, int head, bool rollout, Language L) {
   const std::string l = std::to_string(layer + 1), h = std::to_string(head + 1);
   const std::string which = rollout ? (L == Language::Ko ? l + "층까지의 롤아웃" : "rollout through layer " + l)

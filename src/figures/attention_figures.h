@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/attention.h"
+#include "analysis/position.h"
 #include "figures/figure.h"
 
 namespace vc {
@@ -31,6 +32,11 @@ struct AttentionMaps {
 // The layers x heads grid of maps (layer 1 at the top, head 1 on the left), each the row of attention_map over the
 // patch grid laid over the input, with a colour bar (the shared range, else the share of each map's largest weight).
 Figure attention_grid_figure(const AttentionMaps& maps, Language L);
+// An rvit's learned relative-position bias, one kernel per layer and head (analysis/position.h
+// relative_bias_kernels; the rvit grid shows each beside its map): each kernel's relative_bias_weights over the
+// offsets from the query patch (key minus query, the centre cell: offset 0, marked), on one scale from 0 to 1. Its
+// maps_csv cells count from 1: cell (r, c) is the offset (r - g, c - g) for a grid of side g.
+Figure bias_kernels_figure(const BiasKernels& kernels, const std::string& checkpoint, Language L);
 // One map enlarged: (layer, head), or with `rollout` the rollout through `layer` (0-based; shown from 1).
 Figure attention_map_figure(const AttentionMaps& maps, int layer, int head, bool rollout, Language L);
 

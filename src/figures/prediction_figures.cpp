@@ -36,10 +36,10 @@ Figure predictions_figure(std::span<const Measured<std::vector<double>>> models,
 
 std::string predictions_csv(std::span<const Measured<std::vector<double>>> models,
                             std::span<const std::string> class_names) {
-  TextTable t{{"model", "class", "class_name", "probability"}, {}};
+  TextTable t{{"model", "label", "class_name", "probability"}, {}};
   for (const Measured<std::vector<double>>& m : models)
     for (size_t c = 0; c < m.result->size(); ++c)
-      t.rows.push_back({m.checkpoint, std::to_string(c + 1), c < class_names.size() ? class_names[c] : "",
+      t.rows.push_back({m.checkpoint, std::to_string(c), c < class_names.size() ? class_names[c] : "",
                         csv_number((*m.result)[c])});
   return table_csv(t);
 }

@@ -14,7 +14,8 @@ namespace vc {
 // unknown, e.g. a drawn image).
 Figure predictions_figure(std::span<const Measured<std::vector<double>>> models,
                           std::span<const std::string> class_names, int true_class, Language L);
-// The same numbers as CSV: "model,class,class_name,probability" (class from 1, probability in [0, 1]).
+// The same numbers as CSV: "model,label,class_name,probability" (label: the dataset's class number 0..9, as
+// `vitcnn predict` and the test set give it; probability in [0, 1]).
 std::string predictions_csv(std::span<const Measured<std::vector<double>>> models,
                             std::span<const std::string> class_names);
 

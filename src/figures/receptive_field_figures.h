@@ -40,7 +40,7 @@ struct ErfRow {
 Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L);
 
 // The Receptive field view's map: one unit's ERF at `layer` (0-based) of `checkpoint`, over `image` (the input as
-// the model sees it, figures/attention_figures.h model_view; empty for a mean over `images` test images), with
+// the model sees it, figures/figure.h model_view; empty for a mean over `images` test images), with
 // opacity `opacity` over it, the TRF box, the centre and the r90 / r50 circles.
 struct ErfMap {
   const Erf* erf = nullptr;

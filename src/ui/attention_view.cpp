@@ -145,17 +145,6 @@ const AttentionImage* latest_attention_image(const AppState& app, const std::str
   return nullptr;
 }
 
-float attention_shared_max(const AttentionImage& a, const AttentionViewState& v, int patch) {
-  float top = 0.0f;
-  auto add = [&](const Result<Tensor>& m) {
-    if (m && !m->data.empty()) top = std::max(top, *std::max_element(m->data.begin(), m->data.end()));
-  };
-  for (int l = 0; l < a.distance.layers; ++l)
-    for (int h = 0; h < a.distance.heads; ++h) add(attention_map(a, l, h, false, patch));
-  add(attention_map(a, v.layer, v.head, v.rollout, patch));
-  return top;
-}
-
 bool attention_family_is_cnn(const AppState& app) { return std::string(kFamilies[app.attention.family]) == "cnn"; }
 
 std::string attention_checkpoint(const AppState& app) {
@@ -284,7 +273,7 @@ nlohmann::json attention_query(const AppState& app) {
     out["status"] = "ready";  // the sizes and distances came with checkpoint_json
     Result<Tensor> m = attention_map(*image.value, v.layer, v.head, v.rollout, v.hover_patch);
     if (m) out["cls_map"] = m->data;
-    if (v.shared_scale) out["shared_max"] = attention_shared_max(*image.value, v, v.hover_patch);
+    if (v.shared_scale) out["shared_max"] = shared_map_max(*image.value, v.layer, v.head, v.rollout, v.hover_patch);
   }
   return out;
 }

@@ -42,10 +42,6 @@ JobView<AttentionAverage> attention_average_job(const AppState& app, const std::
 // (so the view keeps showing the previous input's maps for the frame the new ones take), else nullptr.
 const AttentionImage* latest_attention_image(const AppState& app, const std::string& checkpoint);
 
-// The colour range's top shared by every map of the view when AttentionViewState::shared_scale is on: the largest
-// value of all heads' maps (CLS, or `patch`'s row when >= 0) and of the enlarged map (the rollout when shown).
-float attention_shared_max(const AttentionImage& a, const AttentionViewState& v, int patch);
-
 // True when the chosen family is the cnn (no attention to show).
 bool attention_family_is_cnn(const AppState& app);
 // The checkpoint names the view uses now ("vit_p100"), the compare one "" when there is none, and rvit's

@@ -158,8 +158,8 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
   help_marker(tr(L, AttentionText::GridHelp));
   ImGui::SameLine();
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::GridTitle)
-                                           : format_text(tr(L, AttentionText::GridTitlePatch), shown_patch / d.grid,
-                                                         shown_patch % d.grid).c_str());
+                                           : format_text(tr(L, AttentionText::GridTitlePatch), shown_patch / d.grid + 1,
+                                                         shown_patch % d.grid + 1).c_str());
   if (with_kernels) {
     ImGui::TextWrapped("%s", tr(L, AttentionText::KernelLine));
     ImGui::SameLine();
@@ -202,6 +202,13 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
   }
   const auto grid_figure = [&] { return attention_grid_figure(shown_maps(app, model, a, shown_patch, shared), L); };
   export_buttons(app, "attention_grid", [&] { return maps_csv(grid_figure()); }, grid_figure);
+  if (with_kernels && app.platform.save_file) {  // on the grid's export line
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", tr(L, AttentionText::KernelExport));
+    ImGui::SameLine();
+    const auto kernels_figure = [&] { return bias_kernels_figure(*kernels, attention_checkpoint(app), L); };
+    export_buttons(app, "attention_bias_kernels", [&] { return maps_csv(kernels_figure()); }, kernels_figure);
+  }
   notice_caption(app, tr(app.ui.language, AttentionText::GridNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -237,8 +244,8 @@ void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, in
     export_buttons(app, "attention_map", [&] { return maps_csv(map_figure()); }, map_figure);
   }
   ImGui::TextWrapped("%s", shown_patch < 0 ? tr(L, AttentionText::ShowingCls)
-                                           : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid,
-                                                         shown_patch % d.grid).c_str());
+                                           : format_text(tr(L, AttentionText::ShowingPatch), shown_patch / d.grid + 1,
+                                                         shown_patch % d.grid + 1).c_str());
   ImGui::SliderFloat(tr(L, AttentionText::Opacity), &v.opacity, 0.0f, 1.0f, "%.2f");
   record_rect(app, "attention.opacity");
   ImGui::Checkbox(tr(L, AttentionText::Rollout), &v.rollout);
@@ -443,7 +450,7 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   ImGui::BeginGroup();
   const float side = model.input_spec().size * 5.0f * ui_scale();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(side, ImGui::GetFontSize() * 22.0f));
-  ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::PosSimTitle), patch / *grid, patch % *grid).c_str());
+  ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::PosSimTitle), patch / *grid + 1, patch % *grid + 1).c_str());
   ImGui::SameLine();
   help_marker(format_text(tr(L, AttentionText::PosSimHelp), *grid * *grid).c_str());
   const MapPlacement at{ImGui::GetCursorScreenPos(), side};
@@ -497,7 +504,7 @@ void panel_attention(AppState& app) {
   token_line(app, *model, *a);
   const int patch = shown_patch < a->distance.grid * a->distance.grid ? shown_patch : -1;
   const std::optional<float> shared =
-      v.shared_scale ? std::optional<float>(attention_shared_max(*a, v, patch)) : std::nullopt;
+      v.shared_scale ? std::optional<float>(shared_map_max(*a, v.layer, v.head, v.rollout, patch)) : std::nullopt;
   map_grid(app, *model, *a, patch, shared, &hover);
   const float gap = ImGui::GetFontSize() * 1.5f;
   ImGui::SameLine(0.0f, gap);

@@ -79,6 +79,11 @@ std::vector<int> shown_classes(const AppState& app, const std::vector<double>& p
   return all;
 }
 
+// The true class of the shown image: a test image as it is, else none (-1).
+int shown_truth(const AppState& app) {
+  return app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
+}
+
 // The label smoothing a shown model was trained with, as its file records it (none for a file that records none).
 std::optional<LabelSmoothing> smoothing_of(const AppState& app, int family) {
   const ModelEntry* e = model_entry(app, shown_name(app, family));
@@ -120,7 +125,7 @@ const Prediction* draw_prediction(AppState& app, int family, const Model* model)
     return nullptr;
   }
   const Prediction* p = view.value;
-  const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
+  const int truth = shown_truth(app);
   for (int c : shown_classes(app, p->probs)) {
     const bool correct = c == truth;
     if (correct) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.25f, 0.65f, 0.3f, 1.0f));
@@ -145,7 +150,7 @@ void prediction_export(AppState& app, const std::vector<Measured<std::vector<dou
   const Language L = app.ui.language;
   std::vector<std::string> classes;
   for (int c = 0; c < kClassCount; ++c) classes.emplace_back(class_name(L, c));
-  const int truth = app.input.source == InputSource::Gallery && !app.input.edited ? app.input.gallery_label : -1;
+  const int truth = shown_truth(app);
   export_buttons(app, "predictions", [&] { return predictions_csv(shown, classes); },
                  [&] { return predictions_figure(shown, classes, truth, L); });
 }

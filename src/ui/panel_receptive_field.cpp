@@ -170,10 +170,11 @@ std::optional<RfUnit> erf_map(AppState& app, const Model& model, const RfSelecti
 // The shown map as CSV: one row per input pixel, with whether it lies in the unit's (clipped) TRF box.
 std::string map_csv(const Erf& e) {
   const int side = static_cast<int>(e.map.dim(0));
-  std::string out = "row,col,erf,in_trf_box\n";
+  std::string out = "input_row,input_column,erf,in_trf_box\n";  // pixels numbered from 1, as on the figure's axes
   for (int r = 0; r < side; ++r)
     for (int c = 0; c < side; ++c)
-      out += std::to_string(r) + "," + std::to_string(c) + "," + csv_number(e.map.data[static_cast<size_t>(r) * side + c]) +
+      out += std::to_string(r + 1) + "," + std::to_string(c + 1) + "," +
+             csv_number(e.map.data[static_cast<size_t>(r) * side + c]) +
              "," + (e.field.clipped.contains(r, c) ? "1" : "0") + "\n";
   return out;
 }
@@ -281,7 +282,7 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::BeginGroup();
   const int layer = sel.layer + 1;
   const std::string title = sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer)
-                                          : format_text(tr(L, RfText::MapTitle), sel.shown.row, sel.shown.col, layer);
+                                          : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer);
   help_marker(tr(L, RfText::MapHelp));
   ImGui::SameLine();
   ImGui::TextWrapped("%s", title.c_str());
@@ -293,7 +294,6 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
     colormap_legend("##legend", 0.0f, vmax, "%.3g", side);
   }
   ImGui::EndGroup();
-  record_rect(app, "rf.figure.map");
   if (erf) {
     export_buttons(app, "receptive_field_map", [erf] { return map_csv(*erf); }, [&] {
       // The mean over test images is about no image in particular: drawn alone, as on screen.

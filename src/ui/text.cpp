@@ -28,8 +28,11 @@ constexpr TextRow<TextId> kRows[] = {
      "%s 열림: %s 체크포인트, 이제 모든 보기에서 %s 선택지로 쓸 수 있습니다"},
     {TextId::CheckpointOpenFailed, "Could not open the checkpoint %s", "체크포인트를 열 수 없습니다: %s"},
     {TextId::ExportPng, "PNG", "PNG"},
-    {TextId::ExportPngHelp, "Save this figure as a PNG image, as it is on screen.",
-     "이 그림을 화면에 보이는 그대로 PNG 이미지로 저장합니다."},
+    {TextId::ExportPngHelp,
+     "Save this figure as a slide image (PNG, 1600 px wide, with its title, axes and colour bar), the picture "
+     "vitcnn figures draws of the same result.",
+     "이 그림을 슬라이드용 이미지로 저장합니다 (PNG, 폭 1600 픽셀, 제목·축·색 막대 포함). vitcnn figures가 같은 결과로 "
+     "그리는 그림과 같습니다."},
     {TextId::ExportCsv, "CSV", "CSV"},
     {TextId::ExportCsvHelp, "Save the numbers behind this figure as a CSV table.",
      "이 그림의 숫자들을 CSV 표로 저장합니다."},

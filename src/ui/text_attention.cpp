@@ -147,6 +147,7 @@ constexpr TextRow<AttentionText> kRows[] = {
     {AttentionText::KernelLine,
      "Next to each map: the bias that head adds for each offset between two patches (the kernel it learned).",
      "각 맵 옆: 그 헤드가 두 패치 사이의 위치 차이마다 더하는 편향 (헤드가 학습한 커널)."},
+    {AttentionText::KernelExport, "Bias kernels:", "편향 커널:"},
     {AttentionText::KernelHelp,
      "rvit adds to every attention score of a patch query i and a patch key j a learned number that depends only on "
      "where j is relative to i: logit = q_i . k_j / sqrt(d) + b_h(row_j - row_i, col_j - col_i), one table b_h per "

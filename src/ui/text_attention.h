@@ -53,6 +53,7 @@ enum class AttentionText {
   Control,
   SeriesControl,
   KernelLine,
+  KernelExport,
   KernelHelp,
   KernelTooltip,
   LocalityTitle,

@@ -318,6 +318,28 @@ TEST(Attention, AttentionMapPicksTheClsRowAPatchRowOrTheRollout) {
   EXPECT_TRUE(attention_map(no_rollout, 0, 0, false, -1).ok());
 }
 
+// The shared colour scale's top: no map of the grid or the enlarged map exceeds it, one of them reaches it, and the
+// enlarged rollout counts only when it is the one shown.
+TEST(Attention, SharedMapMaxIsTheLargestValueOfEveryShownMap) {
+  const AttentionImage a = random_image(3, 2, 3, 4.0, 22);
+  for (const int patch : {-1, 4}) {
+    float grid_top = 0.0f;
+    for (int l = 0; l < 3; ++l)
+      for (int h = 0; h < 2; ++h) {
+        const Tensor m = attention_map(a, l, h, false, patch).value();
+        grid_top = std::max(grid_top, *std::max_element(m.data.begin(), m.data.end()));
+      }
+    EXPECT_EQ(shared_map_max(a, 1, 1, false, patch), grid_top) << patch;
+    const Tensor r = attention_map(a, 2, 0, true, patch).value();
+    EXPECT_EQ(shared_map_max(a, 2, 0, true, patch), std::max(grid_top, *std::max_element(r.data.begin(), r.data.end())))
+        << patch;
+  }
+  AttentionImage none = a;
+  none.probs.clear();
+  none.rollouts.clear();
+  EXPECT_EQ(shared_map_max(none, 0, 0, false, -1), 0.0f);  // nothing to draw
+}
+
 TEST(Attention, PatchRowSkipsTheClsColumn) {
   // A [5, 5] matrix (CLS + a 2 x 2 grid) holding 10 * row + column.
   Tensor m({5, 5});

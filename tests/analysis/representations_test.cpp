@@ -207,6 +207,16 @@ LabeledImages random_images(int count, uint32_t seed, int left = 8, int right = 
   return set;
 }
 
+// The test set's bytes as pixels: byte / 255, images [first, first + count) in order; the model input made of them.
+TEST(TestSetPixels, AreTheBytesOverTwoFiftyFiveInOrder) {
+  const LabeledImages set = random_images(5, 3);
+  const std::vector<float> p = test_set_pixels(set, 2, 2);
+  ASSERT_EQ(p.size(), 2u * 28 * 28);
+  for (size_t i = 0; i < p.size(); ++i) EXPECT_EQ(p[i], set.images[2 * 28 * 28 + i] / 255.0f) << i;
+  const InputSpec spec{32, 2};
+  EXPECT_EQ(test_set_input(set, 2, 2, spec).data, make_input(p, 2, spec).data);
+}
+
 TEST(CkaModels, ModelWithItselfHasUnitDiagonalAndTwoModelsAreTransposes) {
   const std::unique_ptr<Model> vit = model_of(kVit, 1), cnn = model_of(kCnn, 2);
   ASSERT_TRUE(vit && cnn);

@@ -42,7 +42,9 @@ export function serve(dir) {
 // Debian's Chromium, headless, in a fresh profile, with playwright context options (viewport, deviceScaleFactor...).
 // Every console error, page error, failed request and HTTP error lands in `problems`, and so does every request to
 // another origin than `origin` when it is given, and every request that is not a GET. close() closes the browser and
-// removes the profile (`profile`: its folder, named on the browser's command line).
+// removes the profile (`profile`: its folder, named on the browser's command line). settled() waits until no request
+// of the page is in flight: a test that leaves a page (a new URL) waits for it first, so a download the page started
+// (a checkpoint the last view asked for) is not cut off by the test and reported as a failed request.
 export async function launch(contextOptions, origin = '') {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vitcnn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -55,18 +57,28 @@ export async function launch(contextOptions, origin = '') {
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('requestfailed', (r) => problems.push('failed request: ' + r.url()));
+  const inFlight = new Set();
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => {
+    inFlight.delete(r);
+    problems.push('failed request: ' + r.url());
+  });
   page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (origin && url.protocol !== 'data:' && url.origin !== origin) problems.push('request to another origin: ' + url);
     // The page only reads: nothing the user draws or drops is ever sent (docs/robustness.md).
     if (r.method() !== 'GET') problems.push(`${r.method()} request (the page must only read): ${url}`);
+    inFlight.add(r);
   });
   return {
     page,
     problems,
     profile,
+    async settled(timeoutMs = 60000) {
+      for (const end = Date.now() + timeoutMs; inFlight.size > 0 && Date.now() < end;)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    },
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

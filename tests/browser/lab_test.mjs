@@ -47,8 +47,10 @@ async function openSession(origin, contextOptions, { provokesFailures = false } 
     state: () => query('state'),
     inputImage: async () => (await query('input')).image,
     waitFor: (fn, arg) => page.waitForFunction(fn, arg, { timeout: STEP_TIMEOUT_MS }),
-    // Loads the page and waits until the lab reports its first frame with data drawn; false on a page error.
+    // Loads the page (once the page shown has no download in flight) and waits until the lab reports its first
+    // frame with data drawn; false on a page error.
     async load(url) {
+      await browser.settled();
       const started = Date.now();
       await page.goto(origin + url);
       await page.waitForFunction(() => window.labReady === true || !!window.labError, null,

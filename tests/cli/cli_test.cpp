@@ -582,10 +582,8 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   const InputSpec& spec = (*vit)->input_spec();
   Result<AttentionImage> a = analyse_attention(**vit, test_set_input(*set, 0, 1, spec), false);
   ASSERT_TRUE(a.ok());
-  std::vector<float> image0(28 * 28);
-  for (size_t i = 0; i < image0.size(); ++i) image0[i] = set->images[i] / 255.0f;
-  const Figure grid =
-      attention_grid_figure({&*a, "vit_p100", model_view(image0, 28, spec), spec.size, -1, std::nullopt}, Language::En);
+  const Figure grid = attention_grid_figure(
+      {&*a, "vit_p100", model_view(test_set_pixels(*set, 0, 1), 28, spec), spec.size, -1, std::nullopt}, Language::En);
   Result<std::vector<uint8_t>> grid_png = render_png(grid, fonts.fonts());
   ASSERT_TRUE(grid_png.ok()) << grid_png.error().message;
   EXPECT_TRUE(*grid_png == *read_file((out / "attention_grid.png").string())) << "attention_grid.png differs";
@@ -593,7 +591,7 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   // The predictions of the p100 checkpoints found (here the vit) for the same test image, classes in words.
   std::stringstream predictions;
   predictions << std::ifstream(out / "predictions.csv").rdbuf();
-  EXPECT_EQ(predictions.str().rfind("model,class,class_name,probability\nvit_p100,1,T-shirt/top,", 0), 0u) << predictions.str();
+  EXPECT_EQ(predictions.str().rfind("model,label,class_name,probability\nvit_p100,0,T-shirt/top,", 0), 0u) << predictions.str();
   for (const char* csv : {"attention_grid.csv", "erf_grid.csv"}) {
     std::stringstream text;
     text << std::ifstream(out / csv).rdbuf();

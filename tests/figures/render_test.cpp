@@ -365,6 +365,41 @@ Erf toy_erf(float peak) {
   return e;
 }
 
+// Kernels of 3 x 3 offsets (a 2 x 2 patch grid) for 2 layers x 3 heads: the weights, numbered from 1, the query's
+// offset marked at the centre, one scale from 0 to 1.
+TEST_F(FigureTest, BiasKernelsAreTheirWeightsWithTheCentreMarked) {
+  BiasKernels k;
+  k.layers = 2;
+  k.heads = 3;
+  for (int i = 0; i < 6; ++i) {
+    Tensor t({3, 3});
+    for (int j = 0; j < 9; ++j) t.data[j] = 0.1f * static_cast<float>(i - j);
+    k.kernels.push_back(t);
+  }
+  const Figure f = bias_kernels_figure(k, "rvit_p010", Language::En);
+  ASSERT_TRUE(f.maps.has_value());
+  EXPECT_EQ(f.maps->rows, 2);
+  EXPECT_EQ(f.maps->cols, 3);
+  EXPECT_EQ(f.maps->map_side, 3);
+  EXPECT_TRUE(f.maps->image.empty());
+  EXPECT_EQ(f.maps->scale, MapScale::Shared);
+  EXPECT_EQ(f.maps->vmax, 1.0);
+  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_NE(f.title.find("ViT + rel. bias, 10 % of the data"), std::string::npos);
+  ASSERT_EQ(f.maps->panels.size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    const Tensor w = relative_bias_weights(k.kernels[i]);
+    EXPECT_EQ(f.maps->panels[i].map, std::vector<double>(w.data.begin(), w.data.end()));
+    EXPECT_EQ(*std::max_element(f.maps->panels[i].map.begin(), f.maps->panels[i].map.end()), 1.0);
+    ASSERT_TRUE(f.maps->panels[i].dot.has_value());
+    EXPECT_EQ((*f.maps->panels[i].dot)[0], 1.5);
+  }
+  const Result<FigureImage> image = render_figure(f, fonts());
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  EXPECT_GE(image->width, 1600);
+}
+
 TEST(FigureBuilders, ErfGridRowsInWordsColumnsFromOne) {
   const Erf a = toy_erf(2.0f), b = toy_erf(8.0f);
   const ErfRow rows[] = {{"cnn_p100", false, {&a, &b}, {false, true}}, {"cnn_p100", true, {&a}, {false}}};
@@ -473,8 +508,8 @@ TEST(FigureBuilders, PredictionsSideBySideWithClassesInWords) {
   EXPECT_NE(f.how_to_read.find("true class: Bag, small."), std::string::npos) << f.how_to_read;
   EXPECT_EQ(predictions_figure(models, classes, -1, Language::En).how_to_read.find("true class"), std::string::npos);
   const std::string csv = predictions_csv(models, classes);
-  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,T-shirt/top,0.7\n", 0), 0u) << csv;
-  EXPECT_NE(csv.find("\ncnn_p001,3,\"Bag, small\",0.8\n"), std::string::npos) << csv;
+  EXPECT_EQ(csv.rfind("model,label,class_name,probability\nvit_p100,0,T-shirt/top,0.7\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\ncnn_p001,2,\"Bag, small\",0.8\n"), std::string::npos) << csv;
 }
 
 }  // namespace

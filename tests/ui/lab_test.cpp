@@ -312,6 +312,23 @@ TEST_F(LabTest, GalleryArrivesLaterThenLabIsReady) {
   EXPECT_TRUE(query("rects").contains("gallery.29"));
 }
 
+// A clipboard that refused the link (the page hears it after "Copy link" answered): an error on the status line
+// with the reason, in the lab's language.
+TEST_F(LabTest, RefusedLinkCopyIsAnErrorWithItsReason) {
+  create();
+  frames(2);
+  lab_link_copy_failed(*app_, "no permission");
+  json state = query("state");
+  EXPECT_TRUE(state["message_is_error"].get<bool>());
+  EXPECT_EQ(state["message"], "Could not copy the link: no permission");
+  lab_apply_view_state(*app_, "lang=ko");
+  frame();
+  lab_link_copy_failed(*app_, "no permission");
+  state = query("state");
+  EXPECT_TRUE(state["message_is_error"].get<bool>());
+  EXPECT_EQ(state["message"], "링크를 복사하지 못했습니다: no permission");
+}
+
 TEST_F(LabTest, FailedFetchShowsErrorAndKeepsRunning) {
   Platform p = assets_.platform();
   p.fetch = [](const std::string& path, FetchDone done) { done({}, "HTTP 404 for " + path); };
@@ -803,7 +820,7 @@ TEST_F(LabTest, PredictionsExportTheShownModelsSideBySide) {
   click("export.predictions.csv");
   ASSERT_TRUE(saved_files_.count("predictions.csv"));
   const std::string csv(saved_files_["predictions.csv"].begin(), saved_files_["predictions.csv"].end());
-  EXPECT_EQ(csv.rfind("model,class,class_name,probability\nvit_p100,1,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(csv.rfind("model,label,class_name,probability\nvit_p100,0,", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + kFamilyCount * kClassCount);
 }
 
@@ -1036,6 +1053,42 @@ TEST_F(AttentionViewTest, MapExportsAreSlideFiguresOfTheShownMaps) {
   EXPECT_FLOAT_EQ(static_cast<float>(map.maps->vmax), query("attention")["shared_max"].get<float>());
   EXPECT_EQ(map.maps->panels[0].map, std::vector<double>(cls.begin(), cls.end()));
   EXPECT_EQ(map.maps->value_label, "attention weight");
+}
+
+// rvit's bias kernels export as their own slide figure (figures/attention_figures.h bias_kernels_figure): every
+// kernel's relative_bias_weights, numbered from 1; a plain vit has no such export.
+TEST_F(AttentionViewTest, RvitBiasKernelsExportAsASlideFigure) {
+  create_saving();
+  frames(2);
+  ASSERT_TRUE(lab_ready(*app_));
+  click("tab.attention");
+  ready_attention();
+  EXPECT_FALSE(query("rects").contains("export.attention_bias_kernels.png"));
+  click("attention.model.rvit");
+  ready_attention();
+  const Model* rvit = model_or_request(*app_, "rvit_p100");
+  ASSERT_NE(rvit, nullptr);
+  click("export.attention_bias_kernels.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "attention_bias_kernels.png");
+  const Figure& f = capture->figure;
+  ASSERT_TRUE(f.maps.has_value());
+  EXPECT_EQ(f.maps->rows, 6);
+  EXPECT_EQ(f.maps->cols, 4);
+  EXPECT_EQ(f.y_ticks.front(), "1");
+  EXPECT_EQ(f.x_ticks.back(), "4");
+  EXPECT_NE(f.title.find("ViT + rel. bias, 100 % of the data"), std::string::npos) << f.title;
+  for (int l = 0; l < 6; ++l)
+    for (int h = 0; h < 4; ++h) {
+      const Tensor w = relative_bias_weights(relative_bias_kernel(*rvit, l, h).value());
+      EXPECT_EQ(f.maps->panels[l * 4 + h].map, std::vector<double>(w.data.begin(), w.data.end())) << l << "," << h;
+    }
+  frame();
+  click("export.attention_bias_kernels.csv");
+  ASSERT_TRUE(saved_files_.count("attention_bias_kernels.csv"));
+  const std::vector<uint8_t>& csv = saved_files_["attention_bias_kernels.csv"];
+  EXPECT_EQ(std::string(csv.begin(), csv.end()), maps_csv(f));
 }
 
 // rvit: the same maps and distances as the analysis, its bias kernels beside the maps, the position-embedding
@@ -1703,7 +1756,7 @@ TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndHandsThePlatformTheSlideFigures)
   ASSERT_TRUE(saved_.count("receptive_field_map.csv"));
   const std::string csv(saved_["receptive_field_map.csv"].begin(), saved_["receptive_field_map.csv"].end());
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 32 * 32 + 1);
-  EXPECT_EQ(csv.rfind("row,col,erf,in_trf_box\n", 0), 0u);
+  EXPECT_EQ(csv.rfind("input_row,input_column,erf,in_trf_box\n1,1,", 0), 0u);
   EXPECT_FALSE(query("state")["message_is_error"].get<bool>());
   click("export.receptive_field_growth.csv");
   const std::string growth(saved_["receptive_field_growth.csv"].begin(), saved_["receptive_field_growth.csv"].end());
