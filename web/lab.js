@@ -1,6 +1,6 @@
 // ViT vs CNN Lab, the page around the WebAssembly module: checks the browser, downloads the module with a
 // progress bar, starts it, and connects it to the page (assets, file picker, drag and drop, URL hash).
-// Tests and scripts use window.lab (query, openBytes, openFile) and wait for window.labReady (the test set and the
+// Tests and scripts use window.lab (query, openBytes, openFile, forgetResults) and wait for window.labReady (the test set and the
 // default models are in; window.labShown: the first frame, the overlay gone).
 'use strict';
 (function () {
@@ -191,6 +191,7 @@
     query: (what) => JSON.parse(Module.labQuery(what)),
     openBytes: (bytes, name) => Module.labOpenFile(bytes, name),
     openFile: openFile,
+    forgetResults: () => Module.labForgetResults(),
   };
 
   fileInput.addEventListener('change', () => {

@@ -84,6 +84,9 @@ const KernelTable& kernels_simd();
 // Native only: XNNPACK's GEMM, linear and conv2d forward, the simd kernels for the rest (src/kernels/native).
 const KernelTable& kernels_xnnpack();
 #endif
+// The bytes the simd kernels' scratch buffers hold on the calling thread: each buffer keeps the size of the largest
+// call that used it (so it is bounded by the largest layer run so far), and is never freed.
+size_t kernel_scratch_bytes();
 // Every backend's table: ref, simd (and xnnpack natively).
 std::span<const KernelTable* const> kernel_tables();
 // The table of kernel_tables() named `name` ("ref", "simd", natively "xnnpack"); null for an unknown name.

@@ -56,4 +56,6 @@ const KernelTable& kernels_simd() {
   return table;
 }
 
+size_t kernel_scratch_bytes() { return simd::scratch_bytes(); }
+
 }  // namespace vc

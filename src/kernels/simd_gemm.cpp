@@ -197,11 +197,23 @@ void gemm(int M, int N, int K, const float* a, size_t a_row, size_t a_col, PackB
     gemm_blocked<false>(M, N, K, a, a_col, a_col, pack_b, b_ctx, beta, C, ldc, ep);
 }
 
-float* scratch(ScratchSlot slot, size_t n) {
+namespace {
+std::vector<float>* scratch_buffers() {
   thread_local std::vector<float> buffers[kNumSlots];
-  std::vector<float>& buf = buffers[slot];
+  return buffers;
+}
+}  // namespace
+
+float* scratch(ScratchSlot slot, size_t n) {
+  std::vector<float>& buf = scratch_buffers()[slot];
   if (buf.size() < n) buf.resize(n);
   return buf.data();
+}
+
+size_t scratch_bytes() {
+  size_t bytes = 0;
+  for (int s = 0; s < kNumSlots; ++s) bytes += scratch_buffers()[s].capacity() * sizeof(float);
+  return bytes;
 }
 
 const char* gemm_tile() {

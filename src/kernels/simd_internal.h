@@ -19,6 +19,8 @@ using V = hn::Vec<D>;
 // Winograd (simd_winograd.cpp) uses its own slots: transformed weights, input tiles, products, row copies.
 enum ScratchSlot { kPackB, kBias, kCol, kPad, kWinoU, kWinoV, kWinoM, kWinoRows, kNumSlots };
 float* scratch(ScratchSlot slot, size_t n);
+// The bytes the calling thread's scratch buffers hold (kernel_scratch_bytes).
+size_t scratch_bytes();
 
 // Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead
 // of writing literals: LLVM's wasm backend rematerializes vector literals inside loops, and V8 builds each

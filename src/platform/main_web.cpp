@@ -64,6 +64,7 @@ EM_JS(void, js_install, (), {
     _vc_link_copy_failed(ptr);
     _free(ptr);
   };
+  Module.labForgetResults = function() { _vc_forget_results(); };
   Module.labDeliver = function(id, bytes, error) {
     var ptr = _malloc(Math.max(bytes.length, 1));
     HEAPU8.set(bytes, ptr);
@@ -186,6 +187,8 @@ EMSCRIPTEN_KEEPALIVE void vc_open_file(const uint8_t* bytes, int length, const c
 EMSCRIPTEN_KEEPALIVE void vc_apply_view(const char* view) { vc::g_lab->shell.apply_view_state(view); }
 
 EMSCRIPTEN_KEEPALIVE void vc_link_copy_failed(const char* reason) { vc::g_lab->shell.link_copy_failed(reason); }
+
+EMSCRIPTEN_KEEPALIVE void vc_forget_results() { vc::g_lab->shell.forget_results(); }
 
 EMSCRIPTEN_KEEPALIVE const char* vc_query(const char* what) {
   vc::g_lab->query_answer = vc::g_lab->shell.query(what);

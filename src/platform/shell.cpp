@@ -216,6 +216,12 @@ void Shell::link_copy_failed(const std::string& reason) {
   wake();
 }
 
+void Shell::forget_results() {
+  if (!app_) return;
+  lab_forget_results(*app_);
+  wake();
+}
+
 void Shell::apply_view_state(const std::string& view) {
   if (!app_) return;
   lab_apply_view_state(*app_, view);

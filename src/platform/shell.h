@@ -55,6 +55,8 @@ class Shell {
   void apply_view_state(const std::string& view);
   // The clipboard refused a link that share_link handed over (lab_link_copy_failed).
   void link_copy_failed(const std::string& reason);
+  // Frees the job cache (lab_forget_results): the memory figures before and after tell what it held.
+  void forget_results();
   // lab_query's answers, and "fonts": the atlas's glyph count, the Hangul font merged into it (its asset path, empty
   // before the first atlas) and the pixel ratio it was rasterized for.
   std::string query(const std::string& what) const;

@@ -88,6 +88,11 @@ const Job* job_running(const AppState& app, const std::string& slot) {
 
 void job_cancel(AppState& app, const std::string& slot) { app.jobs.running.erase(slot); }
 
+void jobs_forget_finished(AppState& app) {
+  app.jobs.finished.clear();
+  app.jobs.finished_order.clear();
+}
+
 void jobs_run(AppState& app) {
   JobsState& jobs = app.jobs;
   // Input versions only grow, so a job tied to an earlier input is never asked for again: running, it stops;

@@ -56,6 +56,9 @@ const Job* job_find(const AppState& app, const std::string& key);
 // The running job of a slot, or nullptr.
 const Job* job_running(const AppState& app, const std::string& slot);
 void job_cancel(AppState& app, const std::string& slot);
+// Frees every cached result, as eviction would (running jobs go on); a view asks again for what it shows. The heap
+// this frees is what the cache held (lab_forget_results: tests/browser/long_use.mjs measures it).
+void jobs_forget_finished(AppState& app);
 // Runs job steps within the frame budget (sized as above, kept in JobsState::frame_budget_ms); drops jobs (running or
 // finished) whose input changed. Called once per frame by lab_frame.
 void jobs_run(AppState& app);

@@ -353,6 +353,8 @@ void lab_link_copy_failed(AppState& app, const std::string& reason) {
   set_message(app, format_text(tr(app.ui.language, MenuText::LinkCopyFailed), reason.c_str()), true);
 }
 
+void lab_forget_results(AppState& app) { jobs_forget_finished(app); }
+
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
 bool lab_wants_frame(const AppState& app) {
@@ -417,6 +419,7 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["models_loaded"] = models.count;
     out["model_weight_bytes"] = models.weight_bytes;
     out["imgui_draw_buffer_bytes"] = imgui_draw_buffer_bytes();
+    out["kernel_scratch_bytes"] = kernel_scratch_bytes();
     out["jobs_cached"] = app.jobs.finished.size();
     out["jobs_running"] = app.jobs.running.size();
   } else if (what == "tour") {

@@ -79,6 +79,9 @@ std::string lab_language(const AppState& app);
 void lab_show_error(AppState& app, const std::string& message);
 // "Copy link" did not reach the clipboard (the page learns it after share_link answered): the status line says why.
 void lab_link_copy_failed(AppState& app, const std::string& reason);
+// Memory measurement hook: frees the job cache (ui/jobs.h jobs_forget_finished); the views compute again what they
+// show. The heap it frees is the bytes the cached results held (tests/browser/long_use.mjs).
+void lab_forget_results(AppState& app);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // True while the frames to come have work without any input: a running job, a view switch asked for (until the tab

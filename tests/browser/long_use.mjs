@@ -3,33 +3,40 @@
 // editor, checkpoint switches (the per-view radio buttons and combos found in lab.query("rects")), jobs started
 // (accuracy, averages, CKA, skip ratios, equivariance, the Compare measurements) and cancelled (their stop buttons, or
 // an input change, which drops the jobs tied to the input), drops of good files (PNG, JPEG) and bad ones (text named
-// .png, a truncated PNG, an empty file, PNG headers claiming huge dimensions), random links (location.hash set to a
-// mix of valid and malformed view states: the page applies them through its hashchange handler), key presses,
-// mouse-wheel scrolls, clicks on any widget, and window resizes. Each step prints one line "#index kind detail"; a
-// failure names its step and the seed, and `--seed N --count N` replays the same sequence.
+// .png, a truncated PNG, an empty file, PNG headers claiming huge dimensions), random links (location.hash set to a mix
+// of valid and malformed view states: the page applies them through its hashchange handler), key presses, mouse-wheel
+// scrolls, clicks on any widget, and window resizes. Each step prints one line "#index kind detail"; a failure names
+// its step and the seed, and `--seed N --count N` replays the same sequence.
 //
 // Checks: no console error, page error, failed request or request to another origin (the harness records them; this
 // test also prints the step each one happened in); after every step the page draws a frame and answers
 // lab.query("state") within STEP_LIMIT_MS; dropped files get the message they deserve (loaded, or an error naming the
-// file); and the wasm heap in use grows by at most 10 % from step 100 to the end. Each step's line ends with the heap in
-// use after it, so a climb points at the steps that caused it.
+// file); and the wasm heap in use grows by at most 10 % from step 100 to the end. Each step's line ends with the heap
+// in use after it, so a climb points at the steps that caused it.
 //
 // The heap figure (lab.query("memory"): dlmalloc's bytes in use, the wasm memory's size, the model store's loaded
-// models with the bytes of their weights, and the bytes of Dear ImGui's draw buffers). Three things grow on purpose and
-// are bounded: the model store, which fetches a checkpoint when a view first asks for it and never unloads it (22
-// checkpoints and 4 untrained models, ~2.8 MB of float32 weights each); the job cache (ui/jobs.h: the newest
-// kJobCachePerSlot results of each slot; results of an earlier input are freed when it changes); and the fonts (the
-// Hangul font, fetched when Korean is first shown, stays in the atlas). Steady state is reached by the first 100 steps
-// doing what a student does first: the first two steps show the page in Korean and back, and until step 100 a
-// checkpoint switch goes to a model not yet visited (so the store holds nearly every model by then), and a third of the
-// steps are such switches. What the store still loads after step 100 is not a leak either, so the check leaves out
-// the store's weight bytes. Dear ImGui's draw buffers rise and fall with what was drawn lately (each window's grow to
-// the largest frame it drew and are freed 5 s after it was last shown: platform/shell.cpp), a few MB that would
-// otherwise decide the check by which tabs the last steps happened to show, so the check leaves them out too (every
-// figure is printed). A running job holds working buffers while it runs (a CKA minibatch of 100 images: ~80 MB for a
-// few steps), so each end is measured as the lowest of that figure over WINDOW steps: steps 100-119 and the last 20.
-// That floor is what stays allocated; a leak in a path the steps take (a drop, a link, a query, a frame, a finished
-// job) raises it steadily over the 400 steps between.
+// models with the bytes of their weights, the bytes of Dear ImGui's draw buffers and of the kernels' scratch buffers).
+// Five things grow on purpose and are bounded: the model store, which fetches a checkpoint when a view first asks for
+// it and never unloads it (22 checkpoints and 4 untrained models, ~2.8 MB of float32 weights each); the job cache
+// (ui/jobs.h: the newest kJobCachePerSlot results of each slot; results of an earlier input are freed when it changes);
+// the kernels' scratch buffers (kernels.h kernel_scratch_bytes: each keeps the size of the largest call so far); Dear
+// ImGui's draw buffers; and the fonts (the Hangul font, fetched when Korean is first shown, stays in the atlas). Steady
+// state is reached by the first 100 steps doing what a student does first: the first two steps show the page in Korean
+// and back, and until step 100 a checkpoint switch goes to a model not yet visited (so the store holds nearly every
+// model by then), and a third of the steps are such switches. The check leaves out the rest of those caches, because
+// how full each is at step 100 depends on which jobs happened to finish by then, not on a leak (each figure is
+// printed):
+// - the store's weight bytes: what it still loads after step 100;
+// - the draw buffers: each window's grow to the largest frame it drew and are freed 5 s after it was last shown
+//   (platform/shell.cpp), a few MB decided by which tabs the last steps showed;
+// - the kernel scratch: 4.3 MB once the largest convolution has run; whether it had by step 100 moved that step's
+//   figure by 3 MB between two runs of this seed (and failed the check once: 13.1 -> 16.4 MB);
+// - the job cache: in the measured steps the test frees it after reading the figures (lab.forgetResults(), as eviction
+//   would; the views compute again what they show), and the heap that frees is the bytes the cache held.
+// A running job holds working buffers while it runs (a CKA minibatch of 100 images: ~80 MB for a few steps), so each
+// end is measured as the lowest of what remains over WINDOW steps: steps 100-119 and the last 20. That floor is what
+// stays allocated; a leak in a path the steps take (a drop, a link, a query, a frame, a finished job) raises it
+// steadily over the 400 steps between.
 // usage: node tests/browser/long_use.mjs <page folder, e.g. build-wasm/web> [--seed N] [--count N]
 import { check, runPageTest } from './harness.mjs';
 import { encodeGrayPng, pngChunk } from './png.mjs';
@@ -393,14 +400,20 @@ async function run(lab) {
   };
   const table = (warm) => Object.entries(WEIGHTS).map(([k, w]) => [k, warm && k === 'checkpoint' ? 48 : w]);
 
-  const net = (m) => m.heap_in_use - m.model_weight_bytes - m.imgui_draw_buffer_bytes;
+  // A measured step's figures: `memory` as the step left it, `freed` the heap that forgetting the job cache freed.
+  const net = (h) => h.after.heap_in_use - h.after.model_weight_bytes - h.after.imgui_draw_buffer_bytes -
+                    h.after.kernel_scratch_bytes;
   const mb = (n) => (n / 1048576).toFixed(1) + ' MB';
-  const describe = (m) => `heap in use ${mb(m.heap_in_use)} (models: ${m.models_loaded}, ` +
-                          `${mb(m.model_weight_bytes)} of weights; Dear ImGui's draw buffers ` +
-                          `${mb(m.imgui_draw_buffer_bytes)}; without both ${mb(net(m))}; jobs cached: ` +
-                          `${m.jobs_cached}), wasm memory ${mb(m.heap_size)}`;
-  const heaps = [];  // lab.query("memory") after each step
-  let slowest = 0;
+  const describe = (h) => `heap in use ${mb(h.memory.heap_in_use)} (models: ${h.memory.models_loaded}, ` +
+                          `${mb(h.memory.model_weight_bytes)} of weights; Dear ImGui's draw buffers ` +
+                          `${mb(h.memory.imgui_draw_buffer_bytes)}; kernel scratch ` +
+                          `${mb(h.memory.kernel_scratch_bytes)}; job cache ${mb(h.freed)} in ` +
+                          `${h.memory.jobs_cached} results; the rest ${mb(net(h))}), wasm memory ` +
+                          `${mb(h.memory.heap_size)}`;
+  const measured = (i) => count >= WARM_STEPS + 2 * WINDOW &&
+                          ((i >= WARM_STEPS && i < WARM_STEPS + WINDOW) || i >= count - WINDOW);
+  const heaps = [];  // the measured steps' figures, by step
+  let slowest = 0, peak = null;
   for (let i = 0; i < count; i++) {
     current = i;
     const kind = i < WARM_LINKS.length ? 'link' : rng.weighted(table(i < WARM_STEPS));
@@ -413,19 +426,29 @@ async function run(lab) {
     // The page goes on: it draws a frame and answers a query within STEP_LIMIT_MS.
     const t0 = Date.now();
     const answered = await Promise.race([
-      page.evaluate(() => new Promise((resolve) => requestAnimationFrame(
-          () => resolve({ state: window.lab.query('state'), memory: window.lab.query('memory') })))),
+      page.evaluate((forget) => new Promise((resolve) => requestAnimationFrame(() => {
+        const answer = { state: window.lab.query('state'), memory: window.lab.query('memory') };
+        if (forget) {
+          window.lab.forgetResults();
+          answer.after = window.lab.query('memory');
+          answer.freed = answer.memory.heap_in_use - answer.after.heap_in_use;
+        }
+        resolve(answer);
+      })), measured(i)),
       new Promise((resolve) => setTimeout(() => resolve(null), STEP_LIMIT_MS)),
     ]);
     const latency = Date.now() - t0;
     slowest = Math.max(slowest, latency);
-    const heap = answered ? ` [${mb(answered.memory.heap_in_use)}]` : '';
+    const heap = !answered        ? ''
+                 : answered.after ? ` [${mb(answered.memory.heap_in_use)}; job cache ${mb(answered.freed)} freed]`
+                                  : ` [${mb(answered.memory.heap_in_use)}]`;
     console.log(`#${i} ${kind} ${detail}${heap}${latency > 1000 ? ` (answered after ${latency} ms)` : ''}`);
     if (!answered || !answered.state.ready) {
       throw new Error(`step #${i} (${kind}, seed ${seed}): the page did not draw a frame and answer within ` +
                       `${STEP_LIMIT_MS} ms`);
     }
-    heaps.push(answered.memory);
+    if (measured(i)) heaps[i] = answered;
+    peak = !peak || answered.memory.heap_in_use > peak.memory.heap_in_use ? answered : peak;
   }
   check(true, `${count} random interactions, seed ${seed}; slowest answer after a step ${slowest} ms ` +
               `(limit ${STEP_LIMIT_MS} ms)`);
@@ -435,16 +458,18 @@ async function run(lab) {
   const floor = (from) => heaps.slice(from, from + WINDOW).reduce((a, b) => (net(b) < net(a) ? b : a));
   if (count >= WARM_STEPS + 2 * WINDOW) {
     const warm = floor(WARM_STEPS), end = floor(count - WINDOW);
-    const peak = heaps.reduce((a, b) => (b.heap_in_use > a.heap_in_use ? b : a));
     console.log(`steps ${WARM_STEPS}-${WARM_STEPS + WINDOW - 1}, lowest: ${describe(warm)}`);
     console.log(`steps ${count - WINDOW}-${count - 1}, lowest: ${describe(end)}`);
-    console.log(`highest after any step: ${describe(peak)}`);
-    const raw = end.heap_in_use / warm.heap_in_use - 1, growth = net(end) / net(warm) - 1;
+    console.log(`highest after any step: heap in use ${mb(peak.memory.heap_in_use)} (models: ` +
+                `${peak.memory.models_loaded}, jobs cached: ${peak.memory.jobs_cached}), wasm memory ` +
+                `${mb(peak.memory.heap_size)}`);
+    const raw = end.memory.heap_in_use / warm.memory.heap_in_use - 1, growth = net(end) / net(warm) - 1;
     check(growth <= MAX_GROWTH,
-          `heap in use less model weights and draw buffers from step ${WARM_STEPS} to ${count}: ` +
+          `heap in use less model weights, draw buffers, kernel scratch and job cache from step ${WARM_STEPS} to ` +
+          `${count}: ` +
           `${mb(net(warm))} -> ${mb(net(end))} ` +
           `(${(100 * growth).toFixed(1)} %, limit ${100 * MAX_GROWTH} %; raw ${(100 * raw).toFixed(1)} %, models ` +
-          `${warm.models_loaded} -> ${end.models_loaded})`);
+          `${warm.memory.models_loaded} -> ${end.memory.models_loaded})`);
   } else {
     console.log(`heap growth not checked: it needs --count >= ${WARM_STEPS + 2 * WINDOW}`);
   }

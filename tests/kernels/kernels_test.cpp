@@ -302,6 +302,23 @@ std::vector<float> conv_tolerance_for(ConvAlgo algo, const Conv2dShape& s, const
   return algo == ConvAlgo::kIm2col ? conv_tolerance(s, x, w, b) : winograd_tolerance(algo, s, x, w, b);
 }
 
+// The scratch figure the lab reports (lab.query("memory")): a padded simd conv2d leaves at least its zero-bordered
+// image copy held, and a smaller call or a ref call adds nothing.
+TEST(Conv2d, ScratchBytesKeepTheLargestCall) {
+  const Conv2dShape big{1, 17, 13, 29, 31, 5, 1, 2}, small{1, 3, 5, 6, 7, 5, 1, 2};
+  const auto run = [](const KernelTable& T, const Conv2dShape& s) {
+    const auto x = random_vec(x_size(s), 7), w = random_vec(w_size(s), 8);
+    std::vector<float> y(y_size(s));
+    T.conv2d_nchw_f32(s, x.data(), w.data(), nullptr, Act::kNone, y.data());
+  };
+  run(kernels_simd(), big);
+  const size_t after_big = kernel_scratch_bytes();
+  EXPECT_GE(after_big, sizeof(float) * big.in_c * (13 + 4) * (29 + 4));  // the image with its 2-pixel border
+  run(kernels_simd(), small);
+  run(R, big);
+  EXPECT_EQ(kernel_scratch_bytes(), after_big);
+}
+
 TEST(Conv2d, FastMatchesRef) {
   for (const KernelTable* T : fast_backends())
     for (const Conv2dShape& s : kConvCases)

@@ -182,6 +182,23 @@ TEST_F(JobsTest, CacheKeepsTheNewestPerSlot) {
   EXPECT_NE(job_find(app, "other/0"), nullptr);  // another slot's result survives
 }
 
+// Forgetting the cache frees every finished result and leaves the running jobs alone; a result asked for again is
+// computed again.
+TEST_F(JobsTest, ForgettingTheCacheKeepsRunningJobs) {
+  job_request(app, "a", "a/1", counting_step(&clock, 1, 1.0));
+  job_request(app, "b", "b/1", counting_step(&clock, 1000, 100.0));
+  jobs_run(app);
+  ASSERT_TRUE(job_view<int>(job_find(app, "a/1")).ready());
+  jobs_forget_finished(app);
+  EXPECT_EQ(job_find(app, "a/1"), nullptr);
+  EXPECT_TRUE(app.jobs.finished_order.empty());
+  ASSERT_NE(job_running(app, "b"), nullptr);
+  EXPECT_TRUE(job_view<int>(job_running(app, "b")).running());
+  EXPECT_FALSE(job_request(app, "a", "a/1", counting_step(&clock, 1, 1.0)).done);
+  jobs_run(app);
+  EXPECT_TRUE(job_view<int>(job_find(app, "a/1")).ready());
+}
+
 TEST_F(JobsTest, InputChangeAndCancelDropJobs) {
   job_request(app, "a", "a/v0", counting_step(&clock, 5, 10.0), static_cast<int64_t>(app.input.version));
   job_request(app, "b", "b/1", counting_step(&clock, 5, 10.0));

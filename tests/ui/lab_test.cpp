@@ -626,6 +626,7 @@ TEST_F(LabTest, MemoryQueryGivesTheAllocatorFiguresAndTheLoadedModels) {
   // Two frames drew the lab: its windows hold vertices, at least 20 bytes each.
   EXPECT_GE(m["imgui_draw_buffer_bytes"].get<int64_t>(), int64_t{20} * ImGui::GetDrawData()->TotalVtxCount);
   EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  EXPECT_EQ(m["kernel_scratch_bytes"], kernel_scratch_bytes());
   EXPECT_EQ(m["jobs_cached"], app_->jobs.finished.size());
   EXPECT_EQ(m["jobs_running"], app_->jobs.running.size());
   create();  // no Platform::memory_use: the figures are missing, the models still counted
