@@ -1,12 +1,22 @@
 #include "cli/cli.h"
 
+#include <algorithm>
+
 namespace vc::cli {
 namespace {
 
+bool has_flag(const Command& c, const std::string& name) {
+  return std::any_of(c.flags.begin(), c.flags.end(), [&](const FlagSpec& f) { return f.name == name; });
+}
+
+// Every command; those that run kernels (they take --backend) take --threads too.
 std::vector<Command> all_commands() {
-  return {info_command(),      predict_command(), eval_command(),    trace_command(),
-          attention_command(), figures_command(), rf_command(),      cka_command(),
-          skip_command(),      equivariance_command(), compare_command()};
+  std::vector<Command> commands = {info_command(),      predict_command(), eval_command(),    trace_command(),
+                                   attention_command(), figures_command(), rf_command(),      cka_command(),
+                                   skip_command(),      equivariance_command(), compare_command()};
+  for (Command& c : commands)
+    if (has_flag(c, "backend")) c.flags.push_back(threads_flag());
+  return commands;
 }
 
 void print_usage(std::ostream& out) {
@@ -47,6 +57,11 @@ int run_cli(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
       err << "vitcnn " << c.name << ": " << args.error().message << "\n";
       return 2;
     }
+    if (has_flag(c, "threads"))
+      if (Status threads = apply_threads(*args); !threads) {
+        err << "vitcnn " << c.name << ": " << threads.error().message << "\n";
+        return 2;
+      }
     Result<json> result = c.run(*args);
     if (!result) {
       err << "vitcnn " << c.name << ": " << result.error().message << "\n";

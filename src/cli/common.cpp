@@ -6,6 +6,7 @@
 
 #include "analysis/predictions.h"
 #include "core/image.h"
+#include "kernels/parallel.h"
 
 namespace vc::cli {
 
@@ -20,6 +21,19 @@ std::string backend_names() {
 }
 
 FlagSpec backend_flag() { return {"backend", "NAME", "kernel backend: " + backend_names() + " (default simd)"}; }
+FlagSpec threads_flag() {
+  return {"threads", "N",
+          "kernel threads (default " + std::to_string(kernel_threads_available()) +
+              ", this machine's; results do not depend on it)"};
+}
+
+Status apply_threads(const Args& args) {
+  Result<int> n = args.get_int("threads", kernel_threads_available(), 1, kMaxKernelThreads);
+  if (!n) return n.error();
+  set_kernel_threads(*n);
+  return {};
+}
+
 FlagSpec data_flag() {
   return {"data", "DIR", std::string("Fashion-MNIST folder (default ") + kDefaultFashionMnistDir + ")"};
 }

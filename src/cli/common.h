@@ -30,6 +30,11 @@ FlagSpec image_flag();
 FlagSpec test_index_flag();
 FlagSpec fonts_flag();
 
+// --threads N: the kernel threads (kernels/parallel.h); every command with --backend takes it (cli.cpp).
+FlagSpec threads_flag();
+// Sets the kernel threads from --threads (default: the hardware's), or the error for a bad value.
+Status apply_threads(const Args& args);
+
 // The kernel table named by --backend (default simd), or the error naming the backends.
 Result<const KernelTable*> kernels_from_args(const Args& args);
 // The model of --model (or of the flag named `flag`; required), kernels from --backend (default simd).

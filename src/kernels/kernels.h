@@ -84,8 +84,8 @@ const KernelTable& kernels_simd();
 // Native only: XNNPACK's GEMM, linear and conv2d forward, the simd kernels for the rest (src/kernels/native).
 const KernelTable& kernels_xnnpack();
 #endif
-// The bytes the simd kernels' scratch buffers hold on the calling thread: each buffer keeps the size of the largest
-// call that used it (so it is bounded by the largest layer run so far), and is never freed.
+// The bytes the simd kernels' scratch buffers hold, on every kernel thread (kernels/parallel.h): each buffer keeps the
+// size of the largest call that used it (so it is bounded by the largest layer run so far) until its thread ends.
 size_t kernel_scratch_bytes();
 // Every backend's table: ref, simd (and xnnpack natively).
 std::span<const KernelTable* const> kernel_tables();

@@ -110,17 +110,20 @@ void pack_b_im2col(const void* ctx, int k0, int kc, int j0, float* dst) {
 void conv2d_im2col(const Conv2dShape& s, const float* x, const float* w, const float* b, Act act, float* y) {
   const int K = s.in_c * s.kernel * s.kernel, P = s.out_h() * s.out_w();
   const Epilogue ep{b, true, act};
-  for (int n = 0; n < s.batch; ++n) {
-    const float* xn = x + (size_t)n * s.in_c * s.in_h * s.in_w;
-    float* yn = y + (size_t)n * s.out_c * P;
-    if (is_pointwise(s)) {
-      const DenseB col{xn, (size_t)P, P};
-      gemm(s.out_c, P, K, w, K, 1, pack_b_rows, &col, 0.0f, yn, P, ep);
-    } else {
-      const Im2colB col{pad_image(s, xn), &s, P};
-      gemm(s.out_c, P, K, w, K, 1, pack_b_im2col, &col, 0.0f, yn, P, ep);
+  // Images [n0, n1) on one kernel thread (its own padded copy); one image's GEMM may split its rows instead.
+  parallel_for_macs((int64_t)s.batch * s.out_c * P * K, s.batch, 1, [&](int n0, int n1) {
+    for (int n = n0; n < n1; ++n) {
+      const float* xn = x + (size_t)n * s.in_c * s.in_h * s.in_w;
+      float* yn = y + (size_t)n * s.out_c * P;
+      if (is_pointwise(s)) {
+        const DenseB col{xn, (size_t)P, P};
+        gemm(s.out_c, P, K, w, K, 1, pack_b_rows, &col, 0.0f, yn, P, ep);
+      } else {
+        const Im2colB col{pad_image(s, xn), &s, P};
+        gemm(s.out_c, P, K, w, K, 1, pack_b_im2col, &col, 0.0f, yn, P, ep);
+      }
     }
-  }
+  });
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // (kNr = 2 vectors: 4x8 floats in wasm simd128, 4x16 with AVX2), cache blocking over K, and a fused
 // epilogue (beta * C, bias, activation). gemm_f32 and linear_f32 are thin packers around it.
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -93,9 +94,10 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
       for (int j = 0; j < n; ++j) c[r * ldc + j] = buf[r * kNr + j];
 }
 
+// Rows [row0, row1) of C (see gemm below).
 template <bool kKContig>
-void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a_kstep, PackB pack_b,
-                  const void* b_ctx, float beta, float* C, size_t ldc, const Epilogue& ep) {
+void gemm_rows(int row0, int row1, int N, int K, const float* a, size_t a_stride, size_t a_kstep, PackB pack_b,
+               const void* b_ctx, float beta, float* C, size_t ldc, const Epilogue& ep) {
   const int n_pad = (N + kNr - 1) / kNr * kNr;
   const float* col_bias = nullptr;
   if (ep.bias && !ep.bias_per_row) {
@@ -117,13 +119,22 @@ void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a
       TileEpilogue te = te_base;
       te.col_bias = col_bias ? col_bias + j0 : nullptr;
       const int n = std::min(kNr, N - j0);
-      for (int i0 = 0; i0 < M; i0 += kMr)
+      for (int i0 = row0; i0 < row1; i0 += kMr)
         tile<kKContig>(kc, a + (size_t)i0 * (kKContig ? a_stride : 1) + (size_t)k0 * a_kstep, a_stride,
-                       std::min(kMr, M - i0), i0, panel, C + (size_t)i0 * ldc + j0, ldc, n, te);
+                       std::min(kMr, row1 - i0), i0, panel, C + (size_t)i0 * ldc + j0, ldc, n, te);
     }
   }
   if (ep.act == Act::kGelu)
-    for (int i = 0; i < M; ++i) gelu_f32(N, C + (size_t)i * ldc, C + (size_t)i * ldc);
+    for (int i = row0; i < row1; ++i) gelu_f32(N, C + (size_t)i * ldc, C + (size_t)i * ldc);
+}
+
+template <bool kKContig>
+void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a_kstep, PackB pack_b,
+                  const void* b_ctx, float beta, float* C, size_t ldc, const Epilogue& ep) {
+  const auto rows = [&](int row0, int row1) {
+    gemm_rows<kKContig>(row0, row1, N, K, a, a_stride, a_kstep, pack_b, b_ctx, beta, C, ldc, ep);
+  };
+  parallel_for_macs((int64_t)M * N * std::max(K, 1), M, kMr, rows);
 }
 
 }  // namespace
@@ -198,23 +209,31 @@ void gemm(int M, int N, int K, const float* a, size_t a_row, size_t a_col, PackB
 }
 
 namespace {
-std::vector<float>* scratch_buffers() {
-  thread_local std::vector<float> buffers[kNumSlots];
-  return buffers;
-}
+
+// The bytes every thread's scratch buffers hold.
+std::atomic<size_t> g_scratch_bytes{0};
+
+struct ScratchBuffers {
+  std::vector<float> slots[kNumSlots];
+  ~ScratchBuffers() {  // a kernel thread ends
+    for (const std::vector<float>& v : slots) g_scratch_bytes -= v.capacity() * sizeof(float);
+  }
+};
+
 }  // namespace
 
 float* scratch(ScratchSlot slot, size_t n) {
-  std::vector<float>& buf = scratch_buffers()[slot];
-  if (buf.size() < n) buf.resize(n);
+  thread_local ScratchBuffers buffers;
+  std::vector<float>& buf = buffers.slots[slot];
+  if (buf.size() < n) {
+    const size_t before = buf.capacity();
+    buf.resize(n);
+    g_scratch_bytes += (buf.capacity() - before) * sizeof(float);
+  }
   return buf.data();
 }
 
-size_t scratch_bytes() {
-  size_t bytes = 0;
-  for (int s = 0; s < kNumSlots; ++s) bytes += scratch_buffers()[s].capacity() * sizeof(float);
-  return bytes;
-}
+size_t scratch_bytes() { return g_scratch_bytes; }
 
 const char* gemm_tile() {
   static const std::string tile = std::to_string(kMr) + "x" + std::to_string(kNr);

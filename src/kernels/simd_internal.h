@@ -7,6 +7,7 @@
 
 #include "hwy/highway.h"
 #include "kernels/kernels.h"
+#include "kernels/parallel.h"
 
 namespace vc::simd {
 
@@ -15,11 +16,12 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 
 // Reusable per-thread scratch memory: slot s keeps its buffer between calls, so hot paths allocate only
-// when a call needs more than any earlier one. Distinct slots may be used at the same time.
+// when a call needs more than any earlier one. Distinct slots may be used at the same time. Each kernel thread
+// (kernels/parallel.h) has its own.
 // Winograd (simd_winograd.cpp) uses its own slots: transformed weights, input tiles, products, row copies.
 enum ScratchSlot { kPackB, kBias, kCol, kPad, kWinoU, kWinoV, kWinoM, kWinoRows, kNumSlots };
 float* scratch(ScratchSlot slot, size_t n);
-// The bytes the calling thread's scratch buffers hold (kernel_scratch_bytes).
+// The bytes every thread's scratch buffers hold (kernel_scratch_bytes).
 size_t scratch_bytes();
 
 // Constants of the vector exp and erf. Kernels load them once per call into vectors (MathVecs) instead

@@ -255,20 +255,25 @@ void winograd(const Conv2dShape& s, const float* x, const float* w, const float*
   float* U = scratch(kWinoU, kA2 * uld);
   transform_weights<F>(w, pairs, U, uld);
   const int total_rows = s.batch * tl.tiles_y, chunk = chunk_rows(tl.tiles_x);
+  const int chunks = (total_rows + chunk - 1) / chunk;
   const size_t ld = (size_t)chunk * tl.tiles_x + kL;
-  float* Vt = scratch(kWinoV, kA2 * s.in_c * ld);
-  float* Mt = scratch(kWinoM, kA2 * s.out_c * ld);
-  float* rows = scratch(kWinoRows, (size_t)F::kAlpha * tl.in_row_w);  // >= kM * out_row_w
-  for (int r0 = 0; r0 < total_rows; r0 += chunk) {
-    const int r1 = std::min(total_rows, r0 + chunk), T = (r1 - r0) * tl.tiles_x;
-    transform_input(s, tl, x, r0, r1, Vt, ld, rows);
-    for (int xi = 0; xi < kA2; ++xi) {
-      const DenseB v{Vt + xi * s.in_c * ld, ld, T};
-      gemm(s.out_c, T, s.in_c, U + xi * uld, s.in_c, 1, pack_b_rows, &v, 0.0f, Mt + xi * s.out_c * ld, ld,
-           Epilogue{});
+  // Chunks [c0, c1) of tile rows on one kernel thread, with its own transformed tiles and products.
+  const auto run_chunks = [&](int c0, int c1) {
+    float* Vt = scratch(kWinoV, kA2 * s.in_c * ld);
+    float* Mt = scratch(kWinoM, kA2 * s.out_c * ld);
+    float* rows = scratch(kWinoRows, (size_t)F::kAlpha * tl.in_row_w);  // >= kM * out_row_w
+    for (int r0 = c0 * chunk; r0 < std::min(total_rows, c1 * chunk); r0 += chunk) {
+      const int r1 = std::min(total_rows, r0 + chunk), T = (r1 - r0) * tl.tiles_x;
+      transform_input(s, tl, x, r0, r1, Vt, ld, rows);
+      for (int xi = 0; xi < kA2; ++xi) {
+        const DenseB v{Vt + xi * s.in_c * ld, ld, T};
+        gemm(s.out_c, T, s.in_c, U + xi * uld, s.in_c, 1, pack_b_rows, &v, 0.0f, Mt + xi * s.out_c * ld, ld,
+             Epilogue{});
+      }
+      transform_output(s, tl, Mt, ld, r0, r1, b, act, rows, y);
     }
-    transform_output(s, tl, Mt, ld, r0, r1, b, act, rows, y);
-  }
+  };
+  parallel_for_macs((int64_t)s.batch * s.out_c * s.in_c * 9 * tl.out_h * tl.out_w, chunks, 1, run_chunks);
 }
 
 }  // namespace

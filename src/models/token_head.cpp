@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "kernels/parallel.h"
 #include "models/network.h"
 #include "models/relative_bias.h"
 
@@ -134,24 +135,30 @@ class TransformerBlock : public Step {
     k.layernorm_f32(rows, D_, in.ptr(), n1g_.data, n1b_.data, kLnEps, xn1.ptr(), mean1, rstd1);
     Tensor& qkv = slot(w, kQkv, {B, T, 3 * D_});
     k.linear_f32(rows, 3 * D_, D_, xn1.ptr(), qkv_w_.data, qkv_b_.data, Act::kNone, qkv.ptr());
-    // Per image b and head h, q/k/v are column slices of qkv [T, 3D] (row stride 3D): no copies.
+    // Per image b and head h, q/k/v are column slices of qkv [T, 3D] (row stride 3D): no copies. Images are
+    // independent: a range of them per kernel thread (kernels/parallel.h).
     Tensor& probs = slot(w, kProbs, {B, H_, T, T});
-    for (int b = 0; b < B; ++b)
-      for (int h = 0; h < H_; ++h) {
-        const float* q = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + h * dh;
-        k.gemm_f32(false, true, T, T, dh, q, 3 * D_, q + D_, 3 * D_, 0.0f, probs.ptr() + (b * H_ + h) * T * T, T);
-      }
-    scale_inplace(probs, 1.0f / std::sqrt(static_cast<float>(dh)));
-    if (rel_bias_) rel_bias_->add(B, rel_table_.data, probs.ptr());
-    k.softmax_rows_f32(B * H_ * T, T, probs.ptr(), probs.ptr());
-    // ctx[b, t, h*dh:(h+1)*dh] = P[b, h] @ V[b, h]: heads land interleaved as in transpose(1, 2).reshape.
     Tensor& ctx = slot(w, kCtx, btd);
-    for (int b = 0; b < B; ++b)
-      for (int h = 0; h < H_; ++h) {
-        const float* v = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + 2 * D_ + h * dh;
-        k.gemm_f32(false, false, T, dh, T, probs.ptr() + (b * H_ + h) * T * T, T, v, 3 * D_, 0.0f,
-                   ctx.ptr() + static_cast<size_t>(b) * T * D_ + h * dh, D_);
-      }
+    const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+    const size_t per_image = static_cast<size_t>(H_) * T * T;
+    parallel_for_macs(int64_t{2} * B * H_ * T * T * dh, B, 1, [&](int b0, int b1) {
+      float* p = probs.ptr() + b0 * per_image;
+      for (int b = b0; b < b1; ++b)
+        for (int h = 0; h < H_; ++h) {
+          const float* q = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + h * dh;
+          k.gemm_f32(false, true, T, T, dh, q, 3 * D_, q + D_, 3 * D_, 0.0f, probs.ptr() + (b * H_ + h) * T * T, T);
+        }
+      for (float* v = p; v < p + (b1 - b0) * per_image; ++v) *v *= scale;
+      if (rel_bias_) rel_bias_->add(b1 - b0, rel_table_.data, p);
+      k.softmax_rows_f32((b1 - b0) * H_ * T, T, p, p);
+      // ctx[b, t, h*dh:(h+1)*dh] = P[b, h] @ V[b, h]: heads land interleaved as in transpose(1, 2).reshape.
+      for (int b = b0; b < b1; ++b)
+        for (int h = 0; h < H_; ++h) {
+          const float* v = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + 2 * D_ + h * dh;
+          k.gemm_f32(false, false, T, dh, T, probs.ptr() + (b * H_ + h) * T * T, T, v, 3 * D_, 0.0f,
+                     ctx.ptr() + static_cast<size_t>(b) * T * D_ + h * dh, D_);
+        }
+    });
     Tensor& a = slot(w, kAttn, btd);
     k.linear_f32(rows, D_, D_, ctx.ptr(), proj_w_.data, proj_b_.data, Act::kNone, a.ptr());
     Tensor& mid = slot(w, kMid, btd);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/parallel.h"
 #include "platform/options.h"
 #include "platform/shell.h"
 #include "platform/native_malloc.h"
@@ -207,5 +208,6 @@ int main(int argc, char** argv) {
     std::fputs(vc::shell_usage().c_str(), stdout);
     return 0;
   }
+  vc::set_kernel_threads(options->threads ? options->threads : vc::kernel_threads_available());
   return vc::run(*options);
 }

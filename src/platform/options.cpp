@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 
+#include "kernels/parallel.h"
 #include "ui/scale.h"
 
 namespace vc {
@@ -33,6 +34,7 @@ std::string shell_usage() {
          "                      models/ -> <repo>/assets/models, data/ -> /usr/share/datasets/fashion-mnist,\n"
          "                      fonts/ -> the build tree's fonts/\n"
          "  --size WxH          window size (default 1280x800)\n"
+         "  --threads N         kernel threads for the lab's jobs, 1 to 16 (default: this machine's; desktop)\n"
          "  --help              this text\n";
 }
 
@@ -45,7 +47,7 @@ Result<ShellOptions> parse_shell_options(const std::vector<std::string>& args) {
       continue;
     }
     const bool takes_value = flag == "--lang" || flag == "--view" || flag == "--scale" || flag == "--frames" ||
-                             flag == "--screenshot" || flag == "--assets" || flag == "--size";
+                             flag == "--screenshot" || flag == "--assets" || flag == "--size" || flag == "--threads";
     if (!takes_value) return Error{"unknown option '" + flag + "' (see --help)"};
     if (i + 1 >= args.size()) return Error{flag + " needs a value (see --help)"};
     const std::string& value = args[++i];
@@ -66,6 +68,10 @@ Result<ShellOptions> parse_shell_options(const std::vector<std::string>& args) {
       options.screenshot = value;
     } else if (flag == "--assets") {
       options.assets = value;
+    } else if (flag == "--threads") {
+      auto threads = parse_int(flag, value, 1, kMaxKernelThreads);
+      if (!threads) return threads.error();
+      options.threads = *threads;
     } else {
       const size_t x = value.find('x');
       if (x == std::string::npos) return Error{"--size wants WxH, e.g. 1280x800, not '" + value + "'"};

@@ -91,8 +91,10 @@ async function run(lab) {
         text.trim().split('\n').length === 1 + cka.rows.length * cka.cols.length,
         `CSV export: ${csv.suggestedFilename()}, ${text.trim().split('\n').length - 1} rows`);
   // The PNG: the slide figure drawn by the lab's renderer (src/figures), at least 1600 px wide, whatever the window.
-  // The CSV's "saved" line moved the buttons down: the click waits for a frame drawn since.
+  // The CSV's "saved" line moved the buttons down: the click waits for two frames drawn since, woken by a mouse move
+  // (an idle page draws none: waiting without input timed out whenever the page had settled before the wait).
   const drawnBefore = (await query('state')).frames;
+  await page.mouse.move(5, 5);
   await waitFor((n) => window.lab.query('state').frames > n + 1, drawnBefore);
   const [png] = await Promise.all([page.waitForEvent('download'), click('export.cka_vit_p100_cnn_p100.png')]);
   const slide = decodePng(fs.readFileSync(await png.path()));

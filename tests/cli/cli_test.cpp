@@ -19,6 +19,7 @@
 #include "figures/csv.h"
 #include "figures/representation_figures.h"
 #include "kernels/kernels.h"
+#include "kernels/parallel.h"
 
 namespace vc::cli {
 namespace {
@@ -260,6 +261,26 @@ TEST_F(Cli, EvalCountsTheImages) {
   CliRun one_batch = vitcnn({"eval", "--model", model("cnn"), "--limit", "130", "--batch", "130"});
   ASSERT_EQ(one_batch.code, 0);
   EXPECT_EQ(one_batch.j["correct"], r.j["correct"]);
+}
+
+// --threads sets the kernel threads (kernels/parallel.h; tests/kernels checks that they change no bit of a kernel's
+// result) and changes no number here either; a bad count is a usage error naming the flag.
+TEST_F(Cli, ThreadsChangeNoResult) {
+  for (const char* arch : {"vit", "cnn", "hybrid"}) {
+    CliRun one = vitcnn({"eval", "--model", model(arch), "--limit", "200", "--batch", "200", "--threads", "1"});
+    ASSERT_EQ(one.code, 0) << one.err;
+    EXPECT_EQ(kernel_threads(), 1);
+    CliRun three = vitcnn({"eval", "--model", model(arch), "--limit", "200", "--batch", "200", "--threads", "3"});
+    ASSERT_EQ(three.code, 0) << three.err;
+    EXPECT_EQ(kernel_threads(), 3) << arch;  // tests/cli are native: the build has threads
+    EXPECT_EQ(one.j["correct"], three.j["correct"]) << arch;
+  }
+  for (const char* bad : {"0", "17", "two"}) {
+    CliRun r = vitcnn({"eval", "--model", model("cnn"), "--limit", "10", "--threads", bad});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find("--threads"), std::string::npos) << r.err;
+  }
+  set_kernel_threads(1);
 }
 
 TEST_F(Cli, TraceWritesNpyFilesAndAnIndex) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -15,6 +16,7 @@
 
 #include "kernels/conv_algo.h"
 #include "kernels/kernels.h"
+#include "kernels/parallel.h"
 
 namespace vc {
 namespace {
@@ -809,6 +811,91 @@ TEST(KernelTables, EveryTableIsCompleteAndFoundByName) {
   broken.global_avgpool_backward_nchw_f32 = nullptr;
   EXPECT_EQ(null_entries(broken), (std::vector<size_t>{0, kKernelTableEntries - 1}));
   EXPECT_EQ(null_entries(KernelTable{}).size(), kKernelTableEntries);
+}
+
+// ---- Kernel threads (kernels/parallel.h) -------------------------------------------------------------------------
+
+// Sets the kernel threads for one scope, back to one thread after it.
+struct KernelThreads {
+  explicit KernelThreads(int n) { set_kernel_threads(n); }
+  ~KernelThreads() { set_kernel_threads(1); }
+};
+
+// Every index once, in contiguous ranges of whole grains (the last may be short), at most one range per thread, the
+// first range on the calling thread; a nested call runs inline. Where the build has no threads, one range.
+TEST(KernelThreads, ParallelForCoversEveryIndexOnce) {
+  for (int threads : {1, 2, 3, 5}) {
+    const KernelThreads scope(threads);
+    EXPECT_GE(kernel_threads(), 1);
+    EXPECT_LE(kernel_threads(), threads);
+    for (int count : {0, 1, 4, 7, 33, 100})
+      for (int grain : {1, 4, 7}) {
+        const std::string what = "threads " + std::to_string(threads) + " count " + std::to_string(count) +
+                                 " grain " + std::to_string(grain);
+        std::vector<int> hits(count, 0);
+        std::vector<std::pair<int, int>> ranges(kMaxKernelThreads, {-1, -1});
+        std::atomic<int> calls{0};
+        parallel_for(count, grain, [&](int begin, int end) {
+          ranges[calls++] = {begin, end};
+          for (int i = begin; i < end; ++i) ++hits[i];
+          int inner = 0;
+          parallel_for(3, 1, [&](int b, int e) { inner += e - b; });  // inline: no data race on `inner`
+          EXPECT_EQ(inner, 3) << what;
+        });
+        EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), count) << what;
+        EXPECT_LE(calls.load(), kernel_threads()) << what;
+        EXPECT_EQ(calls.load() == 0, count == 0) << what;
+        for (int r = 0; r < calls; ++r) {
+          EXPECT_LT(ranges[r].first, ranges[r].second) << what;
+          EXPECT_TRUE(ranges[r].first % grain == 0) << what;
+          EXPECT_TRUE(ranges[r].second % grain == 0 || ranges[r].second == count) << what;
+        }
+      }
+  }
+}
+
+// The simd kernels give the same bits with several threads as with one: GEMMs large enough to split (and odd row
+// counts, so a thread's last tile is partial), linear with bias and GELU, convolutions by im2col and Winograd, and
+// both convolution backward kernels.
+TEST(KernelThreads, SimdResultsDoNotDependOnThreads) {
+  const KernelTable& S = kernels_simd();
+  const auto run_all = [&] {
+    std::vector<std::vector<float>> out;
+    for (int ta = 0; ta < 2; ++ta)
+      for (int tb = 0; tb < 2; ++tb) {
+        const int M = 301, N = 77, K = 129;
+        const auto A = random_vec((size_t)M * K, 1), B = random_vec((size_t)K * N, 2);
+        std::vector<float> C = random_vec((size_t)M * N, 3);
+        S.gemm_f32(ta, tb, M, N, K, A.data(), ta ? M : K, B.data(), tb ? K : N, 0.5f, C.data(), N);
+        out.push_back(C);
+      }
+    {
+      const int M = 523, N = 130, K = 64;
+      const auto x = random_vec((size_t)M * K, 4), W = random_vec((size_t)N * K, 5), b = random_vec(N, 6);
+      std::vector<float> y((size_t)M * N);
+      S.linear_f32(M, N, K, x.data(), W.data(), b.data(), Act::kGelu, y.data());
+      out.push_back(y);
+    }
+    for (const Conv2dShape& s : {Conv2dShape{2, 33, 19, 17, 64, 3, 1, 1}, Conv2dShape{3, 17, 23, 21, 40, 5, 2, 2}}) {
+      const auto x = random_vec(x_size(s), 7), w = random_vec(w_size(s), 8), b = random_vec(s.out_c, 9);
+      const auto dy = random_vec(y_size(s), 10);
+      std::vector<float> y(y_size(s)), dx(x_size(s)), dw(w_size(s)), db(s.out_c);
+      S.conv2d_nchw_f32(s, x.data(), w.data(), b.data(), Act::kRelu, y.data());
+      S.conv2d_backward_input_nchw_f32(s, dy.data(), w.data(), dx.data());
+      S.conv2d_backward_weight_nchw_f32(s, x.data(), dy.data(), dw.data(), db.data());
+      for (auto* v : {&y, &dx, &dw, &db}) out.push_back(*v);
+    }
+    return out;
+  };
+  const auto one = run_all();
+  for (int threads : {2, 3}) {
+    const KernelThreads scope(threads);
+    const auto many = run_all();
+    ASSERT_EQ(many.size(), one.size());
+    for (size_t i = 0; i < one.size(); ++i)
+      EXPECT_TRUE(std::memcmp(many[i].data(), one[i].data(), one[i].size() * sizeof(float)) == 0)
+          << "output " << i << " with " << threads << " threads";
+  }
 }
 
 }  // namespace

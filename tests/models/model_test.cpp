@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernels/parallel.h"
 #include "models/model.h"
 
 namespace vc {
@@ -565,6 +566,28 @@ TEST(ModelForward, Batch64AtFullSize) {
     Result<Gradients> g = m->backward(x, "logits", seed, true);
     ASSERT_TRUE(g.ok()) << g.error().message;
     EXPECT_TRUE(g->input.same_shape(x));
+  }
+}
+
+// The kernel threads (kernels/parallel.h) split GEMM rows, convolution images, Winograd tile chunks and attention's
+// images: every family's logits and input gradient are the same bits on 1 and 3 threads, at an odd batch.
+TEST(ModelForward, ThreadsChangeNoBit) {
+  for (const std::string* meta : {&kDefaultVit, &kDefaultCnn, &kDefaultHybrid, &kDefaultRvit}) {
+    std::unique_ptr<Model> m = load(weights_for(*meta, 7));
+    ASSERT_TRUE(m);
+    const Tensor x = random_input(*m, 9, 8);
+    const auto logits_and_gradient = [&] {
+      const Tensor y = run(*m, x);
+      Result<Gradients> g = m->backward(x, "logits", Tensor(y.shape, 1.0f), true);
+      EXPECT_TRUE(g.ok()) << g.error().message;
+      return std::make_pair(y, g.ok() ? g->input : Tensor());
+    };
+    const auto one = logits_and_gradient();
+    set_kernel_threads(3);
+    const auto three = logits_and_gradient();
+    set_kernel_threads(1);
+    EXPECT_EQ(one.first.data, three.first.data) << arch_name(m->arch());
+    EXPECT_EQ(one.second.data, three.second.data) << arch_name(m->arch());
   }
 }
 

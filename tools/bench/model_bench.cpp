@@ -10,11 +10,14 @@
 // --only cka: the full CKA matrix (analysis/representations.h) of vit_p100 x cnn_p100 over the first 1000 test
 // images in minibatches of 100, once (the lab's target: <= 10 s in Chromium), and its two models' forward time for
 // the same images (batch 100) beside it.
+// --only threads: the simd batch-64 forward of each p100 model with one kernel thread and with --threads N (default
+// the hardware's; kernels/parallel.h), and the throughput ratio. Every other measurement runs on --threads threads,
+// 1 by default.
 // Each forward figure is the median of `runs` timed calls after a warm-up of >= 0.5 s and >= 3 calls (V8
 // first runs new wasm in its baseline tier, Liftoff; timing it would read ~3x slow).
 // Usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N]
-//                    [--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME]
-//                    [--backend ref|simd|xnnpack] [--batch N] [--json]
+//                    [--rf-runs N] [--only forward|attention|trace|rf|cka|threads] [--model NAME]
+//                    [--backend ref|simd|xnnpack] [--batch N] [--threads N] [--json]
 //   --rf-runs: timed runs of each 100-image mean ERF (default 3).
 //   --ref-batch64-runs defaults to --runs (ref at batch 64 takes seconds per call: lower it for a quick look).
 //   --json prints one JSON object per measurement instead of the table.
@@ -32,6 +35,7 @@
 #include "analysis/predictions.h"
 #include "analysis/receptive_field.h"
 #include "analysis/representations.h"
+#include "kernels/parallel.h"
 #include "models/model.h"
 #include "platform/native_malloc.h"
 
@@ -54,7 +58,8 @@ struct Options {
   int attention_runs = 5;
   int rf_runs = 3;
   std::string only, model, backend;
-  int batch = 0;  // 0: both 1 and 64
+  int batch = 0;    // 0: both 1 and 64
+  int threads = 0;  // 0: one, and the hardware's for --only threads
   bool json = false;
 };
 
@@ -175,6 +180,40 @@ int bench_forward(const Options& o, const vc::LabeledImages& set) {
     }
     for (int i = 0; i < 2; ++i)
       if (simd[i].runs && xnnpack[i].runs) print_forward_ratio(o, name, i ? 64 : 1, simd[i], xnnpack[i]);
+  }
+  return 0;
+}
+
+// kind "threads": per p100 model, the simd batch-64 forward on one kernel thread and on `threads`, and the throughput
+// ratio (one-thread median / many-thread median).
+int bench_threads(const Options& o, const vc::LabeledImages& set) {
+  const int threads = o.threads ? o.threads : vc::kernel_threads_available();
+  for (const char* name : {"vit_p100", "cnn_p100", "hybrid_p100"}) {
+    if (!wanted(o.model, name)) continue;
+    std::unique_ptr<vc::Model> model = open(o, name);
+    if (!model) return 1;
+    const vc::Tensor x = vc::test_set_input(set, 0, 64, model->input_spec());
+    bool ok = true;
+    auto run = [&] { ok = model->forward(x, nullptr).ok() && ok; };
+    vc::set_kernel_threads(1);
+    const Timing one = time_runs(run, o.runs, true);
+    vc::set_kernel_threads(threads);
+    const Timing many = time_runs(run, o.runs, true);
+    const int used = vc::kernel_threads();
+    vc::set_kernel_threads(o.threads ? o.threads : 1);
+    if (!ok) {
+      std::fprintf(stderr, "model_bench: %s: the forward pass failed\n", name);
+      return 1;
+    }
+    const double speedup = one.median_ms / many.median_ms;
+    if (o.json)
+      std::printf("{\"kind\":\"threads\",\"model\":\"%s\",\"batch\":64,\"one_thread_ms\":%.4f,\"threads\":%d,"
+                  "\"threads_ms\":%.4f,\"speedup\":%.4f}\n",
+                  name, one.median_ms, used, many.median_ms, speedup);
+    else
+      std::printf("%-19s %-12s simd    batch 64  1 thread %10.3f ms  %d threads %10.3f ms  throughput %.2fx\n",
+                  "threads", name, one.median_ms, used, many.median_ms, speedup);
+    std::fflush(stdout);
   }
   return 0;
 }
@@ -345,6 +384,7 @@ bool parse(int argc, char** argv, Options* o) {
     else if (a == "--model") o->model = v;
     else if (a == "--backend") o->backend = v;
     else if (a == "--batch") o->batch = std::atoi(v);
+    else if (a == "--threads") o->threads = std::max(1, std::atoi(v));
     else return false;
   }
   return true;
@@ -356,16 +396,19 @@ int main(int argc, char** argv) {
   vc::keep_freed_memory_mapped();
   constexpr const char* kUsage =
       "usage: model_bench [--models DIR] [--data DIR] [--runs N] [--ref-batch64-runs N] [--attention-runs N] "
-      "[--rf-runs N] [--only forward|attention|trace|rf|cka] [--model NAME] [--backend ref|simd|xnnpack]\n"
-      "  [--batch N] [--json]\n"
+      "[--rf-runs N] [--only forward|attention|trace|rf|cka|threads] [--model NAME] [--backend ref|simd|xnnpack]\n"
+      "  [--batch N] [--threads N] [--json]\n"
       "  forward: forward time per model, backend and batch (natively with simd vs xnnpack rows);\n"
       "  attention: mean attention distance over 256 images;\n"
       "  trace: memory held by a traced batch of 64, everything vs attention probabilities only;\n"
       "  rf: per checkpoint, one ERF map and the 100-image mean ERF, beside the batch-1 forward\n"
       "  cka: the CKA matrix of vit_p100 x cnn_p100 over 1000 test images, beside the two models' forwards\n"
+      "  threads: the simd batch-64 forwards on 1 kernel thread and on --threads N (default the hardware's)\n"
+      "  --threads N: kernel threads of every other measurement (default 1)\n"
       "  --json: one object per line, with \"kind\" forward, attention_distance, attention_analysis,\n"
       "  trace_memory (\"everything_bytes\", \"attention_bytes\"), erf_map or erf_mean (\"forward_ms\"), cka,\n"
-      "  forward_ratio (\"simd_ms\", \"xnnpack_ms\", \"simd_speedup\" = xnnpack / simd)\n";
+      "  forward_ratio (\"simd_ms\", \"xnnpack_ms\", \"simd_speedup\" = xnnpack / simd), threads (\"one_thread_ms\",\n"
+      "  \"threads\", \"threads_ms\", \"speedup\")\n";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
@@ -375,6 +418,7 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  vc::set_kernel_threads(o.threads ? o.threads : 1);
   vc::Result<vc::LabeledImages> set = vc::load_fashion_mnist(o.data, "t10k");
   if (!set) {
     std::fprintf(stderr, "model_bench: %s\n", set.error().message.c_str());
@@ -385,5 +429,6 @@ int main(int argc, char** argv) {
   if (wanted(o.only, "rf") && bench_rf(o, *set) != 0) return 1;
   if (wanted(o.only, "trace") && bench_trace_memory(o, *set) != 0) return 1;
   if (wanted(o.only, "cka") && bench_cka(o, *set) != 0) return 1;
+  if (wanted(o.only, "threads") && bench_threads(o, *set) != 0) return 1;
   return 0;
 }

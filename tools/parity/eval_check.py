@@ -4,7 +4,8 @@ For every <models-dir>/*.safetensors: runs `vitcnn eval --model FILE` on all 10k
 (simd backend) and compares its accuracy with __metadata__["vitcnn"]["test_accuracy"], measured by PyTorch
 at export: the two must agree on the count of correct images (|diff| * test_samples < 0.5).
 Prints one line per model; exits 1 on any mismatch or error. Needs no torch (only reads headers).
-Runs --jobs evals at a time (default: the JOBS environment variable, else 2): each is one single-threaded process.
+Runs --jobs evals at a time (default: the JOBS environment variable, else 2): each is one single-threaded process
+(--threads 1: the evals share the cores, not each eval's kernels).
 
   python3 eval_check.py --vitcnn build/vitcnn --models-dir assets/models [--jobs N]
 """
@@ -31,7 +32,7 @@ def check(vitcnn, path):
     meta = read_meta(path)
     if "test_accuracy" not in meta or "test_samples" not in meta:
         return False, "%-24s FAIL: metadata has no test_accuracy/test_samples" % name
-    run = subprocess.run([vitcnn, "eval", "--model", path], capture_output=True, text=True)
+    run = subprocess.run([vitcnn, "eval", "--model", path, "--threads", "1"], capture_output=True, text=True)
     if run.returncode != 0:
         return False, "%-24s FAIL: vitcnn eval exited %d: %s" % (name, run.returncode, run.stderr.strip())
     got = json.loads(run.stdout)
