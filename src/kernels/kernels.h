@@ -84,8 +84,9 @@ const KernelTable& kernels_simd();
 // Native only: XNNPACK's GEMM, linear and conv2d forward, the simd kernels for the rest (src/kernels/native).
 const KernelTable& kernels_xnnpack();
 #endif
-// The bytes the simd kernels' scratch buffers hold, on every kernel thread (kernels/parallel.h): each buffer keeps the
-// size of the largest call that used it (so it is bounded by the largest layer run so far) until its thread ends.
+// The bytes the simd kernels' scratch buffers hold, on every kernel thread (kernels/parallel.h): each thread's buffers
+// keep the size of the largest call that used them (bounded per thread by the largest layer run so far: with n threads
+// up to n times one thread's) until the thread ends.
 size_t kernel_scratch_bytes();
 // Every backend's table: ref, simd (and xnnpack natively).
 std::span<const KernelTable* const> kernel_tables();

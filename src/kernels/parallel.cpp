@@ -7,6 +7,7 @@
 #else
 #define VITCNN_KERNEL_THREADS 1
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -64,10 +65,18 @@ class Pool {
       ++generation_;
     }
     wake_.notify_all();
-    run_range(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
-    fn_ = nullptr;
+    std::exception_ptr thrown;
+    try {
+      run_range(0);
+    } catch (...) {
+      thrown = std::current_exception();  // the workers still run fn: wait for them first
+    }
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [this] { return pending_ == 0; });
+      fn_ = nullptr;
+    }
+    if (thrown) std::rethrow_exception(thrown);
   }
 
  private:
@@ -116,7 +125,9 @@ std::unique_ptr<Pool>& pool() {
 
 #if VITCNN_KERNEL_THREADS
 
-int kernel_threads_available() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int kernel_threads_available() {
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxKernelThreads);
+}
 
 void set_kernel_threads(int n) {
   n = std::clamp(n, 1, kMaxKernelThreads);
@@ -132,9 +143,11 @@ void parallel_for(int count, int grain, const std::function<void(int, int)>& fn)
   const int ranges = in_parallel_for ? 1 : ranges_for(count, grain, kernel_threads());
   if (ranges == 0) return;
   if (ranges == 1) return fn(0, count);
-  in_parallel_for = true;
+  struct InParallelFor {  // reset however run() ends
+    InParallelFor() { in_parallel_for = true; }
+    ~InParallelFor() { in_parallel_for = false; }
+  } scope;
   pool()->run(count, grain, ranges, fn);
-  in_parallel_for = false;
 }
 
 #else
@@ -148,12 +161,5 @@ void parallel_for(int count, int grain, const std::function<void(int, int)>& fn)
 }
 
 #endif
-
-void parallel_for_macs(int64_t macs, int count, int grain, const std::function<void(int, int)>& fn) {
-  if (macs < kParallelMacs)
-    fn(0, count);
-  else
-    parallel_for(count, grain, fn);
-}
 
 }  // namespace vc

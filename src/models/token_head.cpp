@@ -14,8 +14,9 @@ namespace {
 
 constexpr float kLnEps = 1e-5f;  // models.LN_EPS
 
-void scale_inplace(Tensor& t, float s) {
-  for (float& v : t.data) v *= s;
+// data[0, n) *= s
+void scale_inplace(float* data, size_t n, float s) {
+  for (float* v = data; v < data + n; ++v) *v *= s;
 }
 
 // "embed": x [B, Cin, H, W] -> conv k x k stride k -> [B, D, g, g] -> tokens [B, g*g, D] -> [B, 1 + g*g, D]
@@ -142,20 +143,20 @@ class TransformerBlock : public Step {
     const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
     const size_t per_image = static_cast<size_t>(H_) * T * T;
     parallel_for_macs(int64_t{2} * B * H_ * T * T * dh, B, 1, [&](int b0, int b1) {
-      float* p = probs.ptr() + b0 * per_image;
+      float* p = probs.ptr() + b0 * per_image;  // [b1 - b0, H, T, T]
       for (int b = b0; b < b1; ++b)
         for (int h = 0; h < H_; ++h) {
           const float* q = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + h * dh;
-          k.gemm_f32(false, true, T, T, dh, q, 3 * D_, q + D_, 3 * D_, 0.0f, probs.ptr() + (b * H_ + h) * T * T, T);
+          k.gemm_f32(false, true, T, T, dh, q, 3 * D_, q + D_, 3 * D_, 0.0f, p + ((b - b0) * H_ + h) * T * T, T);
         }
-      for (float* v = p; v < p + (b1 - b0) * per_image; ++v) *v *= scale;
+      scale_inplace(p, (b1 - b0) * per_image, scale);
       if (rel_bias_) rel_bias_->add(b1 - b0, rel_table_.data, p);
       k.softmax_rows_f32((b1 - b0) * H_ * T, T, p, p);
       // ctx[b, t, h*dh:(h+1)*dh] = P[b, h] @ V[b, h]: heads land interleaved as in transpose(1, 2).reshape.
       for (int b = b0; b < b1; ++b)
         for (int h = 0; h < H_; ++h) {
           const float* v = qkv.ptr() + static_cast<size_t>(b) * T * 3 * D_ + 2 * D_ + h * dh;
-          k.gemm_f32(false, false, T, dh, T, probs.ptr() + (b * H_ + h) * T * T, T, v, 3 * D_, 0.0f,
+          k.gemm_f32(false, false, T, dh, T, p + ((b - b0) * H_ + h) * T * T, T, v, 3 * D_, 0.0f,
                      ctx.ptr() + static_cast<size_t>(b) * T * D_ + h * dh, D_);
         }
     });
@@ -250,7 +251,7 @@ class TransformerBlock : public Step {
     Tensor& dscores = slot(s, 6, probs.shape);
     k.softmax_backward_rows_f32(B * H_ * T, T, probs.ptr(), dprobs->ptr(), dscores.ptr());
     if (rel_bias_ && g(rel_table_)) rel_bias_->backward(B, dscores.ptr(), g(rel_table_));
-    scale_inplace(dscores, 1.0f / std::sqrt(static_cast<float>(dh)));
+    scale_inplace(dscores.ptr(), dscores.numel(), 1.0f / std::sqrt(static_cast<float>(dh)));
     for (int b = 0; b < B; ++b)
       for (int h = 0; h < H_; ++h) {
         const size_t row = static_cast<size_t>(b) * T * 3 * D_ + h * dh;

@@ -1,5 +1,6 @@
 // The `xnnpack` backend (native only): Debian's XNNPACK (libxnnpack-dev, 2022 operator API) runs the forward
-// GEMM, linear and conv2d, single-threaded (no pthreadpool); every other entry is the `simd` kernel. It is the
+// GEMM, linear and conv2d, each call on one thread (no pthreadpool; with several kernel threads, kernels/parallel.h,
+// the model's attention calls it from each of them on its own images); every other entry is the `simd` kernel. It is the
 // native anchor of docs/benchmarks.md: our simd kernels against a production inference library.
 // Each call creates, sets up, runs and deletes one XNNPACK operator, so its time includes XNNPACK's weight
 // packing (a cache keyed on weight pointers would go stale while the lab trains). A failing XNNPACK call runs the
