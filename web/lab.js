@@ -203,9 +203,10 @@
     event.preventDefault();
     if (window.labShown && event.dataTransfer) openFile(event.dataTransfer.files[0]);
   });
-  // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs.
-  window.addEventListener('hashchange', () => {
-    if (window.labShown) Module.labApplyView(decodeView(location.hash));
+  // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs. The event's
+  // own URL, not location.hash: the lab's hash writer (above) may have replaced the hash before the event arrives.
+  window.addEventListener('hashchange', (event) => {
+    if (window.labShown) Module.labApplyView(decodeView(new URL(event.newURL).hash));
   });
   window.addEventListener('error', (event) => fail('Script error: ' + event.message));
 
