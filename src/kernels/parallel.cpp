@@ -26,13 +26,13 @@ struct Split {
   int first_grain(int r) const { return r * per + std::min(r, extra); }
 };
 
+#if VITCNN_KERNEL_THREADS
+
 int ranges_for(int count, int grain, int threads) {
   if (count <= 0) return 0;
   grain = std::max(grain, 1);
   return std::min(threads, (count + grain - 1) / grain);
 }
-
-#if VITCNN_KERNEL_THREADS
 
 // True on the workers and on a caller inside parallel_for: a nested call runs inline.
 thread_local bool in_parallel_for = false;
@@ -156,8 +156,8 @@ int kernel_threads_available() { return 1; }
 void set_kernel_threads(int) {}
 int kernel_threads() { return 1; }
 
-void parallel_for(int count, int grain, const std::function<void(int, int)>& fn) {
-  if (ranges_for(count, grain, 1) > 0) fn(0, count);
+void parallel_for(int count, int, const std::function<void(int, int)>& fn) {
+  if (count > 0) fn(0, count);
 }
 
 #endif
