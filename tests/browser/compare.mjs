@@ -50,7 +50,7 @@ async function screenshot(page, file, what) {
 }
 
 async function run(lab) {
-  const { page, query, click, waitFor } = lab;
+  const { page, query, click, download, waitFor } = lab;
   await click('tab.compare');
   await waitFor(() => !!window.lab.query('rects')['compare.measure']);
   const started = Date.now();
@@ -99,7 +99,7 @@ async function run(lab) {
         `the ${points} data-scale points equal the files' recorded accuracies and the CLI's`);
 
   // Export: the table's Markdown holds the CLI's rows (all but the forward time).
-  const [md] = await Promise.all([page.waitForEvent('download'), click('export.compare_measured.md')]);
+  const md = await download('export.compare_measured.md');
   const pageRows = fs.readFileSync(await md.path(), 'utf8').split('\n').filter((l) => !l.startsWith('| forward ms'));
   const cliText = fs.readFileSync(path.join(cliDir, 'compare.md'), 'utf8');
   const missing = pageRows.filter((l) => l.startsWith('|') && !cliText.includes(l + '\n'));

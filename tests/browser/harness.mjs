@@ -102,6 +102,18 @@ export function labControls(page) {
       const r = await rect(name);
       await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
     },
+    // Clicks an export button and returns its download once the page has laid out what the save changed: the
+    // "saved" line above the views moves every widget below it down a line, and a click aimed at a rectangle from
+    // the frame before would miss. Waits for two frames drawn since, woken by a mouse move (an idle page draws none).
+    async download(name) {
+      const r = await rect(name);
+      const [file] = await Promise.all([page.waitForEvent('download'),
+                                        page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2)]);
+      const drawn = (await query('state')).frames;
+      await page.mouse.move(5, 5);
+      await page.waitForFunction((n) => window.lab.query('state').frames > n + 1, drawn, { polling: 100 });
+      return file;
+    },
   };
 }
 

@@ -60,7 +60,7 @@ function compare(shown, expected, what, mapTolerance = TOLERANCE) {
 }
 
 async function run(lab) {
-  const { page, query, click, waitFor } = lab;
+  const { page, query, click, download, waitFor } = lab;
   const rf = () => query('receptive_field');
   // Ready for the current input, model, layer and unit (the query answers for those only).
   const waitReady = (want) => waitFor((w) => {
@@ -165,12 +165,12 @@ async function run(lab) {
 
   // Export: the map's PNG (its slide figure, drawn by the lab's renderer, src/figures) and the growth plot's CSV
   // arrive as downloads.
-  const [png] = await Promise.all([page.waitForEvent('download'), click('export.receptive_field_map.png')]);
+  const png = await download('export.receptive_field_map.png');
   const image = decodePng(fs.readFileSync(await png.path()));
   check(png.suggestedFilename() === 'receptive_field_map.png' && image.width >= 1600 && image.height > 800,
         `PNG export: ${png.suggestedFilename()}, ${image.width} x ${image.height} px slide figure`);
   fs.copyFileSync(await png.path(), path.join(outDir, 'export-receptive_field_map.png'));
-  const [csv] = await Promise.all([page.waitForEvent('download'), click('export.receptive_field_growth.csv')]);
+  const csv = await download('export.receptive_field_growth.csv');
   const text = fs.readFileSync(await csv.path(), 'utf8');
   check(text.startsWith('model,layer,name,trf_side_px') && text.includes('\ncnn_p100,7,stages.2.1,53,'),
         `CSV export: ${csv.suggestedFilename()}, ${text.split('\n').length - 2} rows`);

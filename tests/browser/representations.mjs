@@ -53,7 +53,7 @@ async function screenshot(page, file, what) {
 }
 
 async function run(lab) {
-  const { page, query, click, waitFor } = lab;
+  const { page, query, click, download, waitFor } = lab;
   const repr = () => query('representations');
   const frames = await countFrames(page);
 
@@ -85,18 +85,13 @@ async function run(lab) {
   check(dSkip <= TOLERANCE, `skip ratios within ${dSkip.toExponential(2)} of vitcnn skip`);
 
   // Export: the CKA matrix's CSV arrives as a download.
-  const [csv] = await Promise.all([page.waitForEvent('download'), click('export.cka_vit_p100_cnn_p100.csv')]);
+  const csv = await download('export.cka_vit_p100_cnn_p100.csv');
   const text = fs.readFileSync(await csv.path(), 'utf8');
   check(text.startsWith('a_layer,a_name,b_layer,b_name,cka,images') &&
         text.trim().split('\n').length === 1 + cka.rows.length * cka.cols.length,
         `CSV export: ${csv.suggestedFilename()}, ${text.trim().split('\n').length - 1} rows`);
   // The PNG: the slide figure drawn by the lab's renderer (src/figures), at least 1600 px wide, whatever the window.
-  // The CSV's "saved" line moved the buttons down: the click waits for two frames drawn since, woken by a mouse move
-  // (an idle page draws none: waiting without input timed out whenever the page had settled before the wait).
-  const drawnBefore = (await query('state')).frames;
-  await page.mouse.move(5, 5);
-  await waitFor((n) => window.lab.query('state').frames > n + 1, drawnBefore);
-  const [png] = await Promise.all([page.waitForEvent('download'), click('export.cka_vit_p100_cnn_p100.png')]);
+  const png = await download('export.cka_vit_p100_cnn_p100.png');
   const slide = decodePng(fs.readFileSync(await png.path()));
   check(png.suggestedFilename() === 'cka_vit_p100_cnn_p100.png' && slide.width >= 1600 &&
         imageStats(slide).colours > 50,
