@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ViT vs CNN Lab: install what is missing, build, then serve or test.
 #   ./build_wasm.sh          install, build the web page, serve it on http://127.0.0.1:8000 (PORT=... to change)
-#   ./build_wasm.sh build    install and build both trees: the page in build-wasm/web/, the desktop app build/vitcnn-lab
+#   ./build_wasm.sh build    install and build: the page in build-wasm/web/ (its threaded module from build-wasm-mt/),
+#                            the desktop app build/vitcnn-lab
 #   ./build_wasm.sh test     install, build both trees, run every test (native, wasm under node, an ASan + UBSan
 #                            tree against Dear ImGui 1.86 with 20 s fuzz runs, headless Chromium, desktop under
 #                            Xvfb); exits non-zero on any failure
@@ -46,12 +47,20 @@ build_native() {
   cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j "$JOBS"
 }
 
+# The page's two modules (docs/threads.md): the threaded one (-pthread) in build-wasm-mt/, then the single-thread
+# tree build-wasm/, whose page (build-wasm/web/) ships both. Arguments: the single-thread tree's targets (default all).
+# The threaded tree builds the module and the tests of what threads change (kernels, models).
 build_wasm() {
-  log "wasm build (build-wasm/)"
+  log "wasm build (build-wasm-mt/: the threaded module; build-wasm/: the page)"
   # emcmake's default test emulator passes a flag Node 20 rejects (docs/toolchain.md, E4).
   # The parity goldens are shared with the native tree (PyTorch computes them once: CMakeLists.txt, models_goldens).
-  emcmake cmake -G Ninja -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" -DVITCNN_GOLDENS_DIR="$PWD/build/goldens" &&
+  local common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)"
+                -DVITCNN_GOLDENS_DIR="$PWD/build/goldens")
+  local mt_targets=(vitcnn-lab)
+  [[ $# == 0 ]] && mt_targets+=(kernels_tests models_tests)
+  emcmake cmake "${common[@]}" -S . -B build-wasm-mt -DVITCNN_WASM_THREADS=ON &&
+    cmake --build build-wasm-mt -j "$JOBS" --target "${mt_targets[@]}" &&
+    emcmake cmake "${common[@]}" -S . -B build-wasm -DVITCNN_WASM_MT_DIR="$PWD/build-wasm-mt" &&
     cmake --build build-wasm -j "$JOBS" "$@"
 }
 
@@ -64,9 +73,10 @@ build_asan() {
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 && cmake --build build-asan -j "$JOBS"
 }
 
+# Cross-origin isolated (COOP/COEP headers), so the page runs its threaded module (tools/serve.py).
 serve() {
   log "serving the lab on http://127.0.0.1:$PORT (Ctrl-C stops)"
-  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory build-wasm/web
+  exec python3 tools/serve.py --port "$PORT" build-wasm/web
 }
 
 results=()
@@ -117,6 +127,8 @@ run_tests() {
   step "build: sanitizer tree" build_asan
   step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
   step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
+  step "ctest wasm with threads under node (build-wasm-mt/: kernels, models)" \
+    ctest --test-dir build-wasm-mt -R '^(kernels|models)_tests$' "${ctest_flags[@]}"
   step "ctest ui under ASan + UBSan, Dear ImGui 1.86 (build-asan/)" \
     ctest --test-dir build-asan -R '^ui_tests' "${ctest_flags[@]}"
   step "fuzz: each target 20 s on its corpus (tools/fuzz/run_long.sh)" \
@@ -164,7 +176,7 @@ case "${1:-serve}" in
   build) install_deps && build_native && build_wasm ;;
   test) install_deps && run_tests ;;
   serve) install_deps && build_wasm --target web_version && serve ;;
-  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     echo "build_wasm.sh: unknown mode '$1' (modes: build, test, deps; none = serve)" >&2
     exit 2

@@ -84,7 +84,16 @@ set_target_properties(vitcnn-lab PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${web_out})
 target_link_options(vitcnn-lab PRIVATE
   -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=67108864 -sTOTAL_STACK=4194304
-  -sENVIRONMENT=web -sEXPORTED_FUNCTIONS=_main,_malloc,_free)
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free)
+if(VITCNN_WASM_THREADS)
+  # The threaded module (docs/threads.md): its workers run the same script, and the kernel threads start from the main
+  # thread, which cannot wait for a worker to load: web/lab.js sizes the prewarmed pool (Module.labThreadPool).
+  set_target_properties(vitcnn-lab PROPERTIES OUTPUT_NAME vitcnn-lab-mt)
+  target_link_options(vitcnn-lab PRIVATE -sENVIRONMENT=web,worker -sPTHREAD_POOL_SIZE=Module.labThreadPool)
+  return()  # the page around it is the single-thread tree's
+else()
+  target_link_options(vitcnn-lab PRIVATE -sENVIRONMENT=web)
+endif()
 
 # The page around the module, and the assets it fetches (fonts, models, Fashion-MNIST test set), copied at
 # build time: nothing of them is committed.
@@ -110,6 +119,13 @@ foreach(f ${VITCNN_MODEL_FILES})
   get_filename_component(name ${f} NAME)
   web_copy(${f} assets/models/${name})
 endforeach()
+# The threaded module beside the single-thread one, from the threaded tree (VITCNN_WASM_MT_DIR, built first).
+set(VITCNN_WASM_MT_DIR "" CACHE PATH "The threaded tree (build-wasm-mt) whose module the page ships beside its own")
+if(VITCNN_WASM_MT_DIR)
+  foreach(f vitcnn-lab-mt.js vitcnn-lab-mt.wasm vitcnn-lab-mt.worker.js)
+    web_copy(${VITCNN_WASM_MT_DIR}/web/${f} ${f})
+  endforeach()
+endif()
 add_custom_target(web_page ALL DEPENDS ${web_files})
 add_dependencies(vitcnn-lab web_page)
 # The service worker (web/sw.js.in) names its offline cache after a hash of everything above: rehashed on every build,

@@ -1,7 +1,7 @@
 // ViT vs CNN Lab, the page around the WebAssembly module: checks the browser, downloads the module with a
 // progress bar, starts it, and connects it to the page (assets, file picker, drag and drop, URL hash).
-// Tests and scripts use window.lab (query, openBytes, openFile, forgetResults) and wait for window.labReady (the test set and the
-// default models are in; window.labShown: the first frame, the overlay gone).
+// Tests and scripts use window.lab (query, openBytes, openFile, forgetResults, threaded) and wait for window.labReady
+// (the test set and the default models are in; window.labShown: the first frame, the overlay gone).
 'use strict';
 (function () {
   const overlay = document.getElementById('overlay');
@@ -124,9 +124,18 @@
     return (navigator.language || '').toLowerCase().startsWith('ko') ? 'ko' : 'en';
   }
 
+  // Threads need SharedArrayBuffer, which browsers give only to a cross-origin isolated page (served with the COOP
+  // and COEP headers, as ./build_wasm.sh does): there the threaded module, elsewhere the single-thread one, which
+  // says why in Help -> About (docs/threads.md).
+  const threaded = window.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const moduleName = threaded ? 'vitcnn-lab-mt' : 'vitcnn-lab';
+
   const Module = {
     canvas: canvas,
     arguments: ['--lang', language()],
+    // The threaded module's workers, started before main (the kernel threads start from the main thread, which
+    // cannot wait for a worker to load): one per core, up to the lab's 16 kernel threads.
+    labThreadPool: Math.min(navigator.hardwareConcurrency || 1, 16),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => fail('The lab stopped: ' + what),
@@ -183,6 +192,9 @@
   const hashState = { latest: '', timer: null };
   // ?scale=1.5 is a view key like the hash's (a bad value is ignored there); the hash's own scale= wins.
   const scale = new URLSearchParams(location.search).get('scale');
+  // ?threads=N: the threaded module's kernel threads (benchmarks compare counts); a bad value is the module's message.
+  const threadCount = new URLSearchParams(location.search).get('threads');
+  if (threaded && threadCount) Module.arguments.push('--threads', threadCount);
   const view = (scale ? 'scale=' + scale + '&' : '') + decodeView(location.hash);
   if (view) Module.arguments.push('--view', view);
   window.Module = Module;
@@ -192,6 +204,7 @@
     openBytes: (bytes, name) => Module.labOpenFile(bytes, name),
     openFile: openFile,
     forgetResults: () => Module.labForgetResults(),
+    threaded: threaded,
   };
 
   fileInput.addEventListener('change', () => {
@@ -216,15 +229,15 @@
     return;
   }
   showProgress();
-  download('vitcnn-lab.wasm', (total) => { progress.moduleTotal = total; showProgress(); },
+  download(moduleName + '.wasm', (total) => { progress.moduleTotal = total; showProgress(); },
            (n) => { progress.moduleLoaded += n; showProgress(); })
     .then((bytes) => {
       progress.moduleTotal = progress.moduleLoaded = bytes.length;
       showProgress();
       Module.wasmBinary = bytes;
       const script = document.createElement('script');
-      script.src = 'vitcnn-lab.js';
-      script.onerror = () => fail('Cannot load vitcnn-lab.js.');
+      script.src = moduleName + '.js';
+      script.onerror = () => fail('Cannot load ' + moduleName + '.js.');
       document.body.appendChild(script);
     }, (error) => fail('Cannot download the lab: ' + error.message));
 })();

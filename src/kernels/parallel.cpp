@@ -143,6 +143,11 @@ void parallel_for(int count, int grain, const std::function<void(int, int)>& fn)
   const int ranges = in_parallel_for ? 1 : ranges_for(count, grain, kernel_threads());
   if (ranges == 0) return;
   if (ranges == 1) return fn(0, count);
+  // The pool runs one loop at a time: a loop called on another thread meanwhile (the lab's UI thread beside its job
+  // thread) runs inline rather than wait.
+  static std::mutex caller;
+  std::unique_lock<std::mutex> one_caller(caller, std::try_to_lock);
+  if (!one_caller.owns_lock()) return fn(0, count);
   struct InParallelFor {  // reset however run() ends
     InParallelFor() { in_parallel_for = true; }
     ~InParallelFor() { in_parallel_for = false; }

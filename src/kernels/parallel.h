@@ -1,7 +1,7 @@
 // The kernels' worker threads: a fixed pool that splits one kernel's independent work (the row tiles of a GEMM,
-// the images of a convolution or of attention) over several threads. Off by default (one thread: every loop runs inline on the caller); set_kernel_threads(n) starts
-// n - 1 workers, the calling thread being the n-th. Where the build has no threads (the page's wasm build, without
-// -pthread), set_kernel_threads keeps one.
+// the images of a convolution or of attention) over several threads. Off by default (one thread: every loop runs
+// inline on the caller); set_kernel_threads(n) starts n - 1 workers, the calling thread being the n-th. Where the build
+// has no threads (the page's single-thread module, without -pthread), set_kernel_threads keeps one.
 //
 // Results do not depend on the thread count: each output element is computed by one thread, in the same order as
 // with one (tests/kernels checks it bit for bit).
@@ -28,7 +28,7 @@ inline constexpr int64_t kParallelMacs = int64_t{1} << 20;
 // first ranges take one grain more than the others where they do not divide evenly; the last range ends at count),
 // the caller running the first; returns once every range is done, rethrowing what the caller's range threw (a worker's
 // exception ends the program). One range, inline, when count <= grain or with one thread; a call from inside a range
-// runs inline.
+// runs inline, and so does a call from another thread while the workers run a loop.
 void parallel_for(int count, int grain, const std::function<void(int begin, int end)>& fn);
 // parallel_for when the loop's `macs` (its multiply-adds in all) reach kParallelMacs and there are several threads,
 // else fn(0, count) inline (no std::function is built: small kernels pay nothing for the threads).

@@ -94,10 +94,11 @@ HWY_INLINE void tile(int kc, const float* HWY_RESTRICT a, size_t a_stride, int m
       for (int j = 0; j < n; ++j) c[r * ldc + j] = buf[r * kNr + j];
 }
 
-// Rows [row0, row1) of C (see gemm below).
+// Rows [row0, row1) x columns [col0, col1) of C (see gemm below); col0 is a multiple of kNr, col1 one or N.
 template <bool kKContig>
-void gemm_rows(int row0, int row1, int N, int K, const float* a, size_t a_stride, size_t a_kstep, PackB pack_b,
-               const void* b_ctx, float beta, float* C, size_t ldc, const Epilogue& ep) {
+void gemm_block(int row0, int row1, int col0, int col1, int N, int K, const float* a, size_t a_stride,
+                size_t a_kstep, PackB pack_b, const void* b_ctx, float beta, float* C, size_t ldc,
+                const Epilogue& ep) {
   const int n_pad = (N + kNr - 1) / kNr * kNr;
   const float* col_bias = nullptr;
   if (ep.bias && !ep.bias_per_row) {
@@ -114,7 +115,7 @@ void gemm_rows(int row0, int row1, int N, int K, const float* a, size_t a_stride
   for (int k0 = 0; k0 < K || k0 == 0; k0 += kKc) {
     const int kc = std::min(kKc, K - k0);
     const TileEpilogue te_base{k0 == 0 ? beta : 1.0f, k0 + kc >= K, &ep, nullptr};
-    for (int j0 = 0; j0 < N; j0 += kNr) {
+    for (int j0 = col0; j0 < col1; j0 += kNr) {
       pack_b(b_ctx, k0, kc, j0, panel);
       TileEpilogue te = te_base;
       te.col_bias = col_bias ? col_bias + j0 : nullptr;
@@ -125,16 +126,26 @@ void gemm_rows(int row0, int row1, int N, int K, const float* a, size_t a_stride
     }
   }
   if (ep.act == Act::kGelu)
-    for (int i = row0; i < row1; ++i) gelu_f32(N, C + (size_t)i * ldc, C + (size_t)i * ldc);
+    for (int i = row0; i < row1; ++i) gelu_f32(col1 - col0, C + (size_t)i * ldc + col0, C + (size_t)i * ldc + col0);
 }
 
+// Split over the kernel threads (kernels/parallel.h) by row tiles (each thread packs all of B's panels for its rows)
+// or, where the row tiles are too few to go round twice (a Gram block: 10 rows against 100 columns), by column panels
+// (each thread packs only its own). Either way every element is computed by the same tile in the same order.
 template <bool kKContig>
 void gemm_blocked(int M, int N, int K, const float* a, size_t a_stride, size_t a_kstep, PackB pack_b,
                   const void* b_ctx, float beta, float* C, size_t ldc, const Epilogue& ep) {
-  const auto rows = [&](int row0, int row1) {
-    gemm_rows<kKContig>(row0, row1, N, K, a, a_stride, a_kstep, pack_b, b_ctx, beta, C, ldc, ep);
-  };
-  parallel_for_macs((int64_t)M * N * std::max(K, 1), M, kMr, rows);
+  const int64_t macs = (int64_t)M * N * std::max(K, 1);
+  const int row_tiles = (M + kMr - 1) / kMr, col_panels = (N + kNr - 1) / kNr;
+  if (row_tiles >= 2 * kernel_threads() || row_tiles >= col_panels) {
+    parallel_for_macs(macs, M, kMr, [&](int row0, int row1) {
+      gemm_block<kKContig>(row0, row1, 0, N, N, K, a, a_stride, a_kstep, pack_b, b_ctx, beta, C, ldc, ep);
+    });
+  } else {
+    parallel_for_macs(macs, N, kNr, [&](int col0, int col1) {
+      gemm_block<kKContig>(0, M, col0, col1, N, K, a, a_stride, a_kstep, pack_b, b_ctx, beta, C, ldc, ep);
+    });
+  }
 }
 
 }  // namespace

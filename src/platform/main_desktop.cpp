@@ -141,6 +141,9 @@ int run(const ShellOptions& options) {
       return it == settings->end() ? std::string() : it->second;
     };
     platform.setting_set = [settings](const std::string& key, const std::string& value) { (*settings)[key] = value; };
+    // Interactive runs compute on the job thread; scripted runs (--frames N) step jobs within their frames, so that
+    // the Nth frame shows the same progress on any machine load.
+    platform.job_thread = options.frames == 0;
     Shell shell;
     shell.backend().on_drop = [&shell](const std::vector<std::string>& paths) {
       for (const std::string& path : paths) {
@@ -165,7 +168,10 @@ int run(const ShellOptions& options) {
       const FrameGeometry geometry = window_geometry(window);
       const double now_s = glfwGetTime();
       if (options.frames == 0 && !shell.wants_frame(geometry, now_s)) {
-        glfwWaitEvents();
+        if (shell.holding(now_s))
+          glfwWaitEventsTimeout(shell.hold_until_s() - now_s);  // a frame is due then without a wake
+        else
+          glfwWaitEvents();
         continue;
       }
       shell.frame(geometry, now_s);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/parallel.h"
 #include "platform/options.h"
 #include "platform/shell.h"
 
@@ -141,6 +142,7 @@ void frame(void*) {
   const FrameGeometry geometry = canvas_geometry();
   const double now_s = glfwGetTime();
   if (!lab.shell.wants_frame(geometry, now_s)) {
+    if (lab.shell.holding(now_s)) return;  // a frame is due soon without a wake: the loop goes on
     lab.paused = true;
     emscripten_pause_main_loop();
     return;
@@ -205,6 +207,9 @@ int main(int argc, char** argv) {
     js_fatal(options.error().message.c_str());
     return 1;
   }
+  // The threaded module (-pthread, built in build-wasm-mt: docs/threads.md) computes on every core the browser reports,
+  // up to kMaxKernelThreads, or on ?threads=N; the single-thread module on one.
+  set_kernel_threads(options->threads ? options->threads : kernel_threads_available());
   if (!glfwInit()) {
     js_fatal("cannot start GLFW");
     return 1;
@@ -240,6 +245,11 @@ int main(int argc, char** argv) {
   platform.memory_use = [] {
     return MemoryUse{static_cast<int64_t>(mallinfo().uordblks), static_cast<int64_t>(emscripten_get_heap_size())};
   };
+#ifdef __EMSCRIPTEN_PTHREADS__
+  platform.job_thread = true;
+#else
+  platform.threads_need_isolation = true;  // web/lab.js loads this module where the page is not cross-origin isolated
+#endif
   platform.setting_get = [](const std::string& key) {
     char* value = js_setting_get(key.c_str());
     std::string out(value);

@@ -34,7 +34,8 @@ std::string shell_usage() {
          "                      models/ -> <repo>/assets/models, data/ -> /usr/share/datasets/fashion-mnist,\n"
          "                      fonts/ -> the build tree's fonts/\n"
          "  --size WxH          window size (default 1280x800)\n"
-         "  --threads N         kernel threads for the lab's jobs, 1 to 16 (default: this machine's; desktop)\n"
+         "  --threads N         kernel threads for the lab's jobs, 1 to 16 (default: this machine's; the page:\n"
+         "                      ?threads=N, where it runs its threaded module)\n"
          "  --help              this text\n";
 }
 

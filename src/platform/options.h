@@ -15,7 +15,7 @@ struct ShellOptions {
   std::string screenshot;   // PNG of the last frame, written before quitting (desktop)
   std::string assets;       // one assets root replacing the default per-folder rule (desktop)
   int width = 1280, height = 800;  // initial window size in logical units (desktop)
-  int threads = 0;          // kernel threads of the lab's jobs (kernels/parallel.h); 0: the hardware's (desktop)
+  int threads = 0;          // kernel threads of the lab's jobs (kernels/parallel.h); 0: the hardware's
   bool help = false;
 };
 

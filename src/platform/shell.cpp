@@ -1,6 +1,7 @@
 #include "platform/shell.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -171,6 +172,7 @@ void Shell::wake() {
 }
 
 void Shell::frame(const FrameGeometry& geometry, double now_s) {
+  const auto started = std::chrono::steady_clock::now();
   drawn_geometry_ = geometry;
   if (error_.empty()) update_fonts(geometry);
 
@@ -201,7 +203,9 @@ void Shell::frame(const FrameGeometry& geometry, double now_s) {
     lab_save_capture(*app_, *capture, png ? *png : std::vector<uint8_t>(), png ? "" : png.error().message);
   }
   ready_ = ready_ || lab_ready(*app_);
-  pacer_.drawn(now_s, lab_wants_frame(*app_) || backend_.has_pending_input());
+  const bool input = backend_.has_pending_input();
+  pacer_.drawn(now_s, lab_wants_frame(*app_) || input, input ? 0.0 : lab_frame_hold_s(*app_));
+  lab_frame_drawn(*app_, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
 }
 
 void Shell::open_file(std::span<const uint8_t> bytes, const std::string& name) {

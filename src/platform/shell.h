@@ -36,6 +36,9 @@ class Shell {
   // busy, the settle period after them), or the geometry differs from the last drawn frame's. When it is not, the
   // platform draws nothing: no ImGui frame, no GL call.
   bool wants_frame(const FrameGeometry& geometry, double now_s) const;
+  // When no frame is due: whether one will be without a wake (FramePacer's hold), and when.
+  bool holding(double now_s) const { return pacer_.holding(now_s); }
+  double hold_until_s() const { return pacer_.hold_until_s(); }
   // Draws one frame; until the fonts have arrived it only clears the window. A figure export asked for in the frame
   // (lab_take_capture) is drawn by figures/render.h and saved.
   void frame(const FrameGeometry& geometry, double now_s);

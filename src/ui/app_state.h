@@ -118,6 +118,8 @@ struct ModelsState {
 };
 
 // One time-sliced job (ui/jobs.h).
+struct AppState;
+
 struct Job {
   // Does one bounded piece of work, updates progress and result; returns true when finished (also on error).
   using Step = std::function<bool(Job&)>;
@@ -131,7 +133,13 @@ struct Job {
   double busy_ms = 0.0;         // time spent in its steps
   double last_step_ms = 0.0;    // its latest step's time
   int64_t input_version = -1;   // >= 0: cancelled as soon as the input's version differs
+  // Runs on the UI thread when the job finishes, for what it changes in the lab's state: a step may run on the job
+  // thread (ui/job_thread.h) and touches nothing but its job. May be empty.
+  using OnFinish = std::function<void(AppState& app, const Job& job)>;
+  OnFinish on_finish;
 };
+
+class JobThread;  // ui/job_thread.h
 
 struct JobsState {
   std::map<std::string, Job> running;       // by slot
@@ -146,6 +154,10 @@ struct JobsState {
   double last_run_start_ms = -1.0;  // when the previous frame's steps started (-1: it ran none)
   double last_run_ms = 0.0;         // how long they took
   double input_ms = -1e300;         // when the user last moved, clicked, scrolled or typed (lab_frame notes it)
+  // Where the platform has threads (Platform::job_thread): the thread that runs the steps (ui/job_thread.h), and the
+  // UI thread's frame times while jobs ran (ms, the latest kFrameTimesKept: lab_query("state") reports them).
+  std::shared_ptr<JobThread> thread;
+  std::vector<double> busy_frame_ms;
 };
 
 // The Predictions view: checkpoint per family (a slot, ui/model_store.h family_checkpoint) and the accuracy run.

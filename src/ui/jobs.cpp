@@ -5,6 +5,8 @@
 #include <cxxabi.h>
 #include <memory>
 
+#include "ui/job_thread.h"
+
 namespace vc {
 
 namespace {
@@ -57,7 +59,7 @@ std::string job_type_error(const std::type_info& expected, const std::type_info&
 }
 
 const Job& job_request(AppState& app, const std::string& slot, const std::string& key, Job::Step step,
-                       int64_t input_version) {
+                       int64_t input_version, Job::OnFinish on_finish) {
   JobsState& jobs = app.jobs;
   if (auto it = jobs.finished.find(key); it != jobs.finished.end()) {
     // A cached answer: whatever the slot was computing for another key is no longer wanted.
@@ -71,6 +73,7 @@ const Job& job_request(AppState& app, const std::string& slot, const std::string
   job.key = key;
   job.step = std::move(step);
   job.input_version = input_version;
+  job.on_finish = std::move(on_finish);
   return job;
 }
 
@@ -88,9 +91,37 @@ const Job* job_running(const AppState& app, const std::string& slot) {
 
 void job_cancel(AppState& app, const std::string& slot) { app.jobs.running.erase(slot); }
 
+void jobs_stop_all(AppState& app) {
+  app.jobs.running.clear();
+  if (!app.jobs.thread) return;
+  app.jobs.thread->sync(app.jobs);  // withdraws them all
+  app.jobs.thread->wait_idle();
+}
+
 void jobs_forget_finished(AppState& app) {
   app.jobs.finished.clear();
   app.jobs.finished_order.clear();
+}
+
+namespace {
+
+// A finished job leaves the running ones for the cache, after its on_finish.
+void finish(AppState& app, std::map<std::string, Job>::iterator it) {
+  Job& job = it->second;
+  job.done = true;
+  if (job.error.empty()) job.progress = 1.0f;
+  if (job.on_finish) job.on_finish(app, job);
+  cache_finished(app.jobs, std::move(job));
+  app.jobs.running.erase(it);
+}
+
+}  // namespace
+
+void jobs_note_frame(AppState& app, double ms) {
+  if (app.jobs.running.empty()) return;
+  std::vector<double>& v = app.jobs.busy_frame_ms;
+  v.push_back(ms);
+  if (v.size() > kFrameTimesKept) v.erase(v.begin());
 }
 
 void jobs_run(AppState& app) {
@@ -103,6 +134,10 @@ void jobs_run(AppState& app) {
   std::erase_if(jobs.running, [&](const auto& item) { return stale(item.second); });
   std::erase_if(jobs.finished_order, [&](const std::string& key) { return stale(jobs.finished.at(key)); });
   std::erase_if(jobs.finished, [&](const auto& item) { return stale(item.second); });
+  if (jobs.thread) {  // the steps run there: hand over, withdraw, collect (ui/job_thread.h)
+    for (const std::string& slot : jobs.thread->sync(jobs)) finish(app, jobs.running.find(slot));
+    return;
+  }
   if (jobs.running.empty()) {
     jobs.last_run_start_ms = -1.0;
     return;
@@ -124,11 +159,7 @@ void jobs_run(AppState& app) {
     const bool finished = job.step(job);
     job.last_step_ms = now(app) - t0;
     job.busy_ms += job.last_step_ms;
-    if (!finished) continue;
-    job.done = true;
-    if (job.error.empty()) job.progress = 1.0f;
-    cache_finished(jobs, std::move(job));
-    jobs.running.erase(it);
+    if (finished) finish(app, it);
   }
   jobs.last_run_start_ms = start;
   jobs.last_run_ms = now(app) - start;

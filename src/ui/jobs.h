@@ -11,6 +11,10 @@
 // of the user's last input (JobsState::input_ms) the budget stays at budget_ms: the UI answers at full speed while
 // someone uses it, and jobs take their share when nobody does.
 //
+// Where the platform has threads (Platform::job_thread: the desktop app, the page's threaded module) the steps run on
+// a thread of their own instead, one after another, and the UI thread only draws and dispatches: jobs_run hands the
+// jobs over and collects their progress and results (ui/job_thread.h). Everything below holds in both modes.
+//
 // A job has a slot (who wants it: one running job per slot) and a key (what it computes from: model names,
 // input version, settings). Requesting a slot with a different key cancels the old job; finished jobs are
 // cached by key (the newest kJobCachePerSlot of each slot), so going back to earlier settings is instant. A job tied
@@ -46,22 +50,37 @@ inline constexpr double kJobShare = 0.8;           // of the wall-clock time, wh
 inline constexpr double kMaxJobBudgetMs = 250.0;   // a frame at least every quarter second (plus one step)
 inline constexpr double kLongStepMs = 25.0;
 inline constexpr double kInteractiveMs = 500.0;
+inline constexpr double kProgressFrameS = 0.25;    // frames while only the job thread works (lab_frame_hold_s)
+inline constexpr size_t kFrameTimesKept = 600;     // JobsState::busy_frame_ms
 
 // The job for `key`: the cached result if it finished before, the running one in `slot` if its key matches,
-// or a new job started with `step` (replacing the slot's job). input_version >= 0 ties it to that input.
+// or a new job started with `step` (replacing the slot's job). input_version >= 0 ties it to that input;
+// on_finish (Job::on_finish) changes the lab's state with the result, on the UI thread.
 const Job& job_request(AppState& app, const std::string& slot, const std::string& key, Job::Step step,
-                       int64_t input_version = -1);
+                       int64_t input_version = -1, Job::OnFinish on_finish = nullptr);
 // The running or finished job with this key, or nullptr.
 const Job* job_find(const AppState& app, const std::string& key);
 // The running job of a slot, or nullptr.
 const Job* job_running(const AppState& app, const std::string& slot);
 void job_cancel(AppState& app, const std::string& slot);
+// Cancels every running job and returns once none of their steps runs any more (the job thread's step in progress
+// ends first): what the steps use (a model's kernels) may then change. The views ask again for what they show.
+void jobs_stop_all(AppState& app);
 // Frees every cached result, as eviction would (running jobs go on); a view asks again for what it shows. The heap
 // this frees is what the cache held (lab_forget_results: tests/browser/long_use.mjs measures it).
 void jobs_forget_finished(AppState& app);
 // Runs job steps within the frame budget (sized as above, kept in JobsState::frame_budget_ms); drops jobs (running or
 // finished) whose input changed. Called once per frame by lab_frame.
 void jobs_run(AppState& app);
+
+// The UI thread's time for the frame just drawn (ms: the lab's frame, rendering included), kept while jobs run
+// (JobsState::busy_frame_ms). The platform calls it after each frame.
+void jobs_note_frame(AppState& app, double ms);
+
+// How much one step of a job takes on: `sliced` where steps share the UI thread's frames (a frame waits for them: keep
+// them short), `threaded` on the job thread (bigger batches use the kernels and their threads better; a withdrawn
+// job still ends its step in progress, so keep them well under a second).
+inline int job_step_size(const AppState& app, int sliced, int threaded) { return app.jobs.thread ? threaded : sliced; }
 
 // A job's cache key: what it computes from, the parts joined by '/'; numbers are written in decimal.
 // job_key("attention.image", "vit_p100", "v", 12) == "attention.image/vit_p100/v/12". Every view builds its keys

@@ -12,9 +12,11 @@
 #include <utility>
 
 #include "core/image.h"
+#include "kernels/parallel.h"
 #include "ui/app_state.h"
 #include "ui/input_edit.h"
 #include "ui/input_view.h"
+#include "ui/job_thread.h"
 #include "ui/jobs.h"
 #include "ui/link.h"
 #include "ui/model_store.h"
@@ -168,6 +170,39 @@ void scale_buttons(AppState& app) {
   help_marker(tr(L, MenuText::ScaleHelp));
 }
 
+// The UI thread's frame times while jobs ran: how many, the median, the 95th percentile (nearest rank) and the worst.
+nlohmann::json frame_time_summary(std::vector<double> ms) {
+  nlohmann::json out;
+  out["count"] = ms.size();
+  if (ms.empty()) return out;
+  std::sort(ms.begin(), ms.end());
+  const auto rank = [&](double q) { return ms[static_cast<size_t>(std::ceil(q * ms.size())) - 1]; };
+  out["p50_ms"] = rank(0.5);
+  out["p95_ms"] = rank(0.95);
+  out["max_ms"] = ms.back();
+  return out;
+}
+
+// Help -> About: how the lab computes here (the kernel threads, and on the page why there is only one).
+void menu_about(AppState& app) {
+  const Language L = app.ui.language;
+  ImGui::TextDisabled("%s", tr(L, MenuText::About));
+  const int threads = kernel_threads();
+  ImGui::BulletText("%s", threads == 1 ? tr(L, MenuText::ComputeOneThread)
+                                       : format_text(tr(L, MenuText::ComputeThreads), threads).c_str());
+  ImGui::SameLine();
+  help_marker(tr(L, MenuText::ComputeHelp));
+  record_rect(app, "menu.about.threads");
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 30.0f);
+  for (const auto& [shown, text] : {std::pair{app.jobs.thread != nullptr, MenuText::ComputeJobThread},
+                                    std::pair{app.platform.threads_need_isolation, MenuText::ComputeNotIsolated}})
+    if (shown) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", tr(L, text));
+    }
+  ImGui::PopTextWrapPos();
+}
+
 void panel_menu_bar(AppState& app) {
   const Language L = app.ui.language;
   if (!ImGui::BeginMenuBar()) return;
@@ -195,6 +230,8 @@ void panel_menu_bar(AppState& app) {
     for (TextId line : {TextId::ShortcutArrows, TextId::ShortcutReset, TextId::ShortcutClear,
                         TextId::ShortcutsInactiveInText})
       ImGui::BulletText("%s", tr(L, line));
+    ImGui::Separator();
+    menu_about(app);
     ImGui::EndMenu();
   }
   ImGui::Separator();
@@ -259,8 +296,11 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
     app->gallery.error = "no asset access (Platform::fetch is not set)";
   }
   models_start(*app);
+  if (app->platform.job_thread && job_thread_available()) app->jobs.thread = std::make_shared<JobThread>();
   return app;
 }
+
+void lab_frame_drawn(AppState& app, double ms) { jobs_note_frame(app, ms); }
 
 void lab_frame(AppState& app) {
   ++app.ui.frames;
@@ -361,6 +401,13 @@ bool lab_wants_frame(const AppState& app) {
   return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab || app.ui.capture.has_value();
 }
 
+double lab_frame_hold_s(const AppState& app) {
+  const bool only_progress = app.jobs.thread && !app.jobs.running.empty() && app.ui.requested_tab < 0 &&
+                             !app.ui.switching_tab && !app.ui.capture.has_value();
+  const double now = app.platform.now_ms ? app.platform.now_ms() : 0.0;
+  return only_progress && now - app.jobs.input_ms >= kInteractiveMs ? kProgressFrameS : 0.0;
+}
+
 std::vector<float> lab_input_image(const AppState& app) {
   return std::vector<float>(app.input.image.begin(), app.input.image.end());
 }
@@ -397,6 +444,10 @@ std::string lab_query(const AppState& app, const std::string& what) {
     out["tour_step"] = app.ui.tour_step;
     out["view_state"] = lab_view_state(app);
     out["shared_link"] = app.ui.shared_link;
+    out["kernel_threads"] = kernel_threads();
+    out["job_thread"] = app.jobs.thread != nullptr;
+    out["busy_frames"] = frame_time_summary(app.jobs.busy_frame_ms);
+    out["threads_need_isolation"] = app.platform.threads_need_isolation;
   } else if (what == "gallery") {
     const GalleryState& g = app.gallery;
     out["status"] = g.status == GalleryState::Status::Ready    ? "ready"

@@ -50,6 +50,12 @@ struct Platform {
   // hash or the desktop app's command line with --view, and hands it to the user (the clipboard; the desktop app
   // also prints it). Returns the link, or an error message in `error`. May be empty: the button is then hidden.
   std::function<std::string(const std::string& view_state, std::string* error)> share_link;
+  // The page's single-thread module, which runs where the browser gives the page no threads (it is not cross-origin
+  // isolated): Help -> About says so and why. The kernels' thread count itself is kernel_threads() (kernels/parallel.h).
+  bool threads_need_isolation = false;
+  // Run the jobs' steps on a thread of their own (ui/job_thread.h), the UI thread only drawing; where false (or the
+  // build has no threads) they run on the UI thread in time slices (ui/jobs.h).
+  bool job_thread = false;
 };
 
 struct LabOptions {
@@ -59,8 +65,12 @@ struct LabOptions {
 };
 
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options);
-// Between ImGui::NewFrame() and ImGui::Render(): draws the whole lab, runs time-sliced jobs.
+// Between ImGui::NewFrame() and ImGui::Render(): draws the whole lab, runs time-sliced jobs (or collects the job
+// thread's results).
 void lab_frame(AppState& app);
+// After a frame: the UI thread's time for it (ms: lab_frame and rendering), kept while jobs run for
+// lab_query("state")'s busy_frames (the frame-time goal of docs/threads.md).
+void lab_frame_drawn(AppState& app, double ms);
 // A file the user picked or dropped: a safetensors checkpoint (by its header, or a ".safetensors" name) goes to
 // lab_open_checkpoint, anything else to lab_open_image. Both platforms call this one.
 void lab_open_file(AppState& app, std::span<const uint8_t> bytes, const std::string& name);
@@ -85,9 +95,12 @@ void lab_forget_results(AppState& app);
 // True once the first frame with its data (gallery + default models) has been drawn.
 bool lab_ready(const AppState& app);
 // True while the frames to come have work without any input: a running job, a view switch asked for (until the tab
-// bar shows it), a figure capture not yet taken. The platform keeps drawing while it holds (platform/frame_pacer.h); otherwise it
-// draws only after input, a fetch answer, a link or a file.
+// bar shows it), a figure capture not yet taken. The platform keeps drawing while it holds (platform/frame_pacer.h);
+// otherwise it draws only after input, a fetch answer, a link or a file.
 bool lab_wants_frame(const AppState& app);
+// How long the next frame may wait (seconds, FramePacer's hold): kProgressFrameS while the only work is the job
+// thread's (its progress is all that changes) and nobody has used the lab for kInteractiveMs; else 0.
+double lab_frame_hold_s(const AppState& app);
 // The current 28x28 input image in [0,1], row-major (tests read it back through the platform).
 std::vector<float> lab_input_image(const AppState& app);
 // Serialized view state for the URL hash: "tab=<view>", the lab-wide keys (ui/link.h: input image, language,

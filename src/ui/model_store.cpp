@@ -5,6 +5,7 @@
 
 #include "analysis/receptive_field.h"
 #include "figures/words.h"
+#include "ui/jobs.h"
 #include "ui/widgets.h"
 
 namespace vc {
@@ -192,6 +193,7 @@ std::string model_status_text(const AppState& app, const std::string& name) {
 void set_backend(AppState& app, const std::string& backend) {
   const KernelTable* k = kernels_by_name(backend);
   if (!k) return;
+  jobs_stop_all(app);  // no step may run a model while its kernels change; the views restart them on the new ones
   app.models.backend = k->name;
   for (auto& [name, e] : app.models.entries)
     if (e.model) e.model->set_kernels(*k);

@@ -30,6 +30,7 @@ using nlohmann::json;
 constexpr int kTopK = 3;
 constexpr int kAccuracyMaxBatch = 25;   // images per accuracy step, at most
 constexpr double kAccuracyStepMs = 6.0;  // aim of one accuracy step, from the batch-1 forward time
+constexpr int kAccuracyThreadBatch = 64;  // images per accuracy step on the job thread (ui/jobs.h job_step_size)
 
 constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame;
 
@@ -48,26 +49,27 @@ std::string prediction_key(const AppState& app, const std::string& name) {
   return job_key("predict", name, app.models.backend, "v", app.input.version);
 }
 
-// One forward of the current input (batch 1), timed.
+// One forward of the current input (batch 1), timed; the time joins the model's running median when it finishes.
 const Job& request_prediction(AppState& app, int family, const Model* model) {
   const std::string name = shown_name(app, family);
-  AppState* a = &app;
+  std::function<double()> now = app.platform.now_ms ? app.platform.now_ms : [] { return 0.0; };
   return job_request(
       app, std::string("predict.") + kFamilies[family], prediction_key(app, name),
-      [a, model, name](Job& job) {
-        const Tensor x = make_input(a->input.image, 1, model->input_spec());
-        const double t0 = a->platform.now_ms ? a->platform.now_ms() : 0.0;
+      [image = app.input.image, model, now](Job& job) {
+        const Tensor x = make_input(image, 1, model->input_spec());
+        const double t0 = now();
         const Result<Tensor> logits = model->forward(x, nullptr);
-        const double ms = (a->platform.now_ms ? a->platform.now_ms() : 0.0) - t0;
+        const double ms = now() - t0;
         if (!logits) {
           job.error = logits.error().message;
           return true;
         }
-        record_forward_ms(*a, name, ms);
         job.result = Prediction{softmax_probs(logits->data), ms};
         return true;
       },
-      static_cast<int64_t>(app.input.version));
+      static_cast<int64_t>(app.input.version), [name](AppState& a, const Job& job) {
+        if (const Prediction* p = std::any_cast<Prediction>(&job.result)) record_forward_ms(a, name, p->ms);
+      });
 }
 
 // The classes whose bars are drawn: the top 3, largest first, or all 10 in class order (the same rows in every
@@ -307,14 +309,16 @@ json accuracy_query(const AppState& app) {
 
 std::string accuracy_key(const std::string& checkpoint, int images) { return job_key("accuracy", checkpoint, images); }
 
-// A batch per step, sized from the batch-1 forward time so a step stays near kAccuracyStepMs.
+// A batch per step: in time slices sized from the batch-1 forward time so a step stays near kAccuracyStepMs, on the
+// job thread kAccuracyThreadBatch.
 const Job& request_accuracy(AppState& app, const std::string& slot, const std::string& checkpoint, const Model* model,
                             int images) {
   const LabeledImages* set = &app.gallery.test_set;
   const int total = std::min(images, set->count);
   const double per_image = median_forward_ms(app, checkpoint);
-  const int batch = per_image > 0.0 ? std::clamp(static_cast<int>(kAccuracyStepMs / per_image), 1, kAccuracyMaxBatch)
-                                    : kAccuracyMaxBatch;
+  const int sliced = per_image > 0.0 ? std::clamp(static_cast<int>(kAccuracyStepMs / per_image), 1, kAccuracyMaxBatch)
+                                     : kAccuracyMaxBatch;
+  const int batch = job_step_size(app, sliced, kAccuracyThreadBatch);
   return job_request(app, slot, accuracy_key(checkpoint, images), [set, model, total, batch](Job& job) {
     if (!job.result.has_value()) job.result = AccuracyRun{0, 0, total};
     AccuracyRun& r = std::any_cast<AccuracyRun&>(job.result);

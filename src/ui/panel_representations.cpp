@@ -173,7 +173,7 @@ void cka_uniformity_answer(AppState& app, const CkaResult& shown, const std::str
     const std::string m = checkpoint_name(family_index(k == 0 ? "vit" : "cnn"), kDefaultScale);
     const JobView<ReprCka> j = repr_cka_job(app, m, m, n);
     if (!j.ready()) continue;
-    if (Result<CkaResult> r = repr_cka_result(*j.value); r) self[k] = std::move(*r);
+    if (const Result<CkaResult>& r = repr_cka_result(*j.value); r) self[k] = *r;
   }
   const Result<UniformityVerdict> v =
       self[0] && self[1] ? compare_uniformity(*self[0], *self[1]) : Result<UniformityVerdict>(Error{"not computed"});
@@ -240,11 +240,10 @@ void cka_section(AppState& app, float width) {
     ImGui::TextWrapped("%s", model_status_text(app, ma ? b : a).c_str());
   } else if (v.cka_requested && app.gallery.status == GalleryState::Status::Ready) {
     const JobView<ReprCka> job = job_view<ReprCka>(request_repr_cka(app, ma, mb, a, b, v.cka_images));
-    const int done = job.value ? static_cast<int>(job.value->acc->images()) : 0;
-    progress_line(app, job, job.value ? static_cast<int>(job.value->acc->received()) : 0, v.cka_images,
-                  "repr.cka.progress");
+    const int done = job.value ? job.value->images : 0;
+    progress_line(app, job, job.value ? job.value->received : 0, v.cka_images, "repr.cka.progress");
     if (job.value)
-      if (Result<CkaResult> r = repr_cka_result(*job.value); r) shown = std::move(*r);
+      if (const Result<CkaResult>& r = repr_cka_result(*job.value); r) shown = *r;
     if (shown && job.running())
       ImGui::TextDisabled("%s", format_text(tr(L, ReprText::CkaEstimate), done, job.value->total).c_str());
   }

@@ -94,34 +94,49 @@ std::string repr_skip_checkpoint(const AppState& app) {
 }
 std::string repr_eq_checkpoint(int family) { return checkpoint_name(family, kDefaultScale); }
 
-Result<CkaResult> repr_cka_result(const ReprCka& r) {
-  Result<std::vector<double>> m = r.acc->matrix();
-  if (!m) return m.error();
-  return CkaResult{r.acc->rows(), r.acc->cols(), std::move(*m), r.acc->images(), r.acc->batch()};
+const Result<CkaResult>& repr_cka_result(const ReprCka& r) { return r.estimate; }
+
+ReprCka repr_cka_snapshot(const CkaAccumulator& acc, int total) {
+  ReprCka r{static_cast<int>(acc.received()), static_cast<int>(acc.images()), total};
+  if (Result<std::vector<double>> m = acc.matrix(); m)
+    r.estimate = CkaResult{acc.rows(), acc.cols(), std::move(*m), acc.images(), acc.batch()};
+  else
+    r.estimate = m.error();
+  return r;
 }
+
+namespace {
+
+constexpr int kCkaThreadChunk = 50;  // images per CKA step on the job thread (ui/jobs.h job_step_size)
+
+}  // namespace
 
 const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const std::string& a_name,
                             const std::string& b_name, int images) {
   const LabeledImages* set = &app.gallery.test_set;
   const int total = std::min(images, set->count) / kCkaBatch * kCkaBatch;
-  return job_request(app, "repr.cka", cka_key(a_name, b_name, images), [a, b, set, total](Job& job) {
-    if (!job.result.has_value()) {
+  // The accumulator, made by the first step, lives with the step (a copy of its state is the result).
+  auto held = std::make_shared<std::unique_ptr<CkaAccumulator>>();
+  const int chunk = job_step_size(app, kCkaChunk, kCkaThreadChunk);
+  return job_request(app, "repr.cka", cka_key(a_name, b_name, images), [a, b, set, total, held, chunk](Job& job) {
+    if (!*held) {
       Result<CkaAccumulator> acc = CkaAccumulator::create(*a, *b);
       if (!acc || total < kCkaBatch) {
         job.error = acc ? "fewer test images than one minibatch of " + std::to_string(kCkaBatch) : acc.error().message;
         return true;
       }
-      job.result = ReprCka{std::make_shared<CkaAccumulator>(std::move(*acc)), total};
+      *held = std::make_unique<CkaAccumulator>(std::move(*acc));
     }
-    // kCkaChunk images per step, in order (the sums do not depend on the chunking: the same as cka_on_test_set's).
-    auto& r = std::any_cast<ReprCka&>(job.result);
-    const int first = static_cast<int>(r.acc->received());
-    if (Status s = r.acc->add(*set, first, std::min(kCkaChunk, r.total - first)); !s) {
+    // `chunk` images per step, in order (the sums do not depend on the chunking: the same as cka_on_test_set's).
+    CkaAccumulator& acc = **held;
+    const int first = static_cast<int>(acc.received());
+    if (Status s = acc.add(*set, first, std::min(chunk, total - first)); !s) {
       job.error = s.error().message;
       return true;
     }
-    job.progress = static_cast<float>(r.acc->received()) / static_cast<float>(r.total);
-    return r.acc->images() >= r.total;
+    job.result = repr_cka_snapshot(acc, total);
+    job.progress = static_cast<float>(acc.received()) / static_cast<float>(total);
+    return static_cast<int>(acc.images()) >= total;
   });
 }
 
@@ -242,10 +257,10 @@ nlohmann::json representations_query(const AppState& app) {
   cka.update(job_state(cj));
   cka["compute_ms"] = busy_ms(app, cka_key(a, b, v.cka_images));
   if (cj.value) {
-    cka["done"] = cj.value->acc->images();
-    cka["received"] = cj.value->acc->received();
+    cka["done"] = cj.value->images;
+    cka["received"] = cj.value->received;
     cka["total"] = cj.value->total;
-    if (Result<CkaResult> r = repr_cka_result(*cj.value); r) {
+    if (const Result<CkaResult>& r = repr_cka_result(*cj.value); r) {
       cka.update(cka_json(*r));
       cka["summary"] = cka_summary_json(*r);
     }

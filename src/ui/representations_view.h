@@ -28,17 +28,21 @@ std::string repr_skip_checkpoint(const AppState& app);
 // Equivariance: every family at the p100 share.
 std::string repr_eq_checkpoint(int family);
 
-// The CKA job's state: the accumulator (its matrix() over the completed minibatches is the running estimate; shared,
-// as a job's result must be copyable and the accumulator is move-only) and the images it will cover.
+// What the CKA job shows, running or finished: a copy each step makes of its accumulator's state (the accumulator
+// itself belongs to the step, which may run on the job thread while the view reads this).
 struct ReprCka {
-  std::shared_ptr<CkaAccumulator> acc;
-  int total = 0;
+  int received = 0;                  // images handed to the accumulator
+  int images = 0;                    // images of the completed minibatches
+  int total = 0;                     // images it will cover
+  Result<CkaResult> estimate = Error{"no minibatch completed yet"};  // over the completed minibatches
 };
-// The CKA result the accumulator holds now (rows, cols, matrix over the images so far); an error before the first
-// minibatch.
-Result<CkaResult> repr_cka_result(const ReprCka& r);
+// The CKA over the images so far (rows, cols, matrix); an error before the first minibatch.
+const Result<CkaResult>& repr_cka_result(const ReprCka& r);
+// The view's copy of an accumulator's state, for a job over `total` images.
+ReprCka repr_cka_snapshot(const CkaAccumulator& acc, int total);
 
-// Jobs over the first `images` test images. The CKA of A (rows) with B (columns): kCkaChunk images per step. The skip
+// Jobs over the first `images` test images. The CKA of A (rows) with B (columns): kCkaChunk images per step in time
+// slices, more on the job thread (representations_view.cpp). The skip
 // ratios of one model and the equivariance of one family's model: one step each.
 const Job& request_repr_cka(AppState& app, const Model* a, const Model* b, const std::string& a_name,
                             const std::string& b_name, int images);

@@ -21,6 +21,23 @@ constexpr TextRow<MenuText> kRows[] = {
     {MenuText::LinkCopied, "Link copied (%d characters): paste it to share this exact view.",
      "링크를 복사했습니다 (%d자): 붙여 넣어 지금 화면을 그대로 공유하세요."},
     {MenuText::LinkCopyFailed, "Could not copy the link: %s", "링크를 복사하지 못했습니다: %s"},
+    {MenuText::About, "About this lab", "이 실습 도구에 대해"},
+    {MenuText::ComputeOneThread, "Computing on one thread", "스레드 하나로 계산합니다"},
+    {MenuText::ComputeThreads, "Computing on %d threads", "스레드 %d개로 계산합니다"},
+    {MenuText::ComputeJobThread,
+     "Batch jobs run on a thread of their own, beside the drawing: the lab stays smooth while they compute.",
+     "일괄 작업은 화면을 그리는 스레드와 따로 돌아서, 계산하는 동안에도 화면이 부드럽게 움직입니다."},
+    {MenuText::ComputeNotIsolated,
+     "One thread only: threads need a cross-origin isolated page (the COOP and COEP headers ./build_wasm.sh serves "
+     "with), and this server sends neither. Everything works, batch jobs just take longer.",
+     "스레드 하나만 씁니다: 여러 스레드를 쓰려면 페이지가 cross-origin isolated여야 하는데(./build_wasm.sh가 "
+     "보내는 COOP와 COEP 헤더), 이 서버는 두 헤더를 보내지 않습니다. 모든 기능은 그대로이고 일괄 작업만 더 "
+     "오래 걸립니다."},
+    {MenuText::ComputeHelp,
+     "Batch work (accuracy, averages, CKA, receptive fields over many images) is split over these threads: the row "
+     "tiles of a matrix product, the images of a convolution. Every number is the same, bit for bit, with any count.",
+     "일괄 작업(정확도, 평균, CKA, 여러 이미지의 수용 영역)을 이 스레드들에 나눕니다: 행렬 곱의 행 타일, "
+     "합성곱의 이미지 단위로. 스레드 수와 상관없이 모든 숫자가 비트 단위까지 같습니다."},
 };
 constexpr auto kTexts = text_table(kRows);
 

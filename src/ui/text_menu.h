@@ -1,4 +1,4 @@
-// Strings of the menu bar's presenting controls (lab.cpp): the presenter scale and "Copy link". Add an id here and
+// Strings of the menu bar (lab.cpp): the presenter scale, "Copy link" and Help -> About. Add an id here and
 // a row in text_menu.cpp (same order: a compile-time check); keep the printf placeholders of both languages equal
 // (tests/ui/text_test.cpp checks them).
 #pragma once
@@ -16,6 +16,12 @@ enum class MenuText {
   CopyLinkHelp,
   LinkCopied,
   LinkCopyFailed,
+  About,
+  ComputeOneThread,
+  ComputeThreads,
+  ComputeJobThread,
+  ComputeNotIsolated,
+  ComputeHelp,
   Count
 };
 

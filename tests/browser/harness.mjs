@@ -20,9 +20,12 @@ export function check(ok, what) {
   if (!ok) failures.push(what);
 }
 
-// python3 -m http.server on port 0 (the OS picks a free one); it prints the port it got.
-export function serve(dir) {
-  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
+// tools/serve.py on port 0 (the OS picks a free one); it prints the port it got. Cross-origin isolated, as
+// ./build_wasm.sh serves the lab (the page runs its threaded module), unless isolated is false (a plain static host:
+// the single-thread module).
+export function serve(dir, { isolated = true } = {}) {
+  const server = spawn('python3', ['-u', path.join(ROOT, 'tools/serve.py'), '--port', '0', dir,
+                                   ...(isolated ? [] : ['--no-isolation'])],
                        { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -166,9 +169,10 @@ export async function runPageTest(pageDir, url, viewport, body) {
 
 // Serves `dir`, opens `url` (relative to it) and waits for a page that reports its end itself, as the benchmark
 // pages do: window.benchExit = 0 on success, window.benchError = message on failure. Returns the lines the page
-// logged (console.log and console.warn) and its user agent; throws on failure or on any recorded problem.
-export async function runPageToEnd(dir, url, timeoutMs) {
-  const { server, origin } = await serve(dir);
+// logged (console.log and console.warn) and its user agent; throws on failure or on any recorded problem. Served
+// without cross-origin isolation unless `isolated`: the benchmark pages run one thread unless asked.
+export async function runPageToEnd(dir, url, timeoutMs, { isolated = false } = {}) {
+  const { server, origin } = await serve(dir, { isolated });
   const browser = await launch({ viewport: { width: 800, height: 600 } }, origin);
   try {
     const lines = [];

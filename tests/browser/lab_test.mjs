@@ -3,8 +3,9 @@
 // walks the tour's first steps forth and back, clicks every tab and a gallery image,
 // drops a PNG, and reads the input image back through lab.query("input") after each change; checks the
 // Content-Security-Policy is in force; then, at devicePixelRatio 2, checks canvas sizing, resizing, the URL hash
-// and the file picker. Any console error, page error, failed request, request to another origin or non-GET
-// request fails the test. Screenshots go to the output folder; --docs FILE also saves the README screenshot.
+// and the file picker; then the two threading modes (served cross-origin isolated or not: docs/threads.md). Any
+// console error, page error, failed request, request to another origin or non-GET request fails the test.
+// Screenshots go to the output folder; --docs FILE also saves the README screenshot.
 // usage: node tests/browser/lab_test.mjs <page folder, e.g. build-wasm/web> <output folder> [--docs FILE]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -241,7 +242,7 @@ async function failureSession(origin) {
         return type === 'webgl2' ? null : getContext.call(this, type, ...rest);
       };
     })],
-    ['a failed download', /Cannot download/, (page) => page.route('**/vitcnn-lab.wasm', (route) => route.abort())],
+    ['a failed download', /Cannot download/, (page) => page.route('**/vitcnn-lab*.wasm', (route) => route.abort())],
   ];
   for (const [what, expected, provoke] of cases) {
     const s = await openSession(origin, { viewport: { width: 800, height: 600 } }, { provokesFailures: true });
@@ -258,11 +259,50 @@ async function failureSession(origin) {
   }
 }
 
+// The two threading modes (docs/threads.md): served cross-origin isolated (as ./build_wasm.sh does) the page runs its
+// threaded module, every core of the browser's, and its job thread; served without the headers (a plain static host)
+// the single-thread module, which says why in Help -> About. Both compute the same predictions, bit for bit.
+async function threadModesSession(isolatedOrigin) {
+  const plain = await serve(pageDir, { isolated: false });
+  const seen = {};
+  try {
+    for (const [mode, origin] of [['isolated', isolatedOrigin], ['not isolated', plain.origin]]) {
+      const s = await openSession(origin, { viewport: { width: 1280, height: 800 } });
+      try {
+        if (!(await s.load('/index.html#tab=predictions'))) continue;
+        const cores = await s.page.evaluate(() => Math.min(navigator.hardwareConcurrency || 1, 16));
+        const threaded = await s.page.evaluate(() => window.lab.threaded);
+        const state = await s.state();
+        const want = mode === 'isolated'
+          ? { threaded: true, kernel_threads: cores, job_thread: true, threads_need_isolation: false }
+          : { threaded: false, kernel_threads: 1, job_thread: false, threads_need_isolation: true };
+        const got = { threaded, kernel_threads: state.kernel_threads, job_thread: state.job_thread,
+                      threads_need_isolation: state.threads_need_isolation };
+        check(JSON.stringify(got) === JSON.stringify(want), `${mode}: ${JSON.stringify(got)}`);
+        await s.waitFor(() => window.lab.query('predictions').models.every((m) => m.probs));
+        seen[mode] = (await s.query('predictions')).models.map((m) => m.probs);
+        await s.click('menu.help');
+        await s.waitFor(() => !!window.lab.query('rects')['menu.about.threads']);
+        await s.page.screenshot({ path: path.join(outDir, `about-${mode.replace(' ', '-')}.png`) });
+        check(true, `${mode}: Help -> About shows how the lab computes (about-${mode.replace(' ', '-')}.png)`);
+      } finally {
+        await s.close();
+      }
+    }
+  } finally {
+    plain.server.kill();
+  }
+  const a = (seen.isolated || []).flat(), b = (seen['not isolated'] || []).flat();
+  check(a.length > 0 && a.length === b.length && a.every((v, i) => v === b[i]),
+        `both modes predict the same probabilities, bit for bit (${a.length} values)`);
+}
+
 async function run() {
   const { server, origin } = await serve(pageDir);
   try {
     await mainSession(origin);
     await highDpiSession(origin);
+    await threadModesSession(origin);
     await failureSession(origin);
   } finally {
     server.kill();

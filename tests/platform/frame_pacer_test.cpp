@@ -69,6 +69,36 @@ TEST(FramePacer, BusyFramesKeepDrawingThenSettle) {
   EXPECT_FALSE(pacer.should_draw(now));
 }
 
+// A busy frame that holds the next one back (the job thread's progress): a frame per hold instead of one per chance,
+// the loop told to keep going meanwhile; a wake draws at once; once the work ends, the settle period, then idle.
+TEST(FramePacer, AHoldSpacesBusyFramesUntilAWake) {
+  FramePacer pacer;
+  double now = 0.0;
+  run(pacer, &now, 2.0);
+  pacer.wake();
+  const double hold_s = 0.1;
+  int drawn = 0, held = 0, chances = 0;
+  for (const double end = now + 1.0; now < end; now += kFrame, ++chances) {
+    if (!pacer.should_draw(now)) {
+      held += pacer.holding(now);
+      continue;
+    }
+    pacer.drawn(now, true, hold_s);
+    ++drawn;
+  }
+  EXPECT_GE(drawn, 8);
+  EXPECT_LE(drawn, 11);
+  EXPECT_EQ(drawn + held, chances);  // every chance not drawn was a hold
+  EXPECT_FALSE(pacer.should_draw(now + kFrame / 2));
+  pacer.wake();
+  EXPECT_TRUE(pacer.should_draw(now + kFrame / 2));
+  now += kFrame;
+  pacer.drawn(now, false);
+  EXPECT_GE(run(pacer, &now, 2.0), FramePacer::kSettleSeconds / kFrame - 1);
+  EXPECT_FALSE(pacer.should_draw(now));
+  EXPECT_FALSE(pacer.holding(now));
+}
+
 TEST(FramePacer, InputDuringTheSettlePeriodExtendsIt) {
   FramePacer pacer;
   double now = 0.0;

@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "ui/job_thread.h"
 #include "ui/model_store.h"
 
 namespace vc {
@@ -272,6 +276,124 @@ TEST_F(JobsTest, AResultOfTheWrongTypeIsAnErrorNeverRunning) {
   EXPECT_TRUE(empty.failed());
   EXPECT_NE(empty.error.find("without a result"), std::string::npos) << empty.error;
   EXPECT_EQ(job_view<int>(nullptr).status, JobView<int>::Status::None);
+}
+
+// ---- The job thread (ui/job_thread.h) --------------------------------------------------------------------------
+
+// A job of `steps` steps of `sleep_ms` each on the job thread, counting its steps in `count` (the test reads it).
+Job::Step sleeping_step(int steps, int sleep_ms, std::atomic<int>* count = nullptr) {
+  return [=](Job& job) {
+    if (!job.result.has_value()) job.result = 0;
+    int& done = std::any_cast<int&>(job.result);
+    std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+    ++done;
+    if (count) ++*count;
+    job.progress = static_cast<float>(done) / steps;
+    return done >= steps;
+  };
+}
+
+struct JobThreadTest : ::testing::Test {
+  void SetUp() override {
+    if (!job_thread_available()) GTEST_SKIP() << "this build has no threads";
+    app.jobs.thread = std::make_shared<JobThread>();
+  }
+  // Frames (jobs_run every millisecond) until `done` or 20 s.
+  bool frames_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 20000 && !done(); ++i) {
+      jobs_run(app);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return done();
+  }
+  AppState app;
+};
+
+// Steps run on the job thread, never on the UI's; on_finish runs on the UI's; results, progress and step times arrive.
+TEST_F(JobThreadTest, StepsRunThereResultsArriveHere) {
+  const std::thread::id ui = std::this_thread::get_id();
+  std::atomic<bool> stepped_on_ui{false};
+  std::thread::id finished_on;
+  for (const char* slot : {"a", "b"})
+    job_request(app, slot, std::string(slot) + "/1",
+                [ui, &stepped_on_ui, inner = sleeping_step(5, 1)](Job& job) {
+                  if (std::this_thread::get_id() == ui) stepped_on_ui = true;
+                  return inner(job);
+                },
+                -1, [&finished_on](AppState&, const Job&) { finished_on = std::this_thread::get_id(); });
+  ASSERT_TRUE(frames_until([&] { return app.jobs.running.empty(); }));
+  EXPECT_FALSE(stepped_on_ui);
+  EXPECT_EQ(finished_on, ui);
+  for (const char* key : {"a/1", "b/1"}) {
+    const Job* job = job_find(app, key);
+    ASSERT_NE(job, nullptr) << key;
+    ASSERT_TRUE(job_view<int>(job).ready()) << key;
+    EXPECT_EQ(*job_view<int>(job).value, 5);
+    EXPECT_FLOAT_EQ(job->progress, 1.0f);
+    EXPECT_GE(job->busy_ms, 4.0);
+  }
+}
+
+// While a job runs, its partial result and progress arrive (a copy, at most every kPublishMs).
+TEST_F(JobThreadTest, PartialResultsArriveWhileRunning) {
+  job_request(app, "a", "a/1", sleeping_step(40, 10));
+  ASSERT_TRUE(frames_until([&] {
+    const JobView<int> v = job_view<int>(job_running(app, "a"));
+    return v.running() && v.value && *v.value > 0;
+  }));
+  const JobView<int> v = job_view<int>(job_running(app, "a"));
+  EXPECT_LT(*v.value, 40);
+  EXPECT_GT(v.progress, 0.0f);
+  EXPECT_LT(v.progress, 1.0f);
+}
+
+// Another key in a slot withdraws the old job: its steps stop, its result never arrives; the new one runs.
+TEST_F(JobThreadTest, AReplacedJobStopsAndItsResultNeverArrives) {
+  std::atomic<int> old_steps{0};
+  job_request(app, "a", "a/old", sleeping_step(100000, 2, &old_steps));
+  ASSERT_TRUE(frames_until([&] { return old_steps > 2; }));
+  job_request(app, "a", "a/new", sleeping_step(3, 1));
+  ASSERT_TRUE(frames_until([&] { return job_find(app, "a/new") && job_find(app, "a/new")->done; }));
+  const int stopped_at = old_steps;
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  jobs_run(app);
+  EXPECT_LE(old_steps, stopped_at + 1);  // at most the step that was running when it was withdrawn
+  EXPECT_EQ(job_find(app, "a/old"), nullptr);
+  EXPECT_EQ(*job_view<int>(job_find(app, "a/new")).value, 3);
+}
+
+// jobs_stop_all returns only once no step runs; the views may then change what steps use.
+TEST_F(JobThreadTest, StopAllWaitsForTheStepInProgress) {
+  std::atomic<bool> in_step{false};
+  std::atomic<int> steps{0};
+  job_request(app, "a", "a/1", [&](Job&) {
+    in_step = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ++steps;
+    in_step = false;
+    return false;  // never finishes
+  });
+  ASSERT_TRUE(frames_until([&] { return steps > 0 && in_step; }));
+  jobs_stop_all(app);
+  EXPECT_FALSE(in_step);
+  const int after = steps;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(steps, after);
+  EXPECT_TRUE(app.jobs.running.empty());
+}
+
+// A changed input drops the jobs tied to the earlier one, on the thread too.
+TEST_F(JobThreadTest, InputChangeWithdrawsJobsOfTheEarlierInput) {
+  std::atomic<int> steps{0};
+  job_request(app, "a", "a/v0", sleeping_step(100000, 2, &steps), static_cast<int64_t>(app.input.version));
+  ASSERT_TRUE(frames_until([&] { return steps > 0; }));
+  ++app.input.version;
+  jobs_run(app);
+  EXPECT_EQ(job_running(app, "a"), nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const int after = steps;
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_LE(steps, after + 1);
 }
 
 TEST(JobKey, JoinsThePartsWithSlashes) {

@@ -2041,7 +2041,10 @@ TEST_F(RepresentationsViewTest, CkaShowsTheRunningEstimateThenEqualsTheAnalysis)
     Result<CkaAccumulator> acc = CkaAccumulator::create(vit, vit);
     ASSERT_TRUE(acc.ok());
     ASSERT_TRUE(acc->add(set, 0, kCkaBatch).ok());
-    Result<CkaResult> partial = repr_cka_result(ReprCka{std::make_shared<CkaAccumulator>(std::move(*acc)), 200});
+    const ReprCka snapshot = repr_cka_snapshot(*acc, 200);
+    EXPECT_EQ(snapshot.received, kCkaBatch);
+    EXPECT_EQ(snapshot.images, kCkaBatch);
+    const Result<CkaResult>& partial = repr_cka_result(snapshot);
     ASSERT_TRUE(partial.ok());
     EXPECT_EQ(first["cka"]["matrix"], cka_json(*partial)["matrix"]);
   }

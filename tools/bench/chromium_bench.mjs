@@ -2,11 +2,14 @@
 // one after the other on this machine, and prints both sets of medians side by side with their ratio. A benchmark
 // prints numbers; it asserts nothing (the exit status is non-zero only when a side fails to run).
 //   node tools/bench/chromium_bench.mjs [--native build/model_bench] [--page build-wasm/bench] [--out FILE.json]
-//                                       [--peers]
+//                                       [--peers] [--threads N]
 //                                       [model_bench flags: --runs N --only forward|attention|trace|rf|cka --model NAME ...]
 // Build first: ./build_wasm.sh build (the page is the wasm tree's model_bench target, in build-wasm/bench/).
 // --peers then times the same p100 models with onnxruntime-web and tfjs-wasm in Chromium (tools/bench/peers/peers.mjs)
 // and prints a second table: our Chromium simd medians beside theirs.
+// --threads N (N > 1) then runs the threaded build's page (build-wasm-mt/bench: cmake --build build-wasm-mt --target
+// model_bench), served cross-origin isolated: the batch-64 forwards on 1 and on N kernel threads natively and in
+// Chromium (model_bench --only threads), and with --peers our simd forwards on N threads beside the peers' on N.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +27,7 @@ function parseArgs(argv) {
     const key = { '--native': 'native', '--page': 'page', '--out': 'out' }[argv[i]];
     if (key && i + 1 < argv.length) opts[key] = path.resolve(argv[++i]);
     else if (argv[i] === '--peers') opts.peers = true;
+    else if (argv[i] === '--threads' && i + 1 < argv.length) opts.threads = Math.max(1, parseInt(argv[++i], 10) || 1);
     else opts.benchArgs.push(argv[i]);
   }
   return opts;
@@ -48,9 +52,9 @@ function runNative(opts) {
   return parseLines(r.stdout.split('\n'), 'native');
 }
 
-async function runChromium(opts) {
-  const query = [...opts.benchArgs, '--json'].map((a) => 'arg=' + encodeURIComponent(a)).join('&');
-  const { lines, userAgent } = await runPageToEnd(opts.page, `model_bench.html?${query}`, BENCH_TIMEOUT_MS);
+async function runChromium(opts, args = opts.benchArgs, page = opts.page, isolated = false) {
+  const query = [...args, '--json'].map((a) => 'arg=' + encodeURIComponent(a)).join('&');
+  const { lines, userAgent } = await runPageToEnd(page, `model_bench.html?${query}`, BENCH_TIMEOUT_MS, { isolated });
   return { rows: parseLines(lines, 'chromium'), chromium: /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent };
 }
 
@@ -98,13 +102,44 @@ function printPeerTable(chromium, peers) {
   }
 }
 
-async function runPeerBench(opts, chromium) {
-  console.log('\npeers run (one thread: served without cross-origin isolation, so no SharedArrayBuffer)...');
-  const peers = await runPeers({ runs: benchFlag(opts, '--runs') ?? 50, model: benchFlag(opts, '--model') ?? '' });
+async function runPeerBench(opts, chromium, threads = 1) {
+  console.log(threads > 1 ? `\npeers run (${threads} threads: served cross-origin isolated)...`
+                          : '\npeers run (one thread: served without cross-origin isolation, so no SharedArrayBuffer)...');
+  const peers = await runPeers({ runs: benchFlag(opts, '--runs') ?? 50, model: benchFlag(opts, '--model') ?? '',
+                                 threads });
   for (const p of peers.filter((r) => r.kind === 'parity'))
     console.log(`parity ${p.model} ${p.backend}: max |logit - PyTorch's| ${p.max_abs_diff.toExponential(1)}`);
   printPeerTable(chromium, peers);
   return peers;
+}
+
+// --threads N: the threaded page (build-wasm-mt/bench, cross-origin isolated) beside the native program: batch-64
+// forwards on one kernel thread and on N, the throughput ratio of each; with --peers, our forwards on N threads beside
+// the peers' on N.
+async function runThreadsBench(opts) {
+  const n = opts.threads;
+  const page = path.join(ROOT, 'build-wasm-mt/bench');
+  if (!fs.existsSync(path.join(page, 'model_bench.html')))
+    throw new Error(`${page}/model_bench.html not found: cmake --build build-wasm-mt --target model_bench`);
+  const runs = benchFlag(opts, '--runs') ?? '30';
+  const model = benchFlag(opts, '--model');
+  const common = ['--runs', runs, '--threads', String(n), ...(model ? ['--model', model] : [])];
+  console.log(`\nthreads run: model_bench --only threads ${common.join(' ')}, natively and in Chromium (isolated)...`);
+  const native = runNative({ ...opts, benchArgs: ['--only', 'threads', ...common] });
+  const { rows: chromium } = await runChromium(opts, ['--only', 'threads', ...common], page, true);
+  console.log(`\n| model | batch | native 1 thread ms | native ${n} threads ms | native throughput | ` +
+              `Chromium 1 thread ms | Chromium ${n} threads ms | Chromium throughput |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of native) {
+    const c = chromium.find((x) => x.model === r.model);
+    console.log(`| ${r.model} | ${r.batch} | ${fmt(r.one_thread_ms)} | ${fmt(r.threads_ms)} | ${r.speedup.toFixed(2)}x |` +
+                ` ${fmt(c?.one_thread_ms)} | ${fmt(c?.threads_ms)} | ${c ? c.speedup.toFixed(2) + 'x' : '-'} |`);
+  }
+  if (!opts.peers) return { native, chromium };
+  console.log(`\nour forwards on ${n} threads in Chromium (model_bench --only forward --backend simd)...`);
+  const { rows: ours } = await runChromium(opts, ['--only', 'forward', '--backend', 'simd', ...common], page, true);
+  const peers = await runPeerBench(opts, ours, n);
+  return { native, chromium, ours, peers };
 }
 
 async function main() {
@@ -119,8 +154,9 @@ async function main() {
   console.log(`Chromium ${version}; timer resolution in the page: 0.1 ms (no cross-origin isolation)\n`);
   printTable(native, chromium);
   const peers = opts.peers ? await runPeerBench(opts, chromium) : undefined;
+  const threads = opts.threads > 1 ? await runThreadsBench(opts) : undefined;
   if (opts.out) fs.writeFileSync(opts.out, JSON.stringify({ cpu: os.cpus()[0].model, chromium: version,
-                                                            native, chromium_rows: chromium, peers }, null, 1));
+                                                            native, chromium_rows: chromium, peers, threads }, null, 1));
 }
 
 main().catch((e) => {

@@ -4,8 +4,9 @@
 // per measurement to console.log in model_bench --json's shape. Before timing a model it checks the logits of the
 // first 4 test images against PyTorch's (NAME.ref.json) and fails when they differ by more than 1e-3.
 // Served from build-wasm/peers (tools/bench/peers/peers.mjs prepares the folder: ort/, tfjs/, data/, models/,
-// NAME.onnx, NAME.ref.json), without cross-origin isolation: no SharedArrayBuffer, so neither runtime can start
-// threads. Query: ?runs=N (default 50) &model=NAME (default: all three). Sets window.benchExit = 0 when done,
+// NAME.onnx, NAME.ref.json). Query: ?runs=N (default 50) &model=NAME (default: all three) &threads=N (default 1:
+// served without cross-origin isolation, no SharedArrayBuffer, so neither runtime can start threads; N > 1: served
+// isolated, onnxruntime-web's numThreads and tfjs's thread count set to N). Sets window.benchExit = 0 when done,
 // window.benchError = message on failure.
 /* global tf */
 import * as ort from './ort/ort.wasm.min.mjs';
@@ -49,9 +50,9 @@ function preprocess(images, batch) {
   return x;
 }
 
-function configureOrt() {
+function configureOrt(threads) {
   ort.env.wasm.wasmPaths = new URL('ort/', location.href).href;
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
 }
@@ -66,8 +67,9 @@ async function openOrt(name) {
   };
 }
 
-async function configureTfjs() {
+async function configureTfjs(threads) {
   tf.wasm.setWasmPaths(new URL('tfjs/', location.href).href);
+  if (threads > 1) tf.wasm.setThreadsCount(threads);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialize');
 }
 
@@ -117,12 +119,12 @@ async function timeRuns(fn, runs) {
 
 const round4 = (ms) => Number(ms.toFixed(4));  // model_bench --json prints %.4f
 
-async function benchModel(name, backend, model, images, runs) {
+async function benchModel(name, backend, model, images, runs, threads) {
   await checkParity(name, backend, model, images);
   for (const batch of BATCHES) {
     const feed = model.prepare(preprocess(images, batch), batch);
     const t = await timeRuns(() => model.run(feed), runs);
-    log(JSON.stringify({ kind: 'forward', model: name, backend, batch, runs, median_ms: round4(t.median),
+    log(JSON.stringify({ kind: 'forward', model: name, backend, batch, threads, runs, median_ms: round4(t.median),
                          min_ms: round4(t.min), per_image_ms: round4(t.median / batch) }));
   }
 }
@@ -131,12 +133,14 @@ async function main() {
   const query = new URLSearchParams(location.search);
   const runs = Math.max(1, parseInt(query.get('runs') ?? '50', 10) || 50);
   const only = query.get('model');
-  if (window.crossOriginIsolated) throw new Error('served cross-origin isolated: the peers could start threads');
-  configureOrt();
-  await configureTfjs();
+  const threads = Math.max(1, parseInt(query.get('threads') ?? '1', 10) || 1);
+  if ((threads > 1) !== window.crossOriginIsolated)
+    throw new Error(`threads=${threads} wants a page ${threads > 1 ? '' : 'not '}served cross-origin isolated`);
+  configureOrt(threads);
+  await configureTfjs(threads);
   const images = await loadTestImages();
   for (const name of MODELS.filter((m) => !only || m === only))
-    for (const { backend, open } of PEERS) await benchModel(name, backend, await open(name), images, runs);
+    for (const { backend, open } of PEERS) await benchModel(name, backend, await open(name), images, runs, threads);
   window.benchExit = 0;
 }
 

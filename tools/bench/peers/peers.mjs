@@ -1,13 +1,14 @@
 // The peer benchmark: times the three p100 models' forward pass in headless Debian Chromium with onnxruntime-web
-// (wasm execution provider, one thread, SIMD) and tfjs (wasm backend, SIMD, one thread), under the convention of
+// (wasm execution provider, SIMD) and tfjs (wasm backend, SIMD), on one thread or --threads N, under the convention of
 // tools/bench/model_bench.cpp, so that our engine's Chromium figures (tools/bench/chromium_bench.mjs --peers) can be
 // set beside theirs. It prepares build-wasm/peers (npm ci here when node_modules is missing; export_onnx.py writes
 // NAME.onnx and NAME.ref.json; the page, the runtimes' files, the test images and the safetensors are copied next to
-// them), serves that folder without cross-origin isolation (no SharedArrayBuffer, so no wasm threads) and collects
-// the page's JSON lines.
-//   node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--out DIR]
-// runPeers({ runs, model }) returns the rows: {kind: "parity", model, backend, images, max_abs_diff} per model, then
-// {kind: "forward", model, backend, batch, runs, median_ms, min_ms, per_image_ms} per model and batch (1, 64).
+// them), serves that folder (one thread: without cross-origin isolation, so no SharedArrayBuffer and no wasm threads;
+// --threads N > 1: isolated, each runtime on N threads) and collects the page's JSON lines.
+//   node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--threads N] [--out DIR]
+// runPeers({ runs, model, threads }) returns the rows: {kind: "parity", model, backend, images, max_abs_diff} per
+// model, then {kind: "forward", model, backend, batch, threads, runs, median_ms, min_ms, per_image_ms} per model and
+// batch (1, 64).
 // Exits non-zero when the page fails, parity included.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,23 +50,25 @@ function prepare(out) {
   copyInto(path.join(out, 'models'), MODELS.map((m) => path.join(ROOT, 'assets/models', m + '.safetensors')));
 }
 
-// Opens peers.html in Chromium and returns the JSON lines it logged, parsed.
+// Opens peers.html in Chromium (cross-origin isolated when it asks for threads) and returns the JSON lines it logged,
+// parsed.
 async function runPage(out, query) {
-  const { lines } = await runPageToEnd(out, `peers.html?${new URLSearchParams(query)}`, PAGE_TIMEOUT_MS);
+  const { lines } = await runPageToEnd(out, `peers.html?${new URLSearchParams(query)}`, PAGE_TIMEOUT_MS,
+                                       { isolated: Number(query.threads) > 1 });
   return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-export async function runPeers({ runs = 50, model = '', out = path.join(ROOT, 'build-wasm/peers') } = {}) {
+export async function runPeers({ runs = 50, model = '', threads = 1, out = path.join(ROOT, 'build-wasm/peers') } = {}) {
   prepare(out);
-  return runPage(out, { runs, ...(model ? { model } : {}) });
+  return runPage(out, { runs, threads, ...(model ? { model } : {}) });
 }
 
-const USAGE = 'node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--out DIR]';
+const USAGE = 'node tools/bench/peers/peers.mjs [--runs N] [--model NAME] [--threads N] [--out DIR]';
 
 function parseArgs(argv) {
   const opts = {};
   for (let i = 0; i < argv.length; i += 2) {
-    const key = { '--runs': 'runs', '--model': 'model', '--out': 'out' }[argv[i]];
+    const key = { '--runs': 'runs', '--model': 'model', '--threads': 'threads', '--out': 'out' }[argv[i]];
     if (!key || i + 1 === argv.length) throw new Error(`bad flag ${argv[i]}; usage: ${USAGE}`);
     opts[key] = key === 'out' ? path.resolve(argv[i + 1]) : argv[i + 1];
   }
