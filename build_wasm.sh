@@ -127,7 +127,7 @@ run_tests() {
   step "build: sanitizer tree" build_asan
   step "ctest native (build/)" ctest --test-dir build "${ctest_flags[@]}"
   step "ctest wasm under node (build-wasm/)" ctest --test-dir build-wasm "${ctest_flags[@]}"
-  step "ctest wasm with threads under node (build-wasm-mt/: kernels, models)" \
+  step "ctest wasm with threads under node (build-wasm-mt/: kernels, model forwards)" \
     ctest --test-dir build-wasm-mt -R '^(kernels|models)_tests$' "${ctest_flags[@]}"
   step "ctest ui under ASan + UBSan, Dear ImGui 1.86 (build-asan/)" \
     ctest --test-dir build-asan -R '^ui_tests' "${ctest_flags[@]}"

@@ -134,7 +134,8 @@
     canvas: canvas,
     arguments: ['--lang', language()],
     // The threaded module's workers, started before main (the kernel threads start from the main thread, which
-    // cannot wait for a worker to load): one per core, up to the lab's 16 kernel threads.
+    // cannot wait for a worker to load): one per core up to the lab's 16 kernel threads, or per ?threads=N (below):
+    // N - 1 kernel workers and the job thread.
     labThreadPool: Math.min(navigator.hardwareConcurrency || 1, 16),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
@@ -194,7 +195,10 @@
   const scale = new URLSearchParams(location.search).get('scale');
   // ?threads=N: the threaded module's kernel threads (benchmarks compare counts); a bad value is the module's message.
   const threadCount = new URLSearchParams(location.search).get('threads');
-  if (threaded && threadCount) Module.arguments.push('--threads', threadCount);
+  if (threaded && threadCount) {
+    Module.arguments.push('--threads', threadCount);
+    Module.labThreadPool = Math.max(Module.labThreadPool, Math.min(parseInt(threadCount, 10) || 1, 16));
+  }
   const view = (scale ? 'scale=' + scale + '&' : '') + decodeView(location.hash);
   if (view) Module.arguments.push('--view', view);
   window.Module = Module;

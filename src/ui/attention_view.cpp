@@ -14,6 +14,8 @@ namespace vc {
 
 namespace {
 
+constexpr int kAttentionThreadBatch = 64;  // images per averaging step on the job thread (ui/jobs.h job_step_size)
+
 std::string image_key(const std::string& checkpoint, uint64_t version) {
   return job_key("attention.image", checkpoint, "v", version);
 }
@@ -104,23 +106,23 @@ const Job& request_attention_average(AppState& app, const std::string& role, con
                                      const std::string& checkpoint, int images) {
   const LabeledImages* set = &app.gallery.test_set;
   const int total = std::min(images, set->count);
+  // One image per step in time slices, a batch of them on the job thread (the mean is the same bits either way).
+  const int batch = job_step_size(app, 1, kAttentionThreadBatch);
   return job_request(app, "attention.average." + role, average_key(checkpoint, images),
-                     [model, set, total](Job& job) {
+                     [model, set, total, batch](Job& job) {
                        if (!job.result.has_value()) job.result = AttentionAverage{DistanceMean{}, 0, total};
                        auto& r = std::any_cast<AttentionAverage&>(job.result);
                        if (r.done >= r.total) {
                          job.error = "no test images to average over";
                          return true;
                        }
-                       // One image per step: a batch-1 forward pass.
-                       const Tensor x = test_set_input(*set, r.done, 1, model->input_spec());
-                       Result<AttentionImage> a = analyse_attention(*model, x, false);
-                       Status added = a ? r.mean.add(a->distance) : Status(a.error());
-                       if (!added) {
+                       const int count = std::min(batch, r.total - r.done);
+                       const Tensor x = test_set_input(*set, r.done, count, model->input_spec());
+                       if (Status added = add_attention_distances(*model, x, r.mean); !added) {
                          job.error = added.error().message;
                          return true;
                        }
-                       ++r.done;
+                       r.done += count;
                        job.progress = static_cast<float>(r.done) / static_cast<float>(r.total);
                        return r.done == r.total;
                      });

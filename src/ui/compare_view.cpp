@@ -32,25 +32,28 @@ const Model* loaded_model(const AppState& app, const std::string& name) {
 
 const Job& request_piece(AppState& app, const ComparePiece& piece, const Model* model, const Model* other) {
   const LabeledImages* set = &app.gallery.test_set;
-  std::function<double()> now = app.platform.now_ms ? app.platform.now_ms : [] { return 0.0; };
+  std::function<double()> now = job_clock(app);
+  // The measurement lives with the step, made by its first call; it becomes the result once complete (the view reads
+  // nothing of it before, and the step may run on the job thread).
+  auto held = std::make_shared<PieceState>();
   return job_request(app, piece_slot(piece), piece_key(app, piece),
-                     [piece, model, other, set, now](Job& job) {
-                       if (!job.result.has_value()) {
+                     [piece, model, other, set, now, held](Job& job) {
+                       if (!*held) {
                          Result<std::unique_ptr<CompareStep>> s =
                              make_compare_step(piece, *model, other, *set, kCompareImages, now);
                          if (!s) {
                            job.error = s.error().message;
                            return true;
                          }
-                         job.result = PieceState(std::move(*s));
+                         *held = std::move(*s);
                        }
-                       const PieceState& s = std::any_cast<PieceState&>(job.result);
-                       Result<bool> done = s->step();
+                       Result<bool> done = (*held)->step();
                        if (!done) {
                          job.error = done.error().message;
                          return true;
                        }
-                       job.progress = s->progress();
+                       job.progress = (*held)->progress();
+                       if (*done) job.result = *held;
                        return *done;
                      });
 }

@@ -38,6 +38,18 @@ bool JobThread::has_work() const {
   return false;
 }
 
+std::map<std::string, JobThread::Owned>::iterator JobThread::next_job() {
+  // Round robin from the slot after the one stepped last, over the jobs of the current input if there are any.
+  bool input_jobs = false;
+  for (const auto& [slot, o] : owned_) input_jobs |= !o.withdrawn && o.job.input_version >= 0;
+  auto it = owned_.upper_bound(last_slot_);
+  for (size_t tries = 0; tries <= owned_.size(); ++tries, ++it) {
+    if (it == owned_.end()) it = owned_.begin();
+    if (!it->second.withdrawn && (!input_jobs || it->second.job.input_version >= 0)) break;
+  }
+  return it;
+}
+
 std::vector<std::string> JobThread::sync(JobsState& jobs) {
   std::vector<std::string> finished;
   bool handed = false;
@@ -89,12 +101,7 @@ void JobThread::run() {
   for (;;) {
     wake_.wait(lock, [this] { return stop_ || has_work(); });
     if (stop_) return;
-    // Round robin: the first wanted slot after the one stepped last.
-    auto it = owned_.upper_bound(last_slot_);
-    for (size_t tries = 0; tries <= owned_.size(); ++tries, ++it) {
-      if (it == owned_.end()) it = owned_.begin();
-      if (!it->second.withdrawn) break;
-    }
+    const auto it = next_job();
     current_ = last_slot_ = it->first;
     Owned& o = it->second;  // sync() never erases the current slot's entry
     lock.unlock();

@@ -1,5 +1,6 @@
 // The job thread (jobs.h): where the platform has threads (the desktop app, the page's threaded module), the steps of
-// the running jobs run in turn (round robin) on a thread of their own, and the UI thread only draws and dispatches.
+// the running jobs run in turn (round robin; the jobs of the current input first) on a thread of their own, and the UI
+// thread only draws and dispatches.
 //
 // The UI thread keeps JobsState exactly as with time slices; once per frame jobs_run calls sync(), which, under one
 // mutex held for a few copies:
@@ -59,6 +60,9 @@ class JobThread {
 
   void run();
   bool has_work() const;
+  // The job to step next (has_work() must hold): the jobs tied to the current input (what the user just changed: a
+  // prediction, an attention map, an ERF map) before the batch jobs, each group in turn.
+  std::map<std::string, Owned>::iterator next_job();
 
   std::mutex mutex_;
   std::condition_variable wake_, idle_;

@@ -111,17 +111,25 @@ void finish(AppState& app, std::map<std::string, Job>::iterator it) {
   job.done = true;
   if (job.error.empty()) job.progress = 1.0f;
   if (job.on_finish) job.on_finish(app, job);
+  job.step = nullptr;  // frees what it captured (a step's own accumulator): a cached job never steps again
   cache_finished(app.jobs, std::move(job));
   app.jobs.running.erase(it);
 }
 
+// The job thread's turn (ui/job_thread.h): hand over, withdraw, collect.
+void sync_thread(AppState& app) {
+  for (const std::string& slot : app.jobs.thread->sync(app.jobs)) finish(app, app.jobs.running.find(slot));
+}
+
 }  // namespace
 
-void jobs_note_frame(AppState& app, double ms) {
-  if (app.jobs.running.empty()) return;
-  std::vector<double>& v = app.jobs.busy_frame_ms;
-  v.push_back(ms);
-  if (v.size() > kFrameTimesKept) v.erase(v.begin());
+void jobs_frame_drawn(AppState& app, double ms) {
+  if (!app.jobs.running.empty()) {
+    std::vector<double>& v = app.jobs.busy_frame_ms;
+    v.push_back(ms);
+    if (v.size() > kFrameTimesKept) v.erase(v.begin());
+  }
+  if (app.jobs.thread) sync_thread(app);  // what the views asked for (or cancelled) this frame: now, not next frame
 }
 
 void jobs_run(AppState& app) {
@@ -134,10 +142,7 @@ void jobs_run(AppState& app) {
   std::erase_if(jobs.running, [&](const auto& item) { return stale(item.second); });
   std::erase_if(jobs.finished_order, [&](const std::string& key) { return stale(jobs.finished.at(key)); });
   std::erase_if(jobs.finished, [&](const auto& item) { return stale(item.second); });
-  if (jobs.thread) {  // the steps run there: hand over, withdraw, collect (ui/job_thread.h)
-    for (const std::string& slot : jobs.thread->sync(jobs)) finish(app, jobs.running.find(slot));
-    return;
-  }
+  if (jobs.thread) return sync_thread(app);  // the steps run there
   if (jobs.running.empty()) {
     jobs.last_run_start_ms = -1.0;
     return;

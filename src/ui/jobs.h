@@ -73,9 +73,14 @@ void jobs_forget_finished(AppState& app);
 // finished) whose input changed. Called once per frame by lab_frame.
 void jobs_run(AppState& app);
 
-// The UI thread's time for the frame just drawn (ms: the lab's frame, rendering included), kept while jobs run
-// (JobsState::busy_frame_ms). The platform calls it after each frame.
-void jobs_note_frame(AppState& app, double ms);
+// After each frame, with the UI thread's time for it (ms: the lab's frame, rendering included): kept while jobs run
+// (JobsState::busy_frame_ms); with the job thread, the jobs the views asked for in the frame are handed over now.
+void jobs_frame_drawn(AppState& app, double ms);
+
+// The platform's clock for a step that times itself: a copy (a step may run on the job thread), 0 without one.
+inline std::function<double()> job_clock(const AppState& app) {
+  return app.platform.now_ms ? app.platform.now_ms : [] { return 0.0; };
+}
 
 // How much one step of a job takes on: `sliced` where steps share the UI thread's frames (a frame waits for them: keep
 // them short), `threaded` on the job thread (bigger batches use the kernels and their threads better; a withdrawn

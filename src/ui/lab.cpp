@@ -300,7 +300,7 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
   return app;
 }
 
-void lab_frame_drawn(AppState& app, double ms) { jobs_note_frame(app, ms); }
+void lab_frame_drawn(AppState& app, double ms) { jobs_frame_drawn(app, ms); }
 
 void lab_frame(AppState& app) {
   ++app.ui.frames;

@@ -69,7 +69,7 @@ std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& option
 // thread's results).
 void lab_frame(AppState& app);
 // After a frame: the UI thread's time for it (ms: lab_frame and rendering), kept while jobs run for
-// lab_query("state")'s busy_frames (the frame-time goal of docs/threads.md).
+// lab_query("state")'s busy_frames (the frame-time goal of docs/threads.md); the job thread gets the frame's jobs.
 void lab_frame_drawn(AppState& app, double ms);
 // A file the user picked or dropped: a safetensors checkpoint (by its header, or a ".safetensors" name) goes to
 // lab_open_checkpoint, anything else to lab_open_image. Both platforms call this one.

@@ -192,7 +192,7 @@ std::string model_status_text(const AppState& app, const std::string& name) {
 
 void set_backend(AppState& app, const std::string& backend) {
   const KernelTable* k = kernels_by_name(backend);
-  if (!k) return;
+  if (!k || k->name == app.models.backend) return;  // a click on the chosen one changes nothing
   jobs_stop_all(app);  // no step may run a model while its kernels change; the views restart them on the new ones
   app.models.backend = k->name;
   for (auto& [name, e] : app.models.entries)

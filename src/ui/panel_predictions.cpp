@@ -52,7 +52,7 @@ std::string prediction_key(const AppState& app, const std::string& name) {
 // One forward of the current input (batch 1), timed; the time joins the model's running median when it finishes.
 const Job& request_prediction(AppState& app, int family, const Model* model) {
   const std::string name = shown_name(app, family);
-  std::function<double()> now = app.platform.now_ms ? app.platform.now_ms : [] { return 0.0; };
+  std::function<double()> now = job_clock(app);
   return job_request(
       app, std::string("predict.") + kFamilies[family], prediction_key(app, name),
       [image = app.input.image, model, now](Job& job) {

@@ -9,7 +9,8 @@
 // and prints a second table: our Chromium simd medians beside theirs.
 // --threads N (N > 1) then runs the threaded build's page (build-wasm-mt/bench: cmake --build build-wasm-mt --target
 // model_bench), served cross-origin isolated: the batch-64 forwards on 1 and on N kernel threads natively and in
-// Chromium (model_bench --only threads), and with --peers our simd forwards on N threads beside the peers' on N.
+// Chromium (model_bench --only threads), the mean attention distance on N threads, and with --peers our simd forwards
+// on N threads beside the peers' on N.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -135,11 +136,17 @@ async function runThreadsBench(opts) {
     console.log(`| ${r.model} | ${r.batch} | ${fmt(r.one_thread_ms)} | ${fmt(r.threads_ms)} | ${r.speedup.toFixed(2)}x |` +
                 ` ${fmt(c?.one_thread_ms)} | ${fmt(c?.threads_ms)} | ${c ? c.speedup.toFixed(2) + 'x' : '-'} |`);
   }
-  if (!opts.peers) return { native, chromium };
+  console.log(`\nthe 256-image mean attention distance on ${n} threads in Chromium (model_bench --only attention)...`);
+  const { rows: attention } = await runChromium(opts, ['--only', 'attention', ...common], page, true);
+  console.log(`\n| checkpoint | ${n} threads in Chromium: mean attention distance, 256 images, end to end, median ms |`);
+  console.log('|---|---|');
+  for (const r of attention.filter((x) => x.kind === 'attention_distance'))
+    console.log(`| ${r.model} | ${fmt(r.median_ms)} |`);
+  if (!opts.peers) return { native, chromium, attention };
   console.log(`\nour forwards on ${n} threads in Chromium (model_bench --only forward --backend simd)...`);
   const { rows: ours } = await runChromium(opts, ['--only', 'forward', '--backend', 'simd', ...common], page, true);
   const peers = await runPeerBench(opts, ours, n);
-  return { native, chromium, ours, peers };
+  return { native, chromium, attention, ours, peers };
 }
 
 async function main() {
