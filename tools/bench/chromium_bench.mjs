@@ -10,7 +10,7 @@
 // --threads N (N > 1) then runs the threaded build's page (build-wasm-mt/bench: cmake --build build-wasm-mt --target
 // model_bench), served cross-origin isolated: the batch-64 forwards on 1 and on N kernel threads natively and in
 // Chromium (model_bench --only threads), the mean attention distance on N threads, and with --peers our simd forwards
-// on N threads beside the peers' on N.
+// on N threads beside the peers' on N. --peers without --threads takes every core (up to 16) when that page is built.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -161,6 +161,12 @@ async function main() {
   console.log(`Chromium ${version}; timer resolution in the page: 0.1 ms (no cross-origin isolation)\n`);
   printTable(native, chromium);
   const peers = opts.peers ? await runPeerBench(opts, chromium) : undefined;
+  if (opts.peers && opts.threads === undefined) {
+    if (fs.existsSync(path.join(ROOT, 'build-wasm-mt/bench/model_bench.html')))
+      opts.threads = Math.min(os.cpus().length, 16);
+    else
+      console.log('\n(no threads column: cmake --build build-wasm-mt --target model_bench builds its page)');
+  }
   const threads = opts.threads > 1 ? await runThreadsBench(opts) : undefined;
   if (opts.out) fs.writeFileSync(opts.out, JSON.stringify({ cpu: os.cpus()[0].model, chromium: version,
                                                             native, chromium_rows: chromium, peers, threads }, null, 1));
