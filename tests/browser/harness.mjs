@@ -191,6 +191,16 @@ export async function runPageToEnd(dir, url, timeoutMs, { isolated = false } = {
   }
 }
 
+// How the page computed, from lab.query("state"), for a timing line: the module, its kernel threads, whether jobs ran
+// on the job thread, and the UI thread's time per frame while jobs ran (docs/threads.md; the goal: p95 <= 16.7 ms).
+export function computeMode(state) {
+  const f = state.busy_frames || {};
+  const frames = f.count ? `p50 ${f.p50_ms.toFixed(1)} ms, p95 ${f.p95_ms.toFixed(1)} ms over ${f.count} frames` : 'none';
+  return `${state.threads_need_isolation ? 'single-thread module' : 'threaded module'}, ` +
+         `${state.kernel_threads} kernel thread(s), jobs ${state.job_thread ? 'on the job thread' : 'in time slices'}; ` +
+         `UI thread per frame while jobs ran: ${frames}`;
+}
+
 // Counts the page's animation frames (the lab draws one per requestAnimationFrame); returns a function that reads
 // the count so far.
 export async function countFrames(page) {

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, check, countFrames, runPageTest } from './harness.mjs';
+import { ROOT, check, computeMode, countFrames, runPageTest } from './harness.mjs';
 import { decodePng, imageStats } from './png.mjs';
 
 // Native AVX2 vs wasm simd128 GEMMs sum the Gram matrices' float32 products in different orders (relative ~1e-6 per
@@ -139,7 +139,8 @@ async function run(lab) {
 
   console.log(`CKA of vit_p100 x cnn_p100 over ${BENCH_IMAGES} test images in the page (goal <= 10 s): ` +
               `${seconds.toFixed(1)} s wall, ${(bench.compute_ms / 1000).toFixed(2)} s in its job's steps, ` +
-              `${drawn} frames drawn meanwhile (${(drawn / seconds).toFixed(1)} frames/s)`);
+              `${drawn} frames drawn meanwhile (${(drawn / seconds).toFixed(1)} frames/s); ` +
+              computeMode(await query('state')));
 }
 
 await runPageTest(pageDir, '/index.html#tab=representations&repr.n=200', { width: 1280, height: 800 }, run);
