@@ -397,13 +397,19 @@ void lab_forget_results(AppState& app) { jobs_forget_finished(app); }
 
 bool lab_ready(const AppState& app) { return app.ui.ready; }
 
-bool lab_wants_frame(const AppState& app) {
-  return !app.jobs.running.empty() || app.ui.requested_tab >= 0 || app.ui.switching_tab || app.ui.capture.has_value();
+namespace {
+
+// Frames the view itself still needs, whatever the jobs do: a tab switch pending or shown, a figure capture to take.
+bool view_wants_frame(const AppState& app) {
+  return app.ui.requested_tab >= 0 || app.ui.switching_tab || app.ui.capture.has_value();
 }
 
+}  // namespace
+
+bool lab_wants_frame(const AppState& app) { return !app.jobs.running.empty() || view_wants_frame(app); }
+
 double lab_frame_hold_s(const AppState& app) {
-  const bool only_progress = app.jobs.thread && !app.jobs.running.empty() && app.ui.requested_tab < 0 &&
-                             !app.ui.switching_tab && !app.ui.capture.has_value();
+  const bool only_progress = app.jobs.thread && !app.jobs.running.empty() && !view_wants_frame(app);
   const double now = app.platform.now_ms ? app.platform.now_ms() : 0.0;
   return only_progress && now - app.jobs.input_ms >= kInteractiveMs ? kProgressFrameS : 0.0;
 }

@@ -4,7 +4,6 @@
 // family),
 // the view's settings in links, and its lab_query("representations") answer.
 #pragma once
-#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
