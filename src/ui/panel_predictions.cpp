@@ -101,7 +101,7 @@ std::string predictions_help(const AppState& app) {
     if (const std::optional<LabelSmoothing> s = smoothing_of(app, f))
       return help + "\n\n" +
              format_text(tr(L, PredictionsText::SmoothingHelp), 100.0 * s->target, family_label(L, f),
-                         shown_name(app, f).c_str(), s->epsilon, kClassCount, 100.0 * s->target);
+                         shown_name(app, f).c_str(), s->epsilon, s->classes, 100.0 * s->target);
   return help;
 }
 
