@@ -220,10 +220,12 @@
     event.preventDefault();
     if (window.labShown && event.dataTransfer) openFile(event.dataTransfer.files[0]);
   });
-  // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs. The event's
-  // own URL, not location.hash: the lab's hash writer (above) may have replaced the hash before the event arrives.
+  // A link pasted into this page's address bar changes only the hash: the lab opens it where it runs, exactly as a
+  // fresh page would (Module.labOpenLink: the settings the link leaves out return to their defaults). The page's own
+  // hash writer (onLabViewState) uses history.replaceState, which fires no hashchange, so it never resets anything.
+  // The event's own URL, not location.hash: the writer may have replaced the hash before the event arrives.
   window.addEventListener('hashchange', (event) => {
-    if (window.labShown) Module.labApplyView(decodeView(new URL(event.newURL).hash));
+    if (window.labShown) Module.labOpenLink(decodeView(new URL(event.newURL).hash));
   });
   window.addEventListener('error', (event) => fail('Script error: ' + event.message));
 
