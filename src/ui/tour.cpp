@@ -24,8 +24,10 @@ constexpr ImU32 kHighlightColor = IM_COL32(255, 170, 40, 255);
 constexpr TextPair kNoLabelSmoothing = {"its file records no label smoothing",
                                         "이 파일에는 레이블 스무딩 기록이 없습니다"};
 
-// The steps. Every step's view state names all the settings its answer depends on, so Back and Next land on the
-// same picture whatever the student changed in between; the answers quote values of the views' lab_query answers.
+// The steps. Every step's view state names every setting of its view, the defaults by their own values (pred.all=0,
+// attn.avg=0, rf.layer=last, rf.unit=centre...): applying a step only sets the keys it names, so Back and Next land on
+// the same picture and numbers whatever the student changed in between (TourTest checks it). The answers quote values
+// of the views' lab_query answers.
 constexpr TourStep kSteps[] = {
     {"tab=input",
      "canvas",
@@ -40,7 +42,7 @@ constexpr TourStep kSteps[] = {
       "테스트 세트의 %s번 그림이고 정답은 %s입니다. 테스트 그림은 학습에 쓰지 않으므로 다음 화면들의 답은 모두 "
       "처음 보는 그림에 대한 추측입니다."},
      {{"state", "/gallery_index", 1.0, "%.0f"}, {"state", "/gallery_label", 1.0, nullptr}},
-     true},
+     true},  // about_input: the answer says what a drawing, a file or a blank canvas is
     {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.compare=p001&attn.rollout=0"
      "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.map",
