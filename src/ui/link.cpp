@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "ui/compare_view.h"
 #include "ui/input_edit.h"
+#include "ui/receptive_field_view.h"
 #include "ui/scale.h"
 #include "ui/tour.h"
 #include "ui/view.h"
@@ -152,6 +154,9 @@ void reset_link_state(AppState& app) {
   tour_end(app);
   app.input.link.reset();
   choose_default_input(app);
+  // The long runs the settings below asked for stop with them (a fresh page has none).
+  rf_cancel_average(app);
+  compare_cancel_remeasure(app);
   app.predictions = PredictionsState{};
   app.attention = AttentionViewState{};
   app.receptive_field = ReceptiveFieldViewState{};

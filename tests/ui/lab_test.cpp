@@ -1790,6 +1790,18 @@ TEST_F(ReceptiveFieldViewTest, CalculatorStartsFromTheCnnAndEditsRows) {
   EXPECT_EQ(view_link(), "tab=receptive_field&rf.calc=");
 }
 
+// A link pasted into the page stops the long runs that the settings it resets had asked for (here the averaging).
+TEST_F(ReceptiveFieldViewTest, APastedLinkStopsTheAveragingOfTheSettingsItResets) {
+  open("tab=receptive_field&rf.avg=1000&rf.others=1");
+  for (int k = 0; k < 50 && !app_->jobs.running.count("rf.average"); ++k) frame();
+  ASSERT_TRUE(app_->jobs.running.count("rf.average"));
+  lab_open_link(*app_, "tab=receptive_field");
+  for (const auto& [slot, job] : app_->jobs.running) EXPECT_EQ(slot.find("average"), std::string::npos) << slot;
+  EXPECT_FALSE(app_->jobs.running.count("rf.average"));
+  frames(2);
+  EXPECT_EQ(rf()["source"], "image");
+}
+
 TEST_F(ReceptiveFieldViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   const std::string link = "tab=receptive_field&rf.model=vit&rf.data=p010&rf.layer=blocks.1&rf.unit=2,3&rf.avg=300"
                            "&rf.others=1&rf.calc=3-1-1,5-2-2";
