@@ -193,13 +193,15 @@
   const hashState = { latest: '', timer: null };
   // ?scale=1.5 is a view key like the hash's (a bad value is ignored there); the hash's own scale= wins.
   const scale = new URLSearchParams(location.search).get('scale');
+  // The view state of this address with `hash`: the page opens it, and opens it again when only the hash changes.
+  const linkView = (hash) => (scale ? 'scale=' + scale + '&' : '') + decodeView(hash);
   // ?threads=N: the threaded module's kernel threads (benchmarks compare counts); a bad value is the module's message.
   const threadCount = new URLSearchParams(location.search).get('threads');
   if (threaded && threadCount) {
     Module.arguments.push('--threads', threadCount);
     Module.labThreadPool = Math.max(Module.labThreadPool, Math.min(parseInt(threadCount, 10) || 1, 16));
   }
-  const view = (scale ? 'scale=' + scale + '&' : '') + decodeView(location.hash);
+  const view = linkView(location.hash);
   if (view) Module.arguments.push('--view', view);
   window.Module = Module;
 
@@ -220,10 +222,12 @@
     event.preventDefault();
     if (window.labShown && event.dataTransfer) openFile(event.dataTransfer.files[0]);
   });
-  // A link pasted into this page's address bar changes only the hash: the lab applies it where it runs. The event's
-  // own URL, not location.hash: the lab's hash writer (above) may have replaced the hash before the event arrives.
+  // A link pasted into this page's address bar changes only the hash: the lab opens it where it runs, exactly as a
+  // fresh page would (Module.labOpenLink: the settings the link leaves out return to their defaults). The page's own
+  // hash writer (onLabViewState) uses history.replaceState, which fires no hashchange, so it never resets anything.
+  // The event's own URL, not location.hash: the writer may have replaced the hash before the event arrives.
   window.addEventListener('hashchange', (event) => {
-    if (window.labShown) Module.labApplyView(decodeView(new URL(event.newURL).hash));
+    if (window.labShown) Module.labOpenLink(linkView(new URL(event.newURL).hash));
   });
   window.addEventListener('error', (event) => fail('Script error: ' + event.message));
 

@@ -59,6 +59,12 @@ EM_JS(void, js_install, (), {
     _vc_apply_view(ptr);
     _free(ptr);
   };
+  Module.labOpenLink = function(view) {
+    var len = lengthBytesUTF8(view) + 1, ptr = _malloc(len);
+    stringToUTF8(view, ptr, len);
+    _vc_open_link(ptr);
+    _free(ptr);
+  };
   Module.labLinkCopyFailed = function(reason) {
     var len = lengthBytesUTF8(reason) + 1, ptr = _malloc(len);
     stringToUTF8(reason, ptr, len);
@@ -187,6 +193,8 @@ EMSCRIPTEN_KEEPALIVE void vc_open_file(const uint8_t* bytes, int length, const c
 }
 
 EMSCRIPTEN_KEEPALIVE void vc_apply_view(const char* view) { vc::g_lab->shell.apply_view_state(view); }
+
+EMSCRIPTEN_KEEPALIVE void vc_open_link(const char* view) { vc::g_lab->shell.open_link(view); }
 
 EMSCRIPTEN_KEEPALIVE void vc_link_copy_failed(const char* reason) { vc::g_lab->shell.link_copy_failed(reason); }
 

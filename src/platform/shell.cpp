@@ -232,6 +232,12 @@ void Shell::apply_view_state(const std::string& view) {
   wake();
 }
 
+void Shell::open_link(const std::string& view) {
+  if (!app_) return;
+  lab_open_link(*app_, view);
+  wake();
+}
+
 std::string Shell::query(const std::string& what) const {
   if (what == "fonts") return fonts_json();
   return app_ ? lab_query(*app_, what) : R"({"error": "the lab has not started"})";

@@ -43,7 +43,7 @@ class Shell {
   // (lab_take_capture) is drawn by figures/render.h and saved.
   void frame(const FrameGeometry& geometry, double now_s);
   // Something outside the window's input may change what is shown (a fetch answer, a resize): frames are due again.
-  // Input events, open_file and apply_view_state wake it themselves. Calls on_wake.
+  // Input events, open_file, apply_view_state and open_link wake it themselves. Calls on_wake.
   void wake();
   // Hears every wake (the web page resumes its paused main loop).
   std::function<void()> on_wake;
@@ -55,7 +55,10 @@ class Shell {
   const std::string& error() const { return error_; }
 
   void open_file(std::span<const uint8_t> bytes, const std::string& name);
+  // A view state from the page's scripts, merged into the current one (lab_apply_view_state).
   void apply_view_state(const std::string& view);
+  // A link pasted into the page's address: exactly its state (lab_open_link).
+  void open_link(const std::string& view);
   // The clipboard refused a link that share_link handed over (lab_link_copy_failed).
   void link_copy_failed(const std::string& reason);
   // Frees the job cache (lab_forget_results): the memory figures before and after tell what it held.

@@ -216,7 +216,9 @@ bool apply_attention_view_key(AppState& app, const std::string& key, const std::
       v.compare_scale = s;
   } else if (key == "attn.control") {
     const int s = data_scale_index(value);
-    if (std::find(std::begin(kControlScales), std::end(kControlScales), s) != std::end(kControlScales))
+    if (value == "none")
+      v.control_scale = -1;
+    else if (std::find(std::begin(kControlScales), std::end(kControlScales), s) != std::end(kControlScales))
       v.control_scale = s;
   } else if (key == "attn.cell") {
     const size_t dot = value.find('.');
@@ -232,9 +234,10 @@ bool apply_attention_view_key(AppState& app, const std::string& key, const std::
   } else if (key == "attn.rollout") {
     v.rollout = value == "1";
   } else if (key == "attn.avg") {
-    if (const int n = parse_count(value); n > 0) {
-      v.average = true;
-      v.average_images = n;
+    // 0: this image (the default); N: the first N test images.
+    if (const int n = parse_count(value); n >= 0) {
+      v.average = n > 0;
+      if (n > 0) v.average_images = n;
     }
   } else {
     return false;

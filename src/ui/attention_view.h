@@ -62,7 +62,8 @@ std::optional<Locality> image_locality(const AppState& app, const std::string& c
 // The view's settings in a link (URL hash / --view), only those that differ from the defaults, each as
 // "&attn.<key>=<value>": model (vit|cnn|hybrid|rvit), data (p001..p100), cell (layer.head), rollout (1),
 // compare (p001..p100|none), control (p003|p100: rvit's control overlaid), avg (N: the distance plot averages the
-// first N test images), shared (1: all maps on one colour scale).
+// first N test images), shared (1: all maps on one colour scale). The defaults that have values of their own are
+// read too (a tour step names them): rollout=0, control=none, avg=0, shared=0.
 // attn.cell is machine state and stays 0-based ("0.0" is the first layer's first head, shown as "layer 1,
 // head 1"), like the JSON indices and the rect names attention.cell.<l>.<h>; links made before keep working.
 std::string attention_view_state(const AppState& app);

@@ -70,6 +70,21 @@ void choose_test_image(AppState& app, int test_index) {
   ++in.version;
 }
 
+void choose_default_input(AppState& app) {
+  const std::vector<int>& thumbnails = app.gallery.thumbnails;
+  if (!thumbnails.empty()) return choose_test_image(app, thumbnails[0]);
+  InputState& in = app.input;
+  in.image.fill(0.0f);
+  in.reset_image.fill(0.0f);
+  in.gallery_index = in.gallery_label = -1;
+  in.source = InputSource::Blank;
+  in.source_name.clear();
+  in.edited = false;
+  ++in.version;
+}
+
+bool input_untouched(const InputState& input) { return input.source == InputSource::Blank && !input.edited; }
+
 void set_file_input(AppState& app, const InputImage& img, const std::string& name) {
   InputState& in = app.input;
   in.image = img;

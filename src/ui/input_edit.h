@@ -19,6 +19,11 @@ InputImage image_from_bytes(const uint8_t* bytes);
 
 // Input actions: each updates the source bookkeeping and bumps InputState::version.
 void choose_test_image(AppState& app, int test_index);
+// The input of a page opened without an image of its own: the gallery's first thumbnail, or a blank canvas while the
+// test set is not there (lab.cpp picks the thumbnail when it arrives and the input is still untouched).
+void choose_default_input(AppState& app);
+// Blank and never drawn on: nothing the student made (or a link named) would be lost by replacing it.
+bool input_untouched(const InputState& input);
 void set_file_input(AppState& app, const InputImage& img, const std::string& name);
 void mark_input_edited(InputState& input);
 void reset_input(AppState& app);

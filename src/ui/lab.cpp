@@ -91,8 +91,7 @@ void poll_gallery(AppState& app) {
   }
   g.status = GalleryState::Status::Ready;
   // Start from the link's image, else from the first thumbnail unless the student already made an input.
-  if (!apply_link_input(app) && app.input.version == 0 && !g.thumbnails.empty())
-    choose_test_image(app, g.thumbnails[0]);
+  if (!apply_link_input(app) && input_untouched(app.input)) choose_default_input(app);
 }
 
 // The user moved the mouse, held a button or key, scrolled or typed since the last frame.
@@ -277,6 +276,11 @@ void lab_apply_view_state(AppState& app, const std::string& view) {
     }
   }
   apply_link_input(app);
+}
+
+void lab_open_link(AppState& app, const std::string& view) {
+  reset_link_state(app);
+  lab_apply_view_state(app, view);
 }
 
 std::unique_ptr<AppState> lab_create(Platform platform, const LabOptions& options) {

@@ -79,6 +79,10 @@ void lab_open_image(AppState& app, std::span<const uint8_t> bytes, const std::st
 // A view state ("tab=attention&att.layer=2", the URL hash / --view format) applied to the running lab: the keys it
 // names change, the others stay; unknown keys and bad values are ignored.
 void lab_apply_view_state(AppState& app, const std::string& view);
+// A link from outside (pasted into the running page's address): the lab shows exactly its state, as a page opened
+// with it would. Links leave the defaults out, so everything a link can hold first returns to its default
+// (reset_link_state, ui/link.h), then the link applies. The page's own hash updates never come here.
+void lab_open_link(AppState& app, const std::string& view);
 // A checkpoint exported by tools/train joins its family's checkpoint choices in every view under its file name
 // (ui/model_store.h add_user_checkpoint) and becomes that family's model in the Predictions view; a file the engine
 // cannot use sets a visible message naming the file and the reason, nothing more.

@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "ui/compare_view.h"
 #include "ui/input_edit.h"
+#include "ui/receptive_field_view.h"
 #include "ui/scale.h"
+#include "ui/tour.h"
 #include "ui/view.h"
 
 namespace vc {
@@ -143,6 +146,22 @@ std::string link_state(const AppState& app) {
   if (app.ui.scale > 0) out += "&scale=" + scale_text(app.ui.scale);
   if (app.ui.tour_step >= 0) out += "&tour=" + std::to_string(app.ui.tour_step);
   return out;
+}
+
+void reset_link_state(AppState& app) {
+  app.ui.requested_tab = 0;
+  app.ui.scale = 0.0f;
+  tour_end(app);
+  app.input.link.reset();
+  choose_default_input(app);
+  // The long runs the settings below asked for stop with them (a fresh page has none).
+  rf_cancel_average(app);
+  compare_cancel_remeasure(app);
+  app.predictions = PredictionsState{};
+  app.attention = AttentionViewState{};
+  app.receptive_field = ReceptiveFieldViewState{};
+  app.compare = CompareViewState{};
+  app.representations = RepresentationsViewState{};
 }
 
 bool apply_link_key(AppState& app, const std::string& key, const std::string& value) {

@@ -37,6 +37,11 @@ std::vector<ViewItem> split_view_state(std::string_view view);
 
 // The lab-wide keys of the current state, each "&key=value".
 std::string link_state(const AppState& app);
+// Everything a link can hold back to a fresh page's state, before an outside link applies (lab_open_link): the first
+// tab, the default input (choose_default_input), the automatic scale, no tour step, every view's settings and
+// checkpoints; the averaging and re-measuring runs those settings started are cancelled. The language stays: a link
+// always names it, and a page opened without one keeps the reader's.
+void reset_link_state(AppState& app);
 // Applies one lab-wide key; false when the key is not one of them. The input waits in InputState::link until
 // the test set has arrived (apply_link_input).
 bool apply_link_key(AppState& app, const std::string& key, const std::string& value);

@@ -1,4 +1,5 @@
-// The Predictions view's links: each family's checkpoint, "&pred.<family>=<data scale>" (e.g. pred.vit=p010).
+// The Predictions view's links: each family's checkpoint, "&pred.<family>=<data scale>" (e.g. pred.vit=p010), and
+// "&pred.all=1" when the table shows all 10 classes.
 #include <iterator>
 
 #include "ui/model_store.h"
@@ -15,10 +16,15 @@ std::string predictions_view_state(const AppState& app) {
     if (slot != defaults.scale[f] && is_shipped_slot(slot))
       out += std::string("&pred.") + kFamilies[f] + "=" + kDataScales[slot];
   }
+  if (app.predictions.all_classes) out += "&pred.all=1";
   return out;
 }
 
 bool apply_predictions_view_key(AppState& app, const std::string& key, const std::string& value) {
+  if (key == "pred.all") {
+    if (value == "0" || value == "1") app.predictions.all_classes = value == "1";
+    return true;
+  }
   if (!key.starts_with("pred.")) return false;
   const int family = family_index(key.substr(5));
   if (family < 0) return false;

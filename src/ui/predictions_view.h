@@ -13,7 +13,8 @@ void panel_predictions(AppState& app);
 // lab_query("predictions"): per shown model {name, ready, probs[10], top[3], top_probs[3] (their probabilities), ms,
 // median_ms, input_version, error, label_smoothing {epsilon, target} (when its file records it)}, and all_classes.
 nlohmann::json predictions_query(const AppState& app);
-// Links: each family's shipped checkpoint that differs from the default, "&pred.vit=p010" (predictions_view.cpp).
+// Links: each family's shipped checkpoint that differs from the default, "&pred.vit=p010", and "&pred.all=1" for all
+// 10 classes (predictions_view.cpp); pred.all=0 (the top 3, the default) is read too.
 std::string predictions_view_state(const AppState& app);
 bool apply_predictions_view_key(AppState& app, const std::string& key, const std::string& value);
 // lab_query("accuracy"): per shown model {name, correct, n (images done), total, done, error}.

@@ -349,19 +349,29 @@ bool apply_receptive_field_view_key(AppState& app, const std::string& key, const
   } else if (key == "rf.untrained") {
     if (value == "0" || value == "1") v.untrained = value == "1";
   } else if (key == "rf.layer") {
-    // Checked against the model's layers once it is loaded (rf_selection).
-    if (!value.empty()) v.layer = value;
+    // "last": the default, the model's last layer; a name is checked against the model's layers once it is loaded
+    // (rf_selection).
+    if (value == "last")
+      v.layer.clear();
+    else if (!value.empty())
+      v.layer = value;
   } else if (key == "rf.unit") {
-    if (const std::optional<RfUnit> u = parse_unit(value)) v.unit = u;
+    if (value == "centre")
+      v.unit.reset();
+    else if (const std::optional<RfUnit> u = parse_unit(value))
+      v.unit = u;
   } else if (key == "rf.avg") {
-    if (const int n = parse_count(value); n > 0 && n <= kMaxAverageImages) {
-      v.average = true;
-      v.average_images = n;
+    // 0: this image (the default); N: the first N test images.
+    if (const int n = parse_count(value); n >= 0 && n <= kMaxAverageImages) {
+      v.average = n > 0;
+      if (n > 0) v.average_images = n;
     }
   } else if (key == "rf.others") {
     if (value == "0" || value == "1") v.others = value == "1";
   } else if (key == "rf.calc") {
-    if (std::optional<std::vector<ConvGeometry>> stack = parse_stack(value)) {
+    if (value == "cnn")
+      rf_calculator_reset(app);  // the default: seeded from the cnn again
+    else if (std::optional<std::vector<ConvGeometry>> stack = parse_stack(value)) {
       v.calc = std::move(*stack);
       v.calc_edited = true;
     }

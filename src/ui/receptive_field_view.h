@@ -91,7 +91,9 @@ std::vector<TheoreticalRf> rf_calculator_rows(const AppState& app);
 // (a family), data (p001..p100), untrained (1), layer (a layer name, as vitcnn rf --layer), unit (ROW,COL from 0, as
 // vitcnn rf --unit, or cls), avg (N: maps and growth from the first N test images), others (1: the other
 // families' ERF in the growth plot), calc (the calculator's stack when edited: KERNEL-STRIDE-DILATION per row,
-// comma-separated). A layer or unit the model lacks is dropped once the model is loaded.
+// comma-separated). A layer or unit the model lacks is dropped once the model is loaded. The defaults have values of
+// their own, never written but read (a tour step or a hand-made link names them): untrained=0, layer=last,
+// unit=centre, avg=0, others=0, calc=cnn (the stack seeded from the cnn).
 std::string receptive_field_view_state(const AppState& app);
 // Applies one key=value of a link; false when the key is not the view's. A bad value is ignored.
 bool apply_receptive_field_view_key(AppState& app, const std::string& key, const std::string& value);

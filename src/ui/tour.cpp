@@ -20,8 +20,14 @@ using nlohmann::json;
 
 constexpr ImU32 kHighlightColor = IM_COL32(255, 170, 40, 255);
 
-// The steps. Every step's view state names all the settings its answer depends on, so Back and Next land on the
-// same picture whatever the student changed in between; the answers quote values of the views' lab_query answers.
+// Why the label smoothing step's numbers may never come.
+constexpr TextPair kNoLabelSmoothing = {"its file records no label smoothing",
+                                        "이 파일에는 레이블 스무딩 기록이 없습니다"};
+
+// The steps. Every step's view state names every setting of its view, the defaults by their own values (pred.all=0,
+// attn.avg=0, rf.layer=last, rf.unit=centre...): applying a step only sets the keys it names, so Back and Next land on
+// the same picture and numbers whatever the student changed in between (TourTest checks it). The answers quote values
+// of the views' lab_query answers.
 constexpr TourStep kSteps[] = {
     {"tab=input",
      "canvas",
@@ -35,8 +41,10 @@ constexpr TourStep kSteps[] = {
       "views is a genuine guess.",
       "테스트 세트의 %s번 그림이고 정답은 %s입니다. 테스트 그림은 학습에 쓰지 않으므로 다음 화면들의 답은 모두 "
       "처음 보는 그림에 대한 추측입니다."},
-     {{"state", "/gallery_index", 1.0, "%.0f"}, {"state", "/gallery_label", 1.0, nullptr}}},
-    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.rollout=0",
+     {{"state", "/gallery_index", 1.0, "%.0f"}, {"state", "/gallery_label", 1.0, nullptr}},
+     true},  // about_input: the answer says what a drawing, a file or a blank canvas is
+    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.compare=p001&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.map",
      {"A Vision Transformer does not slide small filters over the picture. It cuts the picture into square patches, "
       "turns each patch into a vector (a token) and adds one extra token, CLS, whose job is to collect the answer.",
@@ -52,7 +60,7 @@ constexpr TourStep kSteps[] = {
       {"attention", "/cell_px", 1.0, "%.0f"},
       {"attention", "/cell_px", 1.0, "%.0f"},
       {"attention", "/tokens", 1.0, "%.0f"}}},
-    {"tab=predictions",
+    {"tab=predictions&pred.vit=p100&pred.cnn=p100&pred.hybrid=p100&pred.rvit=p100&pred.all=0",
      "predictions.table",
      {"Four models look at the same picture: a ViT, a CNN, a hybrid (a small CNN under a ViT) and a ViT with a "
       "learned bias towards nearby patches.",
@@ -68,10 +76,10 @@ constexpr TourStep kSteps[] = {
       {"predictions", "/models/0/top_probs/0", 100.0, "%.1f"},
       {"predictions", "/models/1/top/0", 1.0, nullptr},
       {"predictions", "/models/1/top_probs/0", 100.0, "%.1f"}}},
-    {"tab=predictions",
+    {"tab=predictions&pred.vit=p100&pred.cnn=p100&pred.hybrid=p100&pred.rvit=p100&pred.all=1",
      "predictions.all_classes",
-     {"Tick \"All 10 classes\" to see every class's probability, not only the three largest.",
-      "\"10개 클래스 모두\"를 켜면 가장 큰 세 개뿐 아니라 모든 클래스의 확률을 볼 수 있습니다."},
+     {"With \"All 10 classes\" ticked, the table lists every class's probability, not only the three largest.",
+      "\"10개 클래스 모두\"가 켜져 있어서 표에 가장 큰 세 개만이 아니라 모든 클래스의 확률이 나옵니다."},
      {"Even on easy pictures the top class seldom climbs far above 90 %. Why not 100 %?",
       "쉬운 그림에서도 1위 클래스는 90 %를 크게 넘지 않습니다. 왜 100 %가 아닐까요?"},
      {"The ViT gives its top class %s %%. It was trained with label smoothing eps = %s (its file records it): the "
@@ -79,9 +87,10 @@ constexpr TourStep kSteps[] = {
       "ViT는 1위 클래스에 %s %%를 줍니다. 이 모델은 레이블 스무딩 eps = %s로 학습했습니다 (파일에 기록되어 "
       "있습니다). 정답 클래스의 목표가 %s %%였고 100 %%가 아니었으므로 거기서 멈추도록 배웠습니다."},
      {{"predictions", "/models/0/top_probs/0", 100.0, "%.1f"},
-      {"predictions", "/models/0/label_smoothing/epsilon", 1.0, "%.2f"},
-      {"predictions", "/models/0/label_smoothing/target", 100.0, "%.1f"}}},
-    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.rollout=0",
+      {"predictions", "/models/0/label_smoothing/epsilon", 1.0, "%.2f", "/models/0/ready", kNoLabelSmoothing},
+      {"predictions", "/models/0/label_smoothing/target", 100.0, "%.1f", "/models/0/ready", kNoLabelSmoothing}}},
+    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.compare=p001&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.map",
      {"In every layer each head decides where the CLS token looks: the brighter a patch in this map, the more "
       "attention it gets. This is the first layer's first head.",
@@ -94,7 +103,8 @@ constexpr TourStep kSteps[] = {
       "이 헤드의 주의는 평균 %s px 떨어진 곳에 닿습니다. 모든 패치에 고르게 나눈 주의라면 %s px입니다. 앞의 "
       "숫자가 작을수록 가까운 곳을 보는 헤드입니다."},
      {{"attention", "/distance_px/0/0", 1.0, "%.1f"}, {"attention", "/uniform_px", 1.0, "%.1f"}}},
-    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=5.0&attn.rollout=0",
+    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=5.0&attn.compare=p001&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.map",
      {"Now the same kind of map for the first head of the last layer, just before the CLS token's answer becomes "
       "the prediction.",
@@ -106,7 +116,8 @@ constexpr TourStep kSteps[] = {
      {{"attention", "/distance_px/5/0", 1.0, "%.1f"},
       {"attention", "/distance_px/0/0", 1.0, "%.1f"},
       {"attention", "/uniform_px", 1.0, "%.1f"}}},
-    {"tab=attention&attn.model=vit&attn.data=p100&attn.compare=none&attn.rollout=0",
+    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.compare=none&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.distance_plot",
      {"This plot puts every head of every layer at its mean attention distance: dots are heads, the line is each "
       "layer's mean. A CNN's first layers can only see their neighbours; a ViT may choose, head by head.",
@@ -122,7 +133,8 @@ constexpr TourStep kSteps[] = {
       {"attention", "/early_layers", 1.0, "%.0f"},
       {"attention", "/local_threshold_px", 1.0, "%.1f"},
       {"attention", "/uniform_px", 1.0, "%.1f"}}},
-    {"tab=attention&attn.model=vit&attn.data=p100&attn.compare=p001&attn.rollout=0",
+    {"tab=attention&attn.model=vit&attn.data=p100&attn.cell=0.0&attn.compare=p001&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.distance_plot",
      {"The orange points are a ViT of the same size trained on only 1 % of the training images.",
       "주황색 점은 같은 크기의 ViT를 학습 그림의 1 %만으로 학습한 결과입니다."},
@@ -135,7 +147,8 @@ constexpr TourStep kSteps[] = {
      {{"attention", "/early_layers", 1.0, "%.0f"},
       {"attention", "/local_heads_early", 1.0, "%.0f"},
       {"attention", "/compare/local_heads_early", 1.0, "%.0f"}}},
-    {"tab=attention&attn.model=rvit&attn.data=p100&attn.cell=0.0&attn.compare=none&attn.rollout=0",
+    {"tab=attention&attn.model=rvit&attn.data=p100&attn.cell=0.0&attn.compare=none&attn.rollout=0"
+     "&attn.control=none&attn.avg=0&attn.shared=0",
      "attention.map",
      {"This ViT adds to each head's scores one learned number per offset between two patches: a pull towards "
       "neighbours that is built in, like a CNN's, but can be unlearned. Each map now has its head's bias beside it.",
@@ -149,7 +162,8 @@ constexpr TourStep kSteps[] = {
       {"attention", "/locality/rvit/heads", 1.0, "%.0f"},
       {"attention", "/locality/vit/local_heads", 1.0, "%.0f"},
       {"attention", "/locality/vit/heads", 1.0, "%.0f"}}},
-    {"tab=receptive_field&rf.model=cnn&rf.data=p100&rf.untrained=0&rf.others=0",
+    {"tab=receptive_field&rf.model=cnn&rf.data=p100&rf.untrained=0&rf.layer=last&rf.unit=centre&rf.avg=0"
+     "&rf.others=0&rf.calc=cnn",
      "rf.map",
      {"A unit of a CNN sees a window of the input that grows layer by layer: its receptive field. The map shows "
       "which input pixels actually move this unit's output (the gradient of the unit with respect to each pixel).",
@@ -162,7 +176,8 @@ constexpr TourStep kSteps[] = {
      {{"receptive_field", "/erf/r50_px", 1.0, "%.1f"},
       {"receptive_field", "/erf/r90_px", 1.0, "%.1f"},
       {"receptive_field", "/input_px", 1.0, "%.0f"}}},
-    {"tab=receptive_field&rf.model=vit&rf.data=p100&rf.untrained=0&rf.others=0",
+    {"tab=receptive_field&rf.model=vit&rf.data=p100&rf.untrained=0&rf.layer=last&rf.unit=centre&rf.avg=0"
+     "&rf.others=0&rf.calc=cnn",
      "rf.map",
      {"The same map for a ViT token: attention lets a token reach every patch from the first layer on.",
       "같은 지도를 ViT 토큰으로 봅니다. 어텐션 덕분에 토큰은 첫 층부터 모든 패치에 닿을 수 있습니다."},
@@ -172,7 +187,8 @@ constexpr TourStep kSteps[] = {
      {{"receptive_field", "/erf/r50_px", 1.0, "%.1f"},
       {"receptive_field", "/erf/r90_px", 1.0, "%.1f"},
       {"receptive_field", "/input_px", 1.0, "%.0f"}}},
-    {"tab=representations&repr.a=vit_p100&repr.b=cnn_p100&repr.n=100&repr.cka=1",
+    {"tab=representations&repr.a=vit_p100&repr.b=cnn_p100&repr.n=100&repr.skip_model=vit_p100"
+     "&repr.skip_n=100&repr.k=4&repr.eq_n=20&repr.cka=1&repr.skip=0&repr.eq=0",
      "repr.cka",
      {"CKA compares what two layers compute over the same test pictures: 1 means the same representation up to a "
       "rotation and a scale, 0 means unrelated. Rows are the ViT's layers, columns the CNN's.",
@@ -183,7 +199,8 @@ constexpr TourStep kSteps[] = {
      {"Each lower ViT layer's best match among the CNN's lower layers has a CKA of %s on average.",
       "ViT의 아래쪽 층마다 CNN 아래쪽 층 중 가장 닮은 층과의 CKA는 평균 %s입니다."},
      {{"representations", "/cka/summary/lower_half_best_match", 1.0, "%.2f"}}},
-    {"tab=representations&repr.skip_model=vit_p100&repr.skip_n=100&repr.skip=1",
+    {"tab=representations&repr.a=vit_p100&repr.b=cnn_p100&repr.n=100&repr.skip_model=vit_p100"
+     "&repr.skip_n=100&repr.k=4&repr.eq_n=20&repr.cka=0&repr.skip=1&repr.eq=0",
      "repr.skip",
      {"Every ViT block adds its result to what came in through a skip connection. The skip ratio is the size of "
       "what came in over the size of the sum: near 1, the block changed little.",
@@ -198,7 +215,8 @@ constexpr TourStep kSteps[] = {
       {"representations", "/skip/trend/cls_late", 1.0, "%.2f"},
       {"representations", "/skip/trend/spatial_early", 1.0, "%.2f"},
       {"representations", "/skip/trend/spatial_late", 1.0, "%.2f"}}},
-    {"tab=representations&repr.k=4&repr.eq_n=20&repr.eq=1",
+    {"tab=representations&repr.a=vit_p100&repr.b=cnn_p100&repr.n=100&repr.skip_model=vit_p100"
+     "&repr.skip_n=100&repr.k=4&repr.eq_n=20&repr.cka=0&repr.skip=0&repr.eq=1",
      "repr.eq",
      {"Shift the picture a few pixels to the right: a convolution's features shift along with it (equivariance). "
       "The error measures how far each model's features are from simply shifting.",
@@ -211,20 +229,23 @@ constexpr TourStep kSteps[] = {
      {{"representations", "/equivariance/shift", 1.0, "%.0f"},
       {"representations", "/equivariance/families/0/at_shift/mean_error", 1.0, "%.3f"},
       {"representations", "/equivariance/families/1/at_shift/mean_error", 1.0, "%.3f"}}},
-    {"tab=compare",
+    {"tab=compare&cmp.measure=0&cmp.acc=0",
      "compare.data_scale",
      {"Each family was trained on 1 % up to 100 % of the training images. Without the CNN's built-in locality, a "
       "ViT has to learn it from the data.",
       "모델마다 학습 그림의 1 %부터 100 %까지로 학습했습니다. CNN처럼 지역성이 내장되지 않은 ViT는 그것을 "
       "데이터에서 배워야 합니다."},
      {"Which gains more from more data, the ViT or the CNN?", "데이터가 늘 때 더 많이 얻는 쪽은 ViT일까요, CNN일까요?"},
-     {"Test accuracy from 1 %% to 100 %% of the data: the ViT %s %% -> %s %%, the CNN %s %% -> %s %%.",
-      "데이터 1 %%에서 100 %%로: ViT는 %s %% -> %s %%, CNN은 %s %% -> %s %%입니다."},
+     {"Test accuracy from 1 %% to 100 %% of the data: the ViT %s %% -> %s %%, the CNN %s %% -> %s %%. These are the "
+      "accuracies on the 10000 test images recorded when each model was exported, read from its file, not measured "
+      "in this page.",
+      "데이터 1 %%에서 100 %%로: ViT는 %s %% -> %s %%, CNN은 %s %% -> %s %%입니다. 이 정확도는 각 모델을 내보낼 "
+      "때 테스트 그림 10000장으로 잰 값을 파일에서 읽은 것이고, 이 페이지에서 잰 값이 아닙니다."},
      {{"compare", "/data_scale/accuracy/0/0", 100.0, "%.1f"},
       {"compare", "/data_scale/accuracy/0/4", 100.0, "%.1f"},
       {"compare", "/data_scale/accuracy/1/0", 100.0, "%.1f"},
       {"compare", "/data_scale/accuracy/1/4", 100.0, "%.1f"}}},
-    {"tab=compare",
+    {"tab=compare&cmp.measure=0&cmp.acc=0",
      "compare.data_scale",
      {"The hybrid puts a small CNN under a ViT: the convolutions give the early layers their locality, the "
       "attention the later ones their global view.",
@@ -232,8 +253,10 @@ constexpr TourStep kSteps[] = {
       "눈을 줍니다."},
      {"With little data, does the hybrid do better than the plain ViT?",
       "데이터가 적을 때 하이브리드는 일반 ViT보다 나을까요?"},
-     {"With 1 %% of the data: the hybrid %s %%, the ViT %s %%; with all of it: the hybrid %s %%, the ViT %s %%.",
-      "데이터 1 %%일 때 하이브리드 %s %%, ViT %s %%, 모두 쓸 때 하이브리드 %s %%, ViT %s %%입니다."},
+     {"With 1 %% of the data: the hybrid %s %%, the ViT %s %%; with all of it: the hybrid %s %%, the ViT %s %% "
+      "(test accuracy on the 10000 test images, recorded in each file when the model was exported).",
+      "데이터 1 %%일 때 하이브리드 %s %%, ViT %s %%, 모두 쓸 때 하이브리드 %s %%, ViT %s %%입니다 (모델을 내보낼 "
+      "때 테스트 그림 10000장으로 재어 파일에 기록해 둔 정확도)."},
      {{"compare", "/data_scale/accuracy/2/0", 100.0, "%.1f"},
       {"compare", "/data_scale/accuracy/0/0", 100.0, "%.1f"},
       {"compare", "/data_scale/accuracy/2/4", 100.0, "%.1f"},
@@ -248,6 +271,11 @@ enum class TourText {
   Question,
   Reveal,
   Waiting,
+  Unavailable,
+  InputChanged,
+  InputDrawing,
+  InputFile,
+  InputBlank,
   Back,
   Next,
   End,
@@ -268,6 +296,25 @@ constexpr TextRow<TourText> kRows[] = {
     {TourText::Reveal, "Reveal the answer", "답 보기"},
     {TourText::Waiting, "The answer waits for this view's numbers (computing...).",
      "이 화면의 숫자가 계산되면 답이 나옵니다 (계산 중...)."},
+    {TourText::Unavailable, "This answer is not available for this checkpoint: %s.",
+     "이 체크포인트에서는 답을 낼 수 없습니다: %s."},
+    {TourText::InputChanged,
+     "It started as image #%s of the test set, a %s, but it has been changed since (drawn on, shifted or cleared), "
+     "so no model has seen this exact picture and there is no right answer on file for it.",
+     "테스트 세트의 %s번 그림(정답 %s)에서 출발했지만 그 뒤로 바뀌었습니다 (덧그리기, 옮기기, 지우기). 어떤 "
+     "모델도 이 그림 그대로를 본 적이 없고, 정해진 정답도 없습니다."},
+    {TourText::InputDrawing,
+     "It is your own drawing, not a picture of the data set: no model has seen it, and only you know which garment "
+     "it is meant to be.",
+     "데이터 세트의 그림이 아니라 직접 그린 그림입니다. 어떤 모델도 본 적이 없고, 무슨 옷인지는 그린 사람만 "
+     "압니다."},
+    {TourText::InputFile,
+     "It is the picture opened from the file %s, not one of the test set: no model has seen it, and there is no "
+     "label on file for it.",
+     "테스트 세트의 그림이 아니라 파일 %s에서 연 그림입니다. 어떤 모델도 본 적이 없고, 기록된 정답도 없습니다."},
+    {TourText::InputBlank,
+     "The canvas is blank: there is no garment yet. Pick a picture from the gallery or draw one, then look again.",
+     "캔버스가 비어 있어서 아직 옷이 없습니다. 갤러리에서 그림을 고르거나 직접 그린 뒤 다시 보세요."},
     {TourText::Back, "Back", "이전"},
     {TourText::Next, "Next", "다음"},
     {TourText::End, "End the tour", "둘러보기 끝내기"},
@@ -279,20 +326,50 @@ const char* tr(Language lang, TourText id) { return text_of(kTexts, lang, static
 
 int step_count() { return static_cast<int>(std::size(kSteps)); }
 
-// The step's numbers as text, or nullopt while one is missing. Each query is answered once.
-std::optional<std::vector<std::string>> step_numbers(const AppState& app, const TourStep& step) {
+// The step's numbers as text, or, when one will never come, why (`absent`).
+struct StepNumbers {
+  std::vector<std::string> values;
+  const TextPair* absent = nullptr;
+};
+
+// True when `answer` holds `true` at `pointer`.
+bool answer_flag(const json& answer, const char* pointer) {
+  const json::json_pointer where(pointer);
+  return !answer.is_discarded() && answer.contains(where) && answer[where].is_boolean() && answer[where].get<bool>();
+}
+
+// The step's numbers, or nullopt while one is awaited. Each query is answered once.
+std::optional<StepNumbers> step_numbers(const AppState& app, const TourStep& step) {
   std::map<std::string, json> answers;
-  std::vector<std::string> out;
+  StepNumbers out;
   for (const TourNumber& n : tour_numbers(step)) {
     auto it = answers.find(n.query);
     if (it == answers.end()) it = answers.emplace(n.query, json::parse(lab_query(app, n.query), nullptr, false)).first;
+    const json& answer = it->second;
     const json::json_pointer where(n.pointer);
-    if (it->second.is_discarded() || !it->second.contains(where) || !it->second[where].is_number())
+    if (answer.is_discarded() || !answer.contains(where) || !answer[where].is_number()) {
+      if (n.settled && answer_flag(answer, n.settled)) return StepNumbers{{}, &n.absent};
       return std::nullopt;
-    const double v = it->second[where].get<double>() * n.scale;
-    out.push_back(n.format ? format_text(n.format, v) : std::string(class_name(app.ui.language, static_cast<int>(v))));
+    }
+    const double v = answer[where].get<double>() * n.scale;
+    out.values.push_back(n.format ? format_text(n.format, v)
+                                  : std::string(class_name(app.ui.language, static_cast<int>(v))));
   }
   return out;
+}
+
+// What the input is when it is not an unedited test image (a step `about_input`); nullopt for a test image as is.
+std::optional<std::string> input_answer(const AppState& app) {
+  const InputState& in = app.input;
+  const Language L = app.ui.language;
+  if (std::all_of(in.image.begin(), in.image.end(), [](float v) { return v == 0.0f; }))
+    return tr(L, TourText::InputBlank);
+  if (in.source == InputSource::File) return format_text(tr(L, TourText::InputFile), in.source_name.c_str());
+  if (!in.edited && in.source == InputSource::Gallery) return std::nullopt;
+  if (in.source == InputSource::Gallery)
+    return format_text(tr(L, TourText::InputChanged), std::to_string(in.gallery_index).c_str(),
+                       class_name(L, in.gallery_label));
+  return tr(L, TourText::InputDrawing);
 }
 
 // printf of `format` with one %s per string of `args` (at most kMaxTourNumbers).
@@ -363,7 +440,11 @@ std::span<const TourStep> tour_steps() { return kSteps; }
 std::span<const TextPair> tour_texts() {
   static const std::vector<TextPair> all = [] {
     std::vector<TextPair> out(kTexts.begin(), kTexts.end());
-    for (const TourStep& s : kSteps) out.insert(out.end(), {s.text, s.question, s.reveal});
+    for (const TourStep& s : kSteps) {
+      out.insert(out.end(), {s.text, s.question, s.reveal});
+      for (const TourNumber& n : tour_numbers(s))
+        if (n.absent.en) out.push_back(n.absent);
+    }
     return out;
   }();
   return all;
@@ -401,9 +482,13 @@ const char* tour_menu_label(Language lang) { return tr(lang, TourText::Menu); }
 
 std::optional<std::string> tour_reveal_text(const AppState& app, int step) {
   if (step < 0 || step >= step_count()) return std::nullopt;
-  const std::optional<std::vector<std::string>> numbers = step_numbers(app, kSteps[step]);
+  const Language L = app.ui.language;
+  if (kSteps[step].about_input)
+    if (std::optional<std::string> other = input_answer(app)) return other;
+  const std::optional<StepNumbers> numbers = step_numbers(app, kSteps[step]);
   if (!numbers) return std::nullopt;
-  return fill(text_of(kSteps[step].reveal, app.ui.language), *numbers);
+  if (numbers->absent) return format_text(tr(L, TourText::Unavailable), text_of(*numbers->absent, L));
+  return fill(text_of(kSteps[step].reveal, L), numbers->values);
 }
 
 void panel_tour(AppState& app) {

@@ -22,11 +22,16 @@ inline constexpr const char* kStartCardSeenKey = "start_card_seen";
 
 // One live number of a step's answer: the value at `pointer` in the answer of the view query `query`, times `scale`,
 // printed with `format`; format nullptr: the value is a class index, printed as the class's name.
+// Some values never come for some checkpoints (an own checkpoint that records no label smoothing): `settled` points
+// at a boolean of the same answer that is true once the value's source is final; the value still missing then, the
+// answer says it is not available, and why (`absent`).
 struct TourNumber {
   const char* query = nullptr;    // a query a view answers (ViewSpec::queries, or "state")
   const char* pointer = nullptr;  // JSON pointer into that answer: "/distance_px/0/0"
   double scale = 1.0;
   const char* format = "%.1f";
+  const char* settled = nullptr;  // JSON pointer: "/models/0/ready"; nullptr: a missing value is always awaited
+  TextPair absent = {nullptr, nullptr};
 };
 
 inline constexpr int kMaxTourNumbers = 5;
@@ -38,6 +43,9 @@ struct TourStep {
   TextPair question;
   TextPair reveal;     // the answer: one %s per number, in order
   TourNumber numbers[kMaxTourNumbers];  // the first with query nullptr ends the list
+  // The answer is about the input: `reveal` holds for an unedited test image; a drawing, a changed test image, an
+  // opened file or a blank canvas get an answer that says what they are instead (tour.cpp, input_answer).
+  bool about_input = false;
 };
 
 // Every step, in the order of the story. Only views that exist have steps.
@@ -58,8 +66,8 @@ void tour_end(AppState& app);
 // The Help menu's entry that shows the start card.
 const char* tour_menu_label(Language lang);
 
-// The answer of `step` with its numbers filled in, or nullopt while one of them is not available (a job still
-// running, a model loading).
+// The answer of `step` with its numbers filled in, or nullopt while one of them is awaited (a job still running, a
+// model loading); a number that will never come for the current checkpoint gives an answer that says so, and why.
 std::optional<std::string> tour_reveal_text(const AppState& app, int step);
 
 // Under the menu bar: the start card, or the tour's current step with its question, answer and Back / Next.

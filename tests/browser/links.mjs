@@ -3,7 +3,9 @@
 //    opened in a second page gives the identical lab.query("state") (tab, language, input image and its source,
 //    scale, tour step, every view's settings) and identical predictions of the four models. One link is made in the
 //    page itself by drawing on the input strip of the Predictions tab. A refused clipboard is reported on the status
-//    line.
+//    line. A link pasted into a page that shows something else (the hash changes) gives exactly the state of a page
+//    opened fresh with it: the settings it leaves out return to their defaults, while the page's own hash updates
+//    reset nothing.
 // 2. Malformed links (bad base64, wrong lengths, out-of-range values, unknown keys), in the hash of a fresh page and
 //    applied to a running one, fall back to the defaults with no error.
 // 3. Screenshots of every view at 1280 x 800 (scale 1) and 1920 x 1080 (scale 1.5, the automatic rule) in English
@@ -47,10 +49,10 @@ async function stateOf(lab) {
   return { kept: Object.fromEntries(KEPT.map((k) => [k, state[k]])), image: (await lab.query('input')).image };
 }
 
-// The four models' probabilities for the current input: the Predictions tab computes them (a link naming only the
-// tab changes nothing else).
+// The four models' probabilities for the current input: the Predictions tab computes them. Opened through the page's
+// script entry, which merges (a pasted link would reset everything it does not name).
 async function predictionsOf(lab) {
-  await lab.page.evaluate(() => { location.hash = 'tab=predictions'; });
+  await lab.page.evaluate(() => window.Module.labApplyView('tab=predictions'));
   await lab.page.waitForFunction(() => {
     const s = window.lab.query('state');
     const p = window.lab.query('predictions');
@@ -110,6 +112,26 @@ try {
   check(drawn.kept.input_edited && drawn.kept.view_state.includes('&px='),
         'drawing on the strip of another tab edits the input, and the link carries its pixels');
 
+  // A link pasted into a page in another state: the same state as the link opened fresh.
+  const busy = await open('/index.html#tab=receptive_field&img=5&lang=ko&scale=1.5&tour=4&pred.vit=p001&pred.all=1' +
+                          '&attn.shared=1&rf.avg=20&repr.k=2');
+  await busy.page.waitForTimeout(600);  // the page's own hash writer has run (replaceState): nothing was reset
+  const own = await busy.query('state');
+  check(own.tour_step === 4 && own.scale_chosen === 1.5 && own.view_state.includes('&pred.all=1') &&
+        own.view_state.includes('&rf.avg=20'), `the page's own hash updates reset nothing (${own.view_state})`);
+  const pasted = 'tab=attention&img=12&lang=en&attn.model=cnn';
+  await busy.page.evaluate((h) => { location.hash = h; }, pasted);
+  await busy.page.waitForFunction(() => window.lab.query('state').tab === 'attention', null, { timeout: STEP_TIMEOUT_MS });
+  await busy.page.waitForTimeout(300);
+  const fresh = await open('/index.html#' + pasted);
+  const [pastedState, freshState] = [await stateOf(busy), await stateOf(fresh)];
+  check(JSON.stringify(pastedState.kept) === JSON.stringify(freshState.kept),
+        `a link pasted into a page in another state gives the fresh page's state ${JSON.stringify(pastedState.kept)}`);
+  check(JSON.stringify(pastedState.image) === JSON.stringify(freshState.image),
+        'a link pasted into a page in another state gives the fresh page\'s input image');
+  await busy.page.close();
+  await fresh.page.close();
+
   // A clipboard that refuses (permission denied): the status line says the link was not copied, and why.
   const refused = await open('/index.html#tab=input');
   await refused.page.evaluate(() => {
@@ -129,17 +151,17 @@ try {
   const malformed = ['img=zz', 'img=-4', 'img=99999999', 'px=****', 'px=AAAA', 'px=' + 'A'.repeat(2000), 'px=A',
                      'scale=99', 'scale=-1', 'scale=nan', 'tour=-1', 'tour=abc', 'lang=xx', 'pred.vit=p7',
                      'pred.xyz=p010', 'foo=bar', '%%%', '&&=&', 'tab=nowhere'];
-  const fresh = await open('/index.html?scale=abc#' + malformed.join('&'));
-  const s = await fresh.query('state');
-  check(s.view_state === good && JSON.stringify((await fresh.query('input')).image) === JSON.stringify(image),
+  const junk = await open('/index.html?scale=abc#' + malformed.join('&'));
+  const s = await junk.query('state');
+  check(s.view_state === good && JSON.stringify((await junk.query('input')).image) === JSON.stringify(image),
         `a link of malformed keys opens the defaults (${s.view_state})`);
   for (const bad of malformed) {
-    await fresh.page.evaluate((h) => { location.hash = h; }, bad);
-    await fresh.page.waitForTimeout(100);
+    await junk.page.evaluate((h) => { location.hash = h; }, bad);
+    await junk.page.waitForTimeout(100);
   }
-  await fresh.page.waitForTimeout(500);
-  check((await fresh.query('state')).view_state === good, 'malformed links applied to the running page change nothing');
-  await fresh.page.close();
+  await junk.page.waitForTimeout(500);
+  check((await junk.query('state')).view_state === good, 'malformed links pasted into the running page give the defaults');
+  await junk.page.close();
 
   // 3. Screenshots of every view, both sizes, both languages.
   const shots = await open('/index.html');

@@ -522,6 +522,88 @@ TEST_F(LabTest, MalformedLinksFallBackToTheDefaults) {
   EXPECT_EQ(query("state")["scale_chosen"], 0.0);
 }
 
+// A link pasted into a page that shows something else (lab_open_link, the page's hashchange) gives exactly the state
+// of a page opened fresh with it: what the link leaves out (the defaults) does not survive from before, neither the
+// input nor the checkpoints, the scale, the tour step or any view's settings. lab_apply_view_state still merges.
+TEST_F(LabTest, AnOutsideLinkGivesTheStateOfAFreshPageWithIt) {
+  const std::string elsewhere =
+      "tab=receptive_field&img=9&scale=1.5&tour=4&pred.vit=p001&pred.cnn=p010&pred.all=1&attn.model=rvit"
+      "&attn.cell=1.0&attn.avg=20&attn.shared=1&rf.model=vit&rf.avg=20&rf.others=1&repr.a=cnn_p010&repr.k=2"
+      "&cmp.acc=100";
+  InputImage drawn{};
+  drawn[14 * kInputSide + 14] = 1.0f;
+  for (const std::string& link :
+       {std::string("tab=predictions&lang=en"), std::string("tab=attention&img=5&lang=en&attn.data=p010"),
+        "tab=input&img=3&px=" + encode_pixels(drawn) + "&lang=en&pred.rvit=p001", std::string("lang=en")}) {
+    create("en", link);
+    frames(3);
+    const std::string fresh = lab_view_state(*app_);
+    const std::vector<float> fresh_image = lab_input_image(*app_);
+    const json fresh_state = query("state");
+    create("en", elsewhere);
+    frames(3);
+    stamp_brush(app_->input.image, 5.0f, 5.0f, BrushSettings{}, false);
+    mark_input_edited(app_->input);
+    frames(1);
+    ASSERT_NE(lab_view_state(*app_), fresh);
+    lab_open_link(*app_, link);
+    frames(3);
+    EXPECT_EQ(lab_view_state(*app_), fresh) << link;
+    EXPECT_EQ(lab_input_image(*app_), fresh_image) << link;
+    const json s = query("state");
+    for (const char* key : {"tab", "gallery_index", "gallery_label", "input_edited", "scale_chosen", "tour_step"})
+      EXPECT_EQ(s[key], fresh_state[key]) << link << " " << key;
+  }
+  // The page's scripts merge: a view state of one key changes that key alone.
+  create("en", elsewhere);
+  frames(3);
+  const std::string before = lab_view_state(*app_);
+  ASSERT_EQ(before.rfind("tab=receptive_field&img=9&lang=en&scale=1.5&tour=4&pred.vit=p001", 0), 0u) << before;
+  lab_apply_view_state(*app_, "tab=predictions");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), "tab=predictions" + before.substr(before.find('&')));
+}
+
+// The settings' defaults have values of their own, read but never written (a tour step names them); pred.all keeps
+// "All 10 classes".
+TEST_F(LabTest, DefaultValuesAndAllClassesRoundTrip) {
+  create("en", "tab=predictions&pred.all=1");
+  frames(3);
+  EXPECT_TRUE(app_->predictions.all_classes);
+  EXPECT_TRUE(query("predictions")["all_classes"].get<bool>());
+  EXPECT_EQ(lab_view_state(*app_), "tab=predictions&img=" + std::to_string(app_->input.gallery_index) +
+                                       "&lang=en&pred.all=1");
+  const std::string with_all = lab_view_state(*app_);
+  create("en", with_all);
+  frames(3);
+  EXPECT_EQ(lab_view_state(*app_), with_all);
+  lab_apply_view_state(*app_, "pred.all=yes");
+  EXPECT_TRUE(app_->predictions.all_classes);  // a bad value is ignored
+  lab_apply_view_state(*app_, "pred.all=0");
+  EXPECT_FALSE(app_->predictions.all_classes);
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_).find("pred.all"), std::string::npos);
+  // Every view away from its defaults, then the defaults' own values: the state of a fresh page.
+  create("en", "tab=input");
+  frames(3);
+  const std::string defaults = lab_view_state(*app_);
+  lab_apply_view_state(*app_, "pred.all=1&attn.rollout=1&attn.control=p100&attn.avg=20&attn.shared=1"
+                              "&rf.untrained=1&rf.layer=stem&rf.unit=1,1&rf.avg=20&rf.others=1&rf.calc=3-1-1");
+  frames(2);
+  EXPECT_NE(lab_view_state(*app_), defaults);
+  EXPECT_TRUE(app_->attention.average && app_->receptive_field.average && app_->receptive_field.calc_edited);
+  lab_apply_view_state(*app_, "pred.all=0&attn.rollout=0&attn.control=none&attn.avg=0&attn.shared=0"
+                              "&rf.untrained=0&rf.layer=last&rf.unit=centre&rf.avg=0&rf.others=0&rf.calc=cnn");
+  frames(2);
+  EXPECT_EQ(lab_view_state(*app_), defaults);
+  EXPECT_FALSE(app_->attention.average);
+  EXPECT_EQ(app_->attention.average_images, 20);  // kept for the next time averaging is turned on
+  EXPECT_EQ(app_->attention.control_scale, -1);
+  EXPECT_TRUE(app_->receptive_field.layer.empty());
+  EXPECT_FALSE(app_->receptive_field.unit.has_value());
+  EXPECT_FALSE(app_->receptive_field.calc_edited);
+}
+
 TEST_F(LabTest, ScaleButtonsAndCopyLink) {
   std::vector<std::string> shared;
   Platform p = assets_.platform();
@@ -1709,6 +1791,18 @@ TEST_F(ReceptiveFieldViewTest, CalculatorStartsFromTheCnnAndEditsRows) {
   EXPECT_EQ(view_link(), "tab=receptive_field&rf.calc=");
 }
 
+// A link pasted into the page stops the long runs that the settings it resets had asked for (here the averaging).
+TEST_F(ReceptiveFieldViewTest, APastedLinkStopsTheAveragingOfTheSettingsItResets) {
+  open("tab=receptive_field&rf.avg=1000&rf.others=1");
+  for (int k = 0; k < 50 && !app_->jobs.running.count("rf.average"); ++k) frame();
+  ASSERT_TRUE(app_->jobs.running.count("rf.average"));
+  lab_open_link(*app_, "tab=receptive_field");
+  for (const auto& [slot, job] : app_->jobs.running) EXPECT_EQ(slot.find("average"), std::string::npos) << slot;
+  EXPECT_FALSE(app_->jobs.running.count("rf.average"));
+  frames(2);
+  EXPECT_EQ(rf()["source"], "image");
+}
+
 TEST_F(ReceptiveFieldViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
   const std::string link = "tab=receptive_field&rf.model=vit&rf.data=p010&rf.layer=blocks.1&rf.unit=2,3&rf.avg=300"
                            "&rf.others=1&rf.calc=3-1-1,5-2-2";
@@ -2213,6 +2307,22 @@ class TourTest : public RepresentationsViewTest {
     for (const ViewItem& item : split_view_state(view)) out.push_back(item.key + "=" + item.value);
     return out;
   }
+  // The written state's tab, tour step and settings of the views `step` names (the keys' prefixes: "attn", "rf"...).
+  std::string step_settings(const TourStep& step) {
+    const auto prefix = [](const std::string& key) { return key.substr(0, key.find('.')); };
+    std::set<std::string> named;
+    for (const ViewItem& item : split_view_state(step.view)) named.insert(prefix(item.key));
+    std::string out;
+    for (const ViewItem& item : split_view_state(lab_view_state(*app_)))
+      if (item.key == "tour" || named.count(prefix(item.key))) out += "&" + item.key + "=" + item.value;
+    return out;
+  }
+  // The step's answer once its numbers are there (empty if they never come).
+  std::string answer_of(size_t step) {
+    std::optional<std::string> answer;
+    for (int k = 0; k < 3000 && !(answer = tour_reveal_text(*app_, static_cast<int>(step))); ++k) frame();
+    return answer.value_or("");
+  }
 };
 
 TEST_F(TourTest, TheStartCardShowsOnAFirstVisitOnlyAndHelpTourShowsItAgain) {
@@ -2318,6 +2428,73 @@ TEST_F(TourTest, EveryStepOpensItsViewShowsItsWidgetAndAnswersWithLiveNumbers) {
   EXPECT_FALSE(query("rects").contains("tour.panel"));
 }
 
+// Back and Next land every step on the same settings and numbers whatever the student changed in between: a step
+// names every setting of its view (checkpoints, model, layer, unit, head, averaging, N, the figures shown).
+TEST_F(TourTest, BackAndNextRestoreEveryStepsSettingsAndAnswer) {
+  open_with_settings();
+  // Every view's settings away from the tour's values.
+  const std::string elsewhere =
+      "pred.vit=p001&pred.cnn=p010&pred.hybrid=p001&pred.rvit=p010&pred.all=1&attn.model=hybrid&attn.data=p010"
+      "&attn.cell=1.1&attn.rollout=1&attn.compare=p010&attn.control=p100&attn.avg=20&attn.shared=1&rf.model=hybrid"
+      "&rf.data=p010&rf.untrained=1&rf.layer=stem&rf.unit=1,1&rf.avg=20&rf.others=1&rf.calc=3-1-1"
+      "&repr.a=cnn_p010&repr.b=vit_p010&repr.n=200&repr.skip_model=vit_p010&repr.skip_n=200&repr.k=2"
+      "&repr.eq_n=100&repr.cka=1&repr.skip=1&repr.eq=1&cmp.measure=1&cmp.acc=100";
+  click("tour.start");
+  const size_t n = tour_steps().size();
+  for (size_t i = 0; i < n; ++i) {
+    reset_link_state(*app_);  // from the defaults: what the step set, not what the last step's changes left
+    tour_go(*app_, static_cast<int>(i));
+    frames(2);
+    const std::string answer = answer_of(i);
+    ASSERT_FALSE(answer.empty()) << tour_steps()[i].view;
+    const std::string settings = step_settings(tour_steps()[i]);
+    lab_apply_view_state(*app_, elsewhere);
+    frames(2);
+    // Next then Back (Back then Next from the last step).
+    click(i + 1 < n ? "tour.next" : "tour.back");
+    click(i + 1 < n ? "tour.back" : "tour.next");
+    frames(2);  // the step's tab is drawn from the next frame on
+    ASSERT_EQ(app_->ui.tour_step, static_cast<int>(i));
+    EXPECT_EQ(step_settings(tour_steps()[i]), settings) << tour_steps()[i].view;
+    EXPECT_EQ(answer_of(i), answer) << tour_steps()[i].view;
+  }
+}
+
+// The first step's answer says what the input is: a test image, a changed one, a drawing, an opened file, a blank
+// canvas (never "#-1" or a class "?").
+TEST_F(TourTest, TheFirstAnswerSaysWhatTheInputIs) {
+  open_with_settings();
+  tour_go(*app_, 0);
+  frames(2);
+  const int index = app_->input.gallery_index;
+  const std::string cls = class_name(Language::En, app_->input.gallery_label);
+  // The English answer, checking that the Korean one is there too.
+  const auto answer = [&](Language L) {
+    app_->ui.language = L;
+    const std::string text = tour_reveal_text(*app_, 0).value_or("");
+    app_->ui.language = Language::En;
+    EXPECT_EQ(text.find("-1"), std::string::npos) << text;
+    EXPECT_EQ(text.find('?'), std::string::npos) << text;
+    EXPECT_NE(text, tour_reveal_text(*app_, 0).value_or("")) << "the Korean answer is Korean";
+    return tour_reveal_text(*app_, 0).value_or("");
+  };
+  EXPECT_NE(answer(Language::Ko).find("It is image #" + std::to_string(index) + " of the test set, a " + cls),
+            std::string::npos);
+  stamp_brush(app_->input.image, 14.0f, 14.0f, BrushSettings{}, false);
+  mark_input_edited(app_->input);
+  EXPECT_NE(answer(Language::Ko).find("started as image #" + std::to_string(index) + " of the test set, a " + cls),
+            std::string::npos);
+  lab_open_image(*app_, encode_png(2, 2, {0, 255, 255, 0}), "tiny.png");
+  EXPECT_NE(answer(Language::Ko).find("from the file tiny.png"), std::string::npos);
+  clear_input(*app_);
+  EXPECT_NE(answer(Language::Ko).find("The canvas is blank"), std::string::npos);
+  InputImage drawn{};
+  drawn[14 * kInputSide + 14] = 1.0f;
+  lab_open_link(*app_, "tab=input&px=" + encode_pixels(drawn));
+  frames(2);
+  EXPECT_NE(answer(Language::Ko).find("your own drawing"), std::string::npos);
+}
+
 class OwnCheckpointTest : public RepresentationsViewTest {
  protected:
   // Opens the four families' own checkpoints (other configs than the shipped ones) through the platforms' entry.
@@ -2335,6 +2512,31 @@ class OwnCheckpointTest : public RepresentationsViewTest {
     return query(what);
   }
 };
+
+// A tour number that never comes for a checkpoint (an own file records no label smoothing) is said to be not
+// available, and why, instead of "computing..." forever.
+TEST_F(OwnCheckpointTest, ATourNumberTheCheckpointCannotGiveIsNotAvailable) {
+  open_own_checkpoints();
+  const int own_vit = app_->predictions.scale[0];
+  ASSERT_FALSE(is_shipped_slot(own_vit));
+  size_t step = 0;
+  while (step < tour_steps().size() && std::string(tour_steps()[step].anchor) != "predictions.all_classes") ++step;
+  ASSERT_LT(step, tour_steps().size());
+  tour_go(*app_, static_cast<int>(step));
+  app_->predictions.scale[0] = own_vit;  // the student picks their own ViT on this step
+  std::optional<std::string> answer;
+  for (int k = 0; k < 400 && !(answer = tour_reveal_text(*app_, static_cast<int>(step))); ++k) frame();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(*answer, "This answer is not available for this checkpoint: its file records no label smoothing.");
+  app_->ui.language = Language::Ko;
+  EXPECT_NE(tour_reveal_text(*app_, static_cast<int>(step)).value_or("").find("레이블 스무딩"), std::string::npos);
+  app_->ui.language = Language::En;
+  // The step again: its shipped checkpoint, whose file records it.
+  tour_go(*app_, static_cast<int>(step));
+  for (int k = 0; k < 400 && !(answer = tour_reveal_text(*app_, static_cast<int>(step))); ++k) frame();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_NE(answer->find("label smoothing eps ="), std::string::npos) << *answer;
+}
 
 TEST_F(OwnCheckpointTest, EveryViewShowsTheUsersCheckpointsOfOtherConfigs) {
   open_own_checkpoints();
