@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "analysis/compare.h"
+#include "figures/csv.h"
 #include "figures/words.h"
 
 namespace vc {
@@ -23,12 +25,14 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
        "90 % / 50 % of the input gradient's mass (effective), ",
        "상자: 가운데 유닛에 닿을 수 있는 픽셀(이론). 2 r90 / 2 r50: 입력 기울기 질량의 90 % / 50 %를 담는 원의 "
        "지름(실제), "},
-      {"layer (1 = nearest the input)", "층 (1 = 입력 쪽)"}, {"size, px", "크기, 픽셀"});
+      {"", ""}, {"size, px", "크기, 픽셀"});
+  f.x_label = layer_axis_label(L);
   f.how_to_read += images > 1 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
                                     pick(L, " test images.", "개의 평균.")
                               : std::string(pick(L, "for the image shown.", "보이는 이미지 하나."));
-  size_t depth = 0;
+  std::vector<std::vector<std::string>> layers;
   for (const RfCurves& m : models) {
+    layers.push_back(m.layers);
     const std::string family = m.checkpoint.substr(0, m.checkpoint.rfind('_'));
     const std::string name = m.untrained ? family_words(family, L) + pick(L, ", untrained", ", 학습 전")
                                          : checkpoint_words(m.checkpoint, L);
@@ -43,14 +47,24 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
         {name + pick(L, ": 2 r90 (effective)", ": 2 r90 (실제)"), color, diameters(m.r90_px), false, {}, {}, m.untrained},
         {name + pick(L, ": 2 r50 (effective)", ": 2 r50 (실제)"), color, diameters(m.r50_px), true, {}, {}, true}};
     for (const Series& s : curves)
-      if (!s.y.empty()) {
-        depth = std::max(depth, s.y.size());
-        f.series.push_back(s);
-      }
+      if (!s.y.empty()) f.series.push_back(s);
   }
-  for (size_t l = 0; l < depth; ++l) f.x_ticks.push_back(std::to_string(l + 1));
+  f.x_ticks = shared_layer_ticks(layers, L);
   f.levels = {image_side_level(image_px, L)};
   return f;
+}
+
+std::string rf_growth_csv(std::span<const RfCurves> models, int images) {
+  TextTable t{{"model", "weights", "layer", "tick", "name", "trf_side_px", "erf_images", "erf_r50_px", "erf_r90_px"}, {}};
+  auto cell = [](const std::vector<double>& v, size_t l) { return l < v.size() ? csv_number(v[l]) : ""; };
+  for (const RfCurves& m : models) {
+    const std::vector<std::string> ticks = layer_ticks(m.layers, Language::En);
+    for (size_t l = 0; l < m.layers.size(); ++l)
+      t.rows.push_back({m.checkpoint, m.untrained ? "untrained" : "trained", std::to_string(l + 1), ticks[l],
+                        m.layers[l], cell(m.trf_px, l), m.r90_px.empty() ? "" : std::to_string(images),
+                        cell(m.r50_px, l), cell(m.r90_px, l)});
+  }
+  return table_csv(t);
 }
 
 Panel erf_panel(const Erf& e, bool global_trf, bool rings) {
@@ -99,10 +113,15 @@ Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
   Figure f = erf_figure(L, pick(L, "Effective receptive fields of the centre unit, by layer",
                                 "층별 가운데 유닛의 유효 수용 영역"),
                         averaged_over(images, L));
-  f.x_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
+  f.x_label = layer_axis_label(L);
   f.y_label = pick(L, "model", "모델");
   MapGrid& g = *f.maps;
-  for (const ErfRow& r : rows) g.cols = std::max(g.cols, static_cast<int>(r.erfs.size()));
+  g.csv_columns = {"model", "layer", "input_row", "input_column", "erf"};
+  std::vector<std::vector<std::string>> layers;
+  for (const ErfRow& r : rows) {
+    g.cols = std::max(g.cols, static_cast<int>(r.erfs.size()));
+    layers.push_back(r.layers);
+  }
   g.rows = static_cast<int>(rows.size());
   for (const ErfRow& r : rows) {
     const std::string family = r.checkpoint.substr(0, r.checkpoint.rfind('_'));
@@ -117,7 +136,7 @@ Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
       }
     }
   }
-  for (int d = 0; d < g.cols; ++d) f.x_ticks.push_back(std::to_string(d + 1));
+  f.x_ticks = shared_layer_ticks(layers, L);
   return f;
 }
 
@@ -148,7 +167,7 @@ Figure rf_calculator_figure(std::span<const ConvGeometry> stack, std::span<const
 }
 
 Figure erf_map_figure(const ErfMap& m, Language L) {
-  const std::string layer = std::to_string(m.layer + 1);
+  const std::string& layer = m.layer;
   const UnitField& u = m.erf->field;
   const std::string unit =
       u.unit.cls ? std::string(pick(L, "the CLS token", "CLS 토큰"))

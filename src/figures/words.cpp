@@ -1,5 +1,6 @@
 #include "figures/words.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <string>
@@ -72,6 +73,47 @@ Figure labelled_figure(Language L, Words title, Words how_to_read, Words x_label
   f.x_label = pick(L, x_label.en, x_label.ko);
   f.y_label = pick(L, y_label.en, y_label.ko);
   return f;
+}
+
+std::vector<std::string> layer_ticks(std::span<const std::string> names, Language L) {
+  const bool transformer = std::any_of(names.begin(), names.end(),
+                                       [](const std::string& n) { return n.rfind("blocks.", 0) == 0; });
+  std::vector<std::string> ticks;
+  int conv = 0;
+  for (const std::string& n : names) {
+    if (n == "embed")
+      ticks.emplace_back(pick(L, "emb", "임베딩"));
+    else if (n == "stem")
+      ticks.emplace_back(pick(L, "stem", "스템"));
+    else if (n.rfind("blocks.", 0) == 0)
+      ticks.push_back(std::to_string(std::stoi(n.substr(7)) + 1));
+    else if (n.rfind("stages.", 0) == 0)
+      ticks.push_back((transformer ? "c" : "") + std::to_string(++conv));
+    else
+      ticks.push_back(n);
+  }
+  return ticks;
+}
+
+std::vector<std::string> shared_layer_ticks(std::span<const std::vector<std::string>> models, Language L) {
+  std::vector<std::vector<std::string>> each;
+  size_t depth = 0;
+  for (const std::vector<std::string>& names : models) {
+    each.push_back(layer_ticks(names, L));
+    depth = std::max(depth, names.size());
+  }
+  std::vector<std::string> ticks(depth);
+  for (size_t i = 0; i < depth; ++i) {
+    std::vector<std::string> seen;
+    for (const std::vector<std::string>& t : each)
+      if (i < t.size() && std::find(seen.begin(), seen.end(), t[i]) == seen.end()) seen.push_back(t[i]);
+    for (const std::string& t : seen) ticks[i] += (ticks[i].empty() ? "" : " / ") + t;
+  }
+  return ticks;
+}
+
+const char* layer_axis_label(Language L) {
+  return pick(L, "layer: block from 1 (emb, stem: before the first block)", "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
 }
 
 Rgb checkpoint_color(const std::string& checkpoint) {

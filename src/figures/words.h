@@ -1,6 +1,8 @@
 // Names a person reads on a figure: a checkpoint in words, in the lab's language, and its colour.
 #pragma once
+#include <span>
 #include <string>
+#include <vector>
 
 #include "figures/figure.h"
 
@@ -22,6 +24,17 @@ const char* class_words(int label, Language L);
 // any other name), lighter for less data (p100 the family's colour, p001 half way to white); the same on every
 // figure.
 Rgb checkpoint_color(const std::string& checkpoint);
+// The layers' tick labels, one rule for every figure and view: a number counts the model's blocks from 1 in forward
+// order ("blocks.i" -> i + 1: the transformer blocks; "stages.s.b": the residual conv blocks, in order), so layer 1
+// of the attention maps is layer 1 of the CKA; a layer before any block is named in words: the ViT's embedding
+// "embed" -> "emb" ("임베딩"), the CNN's "stem" -> "stem" ("스템"). In a hybrid, which has both kinds, the conv
+// blocks are "c1", "c2", ... so that its transformer blocks keep their numbers. Any other name is kept as it is.
+std::vector<std::string> layer_ticks(std::span<const std::string> names, Language L);
+// The ticks of an x axis shared by models of different layer lists (an equivariance or receptive-field plot): at
+// each position the models' layer_ticks there, the distinct ones joined by " / " ("emb / stem", then "1", ...).
+std::vector<std::string> shared_layer_ticks(std::span<const std::vector<std::string>> models, Language L);
+// The axis label that goes with them: "layer: block from 1 (emb, stem: before the first block)".
+const char* layer_axis_label(Language L);
 // English or Korean.
 inline const char* pick(Language L, const char* en, const char* ko) { return L == Language::Ko ? ko : en; }
 // A text in both languages.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "figures/receptive_field_figures.h"
+#include "figures/words.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
 #include "ui/receptive_field_view.h"
@@ -280,9 +281,12 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::BeginGroup();
-  const int layer = sel.layer + 1;
-  const std::string title = sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer)
-                                          : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer);
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
+  const std::string layer = layer_ticks(names, L)[sel.layer];
+  const std::string title =
+      sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer.c_str())
+                    : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer.c_str());
   help_marker(tr(L, RfText::MapHelp));
   ImGui::SameLine();
   ImGui::TextWrapped("%s", title.c_str());
@@ -300,7 +304,7 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
       const ErfMap m{erf,
                      sel.layers[sel.layer].global,
                      name,
-                     sel.layer,
+                     layer,
                      v.average ? std::vector<double>() : model_view(app.input.image, kInputSide, model.input_spec()),
                      static_cast<int>(erf->images),
                      v.opacity};
@@ -351,39 +355,27 @@ const RfGrowth* growth_for(AppState& app, int family, bool main, bool wait) {
   return job.value;
 }
 
-std::string growth_csv(const AppState& app, const std::vector<FamilyGrowth>& families) {
-  std::string out = "model,layer,name,trf_side_px,trf_global,erf_images,erf_r50_px,erf_r90_px\n";
-  for (const FamilyGrowth& g : families)
-    for (size_t l = 0; l < g.trf.size(); ++l) {
-      out += rf_family_checkpoint(app, g.family) + "," + std::to_string(l + 1) + "," + g.trf[l].name + "," +
-             csv_number(g.trf[l].size_px) + "," + (g.trf[l].global ? "1" : "0") + ",";
-      if (g.erf && l < g.erf->layers.size())
-        out += std::to_string(g.erf->images) + "," + csv_number(g.erf->layers[l].r50_px) + "," +
-               csv_number(g.erf->layers[l].r90_px);
-      else
-        out += ",,";
-      out += "\n";
-    }
-  return out;
-}
-
-// The growth plot's slide figure (figures/receptive_field_figures.h): every family's box side, its 2 r90 when
-// computed, and 2 r50 for the shown family, as drawn here.
-Figure growth_figure(const AppState& app, const std::vector<FamilyGrowth>& families, int image_px) {
+// The growth plot's curves for its slide figure and CSV (figures/receptive_field_figures.h): every family's box side,
+// its 2 r90 when computed, and 2 r50 for the shown family, as drawn here; *images: the test images of the shown
+// family's ERFs.
+std::vector<RfCurves> growth_curves(const AppState& app, const std::vector<FamilyGrowth>& families, int* images) {
   std::vector<RfCurves> curves;
-  int images = 1;
+  *images = 1;
   for (const FamilyGrowth& g : families) {
     RfCurves c{rf_family_checkpoint(app, g.family), false, {}, {}, {}};
-    for (const TheoreticalRf& rf : g.trf) c.trf_px.push_back(rf.size_px);
+    for (const TheoreticalRf& rf : g.trf) {
+      c.trf_px.push_back(rf.size_px);
+      c.layers.push_back(rf.name);
+    }
     if (g.erf)
       for (const ErfSummary& e : g.erf->layers) {
         c.r90_px.push_back(e.r90_px);
         if (g.family == app.receptive_field.family) c.r50_px.push_back(e.r50_px);
       }
-    if (g.erf && g.family == app.receptive_field.family) images = g.erf->images;
+    if (g.erf && g.family == app.receptive_field.family) *images = g.erf->images;
     curves.push_back(std::move(c));
   }
-  return rf_growth_figure(curves, image_px, images, app.ui.language);
+  return curves;
 }
 
 // The growth section: TRF side of every family, 2 r50 / 2 r90 of the shown family's (and, with `others`, the other
@@ -470,9 +462,11 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
       tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, std::ceil(y_max * 1.05 / 10.0) * 10.0, true};
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
+  int images = 1;
+  const std::vector<RfCurves> curves = growth_curves(app, families, &images);
   export_buttons(
-      app, "receptive_field_growth", [&] { return growth_csv(app, families); },
-      [&] { return growth_figure(app, families, image_px); });
+      app, "receptive_field_growth", [&] { return rf_growth_csv(curves, images); },
+      [&] { return rf_growth_figure(curves, image_px, images, L); });
 
   const FamilyGrowth* main = nullptr;
   for (const FamilyGrowth& g : families)

@@ -38,9 +38,9 @@ constexpr TextRow<RfText> kRows[] = {
      "constant there) and the whole image after it.",
      "CLS 토큰은 격자 위에 자리가 없습니다: 첫 어텐션 층 전에는 학습된 상수라서 아무 픽셀도 보지 않고, 그 뒤로는 이미지 "
      "전체를 봅니다."},
-    {RfText::MapTitle, "Effective receptive field of unit (row %d, column %d), layer %d",
-     "유닛 (%d행, %d열)의 유효 수용 영역, %d층"},
-    {RfText::MapTitleCls, "Effective receptive field of the CLS token, layer %d", "CLS 토큰의 유효 수용 영역, %d층"},
+    {RfText::MapTitle, "Effective receptive field of unit (row %d, column %d), layer %s",
+     "유닛 (%d행, %d열)의 유효 수용 영역, %s층"},
+    {RfText::MapTitleCls, "Effective receptive field of the CLS token, layer %s", "CLS 토큰의 유효 수용 영역, %s층"},
     {RfText::MapHow,
      "How to read it: the brighter a pixel, the more changing it changes the unit. White box: the theoretical "
      "receptive field (all the unit can see). Red dot: the unit's centre. Orange circles: the radii holding 50 % "
