@@ -510,7 +510,7 @@ void draw_panel(const Writer& w, const MapGrid& g, const Panel& p, const Sizes& 
 }
 
 // A single map's cell numbers from 1 (index, name): 1 and every step-th cell, the step (1, 2, 5, 10, 20, ...) the
-// smallest that keeps the names `cell` px apart from overlapping.
+// smallest that keeps the names `cell` px apart from overlapping (a multiple too near 1 left out).
 std::vector<std::pair<int, std::string>> cell_numbers(const Typeface& face, const Sizes& s, int n, double cell) {
   const double room = face.width(std::to_string(n), s.tick) + 10 * s.u;
   int step = 1;
@@ -519,7 +519,7 @@ std::vector<std::pair<int, std::string>> cell_numbers(const Typeface& face, cons
       if (step * cell < room) step = m * p;
   std::vector<std::pair<int, std::string>> out;
   for (int i = 1; i <= n; ++i)
-    if (i == 1 || i % step == 0) out.emplace_back(i, std::to_string(i));
+    if (i == 1 || (i % step == 0 && (i - 1) * cell >= room)) out.emplace_back(i, std::to_string(i));
   return out;
 }
 

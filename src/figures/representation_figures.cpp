@@ -77,10 +77,10 @@ Figure skip_heatmap_figure(const SkipRatios& r, const std::string& checkpoint, L
   Figure f = labelled_figure(
       L, {"Which tokens does each residual branch change? Skip ratio per token", "가지는 어느 토큰을 바꾸나? 토큰별 스킵 비율"},
       {"Each row: one residual branch y = x + f(x); each cell: one token's ||x|| / ||x + f(x)||, averaged over the "
-       "test images. Dark: the branch changes that token a lot; bright: the token passes almost unchanged (above 1: f "
-       "points against x).",
-       "행: 잔차 가지 y = x + f(x) 하나, 칸: 한 토큰의 ||x|| / ||x + f(x)||(테스트 이미지 평균). 어두우면 가지가 그 토큰을 "
-       "많이 바꾸고, 밝으면 토큰이 거의 그대로 지나갑니다(1보다 크면 f가 x와 반대쪽을 향함)."},
+       "test images. Well below 1: the branch adds a lot to that token; near 1: the token passes almost unchanged; "
+       "above 1: f(x) points against x and shrinks it.",
+       "행: 잔차 가지 y = x + f(x) 하나, 칸: 한 토큰의 ||x|| / ||x + f(x)||(테스트 이미지 평균). 1보다 한참 작으면 가지가 "
+       "그 토큰에 많이 더하고, 1에 가까우면 토큰이 거의 그대로 지나가며, 1보다 크면 f(x)가 x와 반대쪽을 향해 줄입니다."},
       {"token: the CLS token first (if any), then the patches / positions row by row, stretched to the full width",
        "토큰: CLS 토큰 먼저(있으면), 그다음 패치 / 위치를 행 순서로, 전체 너비로 늘림"},
       {"residual branch (1 = nearest the input)", "잔차 가지 (1 = 입력 쪽)"});
