@@ -17,7 +17,7 @@ Figure distance_figure(std::span<const Measured<AttentionDistance>> models, doub
        "excluded), ",
        "각 패치와 그 패치가 주목하는 패치 사이의 어텐션 가중 거리(입력 픽셀, CLS 제외), "},
       {"", ""}, {"mean attention distance, px", "평균 어텐션 거리, 픽셀"});
-  f.x_label = layer_axis_label(L);
+  f.x_label = layer_axis_label({}, L);
   f.how_to_read += (images > 0 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
                                      pick(L, " test images", "개의 평균")
                                : std::string(pick(L, "for the image shown", "보이는 이미지 하나"))) +
@@ -123,7 +123,7 @@ Figure attention_grid_figure(const AttentionMaps& m, Language L) {
   const AttentionDistance& d = m.attention->distance;
   Figure f = maps_figure(m, whose(m, L) + pick(L, ": every layer and head", ": 모든 층과 헤드"), false, L);
   f.x_label = pick(L, "head", "헤드");
-  f.y_label = layer_axis_label(L);
+  f.y_label = layer_axis_label({}, L);
   f.maps->rows = d.layers;
   f.maps->cols = d.heads;
   for (int l = 0; l < d.layers; ++l) {
@@ -143,7 +143,7 @@ Figure bias_kernels_figure(const BiasKernels& k, const std::string& checkpoint, 
        "작은 맵 하나는 한 헤드의 편향입니다. 질의 패치(점)를 기준으로 키 패치가 놓인 위치마다, 밝을수록 내용을 "
        "비교하기 전에 그 위치의 어텐션이 더 많이 남습니다. 1 = 그 헤드가 가장 선호하는 위치입니다."},
       {"head", "헤드"}, {"", ""});
-  f.y_label = layer_axis_label(L);
+  f.y_label = layer_axis_label({}, L);
   f.title += " (" + checkpoint_words(checkpoint, L) + ")";
   MapGrid g;
   g.rows = k.layers;

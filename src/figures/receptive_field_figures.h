@@ -20,9 +20,9 @@ struct RfCurves {
   std::vector<std::string> layers = {};  // the analysis layers' names ("stem", "blocks.2"), for the ticks (words.h)
 };
 
-// Receptive field size in px by layer (ticks: shared_layer_ticks of the models' layers): per model the theoretical box side (thin) and the effective field's diameters
-// 2 r90 (thick) and 2 r50 (thin, dashed); dashed grey: the image side. `images`: the test images the effective
-// fields are averaged over (1: the one image shown).
+// Receptive field size in px by layer (x: words.h shared_layer_axis of the models' layers): per model the
+// theoretical box side (thin) and the effective field's diameters 2 r90 (thick) and 2 r50 (thin, dashed); dashed
+// grey: the image side. `images`: the test images the effective fields are averaged over (1: the one image shown).
 Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int images, Language L);
 // Its numbers: one CSV line per model and layer (from 1, with its tick and name): the TRF side and the ERF's r90 and
 // r50 (empty where not drawn), the test images the ERF is averaged over.
@@ -40,8 +40,9 @@ struct ErfRow {
   std::vector<bool> global;  // per layer: the TRF covers the whole image (then no box)
   std::vector<std::string> layers = {};  // the analysis layers' names, for the ticks (words.h)
 };
-// Rows of models, columns of depth (named by shared_layer_ticks): each ERF map coloured sqrt(value / the map's largest),
-// with its TRF box and centre; `images`: the test images the maps are averaged over.
+// Rows of models, columns of depth (words.h shared_layer_axis: every row's block 1 in one column): each ERF map
+// coloured sqrt(value / the map's largest), with its TRF box and centre; `images`: the test images the maps are
+// averaged over.
 Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L);
 
 // The Receptive field view's map: one unit's ERF at `layer` (0-based) of `checkpoint`, over `image` (the input as

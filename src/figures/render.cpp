@@ -594,10 +594,22 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
   const double right = w.canvas.width() - s.pad - legend_w - 40 * s.u;
   const double height = 0.42 * w.canvas.width();
   const double bottom = top + height;
-  const double legend_bottom = top + names.size() * 40 * s.u;
-  const double below = std::max(bottom + 10 * s.u + tick_h + 14 * s.u + label_h, legend_bottom);
-  if (!draw) return below;
   const double slot = (right - left) / std::max<size_t>(count, 1);
+  // The categories' names wrapped to their slot ("emb / stem" on two lines), every k-th named, k chosen so that the
+  // names do not overlap.
+  std::vector<std::vector<std::string>> x_names;
+  double names_w = 0.0;
+  size_t names_lines = 1;
+  for (const std::string& t : f.x_ticks) {
+    x_names.push_back(wrap(face, t, s.tick, slot - 12 * s.u));
+    names_w = std::max(names_w, widest(face, x_names.back(), s.tick));
+    names_lines = std::max(names_lines, x_names.back().size());
+  }
+  const int every = std::max(1, static_cast<int>(std::ceil((names_w + 12 * s.u) / slot)));
+  const double names_h = names_lines * tick_h;
+  const double legend_bottom = top + names.size() * 40 * s.u;
+  const double below = std::max(bottom + 10 * s.u + names_h + 14 * s.u + label_h, legend_bottom);
+  if (!draw) return below;
   auto xpos = [&](double i) { return left + (i + 0.5) * slot; };
   auto ypos = [&](double v) { return bottom - (v - f.y_min) / (ymax - f.y_min) * height; };
   for (size_t k = 0; k < y_labels.size(); ++k) {
@@ -607,13 +619,12 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
   }
   w.canvas.line(left, top, left, bottom, 2 * s.u, kInk);
   w.canvas.line(left, bottom, right, bottom, 2 * s.u, kInk);
-  // Every k-th category named, k chosen so that the names do not overlap.
-  const int every = std::max(1, static_cast<int>(std::ceil((widest(face, f.x_ticks, s.tick) + 12 * s.u) / slot)));
-  for (size_t i = 0; i < f.x_ticks.size(); ++i) {
+  for (size_t i = 0; i < x_names.size(); ++i) {
     w.canvas.line(xpos(i), bottom, xpos(i), bottom + 6 * s.u, 2 * s.u, kInk);
-    if (i % every == 0) w.text(f.x_ticks[i], s.tick, xpos(i), bottom + 10 * s.u, kInk, Align::Center);
+    for (size_t k = 0; k < x_names[i].size() && i % every == 0; ++k)
+      w.text(x_names[i][k], s.tick, xpos(i), bottom + 10 * s.u + k * tick_h, kInk, Align::Center);
   }
-  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + tick_h + 14 * s.u, kInk, Align::Center);
+  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + names_h + 14 * s.u, kInk, Align::Center);
   w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
   const double lx = right + 40 * s.u;
   auto legend_y = [&](size_t k) { return top + k * 40 * s.u + tick_h / 2; };

@@ -17,9 +17,9 @@ std::vector<std::string> counted(size_t n) {
   return v;
 }
 
-// "ViT, 100 % of the data: layer: block from 1 (...)".
-std::string layer_axis_of(const std::string& model_words, Language L) {
-  return model_words + " - " + layer_axis_label(L);
+// "ViT, 100 % of the data - layer: block from 1 (...)".
+std::string layer_axis_of(const std::string& model_words, std::span<const std::string> ticks, Language L) {
+  return model_words + " - " + layer_axis_label(ticks, L);
 }
 
 }  // namespace
@@ -35,10 +35,10 @@ Figure cka_figure(const CkaResult& r, const std::string& a, const std::string& b
                   std::to_string(r.images) +
                   pick(L, " test images: 1 = the same features up to a rotation and scale, 0 = unrelated.",
                        "개로 비교합니다: 1 = 회전과 크기만 다른 같은 특징, 0 = 관계없음.");
-  f.y_label = layer_axis_of(wa, L);
-  f.x_label = layer_axis_of(wb, L);
   f.y_ticks = layer_ticks(r.rows, L);
   f.x_ticks = layer_ticks(r.cols, L);
+  f.y_label = layer_axis_of(wa, f.y_ticks, L);
+  f.x_label = layer_axis_of(wb, f.x_ticks, L);
   f.heatmap = Heatmap{static_cast<int>(r.rows.size()), static_cast<int>(r.cols.size()), r.matrix, 0.0, 1.0, "CKA", 2};
   return f;
 }
@@ -107,18 +107,21 @@ Figure equivariance_figure(std::span<const Measured<Equivariance>> models, int k
        "움직임. 이동이 층의 칸 크기의 정수배가 아닌 곳에는 점이 없습니다."},
       {"", ""}, {"equivariance error, %", "등변성 오차, %"});
   f.title += std::to_string(k) + pick(L, " px", " px의 등변성 오차");
-  f.x_label = layer_axis_label(L);
   std::vector<std::vector<std::string>> layers;
   for (const Measured<Equivariance>& m : models) {
-    Series s{checkpoint_words(m.checkpoint, L), checkpoint_color(m.checkpoint), {}, false};
     layers.emplace_back();
-    for (const EquivarianceLayer& layer : m.result->layers) {
+    for (const EquivarianceLayer& layer : m.result->layers) layers.back().push_back(layer.name);
+  }
+  const LayerAxis axis = shared_layer_axis(layers, L);
+  for (size_t i = 0; i < models.size(); ++i) {
+    Series s{checkpoint_words(models[i].checkpoint, L), checkpoint_color(models[i].checkpoint), {}, false};
+    s.y.assign(axis.offsets[i], NAN);  // the columns of other models' layers before block 1
+    for (const EquivarianceLayer& layer : models[i].result->layers)
       s.y.push_back(layer.defined[k - 1] ? 100.0 * layer.error[k - 1] : NAN);
-      layers.back().push_back(layer.name);
-    }
     f.series.push_back(std::move(s));
   }
-  f.x_ticks = shared_layer_ticks(layers, L);
+  f.x_ticks = axis.ticks;
+  f.x_label = layer_axis_label(axis.ticks, L);
   return f;
 }
 

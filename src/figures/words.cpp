@@ -95,25 +95,45 @@ std::vector<std::string> layer_ticks(std::span<const std::string> names, Languag
   return ticks;
 }
 
-std::vector<std::string> shared_layer_ticks(std::span<const std::vector<std::string>> models, Language L) {
+LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, Language L) {
+  // Per model: its ticks and how many of them come before block 1 (the first tick that is a plain number).
   std::vector<std::vector<std::string>> each;
-  size_t depth = 0;
+  std::vector<int> before;
   for (const std::vector<std::string>& names : models) {
     each.push_back(layer_ticks(names, L));
-    depth = std::max(depth, names.size());
+    const auto first = std::find_if(each.back().begin(), each.back().end(), [](const std::string& t) {
+      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    });
+    before.push_back(static_cast<int>(first - each.back().begin()));
   }
-  std::vector<std::string> ticks(depth);
-  for (size_t i = 0; i < depth; ++i) {
-    std::vector<std::string> seen;
-    for (const std::vector<std::string>& t : each)
-      if (i < t.size() && std::find(seen.begin(), seen.end(), t[i]) == seen.end()) seen.push_back(t[i]);
-    for (const std::string& t : seen) ticks[i] += (ticks[i].empty() ? "" : " / ") + t;
+  const int most = before.empty() ? 0 : *std::max_element(before.begin(), before.end());
+  LayerAxis axis;
+  std::vector<std::vector<std::string>> names;  // per column: the distinct ticks there
+  for (size_t m = 0; m < each.size(); ++m) {
+    axis.offsets.push_back(most - before[m]);
+    for (size_t i = 0; i < each[m].size(); ++i) {
+      const size_t column = axis.offsets.back() + i;
+      if (names.size() <= column) names.resize(column + 1);
+      if (std::find(names[column].begin(), names[column].end(), each[m][i]) == names[column].end())
+        names[column].push_back(each[m][i]);
+    }
   }
-  return ticks;
+  for (const std::vector<std::string>& column : names) {
+    std::string tick;
+    for (const std::string& t : column) tick += (tick.empty() ? "" : " / ") + t;
+    axis.ticks.push_back(tick);
+  }
+  return axis;
 }
 
-const char* layer_axis_label(Language L) {
-  return pick(L, "layer: block from 1 (emb, stem: before the first block)", "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
+std::string layer_axis_label(std::span<const std::string> ticks, Language L) {
+  const bool conv = std::any_of(ticks.begin(), ticks.end(), [](const std::string& t) {
+    return t.find("c1") != std::string::npos;
+  });
+  return conv ? pick(L, "layer: block from 1 (emb, stem: before the first block; c1, c2: a hybrid's conv blocks)",
+                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전, c1, c2: 하이브리드의 합성곱 블록)")
+              : pick(L, "layer: block from 1 (emb, stem: before the first block)",
+                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
 }
 
 Rgb checkpoint_color(const std::string& checkpoint) {

@@ -30,11 +30,18 @@ Rgb checkpoint_color(const std::string& checkpoint);
 // "embed" -> "emb" ("임베딩"), the CNN's "stem" -> "stem" ("스템"). In a hybrid, which has both kinds, the conv
 // blocks are "c1", "c2", ... so that its transformer blocks keep their numbers. Any other name is kept as it is.
 std::vector<std::string> layer_ticks(std::span<const std::string> names, Language L);
-// The ticks of an x axis shared by models of different layer lists (an equivariance or receptive-field plot): at
-// each position the models' layer_ticks there, the distinct ones joined by " / " ("emb / stem", then "1", ...).
-std::vector<std::string> shared_layer_ticks(std::span<const std::vector<std::string>> models, Language L);
-// The axis label that goes with them: "layer: block from 1 (emb, stem: before the first block)".
-const char* layer_axis_label(Language L);
+// Models of different layer lists on one layer axis (an equivariance or receptive-field plot, the ERF grid), lined
+// up at block 1 so that a column is one block number for every model; the layers before it fill the columns to its
+// left, nearest first (a ViT's "emb" and a CNN's "stem" share the column left of 1, a hybrid's "c1", "c2" and "stem"
+// go further left).
+struct LayerAxis {
+  std::vector<std::string> ticks;  // per column: the models' layer_ticks there, the distinct ones joined by " / "
+  std::vector<int> offsets;        // per model: the column of its first layer
+};
+LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, Language L);
+// The axis label that goes with `ticks` (layer_ticks, or a LayerAxis's): "layer: block from 1 (emb, stem: before
+// the first block)", and when a hybrid's conv blocks are among them "; c1, c2: a hybrid's conv blocks".
+std::string layer_axis_label(std::span<const std::string> ticks, Language L);
 // English or Korean.
 inline const char* pick(Language L, const char* en, const char* ko) { return L == Language::Ko ? ko : en; }
 // A text in both languages.

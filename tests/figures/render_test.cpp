@@ -234,7 +234,14 @@ TEST(FigureBuilders, LayerTicksCountBlocksFromOne) {
   EXPECT_EQ(layer_ticks(hybrid, Language::En), (std::vector<std::string>{"stem", "c1", "emb", "1"}));
   EXPECT_EQ(layer_ticks(vit, Language::Ko).front(), "임베딩");
   const std::vector<std::string> both[] = {vit, cnn};
-  EXPECT_EQ(shared_layer_ticks(both, Language::En), (std::vector<std::string>{"emb / stem", "1", "2"}));
+  const LayerAxis two = shared_layer_axis(both, Language::En);
+  EXPECT_EQ(two.ticks, (std::vector<std::string>{"emb / stem", "1", "2"}));
+  EXPECT_EQ(two.offsets, (std::vector<int>{0, 0}));
+  // With a hybrid, every model's block 1 stays in one column: the ViT and the CNN start further right.
+  const std::vector<std::string> three[] = {vit, cnn, hybrid};
+  const LayerAxis all = shared_layer_axis(three, Language::En);
+  EXPECT_EQ(all.ticks, (std::vector<std::string>{"stem", "c1", "emb / stem", "1", "2"}));
+  EXPECT_EQ(all.offsets, (std::vector<int>{2, 2, 0}));
 }
 
 // The per-token skip ratios: a row per branch, each stretched over the width (rows of different lengths), the CLS
