@@ -218,10 +218,10 @@ std::string table_markdown(const std::vector<Family>& families, int images, int 
     }
   }
   md << claims_markdown(families, image_size)
-     << "\nFigures: `rf_growth.png` (x = depth, y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
+     << "\nFigures: `rf_growth.png` (x = layer (blocks from 1, lined up at block 1), y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
         "p100 (thick), p001 (light) and untrained (dashed) weights; blue vit, red cnn, green hybrid; dashed grey: the "
-        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth named by "
-        "the layers there: blocks from 1, stem / emb before the first block; colour = sqrt(value / the map's "
+        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, columns lined up at block 1: "
+        "blocks from 1, the stem / embedding and a hybrid's conv blocks c1, c2 to the left; colour = sqrt(value / the map's "
         "maximum); white: the clipped TRF box and the unit centre); each with its numbers in a CSV of the same name.\n";
   return md.str();
 }
