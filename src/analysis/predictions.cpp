@@ -55,7 +55,7 @@ Result<LabelSmoothing> recorded_label_smoothing(const std::string& metadata_json
     return Error{"the metadata records no train.recipe.label_smoothing"};
   const double eps = meta[where].get<double>();
   if (eps < 0.0 || eps > 1.0) return Error{"the recorded label smoothing is outside [0, 1]"};
-  return LabelSmoothing{eps, 1.0 - eps + eps / classes};
+  return LabelSmoothing{eps, 1.0 - eps + eps / classes, classes};
 }
 
 }  // namespace vc

@@ -29,6 +29,7 @@ Tensor test_set_input(const LabeledImages& set, int first, int count, const Inpu
 struct LabelSmoothing {
   double epsilon = 0.0;  // eps
   double target = 1.0;   // 1 - eps + eps / K
+  int classes = 0;       // K, the model's number of classes
 };
 // eps as a "vitcnn" metadata JSON records it (train.recipe.label_smoothing, written by tools/train/train.py), for a
 // model of `classes` outputs; an error when the file records none (a checkpoint made elsewhere) or K < 1.

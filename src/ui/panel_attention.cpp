@@ -215,12 +215,14 @@ void map_grid(AppState& app, const Model& model, const AttentionImage& a, int sh
 }
 
 // The selected cell (or the rollout) enlarged, with its legend, the opacity slider and the rollout toggle.
+float enlarged_map_side(const Model& model) { return model.input_spec().size * 7.0f * ui_scale(); }
+
 void enlarged_map(AppState& app, const Model& model, const AttentionImage& a, int shown_patch,
                   std::optional<float> shared, int* hover) {
   const AttentionDistance& d = a.distance;
   const Language L = app.ui.language;
   AttentionViewState& v = app.attention;
-  const float side = model.input_spec().size * 7.0f * ui_scale();
+  const float side = enlarged_map_side(model);
   ImGui::BeginGroup();
   ImGui::PushItemWidth(side * 0.5f);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
@@ -435,10 +437,10 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   const int patch = position_patch(app, *grid);
   Result<Tensor> similarity = position_embedding_similarity(model, patch);
   if (!similarity) return;
-  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
+  const float side = model.input_spec().size * 5.0f * ui_scale(), width = std::max(side, ImGui::GetFontSize() * 22.0f);
+  same_line_if_fits(width, ImGui::GetFontSize() * 1.5f);
   ImGui::BeginGroup();
-  const float side = model.input_spec().size * 5.0f * ui_scale();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(side, ImGui::GetFontSize() * 22.0f));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   ImGui::TextWrapped("%s", format_text(tr(L, AttentionText::PosSimTitle), patch / *grid + 1, patch % *grid + 1).c_str());
   ImGui::SameLine();
   help_marker(format_text(tr(L, AttentionText::PosSimHelp), *grid * *grid).c_str());
@@ -500,7 +502,7 @@ void panel_attention(AppState& app) {
       v.shared_scale ? std::optional<float>(shared_map_max(*a, v.layer, v.head, v.rollout, patch)) : std::nullopt;
   map_grid(app, *model, *a, patch, shared, &hover);
   const float gap = ImGui::GetFontSize() * 1.5f;
-  ImGui::SameLine(0.0f, gap);
+  same_line_if_fits(enlarged_map_side(*model), gap);
   enlarged_map(app, *model, *a, patch, shared, &hover);
   // The distance plot in a third column when it fits, else below the maps.
   const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x - gap;

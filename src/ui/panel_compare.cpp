@@ -105,6 +105,13 @@ TextTable concepts_table(Language L) {
   return t;
 }
 
+// The "See it" column fits its widest button.
+float see_column_width(Language L) {
+  float widest = button_width(tr(L, CompareText::ColSee));
+  for (const Concept& c : kConcepts) widest = std::max(widest, button_width(tr(L, c.link)));
+  return widest;
+}
+
 void concepts(AppState& app) {
   const Language L = app.ui.language;
   title(tr(L, CompareText::ConceptsTitle), tr(L, CompareText::ConceptsHelp));
@@ -113,7 +120,7 @@ void concepts(AppState& app) {
     ImGui::TableSetupColumn(tr(L, CompareText::ColConcept), ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn(tr(L, CompareText::ColCnn), ImGuiTableColumnFlags_WidthStretch, 2.0f);
     ImGui::TableSetupColumn(tr(L, CompareText::ColVit), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn(tr(L, CompareText::ColSee), ImGuiTableColumnFlags_WidthStretch, 0.7f);
+    ImGui::TableSetupColumn(tr(L, CompareText::ColSee), ImGuiTableColumnFlags_WidthFixed, see_column_width(L));
     table_headers_wrapped();
     for (const Concept& c : kConcepts) {
       ImGui::TableNextRow();
@@ -219,6 +226,42 @@ void measured(AppState& app, const CompareProgress& p) {
   notice_caption(app, tr(L, CompareText::MeasuredNotice));
 }
 
+constexpr CompareText kCitedColumns[] = {CompareText::ColModel, CompareText::ColParams,    CompareText::ColGmacs,
+                                         CompareText::ColTop1,  CompareText::ColTrainedOn, CompareText::ColSource};
+
+// The cited table's number columns (params, multiply-adds, top-1) keep the width of their widest word, header
+// included, so no header word is cut; the text columns share the rest.
+bool is_cited_number_column(int c) { return c >= 1 && c <= 3; }
+
+float widest_word(const std::string& text) {
+  float widest = 0.0f;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    widest = std::max(widest, ImGui::CalcTextSize(text.data() + begin, text.data() + end).x);
+    begin = end + 1;
+  }
+  return widest;
+}
+
+float cited_column_width(Language L, const TextTable& t, int c) {
+  float widest = widest_word(tr(L, kCitedColumns[c]));
+  for (const std::vector<std::string>& row : t.rows) widest = std::max(widest, ImGui::CalcTextSize(row[c].c_str()).x);
+  return widest;
+}
+
+// The narrowest the cited table can be: its number columns, and each text column as wide as its widest word.
+float cited_min_width(Language L) {
+  const TextTable t = cited_table();
+  float w = 0.0f;
+  for (int c = 0; c < 6; ++c) {
+    float col = cited_column_width(L, t, c);
+    if (!is_cited_number_column(c))
+      for (const std::vector<std::string>& row : t.rows) col = std::max(col, widest_word(row[c]));
+    w += col + ImGui::GetStyle().CellPadding.x * 2.0f;
+  }
+  return w;
+}
+
 void cited(AppState& app, float width) {
   const Language L = app.ui.language;
   ImGui::BeginGroup();
@@ -228,12 +271,15 @@ void cited(AppState& app, float width) {
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedLabel));
   ImGui::PopStyleColor();
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedHow));
+  const TextTable t = cited_table();
   if (ImGui::BeginTable("##cited", 6, kTableFlags, ImVec2(width, 0.0f))) {
-    for (CompareText c : {CompareText::ColModel, CompareText::ColParams, CompareText::ColGmacs, CompareText::ColTop1,
-                          CompareText::ColTrainedOn, CompareText::ColSource})
-      ImGui::TableSetupColumn(tr(L, c));
+    for (int c = 0; c < 6; ++c)
+      if (is_cited_number_column(c))
+        ImGui::TableSetupColumn(tr(L, kCitedColumns[c]), ImGuiTableColumnFlags_WidthFixed, cited_column_width(L, t, c));
+      else
+        ImGui::TableSetupColumn(tr(L, kCitedColumns[c]), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::PushTextWrapPos(0.0f);  // text wraps in its cell, not at the section's wrap position
     table_headers_wrapped();
-    const TextTable t = cited_table();
     for (const std::vector<std::string>& row : t.rows) {
       ImGui::TableNextRow();
       for (const std::string& cell : row) {
@@ -241,6 +287,7 @@ void cited(AppState& app, float width) {
         ImGui::TextWrapped("%s", cell.c_str());
       }
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
     record_rect(app, "compare.cited");
   }
@@ -354,13 +401,14 @@ void panel_compare(AppState& app) {
   measured(app, p);
   ImGui::Spacing();
   ImGui::Separator();
-  // The cited table and the data-scale plot side by side when they fit, else one under the other.
+  // The cited table and the data-scale plot side by side when both fit (the table at least as wide as its widest
+  // words, the plot 24 em), else one under the other.
   const float fs = ImGui::GetFontSize(), gap = fs * 1.5f, width = ImGui::GetContentRegionAvail().x;
-  const bool side_by_side = width >= fs * 60.0f;
-  const float half = side_by_side ? (width - gap) * 0.5f : width;
-  cited(app, half);
+  const float table_w = std::max((width - gap) * 0.5f, cited_min_width(L));
+  const bool side_by_side = width - gap - table_w >= fs * 24.0f;
+  cited(app, side_by_side ? table_w : width);
   if (side_by_side) ImGui::SameLine(0.0f, gap);
-  data_scale_plot(app, p.measures, std::min(half, fs * 46.0f));
+  data_scale_plot(app, p.measures, std::min(side_by_side ? width - gap - table_w : width, fs * 46.0f));
 }
 
 }  // namespace vc

@@ -157,15 +157,13 @@ void input_tools(AppState& app) {
     if (ImGui::ArrowButton(a.id, a.dir)) shift_input(app, a.dx, a.dy);
     record_rect(app, a.id);
   }
-  ImGui::TextDisabled("%s", tr(L, InputText::ShiftNote));
+  faint_text_wrapped(tr(L, InputText::ShiftNote));
 
   if (app.platform.pick_image_file) {
     if (ImGui::Button(tr(L, InputText::LoadImage))) app.platform.pick_image_file();
     record_rect(app, "button.load");
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", tr(L, InputText::DropNote));
-  ImGui::PopStyleColor();
+  faint_text_wrapped(tr(L, InputText::DropNote));
 }
 
 }  // namespace
@@ -235,9 +233,7 @@ void panel_input_strip(AppState& app) {
   const float cell = std::max(3.0f, std::floor(ImGui::GetContentRegionAvail().x / kInputSide));
   input_canvas(app, cell, "strip.image");
   source_line(app);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", tr(L, InputText::StripHint));
-  ImGui::PopStyleColor();
+  faint_text_wrapped(tr(L, InputText::StripHint));
   edit_buttons(app, true);
   ImGui::Separator();
   if (!gallery_available(app)) return;

@@ -101,7 +101,7 @@ std::string predictions_help(const AppState& app) {
     if (const std::optional<LabelSmoothing> s = smoothing_of(app, f))
       return help + "\n\n" +
              format_text(tr(L, PredictionsText::SmoothingHelp), 100.0 * s->target, family_label(L, f),
-                         shown_name(app, f).c_str(), s->epsilon, kClassCount, 100.0 * s->target);
+                         shown_name(app, f).c_str(), s->epsilon, s->classes, 100.0 * s->target);
   return help;
 }
 
@@ -140,10 +140,9 @@ const Prediction* draw_prediction(AppState& app, int family, const Model* model)
       ImGui::TextWrapped(tr(L, PredictionsText::SmoothingLine), 100.0 * s->target, s->epsilon);
   const ModelEntry* e = model_entry(app, name);
   // Wrapped: a column is narrower than the line in narrow windows and at large scales.
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name), app.models.backend.c_str(),
-                     e ? static_cast<int>(e->forward_ms.size()) : 0);
-  ImGui::PopStyleColor();
+  faint_text_wrapped(format_text(tr(L, PredictionsText::ForwardMs), median_forward_ms(app, name),
+                                 app.models.backend.c_str(), e ? static_cast<int>(e->forward_ms.size()) : 0)
+                         .c_str());
   return p;
 }
 
@@ -155,6 +154,16 @@ void prediction_export(AppState& app, const std::vector<Measured<std::vector<dou
   const int truth = shown_truth(app);
   export_buttons(app, "predictions", [&] { return predictions_csv(shown, classes); },
                  [&] { return predictions_figure(shown, classes, truth, L); });
+}
+
+// The width of the kernels choice: its label, a radio button per kernel table and the help marker, with the spacing
+// between them.
+float backend_choice_width(Language L) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float w = ImGui::CalcTextSize(tr(L, PredictionsText::Backend)).x + ImGui::CalcTextSize("(?)").x;
+  for (const KernelTable* t : kernel_tables())
+    w += style.ItemSpacing.x + ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(t->name).x;
+  return w + style.ItemSpacing.x;
 }
 
 void draw_accuracy(AppState& app, int family, const Model* model) {
@@ -189,7 +198,7 @@ void panel_predictions(AppState& app) {
   ImGui::SameLine();
   ImGui::Checkbox(tr(L, PredictionsText::AllClasses), &app.predictions.all_classes);
   record_rect(app, "predictions.all_classes");
-  ImGui::SameLine(0.0f, ImGui::GetFontSize() * 2.0f);
+  same_line_if_fits(backend_choice_width(L), ImGui::GetFontSize() * 2.0f);
   ImGui::TextUnformatted(tr(L, PredictionsText::Backend));
   ImGui::SameLine();
   for (const KernelTable* t : kernel_tables()) {  // xnnpack only in the desktop app
@@ -209,8 +218,9 @@ void panel_predictions(AppState& app) {
       ImGui::TableNextColumn();
       ImGui::PushID(f);
       ImGui::TextUnformatted(family_label(L, f));
-      ImGui::SameLine();
-      ImGui::TextDisabled("(%s)", shown_name(app, f).c_str());
+      const std::string checkpoint = "(" + shown_name(app, f) + ")";
+      same_line_if_fits(ImGui::CalcTextSize(checkpoint.c_str()).x);
+      ImGui::TextDisabled("%s", checkpoint.c_str());
       draw_scale_selector(app, f);
       if (const Model* model = model_or_request(app, shown_name(app, f))) {
         if (const Prediction* p = draw_prediction(app, f, model)) shown.push_back({shown_name(app, f), &p->probs});

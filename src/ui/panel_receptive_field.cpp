@@ -580,7 +580,8 @@ void calculator(AppState& app, const Model& model, float width) {
     ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
-  ImGui::SameLine();
+  // The table beside the input where both fit (about 21 em for the table), else under it.
+  if (width >= side + ImGui::GetStyle().ItemSpacing.x + ImGui::GetFontSize() * 21.0f) ImGui::SameLine();
 
   ImGui::BeginGroup();
   constexpr ImGuiTableFlags kFlags =
@@ -680,24 +681,21 @@ void panel_receptive_field(AppState& app) {
   layer_row(app, *model, *sel);
 
   // Columns: the map; beside it the growth plot, with the calculator in a third column when it fits, else under the
-  // plot.
-  const float fs = ImGui::GetFontSize(), gap = fs * 1.5f, calc_w = fs * 42.0f;
-  const float width = ImGui::GetContentRegionAvail().x;
-  const float side = std::clamp(width * 0.28f, model->image_size() * 8.0f * ui_scale(),
+  // plot. Where the window is too narrow for a plot beside the map (the map column's controls may be wider than the
+  // map), the plot and the calculator go under the map at the window's width.
+  const float fs = ImGui::GetFontSize(), gap = fs * 1.5f, calc_w = fs * 42.0f, plot_min = fs * 24.0f;
+  const float side = std::clamp(ImGui::GetContentRegionAvail().x * 0.28f, model->image_size() * 8.0f * ui_scale(),
                                 model->image_size() * 14.0f * ui_scale());
-  const float rest = width - side - gap;
-  const bool three = rest >= fs * 24.0f + gap + calc_w;
-  const float plot_w = std::clamp(three ? rest - gap - calc_w : rest, fs * 16.0f, fs * 46.0f);
   map_column(app, *model, name, *sel, side, &hover);
-  ImGui::SameLine(0.0f, gap);
+  if (!same_line_if_fits(plot_min, gap)) ImGui::Separator();
+  const float rest = ImGui::GetContentRegionAvail().x;
+  const bool three = rest >= plot_min + gap + calc_w;
   ImGui::BeginGroup();
-  // What is left right of the map column (its controls may be wider than the map): nothing drawn past the window.
-  const float left = ImGui::GetContentRegionAvail().x - (three ? gap + calc_w : 0.0f);
-  growth_plot(app, *model, *sel, std::min(plot_w, left));
+  growth_plot(app, *model, *sel, std::min(std::clamp(three ? rest - gap - calc_w : rest, fs * 16.0f, fs * 46.0f), rest));
   if (!three) {
     ImGui::Spacing();
     ImGui::Separator();
-    calculator(app, *model, std::min(std::max(rest, plot_w), left));
+    calculator(app, *model, rest);
   }
   ImGui::EndGroup();
   if (three) {

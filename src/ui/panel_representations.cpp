@@ -412,7 +412,7 @@ void eq_section(AppState& app, float width) {
   }
   ImGui::SameLine(0.0f, ImGui::GetFontSize());
   images_row(app, "repr.eq_n", kReprEqImages, &v.eq_images);
-  ImGui::SameLine(0.0f, ImGui::GetFontSize());
+  same_line_if_fits(button_width(tr(L, ReprText::EqMeasure)), ImGui::GetFontSize());
   compute_button(app, tr(L, ReprText::EqMeasure), "repr.eq.measure", &v.eq_requested);
 
   std::vector<std::pair<int, const Equivariance*>> shown;

@@ -149,40 +149,50 @@ constexpr TextRow<AttentionText> kRows[] = {
      "각 맵 옆: 그 헤드가 두 패치 사이의 위치 차이마다 더하는 편향 (헤드가 학습한 커널)."},
     {AttentionText::KernelExport, "Bias kernels:", "편향 커널:"},
     {AttentionText::KernelHelp,
-     "rvit adds to every attention score of a patch query i and a patch key j a learned number that depends only on "
-     "where j is relative to i: logit = q_i . k_j / sqrt(d) + b_h(row_j - row_i, col_j - col_i), one table b_h per "
-     "head and layer. The small image is that table drawn around the query at its centre: the cell r rows below and "
-     "c columns right of the centre is the bias of a key at that offset. Colour: exp(b - max b), how much the bias "
-     "alone scales a key's attention weight against the offset the head favours most (bright: favoured). A small "
-     "bright spot: the head looks near, whatever the image; an even image: the bias leaves it to q . k.",
-     "rvit는 패치 쿼리 i와 패치 키 j의 어텐션 점수마다, j가 i에서 어디에 있는지에만 따르는 학습된 숫자를 "
-     "더합니다: logit = q_i . k_j / sqrt(d) + b_h(row_j - row_i, col_j - col_i), 헤드와 층마다 표 b_h 하나. 작은 "
-     "그림은 이 표를 쿼리를 가운데 두고 그린 것으로, 가운데에서 r행 아래, c열 오른쪽 칸이 그 위치에 있는 키의 "
-     "편향입니다. 색: exp(b - max b), 편향만으로 그 키의 어텐션 가중치가 헤드가 가장 좋아하는 위치에 비해 몇 배가 "
-     "되는지 (밝을수록 선호). 작고 밝은 점이면 이미지와 상관없이 가까운 곳을 보고, 고르게 밝으면 q . k에 "
-     "맡깁니다."},
+     "Every head of rvit keeps a small table of learned numbers, one for each offset between two patches (so many "
+     "rows down, so many columns right). When one patch looks at another, the number for their offset is added to "
+     "its score, whatever the image shows: a large number makes that offset favoured. The small image draws the "
+     "table around the looking patch at its centre: the cell r rows below and c columns right of the centre is the "
+     "bias of a key at that offset; bright means favoured. A small bright spot: the head looks near, whatever the "
+     "image; an even image: the bias leaves the choice to the image's content.\n"
+     "Formula: logit = q_i . k_j / sqrt(d) "
+     "+ b_h(row_j - row_i, col_j - col_i), one table b_h per head and layer; colour exp(b - max b), how much the "
+     "bias alone scales a key's attention weight against the offset the head favours most.",
+     "rvit의 헤드마다 두 패치 사이의 위치 차이(몇 행 아래, 몇 열 오른쪽)마다 하나씩, 학습된 숫자의 작은 표가 "
+     "있습니다. 한 패치가 다른 패치를 볼 때 두 패치의 위치 차이에 해당하는 숫자가 이미지 내용과 상관없이 점수에 "
+     "더해집니다: 숫자가 크면 그 위치가 선호됩니다. 작은 그림은 이 표를 보는 패치를 가운데 두고 그린 것으로, "
+     "가운데에서 r행 아래, c열 오른쪽 칸이 그 위치에 있는 키의 편향이며 밝을수록 선호됩니다. 작고 밝은 점이면 "
+     "이미지와 상관없이 가까운 곳을 보고, 고르게 밝으면 무엇을 볼지는 이미지 내용에 맡깁니다.\n"
+     "수식: logit = "
+     "q_i . k_j / sqrt(d) + b_h(row_j - row_i, col_j - col_i), 헤드와 층마다 표 b_h 하나. 색은 exp(b - max b)로, "
+     "편향만으로 그 키의 어텐션 가중치가 헤드가 가장 선호하는 위치에 비해 몇 배가 되는지입니다."},
     {AttentionText::KernelTooltip,
      "Layer %d, head %d: key %+d rows, %+d columns from the query: bias %.2f (weight x %.3g)",
      "%d층, %d번 헤드: 쿼리에서 %+d행, %+d열 떨어진 키: 편향 %.2f (가중치 x %.3g)"},
     {AttentionText::LocalityTitle, "Where does locality come from?", "지역성은 어디에서 오나요?"},
     {AttentionText::LocalityHelp,
-     "Nothing in softmax(q . k / sqrt(d)) prefers neighbouring patches: a plain ViT learns where a patch is only "
-     "from the position embedding added to it, and a head looks near only if training finds that useful. A CNN has "
-     "it built in: a 3 x 3 kernel sees neighbours and nothing else. rvit builds in a softer version: each head adds "
-     "b_h(row offset, column offset) to its scores, a (2g - 1) x (2g - 1) table per head and layer, trained like "
-     "every weight but started at b = -a_h d^2 (d: distance between the patch centres in px; a_h = 1/4, 1/16, 1/64, "
-     "1/256 per px^2 for heads 1 to 4), so head 1 starts about one patch wide and head 4 wide. The control has the "
-     "same tables started at 0: the same mechanism without the prior. If the control stays near uniform while rvit "
-     "stays local, locality here comes from the prior, not from the data. Local: mean attention distance below half "
-     "of what uniform attention gives.",
-     "softmax(q . k / sqrt(d))에는 이웃 패치를 선호하게 만드는 부분이 없습니다. 일반 ViT는 패치에 더해진 위치 "
-     "임베딩으로만 패치의 자리를 알고, 학습이 쓸모 있다고 찾을 때만 헤드가 가까운 곳을 봅니다. CNN에는 이것이 "
-     "내장되어 있습니다: 3 x 3 커널은 이웃만 봅니다. rvit는 더 부드러운 형태를 내장합니다: 각 헤드가 점수에 "
-     "b_h(행 차이, 열 차이)를 더하는데, 헤드와 층마다 (2g - 1) x (2g - 1) 표이고, 다른 가중치처럼 학습되지만 "
-     "b = -a_h d^2 (d: 패치 중심 사이 거리(픽셀), 헤드 1~4의 a_h = 1/4, 1/16, 1/64, 1/256 (픽셀^2당))에서 "
-     "시작하므로 헤드 1은 패치 하나 정도 폭으로, 헤드 4는 넓게 시작합니다. 대조군은 같은 표를 0에서 시작합니다: "
-     "사전 지식 없이 같은 구조입니다. 대조군은 균일에 가깝게 남고 rvit는 지역적으로 남는다면, 여기서 지역성은 "
-     "데이터가 아니라 사전 지식에서 옵니다. 지역: 평균 어텐션 거리가 균일한 어텐션의 절반 미만."},
+     "A CNN's 3 x 3 kernel sees its neighbours and nothing else: locality is built in. A plain ViT's attention has "
+     "no such preference: it knows where a patch is only from the position embedding added to it, and a head looks "
+     "near only if training finds that useful. rvit builds in a softer version: each head adds a learned bias for "
+     "every offset between two patches, started as a preference for near patches (head 1 about one patch wide, "
+     "head 4 wide) and then trained like every other weight. The control has the same tables started at zero: the "
+     "same mechanism without the prior. If the control stays near uniform while rvit stays local, locality here "
+     "comes from the prior, not from the data. A head counts as local when its mean attention distance is below "
+     "half of what uniform attention gives.\n"
+     "Formula: softmax(q . k / sqrt(d)) has no term for distance; rvit adds "
+     "b_h(row offset, column offset), a (2g - 1) x (2g - 1) table per head and layer, started at b = -a_h d^2 (d: "
+     "distance between the patch centres in px; a_h = 1/4, 1/16, 1/64, 1/256 per px^2 for heads 1 to 4).",
+     "CNN의 3 x 3 커널은 이웃만 보고 그 밖은 보지 않습니다: 지역성이 구조에 들어 있습니다. 일반 ViT의 어텐션에는 "
+     "그런 선호가 없습니다. 패치에 더해진 위치 임베딩으로만 패치의 자리를 알고, 학습이 쓸모 있다고 찾을 때만 "
+     "헤드가 가까운 곳을 봅니다. rvit는 더 부드러운 형태를 구조에 넣습니다: 각 헤드가 두 패치 사이의 위치 "
+     "차이마다 학습된 편향을 더하는데, 가까운 패치를 선호하도록 시작해서 (헤드 1은 패치 하나 정도 폭, 헤드 4는 "
+     "넓게) 다른 가중치처럼 학습됩니다. 대조군은 같은 표를 0에서 시작합니다: 사전 지식 없이 같은 구조입니다. "
+     "대조군은 균일에 가깝게 남고 rvit는 지역적으로 남는다면, 여기서 지역성은 데이터가 아니라 사전 지식에서 "
+     "옵니다. 평균 어텐션 거리가 균일한 어텐션의 절반 미만인 헤드를 지역 헤드로 셉니다.\n"
+     "수식: softmax(q . k / "
+     "sqrt(d))에는 거리에 대한 항이 없습니다. rvit는 b_h(행 차이, 열 차이)를 더하며, 헤드와 층마다 (2g - 1) x "
+     "(2g - 1) 표이고 b = -a_h d^2 (d: 패치 중심 사이 거리(픽셀), 헤드 1~4의 a_h = 1/4, 1/16, 1/64, 1/256 "
+     "(픽셀^2당))에서 시작합니다."},
     {AttentionText::LocalityLine,
      "%s (%s) on this image: %d of %d heads local (below %.2f px); the farthest any head is from uniform attention "
      "(%.2f px) is %.2f px.",
@@ -202,14 +212,19 @@ constexpr TextRow<AttentionText> kRows[] = {
      "Position embeddings: similarity of patch (row %d, column %d) to every patch",
      "위치 임베딩: 패치 (%d행, %d열)와 각 패치의 유사도"},
     {AttentionText::PosSimHelp,
-     "Before the first block every token gets a learned vector p_t added (the position embedding). The map shows "
-     "cos(p_a, p_b) = p_a . p_b / (|p_a| |p_b|) for the chosen patch a and every patch b, as in the ViT paper's "
-     "Fig. 7. The model is given the patches only as a list of %d; if neighbours, in the same row and column, get "
-     "similar vectors, it has learned the 2D grid from the data. Hover any map to choose the patch.",
-     "첫 블록 전에 모든 토큰에 학습된 벡터 p_t가 더해집니다 (위치 임베딩). 맵은 선택한 패치 a와 각 패치 b에 대해 "
-     "cos(p_a, p_b) = p_a . p_b / (|p_a| |p_b|)를 보여 줍니다 (ViT 논문 그림 7). 모델은 패치를 %d개짜리 목록으로만 "
-     "받습니다. 같은 행과 열의 이웃이 비슷한 벡터를 얻는다면, 모델이 데이터에서 2차원 격자를 배운 것입니다. 아무 "
-     "맵 위에나 마우스를 올려 패치를 고르세요."},
+     "The model gets its patches only as a list of %d: a learned vector for each place in the list (the position "
+     "embedding) is all it knows of where a patch lies. The map colours every patch by how alike its vector is to "
+     "the chosen patch's (bright: alike). If neighbours in the same row and column get alike vectors, the model has "
+     "learned the 2D grid from the data, as in the ViT paper's Fig. 7. Hover any map to choose the patch.\n"
+     "Formula: "
+     "before the first block every token t gets p_t added; the map shows cos(p_a, p_b) = p_a . p_b / (|p_a| |p_b|) "
+     "for the chosen patch a and every patch b.",
+     "모델은 패치를 %d개짜리 목록으로만 받습니다: 목록의 자리마다 학습된 벡터(위치 임베딩)가 패치의 위치에 대해 "
+     "모델이 아는 전부입니다. 맵은 각 패치를 그 벡터가 선택한 패치의 벡터와 얼마나 닮았는지로 칠합니다 (밝을수록 "
+     "닮음). 같은 행과 열의 이웃이 닮은 벡터를 얻는다면, 모델이 데이터에서 2차원 격자를 배운 것입니다 (ViT 논문 "
+     "그림 7). 아무 맵 위에나 마우스를 올려 패치를 고르세요.\n"
+     "수식: 첫 블록 전에 모든 토큰 t에 p_t가 더해지고, 맵은 "
+     "선택한 패치 a와 각 패치 b에 대해 cos(p_a, p_b) = p_a . p_b / (|p_a| |p_b|)를 보여 줍니다."},
     {AttentionText::PosSimNotice,
      "are the most similar embeddings those of the neighbours, along the same row and column?",
      "가장 비슷한 임베딩이 같은 행과 열을 따라 있는 이웃의 것인가요?"},

@@ -147,10 +147,10 @@ constexpr TextRow<CompareText> kRows[] = {
      "How to read it: compare ViT-B/16 trained on ImageNet-1K alone with the same model pre-trained on JFT-300M.",
      "읽는 법: ImageNet-1K만으로 학습한 ViT-B/16과 JFT-300M으로 사전 학습한 같은 모델을 비교해 보세요."},
     {CompareText::CitedHelp,
-     "Multiply-adds are what the papers call FLOPs (G = 10^9, one image at 224 x 224). Sources: He et al. 2016 "
+     "Multiply-adds are what the papers call FLOPs (in billions, G, for one image at 224 x 224). Sources: He et al. 2016 "
      "(ResNet), Tan & Le 2019 (EfficientNet), Dosovitskiy et al. 2021 (ViT), Touvron et al. 2021 (DeiT), Liu et al. "
      "2021 (Swin), Liu et al. 2022 (ConvNeXt).",
-     "곱셈-덧셈은 논문들이 FLOPs라고 부르는 값입니다(G = 10^9, 224 x 224 이미지 한 장). 출처: He et al. 2016 "
+     "곱셈-덧셈은 논문들이 FLOPs라고 부르는 값입니다(단위 G는 10억, 224 x 224 이미지 한 장). 출처: He et al. 2016 "
      "(ResNet), Tan & Le 2019 (EfficientNet), Dosovitskiy et al. 2021 (ViT), Touvron et al. 2021 (DeiT), Liu et al. "
      "2021 (Swin), Liu et al. 2022 (ConvNeXt)."},
     {CompareText::ColModel, "Model", "모델"},

@@ -10,10 +10,10 @@ namespace {
 constexpr TextRow<InputText> kRows[] = {
     {InputText::CanvasTitle, "Input image (28 x 28)", "입력 이미지 (28 x 28)"},
     {InputText::CanvasHelp,
-     "The models see exactly these 28 x 28 numbers, 0 = black, 1 = white. Before a model runs, the image is "
+     "The models see exactly these 28 x 28 numbers, from 0 (black) to 1 (white). Before a model runs, the image is "
      "zero-padded to 32 x 32 and every pixel becomes (x - mean) / std, with mean and std from the model's "
      "training data.",
-     "모델이 보는 것은 이 28 x 28개의 숫자뿐입니다 (0 = 검정, 1 = 흰색). 모델에 넣기 전에 가장자리를 0으로 채워 "
+     "모델이 보는 것은 이 28 x 28개의 숫자뿐입니다 (0은 검정, 1은 흰색). 모델에 넣기 전에 가장자리를 0으로 채워 "
      "32 x 32로 만들고, 모든 픽셀을 (x - mean) / std 로 바꿉니다. mean과 std는 모델이 학습한 데이터에서 구한 "
      "값입니다."},
     {InputText::CanvasNotice, "a one-pixel shift changes hundreds of these numbers, yet the object is the same.",

@@ -91,7 +91,7 @@ constexpr TextRow<RfText> kRows[] = {
     {RfText::ClaimConvAnswer,
      "Measured: %s, layer %d: 90 %% of the gradient lies within r90 = %.1f px of the unit, in a box %.0f px wide; "
      "the pixels holding it fill %.0f %% of the box inside the image.",
-     "측정: %s, %d층: 기울기의 90 %%가 유닛에서 r90 = %.1f 픽셀 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
+     "측정: %s, %d층: 기울기의 90 %%가 유닛에서 %.1f 픽셀(r90) 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
      "이미지 안 상자 넓이의 %.0f %%를 채웁니다."},
     {RfText::ClaimGlobalQuestion,
      "Seed claim (Raghu et al. 2021): from its first attention layer on, a ViT unit can see and use the whole image. "
@@ -114,10 +114,10 @@ constexpr TextRow<RfText> kRows[] = {
      "테스트 이미지를 아직 불러오는 중입니다: 도착하면 평균 계산을 시작합니다."},
     {RfText::GrowthTitle, "Receptive field size by depth", "깊이에 따른 수용 영역 크기"},
     {RfText::GrowthHow,
-     "How to read it: x = layer (1 is nearest the input), y = pixels. Solid lines: the side of the theoretical box, "
+     "How to read it: x is the layer (1 is nearest the input), y is pixels. Solid lines: the side of the theoretical box, "
      "one colour per model family. Dashed: the effective field's 90 % diameter (2 r90); dotted: its 50 % diameter "
      "(2 r50), for the centre unit of every layer.",
-     "읽는 법: x = 층 (1이 입력에 가장 가까움), y = 픽셀. 실선: 이론적 상자의 한 변, 모델 계열마다 한 색. 파선: 유효 "
+     "읽는 법: x는 층 (1이 입력에 가장 가까움), y는 픽셀. 실선: 이론적 상자의 한 변, 모델 계열마다 한 색. 파선: 유효 "
      "수용 영역의 90 % 지름 (2 r90), 점선: 50 % 지름 (2 r50). 모두 각 층 가운데 유닛의 값입니다."},
     {RfText::GrowthHelp,
      "How wide a unit's view of the input is at each layer: the box it could see at most, and the part that really matters (effective field).\n"

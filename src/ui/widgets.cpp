@@ -66,8 +66,12 @@ void checkpoint_selector(AppState& app, const std::string& id, int family, int* 
   };
   ImGui::PushID(id.c_str());
   if (style.combo) {
+    // The preview falls back to the bare share ("100 %") where the column is too narrow for the whole label.
+    std::string preview = family_slot_label(app, family, *slot, style.shipped_format);
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x * 2;
+    if (ImGui::CalcTextSize(preview.c_str()).x > room) preview = family_slot_label(app, family, *slot, "%d %%");
     ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::BeginCombo("##checkpoint", family_slot_label(app, family, *slot, style.shipped_format).c_str())) {
+    if (ImGui::BeginCombo("##checkpoint", preview.c_str())) {
       for (int s = 0; s < count; ++s) {
         if (ImGui::Selectable(family_slot_label(app, family, s, style.shipped_format).c_str(), s == *slot)) *slot = s;
         record_rect(app, id + "." + key(s));
@@ -95,6 +99,23 @@ void table_headers_wrapped() {
     ImGui::TableSetColumnIndex(c);
     ImGui::TextWrapped("%s", ImGui::TableGetColumnName(c));
   }
+}
+
+bool same_line_if_fits(float width, float spacing) {
+  ImGui::SameLine(0.0f, spacing);
+  if (ImGui::GetContentRegionAvail().x >= width) return true;
+  ImGui::NewLine();
+  return false;
+}
+
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+}
+
+void faint_text_wrapped(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
 }
 
 float ui_scale() { return ImGui::GetFontSize() / 13.0f; }

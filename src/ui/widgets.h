@@ -20,6 +20,13 @@ void notice_caption(const AppState& app, const char* notice);
 void record_rect(AppState& app, const std::string& id);
 // Draws a side x side grayscale image ([0,1], row-major) as filled rectangles, `cell` pixels per pixel.
 void draw_gray_image(ImDrawList* dl, const ImVec2& origin, float cell, const float* pixels, int side);
+// SameLine (`spacing` pixels, -1: the style's) where an item `width` pixels wide still fits before the window's right
+// edge, else the next item starts a new line under the last one. Returns whether the next item goes beside.
+bool same_line_if_fits(float width, float spacing = -1.0f);
+// The width of a button (or small button) labelled `label`: the text and the frame's horizontal padding.
+float button_width(const char* label);
+// Wrapped text in the style's faint colour (hints and notes under a control).
+void faint_text_wrapped(const char* text);
 // UI scale relative to Dear ImGui's 13 px default font (high-DPI and projector friendly sizes).
 float ui_scale();
 // printf-style formatting into a std::string (for translated format strings).

@@ -69,6 +69,7 @@ TEST(Predictions, LabelSmoothingComesFromTheTrainingRecipe) {
   const Result<LabelSmoothing> b = recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 0.2}}})", 4);
   ASSERT_TRUE(b.ok());
   EXPECT_DOUBLE_EQ(b->target, 0.85);  // 1 - 0.2 + 0.2 / 4
+  EXPECT_EQ(b->classes, 4);
   EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {}}})", 10).ok());
   EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": 1.5}}})", 10).ok());
   EXPECT_FALSE(recorded_label_smoothing(R"({"train": {"recipe": {"label_smoothing": "0.1"}}})", 10).ok());

@@ -73,6 +73,43 @@ TEST(Text, TourAnswersHaveOneStringPerNumber) {
   }
 }
 
+// Whether an explanation leads with plain words: its first sentence (up to the first ". ", "? " or line break) has
+// no equation, softmax, power or root. `why` gets that sentence otherwise.
+bool plain_words_first(const char* text, std::string* why) {
+  const std::string s(text);
+  size_t end = s.size();
+  for (const char* stop : {". ", "? ", "\n"}) end = std::min(end, s.find(stop));
+  const std::string first = s.substr(0, end);
+  for (const char* sign : {"=", "softmax", "^", "sqrt"})
+    if (first.find(sign) != std::string::npos) {
+      *why = "\"" + first + "\"";
+      return false;
+    }
+  return true;
+}
+
+void expect_plain_words_first(std::span<const TextPair> rows, const std::string& table) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    // Explanations: the (?) texts and the other paragraphs; short labels may show a value as "r50 = 8.6 px".
+    for (const char* text : {rows[i].en, rows[i].ko}) {
+      std::string why;
+      if (std::string(text).size() >= 200) EXPECT_TRUE(plain_words_first(text, &why)) << table << " row " << i << ": " << why;
+    }
+  }
+}
+
+// The (?) texts and other explanations open with a sentence in plain words; formulas come after it (most on their
+// own "Formula:" line).
+TEST(Text, ExplanationsLeadWithPlainWordsAndTheFormulaComesSecond) {
+  expect_plain_words_first(common_texts(), "common (ui/text.cpp)");
+  expect_plain_words_first(menu_texts(), "menu (ui/text_menu.cpp)");
+  for (const ViewSpec& v : lab_views()) expect_plain_words_first(v.texts(), std::string("strings of view ") + v.key);
+  std::string why;
+  EXPECT_FALSE(plain_words_first("Nothing in softmax(q . k) prefers neighbours.", &why));
+  EXPECT_TRUE(plain_words_first("Neighbours get alike vectors.\nFormula: cos(a, b) = a . b / (|a| |b|)", &why));
+  EXPECT_FALSE(plain_words_first("d = sum_ij A_ij |i - j|. The mean distance.", &why));
+}
+
 TEST(Text, AMismatchIsCaught) {
   static const TextPair bad[] = {{"%d layers, %s", "%s, %d 층"}};
   EXPECT_NONFATAL_FAILURE(expect_same_conversions(bad, "bad"), "bad row 0");
