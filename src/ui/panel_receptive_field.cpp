@@ -273,6 +273,13 @@ void source_row(AppState& app) {
   ImGui::Unindent();
 }
 
+// The selected layer's tick (figures/words.h layer_ticks): "emb", "3".
+std::string layer_tick(const RfSelection& sel, Language L) {
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
+  return layer_ticks(names, L)[sel.layer];
+}
+
 // The map column: title, source, the map with its legend and opacity, the numbers, the lesson, export.
 void map_column(AppState& app, const Model& model, const std::string& name, const RfSelection& sel, float side,
                 std::optional<RfUnit>* hover) {
@@ -281,9 +288,7 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::BeginGroup();
-  std::vector<std::string> names;
-  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
-  const std::string layer = layer_ticks(names, L)[sel.layer];
+  const std::string layer = layer_tick(sel, L);
   const std::string title =
       sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer.c_str())
                     : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer.c_str());
@@ -411,28 +416,37 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   }
 
   const int image_px = model.image_size();
+  // The layers on the exported figure's axis (figures/words.h shared_layer_axis): every family's block 1 in one column.
+  std::vector<std::vector<std::string>> names;
+  for (const FamilyGrowth& g : families) {
+    names.emplace_back();
+    for (const TheoreticalRf& rf : g.trf) names.back().push_back(rf.name);
+  }
+  const LayerAxis layer_axis = shared_layer_axis(names, L);
   std::vector<PlotSeries> series;
   double y_max = image_px;
-  size_t depth = 0;
-  for (const FamilyGrowth& g : families) {
+  double shown_x = sel.layer + 1.0;  // the shown layer's x on the shown family's line
+  for (size_t i = 0; i < families.size(); ++i) {
+    const FamilyGrowth& g = families[i];
     const std::string fam = family_label(L, g.family);
     const ImU32 color = family_color(g.family);
+    const std::vector<std::string> ticks = layer_ticks(names[i], L);
+    auto x_of = [&](size_t l) { return static_cast<double>(layer_axis.offsets[i] + l + 1); };
+    if (g.family == v.family) shown_x = x_of(sel.layer);
     PlotSeries trf{format_text(tr(L, RfText::SeriesTrf), fam.c_str()), color, PlotSeries::Style::Line, {}, {}, {}};
     for (size_t l = 0; l < g.trf.size(); ++l) {
-      trf.x.push_back(static_cast<double>(l + 1));
+      trf.x.push_back(x_of(l));
       trf.y.push_back(g.trf[l].size_px);
-      trf.point_labels.push_back(
-          format_text(tr(L, RfText::PointLayer), static_cast<int>(l + 1), g.trf[l].name.c_str()));
+      trf.point_labels.push_back(format_text(tr(L, RfText::PointLayer), ticks[l].c_str(), g.trf[l].name.c_str()));
     }
-    depth = std::max(depth, g.trf.size());
     series.push_back(trf);
     if (g.erf && !g.erf->layers.empty()) {
       PlotSeries r90{format_text(tr(L, RfText::SeriesR90), fam.c_str()), color, PlotSeries::Style::Dashed, {}, {}, {}};
       PlotSeries r50{format_text(tr(L, RfText::SeriesR50), fam.c_str()), color, PlotSeries::Style::Dotted, {}, {}, {}};
       for (size_t l = 0; l < g.erf->layers.size(); ++l) {
-        r90.x.push_back(static_cast<double>(l + 1));
+        r90.x.push_back(x_of(l));
         r90.y.push_back(2.0 * g.erf->layers[l].r90_px);
-        r50.x.push_back(static_cast<double>(l + 1));
+        r50.x.push_back(x_of(l));
         r50.y.push_back(2.0 * g.erf->layers[l].r50_px);
         r90.point_labels.push_back(trf.point_labels[l]);
         r50.point_labels.push_back(trf.point_labels[l]);
@@ -448,18 +462,19 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   series.push_back({"",
                     family_color(v.family),
                     PlotSeries::Style::Dots,
-                    {static_cast<double>(sel.layer + 1)},
+                    {shown_x},
                     {shown.size_px},
-                    {format_text(tr(L, RfText::PointLayer), sel.layer + 1, shown.name.c_str())}});
-  const double x_max = static_cast<double>(depth) + 0.5;
+                    {format_text(tr(L, RfText::PointLayer), layer_tick(sel, L).c_str(), shown.name.c_str())}});
+  const double x_max = static_cast<double>(layer_axis.ticks.size()) + 0.5;
   series.push_back({format_text(tr(L, RfText::SeriesImage), image_px),
                     ImGui::GetColorU32(ImGuiCol_TextDisabled),
                     PlotSeries::Style::Dashed,
                     {0.5, x_max},
                     {static_cast<double>(image_px), static_cast<double>(image_px)},
                     {}});
-  const PlotAxes axes{
+  PlotAxes axes{
       tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, std::ceil(y_max * 1.05 / 10.0) * 10.0, true};
+  axes.x_names = layer_axis.ticks;
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
   int images = 1;

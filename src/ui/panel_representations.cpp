@@ -429,26 +429,33 @@ void eq_section(AppState& app, float width) {
       if (job.ready()) shown.emplace_back(f, job.value);
     }
   }
-  std::vector<PlotSeries> series;
-  double x_max = 1.5, y_max = 0.0;
+  // The layers on the exported figure's axis (figures/words.h shared_layer_axis): every family's block 1 in one column.
+  std::vector<std::vector<std::string>> names;
   for (const auto& [f, e] : shown) {
+    names.emplace_back();
+    for (const EquivarianceLayer& layer : e->layers) names.back().push_back(layer.name);
+  }
+  const LayerAxis layer_axis = shared_layer_axis(names, L);
+  std::vector<PlotSeries> series;
+  double y_max = 0.0;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const auto& [f, e] = shown[i];
     PlotSeries s{family_label(L, f), family_color(f), PlotSeries::Style::Line, {}, {}, {}};
-    std::vector<std::string> names;
-    for (const EquivarianceLayer& layer : e->layers) names.push_back(layer.name);
-    const std::vector<std::string> ticks = layer_ticks(names, L);
+    const std::vector<std::string> ticks = layer_ticks(names[i], L);
     for (size_t l = 0; l < e->layers.size(); ++l) {
       const EquivarianceLayer& layer = e->layers[l];
       if (!layer.defined[v.shift - 1]) continue;
-      s.x.push_back(static_cast<double>(l + 1));
+      s.x.push_back(static_cast<double>(layer_axis.offsets[i] + l + 1));
       s.y.push_back(layer.error[v.shift - 1]);
       s.point_labels.push_back(ticks[l] + " " + layer.name);
       y_max = std::max(y_max, layer.error[v.shift - 1]);
     }
-    x_max = std::max(x_max, static_cast<double>(e->layers.size()) + 0.5);
     series.push_back(std::move(s));
   }
-  const PlotAxes axes{tr(L, ReprText::AxisLayer), tr(L, ReprText::AxisError), 0.5, x_max, 0.0,
-                      y_max > 0.0 ? nice_ceiling(y_max) : 1.0, true};
+  const double x_max = std::max(1.5, static_cast<double>(layer_axis.ticks.size()) + 0.5);
+  PlotAxes axes{tr(L, ReprText::AxisLayer), tr(L, ReprText::AxisError), 0.5, x_max, 0.0,
+                y_max > 0.0 ? nice_ceiling(y_max) : 1.0, true};
+  axes.x_names = layer_axis.ticks;
   plot_series("##eq_plot", ImVec2(width, ImGui::GetFontSize() * 13.0f), axes, series);
   record_rect(app, "repr.eq");
   std::vector<Measured<Equivariance>> models;

@@ -137,7 +137,7 @@ constexpr TextRow<RfText> kRows[] = {
     {RfText::SeriesR90, "%s 2 r90", "%s 2 r90"},
     {RfText::SeriesR50, "%s 2 r50", "%s 2 r50"},
     {RfText::SeriesImage, "image side (%d px)", "이미지 한 변 (%d 픽셀)"},
-    {RfText::PointLayer, "layer %d (%s)", "%d층 (%s)"},
+    {RfText::PointLayer, "layer %s (%s)", "%s층 (%s)"},
     {RfText::AxisLayer, "layer", "층"},
     {RfText::AxisPx, "px", "픽셀"},
     {RfText::GrowthQuestion,
