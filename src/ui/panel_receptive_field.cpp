@@ -180,12 +180,20 @@ std::string map_csv(const Erf& e) {
   return out;
 }
 
+// The selected layer's tick (figures/words.h layer_ticks): "emb", "3".
+std::string layer_tick(const RfSelection& sel, Language L) {
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
+  return layer_ticks(names, L)[sel.layer];
+}
+
 // The numbers under the map and the seed's claim with the measured answer, all from `erf`.
 void map_lesson(AppState& app, const Model& model, const RfSelection& sel, const Erf& erf, const std::string& name) {
   const Language L = app.ui.language;
   const TheoreticalRf& rf = sel.layers[sel.layer];
   const ErfSummary& s = erf.summary;
-  const int layer = sel.layer + 1, side = model.image_size();
+  const std::string layer = layer_tick(sel, L);
+  const int side = model.image_size();
   if (!erf.field.sees_input)
     ImGui::TextWrapped("%s", tr(L, RfText::SummaryBlind));
   else if (rf.global)
@@ -200,10 +208,10 @@ void map_lesson(AppState& app, const Model& model, const RfSelection& sel, const
     ImGui::TextWrapped("%s", tr(L, RfText::ClaimGlobalQuestion));
     ImGui::TextWrapped(
         "%s",
-        format_text(tr(L, RfText::ClaimGlobalAnswer), name.c_str(), layer, side, side, s.r90_px, s.r50_px).c_str());
+        format_text(tr(L, RfText::ClaimGlobalAnswer), name.c_str(), layer.c_str(), side, side, s.r90_px, s.r50_px).c_str());
   } else {
     ImGui::TextWrapped("%s", tr(L, RfText::ClaimConvQuestion));
-    ImGui::TextWrapped("%s", format_text(tr(L, RfText::ClaimConvAnswer), name.c_str(), layer, s.r90_px, rf.size_px,
+    ImGui::TextWrapped("%s", format_text(tr(L, RfText::ClaimConvAnswer), name.c_str(), layer.c_str(), s.r90_px, rf.size_px,
                                          100.0 * s.share90_trf)
                                  .c_str());
   }
@@ -271,13 +279,6 @@ void source_row(AppState& app) {
     record_rect(app, "rf.average." + std::to_string(n));
   }
   ImGui::Unindent();
-}
-
-// The selected layer's tick (figures/words.h layer_ticks): "emb", "3".
-std::string layer_tick(const RfSelection& sel, Language L) {
-  std::vector<std::string> names;
-  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
-  return layer_ticks(names, L)[sel.layer];
 }
 
 // The map column: title, source, the map with its legend and opacity, the numbers, the lesson, export.

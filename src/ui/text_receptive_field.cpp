@@ -89,9 +89,9 @@ constexpr TextRow<RfText> kRows[] = {
      "here?",
      "시드 주장 (Luo et al. 2016): CNN 유닛의 유효 수용 영역은 이론적 상자의 작은 일부일 뿐이다. 여기서도 그런가요?"},
     {RfText::ClaimConvAnswer,
-     "Measured: %s, layer %d: 90 %% of the gradient lies within r90 = %.1f px of the unit, in a box %.0f px wide; "
+     "Measured: %s, layer %s: 90 %% of the gradient lies within r90 = %.1f px of the unit, in a box %.0f px wide; "
      "the pixels holding it fill %.0f %% of the box inside the image.",
-     "측정: %s, %d층: 기울기의 90 %%가 유닛에서 %.1f 픽셀(r90) 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
+     "측정: %s, %s층: 기울기의 90 %%가 유닛에서 %.1f 픽셀(r90) 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
      "이미지 안 상자 넓이의 %.0f %%를 채웁니다."},
     {RfText::ClaimGlobalQuestion,
      "Seed claim (Raghu et al. 2021): from its first attention layer on, a ViT unit can see and use the whole image. "
@@ -99,9 +99,9 @@ constexpr TextRow<RfText> kRows[] = {
      "시드 주장 (Raghu et al. 2021): ViT 유닛은 첫 어텐션 층부터 이미지 전체를 보고 활용할 수 있다. 여기서도 영역이 "
      "이미지 전체로 퍼지나요?"},
     {RfText::ClaimGlobalAnswer,
-     "Measured: %s, layer %d: the box is the whole %d x %d px image; 90 %% of the gradient lies within r90 = %.1f px "
+     "Measured: %s, layer %s: the box is the whole %d x %d px image; 90 %% of the gradient lies within r90 = %.1f px "
      "of the unit, 50 %% within %.1f px.",
-     "측정: %s, %d층: 상자는 %d x %d 픽셀 이미지 전체입니다. 기울기의 90 %%가 유닛에서 r90 = %.1f 픽셀 안에, 50 %%가 "
+     "측정: %s, %s층: 상자는 %d x %d 픽셀 이미지 전체입니다. 기울기의 90 %%가 유닛에서 r90 = %.1f 픽셀 안에, 50 %%가 "
      "%.1f 픽셀 안에 있습니다."},
     {RfText::MapNotice,
      "slide the layer: the CNN's box grows with depth (faster after each stride), but its bright part stays much "
