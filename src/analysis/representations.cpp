@@ -564,6 +564,18 @@ double lower_half_best_match(const CkaResult& r) {
   return mean_of(best);
 }
 
+SkipRange skip_colour_range(const SkipRatios& s) {
+  double lo = 1e30, hi = 0.0;
+  for (const SkipBranch& b : s.branches)
+    for (double x : b.ratio) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+  if (lo > hi) return {};
+  lo = std::floor(lo * 10.0) / 10.0;
+  return {lo, std::max(std::ceil(hi * 10.0) / 10.0, lo + 0.1)};
+}
+
 SkipTrend skip_trend(const SkipRatios& s) {
   SkipTrend t;
   std::vector<const SkipBranch*> used;

@@ -216,6 +216,12 @@ struct SkipTrend {
   double spatial_early = 0.0, spatial_late = 0.0;
 };
 SkipTrend skip_trend(const SkipRatios& s);
+// The colour range of a per-token skip-ratio heatmap: the smallest and largest ratio of any branch and token, rounded
+// out to a tenth, at least a tenth apart.
+struct SkipRange {
+  double lo = 0.0, hi = 0.1;
+};
+SkipRange skip_colour_range(const SkipRatios& s);
 
 // The mean equivariance error at shift k (1..kMaxShift) over the layers where it is defined; an error when none is.
 Result<double> mean_equivariance_error(const Equivariance& e, int k);

@@ -69,6 +69,12 @@ Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::s
   return {};
 }
 
+Status write_figure_csv(const Figure& figure, const std::string& csv, const FigureFonts& fonts,
+                        const std::string& stem) {
+  if (Status st = write_figure(figure, fonts, stem + ".png"); !st) return st;
+  return write_text(stem + ".csv", csv);
+}
+
 Status write_text(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;

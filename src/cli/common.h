@@ -61,6 +61,8 @@ struct FigureFontFiles {
 Result<FigureFontFiles> read_figure_fonts(const Args& args);
 // `figure` drawn by render_png (figures/render.h), written to `path`.
 Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::string& path);
+// `figure` drawn as <stem>.png and its numbers `csv` (the figure's *_csv function of src/figures) as <stem>.csv.
+Status write_figure_csv(const Figure& figure, const std::string& csv, const FigureFonts& fonts, const std::string& stem);
 // `text` written to `path` as it is.
 Status write_text(const std::string& path, const std::string& text);
 // --lang en|ko (default en): the language of the figures' words; an error naming the choices for another value.

@@ -127,8 +127,11 @@ Result<DataScaleFigure> data_scale_figure(const fs::path& models, const fs::path
         break;
       }
   DataScaleFigure fig;
-  fig.file = (out / "data_scale.png").string();
-  if (Status s = write_figure(vc::data_scale_figure(curves, {}, L), fonts, fig.file); !s) return s.error();
+  fig.files = {(out / "data_scale.png").string(), (out / "data_scale.csv").string()};
+  if (Status s = write_figure_csv(vc::data_scale_figure(curves, {}, L), data_scale_csv(curves, {}), fonts,
+                                  (out / "data_scale").string());
+      !s)
+    return s.error();
   TextTable t{{"family"}, {}};
   for (int s = 0; s < kDataScaleCount; ++s) t.header.push_back(std::to_string(data_scale_percent(s)) + " %");
   for (const DataScaleCurve& c : curves) {

@@ -11,7 +11,7 @@
 namespace vc::cli {
 
 struct DataScaleFigure {
-  std::string file;      // data_scale.png
+  std::vector<std::string> files;  // data_scale.png and data_scale.csv
   std::string markdown;  // the summary section: the accuracies and what the curve shows
   json numbers;          // data_scale_json, and the finding
 };

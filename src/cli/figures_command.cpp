@@ -10,6 +10,7 @@
 
 #include "analysis/attention.h"
 #include "analysis/attention_json.h"
+#include "analysis/position.h"
 #include "analysis/predictions.h"
 #include "cli/cli.h"
 #include "cli/compare_command.h"
@@ -44,8 +45,22 @@ Status write_attention_grid(const Checkpoint& cp, const LabeledImages& set, int 
   const AttentionMaps maps{&*a, cp.name, model_view(test_set_pixels(set, index, 1), set.cols, spec), spec.size, -1,
                            std::nullopt};
   const Figure f = attention_grid_figure(maps, L);
-  if (Status st = write_figure(f, fonts, stem + ".png"); !st) return st;
-  return write_text(stem + ".csv", maps_csv(f));
+  return write_figure_csv(f, maps_csv(f), fonts, stem);
+}
+
+// position_similarity_grid_figure (figures/attention_figures.h) of `cp`: every patch's similarity map, as
+// <stem>.png and <stem>.csv.
+Status write_position_similarity(const Checkpoint& cp, const FigureFonts& fonts, Language L, const std::string& stem) {
+  Result<int> grid = position_grid(*cp.model);
+  if (!grid) return grid.error();
+  std::vector<Tensor> maps;
+  for (int patch = 0; patch < *grid * *grid; ++patch) {
+    Result<Tensor> map = position_embedding_similarity(*cp.model, patch);
+    if (!map) return Error{cp.name + ": " + map.error().message};
+    maps.push_back(std::move(*map));
+  }
+  const Figure f = position_similarity_grid_figure(maps, *grid, cp.name, L);
+  return write_figure_csv(f, maps_csv(f), fonts, stem);
 }
 
 // predictions_figure (figures/prediction_figures.h) of test image `index` through the p100 checkpoint of every family
@@ -70,16 +85,16 @@ Status write_predictions(const fs::path& models, const LabeledImages& set, int i
     classes.emplace_back(class_words(static_cast<int>(c), L));
   std::vector<Measured<std::vector<double>>> shown;
   for (size_t i = 0; i < names.size(); ++i) shown.push_back({names[i], &probs[i]});
-  if (Status st = write_figure(predictions_figure(shown, classes, set.labels[index], L), fonts, stem + ".png"); !st)
-    return st;
-  return write_text(stem + ".csv", predictions_csv(shown, classes));
+  return write_figure_csv(predictions_figure(shown, classes, set.labels[index], L), predictions_csv(shown, classes),
+                          fonts, stem);
 }
 
-// distance_figure (figures/attention_figures.h) of checkpoints a and b, averaged over `images` test images.
+// distance_figure (figures/attention_figures.h) of checkpoints a and b, averaged over `images` test images, as
+// <stem>.png and <stem>.csv.
 Status write_distance_figure(const Checkpoint& a, const Checkpoint& b, double uniform_px, int images,
-                             const FigureFonts& fonts, Language L, const std::string& path) {
+                             const FigureFonts& fonts, Language L, const std::string& stem) {
   const Measured<AttentionDistance> models[] = {{a.name, &a.distance}, {b.name, &b.distance}};
-  return write_figure(distance_figure(models, uniform_px, images, L), fonts, path);
+  return write_figure_csv(distance_figure(models, uniform_px, images, L), distance_csv(models), fonts, stem);
 }
 
 // The nearest head of layers [0, first_layers).
@@ -291,7 +306,10 @@ std::string summary_markdown(const std::vector<Checkpoint>& vits, const std::vec
         "dashed: uniform attention and the local threshold; drawn by the lab's renderer, src/figures)";
   if (has_rvit_pair(rvits))
     md << ", `distance_scatter_rvit.png` (the same for rvit_p100, purple, and its control rvitzero_p100, brown)";
-  md << ".\n";
+  md << ", `position_similarity.png` (" << (vits.empty() ? "" : vits.back().name)
+     << ": for every patch, the cosine similarity of its learned position embedding with every patch's, one small map "
+        "per patch placed where the patch lies, as in the ViT paper's figure 7). Every PNG's numbers are in the CSV of "
+        "the same name.\n";
   return md.str();
 }
 
@@ -342,18 +360,25 @@ Result<json> run_figures(const Args& args) {
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
-  json files = {(out / "attention_grid.png").string(), (out / "attention_grid.csv").string(),
-                (out / "distance_scatter.png").string()};
-  if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), *lang, files[2].get<std::string>());
+  json files = json::array();
+  // <stem>.png and <stem>.csv in `out`, listed in `files`.
+  auto figure_files = [&](const char* stem) {
+    for (const char* ext : {".png", ".csv"}) files.push_back((out / (std::string(stem) + ext)).string());
+    return (out / stem).string();
+  };
+  figure_files("attention_grid");
+  if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), *lang,
+                                        figure_files("distance_scatter"));
       !st)
     return st.error();
-  if (has_rvit_pair(rvits)) {
-    files.push_back((out / "distance_scatter_rvit.png").string());
+  if (has_rvit_pair(rvits))
     if (Status st = write_distance_figure(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
-                                          *uniform, *images, fonts->fonts(), *lang, files.back().get<std::string>());
+                                          *uniform, *images, fonts->fonts(), *lang,
+                                          figure_files("distance_scatter_rvit"));
         !st)
       return st.error();
-  }
+  if (Status st = write_position_similarity(high, fonts->fonts(), *lang, figure_files("position_similarity")); !st)
+    return st.error();
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
   Result<RfFigures> rf = receptive_field_figures(models, out, *set, *rf_images, *kernels, fonts->fonts(), *lang);
@@ -387,8 +412,8 @@ Result<json> run_figures(const Args& args) {
   files.push_back((out / "summary.md").string());
   for (const std::string& f : rf->files) files.push_back(f);
   for (const std::string& f : repr->files) files.push_back(f);
-  files.push_back(scale->file);
-  for (const char* f : {"predictions.png", "predictions.csv"}) files.push_back((out / f).string());
+  for (const std::string& f : scale->files) files.push_back(f);
+  figure_files("predictions");
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},
@@ -408,8 +433,8 @@ Result<json> run_figures(const Args& args) {
 
 Command figures_command() {
   return {"figures",
-          "attention, receptive-field, representation, data-scale and prediction PNGs (map grids and predictions with "
-          "their CSV) plus summary.md with the measured numbers",
+          "attention, position-embedding, receptive-field, representation, data-scale and prediction PNGs, each with "
+          "the CSV of its numbers, plus summary.md with the measured numbers",
           {{"out", "DIR", "output folder (created)"},
            {"models", "DIR", "checkpoint folder (default assets/models; needs vit_p001 and vit_p100)"},
            {"images", "N", "test images the distances are averaged over (default 256)"},

@@ -128,6 +128,11 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   if (families.empty()) return Error{"no vit, cnn or hybrid p100 checkpoint in '" + models.string() + "'"};
 
   RepresentationFigures fig;
+  // <name>.png and <name>.csv in `out`, listed in fig.files.
+  auto figure_stem = [&](const std::string& name) {
+    for (const char* ext : {".png", ".csv"}) fig.files.push_back((out / (name + ext)).string());
+    return (out / name).string();
+  };
   fig.numbers = {{"cka", json::object()}, {"skip", json::object()}, {"equivariance", json::object()}};
   const Family* vit = find(families, "vit");
   const Family* cnn = find(families, "cnn");
@@ -139,9 +144,10 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     Result<CkaResult> r = cka_on_test_set(*a->model, *b->model, set, cka_images, batch);
     if (!r) return Error{"CKA " + a->name + " x " + b->name + ": " + r.error().message};
     const std::string key = a->name + "_" + b->name;
-    fig.files.push_back((out / ("cka_" + key + ".png")).string());
-    const Figure cka = cka_figure(*r, a->name + "_p100", b->name + "_p100", L);
-    if (Status st = write_figure(cka, fonts, fig.files.back()); !st) return st.error();
+    const std::string stem = figure_stem("cka_" + key);
+    if (Status st = write_figure_csv(cka_figure(*r, a->name + "_p100", b->name + "_p100", L), cka_csv(*r), fonts, stem);
+        !st)
+      return st.error();
     fig.numbers["cka"][key] = cka_json(*r);
     ckas.emplace_back(key, std::move(*r));
   }
@@ -156,10 +162,15 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     skips.push_back({f.name + "_p100", &f.skip});
     equivariances.push_back({f.name + "_p100", &f.equivariance});
   }
-  fig.files.push_back((out / "skip_ratio.png").string());
-  if (Status st = write_figure(skip_figure(skips, L), fonts, fig.files.back()); !st) return st.error();
-  fig.files.push_back((out / "equivariance.png").string());
-  if (Status st = write_figure(equivariance_figure(equivariances, kMaxShift, L), fonts, fig.files.back());
+  if (Status st = write_figure_csv(skip_figure(skips, L), skip_csv(skips), fonts, figure_stem("skip_ratio")); !st)
+    return st.error();
+  for (const Measured<SkipRatios>& m : skips)
+    if (Status st = write_figure_csv(skip_heatmap_figure(*m.result, m.checkpoint, L), skip_tokens_csv(*m.result), fonts,
+                                     figure_stem("skip_ratio_tokens_" + m.checkpoint));
+        !st)
+      return st.error();
+  if (Status st = write_figure_csv(equivariance_figure(equivariances, kMaxShift, L), equivariance_csv(equivariances),
+                                   fonts, figure_stem("equivariance"));
       !st)
     return st.error();
   for (const Family& f : families) {
@@ -177,11 +188,13 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   md << claims_markdown(families, cka_of("vit_vit"), cka_of("cnn_cnn"), cka_of("vit_cnn"));
   md << "\nFigures: ";
   for (const auto& [key, r] : ckas) md << "`cka_" << key << ".png` ";
-  md << "(layer x layer CKA, layers numbered from 1, with a colour bar), `skip_ratio.png` (x = residual branch in "
-        "forward order, thick = mean over the spatial tokens / positions, thin = the CLS token), `equivariance.png` "
-        "(relative error of the features of the input shifted right by " << kMaxShift << " px vs the shifted features, "
-        "by layer, where a whole number of cells). Each PNG is " << kFigureMinWidth << " px wide, drawn by the lab's "
-        "renderer (src/figures) with its fonts: the lab's PNG export of the same result gives the same picture.\n";
+  md << "(layer x layer CKA, blocks numbered from 1 and the stem / embedding before them named, with a colour bar), "
+        "`skip_ratio.png` (x = residual branch in forward order, thick = mean over the spatial tokens / positions, "
+        "thin = the CLS token), `skip_ratio_tokens_<model>.png` (the same per token: a heatmap of branch x token), "
+        "`equivariance.png` (relative error of the features of the input shifted right by " << kMaxShift
+     << " px vs the shifted features, by layer, where a whole number of cells). Each PNG is " << kFigureMinWidth
+     << " px wide, drawn by the lab's renderer (src/figures) with its fonts: the lab's PNG export of the same result "
+        "gives the same picture; its numbers are in the CSV of the same name, as the lab's CSV export writes them.\n";
   fig.markdown = md.str();
   return fig;
 }

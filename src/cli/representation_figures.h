@@ -1,5 +1,6 @@
 // The representation part of `vitcnn figures`: cka_vit_vit.png, cka_cnn_cnn.png, cka_vit_cnn.png (layer x layer
-// heatmaps with a colour bar), skip_ratio.png, equivariance.png (slide figures of figures/render.h, 1600 px wide),
+// heatmaps with a colour bar), skip_ratio.png, skip_ratio_tokens_<family>_p100.png (branch x token heatmaps),
+// equivariance.png (slide figures of figures/render.h, 1600 px wide, each with its CSV),
 // and a summary section stating what our p100 models show for each seed claim (analysis/representations.h),
 // whichever way it falls.
 #pragma once
@@ -15,7 +16,7 @@
 namespace vc::cli {
 
 struct RepresentationFigures {
-  std::vector<std::string> files;  // the PNGs written
+  std::vector<std::string> files;  // the PNGs written, each followed by its CSV
   std::string markdown;            // the summary section
   json numbers;                    // cka (cka_json per pair), skip (skip_ratios_json per family), equivariance
 };

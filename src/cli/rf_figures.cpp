@@ -74,21 +74,29 @@ Result<std::vector<Family>> measure_families(const fs::path& models, const Label
   return out;
 }
 
+// The analysis layers' names of a family, for the figures' ticks.
+std::vector<std::string> layer_names(const Family& f) {
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : f.trf) names.push_back(rf.name);
+  return names;
+}
+
 // rf_growth_figure (figures/receptive_field_figures.h): per family and weights the ERF's 2 r90 by depth, the TRF side
-// once per family (with its best-trained weights, p100 else p001).
+// once per family (with its best-trained weights, p100 else p001), as <stem>.png and <stem>.csv.
 Status write_growth(const std::vector<Family>& families, int image_size, int images, const FigureFonts& fonts,
-                    Language L, const std::string& path) {
+                    Language L, const std::string& stem) {
   std::vector<RfCurves> curves;
   for (const Family& f : families)
     for (const Variant& v : f.variants) {
       const bool untrained = v.label == "untrained";
-      RfCurves c{f.name + "_" + (untrained ? "p100" : v.label), untrained, {}, {}, {}};
+      RfCurves c{f.name + "_" + (untrained ? "p100" : v.label), untrained, {}, {}, {}, layer_names(f)};
       if (&v == &f.variants.back())
         for (const TheoreticalRf& rf : f.trf) c.trf_px.push_back(rf.size_px);
       for (const Erf& e : v.erfs) c.r90_px.push_back(e.summary.r90_px);
       curves.push_back(std::move(c));
     }
-  return write_figure(rf_growth_figure(curves, image_size, images, L), fonts, path);
+  return write_figure_csv(rf_growth_figure(curves, image_size, images, L), rf_growth_csv(curves, images), fonts,
+                          stem);
 }
 
 // erf_grid_figure (figures/receptive_field_figures.h): one row per family and weights (best-trained first), one
@@ -99,7 +107,7 @@ Status write_grid(const std::vector<Family>& families, int images, const FigureF
   for (const Family& f : families)
     for (auto it = f.variants.rbegin(); it != f.variants.rend(); ++it) {
       const bool untrained = it->label == "untrained";
-      ErfRow r{f.name + "_" + (untrained ? "p100" : it->label), untrained, {}, {}};
+      ErfRow r{f.name + "_" + (untrained ? "p100" : it->label), untrained, {}, {}, layer_names(f)};
       for (size_t d = 0; d < it->erfs.size(); ++d) {
         r.erfs.push_back(&it->erfs[d]);
         r.global.push_back(f.trf[d].global);
@@ -107,8 +115,7 @@ Status write_grid(const std::vector<Family>& families, int images, const FigureF
       rows.push_back(std::move(r));
     }
   const Figure fig = erf_grid_figure(rows, images, L);
-  if (Status st = write_figure(fig, fonts, stem + ".png"); !st) return st;
-  return write_text(stem + ".csv", maps_csv(fig));
+  return write_figure_csv(fig, maps_csv(fig), fonts, stem);
 }
 
 // r90 of `label` at depth d, or "-".
@@ -211,11 +218,11 @@ std::string table_markdown(const std::vector<Family>& families, int images, int 
     }
   }
   md << claims_markdown(families, image_size)
-     << "\nFigures: `rf_growth.png` (x = depth, y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
+     << "\nFigures: `rf_growth.png` (x = layer (blocks from 1, lined up at block 1), y = px: the TRF side, dots, and the ERF's 90 % diameter 2 r90 of the "
         "p100 (thick), p001 (light) and untrained (dashed) weights; blue vit, red cnn, green hybrid; dashed grey: the "
-        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, one column per depth from 1, colour "
-        "= sqrt(value / the map's maximum); white: the clipped TRF box and the unit centre; its numbers in "
-        "`erf_grid.csv`).\n";
+        "image side), `erf_grid.png` (the mean ERF maps, one row per family and weights, columns lined up at block 1: "
+        "blocks from 1, the stem / embedding and a hybrid's conv blocks c1, c2 to the left; colour = sqrt(value / the map's "
+        "maximum); white: the clipped TRF box and the unit centre); each with its numbers in a CSV of the same name.\n";
   return md.str();
 }
 
@@ -249,8 +256,10 @@ Result<RfFigures> receptive_field_figures(const fs::path& models, const fs::path
   if (!families) return families.error();
   const int image_size = static_cast<int>(std::lround(std::sqrt(families->front().variants[0].erfs[0].map.numel())));
   RfFigures r;
-  r.files = {(out / "rf_growth.png").string(), (out / "erf_grid.png").string(), (out / "erf_grid.csv").string()};
-  if (Status s = write_growth(*families, image_size, images, fonts, L, r.files[0]); !s) return s.error();
+  r.files = {(out / "rf_growth.png").string(), (out / "rf_growth.csv").string(), (out / "erf_grid.png").string(),
+             (out / "erf_grid.csv").string()};
+  if (Status s = write_growth(*families, image_size, images, fonts, L, (out / "rf_growth").string()); !s)
+    return s.error();
   if (Status s = write_grid(*families, images, fonts, L, (out / "erf_grid").string()); !s) return s.error();
   r.markdown = table_markdown(*families, images, image_size);
   r.numbers = numbers_json(*families);

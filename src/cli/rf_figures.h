@@ -1,4 +1,4 @@
-// The receptive-field part of `vitcnn figures`: rf_growth.png, erf_grid.png (and .csv) and a summary section with the
+// The receptive-field part of `vitcnn figures`: rf_growth.png, erf_grid.png (each with its .csv) and a summary section with the
 // measured table (theoretical size vs effective r90 per family and depth; p001, p100 and untrained weights).
 #pragma once
 #include <filesystem>
@@ -12,7 +12,7 @@
 namespace vc::cli {
 
 struct RfFigures {
-  std::vector<std::string> files;  // the files written: rf_growth.png, erf_grid.png, erf_grid.csv
+  std::vector<std::string> files;  // the files written: rf_growth.png, rf_growth.csv, erf_grid.png, erf_grid.csv
   std::string markdown;            // the summary section
   json numbers;                    // per family, variant and layer: TRF size, r50, r90, share90, mass outside
 };

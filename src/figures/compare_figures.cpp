@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "figures/csv.h"
 #include "figures/words.h"
 
 namespace vc {
@@ -39,6 +40,17 @@ Figure data_scale_figure(std::span<const DataScaleCurve> recorded, std::span<con
     }
   f.y_min = f.series.empty() ? 0.0 : std::max(0.0, std::floor(lo / 5.0) * 5.0);
   return f;
+}
+
+std::string data_scale_csv(std::span<const DataScaleCurve> recorded, std::span<const DataScaleCurve> here) {
+  TextTable t{{"family", "share_percent", "source", "accuracy", "standard_error", "images"}, {}};
+  for (const auto& [curves, source] : {std::pair{recorded, "recorded"}, std::pair{here, "here"}})
+    for (const DataScaleCurve& c : curves)
+      for (int s = 0; s < kDataScaleCount; ++s)
+        if (const std::optional<MeasuredAccuracy>& p = c.points[s])
+          t.rows.push_back({kFamilies[c.family], std::to_string(data_scale_percent(s)), source,
+                            csv_number(p->accuracy), csv_number(p->standard_error), std::to_string(p->samples)});
+  return table_csv(t);
 }
 
 }  // namespace vc

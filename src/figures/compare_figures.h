@@ -2,6 +2,7 @@
 // lab's PNG export and `vitcnn figures` alike.
 #pragma once
 #include <span>
+#include <string>
 
 #include "analysis/compare.h"
 #include "figures/figure.h"
@@ -12,5 +13,8 @@ namespace vc {
 // standard-error bars: the accuracies recorded at export (thick) and, when given, those measured in the lab (thin).
 // Families without a point are left out.
 Figure data_scale_figure(std::span<const DataScaleCurve> recorded, std::span<const DataScaleCurve> here, Language L);
+// Its numbers: one CSV line per family, share and source ("recorded", "here") with a point: the accuracy, its
+// standard error and the test images behind it.
+std::string data_scale_csv(std::span<const DataScaleCurve> recorded, std::span<const DataScaleCurve> here);
 
 }  // namespace vc

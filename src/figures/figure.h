@@ -25,13 +25,16 @@ struct Rgb {
 // (ui/plot.h viridis).
 Rgb colormap(float t);
 
-// rows x cols cells coloured by value on [vmin, vmax]; the colour bar beside it spans that range.
+// rows x cols cells coloured by value on [vmin, vmax]; the colour bar beside it spans that range. With row_lengths,
+// row i has row_lengths[i] cells stretched over the full width (cols: the most), e.g. a model's branches with
+// different numbers of tokens.
 struct Heatmap {
   int rows = 0, cols = 0;
-  std::vector<double> values;  // [rows, cols] row-major
+  std::vector<double> values;  // [rows, cols] row-major, or row after row of row_lengths[i] values
   double vmin = 0.0, vmax = 1.0;
   std::string value_label;     // the colour bar's title, e.g. "CKA"
   int decimals = 2;            // each cell shows its value with this many decimals; -1: no numbers in the cells
+  std::vector<int> row_lengths = {};  // empty: every row has cols cells
 };
 
 // One panel of a MapGrid: a map over the grid's image, with optional marks (in image px).
@@ -42,13 +45,14 @@ struct Panel {
   std::vector<double> rings = {};            // circles of these radii around the dot (thick first, then thin)
 };
 
-// How a MapGrid's maps are coloured. Shared: every map from 0 to vmax (the colour bar shows that range). OwnMax:
+// How a MapGrid's maps are coloured. Shared: every map from vmin to vmax (the colour bar shows that range). OwnMax:
 // each map from 0 to its own largest value (the colour bar shows the share of it, 0 to 1). OwnMaxSqrt: the same
 // with colour = sqrt(share), so weak but wide values show beside the peak (the colour bar's ticks are shares).
 enum class MapScale { Shared, OwnMax, OwnMaxSqrt };
 
 // rows x cols panels (rows from the top), each a map_side x map_side map drawn over an image_side x image_side grey
-// image; the colour bar beside them.
+// image; the colour bar beside them. A single map (rows = cols = 1) numbers its cells from 1 along its bottom and
+// left edges (the axis labels say what they count).
 struct MapGrid {
   int rows = 0, cols = 0;
   int image_side = 0;          // px of each panel's image (and of the marks' coordinates)
@@ -57,8 +61,11 @@ struct MapGrid {
   std::vector<Panel> panels;   // [rows, cols] row-major
   double opacity = 1.0;        // of the maps over the image
   MapScale scale = MapScale::Shared;
-  double vmax = 1.0;           // Shared: the top of the colour range (from 0)
+  double vmin = 0.0, vmax = 1.0;  // Shared: the colour range, e.g. 0 to the largest weight, or -1 to 1 for a cosine
   std::string value_label;     // the colour bar's title, e.g. "attention weight"
+  // maps_csv's column names: the panel's row and column (left out for a single map), the cell's row and column, the
+  // value, e.g. {"layer", "head", "patch_row", "patch_column", "attention"}.
+  std::array<std::string, 5> csv_columns = {"row", "column", "cell_row", "cell_column", "value"};
 };
 
 // The image under a MapGrid's maps as a model sees its input: the image_side x image_side image (values in [0, 1],

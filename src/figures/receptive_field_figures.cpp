@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
+#include "analysis/compare.h"
+#include "figures/csv.h"
 #include "figures/words.h"
 
 namespace vc {
@@ -23,12 +26,22 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
        "90 % / 50 % of the input gradient's mass (effective), ",
        "상자: 가운데 유닛에 닿을 수 있는 픽셀(이론). 2 r90 / 2 r50: 입력 기울기 질량의 90 % / 50 %를 담는 원의 "
        "지름(실제), "},
-      {"layer (1 = nearest the input)", "층 (1 = 입력 쪽)"}, {"size, px", "크기, 픽셀"});
+      {"", ""}, {"size, px", "크기, 픽셀"});
   f.how_to_read += images > 1 ? std::string(pick(L, "averaged over ", "테스트 이미지 ")) + std::to_string(images) +
                                     pick(L, " test images.", "개의 평균.")
                               : std::string(pick(L, "for the image shown.", "보이는 이미지 하나."));
-  size_t depth = 0;
-  for (const RfCurves& m : models) {
+  std::vector<std::vector<std::string>> layers;
+  for (const RfCurves& m : models) layers.push_back(m.layers);
+  const LayerAxis axis = shared_layer_axis(layers, L);
+  f.x_label = layer_axis_label(axis.ticks, L);
+  // A curve's values from its model's column on the shared axis.
+  auto placed = [](std::vector<double> y, int offset) {
+    y.insert(y.begin(), y.empty() ? 0 : offset, NAN);
+    return y;
+  };
+  for (size_t i = 0; i < models.size(); ++i) {
+    const RfCurves& m = models[i];
+    const int at = axis.offsets[i];
     const std::string family = m.checkpoint.substr(0, m.checkpoint.rfind('_'));
     const std::string name = m.untrained ? family_words(family, L) + pick(L, ", untrained", ", 학습 전")
                                          : checkpoint_words(m.checkpoint, L);
@@ -39,18 +52,30 @@ Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int imag
       return d;
     };
     const Series curves[] = {
-        {name + pick(L, ": box (theoretical)", ": 상자 (이론)"), color, m.trf_px, true},
-        {name + pick(L, ": 2 r90 (effective)", ": 2 r90 (실제)"), color, diameters(m.r90_px), false, {}, {}, m.untrained},
-        {name + pick(L, ": 2 r50 (effective)", ": 2 r50 (실제)"), color, diameters(m.r50_px), true, {}, {}, true}};
+        {name + pick(L, ": box (theoretical)", ": 상자 (이론)"), color, placed(m.trf_px, at), true},
+        {name + pick(L, ": 2 r90 (effective)", ": 2 r90 (실제)"), color, placed(diameters(m.r90_px), at), false, {}, {},
+         m.untrained},
+        {name + pick(L, ": 2 r50 (effective)", ": 2 r50 (실제)"), color, placed(diameters(m.r50_px), at), true, {}, {},
+         true}};
     for (const Series& s : curves)
-      if (!s.y.empty()) {
-        depth = std::max(depth, s.y.size());
-        f.series.push_back(s);
-      }
+      if (!s.y.empty()) f.series.push_back(s);
   }
-  for (size_t l = 0; l < depth; ++l) f.x_ticks.push_back(std::to_string(l + 1));
+  f.x_ticks = axis.ticks;
   f.levels = {image_side_level(image_px, L)};
   return f;
+}
+
+std::string rf_growth_csv(std::span<const RfCurves> models, int images) {
+  TextTable t{{"model", "weights", "layer", "tick", "name", "trf_side_px", "erf_images", "erf_r50_px", "erf_r90_px"}, {}};
+  auto cell = [](const std::vector<double>& v, size_t l) { return l < v.size() ? csv_number(v[l]) : ""; };
+  for (const RfCurves& m : models) {
+    const std::vector<std::string> ticks = layer_ticks(m.layers, Language::En);
+    for (size_t l = 0; l < m.layers.size(); ++l)
+      t.rows.push_back({m.checkpoint, m.untrained ? "untrained" : "trained", std::to_string(l + 1), ticks[l],
+                        m.layers[l], cell(m.trf_px, l), m.r90_px.empty() ? "" : std::to_string(images),
+                        cell(m.r50_px, l), cell(m.r90_px, l)});
+  }
+  return table_csv(t);
 }
 
 Panel erf_panel(const Erf& e, bool global_trf, bool rings) {
@@ -99,17 +124,23 @@ Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
   Figure f = erf_figure(L, pick(L, "Effective receptive fields of the centre unit, by layer",
                                 "층별 가운데 유닛의 유효 수용 영역"),
                         averaged_over(images, L));
-  f.x_label = pick(L, "layer (1 = nearest the input)", "층 (1 = 입력 쪽)");
   f.y_label = pick(L, "model", "모델");
   MapGrid& g = *f.maps;
-  for (const ErfRow& r : rows) g.cols = std::max(g.cols, static_cast<int>(r.erfs.size()));
+  g.csv_columns = {"model", "layer", "input_row", "input_column", "erf"};
+  std::vector<std::vector<std::string>> layers;
+  for (const ErfRow& r : rows) layers.push_back(r.layers);
+  const LayerAxis axis = shared_layer_axis(layers, L);
+  for (size_t i = 0; i < rows.size(); ++i)
+    g.cols = std::max(g.cols, axis.offsets[i] + static_cast<int>(rows[i].erfs.size()));
   g.rows = static_cast<int>(rows.size());
-  for (const ErfRow& r : rows) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ErfRow& r = rows[i];
     const std::string family = r.checkpoint.substr(0, r.checkpoint.rfind('_'));
     f.y_ticks.push_back(r.untrained ? family_words(family, L) + pick(L, ", untrained", ", 학습 전")
                                     : checkpoint_words(r.checkpoint, L));
-    for (int d = 0; d < g.cols; ++d) {
-      if (d < static_cast<int>(r.erfs.size()) && r.erfs[d]) {
+    for (int column = 0; column < g.cols; ++column) {
+      const int d = column - axis.offsets[i];  // the row's layer in this column
+      if (d >= 0 && d < static_cast<int>(r.erfs.size()) && r.erfs[d]) {
         g.panels.push_back(erf_panel(*r.erfs[d], d < static_cast<int>(r.global.size()) && r.global[d], false));
         g.map_side = g.image_side = static_cast<int>(r.erfs[d]->map.dim(0));
       } else {
@@ -117,7 +148,8 @@ Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L) {
       }
     }
   }
-  for (int d = 0; d < g.cols; ++d) f.x_ticks.push_back(std::to_string(d + 1));
+  f.x_ticks = axis.ticks;
+  f.x_label = layer_axis_label(axis.ticks, L);
   return f;
 }
 
@@ -148,7 +180,7 @@ Figure rf_calculator_figure(std::span<const ConvGeometry> stack, std::span<const
 }
 
 Figure erf_map_figure(const ErfMap& m, Language L) {
-  const std::string layer = std::to_string(m.layer + 1);
+  const std::string& layer = m.layer;
   const UnitField& u = m.erf->field;
   const std::string unit =
       u.unit.cls ? std::string(pick(L, "the CLS token", "CLS 토큰"))

@@ -17,12 +17,16 @@ struct RfCurves {
   bool untrained = false;  // the same architecture with random weights: "ViT, untrained", dashed
   std::vector<double> trf_px;          // the theoretical receptive field's side
   std::vector<double> r90_px, r50_px;  // the effective one's radii holding 90 % / 50 % of the gradient mass
+  std::vector<std::string> layers = {};  // the analysis layers' names ("stem", "blocks.2"), for the ticks (words.h)
 };
 
-// Receptive field size in px by layer: per model the theoretical box side (thin) and the effective field's diameters
-// 2 r90 (thick) and 2 r50 (thin, dashed); dashed grey: the image side. `images`: the test images the effective
-// fields are averaged over (1: the one image shown).
+// Receptive field size in px by layer (x: words.h shared_layer_axis of the models' layers): per model the
+// theoretical box side (thin) and the effective field's diameters 2 r90 (thick) and 2 r50 (thin, dashed); dashed
+// grey: the image side. `images`: the test images the effective fields are averaged over (1: the one image shown).
 Figure rf_growth_figure(std::span<const RfCurves> models, int image_px, int images, Language L);
+// Its numbers: one CSV line per model and layer (from 1, with its tick and name): the TRF side and the ERF's r90 and
+// r50 (empty where not drawn), the test images the ERF is averaged over.
+std::string rf_growth_csv(std::span<const RfCurves> models, int images);
 
 // An ERF (analysis/receptive_field.h Erf) as a map panel: the mean |dy/dx| map, the unit's TRF box clipped to the
 // image (none when the TRF is global), the unit's centre, and with `rings` circles of radius r90 and r50.
@@ -34,9 +38,11 @@ struct ErfRow {
   bool untrained = false;  // the same architecture with random weights: "ViT, untrained"
   std::vector<const Erf*> erfs;
   std::vector<bool> global;  // per layer: the TRF covers the whole image (then no box)
+  std::vector<std::string> layers = {};  // the analysis layers' names, for the ticks (words.h)
 };
-// Rows of models, columns of depth (1 = nearest the input): each ERF map coloured sqrt(value / the map's largest),
-// with its TRF box and centre; `images`: the test images the maps are averaged over.
+// Rows of models, columns of depth (words.h shared_layer_axis: every row's block 1 in one column): each ERF map
+// coloured sqrt(value / the map's largest), with its TRF box and centre; `images`: the test images the maps are
+// averaged over.
 Figure erf_grid_figure(std::span<const ErfRow> rows, int images, Language L);
 
 // The Receptive field view's map: one unit's ERF at `layer` (0-based) of `checkpoint`, over `image` (the input as
@@ -46,7 +52,7 @@ struct ErfMap {
   const Erf* erf = nullptr;
   bool global_trf = false;
   std::string checkpoint;
-  int layer = 0;
+  std::string layer;  // the layer's tick (words.h layer_ticks): "emb", "3"
   std::vector<double> image;
   int images = 1;
   double opacity = 0.75;

@@ -278,6 +278,25 @@ std::string number(double v, int decimals) {
   return buf;
 }
 
+// A colour bar's five ticks, bottom to top: lo + (hi - lo) k / 4 shown as share(value), with the fewest decimals
+// (at most max_decimals) that show every tick exactly: "0, 25, ..., 100" rather than "0.0, ..., 100.0".
+template <class Share>
+std::vector<std::string> bar_ticks(double lo, double hi, int max_decimals, Share share) {
+  std::vector<double> v;
+  for (int k = 0; k <= 4; ++k) v.push_back(share(lo + (hi - lo) * k / 4.0));
+  auto exact = [&v](int d) {
+    return std::all_of(v.begin(), v.end(), [d](double x) {
+      const double scaled = x * std::pow(10.0, d);
+      return std::fabs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, std::fabs(scaled));
+    });
+  };
+  int decimals = 0;
+  while (decimals < max_decimals && !exact(decimals)) ++decimals;
+  std::vector<std::string> out;
+  for (double x : v) out.push_back(number(x, decimals));
+  return out;
+}
+
 // A round step (1, 2 or 5 times a power of ten) near span / 5, and the decimals that show it.
 double nice_step(double span, int* decimals) {
   const double raw = span > 0 ? span / 5.0 : 1.0;
@@ -373,9 +392,9 @@ struct Cells {
 };
 // The axis names and the row / column names around a plot [left, right) x [top, bottom): row i's name centred on
 // [top + i * step, + size), column j's below [left + j * step, + size) (wrapped to that width), the x label below
-// the column names, the y label turned along the left.
+// the column names, the y label turned along the left of row names `names_w` px wide.
 void draw_axes_names(const Writer& w, const Figure& f, const Sizes& s, double left, double right, double top,
-                     double bottom, Cells rows, Cells cols) {
+                     double bottom, Cells rows, Cells cols, double names_w) {
   const double tick_h = w.face.line_height(s.tick), label_h = w.face.line_height(s.label);
   for (size_t i = 0; i < f.y_ticks.size(); ++i)
     w.text(f.y_ticks[i], s.tick, left - 14 * s.u, top + i * rows.step + (rows.size - tick_h) / 2, kInk, Align::Right);
@@ -386,43 +405,49 @@ void draw_axes_names(const Writer& w, const Figure& f, const Sizes& s, double le
   }
   const double names_h = column_names_height(w.face, f, s, cols.size);
   w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + names_h + 14 * s.u, kInk, Align::Center);
-  w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
+  w.vertical(f.y_label, s.label, left - 14 * s.u - names_w - 16 * s.u - label_h / 2, (top + bottom) / 2, kInk);
 }
 
 // The plot's height for a layout; `draw` false only measures. Returns the y below everything drawn.
 double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
   const Heatmap& hm = *f.heatmap;
   const Typeface& face = w.face;
-  const int bar_decimals = hm.decimals >= 0 ? hm.decimals : 2;
-  ColourBar bar{hm.value_label, {}};
-  for (int k = 0; k <= 4; ++k) bar.ticks.push_back(number(hm.vmin + (hm.vmax - hm.vmin) * k / 4.0, bar_decimals));
+  const ColourBar bar{hm.value_label,
+                      bar_ticks(hm.vmin, hm.vmax, hm.decimals >= 0 ? hm.decimals : 2, [](double v) { return v; })};
   const double label_h = face.line_height(s.label);
   const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
   const double right_reserved = colour_bar_width(face, s, bar) + s.pad;
   const double cell_w = (w.canvas.width() - left - right_reserved) / std::max(hm.cols, 1);
-  // Square cells up to 64 px high, and at least tall enough for the y label along the rows.
+  // Rows at least tall enough for the y label along them; square cells up to 64 px high, or rows of stretched cells
+  // 40 px high.
+  const double label_row = (face.width(f.y_label, s.label) + 24 * s.u) / std::max(hm.rows, 1);
   const double cell_h =
-      std::min(cell_w, std::max(64 * s.u, (face.width(f.y_label, s.label) + 24 * s.u) / std::max(hm.rows, 1)));
+      hm.row_lengths.empty() ? std::min(cell_w, std::max(64 * s.u, label_row)) : std::max(40 * s.u, label_row);
   const double bottom = top + cell_h * hm.rows;
   const double below = bottom + 10 * s.u + column_names_height(face, f, s, cell_w) + 14 * s.u + label_h;
   if (!draw) return below;
   auto shade = [&hm](double v) {
     return static_cast<float>(hm.vmax > hm.vmin ? (v - hm.vmin) / (hm.vmax - hm.vmin) : 0.0);
   };
-  paint_cells(w.canvas, left, top, cell_w * hm.cols, cell_h * hm.rows, hm.rows, hm.cols, 1.0, 1.0f,
-              [&](int i, int j) { return colormap(shade(hm.values[static_cast<size_t>(i) * hm.cols + j])); });
-  for (int i = 0; i < hm.rows; ++i)
-    for (int j = 0; j < hm.cols; ++j) {
-      const double v = hm.values[static_cast<size_t>(i) * hm.cols + j];
-      const float t = shade(v);
-      const double x0 = left + j * cell_w, y0 = top + i * cell_h;
-      const double px = std::min(22 * s.u, cell_h * 0.42);
-      if (hm.decimals >= 0 && face.width(number(v, hm.decimals), px) < cell_w - 4)
-        w.text(number(v, hm.decimals), px, x0 + cell_w / 2, y0 + (cell_h - face.line_height(px)) / 2,
-               t > 0.55f ? kInk : kWhite, Align::Center);
+  size_t first = 0;  // row i's first value
+  for (int i = 0; i < hm.rows; ++i) {
+    const int n = hm.row_lengths.empty() ? hm.cols : hm.row_lengths[i];
+    const double w_i = cell_w * hm.cols / n, y0 = top + i * cell_h;
+    // Cells narrower than 6 px touch, so that a row of many stays a band.
+    paint_cells(w.canvas, left, y0, cell_w * hm.cols, cell_h, 1, n, w_i > 6 * s.u ? 1.0 : 0.0, 1.0f,
+                [&](int, int j) { return colormap(shade(hm.values[first + j])); });
+    const double px = std::min(22 * s.u, cell_h * 0.42);
+    for (int j = 0; j < n && hm.decimals >= 0; ++j) {
+      const double v = hm.values[first + j];
+      if (face.width(number(v, hm.decimals), px) < w_i - 4)
+        w.text(number(v, hm.decimals), px, left + (j + 0.5) * w_i, y0 + (cell_h - face.line_height(px)) / 2,
+               shade(v) > 0.55f ? kInk : kWhite, Align::Center);
     }
+    first += n;
+  }
   const double plot_right = left + cell_w * hm.cols;
-  draw_axes_names(w, f, s, left, plot_right, top, bottom, {cell_h, cell_h}, {cell_w, cell_w});
+  draw_axes_names(w, f, s, left, plot_right, top, bottom, {cell_h, cell_h}, {cell_w, cell_w},
+                  widest(face, f.y_ticks, s.tick));
   draw_colour_bar(w, s, bar, plot_right, top, bottom);
   return below;
 }
@@ -430,21 +455,19 @@ double draw_heatmap(const Writer& w, const Figure& f, const Sizes& s, double top
 // The colour bar of a map grid: the weights' range when shared, else shares of each map's largest value (for
 // OwnMaxSqrt the share at each tick, the colour being its square root).
 ColourBar map_colour_bar(const MapGrid& g) {
-  ColourBar bar{g.value_label, {}};
-  const int decimals = g.vmax > 0 ? std::max(2, 1 - static_cast<int>(std::floor(std::log10(g.vmax)))) : 2;
-  for (int k = 0; k <= 4; ++k) {
-    const double t = k / 4.0;
-    bar.ticks.push_back(g.scale == MapScale::Shared       ? number(g.vmax * t, decimals)
-                        : g.scale == MapScale::OwnMaxSqrt ? number(t * t, 2)
-                                                          : number(t, 2));
-  }
-  return bar;
+  if (g.scale != MapScale::Shared)
+    return {g.value_label, bar_ticks(0.0, 1.0, 2, [sqrt = g.scale == MapScale::OwnMaxSqrt](double t) {
+              return sqrt ? t * t : t;
+            })};
+  const double span = std::max(std::fabs(g.vmin), std::fabs(g.vmax));
+  const int decimals = span > 0 ? std::max(2, 1 - static_cast<int>(std::floor(std::log10(span)))) : 2;
+  return {g.value_label, bar_ticks(g.vmin, g.vmax, decimals, [](double v) { return v; })};
 }
 
 // A value's place on the colormap under the grid's scale; `peak`: its map's largest value.
 float map_shade(const MapGrid& g, double v, double peak) {
-  const double top = g.scale == MapScale::Shared ? g.vmax : peak;
-  const double share = top > 0 ? std::clamp(v / top, 0.0, 1.0) : 0.0;
+  const double lo = g.scale == MapScale::Shared ? g.vmin : 0.0, top = g.scale == MapScale::Shared ? g.vmax : peak;
+  const double share = top > lo ? std::clamp((v - lo) / (top - lo), 0.0, 1.0) : 0.0;
   return static_cast<float>(g.scale == MapScale::OwnMaxSqrt ? std::sqrt(share) : share);
 }
 
@@ -486,15 +509,47 @@ void draw_panel(const Writer& w, const MapGrid& g, const Panel& p, const Sizes& 
   }
 }
 
-// A grid of map panels with row and column names and the colour bar; `draw` false only measures.
+// A single map's cell numbers from 1 (index, name): 1 and every step-th cell, the step (1, 2, 5, 10, 20, ...) the
+// smallest that keeps the names `cell` px apart from overlapping (a multiple too near 1 left out).
+std::vector<std::pair<int, std::string>> cell_numbers(const Typeface& face, const Sizes& s, int n, double cell) {
+  const double room = face.width(std::to_string(n), s.tick) + 10 * s.u;
+  int step = 1;
+  for (int p = 1; step * cell < room; p *= 10)
+    for (int m : {1, 2, 5})
+      if (step * cell < room) step = m * p;
+  std::vector<std::pair<int, std::string>> out;
+  for (int i = 1; i <= n; ++i)
+    if (i == 1 || (i % step == 0 && (i - 1) * cell >= room)) out.emplace_back(i, std::to_string(i));
+  return out;
+}
+
+// A single map's cell numbers with short ticks along the bottom and left edges of the panel at (x0, y0), `side` px.
+void draw_cell_numbers(const Writer& w, const Sizes& s, const std::vector<std::pair<int, std::string>>& numbers,
+                       int n, double x0, double y0, double side) {
+  const double cell = side / n, tick_h = w.face.line_height(s.tick);
+  for (const auto& [i, name] : numbers) {
+    const double at = (i - 0.5) * cell;
+    w.canvas.line(x0 + at, y0 + side, x0 + at, y0 + side + 6 * s.u, 2 * s.u, kInk);
+    w.text(name, s.tick, x0 + at, y0 + side + 10 * s.u, kInk, Align::Center);
+    w.canvas.line(x0 - 6 * s.u, y0 + at, x0, y0 + at, 2 * s.u, kInk);
+    w.text(name, s.tick, x0 - 14 * s.u, y0 + at - tick_h / 2, kInk, Align::Right);
+  }
+}
+
+// A grid of map panels with row and column names and the colour bar, or a single map with its cells numbered,
+// centred in the width; `draw` false only measures.
 double draw_maps(const Writer& w, const Figure& f, const Sizes& s, double top, bool draw) {
   const MapGrid& g = *f.maps;
   const Typeface& face = w.face;
   const ColourBar bar = map_colour_bar(g);
+  const bool single = g.rows == 1 && g.cols == 1;
   const double label_h = face.line_height(s.label), gap = 12 * s.u;
-  const double left = s.pad + label_h + 16 * s.u + widest(face, f.y_ticks, s.tick) + 14 * s.u;
-  const double room = w.canvas.width() - left - colour_bar_width(face, s, bar) - s.pad;
+  // A single map's row names are its cell numbers, at most as wide as the largest.
+  const double names_w = single ? face.width(std::to_string(g.map_side), s.tick) : widest(face, f.y_ticks, s.tick);
+  const double margin = s.pad + label_h + 16 * s.u + names_w + 14 * s.u;
+  const double room = w.canvas.width() - margin - colour_bar_width(face, s, bar) - s.pad;
   const double side = std::min((room - gap * (g.cols - 1)) / g.cols, 760 * s.u);
+  const double left = margin + std::max(0.0, room - g.cols * side - (g.cols - 1) * gap) / 2;
   const double bottom = top + g.rows * side + (g.rows - 1) * gap;
   const double below = bottom + 10 * s.u + column_names_height(face, f, s, side) + 14 * s.u + label_h;
   if (!draw) return below;
@@ -502,8 +557,10 @@ double draw_maps(const Writer& w, const Figure& f, const Sizes& s, double top, b
     for (int j = 0; j < g.cols; ++j)
       draw_panel(w, g, g.panels[static_cast<size_t>(i) * g.cols + j], s, left + j * (side + gap),
                  top + i * (side + gap), side);
+  if (single)
+    draw_cell_numbers(w, s, cell_numbers(face, s, g.map_side, side / g.map_side), g.map_side, left, top, side);
   const double plot_right = left + g.cols * side + (g.cols - 1) * gap;
-  draw_axes_names(w, f, s, left, plot_right, top, bottom, {side + gap, side}, {side + gap, side});
+  draw_axes_names(w, f, s, left, plot_right, top, bottom, {side + gap, side}, {side + gap, side}, names_w);
   draw_colour_bar(w, s, bar, plot_right, top, bottom);
   return below;
 }
@@ -537,10 +594,22 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
   const double right = w.canvas.width() - s.pad - legend_w - 40 * s.u;
   const double height = 0.42 * w.canvas.width();
   const double bottom = top + height;
-  const double legend_bottom = top + names.size() * 40 * s.u;
-  const double below = std::max(bottom + 10 * s.u + tick_h + 14 * s.u + label_h, legend_bottom);
-  if (!draw) return below;
   const double slot = (right - left) / std::max<size_t>(count, 1);
+  // The categories' names wrapped to their slot ("emb / stem" on two lines), every k-th named, k chosen so that the
+  // names do not overlap.
+  std::vector<std::vector<std::string>> x_names;
+  double names_w = 0.0;
+  size_t names_lines = 1;
+  for (const std::string& t : f.x_ticks) {
+    x_names.push_back(wrap(face, t, s.tick, slot - 12 * s.u));
+    names_w = std::max(names_w, widest(face, x_names.back(), s.tick));
+    names_lines = std::max(names_lines, x_names.back().size());
+  }
+  const int every = std::max(1, static_cast<int>(std::ceil((names_w + 12 * s.u) / slot)));
+  const double names_h = names_lines * tick_h;
+  const double legend_bottom = top + names.size() * 40 * s.u;
+  const double below = std::max(bottom + 10 * s.u + names_h + 14 * s.u + label_h, legend_bottom);
+  if (!draw) return below;
   auto xpos = [&](double i) { return left + (i + 0.5) * slot; };
   auto ypos = [&](double v) { return bottom - (v - f.y_min) / (ymax - f.y_min) * height; };
   for (size_t k = 0; k < y_labels.size(); ++k) {
@@ -550,13 +619,12 @@ double draw_lines(const Writer& w, const Figure& f, const Sizes& s, double top, 
   }
   w.canvas.line(left, top, left, bottom, 2 * s.u, kInk);
   w.canvas.line(left, bottom, right, bottom, 2 * s.u, kInk);
-  // Every k-th category named, k chosen so that the names do not overlap.
-  const int every = std::max(1, static_cast<int>(std::ceil((widest(face, f.x_ticks, s.tick) + 12 * s.u) / slot)));
-  for (size_t i = 0; i < f.x_ticks.size(); ++i) {
+  for (size_t i = 0; i < x_names.size(); ++i) {
     w.canvas.line(xpos(i), bottom, xpos(i), bottom + 6 * s.u, 2 * s.u, kInk);
-    if (i % every == 0) w.text(f.x_ticks[i], s.tick, xpos(i), bottom + 10 * s.u, kInk, Align::Center);
+    for (size_t k = 0; k < x_names[i].size() && i % every == 0; ++k)
+      w.text(x_names[i][k], s.tick, xpos(i), bottom + 10 * s.u + k * tick_h, kInk, Align::Center);
   }
-  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + tick_h + 14 * s.u, kInk, Align::Center);
+  w.text(f.x_label, s.label, (left + right) / 2, bottom + 10 * s.u + names_h + 14 * s.u, kInk, Align::Center);
   w.vertical(f.y_label, s.label, s.pad + label_h / 2, (top + bottom) / 2, kInk);
   const double lx = right + 40 * s.u;
   auto legend_y = [&](size_t k) { return top + k * 40 * s.u + tick_h / 2; };
@@ -614,10 +682,20 @@ Status check_width(int width) {
 
 Result<FigureImage> render_figure(const Figure& figure, const FigureFonts& fonts, int width) {
   if (Status st = check_width(width); !st) return st.error();
-  if (figure.heatmap && (figure.heatmap->rows < 1 || figure.heatmap->cols < 1 ||
-                         figure.heatmap->values.size() !=
-                             static_cast<size_t>(figure.heatmap->rows) * figure.heatmap->cols))
-    return Error{"heatmap values do not match its rows x cols"};
+  if (figure.heatmap) {
+    const Heatmap& hm = *figure.heatmap;
+    size_t cells = static_cast<size_t>(hm.rows) * hm.cols;
+    bool ok = hm.rows >= 1 && hm.cols >= 1;
+    if (!hm.row_lengths.empty()) {
+      ok = ok && hm.row_lengths.size() == static_cast<size_t>(hm.rows);
+      cells = 0;
+      for (int n : hm.row_lengths) {
+        ok = ok && n >= 1 && n <= hm.cols;
+        cells += static_cast<size_t>(std::max(n, 0));
+      }
+    }
+    if (!ok || hm.values.size() != cells) return Error{"heatmap values do not match its rows x cols"};
+  }
   if (figure.maps) {
     const MapGrid& g = *figure.maps;
     bool ok = g.rows >= 1 && g.cols >= 1 && g.image_side >= 1 && g.map_side >= 1 &&

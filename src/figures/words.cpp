@@ -1,5 +1,6 @@
 #include "figures/words.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <string>
@@ -72,6 +73,67 @@ Figure labelled_figure(Language L, Words title, Words how_to_read, Words x_label
   f.x_label = pick(L, x_label.en, x_label.ko);
   f.y_label = pick(L, y_label.en, y_label.ko);
   return f;
+}
+
+std::vector<std::string> layer_ticks(std::span<const std::string> names, Language L) {
+  const bool transformer = std::any_of(names.begin(), names.end(),
+                                       [](const std::string& n) { return n.rfind("blocks.", 0) == 0; });
+  std::vector<std::string> ticks;
+  int conv = 0;
+  for (const std::string& n : names) {
+    if (n == "embed")
+      ticks.emplace_back(pick(L, "emb", "임베딩"));
+    else if (n == "stem")
+      ticks.emplace_back(pick(L, "stem", "스템"));
+    else if (n.rfind("blocks.", 0) == 0)
+      ticks.push_back(std::to_string(std::stoi(n.substr(7)) + 1));
+    else if (n.rfind("stages.", 0) == 0)
+      ticks.push_back((transformer ? "c" : "") + std::to_string(++conv));
+    else
+      ticks.push_back(n);
+  }
+  return ticks;
+}
+
+LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, Language L) {
+  // Per model: its ticks and how many of them come before block 1 (the first tick that is a plain number).
+  std::vector<std::vector<std::string>> each;
+  std::vector<int> before;
+  for (const std::vector<std::string>& names : models) {
+    each.push_back(layer_ticks(names, L));
+    const auto first = std::find_if(each.back().begin(), each.back().end(), [](const std::string& t) {
+      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    });
+    before.push_back(static_cast<int>(first - each.back().begin()));
+  }
+  const int most = before.empty() ? 0 : *std::max_element(before.begin(), before.end());
+  LayerAxis axis;
+  std::vector<std::vector<std::string>> names;  // per column: the distinct ticks there
+  for (size_t m = 0; m < each.size(); ++m) {
+    axis.offsets.push_back(most - before[m]);
+    for (size_t i = 0; i < each[m].size(); ++i) {
+      const size_t column = axis.offsets.back() + i;
+      if (names.size() <= column) names.resize(column + 1);
+      if (std::find(names[column].begin(), names[column].end(), each[m][i]) == names[column].end())
+        names[column].push_back(each[m][i]);
+    }
+  }
+  for (const std::vector<std::string>& column : names) {
+    std::string tick;
+    for (const std::string& t : column) tick += (tick.empty() ? "" : " / ") + t;
+    axis.ticks.push_back(tick);
+  }
+  return axis;
+}
+
+std::string layer_axis_label(std::span<const std::string> ticks, Language L) {
+  const bool conv = std::any_of(ticks.begin(), ticks.end(), [](const std::string& t) {
+    return t.find("c1") != std::string::npos;
+  });
+  return conv ? pick(L, "layer: block from 1 (emb, stem: before the first block; c1, c2: a hybrid's conv blocks)",
+                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전, c1, c2: 하이브리드의 합성곱 블록)")
+              : pick(L, "layer: block from 1 (emb, stem: before the first block)",
+                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
 }
 
 Rgb checkpoint_color(const std::string& checkpoint) {

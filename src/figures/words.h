@@ -1,6 +1,8 @@
 // Names a person reads on a figure: a checkpoint in words, in the lab's language, and its colour.
 #pragma once
+#include <span>
 #include <string>
+#include <vector>
 
 #include "figures/figure.h"
 
@@ -22,6 +24,24 @@ const char* class_words(int label, Language L);
 // any other name), lighter for less data (p100 the family's colour, p001 half way to white); the same on every
 // figure.
 Rgb checkpoint_color(const std::string& checkpoint);
+// The layers' tick labels, one rule for every figure and view: a number counts the model's blocks from 1 in forward
+// order ("blocks.i" -> i + 1: the transformer blocks; "stages.s.b": the residual conv blocks, in order), so layer 1
+// of the attention maps is layer 1 of the CKA; a layer before any block is named in words: the ViT's embedding
+// "embed" -> "emb" ("임베딩"), the CNN's "stem" -> "stem" ("스템"). In a hybrid, which has both kinds, the conv
+// blocks are "c1", "c2", ... so that its transformer blocks keep their numbers. Any other name is kept as it is.
+std::vector<std::string> layer_ticks(std::span<const std::string> names, Language L);
+// Models of different layer lists on one layer axis (an equivariance or receptive-field plot, the ERF grid), lined
+// up at block 1 so that a column is one block number for every model; the layers before it fill the columns to its
+// left, nearest first (a ViT's "emb" and a CNN's "stem" share the column left of 1, a hybrid's "c1", "c2" and "stem"
+// go further left).
+struct LayerAxis {
+  std::vector<std::string> ticks;  // per column: the models' layer_ticks there, the distinct ones joined by " / "
+  std::vector<int> offsets;        // per model: the column of its first layer
+};
+LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, Language L);
+// The axis label that goes with `ticks` (layer_ticks, or a LayerAxis's): "layer: block from 1 (emb, stem: before
+// the first block)", and when a hybrid's conv blocks are among them "; c1, c2: a hybrid's conv blocks".
+std::string layer_axis_label(std::span<const std::string> ticks, Language L);
 // English or Korean.
 inline const char* pick(Language L, const char* en, const char* ko) { return L == Language::Ko ? ko : en; }
 // A text in both languages.

@@ -285,17 +285,6 @@ void add_distance_series(std::vector<PlotSeries>& out, const AppState& app, cons
   out.push_back(std::move(heads));
 }
 
-// The plotted distances as CSV: one row per checkpoint, layer and head (numbered from 1).
-std::string distance_csv(const std::vector<std::pair<std::string, AttentionDistance>>& plotted) {
-  std::string out = "model,layer,head,distance_px\n";
-  for (const auto& [checkpoint, d] : plotted)
-    for (int l = 0; l < d.layers; ++l)
-      for (int h = 0; h < d.heads; ++h)
-        out += checkpoint + "," + std::to_string(l + 1) + "," + std::to_string(h + 1) + "," +
-               csv_number(d.px[static_cast<size_t>(l) * d.heads + h]) + "\n";
-  return out;
-}
-
 // The distances of one checkpoint for the plot's source (this image, or the running test-set mean); nullopt
 // while they are not available, with a status line or progress bar drawn instead.
 std::optional<AttentionDistance> distances_for(AppState& app, const std::string& role, const std::string& name) {
@@ -401,12 +390,12 @@ void distance_plot(AppState& app, const AttentionDistance& shown, float width) {
   plot_series("##distance", ImVec2(std::min(width, ImGui::GetFontSize() * 46.0f), ImGui::GetFontSize() * 17.0f), axes,
               series);
   record_rect(app, "attention.distance_plot");
+  std::vector<Measured<AttentionDistance>> models;
+  for (const auto& [checkpoint, d] : plotted) models.push_back({checkpoint, &d});
   if (!plotted.empty())
     export_buttons(
-        app, "attention_distance", [plotted] { return distance_csv(plotted); },
-        [plotted, uniform_px, images = v.average ? v.average_images : 0, L] {
-          std::vector<Measured<AttentionDistance>> models;
-          for (const auto& [checkpoint, d] : plotted) models.push_back({checkpoint, &d});
+        app, "attention_distance", [&models] { return distance_csv(models); },
+        [&models, uniform_px, images = v.average ? v.average_images : 0, L] {
           return distance_figure(models, uniform_px, images, L);
         });
   if (!local_counts.empty())
@@ -459,10 +448,14 @@ void locality_section(AppState& app, const Model& model, int* hover) {
   ImGui::InvisibleButton("##position_similarity", ImVec2(side, side));
   record_rect(app, "attention.position_similarity");
   if (const int p = hovered_patch(at, *grid); p >= 0) *hover = p;
+  const auto figure = [&, cosine = *similarity] {
+    return position_similarity_figure(cosine, *grid, patch, attention_checkpoint(app), L);
+  };
   for (float& s : similarity->data) s = 0.5f * (s + 1.0f);  // cosine [-1, 1] onto the colormap's [0, 1]
   // The patch's similarity with itself is 1, the range's top.
   draw_map_over_input(ImGui::GetWindowDrawList(), at, app, model.input_spec(), *similarity, 1.0f, *grid, patch);
   colormap_legend("##position_legend", -1.0f, 1.0f, "%.0f", side);
+  export_buttons(app, "position_similarity", [&] { return maps_csv(figure()); }, figure);
   notice_caption(app, tr(L, AttentionText::PosSimNotice));
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();

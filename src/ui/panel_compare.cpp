@@ -298,24 +298,6 @@ void cited(AppState& app, float width) {
   ImGui::EndGroup();
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
-// The plot's points as CSV: recorded and (when asked) re-measured.
-std::string data_scale_csv(std::span<const DataScaleCurve> recorded, std::span<const DataScaleCurve> here) {
-  std::string out = "family,share_percent,source,accuracy,standard_error,images\n";
-  for (const auto& [curves, source] : {std::pair{recorded, "recorded"}, std::pair{here, "here"}})
-    for (const DataScaleCurve& c : curves)
-      for (int s = 0; s < kDataScaleCount; ++s)
-        if (const std::optional<MeasuredAccuracy>& p = c.points[s])
-          out += std::string(kFamilies[c.family]) + "," + std::to_string(data_scale_percent(s)) + "," + source + "," +
-                 number(p->accuracy) + "," + number(p->standard_error) + "," + std::to_string(p->samples) + "\n";
-  return out;
-}
-
 // The re-measure button, or its progress and a stop button.
 void remeasure_row(AppState& app, std::span<const DataScaleCurve> here) {
   const Language L = app.ui.language;

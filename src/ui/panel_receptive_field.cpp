@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "figures/receptive_field_figures.h"
+#include "figures/words.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
 #include "ui/receptive_field_view.h"
@@ -179,12 +180,20 @@ std::string map_csv(const Erf& e) {
   return out;
 }
 
+// The selected layer's tick (figures/words.h layer_ticks): "emb", "3".
+std::string layer_tick(const RfSelection& sel, Language L) {
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
+  return layer_ticks(names, L)[sel.layer];
+}
+
 // The numbers under the map and the seed's claim with the measured answer, all from `erf`.
 void map_lesson(AppState& app, const Model& model, const RfSelection& sel, const Erf& erf, const std::string& name) {
   const Language L = app.ui.language;
   const TheoreticalRf& rf = sel.layers[sel.layer];
   const ErfSummary& s = erf.summary;
-  const int layer = sel.layer + 1, side = model.image_size();
+  const std::string layer = layer_tick(sel, L);
+  const int side = model.image_size();
   if (!erf.field.sees_input)
     ImGui::TextWrapped("%s", tr(L, RfText::SummaryBlind));
   else if (rf.global)
@@ -199,10 +208,10 @@ void map_lesson(AppState& app, const Model& model, const RfSelection& sel, const
     ImGui::TextWrapped("%s", tr(L, RfText::ClaimGlobalQuestion));
     ImGui::TextWrapped(
         "%s",
-        format_text(tr(L, RfText::ClaimGlobalAnswer), name.c_str(), layer, side, side, s.r90_px, s.r50_px).c_str());
+        format_text(tr(L, RfText::ClaimGlobalAnswer), name.c_str(), layer.c_str(), side, side, s.r90_px, s.r50_px).c_str());
   } else {
     ImGui::TextWrapped("%s", tr(L, RfText::ClaimConvQuestion));
-    ImGui::TextWrapped("%s", format_text(tr(L, RfText::ClaimConvAnswer), name.c_str(), layer, s.r90_px, rf.size_px,
+    ImGui::TextWrapped("%s", format_text(tr(L, RfText::ClaimConvAnswer), name.c_str(), layer.c_str(), s.r90_px, rf.size_px,
                                          100.0 * s.share90_trf)
                                  .c_str());
   }
@@ -280,9 +289,10 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::BeginGroup();
-  const int layer = sel.layer + 1;
-  const std::string title = sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer)
-                                          : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer);
+  const std::string layer = layer_tick(sel, L);
+  const std::string title =
+      sel.shown.cls ? format_text(tr(L, RfText::MapTitleCls), layer.c_str())
+                    : format_text(tr(L, RfText::MapTitle), sel.shown.row + 1, sel.shown.col + 1, layer.c_str());
   help_marker(tr(L, RfText::MapHelp));
   ImGui::SameLine();
   ImGui::TextWrapped("%s", title.c_str());
@@ -300,7 +310,7 @@ void map_column(AppState& app, const Model& model, const std::string& name, cons
       const ErfMap m{erf,
                      sel.layers[sel.layer].global,
                      name,
-                     sel.layer,
+                     layer,
                      v.average ? std::vector<double>() : model_view(app.input.image, kInputSide, model.input_spec()),
                      static_cast<int>(erf->images),
                      v.opacity};
@@ -351,39 +361,27 @@ const RfGrowth* growth_for(AppState& app, int family, bool main, bool wait) {
   return job.value;
 }
 
-std::string growth_csv(const AppState& app, const std::vector<FamilyGrowth>& families) {
-  std::string out = "model,layer,name,trf_side_px,trf_global,erf_images,erf_r50_px,erf_r90_px\n";
-  for (const FamilyGrowth& g : families)
-    for (size_t l = 0; l < g.trf.size(); ++l) {
-      out += rf_family_checkpoint(app, g.family) + "," + std::to_string(l + 1) + "," + g.trf[l].name + "," +
-             csv_number(g.trf[l].size_px) + "," + (g.trf[l].global ? "1" : "0") + ",";
-      if (g.erf && l < g.erf->layers.size())
-        out += std::to_string(g.erf->images) + "," + csv_number(g.erf->layers[l].r50_px) + "," +
-               csv_number(g.erf->layers[l].r90_px);
-      else
-        out += ",,";
-      out += "\n";
-    }
-  return out;
-}
-
-// The growth plot's slide figure (figures/receptive_field_figures.h): every family's box side, its 2 r90 when
-// computed, and 2 r50 for the shown family, as drawn here.
-Figure growth_figure(const AppState& app, const std::vector<FamilyGrowth>& families, int image_px) {
+// The growth plot's curves for its slide figure and CSV (figures/receptive_field_figures.h): every family's box side,
+// its 2 r90 when computed, and 2 r50 for the shown family, as drawn here; *images: the test images of the shown
+// family's ERFs.
+std::vector<RfCurves> growth_curves(const AppState& app, const std::vector<FamilyGrowth>& families, int* images) {
   std::vector<RfCurves> curves;
-  int images = 1;
+  *images = 1;
   for (const FamilyGrowth& g : families) {
     RfCurves c{rf_family_checkpoint(app, g.family), false, {}, {}, {}};
-    for (const TheoreticalRf& rf : g.trf) c.trf_px.push_back(rf.size_px);
+    for (const TheoreticalRf& rf : g.trf) {
+      c.trf_px.push_back(rf.size_px);
+      c.layers.push_back(rf.name);
+    }
     if (g.erf)
       for (const ErfSummary& e : g.erf->layers) {
         c.r90_px.push_back(e.r90_px);
         if (g.family == app.receptive_field.family) c.r50_px.push_back(e.r50_px);
       }
-    if (g.erf && g.family == app.receptive_field.family) images = g.erf->images;
+    if (g.erf && g.family == app.receptive_field.family) *images = g.erf->images;
     curves.push_back(std::move(c));
   }
-  return rf_growth_figure(curves, image_px, images, app.ui.language);
+  return curves;
 }
 
 // The growth section: TRF side of every family, 2 r50 / 2 r90 of the shown family's (and, with `others`, the other
@@ -419,28 +417,37 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   }
 
   const int image_px = model.image_size();
+  // The layers on the exported figure's axis (figures/words.h shared_layer_axis): every family's block 1 in one column.
+  std::vector<std::vector<std::string>> names;
+  for (const FamilyGrowth& g : families) {
+    names.emplace_back();
+    for (const TheoreticalRf& rf : g.trf) names.back().push_back(rf.name);
+  }
+  const LayerAxis layer_axis = shared_layer_axis(names, L);
   std::vector<PlotSeries> series;
   double y_max = image_px;
-  size_t depth = 0;
-  for (const FamilyGrowth& g : families) {
+  double shown_x = sel.layer + 1.0;  // the shown layer's x on the shown family's line
+  for (size_t i = 0; i < families.size(); ++i) {
+    const FamilyGrowth& g = families[i];
     const std::string fam = family_label(L, g.family);
     const ImU32 color = family_color(g.family);
+    const std::vector<std::string> ticks = layer_ticks(names[i], L);
+    auto x_of = [&](size_t l) { return static_cast<double>(layer_axis.offsets[i] + l + 1); };
+    if (g.family == v.family) shown_x = x_of(sel.layer);
     PlotSeries trf{format_text(tr(L, RfText::SeriesTrf), fam.c_str()), color, PlotSeries::Style::Line, {}, {}, {}};
     for (size_t l = 0; l < g.trf.size(); ++l) {
-      trf.x.push_back(static_cast<double>(l + 1));
+      trf.x.push_back(x_of(l));
       trf.y.push_back(g.trf[l].size_px);
-      trf.point_labels.push_back(
-          format_text(tr(L, RfText::PointLayer), static_cast<int>(l + 1), g.trf[l].name.c_str()));
+      trf.point_labels.push_back(format_text(tr(L, RfText::PointLayer), ticks[l].c_str(), g.trf[l].name.c_str()));
     }
-    depth = std::max(depth, g.trf.size());
     series.push_back(trf);
     if (g.erf && !g.erf->layers.empty()) {
       PlotSeries r90{format_text(tr(L, RfText::SeriesR90), fam.c_str()), color, PlotSeries::Style::Dashed, {}, {}, {}};
       PlotSeries r50{format_text(tr(L, RfText::SeriesR50), fam.c_str()), color, PlotSeries::Style::Dotted, {}, {}, {}};
       for (size_t l = 0; l < g.erf->layers.size(); ++l) {
-        r90.x.push_back(static_cast<double>(l + 1));
+        r90.x.push_back(x_of(l));
         r90.y.push_back(2.0 * g.erf->layers[l].r90_px);
-        r50.x.push_back(static_cast<double>(l + 1));
+        r50.x.push_back(x_of(l));
         r50.y.push_back(2.0 * g.erf->layers[l].r50_px);
         r90.point_labels.push_back(trf.point_labels[l]);
         r50.point_labels.push_back(trf.point_labels[l]);
@@ -456,23 +463,26 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   series.push_back({"",
                     family_color(v.family),
                     PlotSeries::Style::Dots,
-                    {static_cast<double>(sel.layer + 1)},
+                    {shown_x},
                     {shown.size_px},
-                    {format_text(tr(L, RfText::PointLayer), sel.layer + 1, shown.name.c_str())}});
-  const double x_max = static_cast<double>(depth) + 0.5;
+                    {format_text(tr(L, RfText::PointLayer), layer_tick(sel, L).c_str(), shown.name.c_str())}});
+  const double x_max = static_cast<double>(layer_axis.ticks.size()) + 0.5;
   series.push_back({format_text(tr(L, RfText::SeriesImage), image_px),
                     ImGui::GetColorU32(ImGuiCol_TextDisabled),
                     PlotSeries::Style::Dashed,
                     {0.5, x_max},
                     {static_cast<double>(image_px), static_cast<double>(image_px)},
                     {}});
-  const PlotAxes axes{
+  PlotAxes axes{
       tr(L, RfText::AxisLayer), tr(L, RfText::AxisPx), 0.5, x_max, 0.0, std::ceil(y_max * 1.05 / 10.0) * 10.0, true};
+  axes.x_names = layer_axis.ticks;
   plot_series("##growth", ImVec2(width, ImGui::GetFontSize() * 19.0f), axes, series);
   record_rect(app, "rf.growth_plot");
+  int images = 1;
+  const std::vector<RfCurves> curves = growth_curves(app, families, &images);
   export_buttons(
-      app, "receptive_field_growth", [&] { return growth_csv(app, families); },
-      [&] { return growth_figure(app, families, image_px); });
+      app, "receptive_field_growth", [&] { return rf_growth_csv(curves, images); },
+      [&] { return rf_growth_figure(curves, image_px, images, L); });
 
   const FamilyGrowth* main = nullptr;
   for (const FamilyGrowth& g : families)

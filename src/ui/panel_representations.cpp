@@ -16,6 +16,7 @@
 
 #include "analysis/representation_summary.h"
 #include "figures/representation_figures.h"
+#include "figures/words.h"
 #include "ui/model_store.h"
 #include "ui/plot.h"
 #include "ui/representations_view.h"
@@ -95,20 +96,12 @@ void progress_line(AppState& app, const JobView<T>& job, int done, int total, co
 
 // ---- CKA ----
 
-std::string cka_csv(const CkaResult& r) {
-  std::string out = "a_layer,a_name,b_layer,b_name,cka,images\n";
-  for (size_t i = 0; i < r.rows.size(); ++i)
-    for (size_t j = 0; j < r.cols.size(); ++j)
-      out += std::to_string(i + 1) + "," + r.rows[i] + "," + std::to_string(j + 1) + "," + r.cols[j] + "," +
-             csv_number(r.matrix[i * r.cols.size() + j]) + "," + std::to_string(r.images) + "\n";
-  return out;
-}
-
 // The heatmap: row names on the left, column numbers under it and the column names below; hover shows the cell.
 void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const std::string& b, float width) {
   const Language L = app.ui.language;
   const float fs = ImGui::GetFontSize();
   const int rows = static_cast<int>(r.rows.size()), cols = static_cast<int>(r.cols.size());
+  const std::vector<std::string> row_ticks = layer_ticks(r.rows, L), col_ticks = layer_ticks(r.cols, L);
   float label_w = 0.0f;
   for (const std::string& n : r.rows) label_w = std::max(label_w, ImGui::CalcTextSize(n.c_str()).x);
   label_w += fs * 2.5f;
@@ -123,7 +116,7 @@ void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const 
     const float y = o.y + row_h * i;
     const std::span<const double> row(r.matrix.data() + static_cast<size_t>(i) * cols, static_cast<size_t>(cols));
     if (const int c = strip(dl, x0, y, grid_w, row_h, row, 0.0, 1.0); c >= 0 && ImGui::IsItemHovered()) hover = {{i, c}};
-    const std::string name = std::to_string(i + 1) + " " + r.rows[i];
+    const std::string name = row_ticks[i] + " " + r.rows[i];
     dl->AddText(ImVec2(o.x, y + (row_h - fs) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), name.c_str());
     if (cell >= fs * 2.2f)
       for (int c = 0; c < cols; ++c) {
@@ -136,7 +129,7 @@ void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const 
       }
   }
   for (int c = 0; c < cols; ++c) {
-    const std::string n = std::to_string(c + 1);
+    const std::string& n = col_ticks[c];
     const float tw = ImGui::CalcTextSize(n.c_str()).x;
     dl->AddText(ImVec2(x0 + cell * c + (cell - tw) * 0.5f, o.y + grid_h + fs * 0.2f),
                 ImGui::GetColorU32(ImGuiCol_Text), n.c_str());
@@ -145,13 +138,13 @@ void cka_heatmap(AppState& app, const CkaResult& r, const std::string& a, const 
     const auto [i, c] = *hover;
     dl->AddRect(ImVec2(x0 + cell * c, o.y + row_h * i), ImVec2(x0 + cell * (c + 1), o.y + row_h * (i + 1)),
                 IM_COL32(255, 255, 255, 255), 0.0f, 0, 2.0f);
-    ImGui::SetTooltip("%s", format_text(tr(L, ReprText::CkaHover), i + 1, r.rows[i].c_str(), c + 1, r.cols[c].c_str(),
+    ImGui::SetTooltip("%s", format_text(tr(L, ReprText::CkaHover), row_ticks[i].c_str(), r.rows[i].c_str(), col_ticks[c].c_str(), r.cols[c].c_str(),
                                         r.matrix[static_cast<size_t>(i) * cols + c])
                                 .c_str());
   }
   ImGui::TextDisabled("%s", format_text(tr(L, ReprText::CkaAxisA), a.c_str(), rows).c_str());
   std::string names;
-  for (int c = 0; c < cols; ++c) names += (c ? ", " : "") + std::to_string(c + 1) + " " + r.cols[c];
+  for (int c = 0; c < cols; ++c) names += (c ? ", " : "") + col_ticks[c] + " " + r.cols[c];
   ImGui::TextDisabled("%s", format_text(tr(L, ReprText::CkaAxisB), b.c_str(), cols).c_str());
   ImGui::TextWrapped("%s", names.c_str());
   colormap_legend("##cka_legend", 0.0f, 1.0f, "%.1f", std::min(width, fs * 20.0f));
@@ -282,37 +275,13 @@ void cka_section(AppState& app, float width) {
 
 // ---- Skip ratio ----
 
-std::string skip_csv(const SkipRatios& r) {
-  std::string out = "branch,name,token,row,col,ratio,images\n";
-  for (size_t i = 0; i < r.branches.size(); ++i) {
-    const SkipBranch& b = r.branches[i];
-    for (size_t t = 0; t < b.ratio.size(); ++t) {
-      const bool cls = b.has_cls && t == 0;
-      const int g = static_cast<int>(t) - (b.has_cls ? 1 : 0);
-      out += std::to_string(i + 1) + "," + b.name + "," + (cls ? "cls" : std::to_string(g)) + "," +
-             (cls ? "" : std::to_string(g / b.w)) + "," + (cls ? "" : std::to_string(g % b.w)) + "," +
-             csv_number(b.ratio[t]) + "," + std::to_string(r.images) + "\n";
-    }
-  }
-  return out;
-}
-
 // Rows = branches, each stretched to the full width; the CLS cell (if any) first.
 void skip_heatmap(AppState& app, const SkipRatios& r, float width) {
   const Language L = app.ui.language;
   const float fs = ImGui::GetFontSize();
-  // The colours span the ratios' range, to a tenth.
-  double lo = 1e30, hi = 0.0;
+  const auto [lo, hi] = skip_colour_range(r);
   float label_w = 0.0f;
-  for (const SkipBranch& b : r.branches) {
-    for (double x : b.ratio) {
-      lo = std::min(lo, x);
-      hi = std::max(hi, x);
-    }
-    label_w = std::max(label_w, ImGui::CalcTextSize(b.name.c_str()).x);
-  }
-  lo = std::floor(lo * 10.0) / 10.0;
-  hi = std::max(std::ceil(hi * 10.0) / 10.0, lo + 0.1);
+  for (const SkipBranch& b : r.branches) label_w = std::max(label_w, ImGui::CalcTextSize(b.name.c_str()).x);
   label_w += fs * 0.8f;
   const int rows = static_cast<int>(r.branches.size());
   const float row_h = std::clamp(fs * 16.0f / std::max(rows, 1), fs * 0.7f, fs * 1.4f);
@@ -386,6 +355,8 @@ void skip_section(AppState& app, float width) {
   ImGui::BeginGroup();
   if (shown) {
     skip_heatmap(app, *shown, width);
+    export_buttons(app, "skip_ratio_tokens_" + name, [shown] { return skip_tokens_csv(*shown); },
+                   [shown, name, L] { return skip_heatmap_figure(*shown, name, L); });
     ImGui::TextUnformatted(tr(L, ReprText::SkipCurves));
     skip_curves(app, *shown, width);
   } else {
@@ -394,7 +365,7 @@ void skip_section(AppState& app, float width) {
   ImGui::EndGroup();
   record_rect(app, "repr.skip");
   if (shown)
-    export_buttons(app, "skip_ratio_" + name, [shown] { return skip_csv(*shown); },
+    export_buttons(app, "skip_ratio_" + name, [shown, name] { return skip_csv(std::array{Measured<SkipRatios>{name, shown}}); },
                    [shown, name, L] { return skip_figure(std::array{Measured<SkipRatios>{name, shown}}, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::SkipHow));
   if (shown) {
@@ -423,21 +394,6 @@ void skip_section(AppState& app, float width) {
 }
 
 // ---- Equivariance ----
-
-std::string eq_csv(const std::vector<std::pair<int, const Equivariance*>>& shown) {
-  std::string out = "model,layer,name,grid,stride_px,k,defined,error,top1_changed,images\n";
-  for (const auto& [f, e] : shown)
-    for (size_t l = 0; l < e->layers.size(); ++l)
-      for (int k = 1; k <= kMaxShift; ++k) {
-        const EquivarianceLayer& layer = e->layers[l];
-        const bool defined = layer.defined[k - 1];
-        out += repr_eq_checkpoint(f) + "," + std::to_string(l + 1) + "," + layer.name + "," +
-               std::to_string(layer.grid) + "," + csv_number(layer.stride_px) + "," + std::to_string(k) + "," +
-               (defined ? "1," + csv_number(layer.error[k - 1]) : "0,") + "," + csv_number(e->top1_changed[k - 1]) + "," +
-               std::to_string(e->images) + "\n";
-      }
-  return out;
-}
 
 void eq_section(AppState& app, float width) {
   const Language L = app.ui.language;
@@ -473,31 +429,40 @@ void eq_section(AppState& app, float width) {
       if (job.ready()) shown.emplace_back(f, job.value);
     }
   }
-  std::vector<PlotSeries> series;
-  double x_max = 1.5, y_max = 0.0;
+  // The layers on the exported figure's axis (figures/words.h shared_layer_axis): every family's block 1 in one column.
+  std::vector<std::vector<std::string>> names;
   for (const auto& [f, e] : shown) {
+    names.emplace_back();
+    for (const EquivarianceLayer& layer : e->layers) names.back().push_back(layer.name);
+  }
+  const LayerAxis layer_axis = shared_layer_axis(names, L);
+  std::vector<PlotSeries> series;
+  double y_max = 0.0;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const auto& [f, e] = shown[i];
     PlotSeries s{family_label(L, f), family_color(f), PlotSeries::Style::Line, {}, {}, {}};
+    const std::vector<std::string> ticks = layer_ticks(names[i], L);
     for (size_t l = 0; l < e->layers.size(); ++l) {
       const EquivarianceLayer& layer = e->layers[l];
       if (!layer.defined[v.shift - 1]) continue;
-      s.x.push_back(static_cast<double>(l + 1));
+      s.x.push_back(static_cast<double>(layer_axis.offsets[i] + l + 1));
       s.y.push_back(layer.error[v.shift - 1]);
-      s.point_labels.push_back(format_text("%d %s", static_cast<int>(l + 1), layer.name.c_str()));
+      s.point_labels.push_back(ticks[l] + " " + layer.name);
       y_max = std::max(y_max, layer.error[v.shift - 1]);
     }
-    x_max = std::max(x_max, static_cast<double>(e->layers.size()) + 0.5);
     series.push_back(std::move(s));
   }
-  const PlotAxes axes{tr(L, ReprText::AxisLayer), tr(L, ReprText::AxisError), 0.5, x_max, 0.0,
-                      y_max > 0.0 ? nice_ceiling(y_max) : 1.0, true};
+  const double x_max = std::max(1.5, static_cast<double>(layer_axis.ticks.size()) + 0.5);
+  PlotAxes axes{tr(L, ReprText::AxisLayer), tr(L, ReprText::AxisError), 0.5, x_max, 0.0,
+                y_max > 0.0 ? nice_ceiling(y_max) : 1.0, true};
+  axes.x_names = layer_axis.ticks;
   plot_series("##eq_plot", ImVec2(width, ImGui::GetFontSize() * 13.0f), axes, series);
   record_rect(app, "repr.eq");
+  std::vector<Measured<Equivariance>> models;
+  for (const auto& [f, e] : shown) models.push_back({repr_eq_checkpoint(f), e});
   if (!shown.empty())
-    export_buttons(app, "equivariance", [shown] { return eq_csv(shown); }, [shown, k = v.shift, L] {
-      std::vector<Measured<Equivariance>> models;
-      for (const auto& [f, e] : shown) models.push_back({repr_eq_checkpoint(f), e});
-      return equivariance_figure(models, k, L);
-    });
+    export_buttons(app, "equivariance", [&models] { return equivariance_csv(models); },
+                   [&models, k = v.shift, L] { return equivariance_figure(models, k, L); });
   ImGui::TextWrapped("%s", tr(L, ReprText::EqHow));
   if (!shown.empty()) {
     ImGui::Spacing();

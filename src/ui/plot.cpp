@@ -150,7 +150,8 @@ bool plot_series(const char* id, const ImVec2& size, const PlotAxes& axes, std::
   for (double v : xt) {
     const float x = to_screen(v, axes.y_min).x;
     dl->AddLine(ImVec2(x, hi.y), ImVec2(x, hi.y + 4.0f), faint);
-    const std::string s = tick_text(v);
+    const bool named = axes.integer_x && v >= 1.0 && v <= static_cast<double>(axes.x_names.size());
+    const std::string s = named ? axes.x_names[static_cast<size_t>(v) - 1] : tick_text(v);
     dl->AddText(ImVec2(x - ImGui::CalcTextSize(s.c_str()).x * 0.5f, hi.y + 4.0f), faint, s.c_str());
   }
   const ImVec2 xl = ImGui::CalcTextSize(axes.x_label.c_str());

@@ -40,6 +40,8 @@ struct PlotAxes {
   bool integer_x = false;  // ticks at every integer x (layers)
   bool log_x = false;      // x on a log10 scale (x_min > 0)
   std::vector<double> x_ticks = {};  // ticks at these x (else automatic)
+  // With integer_x: the tick at x = 1, 2, ... reads x_names[x - 1] (e.g. a layer axis, figures/words.h), else x.
+  std::vector<std::string> x_names = {};
 };
 
 // The smallest "nice" upper bound (1, 2, 2.5 or 5 times a power of ten) at or above v (v > 0; else 1).

@@ -38,9 +38,9 @@ constexpr TextRow<RfText> kRows[] = {
      "constant there) and the whole image after it.",
      "CLS 토큰은 격자 위에 자리가 없습니다: 첫 어텐션 층 전에는 학습된 상수라서 아무 픽셀도 보지 않고, 그 뒤로는 이미지 "
      "전체를 봅니다."},
-    {RfText::MapTitle, "Effective receptive field of unit (row %d, column %d), layer %d",
-     "유닛 (%d행, %d열)의 유효 수용 영역, %d층"},
-    {RfText::MapTitleCls, "Effective receptive field of the CLS token, layer %d", "CLS 토큰의 유효 수용 영역, %d층"},
+    {RfText::MapTitle, "Effective receptive field of unit (row %d, column %d), layer %s",
+     "유닛 (%d행, %d열)의 유효 수용 영역, %s층"},
+    {RfText::MapTitleCls, "Effective receptive field of the CLS token, layer %s", "CLS 토큰의 유효 수용 영역, %s층"},
     {RfText::MapHow,
      "How to read it: the brighter a pixel, the more changing it changes the unit. White box: the theoretical "
      "receptive field (all the unit can see). Red dot: the unit's centre. Orange circles: the radii holding 50 % "
@@ -89,9 +89,9 @@ constexpr TextRow<RfText> kRows[] = {
      "here?",
      "시드 주장 (Luo et al. 2016): CNN 유닛의 유효 수용 영역은 이론적 상자의 작은 일부일 뿐이다. 여기서도 그런가요?"},
     {RfText::ClaimConvAnswer,
-     "Measured: %s, layer %d: 90 %% of the gradient lies within r90 = %.1f px of the unit, in a box %.0f px wide; "
+     "Measured: %s, layer %s: 90 %% of the gradient lies within r90 = %.1f px of the unit, in a box %.0f px wide; "
      "the pixels holding it fill %.0f %% of the box inside the image.",
-     "측정: %s, %d층: 기울기의 90 %%가 유닛에서 %.1f 픽셀(r90) 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
+     "측정: %s, %s층: 기울기의 90 %%가 유닛에서 %.1f 픽셀(r90) 안에 있고, 상자의 너비는 %.0f 픽셀입니다. 그 픽셀들은 "
      "이미지 안 상자 넓이의 %.0f %%를 채웁니다."},
     {RfText::ClaimGlobalQuestion,
      "Seed claim (Raghu et al. 2021): from its first attention layer on, a ViT unit can see and use the whole image. "
@@ -99,9 +99,9 @@ constexpr TextRow<RfText> kRows[] = {
      "시드 주장 (Raghu et al. 2021): ViT 유닛은 첫 어텐션 층부터 이미지 전체를 보고 활용할 수 있다. 여기서도 영역이 "
      "이미지 전체로 퍼지나요?"},
     {RfText::ClaimGlobalAnswer,
-     "Measured: %s, layer %d: the box is the whole %d x %d px image; 90 %% of the gradient lies within r90 = %.1f px "
+     "Measured: %s, layer %s: the box is the whole %d x %d px image; 90 %% of the gradient lies within r90 = %.1f px "
      "of the unit, 50 %% within %.1f px.",
-     "측정: %s, %d층: 상자는 %d x %d 픽셀 이미지 전체입니다. 기울기의 90 %%가 유닛에서 r90 = %.1f 픽셀 안에, 50 %%가 "
+     "측정: %s, %s층: 상자는 %d x %d 픽셀 이미지 전체입니다. 기울기의 90 %%가 유닛에서 r90 = %.1f 픽셀 안에, 50 %%가 "
      "%.1f 픽셀 안에 있습니다."},
     {RfText::MapNotice,
      "slide the layer: the CNN's box grows with depth (faster after each stride), but its bright part stays much "
@@ -137,7 +137,7 @@ constexpr TextRow<RfText> kRows[] = {
     {RfText::SeriesR90, "%s 2 r90", "%s 2 r90"},
     {RfText::SeriesR50, "%s 2 r50", "%s 2 r50"},
     {RfText::SeriesImage, "image side (%d px)", "이미지 한 변 (%d 픽셀)"},
-    {RfText::PointLayer, "layer %d (%s)", "%d층 (%s)"},
+    {RfText::PointLayer, "layer %s (%s)", "%s층 (%s)"},
     {RfText::AxisLayer, "layer", "층"},
     {RfText::AxisPx, "px", "픽셀"},
     {RfText::GrowthQuestion,

@@ -172,7 +172,8 @@ async function run(lab) {
   fs.copyFileSync(await png.path(), path.join(outDir, 'export-receptive_field_map.png'));
   const csv = await download('export.receptive_field_growth.csv');
   const text = fs.readFileSync(await csv.path(), 'utf8');
-  check(text.startsWith('model,layer,name,trf_side_px') && text.includes('\ncnn_p100,7,stages.2.1,53,'),
+  check(text.startsWith('model,weights,layer,tick,name,trf_side_px') &&
+        text.includes('\ncnn_p100,trained,7,6,stages.2.1,53,'),
         `CSV export: ${csv.suggestedFilename()}, ${text.split('\n').length - 2} rows`);
 
   await page.mouse.move(5, 5);

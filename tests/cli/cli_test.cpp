@@ -48,6 +48,13 @@ json expected() {
   return json::parse(ss.str(), nullptr, false);
 }
 
+// A file's text ("" when it cannot be read).
+std::string read_text(const fs::path& path) {
+  std::stringstream s;
+  s << std::ifstream(path).rdbuf();
+  return s.str();
+}
+
 // The lab's fonts of the slide figures, as `vitcnn figures` reads them by default.
 FigureFontFiles lab_fonts() {
   return {*read_file(VITCNN_FONTS_DIR "/dejavu/DejaVuSans.ttf"), *read_file(VITCNN_FONTS_DIR "/nanum/NanumGothic.ttf")};
@@ -613,19 +620,38 @@ TEST_F(Cli, FiguresWritesPngsAndASummary) {
   std::stringstream predictions;
   predictions << std::ifstream(out / "predictions.csv").rdbuf();
   EXPECT_EQ(predictions.str().rfind("model,label,class_name,probability\nvit_p100,0,T-shirt/top,", 0), 0u) << predictions.str();
-  for (const char* csv : {"attention_grid.csv", "erf_grid.csv"}) {
-    std::stringstream text;
-    text << std::ifstream(out / csv).rdbuf();
-    EXPECT_EQ(text.str().rfind("row,column,cell_row,cell_column,value\n", 0), 0u) << csv;
+  // Every PNG comes with the CSV of its numbers, written by the lab's export function of that figure.
+  int pngs = 0;
+  for (const json& file : r.j["files"]) {
+    const fs::path png = file.get<std::string>();
+    if (png.extension() != ".png") continue;
+    ++pngs;
+    fs::path csv = png;
+    csv.replace_extension(".csv");
+    EXPECT_TRUE(fs::exists(csv)) << csv;
+    EXPECT_NE(std::find(r.j["files"].begin(), r.j["files"].end(), json(csv.string())), r.j["files"].end()) << csv;
   }
+  EXPECT_EQ(pngs, 11);  // the vit alone: no cka_cnn_*, distance_scatter_rvit or other families' skip tokens
+  std::stringstream text;
+  text << std::ifstream(out / "attention_grid.csv").rdbuf();
+  EXPECT_EQ(text.str().rfind("layer,head,patch_row,patch_column,attention\n", 0), 0u);
+  const std::string cka_text = read_text((out / "cka_vit_vit.csv").string());
+  EXPECT_EQ(cka_text, cka_csv(shown));
+  EXPECT_EQ(cka_text.rfind("a_layer,a_name,b_layer,b_name,cka,images\nemb,embed,emb,embed,", 0), 0u) << cka_text;
+  const std::string similarity = read_text((out / "position_similarity.csv").string());
+  EXPECT_EQ(similarity.rfind("outlined_row,outlined_column,patch_row,patch_column,cosine_similarity\n1,1,1,1,1\n", 0),
+            0u) << similarity.substr(0, 100);
+  EXPECT_EQ(read_text((out / "skip_ratio_tokens_vit_p100.csv").string()).rfind("branch,name,token,row,col,ratio,images\n", 0),
+            0u);
+  EXPECT_EQ(read_text((out / "distance_scatter.csv").string()).rfind("model,layer,head,distance_px\nvit_p100,1,1,", 0), 0u);
   std::stringstream grid_csv;
   grid_csv << std::ifstream(out / "attention_grid.csv").rdbuf();
   EXPECT_EQ(grid_csv.str(), maps_csv(grid));
   EXPECT_NE(grid_csv.str().find("\n1,1,1,1,"), std::string::npos);
   std::stringstream erf_csv;
   erf_csv << std::ifstream(out / "erf_grid.csv").rdbuf();
-  EXPECT_NE(erf_csv.str().find("\n\"ViT, 100 % of the data\",1,1,1,"), std::string::npos)
-      << "erf_grid.csv names its rows in words";
+  EXPECT_NE(erf_csv.str().find("\n\"ViT, 100 % of the data\",emb,1,1,"), std::string::npos)
+      << "erf_grid.csv names its rows in words and its layers as the figure does";
   for (const std::string lang : {"de", "EN"}) {
     CliRun bad = vitcnn({"figures", "--out", out.string(), "--models", models.string(), "--lang", lang});
     EXPECT_EQ(bad.code, 1) << lang;
@@ -750,7 +776,9 @@ TEST_F(Cli, DataScaleFigureAndItsFinding) {
   const FigureFontFiles fonts = lab_fonts();
   Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out, fonts.fonts(), Language::En);
   ASSERT_TRUE(fig.ok()) << fig.error().message;
-  std::ifstream f(fig->file, std::ios::binary);
+  ASSERT_EQ(fig->files.size(), 2u);
+  EXPECT_EQ(read_file(fig->files[1]).value(), read_file((out / "data_scale.csv").string()).value());
+  std::ifstream f(fig->files[0], std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   Result<GrayImage> img = decode_image(bytes);
   ASSERT_TRUE(img.ok());

@@ -170,8 +170,12 @@ TEST(FigureBuilders, CkaHasWordsNumbersFromOneAndAColourBar) {
   EXPECT_NE(f.how_to_read.find("200 test images"), std::string::npos) << f.how_to_read;
   EXPECT_NE(f.y_label.find("ViT, 100 % of the data"), std::string::npos);
   EXPECT_NE(f.x_label.find("CNN, 1 % of the data"), std::string::npos);
-  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1", "2", "3"}));
-  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
+  // Blocks from 1, as on the attention figures; the layer before the first block named.
+  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"emb", "1", "2"}));
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"stem", "1"}));
+  EXPECT_NE(f.y_label.find("block from 1"), std::string::npos) << f.y_label;
+  EXPECT_EQ(cka_csv(r).rfind("a_layer,a_name,b_layer,b_name,cka,images\nemb,embed,stem,stem,1,200\n", 0), 0u)
+      << cka_csv(r);
   ASSERT_TRUE(f.heatmap.has_value());
   EXPECT_EQ(f.heatmap->rows, 3);
   EXPECT_EQ(f.heatmap->cols, 2);
@@ -202,6 +206,7 @@ TEST(FigureBuilders, SkipAndEquivarianceLegendsInWords) {
   Equivariance e;
   e.layers = {{"stem", 16, 2.0, {false, true, false, true}, {0, 0.25, 0, 0.5}},
               {"blocks.0", 8, 4.0, {false, false, false, true}, {0, 0, 0, 0.125}}};
+  e.top1_changed.assign(kMaxShift, 0.0);
   const Measured<Equivariance> eq[] = {{"vit_p001", &e}};
   const Figure f4 = equivariance_figure(eq, 4, Language::En);
   ASSERT_EQ(f4.series.size(), 1u);
@@ -210,7 +215,62 @@ TEST(FigureBuilders, SkipAndEquivarianceLegendsInWords) {
   EXPECT_NE(f4.title.find("4 px"), std::string::npos);
   const Figure f1 = equivariance_figure(eq, 1, Language::En);
   EXPECT_TRUE(std::isnan(f1.series[0].y[0]) && std::isnan(f1.series[0].y[1]));  // 1 px: no whole cell
-  EXPECT_EQ(f4.x_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(f4.x_ticks, (std::vector<std::string>{"stem", "1"}));
+  const std::string eq_lines = equivariance_csv(eq);
+  EXPECT_EQ(std::count(eq_lines.begin(), eq_lines.end(), '\n'), 1 + 2 * kMaxShift);
+  const std::string skips = skip_csv(models);
+  EXPECT_EQ(skips.rfind("model,branch,name,spatial_mean,cls,images\nvit_p100,1,blocks.0.attn,0.9,1.2,", 0), 0u) << skips;
+  EXPECT_NE(skips.find("\ncnn_p001,1,stages.0.0,1.5,,"), std::string::npos) << skips;
+}
+
+// One rule for every figure's layer numbers: blocks from 1, the layer before them in words; a hybrid's conv blocks
+// "c1", "c2" so that its transformer blocks keep the numbers of its attention maps; models side by side share a
+// position's ticks.
+TEST(FigureBuilders, LayerTicksCountBlocksFromOne) {
+  const std::vector<std::string> vit = {"embed", "blocks.0", "blocks.1"}, cnn = {"stem", "stages.0.0", "stages.1.0"},
+                                 hybrid = {"stem", "stages.0.0", "embed", "blocks.0"};
+  EXPECT_EQ(layer_ticks(vit, Language::En), (std::vector<std::string>{"emb", "1", "2"}));
+  EXPECT_EQ(layer_ticks(cnn, Language::En), (std::vector<std::string>{"stem", "1", "2"}));
+  EXPECT_EQ(layer_ticks(hybrid, Language::En), (std::vector<std::string>{"stem", "c1", "emb", "1"}));
+  EXPECT_EQ(layer_ticks(vit, Language::Ko).front(), "임베딩");
+  const std::vector<std::string> both[] = {vit, cnn};
+  const LayerAxis two = shared_layer_axis(both, Language::En);
+  EXPECT_EQ(two.ticks, (std::vector<std::string>{"emb / stem", "1", "2"}));
+  EXPECT_EQ(two.offsets, (std::vector<int>{0, 0}));
+  // With a hybrid, every model's block 1 stays in one column: the ViT and the CNN start further right.
+  const std::vector<std::string> three[] = {vit, cnn, hybrid};
+  const LayerAxis all = shared_layer_axis(three, Language::En);
+  EXPECT_EQ(all.ticks, (std::vector<std::string>{"stem", "c1", "emb / stem", "1", "2"}));
+  EXPECT_EQ(all.offsets, (std::vector<int>{2, 2, 0}));
+}
+
+// The per-token skip ratios: a row per branch, each stretched over the width (rows of different lengths), the CLS
+// token first, coloured on the analysis' range; its CSV one line per branch and token.
+TEST_F(FigureTest, SkipHeatmapHasABranchPerRowAndAColourBar) {
+  SkipRatios r;
+  r.images = 10;
+  r.branches = {{"blocks.0.attn", true, 2, 2, {1.0, 0.5, 0.7, 0.9, 1.3}, 1.0, 0.85},
+                {"stages.0.0", false, 1, 2, {0.6, 0.8}, 0.0, 0.7}};
+  const Figure f = skip_heatmap_figure(r, "vit_p100", Language::En);
+  ASSERT_TRUE(f.heatmap.has_value());
+  EXPECT_EQ(f.heatmap->rows, 2);
+  EXPECT_EQ(f.heatmap->cols, 5);
+  EXPECT_EQ(f.heatmap->row_lengths, (std::vector<int>{5, 2}));
+  EXPECT_EQ(f.heatmap->values.size(), 7u);
+  EXPECT_DOUBLE_EQ(f.heatmap->vmin, skip_colour_range(r).lo);
+  EXPECT_DOUBLE_EQ(f.heatmap->vmax, skip_colour_range(r).hi);
+  EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1: blocks.0.attn", "2: stages.0.0"}));
+  EXPECT_NE(f.title.find("ViT, 100 % of the data"), std::string::npos);
+  EXPECT_FALSE(f.heatmap->value_label.empty());
+  const std::string csv = skip_tokens_csv(r);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 7);
+  EXPECT_EQ(csv.rfind("branch,name,token,row,col,ratio,images\n1,blocks.0.attn,cls,,,1,10\n", 0), 0u) << csv;
+  const Result<FigureImage> image = render_figure(f, fonts());
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  EXPECT_GE(image->width, 1600);
+  Figure bad = f;
+  bad.heatmap->row_lengths = {5, 3};
+  EXPECT_FALSE(render_figure(bad, fonts()).ok()) << "the rows' lengths must add up to the values";
 }
 
 TEST(FigureBuilders, DistanceHasHeadsMeansLevelsAndWords) {
@@ -239,8 +299,9 @@ TEST(FigureBuilders, DistanceHasHeadsMeansLevelsAndWords) {
 }
 
 TEST(FigureBuilders, ReceptiveFieldGrowthNamesBoxAndDiameters) {
-  const RfCurves models[] = {{"cnn_p100", false, {3, 7, 15}, {1.0, 2.5, 4.0}, {0.5, 1.0, 2.0}},
-                             {"cnn_p100", true, {}, {1.5, 3.0, 6.0}, {}}};
+  const std::vector<std::string> layers = {"stem", "stages.0.0", "stages.0.1"};
+  const RfCurves models[] = {{"cnn_p100", false, {3, 7, 15}, {1.0, 2.5, 4.0}, {0.5, 1.0, 2.0}, layers},
+                             {"cnn_p100", true, {}, {1.5, 3.0, 6.0}, {}, layers}};
   const Figure f = rf_growth_figure(models, 32, 100, Language::En);
   ASSERT_EQ(f.series.size(), 4u);  // box, 2 r90, 2 r50 of the trained; 2 r90 of the untrained
   EXPECT_EQ(f.series[0].name, "CNN, 100 % of the data: box (theoretical)");
@@ -248,10 +309,13 @@ TEST(FigureBuilders, ReceptiveFieldGrowthNamesBoxAndDiameters) {
   EXPECT_EQ(f.series[1].y, (std::vector<double>{2.0, 5.0, 8.0}));  // diameters
   EXPECT_EQ(f.series[3].name, "CNN, untrained: 2 r90 (effective)");
   EXPECT_TRUE(f.series[3].dashed);
-  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"stem", "1", "2"}));
   ASSERT_EQ(f.levels.size(), 1u);
   EXPECT_EQ(f.levels[0].y, 32.0);
   EXPECT_NE(f.how_to_read.find("100 test images"), std::string::npos);
+  const std::string csv = rf_growth_csv(models, 100);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 3);
+  EXPECT_NE(csv.find("\ncnn_p100,trained,3,2,stages.0.1,15,100,2,4\n"), std::string::npos) << csv;
 }
 
 TEST(FigureBuilders, DataScaleHasErrorBarsAndSharesInPercent) {
@@ -311,7 +375,7 @@ TEST(FigureBuilders, AttentionGridNumbersLayersAndHeadsFromOne) {
   EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(f.x_label, "head");
-  EXPECT_EQ(f.y_label, "layer (1 = nearest the input)");
+  EXPECT_EQ(f.y_label, "layer: block from 1 (emb, stem: before the first block)");
   EXPECT_NE(f.how_to_read.find("ViT, 1 % of the data"), std::string::npos) << f.how_to_read;
   // Each map is the analysis' own (attention_map), coloured on its own scale.
   Result<Tensor> m = attention_map(a, 1, 0, false, -1);
@@ -337,8 +401,10 @@ TEST(FigureBuilders, AttentionGridNumbersLayersAndHeadsFromOne) {
   EXPECT_FALSE(one.x_label.empty());
   EXPECT_FALSE(one.y_label.empty());
   EXPECT_NE(attention_map_figure(maps, 0, 0, false, Language::Ko).title.find("1층, 1번 헤드"), std::string::npos);
-  EXPECT_TRUE(attention_map_figure(maps, 0, 0, true, Language::En).maps->panels[0].map.empty())
-      << "no rollouts computed: the panel is left blank";
+  const Figure rollout = attention_map_figure(maps, 0, 0, true, Language::En);
+  EXPECT_TRUE(rollout.maps->panels[0].map.empty()) << "no rollouts computed: the panel is left blank";
+  EXPECT_EQ(rollout.how_to_read.rfind("Attention rollout:", 0), 0u) << "the rollout says what it is";
+  EXPECT_EQ(attention_map_figure(maps, 0, 0, true, Language::Ko).how_to_read.rfind("어텐션 롤아웃:", 0), 0u);
 }
 
 TEST(FigureBuilders, MapsCsvNamesPanelsAndCellsFromOne) {
@@ -346,10 +412,14 @@ TEST(FigureBuilders, MapsCsvNamesPanelsAndCellsFromOne) {
   const AttentionMaps maps{&a, "vit_p100", {}, 8, -1, std::nullopt};
   const Figure f = attention_grid_figure(maps, Language::En);
   const std::string csv = maps_csv(f);
-  EXPECT_EQ(csv.rfind("row,column,cell_row,cell_column,value\n", 0), 0u);
+  EXPECT_EQ(csv.rfind("layer,head,patch_row,patch_column,attention\n", 0), 0u) << "named as the figure's axes";
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 2 * 4);  // header, then 4 panels x 4 cells
   EXPECT_NE(csv.find("\n2,1,2,2," + csv_number(f.maps->panels[2].map[3]) + "\n"), std::string::npos) << csv;
   EXPECT_EQ(maps_csv(Figure{}), "");
+  // A single map has no panel columns.
+  const std::string one = maps_csv(attention_map_figure(maps, 1, 0, false, Language::En));
+  EXPECT_EQ(one.rfind("patch_row,patch_column,attention\n1,1,", 0), 0u) << one;
+  EXPECT_EQ(std::count(one.begin(), one.end(), '\n'), 1 + 4);
 }
 
 // An ERF of a 4 x 4 input with its unit at (2, 2), TRF box rows / cols [1, 3).
@@ -402,14 +472,17 @@ TEST_F(FigureTest, BiasKernelsAreTheirWeightsWithTheCentreMarked) {
 
 TEST(FigureBuilders, ErfGridRowsInWordsColumnsFromOne) {
   const Erf a = toy_erf(2.0f), b = toy_erf(8.0f);
-  const ErfRow rows[] = {{"cnn_p100", false, {&a, &b}, {false, true}}, {"cnn_p100", true, {&a}, {false}}};
+  const ErfRow rows[] = {{"cnn_p100", false, {&a, &b}, {false, true}, {"stem", "stages.0.0"}},
+                         {"cnn_p100", true, {&a}, {false}, {"stem", "stages.0.0"}}};
   const Figure f = erf_grid_figure(rows, 100, Language::En);
   ASSERT_TRUE(f.maps.has_value());
   EXPECT_EQ(f.maps->rows, 2);
   EXPECT_EQ(f.maps->cols, 2);
   EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"CNN, 100 % of the data", "CNN, untrained"}));
-  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
-  EXPECT_EQ(f.x_label, "layer (1 = nearest the input)");
+  EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"stem", "1"}));
+  EXPECT_EQ(f.x_label, "layer: block from 1 (emb, stem: before the first block)");
+  EXPECT_EQ(maps_csv(f).rfind("model,layer,input_row,input_column,erf\n\"CNN, 100 % of the data\",stem,1,1,", 0), 0u)
+      << maps_csv(f).substr(0, 120);
   EXPECT_EQ(f.maps->scale, MapScale::OwnMaxSqrt);
   EXPECT_NE(f.how_to_read.find("100 test images"), std::string::npos);
   ASSERT_TRUE(f.maps->panels[0].box.has_value());
@@ -418,7 +491,7 @@ TEST(FigureBuilders, ErfGridRowsInWordsColumnsFromOne) {
   EXPECT_TRUE(f.maps->panels[3].map.empty()) << "the untrained row has one layer: the second panel is blank";
   EXPECT_EQ(f.maps->panels[1].map[2 * 4 + 2], 8.0);
   // The view's single map: the unit named from 1, its r90 / r50 circles.
-  const Figure one = erf_map_figure({&a, false, "vit_p100", 2, {}, 1, 0.75}, Language::En);
+  const Figure one = erf_map_figure({&a, false, "vit_p100", "3", {}, 1, 0.75}, Language::En);
   EXPECT_NE(one.title.find("unit (row 1, column 1), layer 3 (ViT, 100 % of the data)"), std::string::npos)
       << one.title;
   EXPECT_EQ(one.maps->panels[0].rings, (std::vector<double>{1.5, 0.5}));
@@ -439,6 +512,67 @@ TEST(FigureBuilders, CalculatorFigureNamesEachConvolution) {
   EXPECT_EQ(f.series[1].y, (std::vector<double>{1, 2}));
   ASSERT_EQ(f.levels.size(), 1u);
   EXPECT_EQ(f.levels[0].name, "image side (32 px)");
+}
+
+// The position embeddings' similarity: one map on a fixed scale -1..1, the patch outlined, its cells numbered from
+// 1 along the edges; or every patch's map where the patch lies. Its CSV names the patches' rows and columns.
+TEST_F(FigureTest, PositionSimilarityOnAFixedScaleWithThePatchOutlined) {
+  std::vector<Tensor> maps;
+  for (int p = 0; p < 4; ++p) {
+    Tensor t({2, 2});
+    for (int q = 0; q < 4; ++q) t.data[q] = p == q ? 1.0f : -0.5f;
+    maps.push_back(t);
+  }
+  const Figure one = position_similarity_figure(maps[3], 2, 3, "vit_p100", Language::En);
+  ASSERT_TRUE(one.maps.has_value());
+  EXPECT_EQ(one.maps->rows * one.maps->cols, 1);
+  EXPECT_EQ(one.maps->scale, MapScale::Shared);
+  EXPECT_EQ(one.maps->vmin, -1.0);
+  EXPECT_EQ(one.maps->vmax, 1.0);
+  EXPECT_EQ(one.maps->value_label, "cosine similarity");
+  EXPECT_EQ(*one.maps->panels[0].box, (std::array<double, 4>{1.0, 1.0, 2.0, 2.0}));
+  EXPECT_NE(one.title.find("row 2, column 2"), std::string::npos) << one.title;
+  EXPECT_NE(one.title.find("ViT, 100 % of the data"), std::string::npos) << one.title;
+  EXPECT_EQ(one.x_label, "patch column (1 = left)");
+  EXPECT_EQ(maps_csv(one), "patch_row,patch_column,cosine_similarity\n1,1,-0.5\n1,2,-0.5\n2,1,-0.5\n2,2,1\n");
+  EXPECT_NE(position_similarity_figure(maps[3], 2, 3, "vit_p100", Language::Ko).title.find("2행, 2열"),
+            std::string::npos);
+  const Figure all = position_similarity_grid_figure(maps, 2, "vit_p100", Language::En);
+  EXPECT_EQ(all.maps->rows, 2);
+  EXPECT_EQ(all.maps->cols, 2);
+  EXPECT_EQ(all.x_ticks, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(*all.maps->panels[1].box, (std::array<double, 4>{1.0, 0.0, 2.0, 1.0}));
+  const std::string csv = maps_csv(all);
+  EXPECT_EQ(csv.rfind("outlined_row,outlined_column,patch_row,patch_column,cosine_similarity\n1,1,1,1,1\n", 0), 0u)
+      << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4 * 4);
+  for (const Figure* f : {&one, &all}) {
+    const Result<FigureImage> image = render_figure(*f, fonts());
+    ASSERT_TRUE(image.ok()) << image.error().message;
+    EXPECT_GE(image->width, 1600);
+  }
+}
+
+// A single map is centred in the width (no third of the picture left empty on the right) and its cells are numbered
+// under it: ink below the map's left cell, and as much blank margin on its left as on the colour bar's right.
+TEST_F(FigureTest, SingleMapIsCentredWithItsCellsNumbered) {
+  Tensor t({7, 7});
+  for (int q = 0; q < 49; ++q) t.data[q] = 0.02f * q - 0.5f;
+  const Figure f = position_similarity_figure(t, 7, 24, "vit_p100", Language::En);
+  const Result<FigureImage> image = render_figure(f, fonts());
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  // Columns holding any non-white pixel in the lower half (the map, its numbers and the colour bar; no title).
+  const int w = image->width, h = image->height;
+  int first = w, last = -1;
+  for (int y = h / 2; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const uint8_t* p = &image->rgb[(static_cast<size_t>(y) * w + x) * 3];
+      if (p[0] < 200 || p[1] < 200 || p[2] < 200) {
+        first = std::min(first, x);
+        last = std::max(last, x);
+      }
+    }
+  EXPECT_LT(std::abs(first - (w - 1 - last)), w / 8) << "left margin " << first << ", right margin " << w - 1 - last;
 }
 
 TEST_F(FigureTest, MapGridDrawsPanelsAndAColourBar) {

@@ -12,6 +12,7 @@
 #include <stb/stb_image_write.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <cmath>
 #include <cstdio>
@@ -1137,6 +1138,28 @@ TEST_F(AttentionViewTest, MapExportsAreSlideFiguresOfTheShownMaps) {
   EXPECT_FLOAT_EQ(static_cast<float>(map.maps->vmax), query("attention")["shared_max"].get<float>());
   EXPECT_EQ(map.maps->panels[0].map, std::vector<double>(cls.begin(), cls.end()));
   EXPECT_EQ(map.maps->value_label, "attention weight");
+  // The position embeddings' similarity of the shown patch (the centre one, none hovered): the analysis' cosines on a
+  // fixed -1..1 scale, the patch outlined, the model named; its CSV a line per patch.
+  scroll_into_view("export.position_similarity.png");
+  click("export.position_similarity.png");
+  capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "position_similarity.png");
+  const Figure& similarity = capture->figure;
+  const Model* vit = model_or_request(*app_, "vit_p100");
+  ASSERT_NE(vit, nullptr);
+  const std::vector<float> cosines = position_embedding_similarity(*vit, 36)->data;
+  ASSERT_TRUE(similarity.maps.has_value());
+  EXPECT_EQ(similarity.maps->panels[0].map, std::vector<double>(cosines.begin(), cosines.end()));
+  EXPECT_EQ(similarity.maps->vmin, -1.0);
+  EXPECT_EQ(similarity.maps->vmax, 1.0);
+  EXPECT_EQ(*similarity.maps->panels[0].box, (std::array<double, 4>{4.0, 4.0, 5.0, 5.0}));
+  EXPECT_NE(similarity.title.find("row 5, column 5"), std::string::npos) << similarity.title;
+  EXPECT_NE(similarity.title.find("ViT, 100 % of the data"), std::string::npos) << similarity.title;
+  click("export.position_similarity.csv");
+  const std::string csv_sim(saved_files_["position_similarity.csv"].begin(), saved_files_["position_similarity.csv"].end());
+  EXPECT_EQ(csv_sim, maps_csv(similarity));
+  EXPECT_EQ(std::count(csv_sim.begin(), csv_sim.end(), '\n'), 1 + 8 * 8);
 }
 
 // rvit's bias kernels export as their own slide figure (figures/attention_figures.h bias_kernels_figure): every
@@ -1856,7 +1879,7 @@ TEST_F(ReceptiveFieldViewTest, ExportSavesCsvAndHandsThePlatformTheSlideFigures)
   EXPECT_FALSE(query("state")["message_is_error"].get<bool>());
   click("export.receptive_field_growth.csv");
   const std::string growth(saved_["receptive_field_growth.csv"].begin(), saved_["receptive_field_growth.csv"].end());
-  EXPECT_NE(growth.find("\ncnn_p100,7,stages.2.1,53,0,1,"), std::string::npos) << growth;
+  EXPECT_NE(growth.find("\ncnn_p100,trained,7,6,stages.2.1,53,1,"), std::string::npos) << growth;
   click("export.receptive_field_calculator.csv");
   EXPECT_TRUE(saved_.count("receptive_field_calculator.csv"));
   // PNG: the slide figure (figures/receptive_field_figures.h) of the shown map, drawn by the platform after the
@@ -2224,7 +2247,25 @@ TEST_F(RepresentationsViewTest, SkipRatiosAndEquivarianceEqualTheAnalysis) {
   click("export.equivariance.csv");
   EXPECT_TRUE(saved_.count("equivariance.csv"));
   click("export.skip_ratio_vit_p100.csv");
-  EXPECT_TRUE(saved_.count("skip_ratio_vit_p100.csv"));
+  const std::string curves(saved_["skip_ratio_vit_p100.csv"].begin(), saved_["skip_ratio_vit_p100.csv"].end());
+  EXPECT_EQ(curves, skip_csv(std::array{Measured<SkipRatios>{"vit_p100", &*skip}}));
+  // The per-token heatmap is a figure of its own: a row per branch, a cell per token, its colour bar on the
+  // analysis' range; its CSV a line per branch and token.
+  scroll_into_view("export.skip_ratio_tokens_vit_p100.png");
+  click("export.skip_ratio_tokens_vit_p100.png");
+  const std::optional<FigureCapture> capture = lab_take_capture(*app_);
+  ASSERT_TRUE(capture.has_value());
+  EXPECT_EQ(capture->file_name, "skip_ratio_tokens_vit_p100.png");
+  ASSERT_TRUE(capture->figure.heatmap.has_value());
+  const Heatmap& h = *capture->figure.heatmap;
+  EXPECT_EQ(h.rows, static_cast<int>(skip->branches.size()));
+  EXPECT_EQ(h.row_lengths.front(), static_cast<int>(skip->branches.front().ratio.size()));
+  EXPECT_EQ(h.vmin, skip_colour_range(*skip).lo);
+  EXPECT_EQ(h.vmax, skip_colour_range(*skip).hi);
+  click("export.skip_ratio_tokens_vit_p100.csv");
+  const std::string tokens(saved_["skip_ratio_tokens_vit_p100.csv"].begin(),
+                           saved_["skip_ratio_tokens_vit_p100.csv"].end());
+  EXPECT_EQ(tokens, skip_tokens_csv(*skip));
 }
 
 TEST_F(RepresentationsViewTest, ALinkRestoresTheViewAndBadValuesAreIgnored) {
