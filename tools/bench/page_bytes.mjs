@@ -1,13 +1,16 @@
 // How many bytes the lab page downloads before its first interactive frame (issue #12 item 7, goal <= 3 MB): serves
-// the page folder (python3 http.server, tests/browser/harness.mjs) and opens it in headless Debian Chromium with a fresh
-// profile (nothing cached) over a link throttled to a classroom's 10 Mbit/s (CDP network emulation, 20 ms latency).
-// Two moments are noted as the page reaches them: window.labShown (the first frame: the loading overlay goes away and
-// the lab takes input while its test set and models still arrive) and window.labReady (the test set and the four
-// default models are in). For the first it prints every response that had ended by then with the bytes the browser's
-// Resource Timing reports (transferSize: body + headers as received), and the total; for the second the total. An
-// English and a Korean session. The "gzip -9" column is what the same file would weigh compressed (measured here on
-// the file itself: http.server sends no Content-Encoding), for a server that compresses. It asserts nothing.
+// the page folder (tools/serve.py through tests/browser/harness.mjs) cross-origin isolated, as ./build_wasm.sh serves
+// it (the threaded module and its worker script), and again without those headers (the single-thread module), and
+// opens it in headless Debian Chromium with a fresh profile (nothing cached) over a link throttled to a classroom's
+// 10 Mbit/s (CDP network emulation, 20 ms latency). Two moments are noted as the page reaches them: window.labShown
+// (the first frame: the loading overlay goes away and the lab takes input while its test set and models still arrive)
+// and window.labReady (the test set and the four default models are in). For the first it prints every response that
+// had ended by then with the bytes received (Playwright's request sizes: body + headers, the page's and its workers'
+// requests alike), and the total; for the second the total. An English and a Korean session per module. The
+// "gzip -9" column is what the same file would weigh compressed (measured here on the file itself: the server sends
+// no Content-Encoding), for a server that compresses. It asserts nothing.
 //   node tools/bench/page_bytes.mjs [page folder, default build-wasm/web] [--lang en|ko (default: both)]
+//                                   [--module threaded|single (default: both)]
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -18,9 +21,10 @@ const GOAL_BYTES = 3e6;
 const LINK = { offline: false, latency: 20, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 };
 
 function parseArgs(argv) {
-  const opts = { dir: path.join(ROOT, 'build-wasm/web'), langs: ['en', 'ko'] };
+  const opts = { dir: path.join(ROOT, 'build-wasm/web'), langs: ['en', 'ko'], modules: ['threaded', 'single'] };
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--lang' && i + 1 < argv.length) opts.langs = [argv[++i]];
+    else if (argv[i] === '--module' && i + 1 < argv.length) opts.modules = [argv[++i]];
     else opts.dir = path.resolve(argv[i]);
   }
   return opts;
@@ -46,6 +50,14 @@ async function measure(origin, lang) {
   const browser = await launch({ viewport: { width: 1280, height: 800 } }, origin);
   try {
     const { page } = browser;
+    // Every finished response, the workers' too (the page's Resource Timing leaves those out): bytes received and
+    // when (Date.now(), made relative to the page's time origin below).
+    const finished = [];
+    page.context().on('requestfinished', async (request) => {
+      const at = Date.now();
+      const sizes = await request.sizes().catch(() => null);
+      if (sizes) finished.push({ url: request.url(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, at });
+    });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', LINK);
@@ -55,12 +67,10 @@ async function measure(origin, lang) {
                                { timeout: READY_TIMEOUT_MS, polling: 100 });
     const error = await page.evaluate(() => window.labError || '');
     if (error) throw new Error(`the page did not become ready: ${error}`);
-    return await page.evaluate(() => ({
-      at: window.benchAt,
-      files: [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
-        .filter((e) => e.name.startsWith('http'))
-        .map((e) => ({ url: e.name, bytes: e.transferSize, end: e.responseEnd })),
-    }));
+    const { at, timeOrigin, threaded } = await page.evaluate(
+        () => ({ at: window.benchAt, timeOrigin: performance.timeOrigin, threaded: !!window.lab.threaded }));
+    const files = finished.filter((f) => f.url.startsWith('http')).map((f) => ({ ...f, end: f.at - timeOrigin }));
+    return { at, files, threaded };
   } finally {
     await browser.close();
   }
@@ -69,12 +79,14 @@ async function measure(origin, lang) {
 const mb = (n) => (n / 1e6).toFixed(2).padStart(6) + ' MB';
 const sum = (files) => files.reduce((s, f) => s + f.bytes, 0);
 
-function report(dir, lang, { at, files }) {
+function report(dir, lang, { at, files, threaded }) {
   // A page without window.labShown (before issue #12) hid its loading overlay only once ready.
   at.labShown ??= at.labReady;
   const shown = files.filter((f) => f.end > 0 && f.end <= at.labShown).sort((a, b) => b.bytes - a.bytes);
   const ready = files.filter((f) => f.end > 0 && f.end <= at.labReady);
-  console.log(`\n${lang === 'ko' ? 'Korean' : 'English'} session (?lang=${lang}), 10 Mbit/s: first interactive ` +
+  console.log(`\n${lang === 'ko' ? 'Korean' : 'English'} session (?lang=${lang}), ` +
+              `${threaded ? 'threaded module (served isolated)' : 'single-thread module (served without isolation)'}, ` +
+              `10 Mbit/s: first interactive ` +
               `frame after ${(at.labShown / 1000).toFixed(1)} s, ready after ${(at.labReady / 1000).toFixed(1)} s`);
   console.log(`${'file'.padEnd(44)} ${'received'.padStart(9)} ${'gzip -9'.padStart(9)}`);
   let gzipped = 0;
@@ -93,9 +105,11 @@ function report(dir, lang, { at, files }) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const { server, origin } = await serve(opts.dir);
-try {
-  for (const lang of opts.langs) report(opts.dir, lang, await measure(origin, lang));
-} finally {
-  server.kill();
+for (const module of opts.modules) {
+  const { server, origin } = await serve(opts.dir, { isolated: module === 'threaded' });
+  try {
+    for (const lang of opts.langs) report(opts.dir, lang, await measure(origin, lang));
+  } finally {
+    server.kill();
+  }
 }
