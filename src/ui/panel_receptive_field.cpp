@@ -95,6 +95,13 @@ void set_layer(AppState& app, const Model& model, const RfSelection& sel, int la
 }
 
 // The layer slider with step buttons and the layer's name and grid; the CLS toggle on token layers.
+// Every layer's tick of the selection's model (figures/words.h layer_ticks: the block numbers of every figure).
+std::vector<std::string> selection_ticks(const RfSelection& sel, Language L) {
+  std::vector<std::string> names;
+  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
+  return layer_ticks(names, L);
+}
+
 void layer_row(AppState& app, const Model& model, const RfSelection& sel) {
   const Language L = app.ui.language;
   ReceptiveFieldViewState& v = app.receptive_field;
@@ -106,16 +113,19 @@ void layer_row(AppState& app, const Model& model, const RfSelection& sel) {
   if (ImGui::ArrowButton("##prev", ImGuiDir_Left) && sel.layer > 0) set_layer(app, model, sel, sel.layer - 1);
   record_rect(app, "rf.layer.prev");
   ImGui::SameLine();
+  // The slider shows the layer's tick: "stem", "emb", "c1", "3".
+  const std::vector<std::string> ticks = selection_ticks(sel, L);
   int shown = sel.layer + 1;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
-  if (ImGui::SliderInt("##layer", &shown, 1, count, "%d")) set_layer(app, model, sel, std::clamp(shown, 1, count) - 1);
+  if (ImGui::SliderInt("##layer", &shown, 1, count, ticks[sel.layer].c_str()))
+    set_layer(app, model, sel, std::clamp(shown, 1, count) - 1);
   record_rect(app, "rf.layer");
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next", ImGuiDir_Right) && sel.layer + 1 < count) set_layer(app, model, sel, sel.layer + 1);
   record_rect(app, "rf.layer.next");
   ImGui::SameLine();
   const bool tokens = rf.shape.layout == FeatureShape::Layout::Tokens;
-  ImGui::TextUnformatted(format_text(tr(L, tokens ? RfText::LayerTokens : RfText::LayerMap), count, rf.name.c_str(),
+  ImGui::TextUnformatted(format_text(tr(L, tokens ? RfText::LayerTokens : RfText::LayerMap), ticks.back().c_str(), rf.name.c_str(),
                                      rf.shape.h, rf.shape.w)
                              .c_str());
   ImGui::SameLine();
@@ -180,12 +190,8 @@ std::string map_csv(const Erf& e) {
   return out;
 }
 
-// The selected layer's tick (figures/words.h layer_ticks): "emb", "3".
-std::string layer_tick(const RfSelection& sel, Language L) {
-  std::vector<std::string> names;
-  for (const TheoreticalRf& rf : sel.layers) names.push_back(rf.name);
-  return layer_ticks(names, L)[sel.layer];
-}
+// The selected layer's tick: "emb", "3".
+std::string layer_tick(const RfSelection& sel, Language L) { return selection_ticks(sel, L)[sel.layer]; }
 
 // The numbers under the map and the seed's claim with the measured answer, all from `erf`.
 void map_lesson(AppState& app, const Model& model, const RfSelection& sel, const Erf& erf, const std::string& name) {
@@ -498,15 +504,18 @@ void growth_plot(AppState& app, const Model& model, const RfSelection& sel, floa
   ImGui::TextWrapped("%s", tr(L, RfText::GrowthHow));
   // The claim, and each family's box at layer 1 and at the last layer (or where it becomes the whole image).
   std::string measured;
-  for (const FamilyGrowth& g : families) {
+  for (size_t i = 0; i < families.size(); ++i) {
+    const FamilyGrowth& g = families[i];
+    const std::vector<std::string> ticks = layer_ticks(names[i], L);
     size_t global = 0;
     while (global < g.trf.size() && !g.trf[global].global) ++global;
     const std::string fam = family_label(L, g.family);
     const std::string part =
         global < g.trf.size()
-            ? format_text(tr(L, RfText::GrowthGlobal), fam.c_str(), g.trf[0].size_px, static_cast<int>(global + 1))
-            : format_text(tr(L, RfText::GrowthLocal), fam.c_str(), g.trf[0].size_px, g.trf.back().size_px,
-                          static_cast<int>(g.trf.size()));
+            ? format_text(tr(L, RfText::GrowthGlobal), fam.c_str(), g.trf[0].size_px, ticks[0].c_str(),
+                          ticks[global].c_str())
+            : format_text(tr(L, RfText::GrowthLocal), fam.c_str(), g.trf[0].size_px, ticks[0].c_str(),
+                          g.trf.back().size_px, ticks.back().c_str());
     measured += (measured.empty() ? "" : "; ") + part;
   }
   ImGui::TextWrapped("%s %s.", tr(L, RfText::GrowthQuestion), measured.c_str());

@@ -25,13 +25,15 @@ constexpr TextRow<RfText> kRows[] = {
      "학습된 가중치 대신 새로 초기화한 가중치(시드 %d)를 쓴 같은 신경망입니다. `vitcnn rf --untrained`도 같은 것을 "
      "계산합니다. 학습은 어떤 픽셀이 중요한지를 바꿀 뿐, 어떤 픽셀을 볼 수 있는지는 바꾸지 않습니다: 흰 상자는 그대로입니다."},
     {RfText::Layer, "Layer", "층"},
-    {RfText::LayerMap, "of %d: %s, feature map %d x %d", "/ %d: %s, 특징 맵 %d x %d"},
-    {RfText::LayerTokens, "of %d: %s, patch tokens %d x %d + CLS", "/ %d: %s, 패치 토큰 %d x %d + CLS"},
+    {RfText::LayerMap, "of %s: %s, feature map %d x %d", "/ %s: %s, 특징 맵 %d x %d"},
+    {RfText::LayerTokens, "of %s: %s, patch tokens %d x %d + CLS", "/ %s: %s, 패치 토큰 %d x %d + CLS"},
     {RfText::LayerHelp,
-     "Layers are counted from the input: layer 1 is the first one the analysis reads (the stem convolution, or the "
-     "patch embedding). Deeper layers combine more of the input.",
-     "층은 입력 쪽부터 셉니다: 1층은 분석이 읽는 첫 층(스템 합성곱 또는 패치 임베딩)입니다. 깊은 층일수록 입력을 더 "
-     "넓게 모읍니다."},
+     "Layers are counted in blocks from the input, as in the attention maps and the slide figures: what comes before "
+     "the first block is named, stem (the first convolution) or emb (the patch embedding), then blocks 1, 2, ... "
+     "The hybrid's convolution blocks under its transformer are c1, c2. Deeper layers combine more of the input.",
+     "층은 어텐션 맵과 슬라이드 그림처럼 입력 쪽부터 블록 단위로 셉니다: 첫 블록 앞은 이름으로, 스템(첫 합성곱) "
+     "또는 임베딩(패치 임베딩)이라 부르고, 그다음이 블록 1, 2, ...입니다. 하이브리드의 트랜스포머 아래 합성곱 "
+     "블록은 c1, c2입니다. 깊은 층일수록 입력을 더 넓게 모읍니다."},
     {RfText::ClsToken, "CLS token", "CLS 토큰"},
     {RfText::ClsHelp,
      "The CLS token has no place on the grid: it sees nothing before the first attention layer (it is a learned "
@@ -114,10 +116,10 @@ constexpr TextRow<RfText> kRows[] = {
      "테스트 이미지를 아직 불러오는 중입니다: 도착하면 평균 계산을 시작합니다."},
     {RfText::GrowthTitle, "Receptive field size by depth", "깊이에 따른 수용 영역 크기"},
     {RfText::GrowthHow,
-     "How to read it: x is the layer (1 is nearest the input), y is pixels. Solid lines: the side of the theoretical box, "
+     "How to read it: x is the layer (stem or emb before the first block, then blocks from 1), y is pixels. Solid lines: the side of the theoretical box, "
      "one colour per model family. Dashed: the effective field's 90 % diameter (2 r90); dotted: its 50 % diameter "
      "(2 r50), for the centre unit of every layer.",
-     "읽는 법: x는 층 (1이 입력에 가장 가까움), y는 픽셀. 실선: 이론적 상자의 한 변, 모델 계열마다 한 색. 파선: 유효 "
+     "읽는 법: x는 층 (첫 블록 앞의 스템 또는 임베딩, 그다음 블록 1부터), y는 픽셀. 실선: 이론적 상자의 한 변, 모델 계열마다 한 색. 파선: 유효 "
      "수용 영역의 90 % 지름 (2 r90), 점선: 50 % 지름 (2 r50). 모두 각 층 가운데 유닛의 값입니다."},
     {RfText::GrowthHelp,
      "How wide a unit's view of the input is at each layer: the box it could see at most, and the part that really matters (effective field).\n"
@@ -145,9 +147,9 @@ constexpr TextRow<RfText> kRows[] = {
      "the whole image from its first attention layer. Measured:",
      "시드 주장: CNN의 이론적 수용 영역은 깊이에 따라 한 단계씩, 스트라이드를 지날 때마다 더 빨리 커지고, ViT는 첫 "
      "어텐션 층부터 이미지 전체다. 측정:"},
-    {RfText::GrowthLocal, "%s: %.0f px at layer 1, %.0f px at layer %d", "%s: 1층 %.0f 픽셀, %.0f 픽셀 (%d층)"},
-    {RfText::GrowthGlobal, "%s: %.0f px at layer 1, the whole image from layer %d",
-     "%s: 1층 %.0f 픽셀, %d층부터 이미지 전체"},
+    {RfText::GrowthLocal, "%s: %.0f px at %s, %.0f px at layer %s", "%s: %.0f 픽셀(%s), %.0f 픽셀(%s층)"},
+    {RfText::GrowthGlobal, "%s: %.0f px at %s, the whole image from layer %s",
+     "%s: %.0f 픽셀(%s), %s층부터 이미지 전체"},
     {RfText::GrowthNotice,
      "the CNN's box outgrows the image, yet its 90 % diameter stays far below it; the ViT's and the hybrid's boxes "
      "jump to the whole image at their first attention layer. Does training widen the effective field? Try the "
