@@ -1643,7 +1643,7 @@ TEST_F(ReceptiveFieldViewTest, LayerSliderKeepsThePlaceAndTheUntrainedToggleSwit
   EXPECT_EQ(r["layer_index"], 4);
   expect_shown(r, direct(cnn, "stages.1.1", {false, 2, 12}), "stages.1.1");
   EXPECT_EQ(view_link(), "tab=receptive_field&rf.layer=stages.1.1&rf.unit=2,12");
-  // A click at the slider's left end: layer 1, the stem (32 x 32), its unit at the same place.
+  // A click at the slider's left end: the first layer, the stem (32 x 32), its unit at the same place.
   const json s = query("rects")["rf.layer"];
   click(ImVec2(s[0].get<float>() + 2.0f, s[1].get<float>() + s[3].get<float>() * 0.5f));
   mouse_away();
