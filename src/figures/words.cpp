@@ -127,13 +127,17 @@ LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, La
 }
 
 std::string layer_axis_label(std::span<const std::string> ticks, Language L) {
-  const bool conv = std::any_of(ticks.begin(), ticks.end(), [](const std::string& t) {
-    return t.find("c1") != std::string::npos;
-  });
-  return conv ? pick(L, "layer: block from 1 (emb, stem: before the first block; c1, c2: a hybrid's conv blocks)",
-                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전, c1, c2: 하이브리드의 합성곱 블록)")
-              : pick(L, "layer: block from 1 (emb, stem: before the first block)",
-                     "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
+  const auto any = [&](std::initializer_list<const char*> words) {
+    return std::any_of(ticks.begin(), ticks.end(), [&](const std::string& t) {
+      return std::any_of(words.begin(), words.end(), [&](const char* w) { return t.find(w) != std::string::npos; });
+    });
+  };
+  if (any({"c1"}))
+    return pick(L, "layer: block from 1 (emb, stem: before the first block; c1, c2: a hybrid's conv blocks)",
+                "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전, c1, c2: 하이브리드의 합성곱 블록)");
+  if (any({"emb", "stem", "임베딩", "스템"}))
+    return pick(L, "layer: block from 1 (emb, stem: before the first block)", "층: 블록 번호, 1부터 (임베딩, 스템: 첫 블록 이전)");
+  return pick(L, "layer: transformer block from 1", "층: 트랜스포머 블록 번호, 1부터");
 }
 
 Rgb checkpoint_color(const std::string& checkpoint) {

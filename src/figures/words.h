@@ -40,7 +40,8 @@ struct LayerAxis {
 };
 LayerAxis shared_layer_axis(std::span<const std::vector<std::string>> models, Language L);
 // The axis label that goes with `ticks` (layer_ticks, or a LayerAxis's): "layer: block from 1 (emb, stem: before
-// the first block)", and when a hybrid's conv blocks are among them "; c1, c2: a hybrid's conv blocks".
+// the first block)", and when a hybrid's conv blocks are among them "; c1, c2: a hybrid's conv blocks"; for ticks of
+// blocks alone (none: the attention figures' transformer blocks) "layer: transformer block from 1".
 std::string layer_axis_label(std::span<const std::string> ticks, Language L);
 // English or Korean.
 inline const char* pick(Language L, const char* en, const char* ko) { return L == Language::Ko ? ko : en; }

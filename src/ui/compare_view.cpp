@@ -139,7 +139,10 @@ bool apply_compare_view_key(AppState& app, const std::string& key, const std::st
   if (key == "cmp.measure") {
     if (value == "0" || value == "1") app.compare.measure = value == "1";
   } else if (key == "cmp.acc") {
-    if (const int n = parse_count(value); n >= 0 && n <= kMaxAccuracyImages) app.compare.accuracy_images = n;
+    if (const int n = parse_count(value); n == 0)
+      compare_cancel_remeasure(app);  // its runs stop with it
+    else if (n > 0 && n <= kMaxAccuracyImages)
+      app.compare.accuracy_images = n;
   } else {
     return false;
   }

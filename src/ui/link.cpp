@@ -6,9 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "ui/compare_view.h"
 #include "ui/input_edit.h"
-#include "ui/receptive_field_view.h"
+#include "ui/jobs.h"
 #include "ui/scale.h"
 #include "ui/tour.h"
 #include "ui/view.h"
@@ -154,9 +153,9 @@ void reset_link_state(AppState& app) {
   tour_end(app);
   app.input.link.reset();
   choose_default_input(app);
-  // The long runs the settings below asked for stop with them (a fresh page has none).
-  rf_cancel_average(app);
-  compare_cancel_remeasure(app);
+  // Every job of the old state stops with it (a fresh page runs none): the accuracy, CKA, averaging and
+  // re-measuring runs the settings below asked for; the views ask again for what the link shows.
+  jobs_stop_all(app);
   app.predictions = PredictionsState{};
   app.attention = AttentionViewState{};
   app.receptive_field = ReceptiveFieldViewState{};

@@ -374,7 +374,10 @@ std::vector<RfCurves> growth_curves(const AppState& app, const std::vector<Famil
   std::vector<RfCurves> curves;
   *images = 1;
   for (const FamilyGrowth& g : families) {
-    RfCurves c{rf_family_checkpoint(app, g.family), false, {}, {}, {}};
+    // Untrained: the family's architecture named by its p100 checkpoint, marked untrained (as vitcnn figures does).
+    const bool untrained = app.receptive_field.untrained;
+    RfCurves c{untrained ? checkpoint_name(g.family, kDefaultScale) : rf_family_checkpoint(app, g.family), untrained,
+               {}, {}, {}};
     for (const TheoreticalRf& rf : g.trf) {
       c.trf_px.push_back(rf.size_px);
       c.layers.push_back(rf.name);

@@ -362,9 +362,11 @@ bool apply_receptive_field_view_key(AppState& app, const std::string& key, const
       v.unit = u;
   } else if (key == "rf.avg") {
     // 0: this image (the default); N: the first N test images.
-    if (const int n = parse_count(value); n >= 0 && n <= kMaxAverageImages) {
-      v.average = n > 0;
-      if (n > 0) v.average_images = n;
+    if (const int n = parse_count(value); n == 0) {
+      rf_cancel_average(app);  // its runs stop with it
+    } else if (n > 0 && n <= kMaxAverageImages) {
+      v.average = true;
+      v.average_images = n;
     }
   } else if (key == "rf.others") {
     if (value == "0" || value == "1") v.others = value == "1";

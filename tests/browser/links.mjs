@@ -155,12 +155,23 @@ try {
   const s = await junk.query('state');
   check(s.view_state === good && JSON.stringify((await junk.query('input')).image) === JSON.stringify(image),
         `a link of malformed keys opens the defaults (${s.view_state})`);
+  // Each pasted into the running page (a pasted link resets what it leaves out, so each is checked on its own), and
+  // each applied on top of a state (Module.labApplyView merges: a bad value leaves the state as it was).
+  const wrong = [];
   for (const bad of malformed) {
     await junk.page.evaluate((h) => { location.hash = h; }, bad);
-    await junk.page.waitForTimeout(100);
+    await junk.page.waitForTimeout(150);
+    if ((await junk.query('state')).view_state !== good) wrong.push('pasted ' + bad);
   }
-  await junk.page.waitForTimeout(500);
-  check((await junk.query('state')).view_state === good, 'malformed links pasted into the running page give the defaults');
+  await junk.page.evaluate(() => { location.hash = 'tab=attention&scale=1.25&pred.vit=p010'; });
+  await junk.waitFor(() => window.lab.query('state').tab === 'attention');
+  const before = (await junk.query('state')).view_state;
+  for (const bad of malformed) {
+    await junk.page.evaluate((v) => window.Module.labApplyView(v), bad);
+    if ((await junk.query('state')).view_state !== before) wrong.push('applied ' + bad);
+  }
+  check(wrong.length === 0, 'each malformed link pasted into the running page gives the defaults, and applied on top ' +
+        `of a state changes nothing${wrong.length ? ': not so for ' + wrong.join(', ') : ''}`);
   await junk.page.close();
 
   // 3. Screenshots of every view, both sizes, both languages.

@@ -4,7 +4,8 @@
 // (accuracy, averages, CKA, skip ratios, equivariance, the Compare measurements) and cancelled (their stop buttons, or
 // an input change, which drops the jobs tied to the input), drops of good files (PNG, JPEG) and bad ones (text named
 // .png, a truncated PNG, an empty file, PNG headers claiming huge dimensions), random links (location.hash set to a mix
-// of valid and malformed view states: the page applies them through its hashchange handler), key presses, mouse-wheel
+// of valid and malformed view states: the page opens each through its hashchange handler, as a pasted link, resetting
+// what the link leaves out and stopping the old state's jobs), key presses, mouse-wheel
 // scrolls, clicks on any widget, and window resizes. Each step prints one line "#index kind detail"; a failure names
 // its step and the seed, and `--seed N --count N` replays the same sequence.
 //

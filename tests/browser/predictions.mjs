@@ -52,12 +52,12 @@ async function run(lab) {
   }
   await page.screenshot({ path: path.join(outDir, 'predictions.png') });
 
-  await accuracyRun(lab, 'accuracy.png');
+  await accuracyRun(lab, 'accuracy.png', true);
 }
 
 // The accuracy job over the first 1000 test images: the same counts as `vitcnn eval`, and how its wall time compares
 // with the time of its steps (the forwards and the counting alone: the rest went to drawing frames).
-async function accuracyRun(lab, screenshot) {
+async function accuracyRun(lab, screenshot, threaded) {
   const { page, query, waitFor, click } = lab;
   const started = Date.now();
   await click('button.accuracy');
@@ -72,6 +72,8 @@ async function accuracyRun(lab, screenshot) {
   }
   const forwards = accuracy.reduce((sum, m) => sum + m.compute_ms, 0) / 1000;
   const state = await query('state');
+  check(state.job_thread === threaded && state.threads_need_isolation === !threaded,
+        `the accuracy job ran in the ${threaded ? 'threaded' : 'single-thread'} module`);
   console.log(`accuracy job: ${ACCURACY_IMAGES} images x ${MODELS.length} models in ${seconds.toFixed(1)} s, ` +
               `${forwards.toFixed(1)} s of it in the jobs' steps (wall / steps ${(seconds / forwards).toFixed(2)}); ` +
               computeMode(state));
@@ -95,7 +97,7 @@ async function singleThreadRun() {
     try {
       await lab.click('tab.predictions');
       await lab.waitFor(() => window.lab.query('state').tab === 'predictions');
-      await accuracyRun(lab, 'accuracy-single-thread.png');
+      await accuracyRun(lab, 'accuracy-single-thread.png', false);
     } finally {
       await lab.close();
     }

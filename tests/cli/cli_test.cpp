@@ -777,7 +777,13 @@ TEST_F(Cli, DataScaleFigureAndItsFinding) {
   Result<DataScaleFigure> fig = data_scale_figure(VITCNN_SOURCE_DIR "/assets/models", out, fonts.fonts(), Language::En);
   ASSERT_TRUE(fig.ok()) << fig.error().message;
   ASSERT_EQ(fig->files.size(), 2u);
-  EXPECT_EQ(read_file(fig->files[1]).value(), read_file((out / "data_scale.csv").string()).value());
+  // The CSV: a header and one row per family and share the files record (every shipped family, five shares each).
+  EXPECT_EQ(fig->files[1], (out / "data_scale.csv").string());
+  const std::vector<uint8_t> bytes_csv = read_file(fig->files[1]).value();
+  const std::string csv(bytes_csv.begin(), bytes_csv.end());
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "family,share_percent,source,accuracy,standard_error,images");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + kFamilyCount * kDataScaleCount);
+  EXPECT_NE(csv.find("\nvit,1,recorded,0.745,"), std::string::npos);
   std::ifstream f(fig->files[0], std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   Result<GrayImage> img = decode_image(bytes);

@@ -375,7 +375,7 @@ TEST(FigureBuilders, AttentionGridNumbersLayersAndHeadsFromOne) {
   EXPECT_EQ(f.x_ticks, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(f.y_ticks, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(f.x_label, "head");
-  EXPECT_EQ(f.y_label, "layer: block from 1 (emb, stem: before the first block)");
+  EXPECT_EQ(f.y_label, "layer: transformer block from 1");  // the attention grid: blocks only
   EXPECT_NE(f.how_to_read.find("ViT, 1 % of the data"), std::string::npos) << f.how_to_read;
   // Each map is the analysis' own (attention_map), coloured on its own scale.
   Result<Tensor> m = attention_map(a, 1, 0, false, -1);

@@ -1815,14 +1815,21 @@ TEST_F(ReceptiveFieldViewTest, CalculatorStartsFromTheCnnAndEditsRows) {
 }
 
 // A link pasted into the page stops the long runs that the settings it resets had asked for (here the averaging).
-TEST_F(ReceptiveFieldViewTest, APastedLinkStopsTheAveragingOfTheSettingsItResets) {
+// A pasted link stops every job of the state it replaces (as on a fresh page, none runs until a view asks); rf.avg=0
+// stops the averaging it switches off.
+TEST_F(ReceptiveFieldViewTest, APastedLinkStopsEveryJobOfTheStateItResetsAndAvgZeroStopsTheAverage) {
   open("tab=receptive_field&rf.avg=1000&rf.others=1");
   for (int k = 0; k < 50 && !app_->jobs.running.count("rf.average"); ++k) frame();
   ASSERT_TRUE(app_->jobs.running.count("rf.average"));
   lab_open_link(*app_, "tab=receptive_field");
-  for (const auto& [slot, job] : app_->jobs.running) EXPECT_EQ(slot.find("average"), std::string::npos) << slot;
-  EXPECT_FALSE(app_->jobs.running.count("rf.average"));
+  EXPECT_TRUE(app_->jobs.running.empty()) << app_->jobs.running.begin()->first;
   frames(2);
+  EXPECT_EQ(rf()["source"], "image");
+  lab_apply_view_state(*app_, "rf.avg=1000");
+  for (int k = 0; k < 50 && !app_->jobs.running.count("rf.average"); ++k) frame();
+  ASSERT_TRUE(app_->jobs.running.count("rf.average"));
+  lab_apply_view_state(*app_, "rf.avg=0");
+  EXPECT_FALSE(app_->jobs.running.count("rf.average"));
   EXPECT_EQ(rf()["source"], "image");
 }
 
