@@ -164,7 +164,8 @@ try {
     if ((await junk.query('state')).view_state !== good) wrong.push('pasted ' + bad);
   }
   await junk.page.evaluate(() => { location.hash = 'tab=attention&scale=1.25&pred.vit=p010'; });
-  await junk.waitFor(() => window.lab.query('state').tab === 'attention');
+  await junk.page.waitForFunction(() => window.lab.query('state').tab === 'attention', null,
+                                  { timeout: STEP_TIMEOUT_MS });
   const before = (await junk.query('state')).view_state;
   for (const bad of malformed) {
     await junk.page.evaluate((v) => window.Module.labApplyView(v), bad);
