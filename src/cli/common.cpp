@@ -75,6 +75,11 @@ Status write_figure_csv(const Figure& figure, const std::string& csv, const Figu
   return write_text(stem + ".csv", csv);
 }
 
+std::string figure_stem(const std::filesystem::path& out, const std::string& name, std::vector<std::string>* files) {
+  for (const char* ext : {".png", ".csv"}) files->push_back((out / (name + ext)).string());
+  return (out / name).string();
+}
+
 Status write_text(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;

@@ -1,5 +1,6 @@
 // Pieces shared by the `vitcnn` subcommands: the command table, model and input selection, JSON helpers.
 #pragma once
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -63,6 +64,8 @@ Result<FigureFontFiles> read_figure_fonts(const Args& args);
 Status write_figure(const Figure& figure, const FigureFonts& fonts, const std::string& path);
 // `figure` drawn as <stem>.png and its numbers `csv` (the figure's *_csv function of src/figures) as <stem>.csv.
 Status write_figure_csv(const Figure& figure, const std::string& csv, const FigureFonts& fonts, const std::string& stem);
+// The stem <out>/<name> of a figure written by write_figure_csv; lists its <stem>.png and <stem>.csv in `files`.
+std::string figure_stem(const std::filesystem::path& out, const std::string& name, std::vector<std::string>* files);
 // `text` written to `path` as it is.
 Status write_text(const std::string& path, const std::string& text);
 // --lang en|ko (default en): the language of the figures' words; an error naming the choices for another value.

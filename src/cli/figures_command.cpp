@@ -360,24 +360,21 @@ Result<json> run_figures(const Args& args) {
   const double cell = high.distance.cell_px;
   Result<double> uniform = uniform_attention_distance_px(high.distance.grid, cell);
   if (!uniform) return uniform.error();
-  json files = json::array();
-  // <stem>.png and <stem>.csv in `out`, listed in `files`.
-  auto figure_files = [&](const char* stem) {
-    for (const char* ext : {".png", ".csv"}) files.push_back((out / (std::string(stem) + ext)).string());
-    return (out / stem).string();
-  };
-  figure_files("attention_grid");
+  std::vector<std::string> files;
+  figure_stem(out, "attention_grid", &files);
   if (Status st = write_distance_figure(high, low, *uniform, *images, fonts->fonts(), *lang,
-                                        figure_files("distance_scatter"));
+                                        figure_stem(out, "distance_scatter", &files));
       !st)
     return st.error();
   if (has_rvit_pair(rvits))
     if (Status st = write_distance_figure(*find_checkpoint(rvits, "rvit_p100"), *find_checkpoint(rvits, "rvitzero_p100"),
                                           *uniform, *images, fonts->fonts(), *lang,
-                                          figure_files("distance_scatter_rvit"));
+                                          figure_stem(out, "distance_scatter_rvit", &files));
         !st)
       return st.error();
-  if (Status st = write_position_similarity(high, fonts->fonts(), *lang, figure_files("position_similarity")); !st)
+  if (Status st =
+          write_position_similarity(high, fonts->fonts(), *lang, figure_stem(out, "position_similarity", &files));
+      !st)
     return st.error();
   Result<int> rf_images = args.get_int("rf-images", 100, 1, set->count);
   if (!rf_images) return rf_images.error();
@@ -413,7 +410,7 @@ Result<json> run_figures(const Args& args) {
   for (const std::string& f : rf->files) files.push_back(f);
   for (const std::string& f : repr->files) files.push_back(f);
   for (const std::string& f : scale->files) files.push_back(f);
-  figure_files("predictions");
+  figure_stem(out, "predictions", &files);
   return json{{"files", files},
               {"images", *images},
               {"gallery_test_index", *gallery},

@@ -128,11 +128,6 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
   if (families.empty()) return Error{"no vit, cnn or hybrid p100 checkpoint in '" + models.string() + "'"};
 
   RepresentationFigures fig;
-  // <name>.png and <name>.csv in `out`, listed in fig.files.
-  auto figure_stem = [&](const std::string& name) {
-    for (const char* ext : {".png", ".csv"}) fig.files.push_back((out / (name + ext)).string());
-    return (out / name).string();
-  };
   fig.numbers = {{"cka", json::object()}, {"skip", json::object()}, {"equivariance", json::object()}};
   const Family* vit = find(families, "vit");
   const Family* cnn = find(families, "cnn");
@@ -144,7 +139,7 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     Result<CkaResult> r = cka_on_test_set(*a->model, *b->model, set, cka_images, batch);
     if (!r) return Error{"CKA " + a->name + " x " + b->name + ": " + r.error().message};
     const std::string key = a->name + "_" + b->name;
-    const std::string stem = figure_stem("cka_" + key);
+    const std::string stem = figure_stem(out, "cka_" + key, &fig.files);
     if (Status st = write_figure_csv(cka_figure(*r, a->name + "_p100", b->name + "_p100", L), cka_csv(*r), fonts, stem);
         !st)
       return st.error();
@@ -162,15 +157,17 @@ Result<RepresentationFigures> representation_figures(const fs::path& models, con
     skips.push_back({f.name + "_p100", &f.skip});
     equivariances.push_back({f.name + "_p100", &f.equivariance});
   }
-  if (Status st = write_figure_csv(skip_figure(skips, L), skip_csv(skips), fonts, figure_stem("skip_ratio")); !st)
+  if (Status st =
+          write_figure_csv(skip_figure(skips, L), skip_csv(skips), fonts, figure_stem(out, "skip_ratio", &fig.files));
+      !st)
     return st.error();
   for (const Measured<SkipRatios>& m : skips)
     if (Status st = write_figure_csv(skip_heatmap_figure(*m.result, m.checkpoint, L), skip_tokens_csv(*m.result), fonts,
-                                     figure_stem("skip_ratio_tokens_" + m.checkpoint));
+                                     figure_stem(out, "skip_ratio_tokens_" + m.checkpoint, &fig.files));
         !st)
       return st.error();
   if (Status st = write_figure_csv(equivariance_figure(equivariances, kMaxShift, L), equivariance_csv(equivariances),
-                                   fonts, figure_stem("equivariance"));
+                                   fonts, figure_stem(out, "equivariance", &fig.files));
       !st)
     return st.error();
   for (const Family& f : families) {
