@@ -250,8 +250,7 @@ float cited_column_width(Language L, const TextTable& t, int c) {
 }
 
 // The narrowest the cited table can be: its number columns, and each text column as wide as its widest word.
-float cited_min_width(Language L) {
-  const TextTable t = cited_table();
+float cited_min_width(Language L, const TextTable& t) {
   float w = 0.0f;
   for (int c = 0; c < 6; ++c) {
     float col = cited_column_width(L, t, c);
@@ -262,7 +261,7 @@ float cited_min_width(Language L) {
   return w;
 }
 
-void cited(AppState& app, float width) {
+void cited(AppState& app, const TextTable& t, float width) {
   const Language L = app.ui.language;
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
@@ -271,7 +270,6 @@ void cited(AppState& app, float width) {
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedLabel));
   ImGui::PopStyleColor();
   ImGui::TextWrapped("%s", tr(L, CompareText::CitedHow));
-  const TextTable t = cited_table();
   if (ImGui::BeginTable("##cited", 6, kTableFlags, ImVec2(width, 0.0f))) {
     for (int c = 0; c < 6; ++c)
       if (is_cited_number_column(c))
@@ -404,9 +402,10 @@ void panel_compare(AppState& app) {
   // The cited table and the data-scale plot side by side when both fit (the table at least as wide as its widest
   // words, the plot 24 em), else one under the other.
   const float fs = ImGui::GetFontSize(), gap = fs * 1.5f, width = ImGui::GetContentRegionAvail().x;
-  const float table_w = std::max((width - gap) * 0.5f, cited_min_width(L));
+  const TextTable cited_rows = cited_table();
+  const float table_w = std::max((width - gap) * 0.5f, cited_min_width(L, cited_rows));
   const bool side_by_side = width - gap - table_w >= fs * 24.0f;
-  cited(app, side_by_side ? table_w : width);
+  cited(app, cited_rows, side_by_side ? table_w : width);
   if (side_by_side) ImGui::SameLine(0.0f, gap);
   data_scale_plot(app, p.measures, std::min(side_by_side ? width - gap - table_w : width, fs * 46.0f));
 }
